@@ -1,0 +1,6 @@
+import type { Feature } from '../feature.js';
+import { registryFeature } from './registry.js';
+import { monitoringFeature } from './monitoring.js';
+
+/** Order matters: later features may use services published by earlier ones. */
+export const FEATURES: Feature[] = [registryFeature, monitoringFeature];

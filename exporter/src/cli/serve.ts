@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { loadConfig, ConfigError } from '../config/config.js';
+import { startServer } from '../server.js';
+import { demoTrafficFeature } from '../demo/feature.js';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the exporter (ingest, registry, /metrics)')
+    .option('--demo', 'generate demo traffic so /metrics shows real series at once')
+    .action(async (opts: { demo?: boolean }) => {
+      let config;
+      try {
+        config = loadConfig();
+      } catch (err) {
+        if (err instanceof ConfigError) {
+          process.stderr.write(`${err.message}\n`);
+          process.exit(2);
+        }
+        throw err;
+      }
+      const running = await startServer({ config, extraFeatures: opts.demo ? [demoTrafficFeature] : [] });
+      if (running.generatedAdminToken) {
+        // Printed once, on the start that created it; only its hash is stored.
+        process.stdout.write(
+          `\nGenerated bootstrap admin token (shown once; set MODELWATCH_ADMIN_TOKEN to choose your own):\n  ${running.generatedAdminToken}\n\n`,
+        );
+      }
+      const stop = async () => {
+        await running.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

@@ -1,0 +1,100 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Every setting the exporter reads from its environment, with defaults, in one place. */
+const envSchema = z.object({
+  MODELWATCH_PORT: z.coerce.number().int().min(0).max(65535).default(9400),
+  MODELWATCH_HOST: z.string().default('0.0.0.0'),
+  MODELWATCH_DATA_DIR: z.string().default('.data'),
+  MODELWATCH_DATABASE_URL: z.string().optional(),
+  MODELWATCH_ADMIN_TOKEN: z.string().min(16, 'MODELWATCH_ADMIN_TOKEN must be at least 16 characters').optional(),
+  MODELWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MODELWATCH_MAX_BODY_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+  MODELWATCH_MAX_BATCH_EVENTS: z.coerce.number().int().positive().default(50_000),
+  MODELWATCH_WINDOW_SECONDS: z.coerce.number().int().positive().default(3600),
+  MODELWATCH_WINDOW_RESOLUTION_SECONDS: z.coerce.number().int().positive().default(60),
+  MODELWATCH_SKETCH_RESOLUTION_SECONDS: z.coerce.number().int().positive().default(300),
+  MODELWATCH_MAX_MODELS: z.coerce.number().int().positive().default(1000),
+  MODELWATCH_MAX_VERSIONS_PER_MODEL: z.coerce.number().int().positive().default(5),
+  MODELWATCH_MAX_FEATURES_PER_MODEL: z.coerce.number().int().positive().default(50),
+  MODELWATCH_MAX_CATEGORIES_PER_FEATURE: z.coerce.number().int().positive().default(50),
+  MODELWATCH_MAX_CLASSES_PER_MODEL: z.coerce.number().int().positive().default(50),
+  MODELWATCH_MAX_KPIS_PER_MODEL: z.coerce.number().int().positive().default(20),
+  MODELWATCH_MAX_LABEL_VALUE_LENGTH: z.coerce.number().int().positive().default(64),
+  MODELWATCH_PENDING_PREDICTIONS_PER_MODEL: z.coerce.number().int().positive().default(100_000),
+  MODELWATCH_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface CardinalityLimits {
+  maxModels: number;
+  maxVersionsPerModel: number;
+  maxFeaturesPerModel: number;
+  maxCategoriesPerFeature: number;
+  maxClassesPerModel: number;
+  maxKpisPerModel: number;
+  maxLabelValueLength: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** `postgres://…` selects PostgreSQL; otherwise SQLite at `sqlitePath`. */
+  databaseUrl?: string;
+  sqlitePath: string;
+  adminToken?: string;
+  logLevel: Env['MODELWATCH_LOG_LEVEL'];
+  maxBodyBytes: number;
+  maxBatchEvents: number;
+  windowSeconds: number;
+  windowResolutionSeconds: number;
+  sketchResolutionSeconds: number;
+  limits: CardinalityLimits;
+  pendingPredictionsPerModel: number;
+  webhookAllowPrivate: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  if (e.MODELWATCH_WINDOW_SECONDS % e.MODELWATCH_WINDOW_RESOLUTION_SECONDS !== 0) {
+    throw new ConfigError('MODELWATCH_WINDOW_SECONDS must be a multiple of MODELWATCH_WINDOW_RESOLUTION_SECONDS');
+  }
+  if (e.MODELWATCH_WINDOW_SECONDS % e.MODELWATCH_SKETCH_RESOLUTION_SECONDS !== 0) {
+    throw new ConfigError('MODELWATCH_WINDOW_SECONDS must be a multiple of MODELWATCH_SKETCH_RESOLUTION_SECONDS');
+  }
+  const dataDir = path.resolve(e.MODELWATCH_DATA_DIR);
+  return {
+    port: e.MODELWATCH_PORT,
+    host: e.MODELWATCH_HOST,
+    dataDir,
+    databaseUrl: e.MODELWATCH_DATABASE_URL,
+    sqlitePath: path.join(dataDir, 'modelwatch.sqlite'),
+    adminToken: e.MODELWATCH_ADMIN_TOKEN,
+    logLevel: e.MODELWATCH_LOG_LEVEL,
+    maxBodyBytes: e.MODELWATCH_MAX_BODY_BYTES,
+    maxBatchEvents: e.MODELWATCH_MAX_BATCH_EVENTS,
+    windowSeconds: e.MODELWATCH_WINDOW_SECONDS,
+    windowResolutionSeconds: e.MODELWATCH_WINDOW_RESOLUTION_SECONDS,
+    sketchResolutionSeconds: e.MODELWATCH_SKETCH_RESOLUTION_SECONDS,
+    limits: {
+      maxModels: e.MODELWATCH_MAX_MODELS,
+      maxVersionsPerModel: e.MODELWATCH_MAX_VERSIONS_PER_MODEL,
+      maxFeaturesPerModel: e.MODELWATCH_MAX_FEATURES_PER_MODEL,
+      maxCategoriesPerFeature: e.MODELWATCH_MAX_CATEGORIES_PER_FEATURE,
+      maxClassesPerModel: e.MODELWATCH_MAX_CLASSES_PER_MODEL,
+      maxKpisPerModel: e.MODELWATCH_MAX_KPIS_PER_MODEL,
+      maxLabelValueLength: e.MODELWATCH_MAX_LABEL_VALUE_LENGTH,
+    },
+    pendingPredictionsPerModel: e.MODELWATCH_PENDING_PREDICTIONS_PER_MODEL,
+    webhookAllowPrivate: e.MODELWATCH_WEBHOOK_ALLOW_PRIVATE === 'true',
+  };
+}

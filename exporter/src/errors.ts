@@ -1,0 +1,23 @@
+/**
+ * The few typed errors the domain and the store raise. The HTTP layer maps them to status
+ * codes in one place (http/error-handler.ts); nothing below HTTP knows about status codes.
+ */
+export class DomainError extends Error {
+  constructor(message: string, readonly details?: unknown) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Input that is well-formed JSON but wrong: 400. */
+export class InvalidInputError extends DomainError {}
+/** No credentials or bad credentials: 401. */
+export class UnauthenticatedError extends DomainError {}
+/** Credentials valid, role too low: 403. */
+export class ForbiddenError extends DomainError {}
+/** 404. */
+export class NotFoundError extends DomainError {}
+/** State conflict (already exists, nothing to roll back to, lost a race): 409. */
+export class ConflictError extends DomainError {}
+/** Understood but refused by a rule (quality gates): 422. `details` lists every failure. */
+export class UnprocessableError extends DomainError {}

@@ -1,0 +1,81 @@
+/**
+ * The metric catalog: every series name the exporter exposes, with its type, help and labels.
+ * Dashboards, alert rules and tests import this list; collectors build their metrics from it.
+ * Counters and histograms are the source of truth across replicas; `_ratio`/window gauges are
+ * conveniences for one model on one replica.
+ */
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+export interface MetricSpec {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly help: string;
+  readonly labels: readonly string[];
+}
+
+const MV = ['model', 'version'] as const;
+const MVF = ['model', 'version', 'feature'] as const;
+
+function spec(name: string, type: MetricType, labels: readonly string[], help: string): MetricSpec {
+  return { name, type, labels, help };
+}
+
+export const CATALOG = {
+  // Serving: counters and histograms, the source of truth across replicas.
+  predictions: spec('modelwatch_predictions_total', 'counter', MV, 'Predictions received.'),
+  predictionErrors: spec('modelwatch_prediction_errors_total', 'counter', [...MV, 'reason'], 'Predictions that failed at the model server, by reason.'),
+  predictionLatency: spec('modelwatch_prediction_latency_seconds', 'histogram', MV, 'Model serving latency reported with each prediction.'),
+  feedback: spec('modelwatch_feedback_total', 'counter', [...MV, 'outcome'], 'Ground-truth labels received, by outcome (joined, unknown_prediction, duplicate).'),
+  correctPredictions: spec('modelwatch_correct_predictions_total', 'counter', MV, 'Labeled classification predictions that were correct.'),
+  labeledPredictions: spec('modelwatch_labeled_predictions_total', 'counter', MV, 'Predictions that received a ground-truth label.'),
+  schemaViolations: spec('modelwatch_schema_violations_total', 'counter', [...MV, 'kind'], 'Feature values that broke the reference schema, by kind (unknown_feature, wrong_type).'),
+
+  // Window gauges: quality over the sliding window.
+  accuracy: spec('modelwatch_model_accuracy_ratio', 'gauge', MV, 'Accuracy over the sliding window.'),
+  precision: spec('modelwatch_model_precision_ratio', 'gauge', [...MV, 'class'], 'Precision per class over the window; class also _macro and _weighted.'),
+  recall: spec('modelwatch_model_recall_ratio', 'gauge', [...MV, 'class'], 'Recall per class over the window; class also _macro and _weighted.'),
+  f1: spec('modelwatch_model_f1_score', 'gauge', [...MV, 'class'], 'F1 per class over the window; class also _macro and _weighted.'),
+  rocAuc: spec('modelwatch_model_roc_auc', 'gauge', MV, 'ROC AUC over the window (binary; one-vs-rest macro for multiclass).'),
+  logLoss: spec('modelwatch_model_log_loss', 'gauge', MV, 'Log loss over the window.'),
+  mae: spec('modelwatch_model_mae', 'gauge', MV, 'Mean absolute error over the window (regression).'),
+  rmse: spec('modelwatch_model_rmse', 'gauge', MV, 'Root mean squared error over the window (regression).'),
+  windowLabeled: spec('modelwatch_model_window_labeled', 'gauge', MV, 'Labeled predictions in the sliding window.'),
+  windowPredictions: spec('modelwatch_model_window_predictions', 'gauge', MV, 'Predictions in the sliding window.'),
+
+  // Drift and data quality per feature.
+  featurePsi: spec('modelwatch_feature_psi', 'gauge', MVF, 'Population stability index of the feature against the reference.'),
+  featureKsStatistic: spec('modelwatch_feature_ks_statistic', 'gauge', MVF, 'Two-sample Kolmogorov-Smirnov statistic against the reference.'),
+  featureKsPvalue: spec('modelwatch_feature_ks_pvalue', 'gauge', MVF, 'Asymptotic p-value of the two-sample KS test against the reference.'),
+  featureJsDistance: spec('modelwatch_feature_js_distance', 'gauge', MVF, 'Jensen-Shannon distance (base 2) of a categorical feature against the reference.'),
+  featureMissing: spec('modelwatch_feature_missing_ratio', 'gauge', MVF, 'Share of events in the window where the feature was missing or null.'),
+  featureOutOfRange: spec('modelwatch_feature_out_of_range_ratio', 'gauge', MVF, "Share of the feature's values in the window outside the reference's observed range."),
+  predictionPsi: spec('modelwatch_prediction_psi', 'gauge', MV, 'Population stability index of the model output against the reference.'),
+
+  // Business and registry.
+  businessKpi: spec('modelwatch_business_kpi', 'gauge', ['model', 'kpi'], 'Latest value of a business KPI reported for the model.'),
+  modelStage: spec('modelwatch_model_stage', 'gauge', ['model', 'version', 'stage'], '1 for the stage each registered version is in.'),
+  stageTransitions: spec('modelwatch_stage_transitions_total', 'counter', ['model', 'from', 'to'], 'Registry stage transitions.'),
+  rollbacks: spec('modelwatch_rollbacks_total', 'counter', ['model', 'trigger'], 'Rollbacks, by trigger (manual, alert).'),
+  validationAccuracy: spec('modelwatch_model_validation_accuracy_ratio', 'gauge', MV, 'Accuracy recorded at registration (validation set) for each registered version.'),
+  retrainRecommended: spec('modelwatch_retrain_recommended', 'gauge', MV, '1 when window accuracy or drift crosses the retraining thresholds.'),
+
+  // Exporter itself.
+  dropped: spec('modelwatch_dropped_total', 'counter', ['reason'], 'Data dropped or folded by cardinality bounds and limits, by reason.'),
+  ingestedEvents: spec('modelwatch_ingested_events_total', 'counter', ['endpoint'], 'Events accepted by ingest endpoints.'),
+  buildInfo: spec('modelwatch_build_info', 'gauge', ['version', 'node_version'], 'Always 1; labels carry the build.'),
+} as const satisfies Record<string, MetricSpec>;
+
+export type CatalogKey = keyof typeof CATALOG;
+
+export const CATALOG_NAMES: readonly string[] = Object.values(CATALOG).map((m) => m.name);
+
+/** Latency buckets in seconds, from 1 ms to 10 s. */
+export const LATENCY_BUCKETS_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+
+/** Names Prometheus accepts (checked at load, like prom-client does at construction). */
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+for (const m of Object.values(CATALOG) as MetricSpec[]) {
+  if (!METRIC_NAME.test(m.name)) throw new Error(`invalid metric name in catalog: ${m.name}`);
+  for (const l of m.labels) if (!LABEL_NAME.test(l) || l.startsWith('__')) throw new Error(`invalid label name ${l} on ${m.name}`);
+}

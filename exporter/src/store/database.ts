@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import { migrateToLatest } from './migrations/index.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** `postgres://…` or `postgresql://…`; absent means SQLite at sqlitePath. */
+  databaseUrl?: string;
+  sqlitePath: string;
+}
+
+/** Opens the configured database and brings its schema to the latest migration. */
+export async function openDatabase(options: DatabaseOptions): Promise<OpenedDatabase> {
+  const url = options.databaseUrl;
+  let opened: OpenedDatabase;
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    opened = { db, dialect: 'postgres', close: () => db.destroy() };
+  } else {
+    if (url) throw new Error(`MODELWATCH_DATABASE_URL must start with postgres:// (got a different scheme)`);
+    if (options.sqlitePath !== ':memory:') fs.mkdirSync(path.dirname(options.sqlitePath), { recursive: true });
+    const sqlite = new SQLite(options.sqlitePath);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    opened = { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  await migrateToLatest(opened.db);
+  return opened;
+}
