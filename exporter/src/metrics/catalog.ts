@@ -53,6 +53,7 @@ export const CATALOG = {
 
   // Business and registry.
   businessKpi: spec('modelwatch_business_kpi', 'gauge', ['model', 'kpi'], 'Latest value of a business KPI reported for the model.'),
+  modelInfo: spec('modelwatch_model_info', 'gauge', ['model', 'team'], 'Always 1 per registered model; the team label routes its alerts.'),
   modelStage: spec('modelwatch_model_stage', 'gauge', ['model', 'version', 'stage'], '1 for the stage each registered version is in.'),
   stageTransitions: spec('modelwatch_stage_transitions_total', 'counter', ['model', 'from', 'to'], 'Registry stage transitions.'),
   rollbacks: spec('modelwatch_rollbacks_total', 'counter', ['model', 'trigger'], 'Rollbacks, by trigger (manual, alert).'),
