@@ -1,0 +1,122 @@
+import { ApiError, MissingTokenError, UnreachableError } from './client-errors.js';
+
+export const DEFAULT_URL = 'http://127.0.0.1:9400';
+
+export interface ClientOptions {
+  url: string;
+  token?: string;
+  /** Per-request timeout; a hung exporter must not hang a CI job forever. */
+  timeoutMs?: number;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+/**
+ * The registry HTTP API as the CLI uses it. One method per endpoint, so that the paths live
+ * in one file. Responses are returned as the exporter sent them (the CLI prints them with
+ * --json); the token only ever goes into the Authorization header.
+ */
+export class RegistryClient {
+  private readonly base: URL;
+  readonly #token?: string;
+  private readonly timeoutMs: number;
+
+  constructor(options: ClientOptions) {
+    this.base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
+    this.#token = options.token;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  listModels(): Promise<unknown> {
+    return this.request('GET', 'api/v1/models');
+  }
+
+  getModel(model: string): Promise<unknown> {
+    return this.request('GET', `api/v1/models/${seg(model)}`);
+  }
+
+  createModel(body: Record<string, unknown>): Promise<unknown> {
+    return this.request('POST', 'api/v1/models', body);
+  }
+
+  listVersions(model: string): Promise<unknown> {
+    return this.request('GET', `api/v1/models/${seg(model)}/versions`);
+  }
+
+  registerVersion(model: string, body: Record<string, unknown>): Promise<unknown> {
+    return this.request('POST', `api/v1/models/${seg(model)}/versions`, body);
+  }
+
+  transition(model: string, version: string, body: { to: string; reason: string; force?: boolean }): Promise<unknown> {
+    return this.request('POST', `api/v1/models/${seg(model)}/versions/${seg(version)}/transitions`, body);
+  }
+
+  rollback(model: string, body: { reason: string; from_version?: string }): Promise<unknown> {
+    return this.request('POST', `api/v1/models/${seg(model)}/rollback`, body);
+  }
+
+  listTransitions(model: string): Promise<unknown> {
+    return this.request('GET', `api/v1/models/${seg(model)}/transitions`);
+  }
+
+  audit(query: Query = {}): Promise<unknown> {
+    return this.request('GET', 'api/v1/audit', undefined, query);
+  }
+
+  verifyAudit(): Promise<unknown> {
+    return this.request('GET', 'api/v1/audit/verify');
+  }
+
+  listTokens(): Promise<unknown> {
+    return this.request('GET', 'api/v1/tokens');
+  }
+
+  createToken(body: { name: string; role: string }): Promise<unknown> {
+    return this.request('POST', 'api/v1/tokens', body);
+  }
+
+  revokeToken(id: string): Promise<unknown> {
+    return this.request('DELETE', `api/v1/tokens/${seg(id)}`);
+  }
+
+  private async request(method: string, path: string, body?: unknown, query: Query = {}): Promise<unknown> {
+    if (!this.#token) throw new MissingTokenError('no token: pass --token or set MODELWATCH_TOKEN');
+    const url = new URL(path, this.base);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.#token}`, Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      const c = (err as { cause?: { code?: string; message?: string } }).cause;
+      const cause = c?.code ?? c?.message ?? (err as Error).name;
+      throw new UnreachableError(`cannot reach the exporter at ${this.base.origin} (${cause})`);
+    }
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+    }
+    if (!res.ok) {
+      const obj = (parsed ?? {}) as { error?: unknown; details?: unknown };
+      const message = typeof obj.error === 'string' ? obj.error : `HTTP ${res.status}`;
+      throw new ApiError(res.status, message, obj.details);
+    }
+    return parsed ?? {};
+  }
+}
+
+/** Model and version names go into the path as one segment, whatever they contain. */
+function seg(value: string): string {
+  return encodeURIComponent(value);
+}

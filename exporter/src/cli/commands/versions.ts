@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { handler } from './runtime.js';
+import { cell, listOf, table } from './format.js';
+
+export function registerVersionsCommand(program: Command): void {
+  program
+    .command('versions <model>')
+    .description("list a model's versions with their stage and validation metrics")
+    .action(
+      handler(async (io, model: string) => {
+        io.emit(await io.client.listVersions(model), (value) =>
+          table(
+            ['VERSION', 'STAGE', 'ACCURACY', 'LATENCY_MS', 'REGISTERED'],
+            listOf(value, 'versions').map((v) => {
+              const metrics = (v.metrics ?? {}) as Record<string, unknown>;
+              return [v.version as string, v.stage as string, cell(metrics.accuracy), cell(metrics.latency_ms), (v.created_at ?? v.registered_at) as string];
+            }),
+          ),
+        );
+      }),
+    );
+}
