@@ -22,6 +22,11 @@ const envSchema = z.object({
   MODELWATCH_MAX_KPIS_PER_MODEL: z.coerce.number().int().positive().default(20),
   MODELWATCH_MAX_LABEL_VALUE_LENGTH: z.coerce.number().int().positive().default(64),
   MODELWATCH_PENDING_PREDICTIONS_PER_MODEL: z.coerce.number().int().positive().default(100_000),
+  MODELWATCH_PENDING_PREDICTIONS_TOTAL: z.coerce.number().int().positive().default(2_000_000),
+  MODELWATCH_MAX_ERROR_REASONS_PER_MODEL: z.coerce.number().int().positive().default(10),
+  MODELWATCH_MAX_REFERENCE_VALUES: z.coerce.number().int().positive().default(1_000_000),
+  MODELWATCH_RETRAIN_MIN_ACCURACY: z.coerce.number().min(0).max(1).default(0.85),
+  MODELWATCH_RETRAIN_MAX_PSI: z.coerce.number().min(0).default(0.1),
   MODELWATCH_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
 });
 
@@ -53,6 +58,13 @@ export interface Config {
   sketchResolutionSeconds: number;
   limits: CardinalityLimits;
   pendingPredictionsPerModel: number;
+  /** Bound on pending (unlabeled) predictions across all models, so memory stays bounded at maxModels. */
+  pendingPredictionsTotal: number;
+  maxErrorReasonsPerModel: number;
+  /** Values per feature in a reference sample. */
+  maxReferenceValues: number;
+  /** modelwatch_retrain_recommended is 1 below this window accuracy or above this feature PSI. */
+  retrain: { minAccuracy: number; maxPsi: number };
   webhookAllowPrivate: boolean;
 }
 
@@ -95,6 +107,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxLabelValueLength: e.MODELWATCH_MAX_LABEL_VALUE_LENGTH,
     },
     pendingPredictionsPerModel: e.MODELWATCH_PENDING_PREDICTIONS_PER_MODEL,
+    pendingPredictionsTotal: e.MODELWATCH_PENDING_PREDICTIONS_TOTAL,
+    maxErrorReasonsPerModel: e.MODELWATCH_MAX_ERROR_REASONS_PER_MODEL,
+    maxReferenceValues: e.MODELWATCH_MAX_REFERENCE_VALUES,
+    retrain: { minAccuracy: e.MODELWATCH_RETRAIN_MIN_ACCURACY, maxPsi: e.MODELWATCH_RETRAIN_MAX_PSI },
     webhookAllowPrivate: e.MODELWATCH_WEBHOOK_ALLOW_PRIVATE === 'true',
   };
 }
