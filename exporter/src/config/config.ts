@@ -28,6 +28,10 @@ const envSchema = z.object({
   MODELWATCH_RETRAIN_MIN_ACCURACY: z.coerce.number().min(0).max(1).default(0.85),
   MODELWATCH_RETRAIN_MAX_PSI: z.coerce.number().min(0).default(0.1),
   MODELWATCH_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  /** One webhook configured by the environment (CI/chat), besides those added through the API. */
+  MODELWATCH_WEBHOOK_URL: z.string().optional(),
+  MODELWATCH_WEBHOOK_SECRET: z.string().min(16, 'MODELWATCH_WEBHOOK_SECRET must be at least 16 characters').optional(),
+  MODELWATCH_WEBHOOK_EVENTS: z.string().default('*'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -66,6 +70,8 @@ export interface Config {
   /** modelwatch_retrain_recommended is 1 below this window accuracy or above this feature PSI. */
   retrain: { minAccuracy: number; maxPsi: number };
   webhookAllowPrivate: boolean;
+  /** The environment-configured webhook, if any (MODELWATCH_WEBHOOK_URL/_SECRET/_EVENTS). */
+  webhook?: { url: string; secret: string; events: string[] };
 }
 
 export class ConfigError extends Error {}
@@ -82,6 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (e.MODELWATCH_WINDOW_SECONDS % e.MODELWATCH_SKETCH_RESOLUTION_SECONDS !== 0) {
     throw new ConfigError('MODELWATCH_WINDOW_SECONDS must be a multiple of MODELWATCH_SKETCH_RESOLUTION_SECONDS');
+  }
+  if (e.MODELWATCH_WEBHOOK_URL && !e.MODELWATCH_WEBHOOK_SECRET) {
+    throw new ConfigError('MODELWATCH_WEBHOOK_URL needs MODELWATCH_WEBHOOK_SECRET (deliveries are signed)');
   }
   const dataDir = path.resolve(e.MODELWATCH_DATA_DIR);
   return {
@@ -112,5 +121,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxReferenceValues: e.MODELWATCH_MAX_REFERENCE_VALUES,
     retrain: { minAccuracy: e.MODELWATCH_RETRAIN_MIN_ACCURACY, maxPsi: e.MODELWATCH_RETRAIN_MAX_PSI },
     webhookAllowPrivate: e.MODELWATCH_WEBHOOK_ALLOW_PRIVATE === 'true',
+    webhook: e.MODELWATCH_WEBHOOK_URL
+      ? { url: e.MODELWATCH_WEBHOOK_URL, secret: e.MODELWATCH_WEBHOOK_SECRET ?? '', events: e.MODELWATCH_WEBHOOK_EVENTS.split(',').map((x) => x.trim()).filter(Boolean) }
+      : undefined,
   };
 }
