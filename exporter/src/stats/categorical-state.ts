@@ -1,0 +1,176 @@
+import { addCounts, checkedDifference, subtractCounts } from './counts.js';
+import { OTHER_CATEGORY, type CategoricalFeatureReference } from './feature-reference.js';
+
+/**
+ * Window state of one categorical feature: a count per reference category, `maxCategories`
+ * slots for categories the reference does not list ("unseen" ones), and `__other__` (the
+ * reference's own `__other__` entry and the literal value). Memory is fixed by the reference
+ * and `maxCategories`, not by traffic.
+ *
+ * An unseen category goes to the slot picked by a hash of its name, never by arrival order.
+ * That is what makes merge and subtract exact: every state puts a category in the same slot,
+ * so a window that adds each event to a bucket and to a running total can subtract the bucket
+ * later without knowing what the total saw in between (arrival-order slotting cannot: a bucket
+ * and the total would fold different categories). When two unseen categories share a slot
+ * they are counted together (add returns false for the later one). That loses nothing for
+ * the Jensen–Shannon distance — an unseen category contributes q·ln2/2, linear in q, so
+ * lumping unseen categories leaves it unchanged — and only perturbs categorical PSI.
+ */
+export class CategoricalFeatureState {
+  /** Counts aligned with ref.categories; allocated on first use. */
+  private refCounts: Float64Array | undefined;
+  /** Counts per unseen-category slot; allocated on first use. */
+  private slotCounts: Float64Array | undefined;
+  /** Name of one category counted in each slot (for labelling only; not used by arithmetic). */
+  private readonly slotNames: Array<string | undefined>;
+  private otherCount = 0;
+  private nonMissing = 0;
+  private missingCount = 0;
+  private readonly refIndex: Map<string, number>;
+  private readonly refOtherIndex: number;
+
+  constructor(
+    readonly ref: CategoricalFeatureReference,
+    readonly maxCategories: number,
+  ) {
+    if (!Number.isInteger(maxCategories) || maxCategories < 0) throw new RangeError('maxCategories must be a non-negative integer');
+    this.refIndex = new Map(ref.categories.map((c, i) => [c, i]));
+    this.refOtherIndex = this.refIndex.get(OTHER_CATEGORY) ?? -1;
+    this.slotNames = new Array<string | undefined>(maxCategories).fill(undefined);
+  }
+
+  /** Non-missing values in the window. */
+  get count(): number {
+    return this.nonMissing;
+  }
+
+  get missing(): number {
+    return this.missingCount;
+  }
+
+  /**
+   * Window counts per category: every reference category (in reference order, zeros
+   * included, `__other__` excluded), then unseen-category slots that hold counts (named by a
+   * category they hold), then `__other__` when the reference has it or the window holds some.
+   */
+  categoryCounts(): Array<{ category: string; count: number; inReference: boolean }> {
+    const out: Array<{ category: string; count: number; inReference: boolean }> = [];
+    this.ref.categories.forEach((category, i) => {
+      if (i !== this.refOtherIndex) out.push({ category, count: this.refCounts?.[i] ?? 0, inReference: true });
+    });
+    if (this.slotCounts) {
+      for (let s = 0; s < this.slotCounts.length; s++) {
+        if (this.slotCounts[s] > 0) out.push({ category: this.slotNames[s] ?? `__slot_${s}__`, count: this.slotCounts[s], inReference: false });
+      }
+    }
+    const other = this.otherCount + (this.refOtherIndex >= 0 ? (this.refCounts?.[this.refOtherIndex] ?? 0) : 0);
+    if (other > 0 || this.refOtherIndex >= 0) out.push({ category: OTHER_CATEGORY, count: other, inReference: this.refOtherIndex >= 0 });
+    return out;
+  }
+
+  /**
+   * Counts one value. Returns false when the value lost its identity: it is unseen and either
+   * no unseen slots exist (maxCategories = 0, counted in `__other__`) or its slot already holds
+   * a different category.
+   */
+  add(category: string): boolean {
+    this.nonMissing++;
+    const i = this.refIndex.get(category);
+    if (i !== undefined && i !== this.refOtherIndex) {
+      this.refCountsAllocated()[i]++;
+      return true;
+    }
+    if (category === OTHER_CATEGORY) {
+      this.otherCount++;
+      return true;
+    }
+    if (this.maxCategories === 0) {
+      this.otherCount++;
+      return false;
+    }
+    const s = slotOf(category, this.maxCategories);
+    const counts = this.slotCountsAllocated();
+    const alone = counts[s] === 0 || this.slotNames[s] === category;
+    if (counts[s] === 0) this.slotNames[s] = category;
+    counts[s]++;
+    return alone;
+  }
+
+  addMissing(): void {
+    this.missingCount++;
+  }
+
+  merge(o: CategoricalFeatureState): void {
+    this.checkCompatible(o);
+    if (o.refCounts) addCounts(this.refCountsAllocated(), o.refCounts);
+    if (o.slotCounts) {
+      const counts = this.slotCountsAllocated();
+      for (let s = 0; s < counts.length; s++) {
+        if (counts[s] === 0 && o.slotCounts[s] > 0) this.slotNames[s] = o.slotNames[s];
+      }
+      addCounts(counts, o.slotCounts);
+    }
+    this.otherCount += o.otherCount;
+    this.nonMissing += o.nonMissing;
+    this.missingCount += o.missingCount;
+  }
+
+  /** Removes a state that was merged (or whose values were added) earlier; exact. */
+  subtract(o: CategoricalFeatureState): void {
+    this.checkCompatible(o);
+    // Scalars are checked first so that a refused subtract changes nothing.
+    const nonMissing = checkedDifference(this.nonMissing, o.nonMissing);
+    const missing = checkedDifference(this.missingCount, o.missingCount);
+    const other = checkedDifference(this.otherCount, o.otherCount);
+    if (o.refCounts && o.slotCounts) {
+      // Validate both arrays before touching either.
+      subtractCounts(Float64Array.from(this.refCountsAllocated()), o.refCounts);
+      subtractCounts(Float64Array.from(this.slotCountsAllocated()), o.slotCounts);
+    }
+    if (o.refCounts) subtractCounts(this.refCountsAllocated(), o.refCounts);
+    if (o.slotCounts) {
+      const counts = this.slotCountsAllocated();
+      subtractCounts(counts, o.slotCounts);
+      for (let s = 0; s < counts.length; s++) if (counts[s] === 0) this.slotNames[s] = undefined;
+    }
+    this.otherCount = other;
+    this.nonMissing = nonMissing;
+    this.missingCount = missing;
+  }
+
+  clear(): void {
+    this.refCounts = undefined;
+    this.slotCounts = undefined;
+    this.slotNames.fill(undefined);
+    this.otherCount = 0;
+    this.nonMissing = 0;
+    this.missingCount = 0;
+  }
+
+  private refCountsAllocated(): Float64Array {
+    this.refCounts ??= new Float64Array(this.ref.categories.length);
+    return this.refCounts;
+  }
+
+  private slotCountsAllocated(): Float64Array {
+    this.slotCounts ??= new Float64Array(this.maxCategories);
+    return this.slotCounts;
+  }
+
+  private checkCompatible(o: CategoricalFeatureState): void {
+    if (o.maxCategories !== this.maxCategories) throw new RangeError('states with different maxCategories');
+    if (o.ref !== this.ref && o.ref.categories.join('\u0000') !== this.ref.categories.join('\u0000')) {
+      throw new RangeError('states built on different references');
+    }
+  }
+}
+
+/** Slot of an unseen category: 32-bit FNV-1a of its UTF-16 code units, modulo the slot count. */
+function slotOf(category: string, slots: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < category.length; i++) {
+    h ^= category.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % slots;
+}

@@ -1,0 +1,84 @@
+import type { ClassificationState } from './classification-state.js';
+import { rocAuc } from './roc-auc.js';
+
+export interface ClassMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Number of window events whose true class is this one (for averages: all labeled events). */
+  support: number;
+}
+
+export interface ClassificationMetrics {
+  labeled: number;
+  accuracy: number;
+  perClass: Record<string, ClassMetrics>;
+  macro: ClassMetrics;
+  weighted: ClassMetrics;
+  rocAuc?: number;
+  logLoss?: number;
+}
+
+/**
+ * Quality of a classifier over a window, as scikit-learn computes it on the window's events:
+ * - accuracy: `accuracy_score`.
+ * - perClass / macro / weighted: `precision_recall_fscore_support(average=None|'macro'|
+ *   'weighted', zero_division=0)` over sklearn's default label set, the classes present in
+ *   the window's true or predicted labels (perClass has entries only for those).
+ * - logLoss: `log_loss` over the events that carried probabilities, probabilities clipped to
+ *   [1e-15, 1 − 1e-15] and not renormalised; absent when no event carried them.
+ * - rocAuc: see `rocAuc`; absent when not computable.
+ * Undefined for an empty window. `classNames[i]` names class index i.
+ */
+export function classificationMetrics(s: ClassificationState, classNames: readonly string[]): ClassificationMetrics | undefined {
+  const n = s.labeled;
+  if (n === 0) return undefined;
+  const k = s.classCount;
+  if (classNames.length < k) throw new RangeError(`state has ${k} classes but only ${classNames.length} names`);
+
+  const perClass: Record<string, ClassMetrics> = {};
+  const present: ClassMetrics[] = [];
+  let correct = 0;
+  for (let c = 0; c < k; c++) {
+    let trueCount = 0;
+    let predCount = 0;
+    for (let o = 0; o < k; o++) {
+      trueCount += s.cell(c, o);
+      predCount += s.cell(o, c);
+    }
+    const tp = s.cell(c, c);
+    correct += tp;
+    if (trueCount === 0 && predCount === 0) continue;
+    const precision = predCount === 0 ? 0 : tp / predCount;
+    const recall = trueCount === 0 ? 0 : tp / trueCount;
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    const m = { precision, recall, f1, support: trueCount };
+    perClass[classNames[c]] = m;
+    present.push(m);
+  }
+
+  const macro = average(present, () => 1, n);
+  const weighted = average(present, (m) => m.support, n);
+  const result: ClassificationMetrics = { labeled: n, accuracy: correct / n, perClass, macro, weighted };
+  const auc = rocAuc(s, classNames.length);
+  if (auc !== undefined) result.rocAuc = auc;
+  const logLoss = s.meanLogLoss();
+  if (logLoss !== undefined) result.logLoss = logLoss;
+  return result;
+}
+
+function average(classes: ClassMetrics[], weight: (m: ClassMetrics) => number, support: number): ClassMetrics {
+  let w = 0;
+  let precision = 0;
+  let recall = 0;
+  let f1 = 0;
+  for (const m of classes) {
+    const wi = weight(m);
+    w += wi;
+    precision += wi * m.precision;
+    recall += wi * m.recall;
+    f1 += wi * m.f1;
+  }
+  if (w === 0) return { precision: 0, recall: 0, f1: 0, support };
+  return { precision: precision / w, recall: recall / w, f1: f1 / w, support };
+}

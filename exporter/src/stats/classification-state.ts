@@ -1,0 +1,183 @@
+import { ExactSum } from './exact-sum.js';
+import { SCORE_BINS, scoreBin } from './score-histogram.js';
+
+/** Probabilities are clipped to [1e-15, 1 − 1e-15] for log loss, as sklearn's `log_loss(eps=1e-15)`. */
+export const LOG_LOSS_EPS = 1e-15;
+/** Sanity bound on class indices; the caller is expected to bound classes far below this. */
+const MAX_CLASSES = 4096;
+
+/**
+ * Window state for a classifier: a confusion matrix, the log-loss sum, and per class a score
+ * histogram of positives and of negatives (one-vs-rest, `SCORE_BINS` bins each) for ROC AUC.
+ * Memory is O(k² + k·SCORE_BINS) for k classes — fixed by the class count, not by traffic;
+ * the histograms are only allocated once an event carries probabilities.
+ *
+ * Classes are dense indices 0..k−1, k growing with the indices seen (true, predicted, or the
+ * length of a probability vector). An event whose probability vector is shorter than k has
+ * probability 0 for the missing classes — including classes first seen later, whose
+ * histograms start with every earlier scored event as a negative at score 0.
+ */
+export class ClassificationState {
+  private k = 0;
+  /** confusion[t * k + p] = events with true class t predicted as p. */
+  private confusion = new Float64Array(0);
+  private labeledCount = 0;
+  private scoredCount = 0;
+  private readonly logLossSum = new ExactSum();
+  private positives: Float64Array[] = [];
+  private negatives: Float64Array[] = [];
+
+  /** Events (true and predicted class) in the window. */
+  get labeled(): number {
+    return this.labeledCount;
+  }
+
+  /** Events that carried probabilities. */
+  get scored(): number {
+    return this.scoredCount;
+  }
+
+  /** Number of class indices seen (k). */
+  get classCount(): number {
+    return this.k;
+  }
+
+  add(trueIdx: number, predIdx: number, probs?: ArrayLike<number>): void {
+    checkIndex(trueIdx, 'true class');
+    checkIndex(predIdx, 'predicted class');
+    if (probs !== undefined) {
+      if (probs.length > MAX_CLASSES) throw new RangeError(`more than ${MAX_CLASSES} probabilities`);
+      for (let i = 0; i < probs.length; i++) {
+        const p = probs[i];
+        if (!(p >= 0 && p <= 1)) throw new RangeError(`probability #${i} is not in [0, 1] (${p})`);
+      }
+    }
+    this.grow(Math.max(trueIdx + 1, predIdx + 1, probs?.length ?? 0));
+    this.confusion[trueIdx * this.k + predIdx]++;
+    this.labeledCount++;
+    if (probs === undefined) return;
+    this.allocateHistograms();
+    for (let c = 0; c < this.k; c++) {
+      const bin = scoreBin(c < probs.length ? probs[c] : 0);
+      (c === trueIdx ? this.positives : this.negatives)[c][bin]++;
+    }
+    const pTrue = trueIdx < probs.length ? probs[trueIdx] : 0;
+    this.logLossSum.add(-Math.log(Math.min(Math.max(pTrue, LOG_LOSS_EPS), 1 - LOG_LOSS_EPS)));
+    this.scoredCount++;
+  }
+
+  merge(o: ClassificationState): void {
+    this.grow(o.k);
+    this.combine(o, 1);
+  }
+
+  /** Removes a state that was merged (or whose events were added) earlier; exact. */
+  subtract(o: ClassificationState): void {
+    this.grow(o.k);
+    this.combine(o, -1);
+  }
+
+  clear(): void {
+    this.k = 0;
+    this.confusion = new Float64Array(0);
+    this.labeledCount = 0;
+    this.scoredCount = 0;
+    this.logLossSum.clear();
+    this.positives = [];
+    this.negatives = [];
+  }
+
+  /** Confusion-matrix cell: events of true class t predicted as p. */
+  cell(t: number, p: number): number {
+    return t < this.k && p < this.k ? this.confusion[t * this.k + p] : 0;
+  }
+
+  /** Mean clipped log loss over scored events; undefined when none carried probabilities. */
+  meanLogLoss(): number | undefined {
+    return this.scoredCount === 0 ? undefined : this.logLossSum.value() / this.scoredCount;
+  }
+
+  /** One-vs-rest score histograms of class c (undefined when no event carried probabilities). */
+  histograms(c: number): { positives: Float64Array; negatives: Float64Array } | undefined {
+    if (this.scoredCount === 0 || c >= this.k) return undefined;
+    return { positives: this.positives[c], negatives: this.negatives[c] };
+  }
+
+  /**
+   * Adds (sign 1) or subtracts (sign −1) o, with this.k ≥ o.k. Classes o has not seen hold
+   * all of o's scored events as negatives at score 0. A subtraction that would make any count
+   * negative is refused before anything changes.
+   */
+  private combine(o: ClassificationState, sign: 1 | -1): void {
+    const labeled = this.labeledCount + sign * o.labeledCount;
+    const scored = this.scoredCount + sign * o.scoredCount;
+    if (labeled < 0 || scored < 0) throw new RangeError('subtracting a state that was not merged in');
+    const confusion = Float64Array.from(this.confusion);
+    for (let t = 0; t < o.k; t++) {
+      for (let p = 0; p < o.k; p++) confusion[t * this.k + p] += sign * o.confusion[t * o.k + p];
+    }
+    let positives = this.positives;
+    let negatives = this.negatives;
+    if (o.scoredCount > 0) {
+      this.allocateHistograms();
+      positives = this.positives.map((h) => Float64Array.from(h));
+      negatives = this.negatives.map((h) => Float64Array.from(h));
+      for (let c = 0; c < this.k; c++) {
+        if (c < o.k) {
+          for (let b = 0; b < SCORE_BINS; b++) {
+            positives[c][b] += sign * o.positives[c][b];
+            negatives[c][b] += sign * o.negatives[c][b];
+          }
+        } else {
+          negatives[c][0] += sign * o.scoredCount;
+        }
+      }
+    }
+    if (confusion.some((x) => x < 0) || negatives.some((h) => h.some((x) => x < 0)) || positives.some((h) => h.some((x) => x < 0))) {
+      throw new RangeError('subtracting a state that was not merged in');
+    }
+    this.confusion = confusion;
+    this.positives = positives;
+    this.negatives = negatives;
+    this.labeledCount = labeled;
+    this.scoredCount = scored;
+    if (sign === 1) this.logLossSum.merge(o.logLossSum);
+    else this.logLossSum.subtract(o.logLossSum);
+    if (scored === 0) {
+      // Every histogram is empty now; give the memory back until probabilities come again.
+      this.positives = [];
+      this.negatives = [];
+    }
+  }
+
+  private grow(k: number): void {
+    if (k <= this.k) return;
+    if (k > MAX_CLASSES) throw new RangeError(`more than ${MAX_CLASSES} classes`);
+    const confusion = new Float64Array(k * k);
+    for (let t = 0; t < this.k; t++) {
+      for (let p = 0; p < this.k; p++) confusion[t * k + p] = this.confusion[t * this.k + p];
+    }
+    if (this.positives.length > 0) {
+      for (let c = this.k; c < k; c++) {
+        this.positives.push(new Float64Array(SCORE_BINS));
+        const negatives = new Float64Array(SCORE_BINS);
+        negatives[0] = this.scoredCount;
+        this.negatives.push(negatives);
+      }
+    }
+    this.confusion = confusion;
+    this.k = k;
+  }
+
+  private allocateHistograms(): void {
+    if (this.positives.length > 0) return;
+    for (let c = 0; c < this.k; c++) {
+      this.positives.push(new Float64Array(SCORE_BINS));
+      this.negatives.push(new Float64Array(SCORE_BINS));
+    }
+  }
+}
+
+function checkIndex(i: number, what: string): void {
+  if (!Number.isInteger(i) || i < 0 || i >= MAX_CLASSES) throw new RangeError(`${what} index must be an integer in [0, ${MAX_CLASSES})`);
+}

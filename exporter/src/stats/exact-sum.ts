@@ -1,0 +1,70 @@
+/**
+ * An exactly represented sum of doubles (Shewchuk's non-overlapping expansion, the algorithm
+ * behind Python's `math.fsum`). Adding and removing terms is exact, so a window total that
+ * merges a bucket and later subtracts it returns to exactly its former value, and the sum is
+ * independent of the order of the terms. `value()` is the correctly rounded sum.
+ *
+ * Memory is bounded: the partials are non-overlapping doubles, so there are at most ~40 of them
+ * whatever the number of terms.
+ */
+export class ExactSum {
+  private partials: number[] = [];
+
+  add(x: number): void {
+    if (!Number.isFinite(x)) throw new RangeError(`cannot sum a non-finite value (${x})`);
+    const partials = this.partials;
+    let i = 0;
+    for (let j = 0; j < partials.length; j++) {
+      let y = partials[j];
+      if (Math.abs(x) < Math.abs(y)) {
+        const t = x;
+        x = y;
+        y = t;
+      }
+      const hi = x + y;
+      const lo = y - (hi - x);
+      if (lo !== 0) partials[i++] = lo;
+      x = hi;
+    }
+    if (!Number.isFinite(x)) throw new RangeError('sum overflowed');
+    partials.length = i;
+    if (x !== 0) partials.push(x);
+  }
+
+  merge(o: ExactSum): void {
+    for (const p of o.partials.slice()) this.add(p);
+  }
+
+  subtract(o: ExactSum): void {
+    for (const p of o.partials.slice()) this.add(-p);
+  }
+
+  clear(): void {
+    this.partials = [];
+  }
+
+  /** The exact sum rounded to the nearest double (ties to even), as `math.fsum` does. */
+  value(): number {
+    const p = this.partials;
+    let n = p.length;
+    if (n === 0) return 0;
+    let hi = p[--n];
+    let lo = 0;
+    while (n > 0) {
+      const x = hi;
+      const y = p[--n];
+      hi = x + y;
+      const yr = hi - x;
+      lo = y - yr;
+      if (lo !== 0) break;
+    }
+    // Half-way cases: the remaining partials decide which way to round.
+    if (n > 0 && ((lo < 0 && p[n - 1] < 0) || (lo > 0 && p[n - 1] > 0))) {
+      const y = lo * 2;
+      const x = hi + y;
+      const yr = x - hi;
+      if (y === yr) hi = x;
+    }
+    return hi;
+  }
+}

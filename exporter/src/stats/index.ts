@@ -1,0 +1,23 @@
+// Pure statistics for the exporter: reference profiles, mergeable window states, and the
+// metrics computed from them. No I/O here.
+export { InvalidReferenceError } from './errors.js';
+export {
+  OTHER_CATEGORY,
+  buildFeatureReference,
+  type CategoricalFeatureReference,
+  type FeatureReference,
+  type NumericFeatureReference,
+} from './feature-reference.js';
+export { NumericFeatureState } from './numeric-state.js';
+export { numericDrift, type NumericDrift } from './numeric-drift.js';
+export { CategoricalFeatureState } from './categorical-state.js';
+export { categoricalDrift, type CategoricalDrift } from './categorical-drift.js';
+export { ClassificationState, LOG_LOSS_EPS } from './classification-state.js';
+export { classificationMetrics, type ClassMetrics, type ClassificationMetrics } from './classification-metrics.js';
+export { rocAuc } from './roc-auc.js';
+export { RegressionState, regressionMetrics } from './regression.js';
+export { PSI_FLOOR, psiFromProportions } from './psi.js';
+export { ksPValue, kolmogorovSf } from './ks-pvalue.js';
+export { jensenShannonDistance } from './js-distance.js';
+export { ExactSum } from './exact-sum.js';
+export { featureMissingRatio } from './missing-ratio.js';
