@@ -23,9 +23,74 @@ export interface ReferenceProfilesTable {
   updated_at: string;
 }
 
+/** Registry tables (migration 002). JSON documents are stored as text in both dialects. */
+export interface ModelsTable {
+  name: string;
+  description: string;
+  team: string;
+  /** JSON of per-model gate overrides, null for the defaults. */
+  gates: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+export interface ModelVersionsTable {
+  id: Generated<number>;
+  model: string;
+  version: string;
+  stage: string;
+  description: string;
+  metrics: string;
+  lineage: string;
+  /** The version that was in production when this one was promoted; rollback target. */
+  predecessor: string | null;
+  created_at: string;
+  created_by: string;
+  stage_changed_at: string;
+}
+
+export interface StageTransitionsTable {
+  id: Generated<number>;
+  model: string;
+  version: string;
+  from_stage: string;
+  to_stage: string;
+  kind: string;
+  trigger: string | null;
+  forced: number;
+  reason: string;
+  actor: string;
+  at: string;
+}
+
+export interface AuditLogTable {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  model: string | null;
+  version: string | null;
+  reason: string | null;
+  before: string | null;
+  after: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditChainHeadTable {
+  id: number;
+  last_id: number;
+  last_hash: string;
+}
+
 export interface Database {
   api_tokens: ApiTokensTable;
   reference_profiles: ReferenceProfilesTable;
+  models: ModelsTable;
+  model_versions: ModelVersionsTable;
+  stage_transitions: StageTransitionsTable;
+  audit_log: AuditLogTable;
+  audit_chain_head: AuditChainHeadTable;
 }
 
 export type { ColumnType, Generated };

@@ -1,11 +1,13 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './001-tokens-and-references.js';
+import * as m002 from './002-registry.js';
 
 /**
  * Versioned migrations, applied in name order. Add a file, never edit a shipped one.
  */
 const migrations: Record<string, Migration> = {
   '001-tokens-and-references': m001,
+  '002-registry': m002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

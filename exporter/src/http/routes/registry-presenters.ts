@@ -1,0 +1,81 @@
+import type { ChainVerification } from '../../registry/audit-chain.js';
+import { effectiveGates } from '../../registry/gates.js';
+import type { ModelView, RollbackResult, TransitionResult } from '../../registry/service.js';
+import type { TokenInfo } from '../../registry/token-service.js';
+import type { AuditEntry, GateOverrides, TransitionRecord, VersionRecord } from '../../registry/types.js';
+
+/** Domain records to the API's snake_case JSON (the shapes in registry-schemas.ts). */
+
+export function presentModel(m: ModelView) {
+  return {
+    name: m.name,
+    description: m.description,
+    team: m.team,
+    production_version: m.productionVersion,
+    gates: effectiveGates(m.gates),
+    gates_overridden: m.gates !== null,
+    created_at: m.createdAt,
+    created_by: m.createdBy,
+  };
+}
+
+export function presentVersion(v: VersionRecord) {
+  return {
+    model: v.model,
+    version: v.version,
+    stage: v.stage,
+    description: v.description,
+    metrics: v.metrics,
+    lineage: v.lineage,
+    predecessor: v.predecessor,
+    created_at: v.createdAt,
+    created_by: v.createdBy,
+    stage_changed_at: v.stageChangedAt,
+  };
+}
+
+export function presentTransitionResult(t: TransitionResult) {
+  return {
+    model: t.model,
+    version: t.version,
+    from: t.from,
+    to: t.to,
+    forced: t.forced,
+    skipped_gates: t.skippedGates,
+    archived_version: t.archivedVersion,
+    reason: t.reason,
+    actor: t.actor,
+    at: t.at,
+  };
+}
+
+export function presentRollback(r: RollbackResult) {
+  return { model: r.model, from_version: r.fromVersion, to_version: r.toVersion, trigger: r.trigger, reason: r.reason, actor: r.actor, at: r.at };
+}
+
+export function presentTransition(t: TransitionRecord) {
+  return { id: t.id, model: t.model, version: t.version, from: t.from, to: t.to, kind: t.kind, trigger: t.trigger, forced: t.forced, reason: t.reason, actor: t.actor, at: t.at };
+}
+
+export function presentGates(model: string, g: { overrides: GateOverrides | null }) {
+  return {
+    model,
+    gates: effectiveGates(g.overrides),
+    overridden: { staging: g.overrides?.staging !== undefined, production: g.overrides?.production !== undefined },
+  };
+}
+
+export function presentAuditEntry(e: AuditEntry) {
+  return { id: e.id, at: e.at, actor: e.actor, action: e.action, model: e.model, version: e.version, reason: e.reason, before: e.before, after: e.after, prev_hash: e.prevHash, hash: e.hash };
+}
+
+export function presentVerification(v: ChainVerification) {
+  return v.ok
+    ? { ok: true, entries: v.entries }
+    : { ok: false, entries: v.entries, first_broken_id: v.firstBrokenId, problem: v.problem, error: `audit entry ${v.firstBrokenId}: ${v.problem}` };
+}
+
+/** Never the secret nor its hash. */
+export function presentToken(t: TokenInfo) {
+  return { id: t.id, name: t.name, role: t.role, created_at: t.createdAt, created_by: t.createdBy, revoked_at: t.revokedAt };
+}

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { ROLES } from '../../auth/roles.js';
+import { GATE_NAME } from '../../registry/gates.js';
+import { STAGES } from '../../registry/types.js';
+
+/**
+ * Request and response schemas of the registry API. They validate requests and generate the
+ * OpenAPI document, so the two cannot drift apart.
+ */
+
+/** Model and version names go into URLs and label values: no slashes, no leading dot. */
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const name = (what: string) => z.string().regex(NAME_PATTERN, `${what} must be 1-128 characters of letters, digits, '.', '_', '-', starting with a letter or digit`);
+export const ModelName = name('model name');
+export const VersionName = name('version name');
+export const Team = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'team must be 1-64 characters of letters, digits, ".", "_", "-"');
+const Key = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'keys are 1-128 characters of letters, digits, "_", ".", "-"');
+const Text = (max: number) => z.string().max(max);
+const Reason = z.string().trim().min(1, 'reason is required (it goes to the audit log)').max(1000);
+
+/** Schemes an artifact may live under; anything else (javascript:, data:) is refused. */
+export const ARTIFACT_SCHEMES = ['s3', 'gs', 'gcs', 'hdfs', 'abfss', 'wasbs', 'az', 'dbfs', 'file', 'http', 'https', 'oci', 'models', 'runs', 'mlflow-artifacts'];
+export const ArtifactUri = z
+  .string()
+  .max(2048)
+  .refine((v) => {
+    const m = /^([a-z][a-z0-9+.-]*):\/\/?[^\s]+$/i.exec(v);
+    return m !== null && ARTIFACT_SCHEMES.includes(m[1].toLowerCase());
+  }, `artifact_uri must be a URI with one of the schemes ${ARTIFACT_SCHEMES.join(', ')}`);
+
+const METRIC_KEY = /^[a-z][a-z0-9_]{0,63}$/;
+export const Metrics = z
+  .object({
+    accuracy: z.number().min(0).max(1).optional(),
+    latency_ms: z.number().min(0).optional(),
+  })
+  .catchall(z.number())
+  .superRefine((m, ctx) => {
+    const keys = Object.keys(m);
+    if (keys.length > 64) ctx.addIssue({ code: 'custom', message: 'at most 64 metrics' });
+    for (const k of keys) if (!METRIC_KEY.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: 'metric names are lowercase letters, digits and "_", starting with a letter' });
+  });
+
+const bounded = <T extends z.ZodType>(value: T, max: number) =>
+  z.record(Key, value).refine((r) => Object.keys(r).length <= max, `at most ${max} entries`);
+
+export const LineageBody = z
+  .object({
+    data_version: Text(256).optional(),
+    code_commit: Text(256).optional(),
+    hyperparameters: bounded(z.union([z.string().max(1024), z.number(), z.boolean(), z.null()]), 256).optional(),
+    environment: bounded(z.string().max(1024), 256).optional(),
+    artifact_uri: ArtifactUri.optional(),
+    tags: bounded(z.string().max(256), 64).optional(),
+    parent_version: VersionName.optional(),
+  })
+  .strict();
+
+export const CreateModelBody = z.object({ name: ModelName, description: Text(2000).optional(), team: Team.optional() }).strict();
+
+export const RegisterVersionBody = z
+  .object({ version: VersionName, description: Text(2000).optional(), metrics: Metrics.optional(), lineage: LineageBody.optional() })
+  .strict();
+
+export const TransitionBody = z.object({ to: z.enum(STAGES), reason: Reason, force: z.boolean().optional() }).strict();
+export const RollbackBody = z.object({ reason: Reason, from_version: VersionName.optional() }).strict();
+
+const StageGatesBody = z.record(z.string().regex(GATE_NAME, 'gate names are min_<metric> or max_<metric>'), z.number()).refine((g) => Object.keys(g).length <= 32, 'at most 32 gates per stage');
+export const GatesBody = z.object({ staging: StageGatesBody.optional(), production: StageGatesBody.optional(), reason: Text(1000).optional() }).strict();
+
+export const CreateTokenBody = z.object({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'token name must be 1-64 characters of letters, digits, ".", "_", "@", "-"'), role: z.enum(ROLES) }).strict();
+
+export const ModelParams = z.object({ model: ModelName });
+export const VersionParams = z.object({ model: ModelName, version: VersionName });
+export const TokenParams = z.object({ id: z.string().regex(/^[a-z0-9]{12}$/, 'token id is 12 lowercase letters or digits') });
+
+const Limit = (def: number, max: number) => z.coerce.number().int().min(1).max(max).default(def);
+export const ListModelsQuery = z.object({ limit: Limit(1000, 10000) });
+export const ListVersionsQuery = z.object({ stage: z.enum(STAGES).optional() });
+export const ListTransitionsQuery = z.object({ limit: Limit(100, 1000) });
+export const AuditQueryParams = z.object({ model: ModelName.optional(), limit: Limit(100, 1000), before: z.coerce.number().int().min(1).optional() });
+
+// Responses (documentation; the presenters build exactly these shapes).
+const Gates = z.record(z.string(), z.number());
+export const ModelResponse = z.object({
+  name: z.string(),
+  description: z.string(),
+  team: z.string(),
+  production_version: z.string().nullable(),
+  gates: z.object({ staging: Gates, production: Gates }),
+  gates_overridden: z.boolean(),
+  created_at: z.string(),
+  created_by: z.string(),
+});
+export const VersionResponse = z.object({
+  model: z.string(),
+  version: z.string(),
+  stage: z.enum(STAGES),
+  description: z.string(),
+  metrics: z.record(z.string(), z.number()),
+  lineage: LineageBody,
+  predecessor: z.string().nullable(),
+  created_at: z.string(),
+  created_by: z.string(),
+  stage_changed_at: z.string(),
+});
+export const GateFailureResponse = z.object({ gate: z.string(), metric: z.string(), required: z.number(), actual: z.number().nullable() });
+export const TransitionResultResponse = z.object({
+  model: z.string(),
+  version: z.string(),
+  from: z.enum(STAGES),
+  to: z.enum(STAGES),
+  forced: z.boolean(),
+  skipped_gates: z.array(GateFailureResponse),
+  archived_version: z.string().nullable(),
+  reason: z.string(),
+  actor: z.string(),
+  at: z.string(),
+});
+export const RollbackResponse = z.object({
+  model: z.string(),
+  from_version: z.string(),
+  to_version: z.string(),
+  trigger: z.enum(['manual', 'alert']),
+  reason: z.string(),
+  actor: z.string(),
+  at: z.string(),
+});
+export const TransitionRecordResponse = z.object({
+  id: z.number(),
+  model: z.string(),
+  version: z.string(),
+  from: z.enum(STAGES),
+  to: z.enum(STAGES),
+  kind: z.enum(['transition', 'replaced', 'rollback']),
+  trigger: z.enum(['manual', 'alert']).nullable(),
+  forced: z.boolean(),
+  reason: z.string(),
+  actor: z.string(),
+  at: z.string(),
+});
+export const GatesResponse = z.object({ model: z.string(), gates: z.object({ staging: Gates, production: Gates }), overridden: z.object({ staging: z.boolean(), production: z.boolean() }) });
+export const AuditEntryResponse = z.object({
+  id: z.number(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  model: z.string().nullable(),
+  version: z.string().nullable(),
+  reason: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  prev_hash: z.string(),
+  hash: z.string(),
+});
+export const TokenResponse = z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES), created_at: z.string(), created_by: z.string(), revoked_at: z.string().nullable() });
+export const ErrorResponse = z.object({ error: z.string(), details: z.unknown().optional() });

@@ -1,0 +1,93 @@
+import type { StoredToken } from '../store/token-store.js';
+import type {
+  AuditDraft,
+  AuditEntry,
+  GateOverrides,
+  ModelRecord,
+  NewTransition,
+  RollbackTrigger,
+  Stage,
+  TransitionRecord,
+  VersionRecord,
+} from './types.js';
+
+/**
+ * What the registry domain needs from storage. Implemented once with kysely for SQLite and
+ * PostgreSQL (store/registry-store.ts); the domain never sees SQL.
+ */
+export interface RegistryReads {
+  getModel(name: string): Promise<ModelRecord | undefined>;
+  getVersion(model: string, version: string): Promise<VersionRecord | undefined>;
+  getProductionVersion(model: string): Promise<VersionRecord | undefined>;
+}
+
+export interface AuditQuery {
+  model?: string;
+  limit: number;
+  /** Only entries with a smaller id (the cursor of the previous page). */
+  before?: number;
+}
+
+export interface StageCount {
+  model: string;
+  from: Stage;
+  to: Stage;
+  count: number;
+}
+
+export interface RollbackCount {
+  model: string;
+  trigger: RollbackTrigger;
+  count: number;
+}
+
+/** One row per version, just what /metrics needs. */
+export interface VersionSummary {
+  model: string;
+  version: string;
+  stage: Stage;
+  accuracy: number | null;
+  stageChangedAt: string;
+}
+
+export interface RegistryStore extends RegistryReads {
+  /**
+   * Runs `fn` in one transaction whose first act is to lock the audit chain head. That lock
+   * serializes every registry write across processes and replicas, so the domain's checks
+   * see the latest committed state and the audit chain never forks. Database constraint
+   * violations (a second production version, a duplicate name) surface as ConflictError.
+   */
+  write<T>(fn: (tx: RegistryWriteTx) => Promise<T>): Promise<T>;
+
+  listModels(limit: number): Promise<ModelRecord[]>;
+  listVersions(model: string, stage?: Stage): Promise<VersionRecord[]>;
+  /** Production version name per model, for listings. */
+  productionVersions(models: readonly string[]): Promise<Map<string, string>>;
+  listTransitions(model: string, limit: number): Promise<TransitionRecord[]>;
+  listAudit(query: AuditQuery): Promise<AuditEntry[]>;
+  /** Entries with id > afterId in id order; verification pages through with this. */
+  auditPage(afterId: number, limit: number): Promise<AuditEntry[]>;
+  auditHead(): Promise<{ lastId: number; lastHash: string }>;
+
+  versionSummaries(): Promise<VersionSummary[]>;
+  transitionCounts(): Promise<StageCount[]>;
+  rollbackCounts(): Promise<RollbackCount[]>;
+  listTokens(): Promise<StoredToken[]>;
+}
+
+export interface RegistryWriteTx extends RegistryReads {
+  insertModel(model: ModelRecord): Promise<void>;
+  setModelGates(name: string, gates: GateOverrides | null): Promise<void>;
+  insertVersion(version: VersionRecord): Promise<void>;
+  /**
+   * Moves a version from `from` to `to` only if it is still in `from`; false otherwise.
+   * `predecessor` is written when given (promotion records the version it replaced).
+   */
+  setStage(change: { model: string; version: string; from: Stage; to: Stage; at: string; predecessor?: string | null }): Promise<boolean>;
+  insertTransition(t: NewTransition): Promise<TransitionRecord>;
+  /** Appends to the hash chain (the head is already locked by write()). */
+  appendAudit(draft: AuditDraft): Promise<AuditEntry>;
+  getToken(id: string): Promise<StoredToken | undefined>;
+  insertToken(token: StoredToken): Promise<void>;
+  revokeToken(id: string, at: string): Promise<boolean>;
+}

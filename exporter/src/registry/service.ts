@@ -1,0 +1,353 @@
+import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError } from '../errors.js';
+import { ChainVerifier, type ChainVerification } from './audit-chain.js';
+import { StaleRollbackError } from './errors.js';
+import { describeFailure, effectiveGates, evaluateGates, isGatedStage, type GateFailure } from './gates.js';
+import type { AuditQuery, RegistryStore, RegistryWriteTx } from './ports.js';
+import { assertTransitionAllowed } from './stages.js';
+import type {
+  AuditEntry,
+  GatedStage,
+  GateOverrides,
+  Lineage,
+  ModelRecord,
+  RollbackTrigger,
+  Stage,
+  StageGates,
+  TransitionRecord,
+  ValidationMetrics,
+  VersionRecord,
+} from './types.js';
+
+export const DEFAULT_TEAM = 'ml';
+
+export interface NewModel {
+  name: string;
+  description?: string;
+  team?: string;
+}
+
+export interface NewVersion {
+  version: string;
+  description?: string;
+  metrics?: ValidationMetrics;
+  lineage?: Lineage;
+}
+
+export interface TransitionRequest {
+  to: Stage;
+  reason: string;
+  /** Skip failing gates; the HTTP layer only lets admins ask for it. */
+  force?: boolean;
+}
+
+export interface TransitionResult {
+  model: string;
+  version: string;
+  from: Stage;
+  to: Stage;
+  forced: boolean;
+  /** The gates a forced transition skipped. */
+  skippedGates: GateFailure[];
+  /** The production version a promotion archived. */
+  archivedVersion: string | null;
+  reason: string;
+  actor: string;
+  at: string;
+}
+
+export interface RollbackRequest {
+  reason: string;
+  /** Act only while this version is still in production (StaleRollbackError otherwise). */
+  fromVersion?: string;
+  trigger: RollbackTrigger;
+}
+
+export interface RollbackResult {
+  model: string;
+  fromVersion: string;
+  toVersion: string;
+  trigger: RollbackTrigger;
+  reason: string;
+  actor: string;
+  at: string;
+}
+
+export interface ModelView extends ModelRecord {
+  productionVersion: string | null;
+}
+
+/**
+ * The model registry: stage machine, quality gates, promotion and rollback, with every state
+ * change written to the audit chain in the same transaction as the change itself.
+ * Published to other features as `services.registry` (the alert receiver calls `rollback`
+ * with trigger 'alert').
+ */
+export class RegistryService {
+  constructor(
+    private readonly store: RegistryStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private iso(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  async createModel(input: NewModel, actor: string): Promise<ModelView> {
+    const at = this.iso();
+    return this.store.write(async (tx) => {
+      if (await tx.getModel(input.name)) throw new ConflictError(`model ${input.name} already exists`);
+      const model = await this.insertModel(tx, input, actor, at);
+      return { ...model, productionVersion: null };
+    });
+  }
+
+  private async insertModel(tx: RegistryWriteTx, input: NewModel, actor: string, at: string): Promise<ModelRecord> {
+    const model: ModelRecord = {
+      name: input.name,
+      description: input.description ?? '',
+      team: input.team ?? DEFAULT_TEAM,
+      gates: null,
+      createdAt: at,
+      createdBy: actor,
+    };
+    await tx.insertModel(model);
+    await tx.appendAudit({
+      at,
+      actor,
+      action: 'model.create',
+      model: model.name,
+      version: null,
+      reason: null,
+      before: null,
+      after: { name: model.name, description: model.description, team: model.team },
+    });
+    return model;
+  }
+
+  async listModels(limit: number): Promise<ModelView[]> {
+    const models = await this.store.listModels(limit);
+    const production = await this.store.productionVersions(models.map((m) => m.name));
+    return models.map((m) => ({ ...m, productionVersion: production.get(m.name) ?? null }));
+  }
+
+  async getModel(name: string): Promise<ModelView> {
+    const model = await this.requireModel(name);
+    const production = await this.store.getProductionVersion(name);
+    return { ...model, productionVersion: production?.version ?? null };
+  }
+
+  private async requireModel(name: string): Promise<ModelRecord> {
+    const model = await this.store.getModel(name);
+    if (!model) throw new NotFoundError(`model ${name} not found`);
+    return model;
+  }
+
+  /**
+   * Registers a version in development. An unknown model is created on the fly (team "ml"),
+   * so that a CI job can register its first version in one call; both are audited.
+   */
+  async registerVersion(modelName: string, input: NewVersion, actor: string): Promise<VersionRecord> {
+    const at = this.iso();
+    return this.store.write(async (tx) => {
+      if (!(await tx.getModel(modelName))) await this.insertModel(tx, { name: modelName }, actor, at);
+      if (await tx.getVersion(modelName, input.version)) throw new ConflictError(`${modelName} ${input.version} is already registered`);
+      const parent = input.lineage?.parent_version;
+      if (parent !== undefined && !(await tx.getVersion(modelName, parent))) {
+        throw new InvalidInputError(`lineage.parent_version: ${modelName} has no version ${parent}`, [
+          { path: 'lineage.parent_version', message: `${modelName} has no version ${parent}` },
+        ]);
+      }
+      const version: VersionRecord = {
+        model: modelName,
+        version: input.version,
+        stage: 'development',
+        description: input.description ?? '',
+        metrics: input.metrics ?? {},
+        lineage: input.lineage ?? {},
+        predecessor: null,
+        createdAt: at,
+        createdBy: actor,
+        stageChangedAt: at,
+      };
+      await tx.insertVersion(version);
+      await tx.appendAudit({
+        at,
+        actor,
+        action: 'version.register',
+        model: modelName,
+        version: input.version,
+        reason: null,
+        before: null,
+        after: { stage: version.stage, description: version.description, metrics: version.metrics, lineage: version.lineage },
+      });
+      return version;
+    });
+  }
+
+  async listVersions(model: string, stage?: Stage): Promise<VersionRecord[]> {
+    await this.requireModel(model);
+    return this.store.listVersions(model, stage);
+  }
+
+  async getVersion(model: string, version: string): Promise<VersionRecord> {
+    await this.requireModel(model);
+    const v = await this.store.getVersion(model, version);
+    if (!v) throw new NotFoundError(`${model} has no version ${version}`);
+    return v;
+  }
+
+  async listTransitions(model: string, limit: number): Promise<TransitionRecord[]> {
+    await this.requireModel(model);
+    return this.store.listTransitions(model, limit);
+  }
+
+  /**
+   * Moves a version to another stage. Gates of the target stage are checked against the
+   * version's validation metrics; every failure is reported (422) unless forced. Promotion
+   * to production archives the current production version and remembers it as the new
+   * one's predecessor, which is what rollback returns to.
+   */
+  async transition(modelName: string, versionName: string, req: TransitionRequest, actor: string): Promise<TransitionResult> {
+    const at = this.iso();
+    return this.store.write(async (tx) => {
+      const model = await tx.getModel(modelName);
+      if (!model) throw new NotFoundError(`model ${modelName} not found`);
+      const version = await tx.getVersion(modelName, versionName);
+      if (!version) throw new NotFoundError(`${modelName} has no version ${versionName}`);
+      const from = version.stage;
+      assertTransitionAllowed(modelName, versionName, from, req.to);
+
+      const failures = isGatedStage(req.to) ? evaluateGates(effectiveGates(model.gates)[req.to], version.metrics) : [];
+      if (failures.length && !req.force) {
+        throw new UnprocessableError(
+          `${modelName} ${versionName} fails ${failures.length} ${req.to} gate${failures.length > 1 ? 's' : ''}: ${failures.map(describeFailure).join('; ')}`,
+          failures,
+        );
+      }
+      const forced = failures.length > 0;
+
+      let archivedVersion: string | null = null;
+      if (req.to === 'production') {
+        const current = await tx.getProductionVersion(modelName);
+        if (current) {
+          await this.move(tx, { model: modelName, version: current.version, from: 'production', to: 'archived', at });
+          await tx.insertTransition({ model: modelName, version: current.version, from: 'production', to: 'archived', kind: 'replaced', trigger: null, forced: false, reason: `replaced by ${versionName}: ${req.reason}`, actor, at });
+          archivedVersion = current.version;
+        }
+        await this.move(tx, { model: modelName, version: versionName, from, to: 'production', at, predecessor: archivedVersion });
+      } else {
+        await this.move(tx, { model: modelName, version: versionName, from, to: req.to, at });
+      }
+      await tx.insertTransition({ model: modelName, version: versionName, from, to: req.to, kind: 'transition', trigger: null, forced, reason: req.reason, actor, at });
+      await tx.appendAudit({
+        at,
+        actor,
+        action: forced ? 'version.transition.forced' : 'version.transition',
+        model: modelName,
+        version: versionName,
+        reason: req.reason,
+        before: { stage: from, production_version: req.to === 'production' ? archivedVersion : undefined },
+        after: { stage: req.to, archived_version: archivedVersion ?? undefined, skipped_gates: forced ? failures : undefined },
+      });
+      return { model: modelName, version: versionName, from, to: req.to, forced, skippedGates: forced ? failures : [], archivedVersion, reason: req.reason, actor, at };
+    });
+  }
+
+  /**
+   * Returns the production version's predecessor to production and archives the current
+   * one. Gates are not re-checked: the predecessor was good enough to serve before, and a
+   * rollback is what one does when the new version misbehaves.
+   */
+  async rollback(modelName: string, req: RollbackRequest, actor: string): Promise<RollbackResult> {
+    const at = this.iso();
+    return this.store.write(async (tx) => {
+      if (!(await tx.getModel(modelName))) throw new NotFoundError(`model ${modelName} not found`);
+      const current = await tx.getProductionVersion(modelName);
+      if (req.fromVersion !== undefined && current?.version !== req.fromVersion) {
+        throw new StaleRollbackError(modelName, req.fromVersion, current?.version ?? null);
+      }
+      if (!current) throw new ConflictError(`${modelName} has no production version; nothing to roll back`);
+      if (!current.predecessor) throw new ConflictError(`${modelName} ${current.version} has no predecessor to roll back to`);
+      const target = await tx.getVersion(modelName, current.predecessor);
+      if (!target) throw new ConflictError(`${modelName} predecessor ${current.predecessor} no longer exists`);
+
+      await this.move(tx, { model: modelName, version: current.version, from: 'production', to: 'archived', at });
+      await this.move(tx, { model: modelName, version: target.version, from: target.stage, to: 'production', at });
+      await tx.insertTransition({ model: modelName, version: current.version, from: 'production', to: 'archived', kind: 'rollback', trigger: req.trigger, forced: false, reason: req.reason, actor, at });
+      await tx.insertTransition({ model: modelName, version: target.version, from: target.stage, to: 'production', kind: 'rollback', trigger: req.trigger, forced: false, reason: req.reason, actor, at });
+      await tx.appendAudit({
+        at,
+        actor,
+        action: 'model.rollback',
+        model: modelName,
+        version: target.version,
+        reason: req.reason,
+        before: { production_version: current.version, [target.version]: target.stage },
+        after: { production_version: target.version, archived_version: current.version, trigger: req.trigger },
+      });
+      return { model: modelName, fromVersion: current.version, toVersion: target.version, trigger: req.trigger, reason: req.reason, actor, at };
+    });
+  }
+
+  private async move(tx: RegistryWriteTx, change: Parameters<RegistryWriteTx['setStage']>[0]): Promise<void> {
+    if (!(await tx.setStage(change))) {
+      throw new ConflictError(`${change.model} ${change.version} changed concurrently (no longer in ${change.from}); retry`);
+    }
+  }
+
+  async getGates(modelName: string): Promise<{ gates: Record<GatedStage, StageGates>; overrides: GateOverrides | null }> {
+    const model = await this.requireModel(modelName);
+    return { gates: effectiveGates(model.gates), overrides: model.gates };
+  }
+
+  /** Replaces the model's overrides; a stage left out goes back to the defaults. */
+  async setGates(modelName: string, overrides: GateOverrides, reason: string | null, actor: string): Promise<{ gates: Record<GatedStage, StageGates>; overrides: GateOverrides | null }> {
+    const at = this.iso();
+    return this.store.write(async (tx) => {
+      const model = await tx.getModel(modelName);
+      if (!model) throw new NotFoundError(`model ${modelName} not found`);
+      const next = Object.keys(overrides).length ? overrides : null;
+      await tx.setModelGates(modelName, next);
+      await tx.appendAudit({
+        at,
+        actor,
+        action: 'model.gates.update',
+        model: modelName,
+        version: null,
+        reason,
+        before: { gates: effectiveGates(model.gates) },
+        after: { gates: effectiveGates(next) },
+      });
+      return { gates: effectiveGates(next), overrides: next };
+    });
+  }
+
+  listAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    return this.store.listAudit(query);
+  }
+
+  /**
+   * Recomputes the whole chain, a page at a time, and names the first broken entry. The head
+   * is read after the walk: every entry read was committed with a head at least as far, so a
+   * head behind the last entry means rows added outside the writers, a head beyond it either
+   * appends made during the walk (read on) or a truncated tail.
+   */
+  async verifyAudit(pageSize = 1000): Promise<ChainVerification> {
+    const verifier = new ChainVerifier();
+    let lastRead = 0;
+    let head = await this.store.auditHead();
+    for (let round = 0; round < 5; round += 1) {
+      const startedAt = lastRead;
+      for (;;) {
+        const page = await this.store.auditPage(lastRead, pageSize);
+        if (page.length === 0) break;
+        lastRead = page[page.length - 1].id;
+        if (!verifier.feed(page)) return verifier.finish(head);
+        if (page.length < pageSize) break;
+      }
+      head = await this.store.auditHead();
+      if (head.lastId <= lastRead || lastRead === startedAt) break;
+    }
+    return verifier.finish(head);
+  }
+}

@@ -1,0 +1,276 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type {
+  AuditQuery,
+  RegistryReads,
+  RegistryStore,
+  RegistryWriteTx,
+  RollbackCount,
+  StageCount,
+  VersionSummary,
+} from '../registry/ports.js';
+import type {
+  AuditDraft,
+  AuditEntry,
+  GateOverrides,
+  Lineage,
+  ModelRecord,
+  NewTransition,
+  RollbackTrigger,
+  Stage,
+  TransitionKind,
+  TransitionRecord,
+  ValidationMetrics,
+  VersionRecord,
+} from '../registry/types.js';
+import { AuditStore, type ChainHead } from './audit-store.js';
+import type { Database, ModelVersionsTable, ModelsTable, StageTransitionsTable } from './schema.js';
+import { asConflict } from './sql-errors.js';
+import { TokenStore, type StoredToken } from './token-store.js';
+
+type Executor = Kysely<Database>;
+
+/** Reads shared by the store and its write transactions. */
+class Reads implements RegistryReads {
+  constructor(protected readonly ex: Executor) {}
+
+  async getModel(name: string): Promise<ModelRecord | undefined> {
+    const row = await this.ex.selectFrom('models').selectAll().where('name', '=', name).executeTakeFirst();
+    return row ? toModel(row) : undefined;
+  }
+
+  async getVersion(model: string, version: string): Promise<VersionRecord | undefined> {
+    const row = await this.ex.selectFrom('model_versions').selectAll().where('model', '=', model).where('version', '=', version).executeTakeFirst();
+    return row ? toVersion(row) : undefined;
+  }
+
+  async getProductionVersion(model: string): Promise<VersionRecord | undefined> {
+    const row = await this.ex.selectFrom('model_versions').selectAll().where('model', '=', model).where('stage', '=', 'production').executeTakeFirst();
+    return row ? toVersion(row) : undefined;
+  }
+}
+
+class WriteTx extends Reads implements RegistryWriteTx {
+  private readonly tokens: TokenStore;
+
+  constructor(
+    private readonly tx: Transaction<Database>,
+    private readonly audit: AuditStore,
+    private head: ChainHead,
+  ) {
+    super(tx);
+    this.tokens = new TokenStore(tx);
+  }
+
+  async insertModel(m: ModelRecord): Promise<void> {
+    await this.tx
+      .insertInto('models')
+      .values({ name: m.name, description: m.description, team: m.team, gates: m.gates ? JSON.stringify(m.gates) : null, created_at: m.createdAt, created_by: m.createdBy })
+      .execute();
+  }
+
+  async setModelGates(name: string, gates: GateOverrides | null): Promise<void> {
+    await this.tx.updateTable('models').set({ gates: gates ? JSON.stringify(gates) : null }).where('name', '=', name).execute();
+  }
+
+  async insertVersion(v: VersionRecord): Promise<void> {
+    await this.tx
+      .insertInto('model_versions')
+      .values({
+        model: v.model,
+        version: v.version,
+        stage: v.stage,
+        description: v.description,
+        metrics: JSON.stringify(v.metrics),
+        lineage: JSON.stringify(v.lineage),
+        predecessor: v.predecessor,
+        created_at: v.createdAt,
+        created_by: v.createdBy,
+        stage_changed_at: v.stageChangedAt,
+      })
+      .execute();
+  }
+
+  async setStage(c: { model: string; version: string; from: Stage; to: Stage; at: string; predecessor?: string | null }): Promise<boolean> {
+    const res = await this.tx
+      .updateTable('model_versions')
+      .set({ stage: c.to, stage_changed_at: c.at, ...(c.predecessor !== undefined ? { predecessor: c.predecessor } : {}) })
+      .where('model', '=', c.model)
+      .where('version', '=', c.version)
+      .where('stage', '=', c.from)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  async insertTransition(t: NewTransition): Promise<TransitionRecord> {
+    const row = await this.tx
+      .insertInto('stage_transitions')
+      .values({ model: t.model, version: t.version, from_stage: t.from, to_stage: t.to, kind: t.kind, trigger: t.trigger, forced: t.forced ? 1 : 0, reason: t.reason, actor: t.actor, at: t.at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { ...t, id: Number(row.id) };
+  }
+
+  async appendAudit(draft: AuditDraft): Promise<AuditEntry> {
+    const entry = await this.audit.append(this.tx, this.head, draft);
+    this.head = { lastId: entry.id, lastHash: entry.hash };
+    return entry;
+  }
+
+  getToken(id: string): Promise<StoredToken | undefined> {
+    return this.tokens.get(id);
+  }
+
+  insertToken(token: StoredToken): Promise<void> {
+    return this.tokens.insert(token);
+  }
+
+  revokeToken(id: string, at: string): Promise<boolean> {
+    return this.tokens.revoke(id, at);
+  }
+}
+
+/** The registry store for both dialects; see RegistryStore for the write protocol. */
+export class KyselyRegistryStore extends Reads implements RegistryStore {
+  private readonly audit: AuditStore;
+  private readonly tokens: TokenStore;
+
+  constructor(private readonly db: Executor) {
+    super(db);
+    this.audit = new AuditStore(db);
+    this.tokens = new TokenStore(db);
+  }
+
+  async write<T>(fn: (tx: RegistryWriteTx) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction().execute(async (tx) => {
+        const head = await this.audit.lockHead(tx);
+        return fn(new WriteTx(tx, this.audit, head));
+      });
+    } catch (err) {
+      throw asConflict(err);
+    }
+  }
+
+  async listModels(limit: number): Promise<ModelRecord[]> {
+    const rows = await this.db.selectFrom('models').selectAll().orderBy('name').limit(limit).execute();
+    return rows.map(toModel);
+  }
+
+  async listVersions(model: string, stage?: Stage): Promise<VersionRecord[]> {
+    let q = this.db.selectFrom('model_versions').selectAll().where('model', '=', model);
+    if (stage) q = q.where('stage', '=', stage);
+    const rows = await q.orderBy('id').execute();
+    return rows.map(toVersion);
+  }
+
+  async productionVersions(models: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (models.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('model_versions')
+      .select(['model', 'version'])
+      .where('stage', '=', 'production')
+      .where('model', 'in', [...models])
+      .execute();
+    for (const r of rows) out.set(r.model, r.version);
+    return out;
+  }
+
+  async listTransitions(model: string, limit: number): Promise<TransitionRecord[]> {
+    const rows = await this.db.selectFrom('stage_transitions').selectAll().where('model', '=', model).orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toTransition);
+  }
+
+  listAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    return this.audit.list(query);
+  }
+
+  auditPage(afterId: number, limit: number): Promise<AuditEntry[]> {
+    return this.audit.page(afterId, limit);
+  }
+
+  auditHead(): Promise<ChainHead> {
+    return this.audit.head();
+  }
+
+  async versionSummaries(): Promise<VersionSummary[]> {
+    const rows = await this.db.selectFrom('model_versions').select(['model', 'version', 'stage', 'metrics', 'stage_changed_at']).execute();
+    return rows.map((r) => {
+      const metrics = parseObject(r.metrics) as ValidationMetrics;
+      const accuracy = typeof metrics.accuracy === 'number' ? metrics.accuracy : null;
+      return { model: r.model, version: r.version, stage: r.stage as Stage, accuracy, stageChangedAt: r.stage_changed_at };
+    });
+  }
+
+  async transitionCounts(): Promise<StageCount[]> {
+    const rows = await this.db
+      .selectFrom('stage_transitions')
+      .select((eb) => ['model', 'from_stage', 'to_stage', eb.fn.countAll().as('n')])
+      .groupBy(['model', 'from_stage', 'to_stage'])
+      .execute();
+    return rows.map((r) => ({ model: r.model, from: r.from_stage as Stage, to: r.to_stage as Stage, count: Number(r.n) }));
+  }
+
+  /** One rollback = the row that put the predecessor back in production. */
+  async rollbackCounts(): Promise<RollbackCount[]> {
+    const rows = await this.db
+      .selectFrom('stage_transitions')
+      .select((eb) => ['model', 'trigger', eb.fn.countAll().as('n')])
+      .where('kind', '=', 'rollback')
+      .where('to_stage', '=', 'production')
+      .groupBy(['model', 'trigger'])
+      .execute();
+    return rows.map((r) => ({ model: r.model, trigger: (r.trigger ?? 'manual') as RollbackTrigger, count: Number(r.n) }));
+  }
+
+  listTokens(): Promise<StoredToken[]> {
+    return this.tokens.list();
+  }
+}
+
+function parseObject(text: string): Record<string, unknown> {
+  const v: unknown = JSON.parse(text);
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function toModel(r: Selectable<ModelsTable>): ModelRecord {
+  return {
+    name: r.name,
+    description: r.description,
+    team: r.team,
+    gates: r.gates ? (parseObject(r.gates) as GateOverrides) : null,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+  };
+}
+
+function toVersion(r: Selectable<ModelVersionsTable>): VersionRecord {
+  return {
+    model: r.model,
+    version: r.version,
+    stage: r.stage as Stage,
+    description: r.description,
+    metrics: parseObject(r.metrics) as ValidationMetrics,
+    lineage: parseObject(r.lineage) as Lineage,
+    predecessor: r.predecessor,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    stageChangedAt: r.stage_changed_at,
+  };
+}
+
+function toTransition(r: Selectable<StageTransitionsTable>): TransitionRecord {
+  return {
+    id: Number(r.id),
+    model: r.model,
+    version: r.version,
+    from: r.from_stage as Stage,
+    to: r.to_stage as Stage,
+    kind: r.kind as TransitionKind,
+    trigger: r.trigger as RollbackTrigger | null,
+    forced: Number(r.forced) === 1,
+    reason: r.reason,
+    actor: r.actor,
+    at: r.at,
+  };
+}
