@@ -1,0 +1,28 @@
+/**
+ * Why data was dropped or folded (modelwatch_dropped_total{reason}). A closed list, so the
+ * counter's own cardinality is bounded; every reason is exposed from the start at 0.
+ */
+export const DROP_REASONS = [
+  'model_limit', // events for a model beyond MODELWATCH_MAX_MODELS
+  'version_folded', // events of a version beyond MODELWATCH_MAX_VERSIONS_PER_MODEL, counted under __other__
+  'class_folded', // class names beyond MODELWATCH_MAX_CLASSES_PER_MODEL (or too long), folded into __other__
+  'category_folded', // categories beyond MODELWATCH_MAX_CATEGORIES_PER_FEATURE, folded into __other__
+  'error_reason_folded', // error reasons beyond MODELWATCH_MAX_ERROR_REASONS_PER_MODEL
+  'kpi_limit', // KPI names beyond MODELWATCH_MAX_KPIS_PER_MODEL
+  'feature_limit', // reference features beyond MODELWATCH_MAX_FEATURES_PER_MODEL
+  'pending_evicted', // unlabeled predictions evicted from the join map before their label came
+  'outside_window', // events timestamped before the sliding window (counted, not windowed)
+] as const;
+
+export type DropReason = (typeof DROP_REASONS)[number];
+
+export class DropCounter {
+  readonly counts = new Map<DropReason, number>(DROP_REASONS.map((r) => [r, 0]));
+
+  add(reason: DropReason, n = 1): void {
+    if (n > 0) this.counts.set(reason, (this.counts.get(reason) ?? 0) + n);
+  }
+}
+
+/** Per-request tally, returned to the client in the response. */
+export type DropTally = Partial<Record<DropReason, number>>;

@@ -1,0 +1,77 @@
+import { buildFeatureReference, InvalidReferenceError, type FeatureReference } from '../stats/index.js';
+import type { FieldProblem } from '../http/validate.js';
+import type { ReferenceBody } from './schemas.js';
+
+export type Task = 'classification' | 'regression';
+
+/** What is persisted per model version (ReferenceStore's JSON) and rebuilt into window state. */
+export interface ReferenceProfile {
+  features: Record<string, FeatureReference>;
+  prediction?: FeatureReference;
+  positiveClass?: string;
+  task?: Task;
+  /** Features beyond MODELWATCH_MAX_FEATURES_PER_MODEL, not tracked. */
+  droppedFeatures: string[];
+}
+
+export interface ProfileLimits {
+  maxFeatures: number;
+  maxCategories: number;
+}
+
+/**
+ * Turns a reference sample into per-feature profiles. Features are kept in name order up to
+ * the per-model bound; the rest are reported and counted as dropped, never tracked.
+ * Returns every problem (one per bad feature) rather than stopping at the first.
+ */
+export function buildReferenceProfile(body: ReferenceBody, limits: ProfileLimits): { profile?: ReferenceProfile; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const names = Object.keys(body.features).sort();
+  const kept = names.slice(0, limits.maxFeatures);
+  const features: Record<string, FeatureReference> = {};
+  for (const name of kept) {
+    try {
+      features[name] = buildFeatureReference(body.features[name], { maxCategories: limits.maxCategories });
+    } catch (err) {
+      if (!(err instanceof InvalidReferenceError)) throw err;
+      problems.push({ path: `features.${name}`, message: err.message });
+    }
+  }
+  let prediction: FeatureReference | undefined;
+  if (body.predictions) {
+    try {
+      prediction = buildFeatureReference(body.predictions, { maxCategories: limits.maxCategories });
+    } catch (err) {
+      if (!(err instanceof InvalidReferenceError)) throw err;
+      problems.push({ path: 'predictions', message: err.message });
+    }
+  }
+  if (problems.length > 0) return { problems };
+  const task: Task | undefined = body.task ?? (prediction?.kind === 'categorical' || body.positive_class !== undefined ? 'classification' : undefined);
+  if (task === 'regression' && prediction?.kind === 'categorical') {
+    return { problems: [{ path: 'predictions', message: 'a regression reference needs numeric predictions' }] };
+  }
+  return {
+    profile: {
+      features,
+      prediction,
+      positiveClass: body.positive_class === undefined ? undefined : String(body.positive_class),
+      task,
+      droppedFeatures: names.slice(limits.maxFeatures),
+    },
+    problems,
+  };
+}
+
+/** Parses a stored profile; undefined when it is not one (the caller logs and skips it). */
+export function parseStoredProfile(json: string): ReferenceProfile | undefined {
+  try {
+    const p = JSON.parse(json) as ReferenceProfile;
+    if (typeof p !== 'object' || p === null || typeof p.features !== 'object' || p.features === null) return undefined;
+    for (const f of Object.values(p.features)) if (f.kind !== 'numeric' && f.kind !== 'categorical') return undefined;
+    p.droppedFeatures ??= [];
+    return p;
+  } catch {
+    return undefined;
+  }
+}

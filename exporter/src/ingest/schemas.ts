@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+export interface SchemaLimits {
+  maxBatchEvents: number;
+  maxLabelValueLength: number;
+  maxReferenceValues: number;
+}
+
+/** Control characters would corrupt the exposition format and logs; nothing legitimate needs them. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * The ingest API's request bodies. Names that become Prometheus label values (model, version,
+ * feature, kpi) are length-bounded here; class names come from data and are folded instead.
+ */
+export function ingestSchemas(limits: SchemaLimits) {
+  const labelValue = (what: string) =>
+    z
+      .string()
+      .min(1, `${what} must not be empty`)
+      .max(limits.maxLabelValueLength, `${what} must be at most ${limits.maxLabelValueLength} characters`)
+      .refine((s) => !CONTROL.test(s), `${what} must not contain control characters`);
+
+  const featureValue = z.union([z.number(), z.string().max(1024), z.null()]);
+  const classValue = z.union([z.number(), z.string().min(1).max(1024)]);
+
+  const predictionEvent = z
+    .object({
+      id: z.union([z.string().min(1).max(256), z.number().int()]).describe('Prediction id; feedback joins on it.'),
+      timestamp: z
+        .union([z.iso.datetime({ offset: true }), z.number().min(0).max(1e11)])
+        .optional()
+        .describe('When the prediction was made: ISO-8601, or Unix time in seconds. Defaults to arrival time.'),
+      features: z.record(labelValue('feature name'), featureValue).default({}),
+      prediction: classValue.optional().describe('Predicted class, or predicted value for regression. Required unless error is set.'),
+      score: z.number().min(0).max(1).optional().describe('Binary classifiers: probability of the positive class.'),
+      scores: z.record(z.string().min(1).max(1024), z.number().min(0).max(1)).optional().describe('Multiclass: probability per class.'),
+      latency_ms: z.number().min(0).max(86_400_000).optional(),
+      error: z.union([labelValue('error reason'), z.boolean()]).optional().describe('Set when the model server failed; a string is the reason.'),
+      label: classValue.optional().describe('Ground truth, when already known.'),
+    })
+    .superRefine((e, ctx) => {
+      if (e.score !== undefined && e.scores !== undefined) ctx.addIssue({ code: 'custom', path: ['scores'], message: 'give score or scores, not both' });
+      const failed = e.error !== undefined && e.error !== false;
+      if (!failed && e.prediction === undefined) ctx.addIssue({ code: 'custom', path: ['prediction'], message: 'prediction is required unless error is set' });
+    });
+
+  const predictionsBody = z.object({
+    model: labelValue('model'),
+    version: labelValue('version'),
+    task: z.enum(['classification', 'regression']).optional().describe('Overrides the task inferred from the first batch (see README).'),
+    events: z.array(predictionEvent).min(1).max(limits.maxBatchEvents, `at most ${limits.maxBatchEvents} events per batch`),
+  });
+
+  const feedbackBody = z.object({
+    model: labelValue('model'),
+    events: z
+      .array(z.object({ id: z.union([z.string().min(1).max(256), z.number().int()]), label: classValue }))
+      .min(1)
+      .max(limits.maxBatchEvents, `at most ${limits.maxBatchEvents} events per batch`),
+  });
+
+  const kpisBody = z.object({
+    model: labelValue('model'),
+    kpis: z.record(labelValue('kpi name'), z.number()).refine((k) => Object.keys(k).length > 0, 'kpis must not be empty'),
+  });
+
+  const referenceBody = z.object({
+    features: z
+      .record(labelValue('feature name'), z.array(featureValue).min(1).max(limits.maxReferenceValues))
+      .refine((f) => Object.keys(f).length > 0, 'features must not be empty'),
+    predictions: z.array(z.union([z.number(), z.string(), z.null()])).min(1).max(limits.maxReferenceValues).optional(),
+    positive_class: z.union([z.string().min(1).max(1024), z.number()]).optional().describe('Binary classifiers: the class `score` is the probability of. Default "1".'),
+    task: z.enum(['classification', 'regression']).optional(),
+  });
+
+  const referencePath = z.object({ model: labelValue('model'), version: labelValue('version') });
+
+  const ingestResponse = z.object({
+    accepted: z.number().int(),
+    dropped: z.record(z.string(), z.number().int()).describe('Events or values dropped by cardinality bounds, by reason.'),
+  });
+
+  return { predictionsBody, feedbackBody, kpisBody, referenceBody, referencePath, ingestResponse };
+}
+
+export type IngestSchemas = ReturnType<typeof ingestSchemas>;
+export type PredictionsBody = z.output<IngestSchemas['predictionsBody']>;
+export type PredictionEvent = PredictionsBody['events'][number];
+export type FeedbackBody = z.output<IngestSchemas['feedbackBody']>;
+export type KpisBody = z.output<IngestSchemas['kpisBody']>;
+export type ReferenceBody = z.output<IngestSchemas['referenceBody']>;

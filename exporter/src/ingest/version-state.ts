@@ -1,0 +1,150 @@
+import {
+  CategoricalFeatureState,
+  ClassificationState,
+  NumericFeatureState,
+  RegressionState,
+  type CategoricalFeatureReference,
+  type FeatureReference,
+  type NumericFeatureReference,
+} from '../stats/index.js';
+import { LATENCY_BUCKETS_SECONDS } from '../metrics/catalog.js';
+import { CountState } from '../windows/count-state.js';
+import { SlidingWindow } from '../windows/sliding-window.js';
+import { escapeLabelValue } from './bounded-names.js';
+import type { ReferenceProfile, Task } from './reference-profile.js';
+
+/** Bucket geometry shared by every window: fine for counts, coarse for histogram states. */
+export interface WindowGeometry {
+  fineMs: number;
+  fineBuckets: number;
+  coarseMs: number;
+  coarseBuckets: number;
+  maxCategories: number;
+}
+
+export type FeatureTracker =
+  | { kind: 'numeric'; name: string; labels: string; ref: NumericFeatureReference; window: SlidingWindow<NumericFeatureState>; stamp: number }
+  | { kind: 'categorical'; name: string; labels: string; ref: CategoricalFeatureReference; window: SlidingWindow<CategoricalFeatureState>; stamp: number };
+
+/**
+ * Builds the window for one feature. Histogram states use the coarse geometry: each numeric
+ * state holds up to ~400 bin counts, so at 1,000 models x 20 features a 1-minute ring (61
+ * states) would need ~5x the memory of a 5-minute one (13 states) for the same window length.
+ */
+export function makeTracker(name: string, mvLabels: string, ref: FeatureReference, g: WindowGeometry): FeatureTracker {
+  const labels = `${mvLabels},feature="${escapeLabelValue(name)}"`;
+  if (ref.kind === 'numeric') {
+    return { kind: 'numeric', name, labels, ref, window: new SlidingWindow(() => new NumericFeatureState(ref), g.coarseMs, g.coarseBuckets), stamp: -1 };
+  }
+  return {
+    kind: 'categorical',
+    name,
+    labels,
+    ref,
+    window: new SlidingWindow(() => new CategoricalFeatureState(ref, g.maxCategories), g.coarseMs, g.coarseBuckets),
+    stamp: -1,
+  };
+}
+
+/** Adds one observed value (or its absence) to a tracker's bucket and running total. */
+export function observe(t: FeatureTracker, time: number, value: number | string | null | undefined): 'ok' | 'wrong_type' | 'folded' | 'outside' {
+  if (t.kind === 'numeric') {
+    const b = t.window.bucketAt(time);
+    if (!b) return 'outside';
+    if (value === null || value === undefined) {
+      b.addMissing();
+      t.window.total.addMissing();
+    } else if (typeof value === 'number') {
+      b.add(value);
+      t.window.total.add(value);
+    } else return 'wrong_type';
+    return 'ok';
+  }
+  const b = t.window.bucketAt(time);
+  if (!b) return 'outside';
+  if (value === null || value === undefined) {
+    b.addMissing();
+    t.window.total.addMissing();
+    return 'ok';
+  }
+  if (typeof value !== 'string') return 'wrong_type';
+  b.add(value);
+  return t.window.total.add(value) ? 'ok' : 'folded';
+}
+
+/** Counters (never reset while the process runs) and windows of one model version. */
+export class VersionState {
+  readonly labels: string;
+  lastSeen = 0;
+
+  predictions = 0;
+  readonly errors = new Map<string, number>();
+  /** Non-cumulative counts per latency bucket; the last slot is +Inf. */
+  readonly latencyBuckets = new Float64Array(LATENCY_BUCKETS_SECONDS.length + 1);
+  latencySum = 0;
+  latencyCount = 0;
+  feedbackJoined = 0;
+  feedbackDuplicate = 0;
+  correct = 0;
+  labeled = 0;
+  unknownFeature = 0;
+  wrongType = 0;
+
+  readonly windowPredictions: SlidingWindow<CountState>;
+  /** Confusion counts at fine resolution (fed without probabilities). */
+  classification?: SlidingWindow<ClassificationState>;
+  /** Probability-based states (AUC histograms, log loss) at coarse resolution. */
+  probabilities?: SlidingWindow<ClassificationState>;
+  regression?: SlidingWindow<RegressionState>;
+
+  reference?: ReferenceProfile;
+  trackers: FeatureTracker[] = [];
+  readonly trackerByName = new Map<string, FeatureTracker>();
+  predictionTracker?: FeatureTracker;
+
+  constructor(
+    readonly name: string,
+    modelLabel: string,
+    private readonly g: WindowGeometry,
+  ) {
+    this.labels = `model="${modelLabel}",version="${escapeLabelValue(name)}"`;
+    this.windowPredictions = new SlidingWindow(() => new CountState(), g.fineMs, g.fineBuckets);
+  }
+
+  /** Allocates the quality windows once the model's task is known. */
+  ensureTaskWindows(task: Task): void {
+    if (task === 'classification') {
+      this.classification ??= new SlidingWindow(() => new ClassificationState(), this.g.fineMs, this.g.fineBuckets);
+      this.probabilities ??= new SlidingWindow(() => new ClassificationState(), this.g.coarseMs, this.g.coarseBuckets);
+    } else {
+      this.regression ??= new SlidingWindow(() => new RegressionState(), this.g.fineMs, this.g.fineBuckets);
+    }
+  }
+
+  /** Replaces the reference; drift windows restart empty because their bins depend on it. */
+  setReference(profile: ReferenceProfile): void {
+    this.reference = profile;
+    this.trackers = Object.entries(profile.features).map(([name, ref]) => makeTracker(name, this.labels, ref, this.g));
+    this.trackerByName.clear();
+    for (const t of this.trackers) this.trackerByName.set(t.name, t);
+    this.predictionTracker = profile.prediction ? makeTracker('__prediction__', this.labels, profile.prediction, this.g) : undefined;
+  }
+
+  advance(now: number): void {
+    this.windowPredictions.advance(now);
+    this.classification?.advance(now);
+    this.probabilities?.advance(now);
+    this.regression?.advance(now);
+    for (const t of this.trackers) t.window.advance(now);
+    this.predictionTracker?.window.advance(now);
+  }
+
+  observeLatency(ms: number): void {
+    const s = ms / 1000;
+    let i = 0;
+    while (i < LATENCY_BUCKETS_SECONDS.length && s > LATENCY_BUCKETS_SECONDS[i]) i++;
+    this.latencyBuckets[i]++;
+    this.latencySum += s;
+    this.latencyCount++;
+  }
+}

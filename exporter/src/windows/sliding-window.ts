@@ -1,0 +1,72 @@
+/** What a window needs from a state: merging two states equals computing over their union. */
+export interface Mergeable<S> {
+  merge(other: S): void;
+  subtract(other: S): void;
+  clear(): void;
+}
+
+/**
+ * A sliding window as a ring of time buckets plus a running total.
+ *
+ * Every bucket (and the total) is allocated up front, when the window is created, so memory
+ * is flat however long traffic runs. Writers add each observation to its bucket AND to the
+ * total; when a bucket falls out of the window, it is subtracted from the total and cleared.
+ * Scrapes read `total` directly, so their cost does not depend on the number of buckets.
+ *
+ * The window covers the `bucketCount` most recent bucket intervals, the current (partial) one
+ * included, so its effective length is between (bucketCount-1) and bucketCount intervals.
+ */
+export class SlidingWindow<S extends Mergeable<S>> {
+  readonly total: S;
+  private readonly buckets: S[];
+  /** Epoch (time / bucketMs, floored) each slot currently holds; -1 when empty. */
+  private readonly slotEpoch: Float64Array;
+  private currentEpoch = -Infinity;
+
+  constructor(
+    make: () => S,
+    readonly bucketMs: number,
+    readonly bucketCount: number,
+  ) {
+    if (!(bucketMs > 0) || !Number.isInteger(bucketCount) || bucketCount < 1) throw new RangeError('bad window geometry');
+    this.total = make();
+    this.buckets = Array.from({ length: bucketCount }, make);
+    this.slotEpoch = new Float64Array(bucketCount).fill(-1);
+  }
+
+  /** Moves the window to `now`, expiring buckets that slid out. Cheap when nothing changed. */
+  advance(now: number): void {
+    const epoch = Math.floor(now / this.bucketMs);
+    if (epoch <= this.currentEpoch) return;
+    this.currentEpoch = epoch;
+    const oldest = epoch - this.bucketCount + 1;
+    for (let slot = 0; slot < this.bucketCount; slot++) {
+      const held = this.slotEpoch[slot];
+      if (held >= 0 && held < oldest) {
+        this.total.subtract(this.buckets[slot]);
+        this.buckets[slot].clear();
+        this.slotEpoch[slot] = -1;
+      }
+    }
+  }
+
+  /**
+   * The bucket an observation at time `t` belongs in, after `advance(now)`; undefined when `t`
+   * is older than the window. Future times are clamped to the current bucket.
+   */
+  bucketAt(t: number): S | undefined {
+    let epoch = Math.floor(t / this.bucketMs);
+    if (epoch > this.currentEpoch) epoch = this.currentEpoch;
+    if (epoch <= this.currentEpoch - this.bucketCount) return undefined;
+    const slot = epoch % this.bucketCount;
+    this.slotEpoch[slot] = epoch;
+    return this.buckets[slot];
+  }
+
+  /** Empties every bucket and the total. */
+  clear(): void {
+    for (const b of this.buckets) b.clear();
+    this.total.clear();
+    this.slotEpoch.fill(-1);
+  }
+}
