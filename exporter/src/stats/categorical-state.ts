@@ -3,9 +3,13 @@ import { OTHER_CATEGORY, type CategoricalFeatureReference } from './feature-refe
 
 /**
  * Window state of one categorical feature: a count per reference category, `maxCategories`
- * slots for categories the reference does not list ("unseen" ones), and `__other__` (the
- * reference's own `__other__` entry and the literal value). Memory is fixed by the reference
- * and `maxCategories`, not by traffic.
+ * slots for categories the reference does not list ("unseen" ones), and `__other__`. Memory
+ * is fixed by the reference and `maxCategories`, not by traffic.
+ *
+ * When the reference itself folded its tail into `__other__`, a window value outside the
+ * reference's categories may come from that tail, so it is counted in the reference's
+ * `__other__` (the union of categories then has the tail as one category). Only when the
+ * reference lists every category it saw is a new value "unseen" and given a slot.
  *
  * An unseen category goes to the slot picked by a hash of its name, never by arrival order.
  * That is what makes merge and subtract exact: every state puts a category in the same slot,
@@ -22,7 +26,7 @@ export class CategoricalFeatureState {
   /** Counts per unseen-category slot; allocated on first use. */
   private slotCounts: Float64Array | undefined;
   /** Name of one category counted in each slot (for labelling only; not used by arithmetic). */
-  private readonly slotNames: Array<string | undefined>;
+  private slotNames: Array<string | undefined> = [];
   private otherCount = 0;
   private nonMissing = 0;
   private missingCount = 0;
@@ -36,7 +40,6 @@ export class CategoricalFeatureState {
     if (!Number.isInteger(maxCategories) || maxCategories < 0) throw new RangeError('maxCategories must be a non-negative integer');
     this.refIndex = new Map(ref.categories.map((c, i) => [c, i]));
     this.refOtherIndex = this.refIndex.get(OTHER_CATEGORY) ?? -1;
-    this.slotNames = new Array<string | undefined>(maxCategories).fill(undefined);
   }
 
   /** Non-missing values in the window. */
@@ -49,44 +52,45 @@ export class CategoricalFeatureState {
   }
 
   /**
-   * Window counts per category: every reference category (in reference order, zeros
-   * included, `__other__` excluded), then unseen-category slots that hold counts (named by a
-   * category they hold), then `__other__` when the reference has it or the window holds some.
+   * Window counts over the union of categories: every reference category in reference order
+   * (zeros and the reference's `__other__` included), then the unseen-category slots that
+   * hold counts (named by a category they hold), then `__other__` when the reference has none
+   * but the window does (the literal value, or maxCategories = 0).
    */
   categoryCounts(): Array<{ category: string; count: number; inReference: boolean }> {
     const out: Array<{ category: string; count: number; inReference: boolean }> = [];
     this.ref.categories.forEach((category, i) => {
-      if (i !== this.refOtherIndex) out.push({ category, count: this.refCounts?.[i] ?? 0, inReference: true });
+      out.push({ category, count: this.refCounts?.[i] ?? 0, inReference: true });
     });
     if (this.slotCounts) {
       for (let s = 0; s < this.slotCounts.length; s++) {
         if (this.slotCounts[s] > 0) out.push({ category: this.slotNames[s] ?? `__slot_${s}__`, count: this.slotCounts[s], inReference: false });
       }
     }
-    const other = this.otherCount + (this.refOtherIndex >= 0 ? (this.refCounts?.[this.refOtherIndex] ?? 0) : 0);
-    if (other > 0 || this.refOtherIndex >= 0) out.push({ category: OTHER_CATEGORY, count: other, inReference: this.refOtherIndex >= 0 });
+    if (this.otherCount > 0) out.push({ category: OTHER_CATEGORY, count: this.otherCount, inReference: false });
     return out;
   }
 
   /**
-   * Counts one value. Returns false when the value lost its identity: it is unseen and either
-   * no unseen slots exist (maxCategories = 0, counted in `__other__`) or its slot already holds
-   * a different category.
+   * Counts one value. Returns false when the value lost its identity: it is not a reference
+   * category and the reference folded its own tail into `__other__` (the value may belong to
+   * that tail, so it is counted there), or no unseen slots exist (maxCategories = 0), or its
+   * slot already holds a different unseen category.
    */
   add(category: string): boolean {
     this.nonMissing++;
     const i = this.refIndex.get(category);
-    if (i !== undefined && i !== this.refOtherIndex) {
+    if (i !== undefined) {
       this.refCountsAllocated()[i]++;
       return true;
     }
-    if (category === OTHER_CATEGORY) {
-      this.otherCount++;
-      return true;
-    }
-    if (this.maxCategories === 0) {
-      this.otherCount++;
+    if (this.refOtherIndex >= 0) {
+      this.refCountsAllocated()[this.refOtherIndex]++;
       return false;
+    }
+    if (category === OTHER_CATEGORY || this.maxCategories === 0) {
+      this.otherCount++;
+      return category === OTHER_CATEGORY;
     }
     const s = slotOf(category, this.maxCategories);
     const counts = this.slotCountsAllocated();
@@ -141,7 +145,7 @@ export class CategoricalFeatureState {
   clear(): void {
     this.refCounts = undefined;
     this.slotCounts = undefined;
-    this.slotNames.fill(undefined);
+    this.slotNames = [];
     this.otherCount = 0;
     this.nonMissing = 0;
     this.missingCount = 0;
@@ -153,7 +157,10 @@ export class CategoricalFeatureState {
   }
 
   private slotCountsAllocated(): Float64Array {
-    this.slotCounts ??= new Float64Array(this.maxCategories);
+    if (!this.slotCounts) {
+      this.slotCounts = new Float64Array(this.maxCategories);
+      this.slotNames = new Array<string | undefined>(this.maxCategories).fill(undefined);
+    }
     return this.slotCounts;
   }
 
@@ -165,12 +172,20 @@ export class CategoricalFeatureState {
   }
 }
 
-/** Slot of an unseen category: 32-bit FNV-1a of its UTF-16 code units, modulo the slot count. */
-function slotOf(category: string, slots: number): number {
+/**
+ * Slot of an unseen category: 32-bit FNV-1a of its UTF-16 code units, then MurmurHash3's
+ * finaliser (FNV-1a alone spreads short strings poorly over the low bits), modulo the slot count.
+ */
+export function slotOf(category: string, slots: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < category.length; i++) {
     h ^= category.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return (h >>> 0) % slots;
 }

@@ -1,0 +1,361 @@
+#!/usr/bin/python3
+"""Reference values for exporter/src/stats, computed with scikit-learn, SciPy and NumPy.
+
+Generates seeded datasets and what sklearn/scipy say about them, as JSON (to the path given
+as the first argument, or stdout). The vitest suites in exporter/test/stats feed the same
+events to the TypeScript states and compare. Run with Debian's /usr/bin/python3
+(python3-sklearn, python3-scipy).
+
+Conventions shared with the TypeScript side (see the doc comments there):
+- PSI bins are (a, b]: numpy.searchsorted(psi_edges, x, side='left'); cut points are
+  numpy.quantile(ref, k/10) with the default 'linear' method, equal ones merged.
+- Categorical frequencies are over the reference profile's categories (top max_categories,
+  tail folded into '__other__'; when the reference has a tail, window values outside its
+  categories count as '__other__'), plus unseen window categories.
+"""
+import json
+import math
+import sys
+
+import numpy as np
+import scipy
+import sklearn
+from scipy import stats
+from scipy.spatial.distance import jensenshannon
+from sklearn import metrics
+
+RNG = np.random.default_rng(20240611)
+PSI_FLOOR = 1e-4
+EPS = 1e-15
+
+
+def floats(a):
+    return [None if v is None else float(v) for v in a]
+
+
+def with_missing(values, share):
+    """Values as a list, a `share` of them replaced by None."""
+    out = [float(v) for v in values]
+    for i in np.nonzero(RNG.random(len(out)) < share)[0]:
+        out[i] = None
+    return out
+
+
+# ---------------------------------------------------------------- classification
+
+def class_metrics(y_true, y_pred, names):
+    labels = sklearn.utils.multiclass.unique_labels(y_true, y_pred)
+    p, r, f, s = metrics.precision_recall_fscore_support(y_true, y_pred, labels=labels, average=None, zero_division=0)
+    per_class = {names[int(c)]: {'precision': p[i], 'recall': r[i], 'f1': f[i], 'support': int(s[i])} for i, c in enumerate(labels)}
+    out = {'accuracy': metrics.accuracy_score(y_true, y_pred), 'perClass': per_class}
+    for avg in ('macro', 'weighted'):
+        p, r, f, _ = metrics.precision_recall_fscore_support(y_true, y_pred, average=avg, zero_division=0)
+        out[avg] = {'precision': p, 'recall': r, 'f1': f}
+    return out
+
+
+def auc_reference(y, probs, k):
+    """Binary: AUC of class 1's probability. Multiclass: mean one-vs-rest AUC over classes with
+    at least one positive and one negative (sklearn raises for the others; we skip them)."""
+    if len(y) == 0:
+        return None
+    if k == 2:
+        return metrics.roc_auc_score(y == 1, probs[:, 1]) if 0 < np.sum(y == 1) < len(y) else None
+    aucs = [metrics.roc_auc_score(y == c, probs[:, c]) for c in range(k) if 0 < np.sum(y == c) < len(y)]
+    return float(np.mean(aucs)) if aucs else None
+
+
+def classification_case(name, names, y_true, y_pred, probs, scored):
+    """probs: (n, k) rows summing to 1; scored: which events carry them."""
+    k = len(names)
+    ref = class_metrics(y_true, y_pred, names)
+    ys, ps = y_true[scored], probs[scored]
+    ref['rocAuc'] = auc_reference(ys, ps, k)
+    if len(ys) > 0:
+        ref['logLoss'] = metrics.log_loss(ys, ps, labels=list(range(k)), eps=EPS)
+        # sklearn 1.2 renormalises rows after clipping; our contract does not. Rows sum to 1
+        # here, so both must agree — check it so that the comparison means what it says.
+        plain = float(np.mean(-np.log(np.clip(ps[np.arange(len(ys)), ys], EPS, 1 - EPS))))
+        assert abs(plain - ref['logLoss']) < 1e-9 * max(1, plain), (name, plain, ref['logLoss'])
+    else:
+        ref['logLoss'] = None
+    if k > 2 and len(ys) > 0 and len(np.unique(ys)) == k:
+        ref['sklearnOvrMacro'] = metrics.roc_auc_score(ys, ps, multi_class='ovr', average='macro', labels=list(range(k)))
+    events = [
+        {'t': int(t), 'p': int(p), 'probs': [float(x) for x in pr] if sc else None}
+        for t, p, pr, sc in zip(y_true, y_pred, probs, scored)
+    ]
+    return {'name': name, 'classNames': names, 'events': events, 'expected': ref}
+
+
+def normalise(p):
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def binary_balanced():
+    n = 3000
+    y = (RNG.random(n) < 0.5).astype(int)
+    logit = RNG.normal(0, 1.5, n) + 1.8 * (2 * y - 1) * 0.6
+    s = 1 / (1 + np.exp(-logit))
+    probs = np.column_stack([1 - s, s])
+    return classification_case('binary_balanced', ['neg', 'pos'], y, (s >= 0.5).astype(int), probs, np.ones(n, bool))
+
+
+def binary_skewed():
+    # Rare positives (~1%) and scores crowded near 0: negatives Beta(0.5, 20).
+    n = 30000
+    y = (RNG.random(n) < 0.01).astype(int)
+    s = np.where(y == 1, RNG.beta(1.2, 12, n), RNG.beta(0.5, 20, n))
+    probs = np.column_stack([1 - s, s])
+    return classification_case('binary_skewed', ['ok', 'fraud'], y, (s >= 0.1).astype(int), probs, np.ones(n, bool))
+
+
+def multiclass_full():
+    n, k = 4000, 4
+    y = RNG.integers(0, k, n)
+    alpha = np.ones((n, k)) + 2.5 * np.eye(k)[y]
+    probs = normalise(RNG.gamma(alpha))
+    pred = np.argmax(probs, axis=1)
+    return classification_case('multiclass_full', ['a', 'b', 'c', 'd'], y, pred, probs, np.ones(n, bool))
+
+
+def multiclass_partial():
+    # Classes 0-2 occur as truth; 3 is only ever predicted; 4 exists only in the scores.
+    # A fifth of the events carry no probabilities.
+    n, k = 3000, 5
+    y = RNG.integers(0, 3, n)
+    alpha = np.ones((n, k)) + 2 * np.eye(k)[y]
+    probs = normalise(RNG.gamma(alpha))
+    pred = np.argmax(probs[:, :4], axis=1)
+    wrong = RNG.random(n) < 0.05
+    pred[wrong] = 3
+    scored = RNG.random(n) >= 0.2
+    return classification_case('multiclass_partial', ['cat', 'dog', 'bird', 'fish', 'frog'], y, pred, probs, scored)
+
+
+def single_class():
+    n = 200
+    y = np.zeros(n, int)
+    s = RNG.random(n)
+    probs = np.column_stack([1 - s, s])
+    return classification_case('single_class', ['only', 'never'], y, y.copy(), probs, np.ones(n, bool))
+
+
+def auc_sweep():
+    """Binary score sets of varied shapes, for the histogram AUC's worst observed error."""
+    out = []
+    for i in range(24):
+        n = int(RNG.integers(500, 4000))
+        prevalence = [0.5, 0.2, 0.05, 0.01][i % 4]
+        y = (RNG.random(n) < prevalence).astype(int)
+        y[0], y[1] = 0, 1
+        shape = i % 6
+        if shape == 0:  # logit-normal, moderate separation
+            s = 1 / (1 + np.exp(-(RNG.normal(0, 1, n) + y * RNG.uniform(0.2, 2))))
+        elif shape == 1:  # near-random classifier, heavy overlap
+            s = 1 / (1 + np.exp(-(RNG.normal(0, 0.3, n) + y * 0.05)))
+        elif shape == 2:  # skewed scores near 0
+            s = np.where(y == 1, RNG.beta(0.8, 10, n), RNG.beta(0.5, 20, n))
+        elif shape == 3:  # very confident model: logits spread widely
+            s = 1 / (1 + np.exp(-(RNG.normal(0, 6, n) + y * 6)))
+        elif shape == 4:  # scores rounded to 2 decimals: many exact ties
+            s = np.round(1 / (1 + np.exp(-(RNG.normal(0, 1, n) + y))), 2)
+        else:  # scores near 1
+            s = 1 - np.where(y == 1, RNG.beta(0.5, 30, n), RNG.beta(0.7, 8, n))
+        out.append({'y': y.tolist(), 'scores': s.tolist(), 'auc': metrics.roc_auc_score(y, s)})
+    return out
+
+
+# ---------------------------------------------------------------- regression
+
+def regression_case():
+    n = 5000
+    y = RNG.normal(50, 12, n)
+    pred = y + RNG.standard_t(3, n) * 2.5
+    return {
+        'name': 'regression',
+        'events': [[float(a), float(b)] for a, b in zip(y, pred)],
+        'expected': {
+            'mae': metrics.mean_absolute_error(y, pred),
+            'rmse': math.sqrt(metrics.mean_squared_error(y, pred)),
+        },
+    }
+
+
+# ---------------------------------------------------------------- numeric drift
+
+def numeric_case(name, ref, cur):
+    r = np.array([v for v in ref if v is not None])
+    c = np.array([v for v in cur if v is not None])
+    n, m = len(r), len(c)
+    psi_edges = np.unique(np.quantile(r, np.arange(1, 10) / 10))
+    fine_edges = np.unique(np.quantile(r, np.arange(1, 200) / 200))
+    ref_prop = np.bincount(np.searchsorted(psi_edges, r, side='left'), minlength=len(psi_edges) + 1) / n
+    cur_prop = np.bincount(np.searchsorted(psi_edges, c, side='left'), minlength=len(psi_edges) + 1) / m
+    rp, cp = np.maximum(ref_prop, PSI_FLOOR), np.maximum(cur_prop, PSI_FLOOR)
+    d = stats.ks_2samp(r, c).statistic
+    en = n * m / (n + m)
+    bound = math.ceil((n - 1) / 200) / n
+    return {
+        'name': name,
+        'reference': floats(ref),
+        'window': floats(cur),
+        'expected': {
+            'count': n,
+            'min': float(r.min()),
+            'max': float(r.max()),
+            'edges': fine_edges.tolist(),
+            'psiEdges': psi_edges.tolist(),
+            'psiRefProportions': ref_prop.tolist(),
+            'psi': float(np.sum((cp - rp) * np.log(cp / rp))),
+            'ksStatistic': float(d),
+            'ksBound': bound,
+            # p-value bracket: ours uses a D in [d − bound, d], and the p-value falls with D.
+            'ksPValueAtD': float(stats.kstwobign.sf(math.sqrt(en) * d)),
+            'ksPValueAtDMinusBound': float(stats.kstwobign.sf(math.sqrt(en) * max(0.0, d - bound))),
+            'ks2sampAsympPValue': float(stats.ks_2samp(r, c, method='asymp').pvalue),
+            'missingRatio': sum(v is None for v in cur) / len(cur),
+            'outOfRangeRatio': float(np.mean((c < r.min()) | (c > r.max()))),
+        },
+    }
+
+
+def numeric_cases():
+    out = []
+    out.append(numeric_case('shifted_normal', with_missing(RNG.normal(0, 1, 5000), 0.02), with_missing(RNG.normal(0.3, 1.1, 2000), 0.05)))
+    out.append(numeric_case('same_distribution', with_missing(RNG.normal(10, 3, 4001), 0.0), with_missing(RNG.normal(10, 3, 3000), 0.0)))
+    out.append(numeric_case('heavy_ties', with_missing(RNG.poisson(3, 4000), 0.01), with_missing(RNG.poisson(3.5, 2500), 0.0)))
+    const = [5.0] * 1000
+    out.append(numeric_case('constant_reference', const, with_missing(np.concatenate([RNG.normal(5, 1, 400), np.full(100, 5.0)]), 0.1)))
+    # Zero-inflated reference (an atom at a cut point) against a window just below the atom:
+    # the KS supremum sits at the left limit of the atom.
+    zi = np.where(RNG.random(3000) < 0.4, 0.0, RNG.exponential(1, 3000))
+    win = np.concatenate([RNG.uniform(-0.2, 0, 600), RNG.exponential(1, 900)])
+    out.append(numeric_case('atom_below', with_missing(zi, 0.0), with_missing(win, 0.0)))
+    out.append(numeric_case('small_reference', with_missing(RNG.lognormal(0, 1, 250), 0.0), with_missing(RNG.lognormal(0.2, 1, 800), 0.0)))
+    return out
+
+
+def ks_sweep():
+    """Random reference/window pairs of varied shapes, for the grid KS's worst observed error."""
+    out = []
+    for i in range(12):
+        n = int(RNG.integers(200, 3000))
+        m = int(RNG.integers(50, 2000))
+        kind = i % 4
+        if kind == 0:
+            ref, cur = RNG.normal(0, 1, n), RNG.normal(RNG.uniform(-0.5, 0.5), RNG.uniform(0.7, 1.4), m)
+        elif kind == 1:
+            ref, cur = RNG.exponential(1, n), RNG.exponential(RNG.uniform(0.6, 1.5), m)
+        elif kind == 2:
+            ref, cur = RNG.integers(0, 12, n).astype(float), RNG.integers(0, 14, m).astype(float)
+        else:
+            ref, cur = RNG.standard_t(2, n), RNG.standard_t(2, m) * RNG.uniform(0.8, 1.2)
+        out.append(numeric_case(f'ks_sweep_{i}', floats(ref), floats(cur)))
+    return out
+
+
+def ks_pvalue_grid():
+    grid = []
+    for d in (0.0, 0.001, 0.01, 0.02, 0.03, 0.05, 0.08, 0.1, 0.2, 0.35, 0.5, 0.8, 1.0):
+        for n, m in ((50, 60), (1000, 1000), (5000, 300), (200000, 50000)):
+            en = n * m / (n + m)
+            grid.append({'d': d, 'n': n, 'm': m, 'p': float(stats.kstwobign.sf(math.sqrt(en) * d))})
+    return grid
+
+
+# ---------------------------------------------------------------- categorical drift
+
+def profile(values, max_categories):
+    """Mirror of buildFeatureReference for strings: top categories by count (ties by name)."""
+    tally = {}
+    other = 0
+    for v in values:
+        if v is None:
+            continue
+        if v == '__other__':
+            other += 1
+        else:
+            tally[v] = tally.get(v, 0) + 1
+    ranked = sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))
+    kept = ranked[:max_categories]
+    other += sum(c for _, c in ranked[max_categories:])
+    cats = [c for c, _ in kept] + (['__other__'] if other else [])
+    counts = [c for _, c in kept] + ([other] if other else [])
+    return cats, counts
+
+
+def categorical_case(name, ref, cur, max_categories):
+    cats, counts = profile(ref, max_categories)
+    has_other = '__other__' in cats
+    window = {}
+    for v in cur:
+        if v is None:
+            continue
+        key = v if v in cats or not has_other else '__other__'
+        window[key] = window.get(key, 0) + 1
+    union = cats + sorted(k for k in window if k not in cats)
+    p = np.array([counts[cats.index(u)] if u in cats else 0 for u in union], float)
+    q = np.array([window.get(u, 0) for u in union], float)
+    pf, qf = np.maximum(p / p.sum(), PSI_FLOOR), np.maximum(q / q.sum(), PSI_FLOOR)
+    return {
+        'name': name,
+        'maxCategories': max_categories,
+        'reference': ref,
+        'window': cur,
+        'expected': {
+            'categories': cats,
+            'counts': counts,
+            'union': union,
+            'jsDistance': float(jensenshannon(p, q, base=2)),
+            'psi': float(np.sum((qf - pf) * np.log(qf / pf))),
+            'missingRatio': sum(v is None for v in cur) / len(cur),
+        },
+    }
+
+
+def draw(categories, probs, n, missing=0.0):
+    out = list(RNG.choice(categories, size=n, p=probs))
+    out = [str(v) for v in out]
+    for i in np.nonzero(RNG.random(n) < missing)[0]:
+        out[i] = None
+    return out
+
+
+def categorical_cases():
+    base = ['red', 'green', 'blue', 'black', 'white']
+    ref = draw(base, [0.35, 0.25, 0.2, 0.15, 0.05], 3000, 0.02)
+    cur = draw(base + ['purple', 'orange', 'teal'], [0.2, 0.25, 0.2, 0.1, 0.05, 0.1, 0.06, 0.04], 1500, 0.1)
+    tail = [f'city_{i:02d}' for i in range(30)]
+    w = np.arange(30, 0, -1, dtype=float)
+    ref_tail = draw(tail, w / w.sum(), 5000)
+    cur_tail = draw(tail + ['atlantis'], np.append(w[::-1], 20) / np.append(w[::-1], 20).sum(), 2000, 0.03)
+    same = draw(base, [0.35, 0.25, 0.2, 0.15, 0.05], 2000)
+    return [
+        categorical_case('unseen_categories', ref, cur, 16),
+        categorical_case('reference_tail', ref_tail, cur_tail, 10),
+        categorical_case('same_distribution', ref, same, 16),
+    ]
+
+
+def main():
+    doc = {
+        'versions': {'numpy': np.__version__, 'scipy': scipy.__version__, 'sklearn': sklearn.__version__},
+        'classification': [binary_balanced(), binary_skewed(), multiclass_full(), multiclass_partial(), single_class()],
+        'regression': [regression_case()],
+        'numeric': numeric_cases(),
+        'ksPValues': ks_pvalue_grid(),
+        'ksSweep': ks_sweep(),
+        'aucSweep': auc_sweep(),
+        'categorical': categorical_cases(),
+    }
+    text = json.dumps(doc, allow_nan=False)
+    if len(sys.argv) > 1:
+        with open(sys.argv[1], 'w') as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+
+
+if __name__ == '__main__':
+    main()

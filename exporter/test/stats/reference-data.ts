@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Debian's Python, which has python3-sklearn and python3-scipy (the pyenv one on PATH has not). */
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), '../../scripts/reference/generate.py');
+
+export interface ClassificationCase {
+  name: string;
+  classNames: string[];
+  events: Array<{ t: number; p: number; probs: number[] | null }>;
+  expected: {
+    accuracy: number;
+    perClass: Record<string, { precision: number; recall: number; f1: number; support: number }>;
+    macro: { precision: number; recall: number; f1: number };
+    weighted: { precision: number; recall: number; f1: number };
+    rocAuc: number | null;
+    logLoss: number | null;
+    sklearnOvrMacro?: number;
+  };
+}
+
+export interface NumericCase {
+  name: string;
+  reference: Array<number | null>;
+  window: Array<number | null>;
+  expected: {
+    count: number;
+    min: number;
+    max: number;
+    edges: number[];
+    psiEdges: number[];
+    psiRefProportions: number[];
+    psi: number;
+    ksStatistic: number;
+    ksBound: number;
+    ksPValueAtD: number;
+    ksPValueAtDMinusBound: number;
+    ks2sampAsympPValue: number;
+    missingRatio: number;
+    outOfRangeRatio: number;
+  };
+}
+
+export interface CategoricalCase {
+  name: string;
+  maxCategories: number;
+  reference: Array<string | null>;
+  window: Array<string | null>;
+  expected: { categories: string[]; counts: number[]; union: string[]; jsDistance: number; psi: number; missingRatio: number };
+}
+
+export interface ReferenceData {
+  versions: Record<string, string>;
+  classification: ClassificationCase[];
+  regression: Array<{ name: string; events: Array<[number, number]>; expected: { mae: number; rmse: number } }>;
+  numeric: NumericCase[];
+  ksSweep: NumericCase[];
+  ksPValues: Array<{ d: number; n: number; m: number; p: number }>;
+  categorical: CategoricalCase[];
+  aucSweep: Array<{ y: number[]; scores: number[]; auc: number }>;
+}
+
+/**
+ * Runs the Python reference generator (sklearn/SciPy) into a temp file and parses it. Fails
+ * loudly when Debian's python3 with sklearn/scipy is missing: these values cannot be faked.
+ */
+export function generateReferenceData(): ReferenceData {
+  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} not found: install python3-sklearn and python3-scipy`);
+  const dir = mkdtempSync(join(tmpdir(), 'modelwatch-stats-ref-'));
+  try {
+    const out = join(dir, 'reference.json');
+    execFileSync(PYTHON, [SCRIPT, out], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000 });
+    return JSON.parse(readFileSync(out, 'utf8')) as ReferenceData;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** |a − b| ≤ abs + rel·|b|. */
+export function close(a: number, b: number, abs = 1e-12, rel = 1e-9): boolean {
+  return Math.abs(a - b) <= abs + rel * Math.abs(b);
+}
