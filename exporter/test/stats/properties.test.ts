@@ -1,0 +1,199 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  CategoricalFeatureState,
+  ClassificationState,
+  NumericFeatureState,
+  RegressionState,
+  buildFeatureReference,
+  categoricalDrift,
+  classificationMetrics,
+  numericDrift,
+  regressionMetrics,
+  type CategoricalFeatureReference,
+  type NumericFeatureReference,
+} from '../../src/stats/index.js';
+
+/**
+ * Mergeability laws every window state must satisfy, for a sliding window to add a bucket and
+ * later subtract it:
+ *   merge(state(A), state(B)) = state(A ∪ B)       (counts exactly, metrics equal)
+ *   subtract(merge(state(A), state(B)), state(B)) = state(A)
+ *   state(permutation of A) = state(A)
+ * plus the window pattern itself: each event added to its bucket and to a running total,
+ * expired buckets subtracted from the total.
+ */
+
+const RUNS = { numRuns: 150 };
+
+/** Splits events into two parts by a boolean mask. */
+function split<T>(events: T[], mask: boolean[]): [T[], T[]] {
+  const a: T[] = [];
+  const b: T[] = [];
+  events.forEach((e, i) => (mask[i % mask.length] ? a : b).push(e));
+  return [a, b];
+}
+
+interface Law<S, E, R> {
+  name: string;
+  make: () => S;
+  add: (s: S, e: E) => void;
+  merge: (s: S, o: S) => void;
+  subtract: (s: S, o: S) => void;
+  observe: (s: S) => R;
+  events: fc.Arbitrary<E[]>;
+}
+
+function checkLaws<S, E, R>(law: Law<S, E, R>): void {
+  const build = (events: E[]): S => {
+    const s = law.make();
+    for (const e of events) law.add(s, e);
+    return s;
+  };
+  describe(law.name, () => {
+    it('merge of two states equals the state of the union', () => {
+      fc.assert(
+        fc.property(law.events, fc.array(fc.boolean(), { minLength: 1 }), (events, mask) => {
+          const [a, b] = split(events, mask);
+          const merged = build(a);
+          law.merge(merged, build(b));
+          expect(law.observe(merged)).toEqual(law.observe(build(events)));
+        }),
+        RUNS,
+      );
+    });
+
+    it('subtract undoes merge exactly', () => {
+      fc.assert(
+        fc.property(law.events, fc.array(fc.boolean(), { minLength: 1 }), (events, mask) => {
+          const [a, b] = split(events, mask);
+          const s = build(a);
+          const sb = build(b);
+          law.merge(s, sb);
+          law.subtract(s, sb);
+          expect(law.observe(s)).toEqual(law.observe(build(a)));
+        }),
+        RUNS,
+      );
+    });
+
+    it('is invariant to event order', () => {
+      fc.assert(
+        fc.property(
+          law.events.chain((events) => fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }))),
+          ([events, shuffled]) => {
+            expect(law.observe(build(shuffled))).toEqual(law.observe(build(events)));
+          },
+        ),
+        RUNS,
+      );
+    });
+
+    it('a running total that adds events and subtracts expired buckets equals the live buckets', () => {
+      fc.assert(
+        fc.property(law.events, fc.array(fc.nat(4), { minLength: 1 }), fc.nat(4), (events, bucketOf, expired) => {
+          const buckets = Array.from({ length: 5 }, law.make);
+          const total = law.make();
+          const live: E[] = [];
+          events.forEach((e, i) => {
+            const b = bucketOf[i % bucketOf.length];
+            law.add(buckets[b], e);
+            law.add(total, e);
+            if (b !== expired) live.push(e);
+          });
+          law.subtract(total, buckets[expired]);
+          expect(law.observe(total)).toEqual(law.observe(build(live)));
+        }),
+        RUNS,
+      );
+    });
+  });
+}
+
+// ---------------------------------------------------------------- numeric
+
+const numericRef = buildFeatureReference(
+  Array.from({ length: 400 }, (_, i) => (i % 9 === 0 ? null : i % 5 === 0 ? 2 : Math.round(Math.sin(i) * 1000) / 100)),
+  { maxCategories: 10 },
+) as NumericFeatureReference;
+
+const numericValue = fc.oneof(
+  fc.double({ min: -15, max: 15, noNaN: true }),
+  fc.constantFrom(...numericRef.edges.slice(0, 20), numericRef.min, numericRef.max, 2),
+  fc.constant(null),
+);
+
+checkLaws<NumericFeatureState, number | null, unknown>({
+  name: 'NumericFeatureState',
+  make: () => new NumericFeatureState(numericRef),
+  add: (s, v) => (v === null ? s.addMissing() : s.add(v)),
+  merge: (s, o) => s.merge(o),
+  subtract: (s, o) => s.subtract(o),
+  observe: (s) => ({ bins: Array.from(s.fineCounts()), count: s.count, missing: s.missing, outOfRange: s.outOfRange, drift: numericDrift(numericRef, s) }),
+  events: fc.array(numericValue, { maxLength: 120 }),
+});
+
+// ---------------------------------------------------------------- categorical
+
+const categoricalRefs: Array<[string, CategoricalFeatureReference]> = [
+  ['listing every category', buildFeatureReference(['a', 'a', 'b', 'c', null, 'c', 'c'], { maxCategories: 10 }) as CategoricalFeatureReference],
+  ['with a folded tail', buildFeatureReference(['a', 'a', 'b', 'c', 'd', 'e', 'e'], { maxCategories: 2 }) as CategoricalFeatureReference],
+];
+const categoryValue = fc.oneof(
+  fc.constantFrom('a', 'b', 'c', 'd', 'e', '__other__', 'x', 'y', 'z', 'w'),
+  fc.string({ maxLength: 3 }),
+  fc.constant(null),
+);
+for (const [label, ref] of categoricalRefs) {
+  for (const slots of [0, 2, 8]) {
+    checkLaws<CategoricalFeatureState, string | null, unknown>({
+      name: `CategoricalFeatureState (reference ${label}, ${slots} unseen slots)`,
+      make: () => new CategoricalFeatureState(ref, slots),
+      add: (s, v) => (v === null ? s.addMissing() : void s.add(v)),
+      merge: (s, o) => s.merge(o),
+      subtract: (s, o) => s.subtract(o),
+      observe: (s) => ({
+        counts: s.categoryCounts().map((c) => [c.count, c.inReference]),
+        count: s.count,
+        missing: s.missing,
+        drift: categoricalDrift(ref, s),
+      }),
+      events: fc.array(categoryValue, { maxLength: 80 }),
+    });
+  }
+}
+
+// ---------------------------------------------------------------- classification
+
+type ClassEvent = { t: number; p: number; probs?: number[] };
+const probability = fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1, 1e-9, 0.5, 1 - 1e-9));
+const classEvent = (k: number): fc.Arbitrary<ClassEvent> =>
+  fc.record(
+    { t: fc.nat(k - 1), p: fc.nat(k - 1), probs: fc.array(probability, { minLength: 1, maxLength: k }) },
+    { requiredKeys: ['t', 'p'] },
+  );
+const classNames = ['c0', 'c1', 'c2', 'c3', 'c4'];
+for (const k of [2, 5]) {
+  checkLaws<ClassificationState, ClassEvent, unknown>({
+    name: `ClassificationState (${k} classes)`,
+    make: () => new ClassificationState(),
+    add: (s, e) => s.add(e.t, e.p, e.probs),
+    merge: (s, o) => s.merge(o),
+    subtract: (s, o) => s.subtract(o),
+    observe: (s) => ({ labeled: s.labeled, scored: s.scored, metrics: classificationMetrics(s, classNames.slice(0, k)) }),
+    events: fc.array(classEvent(k), { maxLength: 60 }),
+  });
+}
+
+// ---------------------------------------------------------------- regression
+
+const finite = fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constantFrom(0, 1e-300, -3.5, 1e100));
+checkLaws<RegressionState, [number, number], unknown>({
+  name: 'RegressionState',
+  make: () => new RegressionState(),
+  add: (s, [t, p]) => s.add(t, p),
+  merge: (s, o) => s.merge(o),
+  subtract: (s, o) => s.subtract(o),
+  observe: (s) => regressionMetrics(s),
+  events: fc.array(fc.tuple(finite, finite), { maxLength: 80 }),
+});
