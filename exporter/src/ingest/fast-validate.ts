@@ -40,7 +40,8 @@ function eventOk(e: unknown, limits: SchemaLimits): boolean {
   const features = e.features;
   if (!isPlainObject(features)) return false;
   for (const name in features) {
-    if (!isLabelValue(name, limits.maxLabelValueLength)) return false;
+    // zod's record output drops a JSON "__proto__" key; leave such oddities to zod.
+    if (!isLabelValue(name, limits.maxLabelValueLength) || name === '__proto__') return false;
     const v = features[name];
     if (v === null) continue;
     if (typeof v === 'number') {
@@ -53,7 +54,7 @@ function eventOk(e: unknown, limits: SchemaLimits): boolean {
   if (e.score !== undefined && (e.scores !== undefined || !isProbability(e.score))) return false;
   if (e.scores !== undefined) {
     if (!isPlainObject(e.scores)) return false;
-    for (const c in e.scores) if (c.length < 1 || c.length > 1024 || !isProbability(e.scores[c])) return false;
+    for (const c in e.scores) if (c.length < 1 || c.length > 1024 || c === '__proto__' || !isProbability(e.scores[c])) return false;
   }
   if (e.latency_ms !== undefined && !(typeof e.latency_ms === 'number' && e.latency_ms >= 0 && e.latency_ms <= 86_400_000)) return false;
   if (e.label !== undefined && !isClassValue(e.label)) return false;

@@ -19,7 +19,7 @@ export interface Mergeable<S> {
 export class SlidingWindow<S extends Mergeable<S>> {
   readonly total: S;
   private readonly buckets: S[];
-  /** Epoch (time / bucketMs, floored) each slot currently holds; -1 when empty. */
+  /** Epoch (time / bucketMs, floored) each slot currently holds; -Infinity when empty. */
   private readonly slotEpoch: Float64Array;
   private currentEpoch = -Infinity;
 
@@ -31,7 +31,7 @@ export class SlidingWindow<S extends Mergeable<S>> {
     if (!(bucketMs > 0) || !Number.isInteger(bucketCount) || bucketCount < 1) throw new RangeError('bad window geometry');
     this.total = make();
     this.buckets = Array.from({ length: bucketCount }, make);
-    this.slotEpoch = new Float64Array(bucketCount).fill(-1);
+    this.slotEpoch = new Float64Array(bucketCount).fill(-Infinity);
   }
 
   /** Moves the window to `now`, expiring buckets that slid out. Cheap when nothing changed. */
@@ -42,10 +42,10 @@ export class SlidingWindow<S extends Mergeable<S>> {
     const oldest = epoch - this.bucketCount + 1;
     for (let slot = 0; slot < this.bucketCount; slot++) {
       const held = this.slotEpoch[slot];
-      if (held >= 0 && held < oldest) {
+      if (held !== -Infinity && held < oldest) {
         this.total.subtract(this.buckets[slot]);
         this.buckets[slot].clear();
-        this.slotEpoch[slot] = -1;
+        this.slotEpoch[slot] = -Infinity;
       }
     }
   }
@@ -58,7 +58,7 @@ export class SlidingWindow<S extends Mergeable<S>> {
     let epoch = Math.floor(t / this.bucketMs);
     if (epoch > this.currentEpoch) epoch = this.currentEpoch;
     if (epoch <= this.currentEpoch - this.bucketCount) return undefined;
-    const slot = epoch % this.bucketCount;
+    const slot = ((epoch % this.bucketCount) + this.bucketCount) % this.bucketCount;
     this.slotEpoch[slot] = epoch;
     return this.buckets[slot];
   }
@@ -67,6 +67,6 @@ export class SlidingWindow<S extends Mergeable<S>> {
   clear(): void {
     for (const b of this.buckets) b.clear();
     this.total.clear();
-    this.slotEpoch.fill(-1);
+    this.slotEpoch.fill(-Infinity);
   }
 }
