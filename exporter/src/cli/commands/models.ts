@@ -10,8 +10,8 @@ export function registerModelsCommand(program: Command): void {
       handler(async (io) => {
         io.emit(await io.client.listModels(), (value) =>
           table(
-            ['MODEL', 'TEAM', 'PRODUCTION', 'VERSIONS'],
-            listOf(value, 'models').map((m) => [m.name as string, m.team as string, (m.production_version ?? m.productionVersion) as string, (m.version_count ?? m.versions) as number]),
+            ['MODEL', 'TEAM', 'PRODUCTION', 'GATES', 'CREATED'],
+            listOf(value, 'models').map((m) => [m.name as string, m.team as string, m.production_version as string, m.gates_overridden ? 'custom' : 'default', m.created_at as string]),
           ),
         );
       }),

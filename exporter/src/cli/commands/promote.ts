@@ -18,8 +18,9 @@ export function registerPromoteCommand(program: Command): void {
       handler(async (io, model: string, version: string, flags: PromoteFlags) => {
         const result = (await io.client.transition(model, version, { to: flags.to, reason: flags.reason, ...(flags.force ? { force: true } : {}) })) as Record<string, unknown>;
         io.emit(result, () => {
-          const from = (result.from ?? result.from_stage) as string | undefined;
-          return `${model} ${version}: ${from ? `${from} → ` : ''}${flags.to}${flags.force ? ' (forced)' : ''}`;
+          const lines = [`${model} ${version}: ${result.from} → ${result.to}${result.forced ? ' (forced past failing gates)' : ''}`];
+          if (result.archived_version) lines.push(`${model} ${result.archived_version}: production → archived (replaced)`);
+          return lines.join('\n');
         });
       }),
     );

@@ -22,7 +22,7 @@ export function registerRegisterCommand(program: Command): void {
       handler(async (io, model: string, version: string, flags: RegisterFlags) => {
         const body = buildRegisterBody(version, flags);
         const created = (await io.client.registerVersion(model, body)) as Record<string, unknown>;
-        io.emit(created, (v) => `registered ${model} ${v.version ?? version} (stage ${v.stage ?? 'development'})`);
+        io.emit(created, (v) => `registered ${model} ${v.version} in ${v.stage}`);
       }),
     );
 }

@@ -15,11 +15,7 @@ export function registerRollbackCommand(program: Command): void {
     .action(
       handler(async (io, model: string, flags: RollbackFlags) => {
         const result = (await io.client.rollback(model, { reason: flags.reason, ...(flags.fromVersion ? { from_version: flags.fromVersion } : {}) })) as Record<string, unknown>;
-        io.emit(result, () => {
-          const from = (result.from_version ?? result.archived_version) as string | undefined;
-          const to = (result.to_version ?? result.restored_version) as string | undefined;
-          return `${model}: rolled back${from ? ` from ${from}` : ''}${to ? ` to ${to}` : ''}`;
-        });
+        io.emit(result, () => `${model}: rolled back from ${result.from_version} (now archived) to ${result.to_version} (now in production)`);
       }),
     );
 }

@@ -92,6 +92,11 @@ export function detailLines(details: unknown): string[] {
 function describeDetail(d: unknown): string {
   if (d === null || typeof d !== 'object') return String(d);
   const o = d as Record<string, unknown>;
+  // A failed quality gate: {gate: "min_accuracy", metric, required, actual}.
+  if (typeof o.gate === 'string' && typeof o.metric === 'string') {
+    const bound = o.gate.startsWith('min_') ? 'at least' : 'at most';
+    return `${o.gate}: ${o.metric} is ${o.actual ?? 'missing'}, must be ${bound} ${o.required}`;
+  }
   if (typeof o.message === 'string') return typeof o.path === 'string' && !o.message.includes(o.path) ? `${o.path}: ${o.message}` : o.message;
   return JSON.stringify(d);
 }

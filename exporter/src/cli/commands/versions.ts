@@ -10,10 +10,10 @@ export function registerVersionsCommand(program: Command): void {
       handler(async (io, model: string) => {
         io.emit(await io.client.listVersions(model), (value) =>
           table(
-            ['VERSION', 'STAGE', 'ACCURACY', 'LATENCY_MS', 'REGISTERED'],
+            ['VERSION', 'STAGE', 'ACCURACY', 'LATENCY_MS', 'PREDECESSOR', 'REGISTERED'],
             listOf(value, 'versions').map((v) => {
               const metrics = (v.metrics ?? {}) as Record<string, unknown>;
-              return [v.version as string, v.stage as string, cell(metrics.accuracy), cell(metrics.latency_ms), (v.created_at ?? v.registered_at) as string];
+              return [v.version as string, v.stage as string, cell(metrics.accuracy), cell(metrics.latency_ms), v.predecessor as string, v.created_at as string];
             }),
           ),
         );
