@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './001-tokens-and-references.js';
 import * as m002 from './002-registry.js';
+import * as m003 from './003-webhooks.js';
 
 /**
  * Versioned migrations, applied in name order. Add a file, never edit a shipped one.
@@ -8,6 +9,7 @@ import * as m002 from './002-registry.js';
 const migrations: Record<string, Migration> = {
   '001-tokens-and-references': m001,
   '002-registry': m002,
+  '003-webhooks': m003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { InvalidInputError, NotFoundError, UnprocessableError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { AddressPolicy } from './address-policy.js';
+import type { WebhookDispatcher } from './dispatcher.js';
+import { subscribes, type WebhookEventName } from './events.js';
+import { webhookUrlProblem, type Resolver } from './url-policy.js';
+import type { StoredWebhook, WebhookStore } from './webhook-store.js';
+
+export interface WebhookSpec {
+  url: string;
+  events: string[];
+  secret: string;
+  description?: string;
+}
+
+/** What the API shows of a webhook: never the secret. */
+export interface WebhookView {
+  id: string;
+  url: string;
+  events: string[];
+  description: string;
+  source: 'api' | 'env';
+  created_at: string | null;
+  created_by: string | null;
+}
+
+export const ENV_WEBHOOK_ID = 'env';
+
+export interface WebhookServiceOptions {
+  store: WebhookStore;
+  dispatcher: WebhookDispatcher;
+  policy: AddressPolicy;
+  log: Logger;
+  now: () => number;
+  /** The webhook from MODELWATCH_WEBHOOK_URL, already validated. */
+  envWebhook?: { url: string; secret: string; events: string[] };
+  /** Subscriptions are few by nature; the cap keeps one event from fanning out unbounded. */
+  maxWebhooks?: number;
+  resolve?: Resolver;
+}
+
+/** Webhook subscriptions (API and environment) and the fan-out of registry events to them. */
+export class WebhookService {
+  private readonly maxWebhooks: number;
+
+  constructor(private readonly o: WebhookServiceOptions) {
+    this.maxWebhooks = o.maxWebhooks ?? 50;
+  }
+
+  async create(spec: WebhookSpec, actor: string): Promise<WebhookView> {
+    const problem = await webhookUrlProblem(spec.url, this.o.policy, this.o.resolve);
+    if (problem) throw new InvalidInputError(`url: ${problem}`, [{ path: 'url', message: problem }]);
+    if ((await this.o.store.count()) >= this.maxWebhooks) throw new UnprocessableError(`at most ${this.maxWebhooks} webhooks; delete one first`);
+    const hook: StoredWebhook = {
+      id: `wh_${randomBytes(9).toString('base64url')}`,
+      url: spec.url,
+      events: [...new Set(spec.events)],
+      secret: spec.secret,
+      description: spec.description ?? '',
+      createdAt: new Date(this.o.now()).toISOString(),
+      createdBy: actor,
+    };
+    await this.o.store.insert(hook);
+    return view(hook, 'api');
+  }
+
+  async list(): Promise<WebhookView[]> {
+    const stored = (await this.o.store.list()).map((h) => view(h, 'api'));
+    const env = this.o.envWebhook;
+    return env ? [{ id: ENV_WEBHOOK_ID, url: env.url, events: env.events, description: 'MODELWATCH_WEBHOOK_URL', source: 'env', created_at: null, created_by: null }, ...stored] : stored;
+  }
+
+  async remove(id: string): Promise<void> {
+    if (id === ENV_WEBHOOK_ID && this.o.envWebhook) throw new UnprocessableError('the environment webhook is removed by unsetting MODELWATCH_WEBHOOK_URL');
+    if (!(await this.o.store.delete(id))) throw new NotFoundError(`webhook ${id} not found`);
+  }
+
+  /**
+   * Queues `event` for every subscribed webhook. Never throws: a registry change has already
+   * committed when this runs, and a webhook problem must not turn it into an error.
+   */
+  async publish(event: WebhookEventName, data: unknown): Promise<void> {
+    try {
+      const targets: { id: string; url: string; secret: string; events: string[] }[] = await this.o.store.list();
+      if (this.o.envWebhook) targets.unshift({ id: ENV_WEBHOOK_ID, ...this.o.envWebhook });
+      const occurredAt = new Date(this.o.now()).toISOString();
+      for (const t of targets) {
+        if (subscribes(t.events, event)) this.o.dispatcher.enqueue({ id: t.id, url: t.url, secret: t.secret }, { event, occurredAt, data });
+      }
+    } catch (err) {
+      this.o.log.error({ err, event }, 'could not queue webhook deliveries');
+    }
+  }
+}
+
+function view(h: StoredWebhook, source: 'api' | 'env'): WebhookView {
+  return { id: h.id, url: h.url, events: h.events, description: h.description, source, created_at: h.createdAt, created_by: h.createdBy };
+}
