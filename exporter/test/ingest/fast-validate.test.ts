@@ -7,7 +7,7 @@ const limits: SchemaLimits = { maxBatchEvents: 5, maxLabelValueLength: 8, maxRef
 const schemas = ingestSchemas(limits);
 
 /** Mostly-valid values with a sprinkling of invalid ones, so both paths are exercised. */
-const w = <T,>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<unknown>) => fc.oneof({ arbitrary: good, weight: 8 }, { arbitrary: bad, weight: 1 });
+const w = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>): fc.Arbitrary<T | U> => fc.oneof({ arbitrary: good, weight: 8 }, { arbitrary: bad, weight: 1 });
 const anyValue = fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 10 }), fc.constant(null), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }));
 const name = w(fc.constantFrom('age', 'city', 'm', 'v1', 'x_y'), fc.constantFrom('', 'a\nb', 'x'.repeat(9), '__proto__', 'ok'));
 const classValue = w(fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom('yes', 'no')), anyValue);
