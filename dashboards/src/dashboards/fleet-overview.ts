@@ -1,0 +1,91 @@
+import { RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { modelwatchDashboard } from '../shared/dashboard.js';
+import { UIDS, modelDetailDataLink, modelListDataLink, modelPageDataLink } from '../shared/links.js';
+import { barGauge, mergedTable, stat } from '../shared/panels.js';
+import { prom, promTable } from '../shared/query.js';
+import { anyIsBad, badRatio, higherIsBetterRatio, latencySeconds, neutral, psiBands } from '../shared/thresholds.js';
+import { datasourceVariable } from '../shared/variables.js';
+
+/**
+ * Per-model expressions, one series per `model`. Counters (rate over 5m) are summed across replicas;
+ * window gauges take the worst version of the model so a bad canary is not averaged away.
+ */
+export const FLEET = {
+  accuracy: 'min by (model) (modelwatch_model_accuracy_ratio)',
+  maxPsi: 'max by (model) (modelwatch_feature_psi)',
+  p95: 'histogram_quantile(0.95, sum by (model, le) (rate(modelwatch_prediction_latency_seconds_bucket[5m])))',
+  p99: 'histogram_quantile(0.99, sum by (model, le) (rate(modelwatch_prediction_latency_seconds_bucket[5m])))',
+  // Models with no error series yet read as 0, not as a blank cell.
+  errorRatio:
+    '(sum by (model) (rate(modelwatch_prediction_errors_total[5m])) or 0 * sum by (model) (rate(modelwatch_predictions_total[5m])))' +
+    ' / sum by (model) (rate(modelwatch_predictions_total[5m]))',
+  throughput: 'sum by (model) (rate(modelwatch_predictions_total[5m]))',
+  productionVersion: 'max by (model, version) (modelwatch_model_stage{stage="production"}) == 1',
+  // Alerts carry the model label (alert-rules/); models with none read 0.
+  firingAlerts: 'count by (model) (ALERTS{alertstate="firing", model!=""}) or 0 * max by (model) (modelwatch_model_info)',
+} as const;
+
+const toModel = [modelPageDataLink(), modelDetailDataLink()];
+
+export function fleetOverview(): Dashboard {
+  return modelwatchDashboard(
+    UIDS.fleet,
+    'modelwatch / Fleet overview',
+    'Every model at a glance, worst first: window accuracy, drift, latency, errors, throughput, production version and firing alerts. Click a model to open its registry page (versions, rollback).',
+  )
+    .withVariable(datasourceVariable())
+    .withPanel(stat({ title: 'Models with traffic', description: 'Models that sent predictions in the last 5 minutes.', queries: [prom('A', 'count(sum by (model) (rate(modelwatch_predictions_total[5m])))', { instant: true })], thresholds: neutral() }))
+    .withPanel(stat({ title: 'Models with firing alerts', description: 'Distinct models with at least one firing modelwatch alert.', queries: [prom('A', 'count(count by (model) (ALERTS{alertstate="firing", model!=""})) or vector(0)', { instant: true })], thresholds: anyIsBad(), links: [modelListDataLink()] }))
+    .withPanel(stat({ title: 'Models drifting (PSI ≥ 0.25)', description: 'Models with at least one feature whose PSI is significant.', queries: [prom('A', `count(${FLEET.maxPsi} >= 0.25) or vector(0)`, { instant: true })], thresholds: anyIsBad(), links: [modelListDataLink()] }))
+    .withPanel(stat({ title: 'Predictions / s', description: 'Fleet-wide prediction throughput (5m rate).', queries: [prom('A', 'sum(rate(modelwatch_predictions_total[5m]))', { instant: true })], unit: 'reqps', thresholds: neutral() }))
+    .withRow(new RowBuilder('Models, worst accuracy first'))
+    .withPanel(
+      mergedTable({
+        title: 'Models',
+        description: 'One row per model; sorted by window accuracy, lowest first. Red cells break a production gate or a drift/latency/error threshold. Click the model name for its registry page.',
+        queries: [
+          promTable('A', FLEET.accuracy),
+          promTable('B', FLEET.maxPsi),
+          promTable('C', FLEET.p95),
+          promTable('D', FLEET.p99),
+          promTable('E', FLEET.errorRatio),
+          promTable('F', FLEET.throughput),
+          promTable('G', FLEET.productionVersion),
+          promTable('H', FLEET.firingAlerts),
+        ],
+        labels: ['model', 'version'],
+        columns: [
+          { field: 'Value #A', title: 'Accuracy', unit: 'percentunit', thresholds: higherIsBetterRatio(), colorCells: true },
+          { field: 'Value #B', title: 'Max feature PSI', unit: 'none', thresholds: psiBands(), colorCells: true },
+          { field: 'Value #C', title: 'Latency p95', unit: 's', thresholds: latencySeconds(), colorCells: true },
+          { field: 'Value #D', title: 'Latency p99', unit: 's', thresholds: latencySeconds(), colorCells: true },
+          { field: 'Value #E', title: 'Error rate', unit: 'percentunit', thresholds: badRatio(), colorCells: true },
+          { field: 'Value #F', title: 'Predictions / s', unit: 'reqps' },
+          { field: 'Value #G', title: 'In production', unit: 'none' },
+          { field: 'Value #H', title: 'Firing alerts', unit: 'none', thresholds: anyIsBad(), colorCells: true },
+        ],
+        sortBy: { title: 'Accuracy', desc: false },
+        links: toModel,
+        height: 12,
+      }).overrideByName('model', [{ id: 'links', value: toModel.map((l) => l.build()) }]).overrideByName('version', [{ id: 'displayName', value: 'Production version' }]).overrideByName('In production', [{ id: 'custom.hidden', value: true }]),
+    )
+    .withRow(new RowBuilder('Worst first, per signal'))
+    .withPanel(barGauge({ title: 'Accuracy (lowest first)', description: 'Window accuracy, worst version per model.', queries: [prom('A', `sort(${FLEET.accuracy})`, { instant: true, legend: '{{model}}' })], unit: 'percentunit', min: 0, max: 1, thresholds: higherIsBetterRatio(), links: toModel }))
+    .withPanel(barGauge({ title: 'Drift: max feature PSI (highest first)', description: 'Largest PSI over the model\'s features: < 0.1 stable, 0.1–0.25 moderate, ≥ 0.25 significant.', queries: [prom('A', `sort_desc(${FLEET.maxPsi})`, { instant: true, legend: '{{model}}' })], min: 0, max: 0.5, thresholds: psiBands(), links: toModel }))
+    .withPanel(barGauge({ title: 'Latency p99 (slowest first)', description: 'p99 serving latency reported by the model servers (5m).', queries: [prom('A', `sort_desc(${FLEET.p99})`, { instant: true, legend: '{{model}}' })], unit: 's', min: 0, thresholds: latencySeconds(), links: toModel }))
+    .withPanel(barGauge({ title: 'Error rate (highest first)', description: 'Share of predictions that failed at the model server (5m).', queries: [prom('A', `sort_desc(${FLEET.errorRatio})`, { instant: true, legend: '{{model}}' })], unit: 'percentunit', min: 0, max: 0.1, thresholds: badRatio(), links: toModel }))
+    .withPanel(barGauge({ title: 'Throughput (busiest first)', description: 'Predictions per second (5m rate).', queries: [prom('A', `sort_desc(${FLEET.throughput})`, { instant: true, legend: '{{model}}' })], unit: 'reqps', min: 0, thresholds: neutral(), links: toModel }))
+    .withPanel(
+      mergedTable({
+        title: 'Firing alerts',
+        description: 'modelwatch alerts firing now, with their severity and team routing.',
+        queries: [promTable('A', 'ALERTS{alertstate="firing", model!=""}')],
+        labels: ['model', 'alertname', 'severity', 'team', 'version', 'action'],
+        columns: [{ field: 'Value', title: 'Firing' }],
+        links: toModel,
+        width: 8,
+        height: 9,
+      }).overrideByName('model', [{ id: 'links', value: toModel.map((l) => l.build()) }]).overrideByName('Firing', [{ id: 'custom.hidden', value: true }]),
+    )
+    .build();
+}

@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EXPORTER_MAIN } from './paths.js';
+import { freePort, startChild, waitFor, type Child } from './processes.js';
+
+export interface DemoExporter {
+  url: string;
+  hostPort: string;
+  child: Child;
+  stop(): Promise<void>;
+}
+
+/** The real exporter CLI with demo traffic, on its own port and data dir (needs `npm run build`). */
+export async function startDemoExporter(): Promise<DemoExporter> {
+  if (!fs.existsSync(EXPORTER_MAIN)) throw new Error(`${EXPORTER_MAIN} is missing: build the exporter first (npm run build at the repo root)`);
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-dash-exporter-'));
+  const child = startChild(process.execPath, [EXPORTER_MAIN, 'serve', '--demo'], {
+    ...process.env,
+    MODELWATCH_PORT: String(port),
+    MODELWATCH_HOST: '127.0.0.1',
+    MODELWATCH_DATA_DIR: dataDir,
+    MODELWATCH_ADMIN_TOKEN: 'dashboards-test-admin-token-0123456789',
+    MODELWATCH_LOG_LEVEL: 'silent',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('exporter /readyz', async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), 30_000, child);
+  return {
+    url,
+    hostPort: `127.0.0.1:${port}`,
+    child,
+    async stop() {
+      await child.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

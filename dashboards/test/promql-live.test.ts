@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadGeneratedDashboards, panelAndAnnotationQueries, parseLabelValues, variableQuery, type DashboardJson } from './helpers/dashboard-queries.js';
+import { startDemoExporter, type DemoExporter } from './helpers/exporter.js';
+import { liveTestConfig } from './helpers/live-config.js';
+import { binaryExists, waitFor } from './helpers/processes.js';
+import { PROMETHEUS_BIN, dataPoints, startPrometheus, type PromResponse, type RunningPrometheus } from './helpers/prometheus.js';
+import { leftoverVariables, regexAlternation, substitute } from './helpers/substitute.js';
+
+/**
+ * Queries that may legitimately return nothing against a healthy exporter fed with demo traffic.
+ * Keys are `<dashboard uid> / <panel title> / <refId>` (or `/ annotation <name>`). Each needs a reason.
+ */
+const ALLOWED_EMPTY: Record<string, string> = {
+  // Rollbacks only exist after someone (or an alert) rolled back; demo traffic never does.
+  'modelwatch-model-detail / annotation Rollbacks': 'no rollback happens during the test',
+  'modelwatch-model-detail / Stage transitions and rollbacks in range / B': 'no rollback happens during the test',
+  // Alerts need their `for:` to elapse (minutes) before they fire.
+  'modelwatch-fleet-overview / Firing alerts / A': 'no alert has been pending long enough to fire',
+  // The cardinality bounds are not hit by the demo's handful of models and features.
+  'modelwatch-exporter-health / Dropped / s / A': 'nothing is dropped under the default bounds',
+  'modelwatch-exporter-health / Dropped by reason / A': 'nothing is dropped under the default bounds',
+};
+
+/** What Grafana would put in for its built-in interval variables, for a 1 s scrape interval. */
+function builtins(prom: RunningPrometheus): Record<string, string> {
+  const rangeSeconds = Math.max(10, Math.ceil(Date.now() / 1000 - prom.startedAt));
+  return { __rate_interval: '15s', __interval: '2s', __range: `${rangeSeconds}s`, __range_s: String(rangeSeconds) };
+}
+
+/**
+ * Every assignment of the dashboard's variables worth trying: one per model (a classification panel
+ * needs a classification model, a regression panel a regression one). Multi/All variables take all
+ * values as Grafana renders them; champion/challenger take the first and last version.
+ */
+async function variableAssignments(d: DashboardJson, prom: RunningPrometheus): Promise<Array<Record<string, string>>> {
+  let assignments: Array<Record<string, string>> = [{}];
+  for (const v of d.templating.list) {
+    if (v.type !== 'query') continue;
+    const q = variableQuery(v);
+    if (!q) throw new Error(`${d.uid} variable ${v.name} has no query`);
+    const { selector, label } = parseLabelValues(q);
+    const next: Array<Record<string, string>> = [];
+    for (const a of assignments) {
+      const values = await prom.labelValues(label, substitute(selector, a));
+      if (values.length === 0) throw new Error(`${d.uid} variable ${v.name} (${q}) has no values for ${JSON.stringify(a)}`);
+      if (v.includeAll) next.push({ ...a, [v.name]: (v as { allValue?: string }).allValue || regexAlternation(values) });
+      else if (v.name === 'model') for (const value of values) next.push({ ...a, model: value });
+      else if (v.name === 'challenger') next.push({ ...a, [v.name]: values[values.length - 1] });
+      else next.push({ ...a, [v.name]: values[0] });
+    }
+    assignments = next;
+  }
+  return assignments;
+}
+
+describe.skipIf(!binaryExists(PROMETHEUS_BIN))('every dashboard query against a real Prometheus scraping the demo exporter', () => {
+  let exporter: DemoExporter | undefined;
+  let prom: RunningPrometheus | undefined;
+
+  beforeAll(async () => {
+    exporter = await startDemoExporter();
+    const exporterHostPort = exporter.hostPort;
+    prom = await startPrometheus((self) => liveTestConfig(exporterHostPort, self));
+    const p = prom;
+    // Enough scrapes for rate() windows, and demo predictions arriving.
+    await waitFor(
+      'demo predictions scraped 5 times',
+      async () => {
+        const r = await p.query('count_over_time(modelwatch_build_info[1m]) >= 5 and on () count(modelwatch_predictions_total) > 0');
+        return r.status === 'success' && dataPoints(r.data) > 0 ? true : undefined;
+      },
+      60_000,
+      p.child,
+    );
+  });
+
+  afterAll(async () => {
+    await prom?.stop();
+    await exporter?.stop();
+  });
+
+  it('parses every query and returns data for every one not explicitly allowed to be empty', async () => {
+    const p = prom!;
+    const dashboards = loadGeneratedDashboards();
+    const pending = new Map<string, { expr: string; instant: boolean; dashboard: DashboardJson; lastError?: string }>();
+    for (const d of dashboards) for (const q of panelAndAnnotationQueries(d)) pending.set(q.key, { expr: q.expr, instant: q.instant, dashboard: d });
+    const total = pending.size;
+    const parseErrors: string[] = [];
+    const hadData = new Set<string>();
+
+    // Window statistics need labeled feedback to accumulate: retry what is still empty for a while.
+    const deadline = Date.now() + 90_000;
+    while (pending.size > 0 && Date.now() < deadline) {
+      for (const [key, q] of [...pending]) {
+        const assignments = await variableAssignments(q.dashboard, p);
+        for (const a of assignments) {
+          const expr = substitute(q.expr, { ...a, ...builtins(p) });
+          expect(leftoverVariables(expr), `${key}: unresolved variables in ${expr}`).toEqual([]);
+          const end = Date.now() / 1000;
+          const r: PromResponse = q.instant ? await p.query(expr) : await p.queryRange(expr, Math.max(p.startedAt, end - 300), end, 2);
+          if (r.status === 'error') {
+            q.lastError = `${r.errorType}: ${r.error} in ${expr}`;
+            if (r.errorType === 'bad_data') parseErrors.push(`${key}: ${q.lastError}`);
+            continue;
+          }
+          if (dataPoints(r.data) > 0) {
+            hadData.add(key);
+            pending.delete(key);
+            break;
+          }
+        }
+        if (parseErrors.length) break;
+      }
+      if (parseErrors.length) break;
+      if ([...pending.keys()].every((k) => k in ALLOWED_EMPTY)) break;
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+
+    expect(parseErrors).toEqual([]);
+    const empty = [...pending].filter(([k]) => !(k in ALLOWED_EMPTY)).map(([k, q]) => `${k}${q.lastError ? ` (${q.lastError})` : ''}`);
+    expect(empty, 'queries with no data').toEqual([]);
+    // Every allowed-empty key must name a real query, so the list cannot rot silently.
+    const allKeys = new Set(dashboards.flatMap((d) => panelAndAnnotationQueries(d).map((q) => q.key)));
+    expect(Object.keys(ALLOWED_EMPTY).filter((k) => !allKeys.has(k))).toEqual([]);
+    expect(hadData.size).toBeGreaterThan(total - Object.keys(ALLOWED_EMPTY).length - 1);
+  });
+});
