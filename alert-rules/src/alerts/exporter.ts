@@ -1,0 +1,44 @@
+/** The exporter itself; these alerts belong to the platform team, not to a model's team. */
+import { alert } from '../alert.js';
+import { config } from '../config.js';
+import { metric, UP } from '../metrics.js';
+import { series } from '../promql.js';
+import type { AlertingRule, RuleGroup } from '../rule-types.js';
+
+const platform = { team: config.platformTeam };
+
+export function exporterGroup(): RuleGroup<AlertingRule> {
+  return {
+    name: 'modelwatch-exporter',
+    rules: [
+      alert({
+        name: 'ModelwatchExporterDown',
+        severity: 'critical',
+        for: config.for.exporterDown,
+        labels: platform,
+        expr: `${series(UP)} == 0`,
+        summary: 'Prometheus cannot scrape a modelwatch exporter.',
+        description: 'Exporter {{ $labels.instance }} (job {{ $labels.job }}) has failed its scrapes; its models are unobserved and no alert-driven rollback can reach it.',
+      }),
+      // `up == 0` says nothing when the target itself is gone from service discovery.
+      alert({
+        name: 'ModelwatchExporterAbsent',
+        severity: 'critical',
+        for: config.for.exporterAbsent,
+        labels: platform,
+        expr: `absent(${series(UP)})`,
+        summary: 'Prometheus has no modelwatch exporter target at all.',
+        description: `No target matches ${config.exporterSelector}: the exporter is not discovered or not deployed.`,
+      }),
+      alert({
+        name: 'ModelwatchExporterDroppingData',
+        severity: 'warning',
+        for: config.for.dropped,
+        labels: platform,
+        expr: `sum by (job, reason) (rate(${series(metric('dropped'))}[15m])) > 0`,
+        summary: 'The exporter keeps dropping or folding data at its cardinality limits.',
+        description: 'The exporter drops data for reason {{ $labels.reason }} at {{ $value | printf "%.3g" }}/s: raise the matching MODELWATCH_MAX_* limit or reduce what is sent.',
+      }),
+    ],
+  };
+}

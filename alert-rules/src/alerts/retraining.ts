@@ -1,0 +1,52 @@
+/**
+ * The seed's retraining rule (accuracy < 0.85 or drift > 0.1), with thresholds per model.
+ * Two rules share the alert name and say which condition tripped in their `reason` label.
+ */
+import { alert, withTeam } from '../alert.js';
+import { config } from '../config.js';
+import { metric } from '../metrics.js';
+import { paren, perModel, recorded, series } from '../promql.js';
+import { REC } from '../recording.js';
+import type { AlertingRule, RuleGroup } from '../rule-types.js';
+
+const enoughLabels = `${recorded(REC.labeledRate('1h'))} * 3600 >= ${config.minLabeledPerHour}`;
+
+function byAccuracy(): AlertingRule {
+  return alert({
+    name: 'ModelwatchRetrainingRecommended',
+    severity: 'info',
+    for: config.for.retraining,
+    labels: { reason: 'accuracy' },
+    expr: withTeam(
+      `${paren(perModel('retrainAccuracyBelow', (m, t) => `${recorded(REC.accuracy('1h'), m)} < ${t}`))}\nand on (model, version)\n${enoughLabels}`,
+    ),
+    summary: 'Retraining recommended: accuracy is below the retraining threshold.',
+    description:
+      'Accuracy of {{ $labels.model }} version {{ $labels.version }} over the last hour is {{ $value | humanizePercentage }}, ' +
+      `below its retraining threshold (${config.defaults.retrainAccuracyBelow} unless set per model).`,
+  });
+}
+
+function byDrift(): AlertingRule {
+  return alert({
+    name: 'ModelwatchRetrainingRecommended',
+    severity: 'info',
+    for: config.for.retraining,
+    labels: { reason: 'drift' },
+    expr: withTeam(
+      perModel(
+        'retrainDriftPsiAbove',
+        // Feature PSI carries a feature label and output PSI does not, so `or` keeps both and max sees all.
+        (m, t) => `max by (model, version) (\n  ${series(metric('featurePsi'), m)}\n  or\n  ${series(metric('predictionPsi'), m)}\n) > ${t}`,
+      ),
+    ),
+    summary: 'Retraining recommended: inputs or outputs drifted past the retraining threshold.',
+    description:
+      'The largest PSI (over features and the output) of {{ $labels.model }} version {{ $labels.version }} is {{ $value | printf "%.3f" }}, ' +
+      `above its retraining threshold (${config.defaults.retrainDriftPsiAbove} unless set per model).`,
+  });
+}
+
+export function retrainingGroup(): RuleGroup<AlertingRule> {
+  return { name: 'modelwatch-retraining', rules: [byAccuracy(), byDrift()] };
+}

@@ -1,0 +1,152 @@
+/**
+ * The one place to tune modelwatch's rules: selectors, thresholds, per-model overrides.
+ * Change a value here, run `npm run generate -w @modelwatch/alert-rules`, commit the YAML.
+ */
+
+/** Thresholds a model may override; everything else in the config is fleet-wide. */
+export interface ModelThresholds {
+  /** Alert when window accuracy falls this far (absolute) below the version's validation accuracy. */
+  readonly accuracyDropMargin: number;
+  /** As above, but large enough to roll the production version back automatically. */
+  readonly accuracyCollapseMargin: number;
+  /** p99 serving latency (seconds) above which the latency SLO is breached (warning). */
+  readonly latencyP99Seconds: number;
+  /** p99 serving latency (seconds) that pages (critical). */
+  readonly latencyP99CriticalSeconds: number;
+  /** Retraining is recommended below this window accuracy... */
+  readonly retrainAccuracyBelow: number;
+  /** ...or above this PSI on any feature or on the model output. */
+  readonly retrainDriftPsiAbove: number;
+}
+
+export interface RulesConfig {
+  /** Label matchers selecting the exporter's series (its scrape job). */
+  readonly exporterSelector: string;
+  /** Base of every runbook_url; an alert's anchor is its name in lower case. */
+  readonly runbookBaseUrl: string;
+  /** Team that owns the exporter itself; also used for models registered without a team. */
+  readonly platformTeam: string;
+  /** team label given to models that send traffic but are not registered. */
+  readonly unassignedTeam: string;
+  /** Labeled predictions per hour a version needs before its accuracy is trusted. */
+  readonly minLabeledPerHour: number;
+  /** Predictions per second a version needs before latency and error ratios are trusted. */
+  readonly minPredictionsPerSecond: number;
+  readonly defaults: ModelThresholds;
+  /** Per-model overrides, keyed by the model label. */
+  readonly models: Readonly<Record<string, Partial<ModelThresholds>>>;
+  readonly drift: {
+    readonly psiWarning: number;
+    readonly psiCritical: number;
+    /** A KS test only alerts when the p-value is tiny AND the effect is not negligible. */
+    readonly ksPvalueBelow: number;
+    readonly ksStatisticAbove: number;
+  };
+  readonly dataQuality: {
+    readonly missingWarning: number;
+    readonly missingCritical: number;
+    readonly outOfRangeWarning: number;
+    readonly outOfRangeCritical: number;
+    /** Schema violations per prediction. */
+    readonly schemaViolationsPerPrediction: number;
+  };
+  readonly errors: {
+    readonly ratioWarning: number;
+    readonly ratioCritical: number;
+  };
+  readonly business: {
+    /** Regex over the kpi label: KPIs where a drop is bad (conversion, approval...). */
+    readonly kpiRegex: string;
+    /** Alert when the last hour's mean is this fraction below the previous day's mean. */
+    readonly dropFraction: number;
+  };
+  readonly noPredictions: {
+    /** How long a production model may stay silent. */
+    readonly quietWindow: string;
+    /** How far back it must have had traffic for silence to be news. */
+    readonly lookback: string;
+  };
+  /** `for:` durations, one per alert family. */
+  readonly for: {
+    readonly accuracyDrop: string;
+    readonly accuracyCollapse: string;
+    readonly drift: string;
+    readonly ks: string;
+    readonly dataQuality: string;
+    readonly schema: string;
+    readonly latency: string;
+    readonly errors: string;
+    readonly businessKpi: string;
+    readonly noPredictions: string;
+    readonly exporterDown: string;
+    readonly exporterAbsent: string;
+    readonly dropped: string;
+    readonly retraining: string;
+  };
+}
+
+export const config: RulesConfig = {
+  exporterSelector: 'job="modelwatch"',
+  runbookBaseUrl: 'https://github.com/modelwatch/modelwatch/blob/main/docs/runbook.md',
+  platformTeam: 'ml-platform',
+  unassignedTeam: 'unassigned',
+  minLabeledPerHour: 50,
+  minPredictionsPerSecond: 0.05,
+  defaults: {
+    accuracyDropMargin: 0.05,
+    accuracyCollapseMargin: 0.15,
+    latencyP99Seconds: 0.25,
+    latencyP99CriticalSeconds: 1,
+    retrainAccuracyBelow: 0.85,
+    retrainDriftPsiAbove: 0.1,
+  },
+  models: {
+    // A fraud model is retrained sooner and must answer inside the payment flow.
+    'fraud-detector': {
+      retrainAccuracyBelow: 0.92,
+      retrainDriftPsiAbove: 0.05,
+      latencyP99Seconds: 0.1,
+    },
+  },
+  drift: {
+    psiWarning: 0.1,
+    psiCritical: 0.25,
+    ksPvalueBelow: 0.001,
+    ksStatisticAbove: 0.1,
+  },
+  dataQuality: {
+    missingWarning: 0.05,
+    missingCritical: 0.2,
+    outOfRangeWarning: 0.05,
+    outOfRangeCritical: 0.2,
+    schemaViolationsPerPrediction: 0.01,
+  },
+  errors: {
+    ratioWarning: 0.05,
+    ratioCritical: 0.2,
+  },
+  business: {
+    kpiRegex: '.*(conversion|approval).*',
+    dropFraction: 0.2,
+  },
+  noPredictions: {
+    quietWindow: '15m',
+    lookback: '6h',
+  },
+  for: {
+    accuracyDrop: '15m',
+    accuracyCollapse: '10m',
+    drift: '15m',
+    ks: '30m',
+    dataQuality: '15m',
+    schema: '10m',
+    latency: '10m',
+    errors: '5m',
+    businessKpi: '30m',
+    noPredictions: '5m',
+    exporterDown: '2m',
+    exporterAbsent: '5m',
+    dropped: '15m',
+    retraining: '30m',
+  },
+};

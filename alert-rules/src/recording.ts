@@ -1,0 +1,88 @@
+/**
+ * Recording rules: the cross-replica aggregates dashboards and alerts read.
+ * Names follow level:metric:operations; every aggregate is `sum by (model, version)` over
+ * the counters, which are the source of truth whichever replica served the traffic.
+ */
+import { config } from './config.js';
+import { histogramBucket, metric } from './metrics.js';
+import { indent, recorded, series } from './promql.js';
+import type { RecordingRule, RuleGroup } from './rule-types.js';
+
+export const WINDOWS = ['5m', '1h'] as const;
+export type Window = (typeof WINDOWS)[number];
+export const LATENCY_QUANTILES = [50, 95, 99] as const;
+export type LatencyQuantile = (typeof LATENCY_QUANTILES)[number];
+
+export const REC = {
+  team: 'model_team:modelwatch_model_info:max',
+  predictionsRate: (w: Window) => `model_version:modelwatch_predictions:rate${w}`,
+  modelPredictionsRate: 'model:modelwatch_predictions:rate5m',
+  errorsRate: (w: Window) => `model_version:modelwatch_prediction_errors:rate${w}`,
+  errorRatio: (w: Window) => `model_version:modelwatch_prediction_errors:ratio_rate${w}`,
+  labeledRate: (w: Window) => `model_version:modelwatch_labeled_predictions:rate${w}`,
+  accuracy: (w: Window) => `model_version:modelwatch_accuracy:ratio_rate${w}`,
+  latencyBuckets: 'model_version_le:modelwatch_prediction_latency_seconds_bucket:rate5m',
+  latency: (q: LatencyQuantile) => `model_version:modelwatch_prediction_latency_seconds:p${q}_rate5m`,
+} as const;
+
+function sumRate(name: string, w: string, by = 'model, version'): string {
+  return `sum by (${by}) (rate(${series(name)}[${w}]))`;
+}
+
+/**
+ * One team per model, so `* on (model) group_left (team)` can never hit a many-to-many match:
+ * registered models carry their registry team (an empty team falls to the platform team);
+ * models that send traffic without being registered get the "unassigned" team, so their
+ * alerts still reach someone instead of vanishing in the join.
+ */
+function teamRule(): RecordingRule {
+  const registered = `label_replace(group by (model, team) (${series(metric('modelInfo'))}), "team", "${config.platformTeam}", "team", "")`;
+  const unregistered = `label_replace(group by (model) (${series(metric('predictions'))}), "team", "${config.unassignedTeam}", "", "")`;
+  return {
+    record: REC.team,
+    expr: `topk by (model) (\n  1,\n${indent(registered)}\n  or on (model)\n${indent(unregistered)}\n)`,
+  };
+}
+
+function windowRules(w: Window): RecordingRule[] {
+  return [
+    { record: REC.predictionsRate(w), expr: sumRate(metric('predictions'), w) },
+    { record: REC.errorsRate(w), expr: sumRate(metric('predictionErrors'), w) },
+    // A version that never failed has no error series; `or ... * 0` makes its ratio 0, not absent.
+    {
+      record: REC.errorRatio(w),
+      expr: `(\n  ${REC.errorsRate(w)}\n  or\n  ${REC.predictionsRate(w)} * 0\n)\n/\n${REC.predictionsRate(w)}`,
+    },
+    { record: REC.labeledRate(w), expr: sumRate(metric('labeledPredictions'), w) },
+    // Likewise a version that got everything wrong has no correct-prediction series: accuracy 0.
+    {
+      record: REC.accuracy(w),
+      expr: `(\n  ${sumRate(metric('correctPredictions'), w)}\n  or\n  ${REC.labeledRate(w)} * 0\n)\n/\n${REC.labeledRate(w)}`,
+    },
+  ];
+}
+
+function latencyRules(): RecordingRule[] {
+  return [
+    { record: REC.latencyBuckets, expr: sumRate(histogramBucket('predictionLatency'), '5m', 'model, version, le') },
+    ...LATENCY_QUANTILES.map((q) => ({
+      record: REC.latency(q),
+      expr: `histogram_quantile(${q / 100}, ${recorded(REC.latencyBuckets)})`,
+    })),
+  ];
+}
+
+export function recordingGroups(): RuleGroup<RecordingRule>[] {
+  return [
+    {
+      // Order matters: rules later in a group read the results of earlier ones.
+      name: 'modelwatch.rules',
+      rules: [
+        teamRule(),
+        ...WINDOWS.flatMap(windowRules),
+        { record: REC.modelPredictionsRate, expr: `sum by (model) (${REC.predictionsRate('5m')})` },
+        ...latencyRules(),
+      ],
+    },
+  ];
+}

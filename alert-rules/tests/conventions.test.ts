@@ -1,0 +1,45 @@
+/** The habits every alert keeps: naming, severity, annotations, a runbook section, team routing. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { config } from '../src/config.js';
+import { alertingRules } from '../src/rules.js';
+import { RUNBOOK } from './helpers/tools.js';
+
+const alerts = alertingRules().groups.flatMap((g) => g.rules);
+const runbook = readFileSync(RUNBOOK, 'utf8');
+
+/** The text of the `## name` section of the runbook, up to the next `## `. */
+function section(name: string): string | undefined {
+  const start = runbook.indexOf(`\n## ${name}\n`);
+  if (start < 0) return undefined;
+  const next = runbook.indexOf('\n## ', start + 1);
+  return runbook.slice(start, next < 0 ? undefined : next);
+}
+
+describe('alert conventions', () => {
+  it.each(alerts.map((a) => [a.alert, a] as const))('%s has a name, severity and annotations on-call can use', (name, a) => {
+    expect(name).toMatch(/^Modelwatch[A-Z][A-Za-z0-9]+$/);
+    expect(['critical', 'warning', 'info']).toContain(a.labels.severity);
+    expect(a.annotations.summary.length).toBeGreaterThan(10);
+    expect(a.annotations.description.length).toBeGreaterThan(20);
+    expect(a.annotations.runbook_url).toBe(`${config.runbookBaseUrl}#${name.toLowerCase()}`);
+  });
+
+  it.each([...new Set(alerts.map((a) => a.alert))])('%s has a runbook section saying what it means, how to check, what to do', (name) => {
+    const text = section(name);
+    expect(text, `docs/runbook.md lacks "## ${name}"`).toBeDefined();
+    for (const heading of ['### What it means', '### How to check', '### What to do']) expect(text).toContain(heading);
+  });
+
+  it.each(alerts.map((a) => [a.alert, a] as const))('%s reaches a team', (_name, a) => {
+    const joined = a.expr.includes('* on (model) group_left (team)\nmodel_team:modelwatch_model_info:max');
+    expect(joined || a.labels.team === config.platformTeam).toBe(true);
+  });
+
+  it('sends exactly one alert to the rollback webhook, critical and per production model version', () => {
+    const rollback = alerts.filter((a) => a.labels.action === 'rollback');
+    expect(rollback.map((a) => a.alert)).toEqual(['ModelwatchAccuracyCollapse']);
+    expect(rollback[0]!.labels.severity).toBe('critical');
+    expect(rollback[0]!.expr).toContain('stage="production"');
+  });
+});
