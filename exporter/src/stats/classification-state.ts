@@ -1,3 +1,4 @@
+import { BinCounts } from './counts.js';
 import { ExactSum } from './exact-sum.js';
 import { SCORE_BINS, scoreBin } from './score-histogram.js';
 
@@ -10,7 +11,8 @@ const MAX_CLASSES = 4096;
  * Window state for a classifier: a confusion matrix, the log-loss sum, and per class a score
  * histogram of positives and of negatives (one-vs-rest, `SCORE_BINS` bins each) for ROC AUC.
  * Memory is O(k² + k·SCORE_BINS) for k classes — fixed by the class count, not by traffic;
- * the histograms are only allocated once an event carries probabilities.
+ * the histograms are only allocated once an event carries probabilities, and stay sparse
+ * while few bins are used (a quiet window bucket).
  *
  * Classes are dense indices 0..k−1, k growing with the indices seen (true, predicted, or the
  * length of a probability vector). An event whose probability vector is shorter than k has
@@ -24,8 +26,8 @@ export class ClassificationState {
   private labeledCount = 0;
   private scoredCount = 0;
   private readonly logLossSum = new ExactSum();
-  private positives: Float64Array[] = [];
-  private negatives: Float64Array[] = [];
+  private positives: BinCounts[] = [];
+  private negatives: BinCounts[] = [];
 
   /** Events (true and predicted class) in the window. */
   get labeled(): number {
@@ -59,7 +61,7 @@ export class ClassificationState {
     this.allocateHistograms();
     for (let c = 0; c < this.k; c++) {
       const bin = scoreBin(c < probs.length ? probs[c] : 0);
-      (c === trueIdx ? this.positives : this.negatives)[c][bin]++;
+      (c === trueIdx ? this.positives : this.negatives)[c].increment(bin);
     }
     const pTrue = trueIdx < probs.length ? probs[trueIdx] : 0;
     this.logLossSum.add(-Math.log(Math.min(Math.max(pTrue, LOG_LOSS_EPS), 1 - LOG_LOSS_EPS)));
@@ -100,7 +102,7 @@ export class ClassificationState {
   /** One-vs-rest score histograms of class c (undefined when no event carried probabilities). */
   histograms(c: number): { positives: Float64Array; negatives: Float64Array } | undefined {
     if (this.scoredCount === 0 || c >= this.k) return undefined;
-    return { positives: this.positives[c], negatives: this.negatives[c] };
+    return { positives: this.positives[c].toArray(), negatives: this.negatives[c].toArray() };
   }
 
   /**
@@ -111,34 +113,40 @@ export class ClassificationState {
   private combine(o: ClassificationState, sign: 1 | -1): void {
     const labeled = this.labeledCount + sign * o.labeledCount;
     const scored = this.scoredCount + sign * o.scoredCount;
-    if (labeled < 0 || scored < 0) throw new RangeError('subtracting a state that was not merged in');
-    const confusion = Float64Array.from(this.confusion);
-    for (let t = 0; t < o.k; t++) {
-      for (let p = 0; p < o.k; p++) confusion[t * this.k + p] += sign * o.confusion[t * o.k + p];
-    }
-    let positives = this.positives;
-    let negatives = this.negatives;
-    if (o.scoredCount > 0) {
-      this.allocateHistograms();
-      positives = this.positives.map((h) => Float64Array.from(h));
-      negatives = this.negatives.map((h) => Float64Array.from(h));
-      for (let c = 0; c < this.k; c++) {
-        if (c < o.k) {
-          for (let b = 0; b < SCORE_BINS; b++) {
-            positives[c][b] += sign * o.positives[c][b];
-            negatives[c][b] += sign * o.negatives[c][b];
-          }
-        } else {
-          negatives[c][0] += sign * o.scoredCount;
+    const refuse = (): never => {
+      throw new RangeError('subtracting a state that was not merged in');
+    };
+    if (labeled < 0 || scored < 0) refuse();
+    if (sign === -1) {
+      for (let t = 0; t < o.k; t++) {
+        for (let p = 0; p < o.k; p++) if (this.confusion[t * this.k + p] < o.confusion[t * o.k + p]) refuse();
+      }
+      if (o.scoredCount > 0) {
+        for (let c = 0; c < this.k; c++) {
+          const ok = c < o.k ? this.positives[c].covers(o.positives[c]) && this.negatives[c].covers(o.negatives[c]) : this.negatives[c].get(0) >= o.scoredCount;
+          if (!ok) refuse();
         }
       }
     }
-    if (confusion.some((x) => x < 0) || negatives.some((h) => h.some((x) => x < 0)) || positives.some((h) => h.some((x) => x < 0))) {
-      throw new RangeError('subtracting a state that was not merged in');
+    for (let t = 0; t < o.k; t++) {
+      for (let p = 0; p < o.k; p++) this.confusion[t * this.k + p] += sign * o.confusion[t * o.k + p];
     }
-    this.confusion = confusion;
-    this.positives = positives;
-    this.negatives = negatives;
+    if (o.scoredCount > 0) {
+      this.allocateHistograms();
+      for (let c = 0; c < this.k; c++) {
+        if (c < o.k) {
+          if (sign === 1) {
+            this.positives[c].add(o.positives[c]);
+            this.negatives[c].add(o.negatives[c]);
+          } else {
+            this.positives[c].subtract(o.positives[c]);
+            this.negatives[c].subtract(o.negatives[c]);
+          }
+        } else {
+          this.negatives[c].increment(0, sign * o.scoredCount);
+        }
+      }
+    }
     this.labeledCount = labeled;
     this.scoredCount = scored;
     if (sign === 1) this.logLossSum.merge(o.logLossSum);
@@ -159,9 +167,9 @@ export class ClassificationState {
     }
     if (this.positives.length > 0) {
       for (let c = this.k; c < k; c++) {
-        this.positives.push(new Float64Array(SCORE_BINS));
-        const negatives = new Float64Array(SCORE_BINS);
-        negatives[0] = this.scoredCount;
+        this.positives.push(new BinCounts(SCORE_BINS));
+        const negatives = new BinCounts(SCORE_BINS);
+        negatives.increment(0, this.scoredCount);
         this.negatives.push(negatives);
       }
     }
@@ -172,8 +180,8 @@ export class ClassificationState {
   private allocateHistograms(): void {
     if (this.positives.length > 0) return;
     for (let c = 0; c < this.k; c++) {
-      this.positives.push(new Float64Array(SCORE_BINS));
-      this.negatives.push(new Float64Array(SCORE_BINS));
+      this.positives.push(new BinCounts(SCORE_BINS));
+      this.negatives.push(new BinCounts(SCORE_BINS));
     }
   }
 }

@@ -45,13 +45,14 @@ export function numericDrift(ref: NumericFeatureReference, s: NumericFeatureStat
   if (m === 0) return undefined;
   const bins = s.fineCounts();
   const edges = ref.edges;
+  const below = cdfBelowEdges(ref);
 
   let ks = 0;
   let cumulative = 0;
   const atOrBelowEdge = new Float64Array(edges.length);
   for (let i = 0; i < edges.length; i++) {
     cumulative += bins[2 * i];
-    ks = Math.max(ks, Math.abs(ref.cdfBelowEdges[i] - cumulative / m));
+    ks = Math.max(ks, Math.abs(below[i] - cumulative / m));
     cumulative += bins[2 * i + 1];
     ks = Math.max(ks, Math.abs(ref.cdfAtEdges[i] - cumulative / m));
     atOrBelowEdge[i] = cumulative;
@@ -74,4 +75,14 @@ export function numericDrift(ref: NumericFeatureReference, s: NumericFeatureStat
     missingRatio: s.missing / (s.missing + m),
     outOfRangeRatio: s.outOfRange / m,
   };
+}
+
+/**
+ * F_ref just below each cut point. Profiles persisted before `cdfBelowEdges` existed lack it;
+ * for those, F_ref at the previous cut point stands in (a lower bound, off by the reference
+ * mass strictly between the two cut points plus any atom at the cut point).
+ */
+function cdfBelowEdges(ref: NumericFeatureReference): readonly number[] {
+  if (Array.isArray(ref.cdfBelowEdges) && ref.cdfBelowEdges.length === ref.edges.length) return ref.cdfBelowEdges;
+  return ref.edges.map((_, i) => (i === 0 ? 0 : ref.cdfAtEdges[i - 1]));
 }

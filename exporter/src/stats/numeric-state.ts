@@ -1,10 +1,11 @@
-import { addCounts, checkedDifference, subtractCounts } from './counts.js';
+import { BinCounts, checkedDifference } from './counts.js';
 import type { NumericFeatureReference } from './feature-reference.js';
 import { countBelow } from './quantile.js';
 
 /**
  * Window state of one numeric feature: counts of values on the reference's fine grid, so
- * that memory is fixed by the reference (at most 2·199+1 counts), never by traffic.
+ * that memory is fixed by the reference (at most 2·199+1 counts, kept sparse while few bins
+ * are used), never by traffic.
  *
  * Fine bins, for the reference's distinct cut points e_0 < … < e_{E-1}:
  *   bin 2i   = the open interval (e_{i-1}, e_i)   (e_{-1} = -inf)
@@ -15,12 +16,14 @@ import { countBelow } from './quantile.js';
  * of fine bins because every decile cut point is also a fine cut point.
  */
 export class NumericFeatureState {
-  private bins: Float64Array | undefined;
+  private readonly bins: BinCounts;
   private nonMissing = 0;
   private missingCount = 0;
   private outOfRangeCount = 0;
 
-  constructor(readonly ref: NumericFeatureReference) {}
+  constructor(readonly ref: NumericFeatureReference) {
+    this.bins = new BinCounts(2 * ref.edges.length + 1);
+  }
 
   /** Non-missing values in the window. */
   get count(): number {
@@ -38,7 +41,7 @@ export class NumericFeatureState {
 
   /** Counts per fine bin (see the class comment); all zero for an empty window. */
   fineCounts(): Float64Array {
-    return this.bins ?? new Float64Array(2 * this.ref.edges.length + 1);
+    return this.bins.toArray();
   }
 
   /** Adds one value; NaN is recorded as missing, ±Infinity as out of range. */
@@ -50,7 +53,7 @@ export class NumericFeatureState {
     const edges = this.ref.edges;
     const i = countBelow(edges, x);
     const bin = i < edges.length && edges[i] === x ? 2 * i + 1 : 2 * i;
-    this.allocated()[bin]++;
+    this.bins.increment(bin);
     this.nonMissing++;
     if (x < this.ref.min || x > this.ref.max) this.outOfRangeCount++;
   }
@@ -61,7 +64,7 @@ export class NumericFeatureState {
 
   merge(o: NumericFeatureState): void {
     this.checkSameReference(o);
-    if (o.bins) addCounts(this.allocated(), o.bins);
+    this.bins.add(o.bins);
     this.nonMissing += o.nonMissing;
     this.missingCount += o.missingCount;
     this.outOfRangeCount += o.outOfRangeCount;
@@ -73,23 +76,18 @@ export class NumericFeatureState {
     const nonMissing = checkedDifference(this.nonMissing, o.nonMissing);
     const missing = checkedDifference(this.missingCount, o.missingCount);
     const outOfRange = checkedDifference(this.outOfRangeCount, o.outOfRangeCount);
-    if (o.bins) subtractCounts(this.allocated(), o.bins);
+    this.bins.subtract(o.bins);
     this.nonMissing = nonMissing;
     this.missingCount = missing;
     this.outOfRangeCount = outOfRange;
-    if (nonMissing === 0) this.bins = undefined;
+    if (nonMissing === 0) this.bins.clear();
   }
 
   clear(): void {
-    this.bins = undefined;
+    this.bins.clear();
     this.nonMissing = 0;
     this.missingCount = 0;
     this.outOfRangeCount = 0;
-  }
-
-  private allocated(): Float64Array {
-    this.bins ??= new Float64Array(2 * this.ref.edges.length + 1);
-    return this.bins;
   }
 
   private checkSameReference(o: NumericFeatureState): void {

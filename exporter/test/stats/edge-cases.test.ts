@@ -18,6 +18,7 @@ import {
   type CategoricalFeatureReference,
   type NumericFeatureReference,
 } from '../../src/stats/index.js';
+import { BinCounts } from '../../src/stats/counts.js';
 import { SCORE_BINS } from '../../src/stats/score-histogram.js';
 
 const numericRef = buildFeatureReference([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, null], { maxCategories: 5 }) as NumericFeatureReference;
@@ -190,6 +191,34 @@ describe('memory is fixed by the reference and class count, not by traffic', () 
 });
 
 describe('helpers', () => {
+  it('BinCounts behaves like a plain array through the sparse-to-dense switch', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(99), fc.integer({ min: 1, max: 5 }))), (ops) => {
+        const counts = new BinCounts(100);
+        const plain = new Float64Array(100);
+        for (const [i, n] of ops) {
+          counts.increment(i, n);
+          plain[i] += n;
+        }
+        expect(Array.from(counts.toArray())).toEqual(Array.from(plain));
+        const copy = new BinCounts(100);
+        copy.add(counts);
+        copy.subtract(counts);
+        expect(copy.toArray().every((x) => x === 0)).toBe(true);
+        if (ops.length > 0) expect(() => copy.subtract(counts)).toThrow(/not merged/);
+      }),
+    );
+  });
+
+  it('numericDrift accepts a profile stored without cdfBelowEdges (older format)', () => {
+    const { cdfBelowEdges: _dropped, ...legacy } = numericRef;
+    const s = new NumericFeatureState(numericRef);
+    for (const v of [2, 3, 3, 9]) s.add(v);
+    const d = numericDrift(legacy as NumericFeatureReference, s)!;
+    expect(Number.isFinite(d.ksStatistic)).toBe(true);
+    expect(d.psi).toBe(numericDrift(numericRef, s)!.psi);
+  });
+
   it('psiFromProportions floors at 1e-4 and is 0 for identical bins', () => {
     expect(psiFromProportions([0.5, 0.5], [0.5, 0.5])).toBe(0);
     expect(psiFromProportions([1, 0], [0, 1])).toBeCloseTo(2 * (1 - 1e-4) * Math.log(1 / 1e-4), 12);
