@@ -26,6 +26,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
   let opened: OpenedDatabase;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle pooled connection dropped by the server (restart, failover) must not crash the
+    // process: the pool discards it and the next query reconnects.
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     opened = { db, dialect: 'postgres', close: () => db.destroy() };
   } else {

@@ -1,0 +1,205 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConflictError } from '../../src/errors.js';
+import { StaleRollbackError } from '../../src/registry/errors.js';
+import { RegistryService } from '../../src/registry/service.js';
+import { TokenService } from '../../src/registry/token-service.js';
+import type { OpenedDatabase } from '../../src/store/database.js';
+import { KyselyRegistryStore } from '../../src/store/registry-store.js';
+
+export interface StoreHarness {
+  /** Opens (and migrates) a connection to the suite's database; several may be open at once. */
+  open(): Promise<OpenedDatabase>;
+  /**
+   * A second writer next to `first`, standing in for another replica: its own pool on
+   * PostgreSQL. SQLite is the single-process store (replicas need PostgreSQL), and two
+   * better-sqlite3 handles in one process would block each other's event loop while waiting
+   * for the file lock, so there the peer shares the first connection.
+   */
+  openPeer(first: OpenedDatabase): Promise<OpenedDatabase>;
+  /** Tears the database down. */
+  dispose(): Promise<void>;
+}
+
+const ACTOR = 'test';
+
+/** Settles all, and splits results into values and errors. */
+async function race<T>(jobs: (() => Promise<T>)[]): Promise<{ ok: T[]; errors: unknown[] }> {
+  const settled = await Promise.allSettled(jobs.map((j) => j()));
+  return {
+    ok: settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : [])),
+    errors: settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : [])),
+  };
+}
+
+/**
+ * One behavioural suite for the registry store, run against SQLite and a real PostgreSQL.
+ * It drives the store through the domain service (as the API does) and, where the point is
+ * what the database itself enforces, through raw SQL that bypasses the domain.
+ */
+export function describeRegistryStore(dialect: string, makeHarness: () => Promise<StoreHarness>): void {
+  describe(`registry store on ${dialect}`, () => {
+    let harness: StoreHarness;
+    let a: OpenedDatabase;
+    let b: OpenedDatabase;
+    let svcA: RegistryService;
+    let svcB: RegistryService;
+
+    beforeAll(async () => {
+      harness = await makeHarness();
+      a = await harness.open();
+      // A second connection (pool) on the same database: a stand-in for another replica.
+      b = await harness.openPeer(a);
+      svcA = new RegistryService(new KyselyRegistryStore(a.db));
+      svcB = new RegistryService(new KyselyRegistryStore(b.db));
+    });
+    afterAll(async () => {
+      await a?.close();
+      await b?.close();
+      await harness?.dispose();
+    });
+
+    const staged = async (model: string, versions: string[]) => {
+      for (const v of versions) {
+        await svcA.registerVersion(model, { version: v, metrics: { accuracy: 0.95, latency_ms: 10 } }, ACTOR);
+        await svcA.transition(model, v, { to: 'staging', reason: 'test' }, ACTOR);
+      }
+    };
+
+    it('migrates idempotently: opening an up-to-date database changes nothing', async () => {
+      const again = await harness.open();
+      const head = await again.db.selectFrom('audit_chain_head').selectAll().execute();
+      expect(head).toHaveLength(1);
+      await again.close();
+    });
+
+    it('round-trips models, versions with lineage, and gate overrides', async () => {
+      await svcA.createModel({ name: 'rt', description: 'round trip', team: 'risk' }, ACTOR);
+      const lineage = { data_version: 'd', code_commit: 'c', hyperparameters: { lr: 0.1, name: 'x', on: false, none: null }, environment: { py: '3.11' }, artifact_uri: 's3://x/y', tags: { a: 'b' } };
+      await svcA.registerVersion('rt', { version: '1', metrics: { accuracy: 0.9, latency_ms: 12.5, f1: 0.7 }, lineage, description: 'first' }, ACTOR);
+      const v = await svcB.getVersion('rt', '1');
+      expect(v).toMatchObject({ model: 'rt', version: '1', stage: 'development', description: 'first', metrics: { accuracy: 0.9, latency_ms: 12.5, f1: 0.7 }, lineage, predecessor: null });
+      await svcA.setGates('rt', { production: { min_f1: 0.5 } }, 'f1 matters', ACTOR);
+      expect((await svcB.getGates('rt')).gates).toEqual({ staging: { min_accuracy: 0.8, max_latency_ms: 100 }, production: { min_f1: 0.5 } });
+      expect((await svcB.getModel('rt')).team).toBe('risk');
+    });
+
+    it('refuses a second production version in the database itself, even bypassing the domain', async () => {
+      await staged('uniq', ['1', '2']);
+      await svcA.transition('uniq', '1', { to: 'production', reason: 't' }, ACTOR);
+      // Through the store, skipping the domain's archive-the-current-one step:
+      const store = new KyselyRegistryStore(b.db);
+      const viaStore = store.write((tx) => tx.setStage({ model: 'uniq', version: '2', from: 'staging', to: 'production', at: new Date().toISOString() }));
+      await expect(viaStore).rejects.toBeInstanceOf(ConflictError);
+      await expect(viaStore).rejects.toThrow(/already in production/);
+      // And with plain SQL, no kysely store code at all:
+      await expect(sql`update model_versions set stage = 'production' where model = 'uniq' and version = '2'`.execute(b.db)).rejects.toThrow(/unique/i);
+      expect((await svcA.getVersion('uniq', '2')).stage).toBe('staging');
+      // The refused write left no audit entry behind.
+      expect(await svcA.verifyAudit()).toMatchObject({ ok: true });
+    });
+
+    it('lets exactly one of many concurrent promotions of a version win', async () => {
+      await staged('race', ['1']);
+      const { ok, errors } = await race(Array.from({ length: 12 }, (_, i) => () => (i % 2 ? svcA : svcB).transition('race', '1', { to: 'production', reason: `r${i}` }, ACTOR)));
+      expect(ok).toHaveLength(1);
+      expect(errors).toHaveLength(11);
+      for (const e of errors) expect(e).toBeInstanceOf(ConflictError);
+      const history = await svcA.listTransitions('race', 100);
+      expect(history.filter((t) => t.to === 'production')).toHaveLength(1);
+    });
+
+    it('serializes concurrent promotions of different versions: one production at the end, each replacing the last', async () => {
+      const versions = ['1', '2', '3', '4', '5', '6'];
+      await staged('many', versions);
+      const { ok, errors } = await race(versions.map((v, i) => () => (i % 2 ? svcA : svcB).transition('many', v, { to: 'production', reason: 'go' }, ACTOR)));
+      expect(errors).toEqual([]);
+      const all = await svcA.listVersions('many');
+      expect(all.filter((v) => v.stage === 'production')).toHaveLength(1);
+      // The promotions formed one chain: each archived the one before it.
+      const archivedBy = ok.map((r) => r.archivedVersion);
+      expect(archivedBy.filter((x) => x === null)).toHaveLength(1);
+      expect(new Set(archivedBy.filter((x) => x !== null)).size).toBe(versions.length - 1);
+    });
+
+    it('performs one rollback for many concurrent identical alert-driven requests', async () => {
+      await staged('rb', ['1', '2']);
+      await svcA.transition('rb', '1', { to: 'production', reason: 't' }, ACTOR);
+      await svcA.transition('rb', '2', { to: 'production', reason: 't' }, ACTOR);
+      const { ok, errors } = await race(Array.from({ length: 10 }, (_, i) => () => (i % 2 ? svcA : svcB).rollback('rb', { reason: 'alert fired', fromVersion: '2', trigger: 'alert' }, 'alertmanager')));
+      expect(ok).toHaveLength(1);
+      expect(ok[0]).toMatchObject({ fromVersion: '2', toVersion: '1', trigger: 'alert' });
+      expect(errors).toHaveLength(9);
+      for (const e of errors) expect(e).toBeInstanceOf(StaleRollbackError);
+      const rollbacks = await new KyselyRegistryStore(a.db).rollbackCounts();
+      expect(rollbacks.filter((r) => r.model === 'rb')).toEqual([{ model: 'rb', trigger: 'alert', count: 1 }]);
+      // Nothing further back: 1 was the first production version.
+      await expect(svcB.rollback('rb', { reason: 'again', trigger: 'manual' }, ACTOR)).rejects.toThrow(/no predecessor/);
+    });
+
+    it('keeps one unforked audit chain under concurrent writers from two connections', async () => {
+      const before = await new KyselyRegistryStore(a.db).auditHead();
+      const jobs = Array.from({ length: 30 }, (_, i) => () => (i % 2 ? svcA : svcB).registerVersion('chain', { version: `v${i}` }, ACTOR));
+      const { ok, errors } = await race(jobs);
+      expect(errors).toEqual([]);
+      expect(ok).toHaveLength(30);
+      const head = await new KyselyRegistryStore(b.db).auditHead();
+      // 30 registrations plus the model created by whichever came first.
+      expect(head.lastId - before.lastId).toBe(31);
+      const verification = await svcB.verifyAudit();
+      expect(verification).toEqual({ ok: true, entries: head.lastId });
+    });
+
+    it('counts transitions and rollbacks from the database, identically on every connection', async () => {
+      const fromA = await new KyselyRegistryStore(a.db).transitionCounts();
+      const fromB = await new KyselyRegistryStore(b.db).transitionCounts();
+      const key = (c: { model: string; from: string; to: string }) => `${c.model}:${c.from}:${c.to}`;
+      const sort = <T extends { model: string; from: string; to: string }>(x: T[]) => [...x].sort((p, q) => key(p).localeCompare(key(q)));
+      expect(sort(fromA)).toEqual(sort(fromB));
+      expect(fromA.find((c) => c.model === 'rb' && c.from === 'staging' && c.to === 'production')?.count).toBe(2);
+      // rb: 2 replaced 1 (production→archived), then the rollback archived 2.
+      expect(fromA.find((c) => c.model === 'rb' && c.from === 'production' && c.to === 'archived')?.count).toBe(2);
+    });
+
+    it('issues and revokes tokens with the audit entry in the same transaction', async () => {
+      const tokens = new TokenService(new KyselyRegistryStore(a.db));
+      const created = await tokens.create('ci', 'operator', ACTOR);
+      expect(created.token).toMatch(/^mw_[a-z0-9]{12}_/);
+      const listed = await new TokenService(new KyselyRegistryStore(b.db)).list();
+      expect(listed.find((t) => t.id === created.id)).toMatchObject({ name: 'ci', role: 'operator', revokedAt: null });
+      await tokens.revoke(created.id, ACTOR);
+      await expect(tokens.revoke(created.id, ACTOR)).rejects.toBeInstanceOf(ConflictError);
+      const [last] = await svcA.listAudit({ limit: 1 });
+      expect(last).toMatchObject({ action: 'token.revoke', before: { id: created.id, name: 'ci', role: 'operator' } });
+    });
+
+    it('catches a tampered entry, a rewritten chain link and a truncated tail', async () => {
+      const good = await svcA.verifyAudit();
+      expect(good.ok).toBe(true);
+      const total = good.entries;
+      const victim = Math.floor(total / 2);
+
+      const original = await sql<{ after: string | null }>`select after from audit_log where id = ${victim}`.execute(a.db);
+      await sql`update audit_log set after = ${'{"tampered":true}'} where id = ${victim}`.execute(a.db);
+      expect(await svcB.verifyAudit()).toEqual({ ok: false, entries: victim - 1, firstBrokenId: victim, problem: 'hash mismatch' });
+      await sql`update audit_log set after = ${original.rows[0].after} where id = ${victim}`.execute(a.db);
+      expect((await svcB.verifyAudit()).ok).toBe(true);
+
+      // Recomputing the hash of an edited row is not enough: the next entry's prev_hash breaks.
+      const hashBefore = await sql<{ hash: string }>`select hash from audit_log where id = ${victim}`.execute(a.db);
+      await sql`update audit_log set hash = ${'f'.repeat(64)} where id = ${victim}`.execute(a.db);
+      expect(await svcB.verifyAudit()).toMatchObject({ ok: false, firstBrokenId: victim });
+      await sql`update audit_log set hash = ${hashBefore.rows[0].hash} where id = ${victim}`.execute(a.db);
+      expect(await svcB.verifyAudit()).toEqual({ ok: true, entries: total });
+
+      // Dropping the newest entry leaves a consistent-looking chain; the head remembers it.
+      const fresh = await harness.open();
+      try {
+        await sql`delete from audit_log where id = ${total}`.execute(fresh.db);
+      } finally {
+        await fresh.close();
+      }
+      expect(await svcA.verifyAudit()).toEqual({ ok: false, entries: total - 1, firstBrokenId: total, problem: 'head mismatch' });
+    });
+  });
+}
