@@ -1,0 +1,37 @@
+import type { Router } from 'express';
+import type { AppContext } from '../../app/context.js';
+import { rollbackForAlerts } from '../../alerting/alert-rollback.js';
+import type { RegistryService } from '../../registry/service.js';
+import { principalOf, requireRole } from '../auth-middleware.js';
+import { parseInput } from '../validate.js';
+import { AlertmanagerWebhook, AlertmanagerWebhookResponse } from './alertmanager-payload.js';
+
+/**
+ * POST /api/v1/alertmanager/webhook — Alertmanager's webhook receiver (operator token in
+ * http_config.authorization). Firing alerts labelled action="rollback" with model and
+ * version roll that version back; everything else is acknowledged and ignored. 200 with a
+ * per-alert summary; 503 when the registry failed on some alert, so that Alertmanager
+ * retries (safe: a repeat finds the version gone and does nothing).
+ */
+export function registerAlertmanagerRoutes(router: Router, ctx: AppContext, registry: Pick<RegistryService, 'rollback'>): void {
+  ctx.openapi.add({
+    method: 'post',
+    path: '/api/v1/alertmanager/webhook',
+    summary: 'Alertmanager webhook (payload version 4): alert-driven rollback',
+    tag: 'alerting',
+    role: 'operator',
+    body: AlertmanagerWebhook,
+    responses: {
+      200: { description: 'per-alert outcome', schema: AlertmanagerWebhookResponse },
+      400: { description: 'not an Alertmanager v4 payload' },
+      503: { description: 'the registry failed on some alert; Alertmanager should retry', schema: AlertmanagerWebhookResponse },
+    },
+  });
+  router.post('/alertmanager/webhook', requireRole(ctx.auth, 'operator'), async (req, res) => {
+    const payload = parseInput(AlertmanagerWebhook, req.body, 'Alertmanager payload');
+    const outcomes = await rollbackForAlerts(registry, payload.alerts, principalOf(req).actor, ctx.log);
+    const count = (o: string) => outcomes.filter((x) => x.outcome === o).length;
+    const body = { receiver: payload.receiver, rolled_back: count('rolled_back'), ignored: count('ignored'), failed: count('failed'), alerts: outcomes };
+    res.status(body.failed > 0 ? 503 : 200).json(body);
+  });
+}

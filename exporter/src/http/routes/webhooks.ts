@@ -1,0 +1,57 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../../app/context.js';
+import { WEBHOOK_EVENTS } from '../../webhooks/events.js';
+import type { WebhookService } from '../../webhooks/webhook-service.js';
+import { principalOf, requireRole } from '../auth-middleware.js';
+import { parseInput } from '../validate.js';
+
+const CreateWebhookBody = z
+  .object({
+    url: z.string().max(2048),
+    events: z.array(z.enum([...WEBHOOK_EVENTS, '*'])).min(1, 'events must name at least one event (or "*")').max(16),
+    secret: z.string().min(16, 'secret must be at least 16 characters').max(256),
+    description: z.string().max(500).optional(),
+  })
+  .strict();
+
+const WebhookResponse = z.object({
+  id: z.string(),
+  url: z.string(),
+  events: z.array(z.string()),
+  description: z.string(),
+  source: z.enum(['api', 'env']),
+  created_at: z.string().nullable(),
+  created_by: z.string().nullable(),
+});
+
+const WebhookParams = z.object({ id: z.string().regex(/^(wh_[A-Za-z0-9_-]{12}|env)$/, 'not a webhook id') });
+
+/**
+ * Outbound webhooks (admin): POST {url, events, secret, description?} → 201 (the secret is
+ * never returned); GET → {webhooks}; DELETE /{id} → 204. Deliveries are POSTs of
+ * {id, event, occurred_at, data} signed with X-Modelwatch-Signature: sha256=HMAC(secret,
+ * "<X-Modelwatch-Timestamp>.<body>").
+ */
+export function registerWebhookRoutes(router: Router, ctx: AppContext, webhooks: WebhookService): void {
+  const admin = requireRole(ctx.auth, 'admin');
+  const doc = ctx.openapi;
+
+  doc.add({ method: 'post', path: '/api/v1/webhooks', summary: 'Subscribe a URL to registry events', tag: 'webhooks', role: 'admin', body: CreateWebhookBody, responses: { 201: { description: 'created', schema: WebhookResponse }, 400: { description: 'invalid body or refused URL' } } });
+  router.post('/webhooks', admin, async (req, res) => {
+    const body = parseInput(CreateWebhookBody, req.body);
+    res.status(201).json(await webhooks.create(body, principalOf(req).actor));
+  });
+
+  doc.add({ method: 'get', path: '/api/v1/webhooks', summary: 'List webhooks (never their secrets)', tag: 'webhooks', role: 'admin', responses: { 200: { description: 'webhooks', schema: z.object({ webhooks: z.array(WebhookResponse) }) } } });
+  router.get('/webhooks', admin, async (_req, res) => {
+    res.json({ webhooks: await webhooks.list() });
+  });
+
+  doc.add({ method: 'delete', path: '/api/v1/webhooks/{id}', summary: 'Delete a webhook', tag: 'webhooks', role: 'admin', responses: { 204: { description: 'deleted' }, 404: { description: 'unknown webhook' } } });
+  router.delete('/webhooks/:id', admin, async (req, res) => {
+    const { id } = parseInput(WebhookParams, req.params, 'path');
+    await webhooks.remove(id);
+    res.status(204).end();
+  });
+}
