@@ -1,0 +1,141 @@
+/**
+ * End to end with the real Alertmanager (Debian's prometheus-alertmanager) running the shipped
+ * provisioning/alertmanager/alertmanager.yml, re-pointed at a real exporter: an alert posted
+ * to Alertmanager rolls the model back through the receiver, once, even when two
+ * un-clustered Alertmanagers (a misconfigured HA pair) both deliver it.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { startTestServer, type TestServer } from '../helpers/start.js';
+import { REPO_DIR } from '../cli/run-cli.js';
+
+const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
+const CONFIG = path.join(REPO_DIR, 'provisioning/alertmanager/alertmanager.yml');
+const present = fs.existsSync(ALERTMANAGER);
+if (!present) process.stderr.write(`\n!!! SKIPPING alertmanager-e2e: ${ALERTMANAGER} is not installed (apt-get install prometheus-alertmanager)\n\n`);
+
+interface RunningAlertmanager {
+  url: string;
+  proc: ChildProcess;
+  log: () => string;
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function startAlertmanager(dir: string, configFile: string): Promise<RunningAlertmanager> {
+  const port = await freePort();
+  let log = '';
+  const proc = spawn(
+    ALERTMANAGER,
+    [`--config.file=${configFile}`, `--storage.path=${path.join(dir, `data-${port}`)}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  proc.stdout?.on('data', (c: Buffer) => (log += c.toString()));
+  proc.stderr?.on('data', (c: Buffer) => (log += c.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  await until(`alertmanager on ${port} ready`, async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined)).catch((err: Error) => {
+    throw new Error(`${err.message}\n${log}`);
+  });
+  return { url, proc, log: () => log };
+}
+
+async function stop(am: RunningAlertmanager | undefined): Promise<void> {
+  if (!am || am.proc.exitCode !== null) return;
+  const exited = new Promise((resolve) => am.proc.once('exit', resolve));
+  am.proc.kill('SIGTERM');
+  await exited;
+}
+
+describe.skipIf(!present)('real Alertmanager → exporter receiver → rollback', () => {
+  let s: TestServer;
+  let dir: string;
+  const ams: RunningAlertmanager[] = [];
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-am-e2e-'));
+    const { token } = (await (await s.api('/api/v1/tokens', { method: 'POST', json: { name: 'alertmanager', role: 'operator' } })).json()) as { token: string };
+    fs.writeFileSync(path.join(dir, 'token'), `${token}\n`, { mode: 0o600 });
+    for (const v of ['v6', 'v7']) {
+      expect((await s.api('/api/v1/models/credit/versions', { method: 'POST', json: { version: v, metrics: { accuracy: 0.9, latency_ms: 10 } } })).status).toBe(201);
+      for (const to of ['staging', 'production']) {
+        expect((await s.api(`/api/v1/models/credit/versions/${v}/transitions`, { method: 'POST', json: { to, reason: 'release' } })).status).toBe(200);
+      }
+    }
+
+    // The shipped config, with only the exporter URL and the token file pointed at this test.
+    const cfg = parse(fs.readFileSync(CONFIG, 'utf8')) as { receivers: { name: string; webhook_configs?: { url: string; http_config: { authorization: { credentials_file: string } } }[] }[] };
+    const hook = cfg.receivers.find((r) => r.name === 'exporter-rollback')?.webhook_configs?.[0];
+    if (!hook) throw new Error(`${CONFIG} has no exporter-rollback webhook receiver`);
+    hook.url = `${s.url}/api/v1/alertmanager/webhook`;
+    hook.http_config.authorization.credentials_file = path.join(dir, 'token');
+    const configFile = path.join(dir, 'alertmanager.yml');
+    fs.writeFileSync(configFile, stringify(cfg));
+    ams.push(...(await Promise.all([startAlertmanager(dir, configFile), startAlertmanager(dir, configFile)])));
+  });
+
+  afterAll(async () => {
+    await Promise.all(ams.map(stop));
+    await s?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rolls credit back from v7 to v6 once, with the alert recorded as the trigger', async () => {
+    const alert = {
+      labels: { alertname: 'ModelwatchAccuracyCollapse', action: 'rollback', severity: 'critical', model: 'credit', version: 'v7', team: 'risk' },
+      annotations: { summary: 'credit v7 accuracy collapsed' },
+      startsAt: new Date().toISOString(),
+    };
+    // Both Alertmanagers get the alert (as Prometheus sends to every one of a pair).
+    for (const am of ams) {
+      const res = await fetch(`${am.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([alert]) });
+      expect(res.status).toBe(200);
+    }
+    await until('credit rolled back to v6', async () => {
+      const m = (await (await s.api('/api/v1/models/credit')).json()) as { production_version: string };
+      return m.production_version === 'v6' ? true : undefined;
+    });
+    // Both must have notified the exporter: the second delivery is the duplicate that must do nothing.
+    await until('both Alertmanagers delivered', async () => {
+      const counts = await Promise.all(ams.map(async (am) => (await (await fetch(`${am.url}/metrics`)).text()).match(/^alertmanager_notifications_total\{integration="webhook"\} (\d+)/m)?.[1]));
+      return counts.every((c) => Number(c) >= 1) ? true : undefined;
+    });
+    for (const am of ams) {
+      const metrics = await (await fetch(`${am.url}/metrics`)).text();
+      expect(metrics).toMatch(/^alertmanager_notifications_failed_total\{integration="webhook"[^}]*\} 0$/m);
+    }
+
+    const audit = (await (await s.api('/api/v1/audit?model=credit')).json()) as { entries: { action: string; actor: string; reason: string; after: { trigger: string; archived_version: string } }[] };
+    const rollbacks = audit.entries.filter((e) => e.action === 'model.rollback');
+    expect(rollbacks).toHaveLength(1);
+    expect(rollbacks[0]).toMatchObject({ actor: 'token:alertmanager', after: { trigger: 'alert', archived_version: 'v7' } });
+    expect(rollbacks[0].reason).toMatch(/^alert ModelwatchAccuracyCollapse firing since \S+ \(fingerprint [0-9a-f]+\): credit v7 accuracy collapsed$/);
+    const versions = (await (await s.api('/api/v1/models/credit/versions')).json()) as { versions: { version: string; stage: string }[] };
+    expect(versions.versions.map((v) => [v.version, v.stage])).toEqual([
+      ['v6', 'production'],
+      ['v7', 'archived'],
+    ]);
+  });
+});
