@@ -1,0 +1,16 @@
+const base = require('./.config/jest.config');
+
+// Two projects: page/component unit tests in jsdom, and node-side checks (plugin.json schema,
+// the built dist/, the browser harness against a real exporter and Chromium).
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit' },
+    {
+      ...base,
+      displayName: 'node',
+      testEnvironment: 'node',
+      setupFilesAfterEnv: [],
+      testMatch: ['<rootDir>/tests/**/*.test.ts'],
+    },
+  ],
+};

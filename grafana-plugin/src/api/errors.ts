@@ -1,0 +1,88 @@
+import { isFetchError } from '@grafana/runtime';
+import type { GateFailure } from './types';
+import { asArray, asNumberOrNull, asObject, asString } from './json';
+
+export type ApiErrorKind =
+  | 'not-configured'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'gates'
+  | 'invalid'
+  | 'unreachable'
+  | 'server';
+
+/**
+ * A failed exporter call, turned into something a page can show: a title an on-call engineer
+ * understands, the exporter's own message, and for a 422 every failed quality gate.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly kind: ApiErrorKind,
+    readonly title: string,
+    message: string,
+    readonly status: number | null = null,
+    readonly gateFailures: GateFailure[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+function exporterMessage(data: unknown): string | null {
+  const body = asObject(data);
+  if (typeof body.error === 'string') return body.error;
+  if (typeof body.message === 'string') return body.message;
+  return null;
+}
+
+/** The 422 body lists failures in `details` (an array, or `{failures: [...]}`). */
+export function gateFailuresOf(data: unknown): GateFailure[] {
+  const body = asObject(data);
+  const details = body.details;
+  const list = Array.isArray(details) ? details : asArray(asObject(details).failures ?? asObject(details).gates ?? body.failures);
+  return list.map((item) => {
+    const f = asObject(item);
+    return {
+      gate: asString(f.gate) ?? '',
+      metric: asString(f.metric) ?? '',
+      required: asNumberOrNull(f.required),
+      actual: asNumberOrNull(f.actual),
+    };
+  });
+}
+
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (isFetchError(err)) {
+    const status = err.status;
+    const msg = exporterMessage(err.data) ?? err.statusText ?? err.message ?? `HTTP ${status}`;
+    switch (status) {
+      case 401:
+        return new ApiError('unauthenticated', 'The exporter rejected the token', `${msg}. An admin can set a valid token on the app's configuration page.`, status);
+      case 403:
+        return new ApiError('forbidden', 'Not allowed', msg, status);
+      case 404:
+        return new ApiError('not-found', 'Not found', msg, status);
+      case 409:
+        return new ApiError('conflict', 'Refused: the registry is not in a state that allows this', msg, status);
+      case 422:
+        return new ApiError('gates', 'Refused by the quality gates', msg, status, gateFailuresOf(err.data));
+      case 400:
+      case 413:
+        return new ApiError('invalid', 'The exporter rejected the request', msg, status);
+      case 502:
+      case 503:
+      case 504:
+        return new ApiError('unreachable', 'The exporter cannot be reached', `Grafana could not reach the exporter (HTTP ${status}). Check the exporter URL on the configuration page and that the exporter is running.`, status);
+      default:
+        if (!status || status < 0) {
+          return new ApiError('unreachable', 'Grafana cannot be reached', 'The request did not get an answer; check your network connection.', null);
+        }
+        return new ApiError('server', `The exporter answered HTTP ${status}`, msg, status);
+    }
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new ApiError('unreachable', 'The request failed', message);
+}

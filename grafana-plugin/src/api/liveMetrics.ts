@@ -1,0 +1,84 @@
+import { getBackendSrv, getDataSourceSrv } from '@grafana/runtime';
+import { lastValueFrom } from 'rxjs';
+import { asArray, asObject } from './json';
+
+/**
+ * Live numbers for the models list, read from Prometheus through a Grafana datasource
+ * (`/api/ds/query`), so they obey the datasource's own permissions. Metric names are the
+ * exporter's catalog (exporter/src/metrics/catalog.ts; tests/metric-names.test.ts checks them).
+ */
+export const LIVE_QUERIES = {
+  accuracy: 'max by (model) (modelwatch_model_accuracy_ratio)',
+  predictionsPerSecond: 'sum by (model) (rate(modelwatch_predictions_total[5m]))',
+  errorRatio: 'sum by (model) (rate(modelwatch_prediction_errors_total[5m])) / sum by (model) (rate(modelwatch_predictions_total[5m]))',
+  p95LatencySeconds: 'histogram_quantile(0.95, sum by (model, le) (rate(modelwatch_prediction_latency_seconds_bucket[5m])))',
+} as const;
+
+export type LiveMetricName = keyof typeof LIVE_QUERIES;
+export type LiveMetrics = Record<string, Partial<Record<LiveMetricName, number>>>;
+
+export type DatasourceChoice = { uid: string; name: string } | null;
+
+/** The configured datasource, else the only/first Prometheus one Grafana knows; null if none. */
+export function choosePrometheus(configuredUid: string | undefined): DatasourceChoice {
+  let list: Array<{ uid: string; name: string }> = [];
+  try {
+    list = getDataSourceSrv().getList({ type: 'prometheus' });
+  } catch {
+    return null;
+  }
+  if (configuredUid) {
+    const found = list.find((ds) => ds.uid === configuredUid);
+    return found ? { uid: found.uid, name: found.name } : null;
+  }
+  const first = list[0];
+  return first ? { uid: first.uid, name: first.name } : null;
+}
+
+/** Takes the last value of each series frame of an instant query, keyed by its `model` label. */
+export function valuesByModel(response: unknown, refId: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  const frames = asArray(asObject(asObject(asObject(response).results)[refId]).frames);
+  for (const frame of frames) {
+    const fields = asArray(asObject(asObject(frame).schema).fields);
+    const values = asArray(asObject(asObject(frame).data).values);
+    fields.forEach((field, i) => {
+      const f = asObject(field);
+      const model = asObject(f.labels).model;
+      if (f.type !== 'number' || typeof model !== 'string') return;
+      const column = asArray(values[i]);
+      const last = column[column.length - 1];
+      if (typeof last === 'number' && Number.isFinite(last)) out[model] = last;
+    });
+  }
+  return out;
+}
+
+export async function queryLiveMetrics(datasourceUid: string): Promise<LiveMetrics> {
+  const names = Object.keys(LIVE_QUERIES) as LiveMetricName[];
+  const response = await lastValueFrom(
+    getBackendSrv().fetch<unknown>({
+      url: '/api/ds/query',
+      method: 'POST',
+      showErrorAlert: false,
+      data: {
+        from: 'now-5m',
+        to: 'now',
+        queries: names.map((name) => ({
+          refId: name,
+          datasource: { uid: datasourceUid, type: 'prometheus' },
+          expr: LIVE_QUERIES[name],
+          instant: true,
+          range: false,
+        })),
+      },
+    }),
+  );
+  const out: LiveMetrics = {};
+  for (const name of names) {
+    for (const [model, value] of Object.entries(valuesByModel(response.data, name))) {
+      (out[model] ??= {})[name] = value;
+    }
+  }
+  return out;
+}

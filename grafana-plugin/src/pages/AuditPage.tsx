@@ -1,0 +1,98 @@
+import React, { useState } from 'react';
+import { Link } from 'react-router-dom';
+import { PluginPage } from '@grafana/runtime';
+import { Alert, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { exporterApi } from '../api/client';
+import type { AuditVerification } from '../api/types';
+import { ApiErrorAlert } from '../components/ApiErrorAlert/ApiErrorAlert';
+import { getTableStyles } from '../components/styles';
+import { modelPageUrl, testIds } from '../constants';
+import { useAsync } from '../hooks/useAsync';
+
+const PAGE_SIZE = 200;
+
+function VerifyStatus({ result }: { result: AuditVerification }) {
+  if (result.valid) {
+    return (
+      <Alert severity="success" title="Audit chain verified" data-testid={testIds.audit.verify}>
+        Every entry&apos;s hash links to the one before it{result.entries !== null ? ` (${result.entries} entries checked)` : ''}; nothing was altered or removed.
+      </Alert>
+    );
+  }
+  return (
+    <Alert severity="error" title="Audit chain does NOT verify" data-testid={testIds.audit.verify}>
+      {result.problem ?? 'The exporter reports a broken hash chain: an entry was altered, removed or inserted.'}
+    </Alert>
+  );
+}
+
+/** The tamper-evident audit log, newest first, with the hash chain's verification status. */
+export function AuditPage() {
+  const styles = useStyles2(getTableStyles);
+  const [model, setModel] = useState('');
+  const [applied, setApplied] = useState('');
+  const verify = useAsync(() => exporterApi.verifyAudit(), []);
+  const entries = useAsync(() => exporterApi.listAudit({ model: applied || undefined, limit: PAGE_SIZE }), [applied]);
+
+  const sorted = [...(entries.value ?? [])].sort((a, b) => b.id - a.id);
+
+  return (
+    <PluginPage>
+      <div data-testid={testIds.audit.page}>
+        {verify.error && <ApiErrorAlert error={verify.error} onRetry={verify.reload} />}
+        {verify.value && <VerifyStatus result={verify.value} />}
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setApplied(model.trim());
+          }}
+        >
+          <Input placeholder="Filter by model (press Enter)" value={model} onChange={(e) => setModel(e.currentTarget.value)} width={40} aria-label="Filter by model" />
+        </form>
+        {entries.error && <ApiErrorAlert error={entries.error} onRetry={entries.reload} />}
+        {entries.loading && !entries.value && <LoadingPlaceholder text="Loading audit log…" />}
+        {entries.value && (
+          <table className={styles.table}>
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>At</th>
+                <th>Actor</th>
+                <th>Action</th>
+                <th>Model</th>
+                <th>Version</th>
+                <th>Reason</th>
+                <th>Hash</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sorted.map((e) => (
+                <tr key={e.id} data-testid={testIds.audit.row}>
+                  <td>{e.id}</td>
+                  <td className={styles.muted}>{e.at}</td>
+                  <td>{e.actor}</td>
+                  <td>
+                    <code>{e.action}</code>
+                  </td>
+                  <td>{e.model ? <Link to={modelPageUrl(e.model)}>{e.model}</Link> : '—'}</td>
+                  <td>{e.version ?? '—'}</td>
+                  <td>{e.reason ?? ''}</td>
+                  <td className={styles.muted}>
+                    <code title={e.hash}>{e.hash.slice(0, 12)}</code>
+                  </td>
+                </tr>
+              ))}
+              {sorted.length === 0 && (
+                <tr>
+                  <td colSpan={8} className={styles.muted}>
+                    No audit entries{applied ? ` for ${applied}` : ''}.
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </PluginPage>
+  );
+}
