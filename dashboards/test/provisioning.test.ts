@@ -93,6 +93,17 @@ describe.skipIf(!binaryExists(DOCKER_COMPOSE_BIN))('docker-compose.yml', () => {
     expect(s.grafana.environment?.GF_SECURITY_ADMIN_PASSWORD).toMatch(/^\$\{GRAFANA_ADMIN_PASSWORD:-.+\}$/);
   });
 
+  it('gives Alertmanager the webhook token file its config reads, from the environment', () => {
+    const am = readYaml<{ receivers: Array<{ webhook_configs?: Array<{ url: string; http_config?: { authorization?: { credentials_file?: string } } }> }> }>('provisioning/alertmanager/alertmanager.yml');
+    const hooks = am.receivers.flatMap((r) => r.webhook_configs ?? []).filter((w) => w.url.endsWith('/api/v1/alertmanager/webhook'));
+    expect(hooks.map((w) => w.url)).toEqual(['http://exporter:9400/api/v1/alertmanager/webhook']);
+    const file = hooks[0].http_config?.authorization?.credentials_file;
+    expect(file).toBeTruthy();
+    const svc = compose().services.alertmanager as ComposeService & { command?: string[] };
+    expect(svc.command?.join(' ')).toContain(`> ${file}`);
+    expect(svc.environment?.MODELWATCH_WEBHOOK_TOKEN).toBeTruthy();
+  });
+
   it('bind-mounts only paths that exist in the repository (grafana-plugin/dist is build output)', () => {
     const resolved = execFileSync(DOCKER_COMPOSE_BIN, ['-f', COMPOSE_FILE, 'config'], { encoding: 'utf8', cwd: REPO_ROOT });
     expect(resolved).toContain(path.join(REPO_ROOT, 'dashboards', 'generated'));

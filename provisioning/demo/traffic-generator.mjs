@@ -33,6 +33,7 @@ function churnScore(f, skill) {
   const z = (f.monthly_charges ?? 60) / 20 - (f.tenure_months ?? 24) / 10 + (f.plan === 'basic' ? 0.8 : 0);
   return 1 / (1 + Math.exp(-skill * z));
 }
+const housePrice = (f) => 1500 * f.area_m2 + 10000 * f.rooms + (f.city === 'paris' ? 80000 : 0);
 const houseFeatures = () => ({ rooms: Math.round(gaussian(4, 1.5)), area_m2: Math.max(20, gaussian(95, 30)), city: pick(['paris', 'lyon', 'lille']) });
 
 const MODELS = [
@@ -55,7 +56,10 @@ async function setUp() {
       await call('POST', `/api/v1/models/${m.name}/versions`, { version: ver.v, metrics, lineage: { code_commit: 'demo', data_version: '2024-01' } }, [409]);
       const sample = Array.from({ length: 500 }, () => (m.task === 'classification' ? churnFeatures(0) : houseFeatures()));
       const features = Object.fromEntries(Object.keys(sample[0]).map((k) => [k, sample.map((s) => s[k])]));
-      await call('PUT', `/api/v1/models/${m.name}/versions/${ver.v}/reference`, { features, task: m.task }, []);
+      // The reference also carries the model's outputs on that sample, for output (prediction) drift.
+      const predictions = sample.map((f) => (m.task === 'classification' ? (churnScore(f, ver.skill) >= 0.5 ? '1' : '0') : housePrice(f)));
+      const extra = m.task === 'classification' ? { positive_class: '1' } : {};
+      await call('PUT', `/api/v1/models/${m.name}/versions/${ver.v}/reference`, { features, predictions, task: m.task, ...extra }, []);
       for (const to of ver.stage === 'production' ? ['staging', 'production'] : ['staging']) {
         await call('POST', `/api/v1/models/${m.name}/versions/${ver.v}/transitions`, { to, reason: 'demo setup' }, [409, 422]);
       }
@@ -87,7 +91,7 @@ async function tick(t) {
           if (Math.random() < 0.7) pendingLabels.push({ model: m.name, id, label: truth });
         } else {
           const f = houseFeatures();
-          const price = 1500 * f.area_m2 + 10000 * f.rooms + (f.city === 'paris' ? 80000 : 0);
+          const price = housePrice(f);
           events.push({ id, features: f, prediction: price * gaussian(1, 0.05), latency_ms });
           if (Math.random() < 0.7) pendingLabels.push({ model: m.name, id, label: price * gaussian(1, 0.08) });
         }

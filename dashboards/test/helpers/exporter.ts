@@ -13,6 +13,14 @@ export interface DemoExporter {
 
 /** The real exporter CLI with demo traffic, on its own port and data dir (needs `npm run build`). */
 export async function startDemoExporter(): Promise<DemoExporter> {
+  // Developers can point the suite at an exporter they already run (e.g. with provisioning/demo traffic).
+  const external = process.env.DASHBOARDS_TEST_EXPORTER_URL;
+  if (external) {
+    const u = new URL(external);
+    if (!(await fetch(`${u.origin}/readyz`)).ok) throw new Error(`${external} is not ready`);
+    const none = startChild(process.execPath, ['-e', 'setTimeout(() => {}, 1e9)']);
+    return { url: u.origin, hostPort: u.host, child: none, stop: () => none.stop() };
+  }
   if (!fs.existsSync(EXPORTER_MAIN)) throw new Error(`${EXPORTER_MAIN} is missing: build the exporter first (npm run build at the repo root)`);
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-dash-exporter-'));
