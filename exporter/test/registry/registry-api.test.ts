@@ -210,3 +210,47 @@ describe('registry API on SQLite', () => {
     });
   });
 });
+
+describe('registry metrics bounds and OpenAPI', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ MODELWATCH_MAX_VERSIONS_PER_MODEL: '2', MODELWATCH_MAX_MODELS: '1' });
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('exposes at most the configured versions and models', async () => {
+    for (const v of ['1', '2', '3', '4']) {
+      expect((await s.api('/api/v1/models/aaa/versions', { method: 'POST', json: { version: v, metrics: { accuracy: 0.9 } } })).status).toBe(201);
+    }
+    expect((await s.api('/api/v1/models/bbb/versions', { method: 'POST', json: { version: '1' } })).status).toBe(201);
+    const text = await (await s.api('/metrics', { token: null })).text();
+    const versions = new Set([...text.matchAll(/^modelwatch_model_stage\{model="([^"]+)",version="([^"]+)"/gm)].map((m) => `${m[1]}/${m[2]}`));
+    expect(versions.size).toBe(2);
+    expect([...versions].every((v) => v.startsWith('aaa/'))).toBe(true);
+    expect(text).not.toContain('model="bbb"');
+  });
+
+  it('documents every registry endpoint in the OpenAPI document', async () => {
+    const doc = (await (await s.api('/api/v1/openapi.json', { token: null })).json()) as { paths: Record<string, Record<string, unknown>> };
+    const expected: [string, string][] = [
+      ['/api/v1/models', 'get'],
+      ['/api/v1/models', 'post'],
+      ['/api/v1/models/{model}', 'get'],
+      ['/api/v1/models/{model}/versions', 'get'],
+      ['/api/v1/models/{model}/versions', 'post'],
+      ['/api/v1/models/{model}/versions/{version}', 'get'],
+      ['/api/v1/models/{model}/versions/{version}/transitions', 'post'],
+      ['/api/v1/models/{model}/rollback', 'post'],
+      ['/api/v1/models/{model}/transitions', 'get'],
+      ['/api/v1/models/{model}/gates', 'put'],
+      ['/api/v1/audit', 'get'],
+      ['/api/v1/audit/verify', 'get'],
+      ['/api/v1/tokens', 'post'],
+      ['/api/v1/tokens', 'get'],
+      ['/api/v1/tokens/{id}', 'delete'],
+    ];
+    for (const [p, method] of expected) expect(doc.paths[p]?.[method], `${method} ${p}`).toBeDefined();
+  });
+});
