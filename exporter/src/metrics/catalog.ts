@@ -60,6 +60,11 @@ export const CATALOG = {
   validationAccuracy: spec('modelwatch_model_validation_accuracy_ratio', 'gauge', MV, 'Accuracy recorded at registration (validation set) for each registered version.'),
   retrainRecommended: spec('modelwatch_retrain_recommended', 'gauge', MV, '1 when window accuracy or drift crosses the retraining thresholds.'),
 
+  // Alerting: the Alertmanager receiver and outbound webhooks (labels take a handful of fixed values).
+  alertsReceived: spec('modelwatch_alerts_received_total', 'counter', ['outcome'], 'Alerts received from Alertmanager, by outcome (rolled_back, ignored, failed).'),
+  webhookDeliveries: spec('modelwatch_webhook_deliveries_total', 'counter', ['event', 'outcome'], 'Outbound webhook deliveries, by registry event and outcome (delivered, failed, dropped).'),
+  webhookPending: spec('modelwatch_webhook_pending_deliveries', 'gauge', [], 'Outbound webhook deliveries queued, in flight or waiting to retry.'),
+
   // Exporter itself.
   dropped: spec('modelwatch_dropped_total', 'counter', ['reason'], 'Data dropped or folded by cardinality bounds and limits, by reason.'),
   ingestedEvents: spec('modelwatch_ingested_events_total', 'counter', ['endpoint'], 'Events accepted by ingest endpoints.'),

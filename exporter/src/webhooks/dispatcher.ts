@@ -22,6 +22,8 @@ export interface DeliveryOutcome {
   event: string;
   attempts: number;
   delivered: boolean;
+  /** Never attempted: the queue was full. */
+  dropped?: boolean;
   status?: number;
   error?: string;
 }
@@ -83,7 +85,7 @@ export class WebhookDispatcher {
     if (this.closed) return false;
     if (this.pending >= this.o.maxPending) {
       this.o.log.warn({ webhook: target.id, event: message.event, pending: this.pending }, 'webhook queue full; delivery dropped');
-      this.o.onOutcome?.({ deliveryId: '', targetId: target.id, event: message.event, attempts: 0, delivered: false, error: 'queue full' });
+      this.o.onOutcome?.({ deliveryId: '', targetId: target.id, event: message.event, attempts: 0, delivered: false, dropped: true, error: 'queue full' });
       return false;
     }
     const id = randomUUID();

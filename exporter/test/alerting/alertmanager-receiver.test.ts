@@ -144,4 +144,11 @@ describe('POST /api/v1/alertmanager/webhook', () => {
     expect(body.alerts[4].detail).toMatch(/without model and version/);
     expect(await production('fraud')).toBe('1.0');
   });
+
+  it('counts every alert handled, by outcome, on /metrics', async () => {
+    const metrics = await (await s.api('/metrics', { token: null })).text();
+    const count = (outcome: string) => Number(new RegExp(`^modelwatch_alerts_received_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
+    // churn, ranker and fraud rolled back once each; 1 resolved + 1 repeat + 2 duplicates + 4 in the fraud group ignored
+    expect([count('rolled_back'), count('ignored'), count('failed')]).toEqual([3, 8, 0]);
+  });
 });

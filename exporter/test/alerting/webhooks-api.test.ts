@@ -89,6 +89,8 @@ describe('outbound webhooks on registry events', () => {
   });
 
   it('retries a delivery the receiver answered with 500, with the same delivery id', async () => {
+    const delivered = async () => Number(/^modelwatch_webhook_deliveries_total\{event="version.registered",outcome="delivered"\} (\d+)$/m.exec(await (await s.api('/metrics', { token: null })).text())?.[1]);
+    const deliveredBefore = await delivered();
     const before = receiver.requests.length;
     receiver.respondWith([500]);
     expect((await s.api('/api/v1/models/retried/versions', { method: 'POST', json: { version: '1' } })).status).toBe(201);
@@ -98,6 +100,8 @@ describe('outbound webhooks on registry events', () => {
     expect(got[0].headers[DELIVERY_HEADER]).toBe(got[1].headers[DELIVERY_HEADER]);
     expect(got[1].at - got[0].at).toBeGreaterThanOrEqual(400); // backoff, not an immediate resend
     expect(got.every((r) => verified(r))).toBe(true);
+    // one delivery, delivered on its second attempt
+    expect(await delivered()).toBe(deliveredBefore + 1);
   });
 
   it('stops delivering after DELETE', async () => {

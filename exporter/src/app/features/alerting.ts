@@ -1,3 +1,4 @@
+import { AlertingMetrics } from '../../alerting/metrics.js';
 import { announceRegistryChanges } from '../../alerting/registry-events.js';
 import { registerAlertmanagerRoutes } from '../../http/routes/alertmanager.js';
 import { registerWebhookRoutes } from '../../http/routes/webhooks.js';
@@ -26,14 +27,16 @@ export const alertingFeature: Feature = {
       if (problem && !/does not resolve/.test(problem)) throw new Error(`MODELWATCH_WEBHOOK_URL ${problem}`);
       if (problem) ctx.log.warn({ problem }, 'MODELWATCH_WEBHOOK_URL does not resolve yet; deliveries will retry');
     }
-    const dispatcher = new WebhookDispatcher({ policy, log: ctx.log });
+    // onOutcome runs only after deliveries start, by which time `metrics` exists.
+    const dispatcher = new WebhookDispatcher({ policy, log: ctx.log, onOutcome: (o) => metrics.delivery(o) });
+    const metrics = new AlertingMetrics(ctx.metrics, dispatcher);
     const webhooks = new WebhookService({ store: new WebhookStore(ctx.database.db), dispatcher, policy, log: ctx.log, now: ctx.now, envWebhook });
     announceRegistryChanges(registry, (event, data) => void webhooks.publish(event, data));
     services.webhooks = webhooks;
     services.webhookDispatcher = dispatcher;
     return {
       routes: (router, routeCtx) => {
-        registerAlertmanagerRoutes(router, routeCtx, registry);
+        registerAlertmanagerRoutes(router, routeCtx, registry, (outcomes) => metrics.alertsHandled(outcomes));
         registerWebhookRoutes(router, routeCtx, webhooks);
       },
       close: () => dispatcher.close(),

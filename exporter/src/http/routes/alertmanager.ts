@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import type { AppContext } from '../../app/context.js';
-import { rollbackForAlerts } from '../../alerting/alert-rollback.js';
+import { rollbackForAlerts, type AlertOutcome } from '../../alerting/alert-rollback.js';
 import type { RegistryService } from '../../registry/service.js';
 import { principalOf, requireRole } from '../auth-middleware.js';
 import { parseInput } from '../validate.js';
@@ -13,7 +13,12 @@ import { AlertmanagerWebhook, AlertmanagerWebhookResponse } from './alertmanager
  * per-alert summary; 503 when the registry failed on some alert, so that Alertmanager
  * retries (safe: a repeat finds the version gone and does nothing).
  */
-export function registerAlertmanagerRoutes(router: Router, ctx: AppContext, registry: Pick<RegistryService, 'rollback'>): void {
+export function registerAlertmanagerRoutes(
+  router: Router,
+  ctx: AppContext,
+  registry: Pick<RegistryService, 'rollback'>,
+  onHandled: (outcomes: readonly AlertOutcome[]) => void = () => {},
+): void {
   ctx.openapi.add({
     method: 'post',
     path: '/api/v1/alertmanager/webhook',
@@ -30,6 +35,7 @@ export function registerAlertmanagerRoutes(router: Router, ctx: AppContext, regi
   router.post('/alertmanager/webhook', requireRole(ctx.auth, 'operator'), async (req, res) => {
     const payload = parseInput(AlertmanagerWebhook, req.body, 'Alertmanager payload');
     const outcomes = await rollbackForAlerts(registry, payload.alerts, principalOf(req).actor, ctx.log);
+    onHandled(outcomes);
     const count = (o: string) => outcomes.filter((x) => x.outcome === o).length;
     const body = { receiver: payload.receiver, rolled_back: count('rolled_back'), ignored: count('ignored'), failed: count('failed'), alerts: outcomes };
     res.status(body.failed > 0 ? 503 : 200).json(body);
