@@ -1,7 +1,59 @@
 import type { Feature } from '../app/feature.js';
+import { events, labelFor, prng, referenceSample, type SyntheticEvent } from '../bench/traffic.js';
+import type { Monitor } from '../ingest/monitor.js';
+import { buildReferenceProfile } from '../ingest/reference-profile.js';
+import type { PredictionsBody } from '../ingest/schemas.js';
 
-/** Placeholder until the demo traffic generator lands with the monitoring slice. */
+const DEMO_MODELS = [
+  { model: 'demo-churn', version: 'v3', shift: 0 },
+  { model: 'demo-fraud', version: 'v12', shift: 0.6 }, // drifted: PSI above 0.1, retrain recommended
+  { model: 'demo-ranker', version: 'v1', shift: 0.15 },
+];
+const TICK_MS = 2000;
+
+/**
+ * Demo traffic for `npm start` (`serve --demo`): three models whose reference profiles live in
+ * memory only (nothing is written to the store), fed a batch every 2 s straight into the
+ * monitor, with half the labels arriving a few ticks later as feedback. The first batch goes
+ * in before the server listens, so /metrics shows real series at once.
+ */
 export const demoTrafficFeature: Feature = {
   name: 'demo-traffic',
-  init: async () => ({}),
+  init: async (ctx, services) => {
+    const monitor = services.monitor as Monitor | undefined;
+    if (!monitor) {
+      ctx.log.warn('demo traffic needs the monitoring feature; not started');
+      return {};
+    }
+    const rand = prng(2024);
+    const { profile } = buildReferenceProfile(referenceSample(rand, 2000), {
+      maxFeatures: ctx.config.limits.maxFeaturesPerModel,
+      maxCategories: ctx.config.limits.maxCategoriesPerFeature,
+    });
+    for (const d of DEMO_MODELS) monitor.applyReference(d.model, d.version, profile!);
+    const waiting: Array<Array<{ model: string; e: SyntheticEvent }>> = [];
+    let tick = 0;
+    const step = () => {
+      tick++;
+      const now: Array<{ model: string; e: SyntheticEvent }> = [];
+      for (const d of DEMO_MODELS) {
+        const batch = events(rand, 50, `demo-${tick}-`, d.shift, 0.5);
+        monitor.applyPredictions({ model: d.model, version: d.version, events: batch as PredictionsBody['events'] });
+        for (const e of batch) if (e.label === undefined) now.push({ model: d.model, e });
+      }
+      waiting.push(now);
+      if (waiting.length > 3) {
+        for (const d of DEMO_MODELS) {
+          const due = waiting[0].filter((w) => w.model === d.model).map((w) => ({ id: w.e.id, label: labelFor(w.e, rand) }));
+          if (due.length) monitor.applyFeedback({ model: d.model, events: due });
+        }
+        waiting.shift();
+      }
+      if (tick % 15 === 1) for (const d of DEMO_MODELS) monitor.applyKpis({ model: d.model, kpis: { conversion_rate: 0.02 + rand() * 0.01 } });
+    };
+    step();
+    const timer = setInterval(step, TICK_MS);
+    timer.unref();
+    return { close: async () => clearInterval(timer) };
+  },
 };

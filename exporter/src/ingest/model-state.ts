@@ -11,8 +11,6 @@ export interface PendingPrediction {
   predName?: string;
   score?: number;
   probs?: Float64Array;
-  /** Joined already: kept so a second label for the same id counts as a duplicate. */
-  labeled: boolean;
 }
 
 export interface ModelBounds {

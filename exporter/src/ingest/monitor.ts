@@ -143,12 +143,12 @@ export class Monitor {
   private pendingFor(model: ModelState, v: VersionState, e: PredictionEvent, drop: (r: DropReason, n?: number) => void): PendingPrediction | undefined {
     const prediction = e.prediction as number | string;
     if (model.task === 'regression') {
-      return typeof prediction === 'number' ? { version: v, pred: prediction, labeled: false } : undefined;
+      return typeof prediction === 'number' ? { version: v, pred: prediction } : undefined;
     }
     const predName = String(prediction);
     const cls = model.classes.indexOf(predName);
     if (cls.folded) drop('class_folded');
-    const p: PendingPrediction = { version: v, pred: cls.index, predName, labeled: false };
+    const p: PendingPrediction = { version: v, pred: cls.index, predName };
     if (e.score !== undefined) {
       model.positiveIndex();
       p.score = e.score;
@@ -174,10 +174,10 @@ export class Monitor {
       this.pendingTotal--;
     }
     while (model.pending.size > 0 && (model.pending.size >= this.config.pendingPredictionsPerModel || this.pendingTotal >= this.config.pendingPredictionsTotal)) {
-      const [oldestId, oldest] = model.pending.entries().next().value as [string, PendingPrediction];
+      const oldestId = model.pending.keys().next().value as string;
       model.pending.delete(oldestId);
       this.pendingTotal--;
-      if (!oldest.labeled) drop('pending_evicted');
+      drop('pending_evicted');
     }
     if (this.pendingTotal >= this.config.pendingPredictionsTotal) {
       drop('pending_evicted');
@@ -240,19 +240,27 @@ export class Monitor {
       tally[reason] = (tally[reason] ?? 0) + n;
     };
     for (const v of model.versions.values()) v.advance(now);
+    // Joined predictions leave the map at once, so its size tracks the labelling delay rather
+    // than the traffic; a second label for the same id is a duplicate within this batch, and
+    // "unknown_prediction" in a later one.
+    const joined = new Map<string, VersionState>();
     for (const e of body.events) {
-      const p = model.pending.get(String(e.id));
+      const id = String(e.id);
+      const done = joined.get(id);
+      if (done) {
+        done.feedbackDuplicate++;
+        continue;
+      }
+      const p = model.pending.get(id);
       if (!p) {
         model.feedbackUnknown++;
         continue;
       }
-      if (p.labeled) {
-        p.version.feedbackDuplicate++;
-        continue;
-      }
+      model.pending.delete(id);
+      this.pendingTotal--;
+      joined.set(id, p.version);
       p.version.advance(now);
       this.applyLabel(model, p, e.label, now, drop);
-      p.labeled = true;
       p.version.feedbackJoined++;
     }
     this.ingested.feedback += body.events.length;

@@ -1,0 +1,22 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { demoTrafficFeature } from '../../src/demo/feature.js';
+import { startTestServer, type TestServer } from '../helpers/start.js';
+import { sample, scrape } from './helpers.js';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer({}, { extraFeatures: [demoTrafficFeature] });
+});
+afterAll(async () => {
+  await s.close();
+});
+
+it('shows real series on /metrics as soon as the demo starts', async () => {
+  const series = await scrape(s);
+  expect(sample(series, 'modelwatch_predictions_total', { model: 'demo-churn' })).toBe(50);
+  expect(sample(series, 'modelwatch_feature_psi', { model: 'demo-fraud', feature: 'num_00' })).toBeGreaterThan(0.1);
+  expect(sample(series, 'modelwatch_retrain_recommended', { model: 'demo-fraud' })).toBe(1);
+  expect(sample(series, 'modelwatch_model_accuracy_ratio', { model: 'demo-churn' })).toBeGreaterThan(0.5);
+  // Demo references stay in memory: nothing was written to the store.
+  expect(await s.ctx.references.list()).toEqual([]);
+});
