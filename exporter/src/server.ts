@@ -15,6 +15,8 @@ import { TokenStore } from './store/token-store.js';
 import { ensureBootstrapAdmin } from './auth/bootstrap.js';
 import { BUILD_VERSION } from './version.js';
 
+const PROCESS_METRICS_PREFIX = 'modelwatch_process_';
+
 export interface RunningServer {
   ctx: AppContext;
   services: Services;
@@ -43,7 +45,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const tokens = new TokenStore(database.db);
   const generatedAdminToken = config.adminToken ? undefined : await ensureBootstrapAdmin(tokens, new Date().toISOString());
   const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics, prefix: 'modelwatch_process_' });
+  collectDefaultMetrics({ register: metrics, prefix: PROCESS_METRICS_PREFIX });
+  // prom-client names these gauges *_total, which promtool rejects as a counter suffix on a gauge.
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    metrics.removeSingleMetric(PROCESS_METRICS_PREFIX + name);
+  }
   const buildInfo = new Gauge({ name: CATALOG.buildInfo.name, help: CATALOG.buildInfo.help, labelNames: [...CATALOG.buildInfo.labels], registers: [metrics] });
   buildInfo.set({ version: BUILD_VERSION, node_version: process.version }, 1);
 
