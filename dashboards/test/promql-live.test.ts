@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGeneratedDashboards, panelAndAnnotationQueries, parseLabelValues, variableQuery, type DashboardJson } from './helpers/dashboard-queries.js';
-import { startDemoExporter, type DemoExporter } from './helpers/exporter.js';
+import { TEST_ADMIN_TOKEN, startDemoExporter, startTrafficGenerator, type DemoExporter } from './helpers/exporter.js';
 import { liveTestConfig } from './helpers/live-config.js';
-import { binaryExists, waitFor } from './helpers/processes.js';
+import { binaryExists, waitFor, type Child } from './helpers/processes.js';
 import { PROMETHEUS_BIN, dataPoints, startPrometheus, type PromResponse, type RunningPrometheus } from './helpers/prometheus.js';
 import { leftoverVariables, regexAlternation, substitute } from './helpers/substitute.js';
 
@@ -56,15 +56,18 @@ async function variableAssignments(d: DashboardJson, prom: RunningPrometheus): P
 describe.skipIf(!binaryExists(PROMETHEUS_BIN))('every dashboard query against a real Prometheus scraping the demo exporter', () => {
   let exporter: DemoExporter | undefined;
   let prom: RunningPrometheus | undefined;
+  let traffic: Child | undefined;
 
   beforeAll(async () => {
     exporter = await startDemoExporter();
+    // `serve --demo` feeds the monitor only; the generator adds registry state, regression and errors.
+    traffic = startTrafficGenerator(exporter.url, process.env.DASHBOARDS_TEST_EXPORTER_TOKEN ?? TEST_ADMIN_TOKEN);
     const exporterHostPort = exporter.hostPort;
     prom = await startPrometheus((self) => liveTestConfig(exporterHostPort, self));
     const p = prom;
     // Enough scrapes for rate() windows, and demo predictions arriving.
     await waitFor(
-      'demo predictions scraped 5 times',
+      '5 scrapes of the exporter with demo predictions (does `modelwatch serve --demo` generate traffic?)',
       async () => {
         const r = await p.query('count_over_time(modelwatch_build_info[1m]) >= 5 and on () count(modelwatch_predictions_total) > 0');
         return r.status === 'success' && dataPoints(r.data) > 0 ? true : undefined;
@@ -75,6 +78,7 @@ describe.skipIf(!binaryExists(PROMETHEUS_BIN))('every dashboard query against a 
   });
 
   afterAll(async () => {
+    await traffic?.stop();
     await prom?.stop();
     await exporter?.stop();
   });
@@ -117,6 +121,7 @@ describe.skipIf(!binaryExists(PROMETHEUS_BIN))('every dashboard query against a 
     }
 
     expect(parseErrors).toEqual([]);
+    expect(traffic!.process.exitCode, `traffic generator exited:\n${traffic!.output()}`).toBeNull();
     const empty = [...pending].filter(([k]) => !(k in ALLOWED_EMPTY)).map(([k, q]) => `${k}${q.lastError ? ` (${q.lastError})` : ''}`);
     expect(empty, 'queries with no data').toEqual([]);
     // Every allowed-empty key must name a real query, so the list cannot rot silently.

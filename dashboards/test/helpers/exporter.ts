@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EXPORTER_MAIN } from './paths.js';
+import { EXPORTER_MAIN, REPO_ROOT } from './paths.js';
 import { freePort, startChild, waitFor, type Child } from './processes.js';
+
+export const TEST_ADMIN_TOKEN = 'dashboards-test-admin-token-0123456789';
 
 export interface DemoExporter {
   url: string;
@@ -29,7 +31,7 @@ export async function startDemoExporter(): Promise<DemoExporter> {
     MODELWATCH_PORT: String(port),
     MODELWATCH_HOST: '127.0.0.1',
     MODELWATCH_DATA_DIR: dataDir,
-    MODELWATCH_ADMIN_TOKEN: 'dashboards-test-admin-token-0123456789',
+    MODELWATCH_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     MODELWATCH_LOG_LEVEL: 'silent',
   });
   const url = `http://127.0.0.1:${port}`;
@@ -43,4 +45,18 @@ export async function startDemoExporter(): Promise<DemoExporter> {
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The compose stack's traffic generator (provisioning/demo/traffic-generator.mjs) against the
+ * exporter: it adds what the in-process demo does not — registry models, versions and stage
+ * transitions, a regression model, and errors with a reason — through the public HTTP API.
+ */
+export function startTrafficGenerator(exporterUrl: string, token: string): Child {
+  return startChild(process.execPath, [path.join(REPO_ROOT, 'provisioning', 'demo', 'traffic-generator.mjs')], {
+    ...process.env,
+    MODELWATCH_URL: exporterUrl,
+    MODELWATCH_TOKEN: token,
+    DEMO_INTERVAL_MS: '500',
+  });
 }
