@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import { Authenticator } from './auth/authenticator.js';
 import type { AppContext } from './app/context.js';
 import type { Feature, FeatureInstance, Services } from './app/feature.js';
@@ -9,13 +9,12 @@ import { createApp } from './http/create-app.js';
 import { OpenApiCatalog } from './http/openapi.js';
 import { createLogger, type Logger } from './logger.js';
 import { CATALOG } from './metrics/catalog.js';
+import { registerProcessMetrics } from './metrics/process-metrics.js';
 import { openDatabase } from './store/database.js';
 import { ReferenceStore } from './store/reference-store.js';
 import { TokenStore } from './store/token-store.js';
 import { ensureBootstrapAdmin } from './auth/bootstrap.js';
 import { BUILD_VERSION } from './version.js';
-
-const PROCESS_METRICS_PREFIX = 'modelwatch_process_';
 
 export interface RunningServer {
   ctx: AppContext;
@@ -45,11 +44,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const tokens = new TokenStore(database.db);
   const generatedAdminToken = config.adminToken ? undefined : await ensureBootstrapAdmin(tokens, new Date().toISOString());
   const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics, prefix: PROCESS_METRICS_PREFIX });
-  // prom-client names these gauges *_total, which promtool rejects as a counter suffix on a gauge.
-  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
-    metrics.removeSingleMetric(PROCESS_METRICS_PREFIX + name);
-  }
+  registerProcessMetrics(metrics);
   const buildInfo = new Gauge({ name: CATALOG.buildInfo.name, help: CATALOG.buildInfo.help, labelNames: [...CATALOG.buildInfo.labels], registers: [metrics] });
   buildInfo.set({ version: BUILD_VERSION, node_version: process.version }, 1);
 

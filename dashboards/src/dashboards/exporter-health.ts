@@ -13,7 +13,6 @@ import { datasourceVariable } from '../shared/variables.js';
  * the dashboard works whatever the scrape config calls them.
  */
 const I = 'instance=~"$instance"';
-// prom-client prefixes its own `process_` names, hence modelwatch_process_process_cpu_seconds_total.
 const isExporter = `and on (instance, job) modelwatch_build_info{${I}}`;
 
 export function exporterHealth(): Dashboard {
@@ -45,9 +44,9 @@ export function exporterHealth(): Dashboard {
     .withPanel(timeseries({ title: 'Ingested events by endpoint', description: 'Events accepted per second by the ingest endpoints (predictions, feedback, kpis).', queries: [prom('A', `sum by (endpoint) (rate(modelwatch_ingested_events_total{${I}}[$__rate_interval]))`, { legend: '{{endpoint}}' })], unit: 'short', min: 0 }))
     .withPanel(timeseries({ title: 'Predictions by model', description: 'Prediction events per second per model.', queries: [prom('A', `sum by (model) (rate(modelwatch_predictions_total{${I}}[$__rate_interval]))`, { legend: '{{model}}' })], unit: 'reqps', min: 0 }))
     .withRow(new RowBuilder('Process'))
-    .withPanel(timeseries({ title: 'CPU', description: 'CPU seconds per second used by the exporter process.', queries: [prom('A', `rate(modelwatch_process_process_cpu_seconds_total{${I}}[$__rate_interval])`, { legend: '{{instance}}' })], unit: 'percentunit', min: 0, width: 8 }))
-    .withPanel(timeseries({ title: 'Memory', description: 'Resident memory and V8 heap in use; should stay flat with steady traffic.', queries: [prom('A', `modelwatch_process_process_resident_memory_bytes{${I}}`, { legend: 'RSS {{instance}}' }), prom('B', `sum by (instance) (modelwatch_process_nodejs_heap_size_used_bytes{${I}})`, { legend: 'heap used {{instance}}' })], unit: 'bytes', min: 0, width: 8 }))
-    .withPanel(timeseries({ title: 'Event loop lag p99', description: 'Node.js event loop delay: high values mean ingest or scrapes are starving each other.', queries: [prom('A', `modelwatch_process_nodejs_eventloop_lag_p99_seconds{${I}}`, { legend: '{{instance}}' })], unit: 's', min: 0, width: 8 }))
+    .withPanel(timeseries({ title: 'CPU', description: 'CPU seconds per second used by the exporter process.', queries: [prom('A', `rate(modelwatch_process_cpu_seconds_total{${I}}[$__rate_interval])`, { legend: '{{instance}}' })], unit: 'percentunit', min: 0, width: 8 }))
+    .withPanel(timeseries({ title: 'Memory', description: 'Resident memory and V8 heap in use; should stay flat with steady traffic.', queries: [prom('A', `modelwatch_process_resident_memory_bytes{${I}}`, { legend: 'RSS {{instance}}' }), prom('B', `sum by (instance) (modelwatch_nodejs_heap_size_used_bytes{${I}})`, { legend: 'heap used {{instance}}' })], unit: 'bytes', min: 0, width: 8 }))
+    .withPanel(timeseries({ title: 'Event loop lag p99', description: 'Node.js event loop delay: high values mean ingest or scrapes are starving each other.', queries: [prom('A', `modelwatch_nodejs_eventloop_lag_p99_seconds{${I}}`, { legend: '{{instance}}' })], unit: 's', min: 0, width: 8 }))
     .withPanel(
       mergedTable({
         title: 'Build',

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { parse } from 'yaml';
 import { CATALOG, type MetricSpec } from '../../../exporter/src/metrics/catalog.js';
+import { registerProcessMetrics } from '../../../exporter/src/metrics/process-metrics.js';
 import { ALERT_RULES_GENERATED_DIR } from './paths.js';
 
 /** Series Prometheus itself creates for every target or rule (not exported by anyone). */
@@ -18,10 +19,10 @@ export function catalogSeries(): Set<string> {
   return out;
 }
 
-/** prom-client's default process/Node.js metrics as the exporter registers them (prefix modelwatch_process_). */
+/** prom-client's default process/Node.js metrics, registered exactly as the exporter does. */
 export async function processSeries(): Promise<Set<string>> {
   const r = new Registry();
-  collectDefaultMetrics({ register: r, prefix: 'modelwatch_process_' });
+  registerProcessMetrics(r);
   const out = new Set<string>();
   for (const m of await r.getMetricsAsJSON()) {
     if (String(m.type) === 'histogram') for (const s of ['_bucket', '_sum', '_count']) out.add(m.name + s);

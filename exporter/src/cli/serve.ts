@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { loadConfig, ConfigError } from '../config/config.js';
-import { startServer } from '../server.js';
-import { demoTrafficFeature } from '../demo/feature.js';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -19,6 +17,8 @@ export function registerServeCommand(program: Command): void {
         }
         throw err;
       }
+      // Loaded here so that client commands (promote, rollback, …) start fast without the server.
+      const [{ startServer }, { demoTrafficFeature }] = await Promise.all([import('../server.js'), import('../demo/feature.js')]);
       const running = await startServer({ config, extraFeatures: opts.demo ? [demoTrafficFeature] : [] });
       if (running.generatedAdminToken) {
         // Printed once, on the start that created it; only its hash is stored.

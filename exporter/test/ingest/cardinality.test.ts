@@ -1,3 +1,4 @@
+import { PROCESS_METRIC_NAME } from '../../src/metrics/process-metrics.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/start.js';
 import { sample, samples, scrape } from './helpers.js';
@@ -15,7 +16,7 @@ const LIMITS = {
 
 /** Distinct `name{labels}` series of the monitoring families, excluding process metrics. */
 function monitoringSeries(series: Map<string, number>): string[] {
-  return [...series.keys()].filter((k) => k.startsWith('modelwatch_') && !k.startsWith('modelwatch_process_'));
+  return [...series.keys()].filter((k) => k.startsWith('modelwatch_') && !PROCESS_METRIC_NAME.test(k));
 }
 
 describe('cardinality bounds', () => {
