@@ -3,6 +3,8 @@ import { events, labelFor, prng, referenceSample, type SyntheticEvent } from '..
 import type { Monitor } from '../ingest/monitor.js';
 import { buildReferenceProfile } from '../ingest/reference-profile.js';
 import type { PredictionsBody } from '../ingest/schemas.js';
+import { NotFoundError } from '../errors.js';
+import type { RegistryService } from '../registry/service.js';
 
 const DEMO_MODELS = [
   { model: 'demo-churn', version: 'v3', shift: 0 },
@@ -12,8 +14,29 @@ const DEMO_MODELS = [
 const TICK_MS = 2000;
 
 /**
+ * Registers each demo model once, with its version in production, so that the registry series
+ * (stage, validation accuracy) and the Grafana app have something to show. Later starts on the
+ * same data dir find them and leave them as they are.
+ */
+async function registerDemoModels(registry: RegistryService): Promise<void> {
+  for (const d of DEMO_MODELS) {
+    try {
+      await registry.getModel(d.model);
+      continue;
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+    await registry.createModel({ name: d.model, description: 'demo model fed by serve --demo', team: 'ml' }, 'demo');
+    await registry.registerVersion(d.model, { version: d.version, metrics: { accuracy: 0.9, latency_ms: 20 } }, 'demo');
+    for (const to of ['staging', 'production'] as const) {
+      await registry.transition(d.model, d.version, { to, reason: 'demo setup' }, 'demo');
+    }
+  }
+}
+
+/**
  * Demo traffic for `npm start` (`serve --demo`): three models whose reference profiles live in
- * memory only (nothing is written to the store), fed a batch every 2 s straight into the
+ * memory only (the registry entries above are the only demo data stored), fed a batch every 2 s straight into the
  * monitor, with half the labels arriving a few ticks later as feedback. The first batch goes
  * in before the server listens, so /metrics shows real series at once.
  */
@@ -25,6 +48,8 @@ export const demoTrafficFeature: Feature = {
       ctx.log.warn('demo traffic needs the monitoring feature; not started');
       return {};
     }
+    const registry = services.registry as RegistryService | undefined;
+    if (registry) await registerDemoModels(registry);
     const rand = prng(2024);
     const { profile } = buildReferenceProfile(referenceSample(rand, 2000), {
       maxFeatures: ctx.config.limits.maxFeaturesPerModel,

@@ -17,6 +17,21 @@ it('shows real series on /metrics as soon as the demo starts', async () => {
   expect(sample(series, 'modelwatch_feature_psi', { model: 'demo-fraud', feature: 'num_00' })).toBeGreaterThan(0.1);
   expect(sample(series, 'modelwatch_retrain_recommended', { model: 'demo-fraud' })).toBe(1);
   expect(sample(series, 'modelwatch_model_accuracy_ratio', { model: 'demo-churn' })).toBeGreaterThan(0.5);
-  // Demo references stay in memory: nothing was written to the store.
+  expect(sample(series, 'modelwatch_model_stage', { model: 'demo-churn', version: 'v3', stage: 'production' })).toBe(1);
+  // Demo references stay in memory: only the registry entries were written to the store.
   expect(await s.ctx.references.list()).toEqual([]);
+});
+
+it('registers the demo models once, leaving them as they are on the next start', async () => {
+  const res = await s.api('/api/v1/models/demo-fraud/transitions');
+  expect(res.status).toBe(200);
+  const before = JSON.stringify(await res.json());
+  expect(before).toContain('"production"');
+  const again = await startTestServer({ MODELWATCH_DATA_DIR: s.dataDir, MODELWATCH_PORT: '0' }, { extraFeatures: [demoTrafficFeature] });
+  try {
+    const after = await again.api('/api/v1/models/demo-fraud/transitions');
+    expect(JSON.stringify(await after.json())).toBe(before);
+  } finally {
+    await again.close();
+  }
 });
