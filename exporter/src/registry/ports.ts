@@ -1,4 +1,3 @@
-import type { StoredToken } from '../store/token-store.js';
 import type {
   AuditDraft,
   AuditEntry,
@@ -7,6 +6,7 @@ import type {
   NewTransition,
   RollbackTrigger,
   Stage,
+  StoredToken,
   TransitionRecord,
   VersionRecord,
 } from './types.js';

@@ -1,8 +1,8 @@
 import { ConflictError, NotFoundError } from '../errors.js';
 import { generateToken, hashSecret } from '../auth/token-secret.js';
 import type { Role } from '../auth/roles.js';
-import type { StoredToken } from '../store/token-store.js';
 import type { RegistryStore } from './ports.js';
+import type { StoredToken } from './types.js';
 
 export interface TokenInfo {
   id: string;

@@ -93,3 +93,14 @@ export interface AuditEntry extends AuditDraft {
   prevHash: string;
   hash: string;
 }
+
+/** An API token as stored: only the sha256 of its secret, never the secret itself. */
+export interface StoredToken {
+  id: string;
+  name: string;
+  role: string;
+  secretHash: string;
+  createdAt: string;
+  createdBy: string;
+  revokedAt: string | null;
+}

@@ -17,6 +17,7 @@ import type {
   NewTransition,
   RollbackTrigger,
   Stage,
+  StoredToken,
   TransitionKind,
   TransitionRecord,
   ValidationMetrics,
@@ -25,7 +26,7 @@ import type {
 import { AuditStore, type ChainHead } from './audit-store.js';
 import type { Database, ModelVersionsTable, ModelsTable, StageTransitionsTable } from './schema.js';
 import { asConflict } from './sql-errors.js';
-import { TokenStore, type StoredToken } from './token-store.js';
+import { TokenStore } from './token-store.js';
 
 type Executor = Kysely<Database>;
 

@@ -83,6 +83,21 @@ export interface AuditChainHeadTable {
   last_hash: string;
 }
 
+/**
+ * Outbound webhook subscriptions (migration 003). `secret` is plaintext by necessity: it is
+ * the HMAC key each delivery is signed with, so it must be read back (see webhooks/ports.ts).
+ */
+export interface WebhooksTable {
+  id: string;
+  url: string;
+  /** JSON array of event names. */
+  events: string;
+  secret: string;
+  description: string;
+  created_at: string;
+  created_by: string;
+}
+
 export interface Database {
   api_tokens: ApiTokensTable;
   reference_profiles: ReferenceProfilesTable;
@@ -91,6 +106,7 @@ export interface Database {
   stage_transitions: StageTransitionsTable;
   audit_log: AuditLogTable;
   audit_chain_head: AuditChainHeadTable;
+  webhooks: WebhooksTable;
 }
 
 export type { ColumnType, Generated };

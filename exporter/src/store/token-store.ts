@@ -1,15 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { StoredToken } from '../registry/types.js';
 import type { Database } from './schema.js';
-
-export interface StoredToken {
-  id: string;
-  name: string;
-  role: string;
-  secretHash: string;
-  createdAt: string;
-  createdBy: string;
-  revokedAt: string | null;
-}
 
 type Executor = Kysely<Database>;
 

@@ -5,7 +5,7 @@ import type { AddressPolicy } from './address-policy.js';
 import type { WebhookDispatcher } from './dispatcher.js';
 import { subscribes, type WebhookEventName } from './events.js';
 import { webhookUrlProblem, type Resolver } from './url-policy.js';
-import type { StoredWebhook, WebhookStore } from './webhook-store.js';
+import type { StoredWebhook, WebhookStore } from './ports.js';
 
 export interface WebhookSpec {
   url: string;

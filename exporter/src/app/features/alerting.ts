@@ -1,12 +1,12 @@
-import { AlertingMetrics } from '../../alerting/metrics.js';
 import { announceRegistryChanges } from '../../alerting/registry-events.js';
+import { AlertingMetrics } from '../../collectors/alerting.js';
 import { registerAlertmanagerRoutes } from '../../http/routes/alertmanager.js';
 import { registerWebhookRoutes } from '../../http/routes/webhooks.js';
 import type { RegistryService } from '../../registry/service.js';
+import { KyselyWebhookStore } from '../../store/webhook-store.js';
 import { WebhookDispatcher } from '../../webhooks/dispatcher.js';
 import { webhookUrlProblem } from '../../webhooks/url-policy.js';
 import { WebhookService } from '../../webhooks/webhook-service.js';
-import { WebhookStore } from '../../webhooks/webhook-store.js';
 import type { Feature } from '../feature.js';
 
 /**
@@ -30,7 +30,7 @@ export const alertingFeature: Feature = {
     // onOutcome runs only after deliveries start, by which time `metrics` exists.
     const dispatcher = new WebhookDispatcher({ policy, log: ctx.log, onOutcome: (o) => metrics.delivery(o) });
     const metrics = new AlertingMetrics(ctx.metrics, dispatcher);
-    const webhooks = new WebhookService({ store: new WebhookStore(ctx.database.db), dispatcher, policy, log: ctx.log, now: ctx.now, envWebhook });
+    const webhooks = new WebhookService({ store: new KyselyWebhookStore(ctx.database.db), dispatcher, policy, log: ctx.log, now: ctx.now, envWebhook });
     announceRegistryChanges(registry, (event, data) => void webhooks.publish(event, data));
     services.webhooks = webhooks;
     services.webhookDispatcher = dispatcher;

@@ -1,33 +1,10 @@
-import type { Kysely } from 'kysely';
-
-interface WebhooksTable {
-  id: string;
-  url: string;
-  /** JSON array of event names. */
-  events: string;
-  secret: string;
-  description: string;
-  created_at: string;
-  created_by: string;
-}
-
-export interface StoredWebhook {
-  id: string;
-  url: string;
-  events: string[];
-  secret: string;
-  description: string;
-  createdAt: string;
-  createdBy: string;
-}
+import type { Kysely, Selectable } from 'kysely';
+import type { StoredWebhook, WebhookStore } from '../webhooks/ports.js';
+import type { Database, WebhooksTable } from './schema.js';
 
 /** SQL for webhook subscriptions (migration 003), shared by every replica through the database. */
-export class WebhookStore {
-  private readonly db: Kysely<{ webhooks: WebhooksTable }>;
-
-  constructor(db: Kysely<any>) {
-    this.db = db as Kysely<{ webhooks: WebhooksTable }>;
-  }
+export class KyselyWebhookStore implements WebhookStore {
+  constructor(private readonly db: Kysely<Database>) {}
 
   async insert(w: StoredWebhook): Promise<void> {
     await this.db
@@ -38,15 +15,7 @@ export class WebhookStore {
 
   async list(): Promise<StoredWebhook[]> {
     const rows = await this.db.selectFrom('webhooks').selectAll().orderBy('created_at').orderBy('id').execute();
-    return rows.map((r) => ({
-      id: r.id,
-      url: r.url,
-      events: JSON.parse(r.events) as string[],
-      secret: r.secret,
-      description: r.description,
-      createdAt: r.created_at,
-      createdBy: r.created_by,
-    }));
+    return rows.map(toWebhook);
   }
 
   async count(): Promise<number> {
@@ -54,9 +23,20 @@ export class WebhookStore {
     return Number(row.n);
   }
 
-  /** False when there was no such webhook. */
   async delete(id: string): Promise<boolean> {
     const res = await this.db.deleteFrom('webhooks').where('id', '=', id).executeTakeFirst();
     return Number(res.numDeletedRows) > 0;
   }
+}
+
+function toWebhook(r: Selectable<WebhooksTable>): StoredWebhook {
+  return {
+    id: r.id,
+    url: r.url,
+    events: JSON.parse(r.events) as string[],
+    secret: r.secret,
+    description: r.description,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+  };
 }

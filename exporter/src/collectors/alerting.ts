@@ -2,7 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { CATALOG } from '../metrics/catalog.js';
 import type { DeliveryOutcome, WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { WEBHOOK_EVENTS } from '../webhooks/events.js';
-import type { AlertOutcome } from './alert-rollback.js';
+import type { AlertOutcome } from '../alerting/alert-rollback.js';
 
 const ALERT_OUTCOMES: AlertOutcome['outcome'][] = ['rolled_back', 'ignored', 'failed'];
 const DELIVERY_OUTCOMES = ['delivered', 'failed', 'dropped'] as const;
