@@ -34,14 +34,14 @@ export type FeatureTracker =
 export function makeTracker(name: string, mvLabels: string, ref: FeatureReference, g: WindowGeometry): FeatureTracker {
   const labels = `${mvLabels},feature="${escapeLabelValue(name)}"`;
   if (ref.kind === 'numeric') {
-    return { kind: 'numeric', name, labels, ref, window: new SlidingWindow(() => new NumericFeatureState(ref), g.coarseMs, g.coarseBuckets), stamp: -1 };
+    return { kind: 'numeric', name, labels, ref, window: new SlidingWindow((role) => new NumericFeatureState(ref, role), g.coarseMs, g.coarseBuckets), stamp: -1 };
   }
   return {
     kind: 'categorical',
     name,
     labels,
     ref,
-    window: new SlidingWindow(() => new CategoricalFeatureState(ref, g.maxCategories), g.coarseMs, g.coarseBuckets),
+    window: new SlidingWindow((role) => new CategoricalFeatureState(ref, g.maxCategories, role), g.coarseMs, g.coarseBuckets),
     stamp: -1,
   };
 }
@@ -114,8 +114,8 @@ export class VersionState {
   /** Allocates the quality windows once the model's task is known. */
   ensureTaskWindows(task: Task): void {
     if (task === 'classification') {
-      this.classification ??= new SlidingWindow(() => new ClassificationState(), this.g.fineMs, this.g.fineBuckets);
-      this.probabilities ??= new SlidingWindow(() => new ClassificationState(), this.g.coarseMs, this.g.coarseBuckets);
+      this.classification ??= new SlidingWindow((role) => new ClassificationState(role), this.g.fineMs, this.g.fineBuckets);
+      this.probabilities ??= new SlidingWindow((role) => new ClassificationState(role), this.g.coarseMs, this.g.coarseBuckets);
     } else {
       this.regression ??= new SlidingWindow(() => new RegressionState(), this.g.fineMs, this.g.fineBuckets);
     }

@@ -1,4 +1,4 @@
-import { addCounts, checkedDifference, subtractCounts } from './counts.js';
+import { BinCounts, checkedDifference, type CountRole } from './counts.js';
 import { OTHER_CATEGORY, type CategoricalFeatureReference } from './feature-reference.js';
 
 /**
@@ -21,25 +21,31 @@ import { OTHER_CATEGORY, type CategoricalFeatureReference } from './feature-refe
  * lumping unseen categories leaves it unchanged — and only perturbs categorical PSI.
  */
 export class CategoricalFeatureState {
-  /** Counts aligned with ref.categories; allocated on first use. */
-  private refCounts: Float64Array | undefined;
-  /** Counts per unseen-category slot; allocated on first use. */
-  private slotCounts: Float64Array | undefined;
+  /** Counts aligned with ref.categories. */
+  private readonly refCounts: BinCounts;
+  /** Counts per unseen-category slot. */
+  private readonly slotCounts: BinCounts;
   /** Name of one category counted in each slot (for labelling only; not used by arithmetic). */
-  private slotNames: Array<string | undefined> = [];
+  private readonly slotNames: Array<string | undefined>;
   private otherCount = 0;
   private nonMissing = 0;
   private missingCount = 0;
-  private readonly refIndex: Map<string, number>;
+  private readonly refIndex: ReadonlyMap<string, number>;
   private readonly refOtherIndex: number;
 
   constructor(
     readonly ref: CategoricalFeatureReference,
     readonly maxCategories: number,
+    role: CountRole = 'total',
   ) {
     if (!Number.isInteger(maxCategories) || maxCategories < 0) throw new RangeError('maxCategories must be a non-negative integer');
-    this.refIndex = new Map(ref.categories.map((c, i) => [c, i]));
+    this.refIndex = referenceIndex(ref);
     this.refOtherIndex = this.refIndex.get(OTHER_CATEGORY) ?? -1;
+    this.refCounts = new BinCounts(ref.categories.length, role);
+    // A reference that folded its tail counts every unknown value in its __other__: no slots.
+    const slots = this.refOtherIndex >= 0 ? 0 : maxCategories;
+    this.slotCounts = new BinCounts(slots, role);
+    this.slotNames = new Array<string | undefined>(slots).fill(undefined);
   }
 
   /** Non-missing values in the window. */
@@ -59,16 +65,26 @@ export class CategoricalFeatureState {
    */
   categoryCounts(): Array<{ category: string; count: number; inReference: boolean }> {
     const out: Array<{ category: string; count: number; inReference: boolean }> = [];
+    const refCounts = this.refCounts.view();
     this.ref.categories.forEach((category, i) => {
-      out.push({ category, count: this.refCounts?.[i] ?? 0, inReference: true });
+      out.push({ category, count: refCounts[i], inReference: true });
     });
-    if (this.slotCounts) {
-      for (let s = 0; s < this.slotCounts.length; s++) {
-        if (this.slotCounts[s] > 0) out.push({ category: this.slotNames[s] ?? `__slot_${s}__`, count: this.slotCounts[s], inReference: false });
-      }
+    const slotCounts = this.slotCounts.view();
+    for (let s = 0; s < slotCounts.length; s++) {
+      if (slotCounts[s] > 0) out.push({ category: this.slotNames[s] ?? `__slot_${s}__`, count: slotCounts[s], inReference: false });
     }
     if (this.otherCount > 0) out.push({ category: OTHER_CATEGORY, count: this.otherCount, inReference: false });
     return out;
+  }
+
+  /** Counts aligned with ref.categories (read-only), for drift without building categoryCounts(). */
+  referenceCounts(): ArrayLike<number> {
+    return this.refCounts.view();
+  }
+
+  /** Counts per unseen-category slot (read-only), then the count of the window's own `__other__`. */
+  unseenCounts(): { slots: ArrayLike<number>; other: number } {
+    return { slots: this.slotCounts.view(), other: this.otherCount };
   }
 
   /**
@@ -81,11 +97,11 @@ export class CategoricalFeatureState {
     this.nonMissing++;
     const i = this.refIndex.get(category);
     if (i !== undefined) {
-      this.refCountsAllocated()[i]++;
+      this.refCounts.increment(i);
       return true;
     }
     if (this.refOtherIndex >= 0) {
-      this.refCountsAllocated()[this.refOtherIndex]++;
+      this.refCounts.increment(this.refOtherIndex);
       return false;
     }
     if (category === OTHER_CATEGORY || this.maxCategories === 0) {
@@ -93,10 +109,10 @@ export class CategoricalFeatureState {
       return category === OTHER_CATEGORY;
     }
     const s = slotOf(category, this.maxCategories);
-    const counts = this.slotCountsAllocated();
-    const alone = counts[s] === 0 || this.slotNames[s] === category;
-    if (counts[s] === 0) this.slotNames[s] = category;
-    counts[s]++;
+    const held = this.slotCounts.get(s);
+    const alone = held === 0 || this.slotNames[s] === category;
+    if (held === 0) this.slotNames[s] = category;
+    this.slotCounts.increment(s);
     return alone;
   }
 
@@ -106,14 +122,12 @@ export class CategoricalFeatureState {
 
   merge(o: CategoricalFeatureState): void {
     this.checkCompatible(o);
-    if (o.refCounts) addCounts(this.refCountsAllocated(), o.refCounts);
-    if (o.slotCounts) {
-      const counts = this.slotCountsAllocated();
-      for (let s = 0; s < counts.length; s++) {
-        if (counts[s] === 0 && o.slotCounts[s] > 0) this.slotNames[s] = o.slotNames[s];
-      }
-      addCounts(counts, o.slotCounts);
+    const theirs = o.slotCounts.view();
+    for (let s = 0; s < theirs.length; s++) {
+      if (theirs[s] > 0 && this.slotCounts.get(s) === 0) this.slotNames[s] = o.slotNames[s];
     }
+    this.refCounts.add(o.refCounts);
+    this.slotCounts.add(o.slotCounts);
     this.otherCount += o.otherCount;
     this.nonMissing += o.nonMissing;
     this.missingCount += o.missingCount;
@@ -122,46 +136,28 @@ export class CategoricalFeatureState {
   /** Removes a state that was merged (or whose values were added) earlier; exact. */
   subtract(o: CategoricalFeatureState): void {
     this.checkCompatible(o);
-    // Scalars are checked first so that a refused subtract changes nothing.
+    // Everything is checked first so that a refused subtract changes nothing.
     const nonMissing = checkedDifference(this.nonMissing, o.nonMissing);
     const missing = checkedDifference(this.missingCount, o.missingCount);
     const other = checkedDifference(this.otherCount, o.otherCount);
-    if (o.refCounts && o.slotCounts) {
-      // Validate both arrays before touching either.
-      subtractCounts(Float64Array.from(this.refCountsAllocated()), o.refCounts);
-      subtractCounts(Float64Array.from(this.slotCountsAllocated()), o.slotCounts);
+    if (!this.refCounts.covers(o.refCounts) || !this.slotCounts.covers(o.slotCounts)) {
+      throw new RangeError('subtracting a state that was not merged in');
     }
-    if (o.refCounts) subtractCounts(this.refCountsAllocated(), o.refCounts);
-    if (o.slotCounts) {
-      const counts = this.slotCountsAllocated();
-      subtractCounts(counts, o.slotCounts);
-      for (let s = 0; s < counts.length; s++) if (counts[s] === 0) this.slotNames[s] = undefined;
-    }
+    this.refCounts.subtract(o.refCounts);
+    this.slotCounts.subtract(o.slotCounts);
+    for (let s = 0; s < this.slotNames.length; s++) if (this.slotCounts.get(s) === 0) this.slotNames[s] = undefined;
     this.otherCount = other;
     this.nonMissing = nonMissing;
     this.missingCount = missing;
   }
 
   clear(): void {
-    this.refCounts = undefined;
-    this.slotCounts = undefined;
-    this.slotNames = [];
+    this.refCounts.clear();
+    this.slotCounts.clear();
+    this.slotNames.fill(undefined);
     this.otherCount = 0;
     this.nonMissing = 0;
     this.missingCount = 0;
-  }
-
-  private refCountsAllocated(): Float64Array {
-    this.refCounts ??= new Float64Array(this.ref.categories.length);
-    return this.refCounts;
-  }
-
-  private slotCountsAllocated(): Float64Array {
-    if (!this.slotCounts) {
-      this.slotCounts = new Float64Array(this.maxCategories);
-      this.slotNames = new Array<string | undefined>(this.maxCategories).fill(undefined);
-    }
-    return this.slotCounts;
   }
 
   private checkCompatible(o: CategoricalFeatureState): void {
@@ -170,6 +166,14 @@ export class CategoricalFeatureState {
       throw new RangeError('states built on different references');
     }
   }
+}
+
+/** One category index per reference, shared by all the states (buckets, total) built on it. */
+const indexes = new WeakMap<CategoricalFeatureReference, ReadonlyMap<string, number>>();
+function referenceIndex(ref: CategoricalFeatureReference): ReadonlyMap<string, number> {
+  let index = indexes.get(ref);
+  if (!index) indexes.set(ref, (index = new Map(ref.categories.map((c, i) => [c, i]))));
+  return index;
 }
 
 /**

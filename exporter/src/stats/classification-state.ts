@@ -1,4 +1,4 @@
-import { BinCounts } from './counts.js';
+import { BinCounts, type CountRole } from './counts.js';
 import { ExactSum } from './exact-sum.js';
 import { SCORE_BINS, scoreBin } from './score-histogram.js';
 
@@ -10,9 +10,10 @@ const MAX_CLASSES = 4096;
 /**
  * Window state for a classifier: a confusion matrix, the log-loss sum, and per class a score
  * histogram of positives and of negatives (one-vs-rest, `SCORE_BINS` bins each) for ROC AUC.
- * Memory is O(k² + k·SCORE_BINS) for k classes — fixed by the class count, not by traffic;
- * the histograms are only allocated once an event carries probabilities, and stay sparse
- * while few bins are used (a quiet window bucket).
+ * Memory is O(k² + k·SCORE_BINS) for k classes — fixed by the class count, not by traffic:
+ * the histograms are allocated when the first event carries probabilities (a model that never
+ * sends them pays nothing) and when a class is first seen, and kept — cleared, not freed —
+ * when the state is emptied, so a window's memory stays flat.
  *
  * Classes are dense indices 0..k−1, k growing with the indices seen (true, predicted, or the
  * length of a probability vector). An event whose probability vector is shorter than k has
@@ -20,6 +21,8 @@ const MAX_CLASSES = 4096;
  * histograms start with every earlier scored event as a negative at score 0.
  */
 export class ClassificationState {
+  constructor(private readonly role: CountRole = 'total') {}
+
   private k = 0;
   /** confusion[t * k + p] = events with true class t predicted as p. */
   private confusion = new Float64Array(0);
@@ -79,14 +82,14 @@ export class ClassificationState {
     this.combine(o, -1);
   }
 
+  /** Empties the state; classes already seen, and their arrays, are kept for reuse. */
   clear(): void {
-    this.k = 0;
-    this.confusion = new Float64Array(0);
+    this.confusion.fill(0);
     this.labeledCount = 0;
     this.scoredCount = 0;
     this.logLossSum.clear();
-    this.positives = [];
-    this.negatives = [];
+    for (const h of this.positives) h.clear();
+    for (const h of this.negatives) h.clear();
   }
 
   /** Confusion-matrix cell: events of true class t predicted as p. */
@@ -100,9 +103,9 @@ export class ClassificationState {
   }
 
   /** One-vs-rest score histograms of class c (undefined when no event carried probabilities). */
-  histograms(c: number): { positives: Float64Array; negatives: Float64Array } | undefined {
+  histograms(c: number): { positives: ArrayLike<number>; negatives: ArrayLike<number> } | undefined {
     if (this.scoredCount === 0 || c >= this.k) return undefined;
-    return { positives: this.positives[c].toArray(), negatives: this.negatives[c].toArray() };
+    return { positives: this.positives[c].view(), negatives: this.negatives[c].view() };
   }
 
   /**
@@ -151,11 +154,6 @@ export class ClassificationState {
     this.scoredCount = scored;
     if (sign === 1) this.logLossSum.merge(o.logLossSum);
     else this.logLossSum.subtract(o.logLossSum);
-    if (scored === 0) {
-      // Every histogram is empty now; give the memory back until probabilities come again.
-      this.positives = [];
-      this.negatives = [];
-    }
   }
 
   private grow(k: number): void {
@@ -167,9 +165,9 @@ export class ClassificationState {
     }
     if (this.positives.length > 0) {
       for (let c = this.k; c < k; c++) {
-        this.positives.push(new BinCounts(SCORE_BINS));
-        const negatives = new BinCounts(SCORE_BINS);
-        negatives.increment(0, this.scoredCount);
+        this.positives.push(new BinCounts(SCORE_BINS, this.role));
+        const negatives = new BinCounts(SCORE_BINS, this.role);
+        if (this.scoredCount > 0) negatives.increment(0, this.scoredCount);
         this.negatives.push(negatives);
       }
     }
@@ -180,8 +178,8 @@ export class ClassificationState {
   private allocateHistograms(): void {
     if (this.positives.length > 0) return;
     for (let c = 0; c < this.k; c++) {
-      this.positives.push(new BinCounts(SCORE_BINS));
-      this.negatives.push(new BinCounts(SCORE_BINS));
+      this.positives.push(new BinCounts(SCORE_BINS, this.role));
+      this.negatives.push(new BinCounts(SCORE_BINS, this.role));
     }
   }
 }

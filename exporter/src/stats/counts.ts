@@ -1,25 +1,4 @@
-/**
- * Count arrays shared by the window states. Counts are integers kept in Float64Array (exact
- * up to 2^53); they are allocated lazily so that an empty window bucket costs no array.
- */
-
-/** target[i] += source[i]. */
-export function addCounts(target: Float64Array, source: Float64Array): void {
-  if (target.length !== source.length) throw new RangeError('count arrays of different shape');
-  for (let i = 0; i < source.length; i++) target[i] += source[i];
-}
-
-/**
- * target[i] -= source[i], refusing (and changing nothing) when a count would go negative:
- * that only happens when subtracting something that was never merged in.
- */
-export function subtractCounts(target: Float64Array, source: Float64Array): void {
-  if (target.length !== source.length) throw new RangeError('count arrays of different shape');
-  for (let i = 0; i < source.length; i++) {
-    if (target[i] < source[i]) throw new RangeError('subtracting a state that was not merged in');
-  }
-  for (let i = 0; i < source.length; i++) target[i] -= source[i];
-}
+/** Count arrays shared by the window states. */
 
 /** Checks that a scalar count stays non-negative after subtracting. */
 export function checkedDifference(a: number, b: number): number {
@@ -28,78 +7,109 @@ export function checkedDifference(a: number, b: number): number {
 }
 
 /**
- * A fixed-size vector of bin counts that stays sparse while few bins are used. Window buckets
- * (a minute of traffic) touch few of the hundreds of fine bins, so they hold a small map;
- * once more than size/16 bins are used the counts move to a dense array. Either way the size
- * is bounded by `size`, never by traffic.
+ * What a state is for, which decides how wide its counts start:
+ * - `bucket`: one time bucket of a sliding window. Most states are buckets (a 1 h window at
+ *   5-minute resolution has 12 per total), so they start with 16-bit counts.
+ * - `total`: a window total or a standalone state; 64-bit float counts (exact up to 2^53).
+ */
+export type CountRole = 'bucket' | 'total';
+
+type CountArray = Uint16Array | Uint32Array | Float64Array;
+
+const LIMIT_16 = 0xffff;
+const LIMIT_32 = 0xffffffff;
+const LIMIT_F64 = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A fixed-size vector of non-negative integer counts, allocated in full when the state is
+ * created, so memory is fixed by `size` and never grows with traffic.
+ *
+ * Bucket counts start at 16 bits, which halves the dominant memory of the fleet (buckets of
+ * hundreds of fine bins per feature). A count that would pass 65,535 — a bucket interval with
+ * that many values in one bin — widens the array once to 32 bits (then to float64 past 2^32),
+ * never wrapping: memory stays bounded by the widest form, reached in the first window of
+ * heavy traffic and flat afterwards.
  */
 export class BinCounts {
-  private dense: Float64Array | undefined;
-  private sparse: Map<number, number> | undefined;
+  private a: CountArray;
+  private limit: number;
 
-  constructor(readonly size: number) {}
+  constructor(
+    readonly size: number,
+    role: CountRole = 'total',
+  ) {
+    if (!Number.isInteger(size) || size < 0) throw new RangeError('count vector size must be a non-negative integer');
+    this.a = role === 'bucket' ? new Uint16Array(size) : new Float64Array(size);
+    this.limit = role === 'bucket' ? LIMIT_16 : LIMIT_F64;
+  }
 
   get(i: number): number {
-    return this.dense ? this.dense[i] : (this.sparse?.get(i) ?? 0);
+    return this.a[i];
   }
 
   increment(i: number, by = 1): void {
-    if (this.dense) {
-      this.dense[i] += by;
-      return;
-    }
-    this.sparse ??= new Map();
-    const n = (this.sparse.get(i) ?? 0) + by;
-    if (n === 0) this.sparse.delete(i);
-    else this.sparse.set(i, n);
-    if (this.sparse.size > Math.max(8, this.size / 16)) this.densify();
+    const n = this.a[i] + by;
+    if (n < 0) throw new RangeError('a count would go negative');
+    if (n > this.limit) this.widen(n);
+    this.a[i] = n;
   }
 
-  /** Dense copy of the counts (or the dense array itself; callers must not modify it). */
+  /** The counts themselves (callers must not modify them); valid until the next write. */
+  view(): ArrayLike<number> {
+    return this.a;
+  }
+
+  /** A float64 copy of the counts. */
   toArray(): Float64Array {
-    if (this.dense) return this.dense;
-    const out = new Float64Array(this.size);
-    if (this.sparse) for (const [i, n] of this.sparse) out[i] = n;
-    return out;
-  }
-
-  /** Calls f for every bin whose count is not zero (in no particular order). */
-  forEachNonZero(f: (i: number, n: number) => void): void {
-    if (this.dense) {
-      for (let i = 0; i < this.dense.length; i++) if (this.dense[i] !== 0) f(i, this.dense[i]);
-    } else if (this.sparse) {
-      for (const [i, n] of this.sparse) f(i, n);
-    }
+    return Float64Array.from(this.a);
   }
 
   add(o: BinCounts): void {
     if (o.size !== this.size) throw new RangeError('count vectors of different shape');
-    o.forEachNonZero((i, n) => this.increment(i, n));
+    const src = o.a;
+    let dst = this.a;
+    for (let i = 0; i < src.length; i++) {
+      const s = src[i];
+      if (s === 0) continue;
+      const n = dst[i] + s;
+      if (n > this.limit) {
+        this.widen(n);
+        dst = this.a;
+      }
+      dst[i] = n;
+    }
   }
 
   /** Whether subtracting o leaves every count non-negative. */
   covers(o: BinCounts): boolean {
     if (o.size !== this.size) return false;
-    let ok = true;
-    o.forEachNonZero((i, n) => {
-      if (this.get(i) < n) ok = false;
-    });
-    return ok;
+    const src = o.a;
+    const dst = this.a;
+    for (let i = 0; i < src.length; i++) if (dst[i] < src[i]) return false;
+    return true;
   }
 
   /** Subtracts o, refusing (and changing nothing) when a count would go negative. */
   subtract(o: BinCounts): void {
     if (!this.covers(o)) throw new RangeError('subtracting a state that was not merged in');
-    o.forEachNonZero((i, n) => this.increment(i, -n));
+    const src = o.a;
+    const dst = this.a;
+    for (let i = 0; i < src.length; i++) dst[i] -= src[i];
   }
 
+  /** Zeroes the counts, keeping the array (and its width) for the next use. */
   clear(): void {
-    this.dense = undefined;
-    this.sparse = undefined;
+    this.a.fill(0);
   }
 
-  private densify(): void {
-    this.dense = this.toArray();
-    this.sparse = undefined;
+  private widen(needed: number): void {
+    if (needed > LIMIT_F64) throw new RangeError('count beyond 2^53');
+    if (needed <= LIMIT_32 && this.limit < LIMIT_32) {
+      this.a = Uint32Array.from(this.a);
+      this.limit = LIMIT_32;
+    } else {
+      this.a = Float64Array.from(this.a);
+      this.limit = LIMIT_F64;
+    }
   }
 }

@@ -1,11 +1,11 @@
-import { BinCounts, checkedDifference } from './counts.js';
+import { BinCounts, checkedDifference, type CountRole } from './counts.js';
 import type { NumericFeatureReference } from './feature-reference.js';
 import { countBelow } from './quantile.js';
 
 /**
  * Window state of one numeric feature: counts of values on the reference's fine grid, so
- * that memory is fixed by the reference (at most 2·199+1 counts, kept sparse while few bins
- * are used), never by traffic.
+ * that memory is fixed by the reference (at most 2·199+1 counts, allocated when the state is
+ * created; see BinCounts for their width), never by traffic.
  *
  * Fine bins, for the reference's distinct cut points e_0 < … < e_{E-1}:
  *   bin 2i   = the open interval (e_{i-1}, e_i)   (e_{-1} = -inf)
@@ -21,8 +21,11 @@ export class NumericFeatureState {
   private missingCount = 0;
   private outOfRangeCount = 0;
 
-  constructor(readonly ref: NumericFeatureReference) {
-    this.bins = new BinCounts(2 * ref.edges.length + 1);
+  constructor(
+    readonly ref: NumericFeatureReference,
+    role: CountRole = 'total',
+  ) {
+    this.bins = new BinCounts(2 * ref.edges.length + 1, role);
   }
 
   /** Non-missing values in the window. */
@@ -39,9 +42,9 @@ export class NumericFeatureState {
     return this.outOfRangeCount;
   }
 
-  /** Counts per fine bin (see the class comment); all zero for an empty window. */
-  fineCounts(): Float64Array {
-    return this.bins.toArray();
+  /** Counts per fine bin (see the class comment); all zero for an empty window. Read-only. */
+  fineCounts(): ArrayLike<number> {
+    return this.bins.view();
   }
 
   /** Adds one value; NaN is recorded as missing, ±Infinity as out of range. */
@@ -80,7 +83,6 @@ export class NumericFeatureState {
     this.nonMissing = nonMissing;
     this.missingCount = missing;
     this.outOfRangeCount = outOfRange;
-    if (nonMissing === 0) this.bins.clear();
   }
 
   clear(): void {

@@ -21,7 +21,7 @@ export function scoreBin(p: number): number {
  * also how sklearn scores exactly tied scores). Only pairs falling in one bin can be misjudged,
  * so the error is at most ½·Σ_b pos_b·neg_b / (P·N). Undefined without positives or negatives.
  */
-export function aucFromHistograms(pos: Float64Array, neg: Float64Array): number | undefined {
+export function aucFromHistograms(pos: ArrayLike<number>, neg: ArrayLike<number>): number | undefined {
   let positives = 0;
   let negatives = 0;
   for (let b = 0; b < pos.length; b++) {

@@ -23,14 +23,18 @@ export class SlidingWindow<S extends Mergeable<S>> {
   private readonly slotEpoch: Float64Array;
   private currentEpoch = -Infinity;
 
+  /**
+   * `make` builds each state; it is told whether the state is a bucket or the total, so that
+   * states can size their counts for it (there are bucketCount buckets for one total).
+   */
   constructor(
-    make: () => S,
+    make: (role: 'bucket' | 'total') => S,
     readonly bucketMs: number,
     readonly bucketCount: number,
   ) {
     if (!(bucketMs > 0) || !Number.isInteger(bucketCount) || bucketCount < 1) throw new RangeError('bad window geometry');
-    this.total = make();
-    this.buckets = Array.from({ length: bucketCount }, make);
+    this.total = make('total');
+    this.buckets = Array.from({ length: bucketCount }, () => make('bucket'));
     this.slotEpoch = new Float64Array(bucketCount).fill(-Infinity);
   }
 

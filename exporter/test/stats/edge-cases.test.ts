@@ -191,22 +191,29 @@ describe('memory is fixed by the reference and class count, not by traffic', () 
 });
 
 describe('helpers', () => {
-  it('BinCounts behaves like a plain array through the sparse-to-dense switch', () => {
+  it('BinCounts behaves like a plain array, widening bucket counts past 16 and 32 bits', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(99), fc.integer({ min: 1, max: 5 }))), (ops) => {
-        const counts = new BinCounts(100);
-        const plain = new Float64Array(100);
-        for (const [i, n] of ops) {
-          counts.increment(i, n);
-          plain[i] += n;
-        }
-        expect(Array.from(counts.toArray())).toEqual(Array.from(plain));
-        const copy = new BinCounts(100);
-        copy.add(counts);
-        copy.subtract(counts);
-        expect(copy.toArray().every((x) => x === 0)).toBe(true);
-        if (ops.length > 0) expect(() => copy.subtract(counts)).toThrow(/not merged/);
-      }),
+      fc.property(
+        fc.constantFrom('bucket' as const, 'total' as const),
+        fc.array(fc.tuple(fc.nat(99), fc.oneof(fc.integer({ min: 1, max: 5 }), fc.constantFrom(40_000, 2 ** 31, 2 ** 33)))),
+        (role, ops) => {
+          const counts = new BinCounts(100, role);
+          const plain = new Float64Array(100);
+          for (const [i, n] of ops) {
+            counts.increment(i, n);
+            plain[i] += n;
+          }
+          expect(Array.from(counts.toArray())).toEqual(Array.from(plain));
+          expect(Array.from(counts.view())).toEqual(Array.from(plain));
+          const copy = new BinCounts(100, role);
+          copy.add(counts);
+          expect(Array.from(copy.view())).toEqual(Array.from(plain));
+          copy.subtract(counts);
+          expect(copy.toArray().every((x) => x === 0)).toBe(true);
+          if (ops.length > 0) expect(() => copy.subtract(counts)).toThrow(/not merged/);
+          expect(() => copy.increment(0, -1)).toThrow(RangeError);
+        },
+      ),
     );
   });
 

@@ -13,6 +13,7 @@ import {
   type CategoricalFeatureReference,
   type NumericFeatureReference,
 } from '../../src/stats/index.js';
+import type { CountRole } from '../../src/stats/counts.js';
 
 /**
  * Mergeability laws every window state must satisfy, for a sliding window to add a bucket and
@@ -21,7 +22,8 @@ import {
  *   subtract(merge(state(A), state(B)), state(B)) = state(A)
  *   state(permutation of A) = state(A)
  * plus the window pattern itself: each event added to its bucket and to a running total,
- * expired buckets subtracted from the total.
+ * expired buckets subtracted from the total, and a cleared bucket reused as a fresh one.
+ * Buckets keep narrower counts than totals (see BinCounts), so the laws mix the two.
  */
 
 const RUNS = { numRuns: 150 };
@@ -36,17 +38,18 @@ function split<T>(events: T[], mask: boolean[]): [T[], T[]] {
 
 interface Law<S, E, R> {
   name: string;
-  make: () => S;
+  make: (role?: CountRole) => S;
   add: (s: S, e: E) => void;
   merge: (s: S, o: S) => void;
   subtract: (s: S, o: S) => void;
+  clear: (s: S) => void;
   observe: (s: S) => R;
   events: fc.Arbitrary<E[]>;
 }
 
 function checkLaws<S, E, R>(law: Law<S, E, R>): void {
-  const build = (events: E[]): S => {
-    const s = law.make();
+  const build = (events: E[], role: CountRole = 'total'): S => {
+    const s = law.make(role);
     for (const e of events) law.add(s, e);
     return s;
   };
@@ -56,7 +59,7 @@ function checkLaws<S, E, R>(law: Law<S, E, R>): void {
         fc.property(law.events, fc.array(fc.boolean(), { minLength: 1 }), (events, mask) => {
           const [a, b] = split(events, mask);
           const merged = build(a);
-          law.merge(merged, build(b));
+          law.merge(merged, build(b, 'bucket'));
           expect(law.observe(merged)).toEqual(law.observe(build(events)));
         }),
         RUNS,
@@ -68,7 +71,7 @@ function checkLaws<S, E, R>(law: Law<S, E, R>): void {
         fc.property(law.events, fc.array(fc.boolean(), { minLength: 1 }), (events, mask) => {
           const [a, b] = split(events, mask);
           const s = build(a);
-          const sb = build(b);
+          const sb = build(b, 'bucket');
           law.merge(s, sb);
           law.subtract(s, sb);
           expect(law.observe(s)).toEqual(law.observe(build(a)));
@@ -92,7 +95,7 @@ function checkLaws<S, E, R>(law: Law<S, E, R>): void {
     it('a running total that adds events and subtracts expired buckets equals the live buckets', () => {
       fc.assert(
         fc.property(law.events, fc.array(fc.nat(4), { minLength: 1 }), fc.nat(4), (events, bucketOf, expired) => {
-          const buckets = Array.from({ length: 5 }, law.make);
+          const buckets = Array.from({ length: 5 }, () => law.make('bucket'));
           const total = law.make();
           const live: E[] = [];
           events.forEach((e, i) => {
@@ -103,6 +106,18 @@ function checkLaws<S, E, R>(law: Law<S, E, R>): void {
           });
           law.subtract(total, buckets[expired]);
           expect(law.observe(total)).toEqual(law.observe(build(live)));
+        }),
+        RUNS,
+      );
+    });
+
+    it('a cleared state is reused as a fresh one', () => {
+      fc.assert(
+        fc.property(law.events, law.events, fc.constantFrom<CountRole>('bucket', 'total'), (before, after, role) => {
+          const s = build(before, role);
+          law.clear(s);
+          for (const e of after) law.add(s, e);
+          expect(law.observe(s)).toEqual(law.observe(build(after)));
         }),
         RUNS,
       );
@@ -125,10 +140,11 @@ const numericValue = fc.oneof(
 
 checkLaws<NumericFeatureState, number | null, unknown>({
   name: 'NumericFeatureState',
-  make: () => new NumericFeatureState(numericRef),
+  make: (role) => new NumericFeatureState(numericRef, role),
   add: (s, v) => (v === null ? s.addMissing() : s.add(v)),
   merge: (s, o) => s.merge(o),
   subtract: (s, o) => s.subtract(o),
+  clear: (s) => s.clear(),
   observe: (s) => ({ bins: Array.from(s.fineCounts()), count: s.count, missing: s.missing, outOfRange: s.outOfRange, drift: numericDrift(numericRef, s) }),
   events: fc.array(numericValue, { maxLength: 120 }),
 });
@@ -148,10 +164,11 @@ for (const [label, ref] of categoricalRefs) {
   for (const slots of [0, 2, 8]) {
     checkLaws<CategoricalFeatureState, string | null, unknown>({
       name: `CategoricalFeatureState (reference ${label}, ${slots} unseen slots)`,
-      make: () => new CategoricalFeatureState(ref, slots),
+      make: (role) => new CategoricalFeatureState(ref, slots, role),
       add: (s, v) => (v === null ? s.addMissing() : void s.add(v)),
       merge: (s, o) => s.merge(o),
       subtract: (s, o) => s.subtract(o),
+      clear: (s) => s.clear(),
       observe: (s) => ({
         counts: s.categoryCounts().map((c) => [c.count, c.inReference]),
         count: s.count,
@@ -176,10 +193,11 @@ const classNames = ['c0', 'c1', 'c2', 'c3', 'c4'];
 for (const k of [2, 5]) {
   checkLaws<ClassificationState, ClassEvent, unknown>({
     name: `ClassificationState (${k} classes)`,
-    make: () => new ClassificationState(),
+    make: (role) => new ClassificationState(role),
     add: (s, e) => s.add(e.t, e.p, e.probs),
     merge: (s, o) => s.merge(o),
     subtract: (s, o) => s.subtract(o),
+    clear: (s) => s.clear(),
     observe: (s) => ({ labeled: s.labeled, scored: s.scored, metrics: classificationMetrics(s, classNames.slice(0, k)) }),
     events: fc.array(classEvent(k), { maxLength: 60 }),
   });
@@ -194,6 +212,7 @@ checkLaws<RegressionState, [number, number], unknown>({
   add: (s, [t, p]) => s.add(t, p),
   merge: (s, o) => s.merge(o),
   subtract: (s, o) => s.subtract(o),
+  clear: (s) => s.clear(),
   observe: (s) => regressionMetrics(s),
   events: fc.array(fc.tuple(finite, finite), { maxLength: 80 }),
 });
