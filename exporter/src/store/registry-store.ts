@@ -9,7 +9,6 @@ import type {
   VersionSummary,
 } from '../registry/ports.js';
 import type {
-  AuditDraft,
   AuditEntry,
   GateOverrides,
   Lineage,
@@ -24,8 +23,8 @@ import type {
   VersionRecord,
 } from '../registry/types.js';
 import { AuditStore, type ChainHead } from './audit-store.js';
+import { auditedWrite, type AppendAudit } from './audited-write.js';
 import type { Database, ModelVersionsTable, ModelsTable, StageTransitionsTable } from './schema.js';
-import { asConflict } from './sql-errors.js';
 import { TokenStore } from './token-store.js';
 
 type Executor = Kysely<Database>;
@@ -55,8 +54,7 @@ class WriteTx extends Reads implements RegistryWriteTx {
 
   constructor(
     private readonly tx: Transaction<Database>,
-    private readonly audit: AuditStore,
-    private head: ChainHead,
+    readonly appendAudit: AppendAudit,
   ) {
     super(tx);
     this.tokens = new TokenStore(tx);
@@ -111,12 +109,6 @@ class WriteTx extends Reads implements RegistryWriteTx {
     return { ...t, id: Number(row.id) };
   }
 
-  async appendAudit(draft: AuditDraft): Promise<AuditEntry> {
-    const entry = await this.audit.append(this.tx, this.head, draft);
-    this.head = { lastId: entry.id, lastHash: entry.hash };
-    return entry;
-  }
-
   getToken(id: string): Promise<StoredToken | undefined> {
     return this.tokens.get(id);
   }
@@ -141,15 +133,8 @@ export class KyselyRegistryStore extends Reads implements RegistryStore {
     this.tokens = new TokenStore(db);
   }
 
-  async write<T>(fn: (tx: RegistryWriteTx) => Promise<T>): Promise<T> {
-    try {
-      return await this.db.transaction().execute(async (tx) => {
-        const head = await this.audit.lockHead(tx);
-        return fn(new WriteTx(tx, this.audit, head));
-      });
-    } catch (err) {
-      throw asConflict(err);
-    }
+  write<T>(fn: (tx: RegistryWriteTx) => Promise<T>): Promise<T> {
+    return auditedWrite(this.db, (tx, appendAudit) => fn(new WriteTx(tx, appendAudit)));
   }
 
   async listModels(limit: number): Promise<ModelRecord[]> {

@@ -1,3 +1,5 @@
+import type { AuditDraft } from '../registry/types.js';
+
 /**
  * What webhook subscriptions need from storage; implemented with kysely in
  * store/webhook-store.ts, so that nothing here sees SQL.
@@ -8,7 +10,7 @@ export interface StoredWebhook {
   events: string[];
   /**
    * Kept as given, not hashed: unlike a bearer token, the signing secret has to be read back
-   * to compute each delivery's HMAC. The API never returns it.
+   * to compute each delivery's HMAC. The API never returns it and the audit log never records it.
    */
   secret: string;
   description: string;
@@ -17,9 +19,19 @@ export interface StoredWebhook {
 }
 
 export interface WebhookStore {
-  insert(hook: StoredWebhook): Promise<void>;
   list(): Promise<StoredWebhook[]>;
+  /**
+   * Runs `fn` as one audited transaction (the registry's write protocol): the subscription
+   * change and its audit entry commit together, serialized with every other audited write.
+   */
+  write<T>(fn: (tx: WebhookWriteTx) => Promise<T>): Promise<T>;
+}
+
+export interface WebhookWriteTx {
   count(): Promise<number>;
+  get(id: string): Promise<StoredWebhook | undefined>;
+  insert(hook: StoredWebhook): Promise<void>;
   /** False when there was no such webhook. */
   delete(id: string): Promise<boolean>;
+  appendAudit(draft: AuditDraft): Promise<unknown>;
 }

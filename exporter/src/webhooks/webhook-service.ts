@@ -51,7 +51,6 @@ export class WebhookService {
   async create(spec: WebhookSpec, actor: string): Promise<WebhookView> {
     const problem = await webhookUrlProblem(spec.url, this.o.policy, this.o.resolve);
     if (problem) throw new InvalidInputError(`url: ${problem}`, [{ path: 'url', message: problem }]);
-    if ((await this.o.store.count()) >= this.maxWebhooks) throw new UnprocessableError(`at most ${this.maxWebhooks} webhooks; delete one first`);
     const hook: StoredWebhook = {
       id: `wh_${randomBytes(9).toString('base64url')}`,
       url: spec.url,
@@ -61,7 +60,13 @@ export class WebhookService {
       createdAt: new Date(this.o.now()).toISOString(),
       createdBy: actor,
     };
-    await this.o.store.insert(hook);
+    // The URL was checked above, outside the transaction: its DNS lookup must not hold the
+    // audit lock. The cap is checked inside, so concurrent creations cannot pass it together.
+    await this.o.store.write(async (tx) => {
+      if ((await tx.count()) >= this.maxWebhooks) throw new UnprocessableError(`at most ${this.maxWebhooks} webhooks; delete one first`);
+      await tx.insert(hook);
+      await tx.appendAudit({ at: hook.createdAt, actor, action: 'webhook.create', model: null, version: null, reason: null, before: null, after: audited(hook) });
+    });
     return view(hook, 'api');
   }
 
@@ -71,9 +76,14 @@ export class WebhookService {
     return env ? [{ id: ENV_WEBHOOK_ID, url: env.url, events: env.events, description: 'MODELWATCH_WEBHOOK_URL', source: 'env', created_at: null, created_by: null }, ...stored] : stored;
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(id: string, actor: string): Promise<void> {
     if (id === ENV_WEBHOOK_ID && this.o.envWebhook) throw new UnprocessableError('the environment webhook is removed by unsetting MODELWATCH_WEBHOOK_URL');
-    if (!(await this.o.store.delete(id))) throw new NotFoundError(`webhook ${id} not found`);
+    const at = new Date(this.o.now()).toISOString();
+    await this.o.store.write(async (tx) => {
+      const hook = await tx.get(id);
+      if (!hook || !(await tx.delete(id))) throw new NotFoundError(`webhook ${id} not found`);
+      await tx.appendAudit({ at, actor, action: 'webhook.delete', model: null, version: null, reason: null, before: audited(hook), after: null });
+    });
   }
 
   /**
@@ -92,6 +102,14 @@ export class WebhookService {
       this.o.log.error({ err, event }, 'could not queue webhook deliveries');
     }
   }
+}
+
+/**
+ * What the audit log (readable by viewers) records of a subscription: never the secret, and of
+ * the URL only its origin, since chat-tool webhook URLs carry their credential in the path.
+ */
+function audited(h: StoredWebhook): Record<string, unknown> {
+  return { id: h.id, url_origin: new URL(h.url).origin, events: h.events, description: h.description };
 }
 
 function view(h: StoredWebhook, source: 'api' | 'env'): WebhookView {

@@ -6,6 +6,7 @@ import { RegistryService } from '../../src/registry/service.js';
 import { TokenService } from '../../src/registry/token-service.js';
 import type { OpenedDatabase } from '../../src/store/database.js';
 import { KyselyRegistryStore } from '../../src/store/registry-store.js';
+import { KyselyWebhookStore } from '../../src/store/webhook-store.js';
 
 export interface StoreHarness {
   /** Opens (and migrates) a connection to the suite's database; several may be open at once. */
@@ -171,6 +172,45 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
       await expect(tokens.revoke(created.id, ACTOR)).rejects.toBeInstanceOf(ConflictError);
       const [last] = await svcA.listAudit({ limit: 1 });
       expect(last).toMatchObject({ action: 'token.revoke', before: { id: created.id, name: 'ci', role: 'operator' } });
+    });
+
+    it('writes a webhook subscription change and its audit entry in one transaction', async () => {
+      const hooksA = new KyselyWebhookStore(a.db);
+      const hooksB = new KyselyWebhookStore(b.db);
+      const hook = { id: 'wh_suite000000', url: 'https://hooks.example.com/x', events: ['*'], secret: 'suite-secret-0123456789', description: 'suite', createdAt: new Date().toISOString(), createdBy: ACTOR };
+      const draft = (action: string) => ({ at: hook.createdAt, actor: ACTOR, action, model: null, version: null, reason: null, before: null, after: { id: hook.id } });
+      const head = () => new KyselyRegistryStore(b.db).auditHead();
+
+      const start = await head();
+      const aborted = hooksA.write(async (tx) => {
+        await tx.insert(hook);
+        await tx.appendAudit(draft('webhook.create'));
+        throw new Error('abort after both writes');
+      });
+      await expect(aborted).rejects.toThrow('abort after both writes');
+      expect((await hooksB.list()).map((h) => h.id)).not.toContain(hook.id);
+      expect(await head()).toEqual(start);
+
+      await hooksA.write(async (tx) => {
+        await tx.insert(hook);
+        await tx.appendAudit(draft('webhook.create'));
+      });
+      expect(await hooksB.list()).toContainEqual(hook);
+      expect((await head()).lastId).toBe(start.lastId + 1);
+      // A duplicate id is a conflict, like every other constraint violation of an audited write.
+      await expect(hooksB.write((tx) => tx.insert(hook))).rejects.toBeInstanceOf(ConflictError);
+
+      const deleted = await hooksB.write(async (tx) => {
+        const found = await tx.get(hook.id);
+        const gone = await tx.delete(hook.id);
+        await tx.appendAudit(draft('webhook.delete'));
+        return { found, gone, again: await tx.delete(hook.id), count: await tx.count() };
+      });
+      expect(deleted).toMatchObject({ found: hook, gone: true, again: false });
+      expect(deleted.count).toBe((await hooksA.list()).length);
+      const [last] = await svcA.listAudit({ limit: 1 });
+      expect(last).toMatchObject({ id: start.lastId + 2, action: 'webhook.delete' });
+      expect(await svcA.verifyAudit()).toMatchObject({ ok: true });
     });
 
     it('catches a tampered entry, a rewritten chain link and a truncated tail', async () => {

@@ -51,7 +51,7 @@ export function registerWebhookRoutes(router: Router, ctx: AppContext, webhooks:
   doc.add({ method: 'delete', path: '/api/v1/webhooks/{id}', summary: 'Delete a webhook', tag: 'webhooks', role: 'admin', responses: { 204: { description: 'deleted' }, 404: { description: 'unknown webhook' } } });
   router.delete('/webhooks/:id', admin, async (req, res) => {
     const { id } = parseInput(WebhookParams, req.params, 'path');
-    await webhooks.remove(id);
+    await webhooks.remove(id, principalOf(req).actor);
     res.status(204).end();
   });
 }
