@@ -4,69 +4,16 @@
  * to Alertmanager rolls the model back through the receiver, once, even when two
  * un-clustered Alertmanagers (a misconfigured HA pair) both deliver it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { ALERTMANAGER, shippedConfigFor, startAlertmanager, stopAlertmanager as stop, type RunningAlertmanager } from '../helpers/alertmanager.js';
 import { startTestServer, type TestServer } from '../helpers/start.js';
-import { REPO_DIR } from '../cli/run-cli.js';
+import { until } from '../helpers/until.js';
 
-const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
-const CONFIG = path.join(REPO_DIR, 'provisioning/alertmanager/alertmanager.yml');
 const present = fs.existsSync(ALERTMANAGER);
 if (!present) process.stderr.write(`\n!!! SKIPPING alertmanager-e2e: ${ALERTMANAGER} is not installed (apt-get install prometheus-alertmanager)\n\n`);
-
-interface RunningAlertmanager {
-  url: string;
-  proc: ChildProcess;
-  log: () => string;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function startAlertmanager(dir: string, configFile: string): Promise<RunningAlertmanager> {
-  const port = await freePort();
-  let log = '';
-  const proc = spawn(
-    ALERTMANAGER,
-    [`--config.file=${configFile}`, `--storage.path=${path.join(dir, `data-${port}`)}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  proc.stdout?.on('data', (c: Buffer) => (log += c.toString()));
-  proc.stderr?.on('data', (c: Buffer) => (log += c.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  await until(`alertmanager on ${port} ready`, async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined)).catch((err: Error) => {
-    throw new Error(`${err.message}\n${log}`);
-  });
-  return { url, proc, log: () => log };
-}
-
-async function stop(am: RunningAlertmanager | undefined): Promise<void> {
-  if (!am || am.proc.exitCode !== null) return;
-  const exited = new Promise((resolve) => am.proc.once('exit', resolve));
-  am.proc.kill('SIGTERM');
-  await exited;
-}
 
 describe.skipIf(!present)('real Alertmanager → exporter receiver → rollback', () => {
   let s: TestServer;
@@ -86,13 +33,8 @@ describe.skipIf(!present)('real Alertmanager → exporter receiver → rollback'
     }
 
     // The shipped config, with only the exporter URL and the token file pointed at this test.
-    const cfg = parse(fs.readFileSync(CONFIG, 'utf8')) as { receivers: { name: string; webhook_configs?: { url: string; http_config: { authorization: { credentials_file: string } } }[] }[] };
-    const hook = cfg.receivers.find((r) => r.name === 'exporter-rollback')?.webhook_configs?.[0];
-    if (!hook) throw new Error(`${CONFIG} has no exporter-rollback webhook receiver`);
-    hook.url = `${s.url}/api/v1/alertmanager/webhook`;
-    hook.http_config.authorization.credentials_file = path.join(dir, 'token');
     const configFile = path.join(dir, 'alertmanager.yml');
-    fs.writeFileSync(configFile, stringify(cfg));
+    fs.writeFileSync(configFile, shippedConfigFor(s.url, path.join(dir, 'token')));
     ams.push(...(await Promise.all([startAlertmanager(dir, configFile), startAlertmanager(dir, configFile)])));
   });
 
