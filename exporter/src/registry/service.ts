@@ -1,8 +1,9 @@
 import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError } from '../errors.js';
 import { ChainVerifier, type ChainVerification } from './audit-chain.js';
+import { auditDraft } from './audit-draft.js';
 import { StaleRollbackError } from './errors.js';
 import { describeFailure, effectiveGates, evaluateGates, isGatedStage, type GateFailure } from './gates.js';
-import type { AuditQuery, RegistryStore, RegistryWriteTx } from './ports.js';
+import type { AuditQuery, RegistryReads, RegistryStore, RegistryWriteTx } from './ports.js';
 import { assertTransitionAllowed } from './stages.js';
 import type {
   AuditEntry,
@@ -111,16 +112,7 @@ export class RegistryService {
       createdBy: actor,
     };
     await tx.insertModel(model);
-    await tx.appendAudit({
-      at,
-      actor,
-      action: 'model.create',
-      model: model.name,
-      version: null,
-      reason: null,
-      before: null,
-      after: { name: model.name, description: model.description, team: model.team },
-    });
+    await tx.appendAudit(auditDraft(at, actor, 'model.create', { model: model.name, after: { name: model.name, description: model.description, team: model.team } }));
     return model;
   }
 
@@ -131,15 +123,9 @@ export class RegistryService {
   }
 
   async getModel(name: string): Promise<ModelView> {
-    const model = await this.requireModel(name);
+    const model = await requireModel(this.store, name);
     const production = await this.store.getProductionVersion(name);
     return { ...model, productionVersion: production?.version ?? null };
-  }
-
-  private async requireModel(name: string): Promise<ModelRecord> {
-    const model = await this.store.getModel(name);
-    if (!model) throw new NotFoundError(`model ${name} not found`);
-    return model;
   }
 
   /**
@@ -170,34 +156,29 @@ export class RegistryService {
         stageChangedAt: at,
       };
       await tx.insertVersion(version);
-      await tx.appendAudit({
-        at,
-        actor,
-        action: 'version.register',
-        model: modelName,
-        version: input.version,
-        reason: null,
-        before: null,
-        after: { stage: version.stage, description: version.description, metrics: version.metrics, lineage: version.lineage },
-      });
+      await tx.appendAudit(
+        auditDraft(at, actor, 'version.register', {
+          model: modelName,
+          version: input.version,
+          after: { stage: version.stage, description: version.description, metrics: version.metrics, lineage: version.lineage },
+        }),
+      );
       return version;
     });
   }
 
   async listVersions(model: string, stage?: Stage): Promise<VersionRecord[]> {
-    await this.requireModel(model);
+    await requireModel(this.store, model);
     return this.store.listVersions(model, stage);
   }
 
   async getVersion(model: string, version: string): Promise<VersionRecord> {
-    await this.requireModel(model);
-    const v = await this.store.getVersion(model, version);
-    if (!v) throw new NotFoundError(`${model} has no version ${version}`);
-    return v;
+    await requireModel(this.store, model);
+    return requireVersion(this.store, model, version);
   }
 
   async listTransitions(model: string, limit: number): Promise<TransitionRecord[]> {
-    await this.requireModel(model);
+    await requireModel(this.store, model);
     return this.store.listTransitions(model, limit);
   }
 
@@ -210,10 +191,8 @@ export class RegistryService {
   async transition(modelName: string, versionName: string, req: TransitionRequest, actor: string): Promise<TransitionResult> {
     const at = this.iso();
     return this.store.write(async (tx) => {
-      const model = await tx.getModel(modelName);
-      if (!model) throw new NotFoundError(`model ${modelName} not found`);
-      const version = await tx.getVersion(modelName, versionName);
-      if (!version) throw new NotFoundError(`${modelName} has no version ${versionName}`);
+      const model = await requireModel(tx, modelName);
+      const version = await requireVersion(tx, modelName, versionName);
       const from = version.stage;
       assertTransitionAllowed(modelName, versionName, from, req.to);
 
@@ -239,16 +218,15 @@ export class RegistryService {
         await this.move(tx, { model: modelName, version: versionName, from, to: req.to, at });
       }
       await tx.insertTransition({ model: modelName, version: versionName, from, to: req.to, kind: 'transition', trigger: null, forced, reason: req.reason, actor, at });
-      await tx.appendAudit({
-        at,
-        actor,
-        action: forced ? 'version.transition.forced' : 'version.transition',
-        model: modelName,
-        version: versionName,
-        reason: req.reason,
-        before: { stage: from, production_version: req.to === 'production' ? archivedVersion : undefined },
-        after: { stage: req.to, archived_version: archivedVersion ?? undefined, skipped_gates: forced ? failures : undefined },
-      });
+      await tx.appendAudit(
+        auditDraft(at, actor, forced ? 'version.transition.forced' : 'version.transition', {
+          model: modelName,
+          version: versionName,
+          reason: req.reason,
+          before: { stage: from, production_version: req.to === 'production' ? archivedVersion : undefined },
+          after: { stage: req.to, archived_version: archivedVersion ?? undefined, skipped_gates: forced ? failures : undefined },
+        }),
+      );
       return { model: modelName, version: versionName, from, to: req.to, forced, skippedGates: forced ? failures : [], archivedVersion, reason: req.reason, actor, at };
     });
   }
@@ -261,7 +239,7 @@ export class RegistryService {
   async rollback(modelName: string, req: RollbackRequest, actor: string): Promise<RollbackResult> {
     const at = this.iso();
     return this.store.write(async (tx) => {
-      if (!(await tx.getModel(modelName))) throw new NotFoundError(`model ${modelName} not found`);
+      await requireModel(tx, modelName);
       const current = await tx.getProductionVersion(modelName);
       if (req.fromVersion !== undefined && current?.version !== req.fromVersion) {
         throw new StaleRollbackError(modelName, req.fromVersion, current?.version ?? null);
@@ -275,16 +253,15 @@ export class RegistryService {
       await this.move(tx, { model: modelName, version: target.version, from: target.stage, to: 'production', at });
       await tx.insertTransition({ model: modelName, version: current.version, from: 'production', to: 'archived', kind: 'rollback', trigger: req.trigger, forced: false, reason: req.reason, actor, at });
       await tx.insertTransition({ model: modelName, version: target.version, from: target.stage, to: 'production', kind: 'rollback', trigger: req.trigger, forced: false, reason: req.reason, actor, at });
-      await tx.appendAudit({
-        at,
-        actor,
-        action: 'model.rollback',
-        model: modelName,
-        version: target.version,
-        reason: req.reason,
-        before: { production_version: current.version, [target.version]: target.stage },
-        after: { production_version: target.version, archived_version: current.version, trigger: req.trigger },
-      });
+      await tx.appendAudit(
+        auditDraft(at, actor, 'model.rollback', {
+          model: modelName,
+          version: target.version,
+          reason: req.reason,
+          before: { production_version: current.version, [target.version]: target.stage },
+          after: { production_version: target.version, archived_version: current.version, trigger: req.trigger },
+        }),
+      );
       return { model: modelName, fromVersion: current.version, toVersion: target.version, trigger: req.trigger, reason: req.reason, actor, at };
     });
   }
@@ -296,7 +273,7 @@ export class RegistryService {
   }
 
   async getGates(modelName: string): Promise<{ gates: Record<GatedStage, StageGates>; overrides: GateOverrides | null }> {
-    const model = await this.requireModel(modelName);
+    const model = await requireModel(this.store, modelName);
     return { gates: effectiveGates(model.gates), overrides: model.gates };
   }
 
@@ -304,20 +281,10 @@ export class RegistryService {
   async setGates(modelName: string, overrides: GateOverrides, reason: string | null, actor: string): Promise<{ gates: Record<GatedStage, StageGates>; overrides: GateOverrides | null }> {
     const at = this.iso();
     return this.store.write(async (tx) => {
-      const model = await tx.getModel(modelName);
-      if (!model) throw new NotFoundError(`model ${modelName} not found`);
+      const model = await requireModel(tx, modelName);
       const next = Object.keys(overrides).length ? overrides : null;
       await tx.setModelGates(modelName, next);
-      await tx.appendAudit({
-        at,
-        actor,
-        action: 'model.gates.update',
-        model: modelName,
-        version: null,
-        reason,
-        before: { gates: effectiveGates(model.gates) },
-        after: { gates: effectiveGates(next) },
-      });
+      await tx.appendAudit(auditDraft(at, actor, 'model.gates.update', { model: modelName, reason, before: { gates: effectiveGates(model.gates) }, after: { gates: effectiveGates(next) } }));
       return { gates: effectiveGates(next), overrides: next };
     });
   }
@@ -350,4 +317,17 @@ export class RegistryService {
     }
     return verifier.finish(head);
   }
+}
+
+/** Reads through the store or inside a write transaction (both are RegistryReads). */
+async function requireModel(reads: RegistryReads, name: string): Promise<ModelRecord> {
+  const model = await reads.getModel(name);
+  if (!model) throw new NotFoundError(`model ${name} not found`);
+  return model;
+}
+
+async function requireVersion(reads: RegistryReads, model: string, version: string): Promise<VersionRecord> {
+  const v = await reads.getVersion(model, version);
+  if (!v) throw new NotFoundError(`${model} has no version ${version}`);
+  return v;
 }

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError } from '../errors.js';
 import { generateToken, hashSecret } from '../auth/token-secret.js';
 import type { Role } from '../auth/roles.js';
+import { auditDraft } from './audit-draft.js';
 import type { RegistryStore } from './ports.js';
 import type { StoredToken } from './types.js';
 
@@ -29,7 +30,7 @@ export class TokenService {
       while (await tx.getToken(generated.id)) generated = generateToken();
       const stored: StoredToken = { id: generated.id, name, role, secretHash: hashSecret(generated.secret), createdAt: at, createdBy: actor, revokedAt: null };
       await tx.insertToken(stored);
-      await tx.appendAudit({ at, actor, action: 'token.create', model: null, version: null, reason: null, before: null, after: { id: stored.id, name, role } });
+      await tx.appendAudit(auditDraft(at, actor, 'token.create', { after: { id: stored.id, name, role } }));
       return { ...info(stored), token: generated.token };
     });
   }
@@ -45,7 +46,7 @@ export class TokenService {
       if (!token) throw new NotFoundError(`token ${id} not found`);
       if (token.revokedAt !== null) throw new ConflictError(`token ${id} was already revoked at ${token.revokedAt}`);
       await tx.revokeToken(id, at);
-      await tx.appendAudit({ at, actor, action: 'token.revoke', model: null, version: null, reason: null, before: { id, name: token.name, role: token.role }, after: { revoked_at: at } });
+      await tx.appendAudit(auditDraft(at, actor, 'token.revoke', { before: { id, name: token.name, role: token.role }, after: { revoked_at: at } }));
       return { ...info(token), revokedAt: at };
     });
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { InvalidInputError, NotFoundError, UnprocessableError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { auditDraft } from '../registry/audit-draft.js';
 import type { AddressPolicy } from './address-policy.js';
 import type { WebhookDispatcher } from './dispatcher.js';
 import { subscribes, type WebhookEventName } from './events.js';
@@ -65,7 +66,7 @@ export class WebhookService {
     await this.o.store.write(async (tx) => {
       if ((await tx.count()) >= this.maxWebhooks) throw new UnprocessableError(`at most ${this.maxWebhooks} webhooks; delete one first`);
       await tx.insert(hook);
-      await tx.appendAudit({ at: hook.createdAt, actor, action: 'webhook.create', model: null, version: null, reason: null, before: null, after: audited(hook) });
+      await tx.appendAudit(auditDraft(hook.createdAt, actor, 'webhook.create', { after: audited(hook) }));
     });
     return view(hook, 'api');
   }
@@ -82,7 +83,7 @@ export class WebhookService {
     await this.o.store.write(async (tx) => {
       const hook = await tx.get(id);
       if (!hook || !(await tx.delete(id))) throw new NotFoundError(`webhook ${id} not found`);
-      await tx.appendAudit({ at, actor, action: 'webhook.delete', model: null, version: null, reason: null, before: audited(hook), after: null });
+      await tx.appendAudit(auditDraft(at, actor, 'webhook.delete', { before: audited(hook) }));
     });
   }
 
