@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { handler } from './runtime.js';
-import { cell, listOf, table } from './format.js';
+import { cell, listTable } from './format.js';
 import { EXIT } from '../client-errors.js';
 
 interface AuditFlags {
@@ -27,11 +27,9 @@ export function registerAuditCommand(program: Command): void {
           if (!result.ok) process.exitCode = EXIT.refused;
           return;
         }
+        const entries = listTable('entries', ['ID', 'AT', 'ACTOR', 'ACTION', 'MODEL', 'VERSION', 'REASON'], (e) => [e.id as number, e.at as string, e.actor as string, e.action as string, e.model as string, e.version as string, e.reason as string]);
         io.emit(await io.client.audit({ model: flags.model, limit: flags.limit, before: flags.before }), (value) => {
-          const out = table(
-            ['ID', 'AT', 'ACTOR', 'ACTION', 'MODEL', 'VERSION', 'REASON'],
-            listOf(value, 'entries').map((e) => [e.id as number, e.at as string, e.actor as string, e.action as string, e.model as string, e.version as string, e.reason as string]),
-          );
+          const out = entries(value);
           const next = (value as { next_before?: number | null }).next_before;
           return next ? `${out}(more: --before ${next})\n` : out;
         });

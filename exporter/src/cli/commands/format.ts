@@ -14,6 +14,13 @@ export function cell(v: unknown): string {
   return String(v);
 }
 
+type Row = Record<string, unknown>;
+
+/** The human rendering of a listing: one table row per item of `value[key]`. */
+export function listTable(key: string, headers: string[], row: (item: Row) => (string | number | null | undefined)[]): (value: unknown) => string {
+  return (value) => table(headers, listOf(value, key).map(row));
+}
+
 /** Lists come back either bare or wrapped (`{models: [...]}`); accept both. */
 export function listOf(value: unknown, key: string): Record<string, unknown>[] {
   if (Array.isArray(value)) return value as Record<string, unknown>[];

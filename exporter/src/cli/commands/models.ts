@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { handler } from './runtime.js';
-import { listOf, table } from './format.js';
+import { listTable } from './format.js';
 
 export function registerModelsCommand(program: Command): void {
   program
@@ -8,11 +8,9 @@ export function registerModelsCommand(program: Command): void {
     .description('list registered models and what is in production')
     .action(
       handler(async (io) => {
-        io.emit(await io.client.listModels(), (value) =>
-          table(
-            ['MODEL', 'TEAM', 'PRODUCTION', 'GATES', 'CREATED'],
-            listOf(value, 'models').map((m) => [m.name as string, m.team as string, m.production_version as string, m.gates_overridden ? 'custom' : 'default', m.created_at as string]),
-          ),
+        io.emit(
+          await io.client.listModels(),
+          listTable('models', ['MODEL', 'TEAM', 'PRODUCTION', 'GATES', 'CREATED'], (m) => [m.name as string, m.team as string, m.production_version as string, m.gates_overridden ? 'custom' : 'default', m.created_at as string]),
         );
       }),
     );

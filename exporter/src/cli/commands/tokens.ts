@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { handler } from './runtime.js';
-import { listOf, table } from './format.js';
+import { listTable } from './format.js';
 
 export function registerTokensCommand(program: Command): void {
   const tokens = program.command('tokens').description('manage API tokens (admin)');
@@ -9,11 +9,9 @@ export function registerTokensCommand(program: Command): void {
     .description('list tokens (never their secrets)')
     .action(
       handler(async (io) => {
-        io.emit(await io.client.listTokens(), (value) =>
-          table(
-            ['ID', 'NAME', 'ROLE', 'CREATED', 'REVOKED'],
-            listOf(value, 'tokens').map((t) => [t.id as string, t.name as string, t.role as string, (t.created_at ?? t.createdAt) as string, (t.revoked_at ?? t.revokedAt) as string]),
-          ),
+        io.emit(
+          await io.client.listTokens(),
+          listTable('tokens', ['ID', 'NAME', 'ROLE', 'CREATED', 'REVOKED'], (t) => [t.id as string, t.name as string, t.role as string, t.created_at as string, t.revoked_at as string]),
         );
       }),
     );

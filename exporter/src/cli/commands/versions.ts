@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { handler } from './runtime.js';
-import { cell, listOf, table } from './format.js';
+import { cell, listTable } from './format.js';
 
 export function registerVersionsCommand(program: Command): void {
   program
@@ -8,14 +8,12 @@ export function registerVersionsCommand(program: Command): void {
     .description("list a model's versions with their stage and validation metrics")
     .action(
       handler(async (io, model: string) => {
-        io.emit(await io.client.listVersions(model), (value) =>
-          table(
-            ['VERSION', 'STAGE', 'ACCURACY', 'LATENCY_MS', 'PREDECESSOR', 'REGISTERED'],
-            listOf(value, 'versions').map((v) => {
-              const metrics = (v.metrics ?? {}) as Record<string, unknown>;
-              return [v.version as string, v.stage as string, cell(metrics.accuracy), cell(metrics.latency_ms), v.predecessor as string, v.created_at as string];
-            }),
-          ),
+        io.emit(
+          await io.client.listVersions(model),
+          listTable('versions', ['VERSION', 'STAGE', 'ACCURACY', 'LATENCY_MS', 'PREDECESSOR', 'REGISTERED'], (v) => {
+            const metrics = (v.metrics ?? {}) as Record<string, unknown>;
+            return [v.version as string, v.stage as string, cell(metrics.accuracy), cell(metrics.latency_ms), v.predecessor as string, v.created_at as string];
+          }),
         );
       }),
     );
