@@ -25,6 +25,12 @@ export const REC = {
   latency: (q: LatencyQuantile) => `model_version:modelwatch_prediction_latency_seconds:p${q}_rate5m`,
 } as const;
 
+/**
+ * True for versions labelled often enough over the last hour for accuracy to mean something;
+ * accuracy alerts (quality, retraining) join on it so that a trickle of feedback cannot fire them.
+ */
+export const ENOUGH_LABELS = `${recorded(REC.labeledRate('1h'))} * 3600 >= ${config.minLabeledPerHour}`;
+
 function sumRate(name: string, w: string, by = 'model, version'): string {
   return `sum by (${by}) (rate(${series(name)}[${w}]))`;
 }

@@ -3,11 +3,10 @@ import { alert, withTeam } from '../alert.js';
 import { config } from '../config.js';
 import { metric } from '../metrics.js';
 import { paren, percent, perModel, recorded, series } from '../promql.js';
-import { REC } from '../recording.js';
+import { ENOUGH_LABELS, REC } from '../recording.js';
 import type { AlertingRule, RuleGroup } from '../rule-types.js';
 
 const validationAccuracy = `max by (model, version) (${series(metric('validationAccuracy'))})`;
-const enoughLabels = `${recorded(REC.labeledRate('1h'))} * 3600 >= ${config.minLabeledPerHour}`;
 
 function accuracyBelowValidation(marginKey: 'accuracyDropMargin' | 'accuracyCollapseMargin'): string {
   return perModel(
@@ -21,7 +20,7 @@ function accuracyDrop(): AlertingRule {
     name: 'ModelwatchAccuracyDrop',
     severity: 'warning',
     for: config.for.accuracyDrop,
-    expr: withTeam(`${paren(accuracyBelowValidation('accuracyDropMargin'))}\nand on (model, version)\n${enoughLabels}`),
+    expr: withTeam(`${paren(accuracyBelowValidation('accuracyDropMargin'))}\nand on (model, version)\n${ENOUGH_LABELS}`),
     summary: 'Model accuracy is below its validation accuracy.',
     description:
       'Accuracy of {{ $labels.model }} version {{ $labels.version }} over the last hour is {{ $value | humanizePercentage }}, ' +
@@ -38,7 +37,7 @@ function accuracyCollapse(): AlertingRule {
     for: config.for.accuracyCollapse,
     labels: { action: 'rollback' },
     expr: withTeam(
-      `${paren(accuracyBelowValidation('accuracyCollapseMargin'))}\nand on (model, version)\n${enoughLabels}\nand on (model, version)\n${inProduction}`,
+      `${paren(accuracyBelowValidation('accuracyCollapseMargin'))}\nand on (model, version)\n${ENOUGH_LABELS}\nand on (model, version)\n${inProduction}`,
     ),
     summary: 'Production model accuracy collapsed; automatic rollback requested.',
     description:

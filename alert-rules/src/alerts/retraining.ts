@@ -6,10 +6,9 @@ import { alert, withTeam } from '../alert.js';
 import { config } from '../config.js';
 import { metric } from '../metrics.js';
 import { paren, perModel, recorded, series } from '../promql.js';
-import { REC } from '../recording.js';
+import { ENOUGH_LABELS, REC } from '../recording.js';
 import type { AlertingRule, RuleGroup } from '../rule-types.js';
 
-const enoughLabels = `${recorded(REC.labeledRate('1h'))} * 3600 >= ${config.minLabeledPerHour}`;
 
 function byAccuracy(): AlertingRule {
   return alert({
@@ -18,7 +17,7 @@ function byAccuracy(): AlertingRule {
     for: config.for.retraining,
     labels: { reason: 'accuracy' },
     expr: withTeam(
-      `${paren(perModel('retrainAccuracyBelow', (m, t) => `${recorded(REC.accuracy('1h'), m)} < ${t}`))}\nand on (model, version)\n${enoughLabels}`,
+      `${paren(perModel('retrainAccuracyBelow', (m, t) => `${recorded(REC.accuracy('1h'), m)} < ${t}`))}\nand on (model, version)\n${ENOUGH_LABELS}`,
     ),
     summary: 'Retraining recommended: accuracy is below the retraining threshold.',
     description:
