@@ -10,6 +10,7 @@ import { APP_PLUGIN_ID } from '../src/shared/links.js';
 import { recordingRuleFiles } from './helpers/known-metrics.js';
 import { PROMETHEUS_CONFIG, REPO_ROOT } from './helpers/paths.js';
 import { binaryExists } from './helpers/processes.js';
+import { config as rulesConfig } from '../../alert-rules/src/config.js';
 import { PROMTOOL_BIN } from './helpers/prometheus.js';
 
 const DOCKER_COMPOSE_BIN = '/usr/bin/docker-compose';
@@ -74,6 +75,14 @@ describe.skipIf(!binaryExists(PROMTOOL_BIN))('provisioning/prometheus/prometheus
     const mounts = Object.fromEntries(bindMounts(prom));
     expect(mounts['./alert-rules/generated']).toBe('/etc/prometheus/rules');
     expect(cfg.rule_files).toEqual(['rules/*.yml']);
+  });
+
+  it('names the exporter job as the alert rules select it, so rules and automatic rollback see its series', () => {
+    const cfg = parse(fs.readFileSync(PROMETHEUS_CONFIG, 'utf8')) as { scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }> };
+    const exporterJob = cfg.scrape_configs.find((s) => s.static_configs.some((c) => c.targets.includes('exporter:9400')));
+    const selected = /^job="([^"]+)"$/.exec(rulesConfig.exporterSelector);
+    expect(selected, `exporterSelector ${rulesConfig.exporterSelector} is not a plain job matcher`).not.toBeNull();
+    expect(exporterJob?.job_name).toBe(selected![1]);
   });
 });
 
