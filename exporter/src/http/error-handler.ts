@@ -45,8 +45,15 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(400).json({ error: 'request body is not valid JSON' });
       return;
     }
-    if (bp && typeof bp === 'object' && bp.expose && typeof bp.status === 'number' && bp.status < 500) {
-      res.status(bp.status).json({ error: (err as Error).message });
+    if (err instanceof URIError && bp.status === 400) {
+      // The router could not percent-decode a path parameter (`/models/%E0%A4%A`).
+      res.status(400).json({ error: 'the path is not valid percent-encoding' });
+      return;
+    }
+    if (bp && typeof bp === 'object' && typeof bp.status === 'number' && bp.status >= 400 && bp.status < 500) {
+      // A client error raised by express or body-parser: its message is meant for the client
+      // only when it says so (expose).
+      res.status(bp.status).json({ error: bp.expose ? (err as Error).message : 'bad request' });
       return;
     }
     log.error({ err }, 'unhandled error');

@@ -41,8 +41,20 @@ export const Metrics = z
     for (const k of keys) if (!METRIC_KEY.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: 'metric names are lowercase letters, digits and "_", starting with a letter' });
   });
 
+/**
+ * A JSON `"__proto__"` key fits the key pattern, but zod's records skip it and a plain object
+ * cannot hold it, so it would vanish without a word: refuse it instead.
+ */
+const refuseProtoKey = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value, ctx) => {
+    if (value !== null && typeof value === 'object' && Object.hasOwn(value, '__proto__')) {
+      ctx.addIssue({ code: 'custom', path: ['__proto__'], message: '"__proto__" is not allowed as a key', input: value });
+    }
+    return value;
+  }, schema);
+
 const bounded = <T extends z.ZodType>(value: T, max: number) =>
-  z.record(Key, value).refine((r) => Object.keys(r).length <= max, `at most ${max} entries`);
+  refuseProtoKey(z.record(Key, value).refine((r) => Object.keys(r).length <= max, `at most ${max} entries`));
 
 export const LineageBody = z
   .object({
@@ -78,7 +90,9 @@ const Limit = (def: number, max: number) => z.coerce.number().int().min(1).max(m
 export const ListModelsQuery = z.object({ limit: Limit(1000, 10000) });
 export const ListVersionsQuery = z.object({ stage: z.enum(STAGES).optional() });
 export const ListTransitionsQuery = z.object({ limit: Limit(100, 1000) });
-export const AuditQueryParams = z.object({ model: ModelName.optional(), limit: Limit(100, 1000), before: z.coerce.number().int().min(1).optional() });
+/** Audit ids are 32-bit integers (PostgreSQL `integer`): a larger cursor is not one we issued. */
+const MAX_AUDIT_ID = 2 ** 31 - 1;
+export const AuditQueryParams = z.object({ model: ModelName.optional(), limit: Limit(100, 1000), before: z.coerce.number().int().min(1).max(MAX_AUDIT_ID).optional() });
 
 // Responses (documentation; the presenters build exactly these shapes).
 const Gates = z.record(z.string(), z.number());

@@ -37,7 +37,7 @@ export function registerWebhookRoutes(router: Router, ctx: AppContext, webhooks:
   const admin = requireRole(ctx.auth, 'admin');
   const doc = ctx.openapi;
 
-  doc.add({ method: 'post', path: '/api/v1/webhooks', summary: 'Subscribe a URL to registry events', tag: 'webhooks', role: 'admin', body: CreateWebhookBody, responses: { 201: { description: 'created', schema: WebhookResponse }, 400: { description: 'invalid body or refused URL' } } });
+  doc.add({ method: 'post', path: '/api/v1/webhooks', summary: 'Subscribe a URL to registry events', tag: 'webhooks', role: 'admin', body: CreateWebhookBody, responses: { 201: { description: 'created', schema: WebhookResponse }, 400: { description: 'invalid body or refused URL' }, 422: { description: 'the subscription cap is reached' } } });
   router.post('/webhooks', admin, async (req, res) => {
     const body = parseInput(CreateWebhookBody, req.body);
     res.status(201).json(await webhooks.create(body, principalOf(req).actor));
@@ -48,7 +48,7 @@ export function registerWebhookRoutes(router: Router, ctx: AppContext, webhooks:
     res.json({ webhooks: await webhooks.list() });
   });
 
-  doc.add({ method: 'delete', path: '/api/v1/webhooks/{id}', summary: 'Delete a webhook', tag: 'webhooks', role: 'admin', responses: { 204: { description: 'deleted' }, 404: { description: 'unknown webhook' } } });
+  doc.add({ method: 'delete', path: '/api/v1/webhooks/{id}', summary: 'Delete a webhook', tag: 'webhooks', role: 'admin', responses: { 204: { description: 'deleted' }, 400: { description: 'not a webhook id' }, 404: { description: 'unknown webhook' }, 422: { description: 'the environment webhook (unset MODELWATCH_WEBHOOK_URL instead)' } } });
   router.delete('/webhooks/:id', admin, async (req, res) => {
     const { id } = parseInput(WebhookParams, req.params, 'path');
     await webhooks.remove(id, principalOf(req).actor);
