@@ -36,3 +36,60 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
   const [node, ...nodeArgs] = CLI_COMMAND.split(' ');
   return runProcess(node, [...nodeArgs, ...args], env);
 }
+
+export interface ServeProcess {
+  url: string;
+  /** Everything the process wrote so far, stdout then stderr interleaved as received. */
+  output(): string;
+  /** Resolves with the first match of `pattern` in the output, waiting up to timeoutMs for it. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `modelwatch serve` as its own process on a free port (MODELWATCH_PORT=0) and waits
+ * for its "listening" log line, which carries the port actually bound.
+ */
+export function startServe(env: Record<string, string>, timeoutMs = 20_000): Promise<ServeProcess> {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MODELWATCH_'))) as Record<string, string>;
+  const [node, ...nodeArgs] = CLI_COMMAND.split(' ');
+  const child = spawn(node, [...nodeArgs, 'serve'], { cwd: EXPORTER_DIR, env: { ...base, MODELWATCH_PORT: '0', MODELWATCH_HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`modelwatch serve did not start in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const onData = (d: string) => {
+      output += d;
+      const m = /"port":(\d+)[^\n]*modelwatch exporter listening/.exec(output);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({
+        url: `http://127.0.0.1:${m[1]}`,
+        output: () => output,
+        async waitFor(pattern, waitMs = 15_000) {
+          const deadline = Date.now() + waitMs;
+          for (;;) {
+            const found = pattern.exec(output);
+            if (found) return found;
+            if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${pattern} in the output of modelwatch serve:\n${output}`);
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        },
+        async stop() {
+          if (child.exitCode === null) child.kill('SIGTERM');
+          return exited;
+        },
+      });
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`modelwatch serve exited with ${code} before listening:\n${output}`));
+    });
+  });
+}
