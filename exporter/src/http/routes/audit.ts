@@ -2,8 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.js';
 import type { RegistryService } from '../../registry/service.js';
-import { requireRole } from '../auth-middleware.js';
-import { parseInput } from '../validate.js';
+import { route } from '../route.js';
 import { presentAuditEntry, presentVerification } from './registry-presenters.js';
 import { AuditEntryResponse, AuditQueryParams } from './registry-schemas.js';
 
@@ -13,17 +12,27 @@ import { AuditEntryResponse, AuditQueryParams } from './registry-schemas.js';
  * first_broken_id, problem, error} (200 either way: a broken chain is a finding, not a fault).
  */
 export function registerAuditRoutes(router: Router, ctx: AppContext, registry: RegistryService): void {
-  const viewer = requireRole(ctx.auth, 'viewer');
+  const common = { tag: 'audit', role: 'viewer' } as const;
 
-  ctx.openapi.add({ method: 'get', path: '/api/v1/audit', summary: 'Audit log, newest first', tag: 'audit', role: 'viewer', query: AuditQueryParams, responses: { 200: { description: 'a page of entries', schema: z.object({ entries: z.array(AuditEntryResponse), next_before: z.number().nullable() }) } } });
-  router.get('/audit', viewer, async (req, res) => {
-    const q = parseInput(AuditQueryParams, req.query, 'query');
-    const entries = await registry.listAudit(q);
-    res.json({ entries: entries.map(presentAuditEntry), next_before: entries.length === q.limit ? entries[entries.length - 1].id : null });
+  route(router, ctx, {
+    ...common,
+    method: 'get',
+    path: '/api/v1/audit',
+    summary: 'Audit log, newest first',
+    query: AuditQueryParams,
+    responses: { 200: { description: 'a page of entries', schema: z.object({ entries: z.array(AuditEntryResponse), next_before: z.number().nullable() }) } },
+    handle: async ({ query }) => {
+      const entries = await registry.listAudit(query);
+      return { entries: entries.map(presentAuditEntry), next_before: entries.length === query.limit ? entries[entries.length - 1].id : null };
+    },
   });
 
-  ctx.openapi.add({ method: 'get', path: '/api/v1/audit/verify', summary: 'Recompute the hash chain and name the first broken entry', tag: 'audit', role: 'viewer', responses: { 200: { description: 'verification result', schema: z.object({ ok: z.boolean(), entries: z.number(), first_broken_id: z.number().optional(), problem: z.string().optional(), error: z.string().optional() }) } } });
-  router.get('/audit/verify', viewer, async (_req, res) => {
-    res.json(presentVerification(await registry.verifyAudit()));
+  route(router, ctx, {
+    ...common,
+    method: 'get',
+    path: '/api/v1/audit/verify',
+    summary: 'Recompute the hash chain and name the first broken entry',
+    responses: { 200: { description: 'verification result', schema: z.object({ ok: z.boolean(), entries: z.number(), first_broken_id: z.number().optional(), problem: z.string().optional(), error: z.string().optional() }) } },
+    handle: async () => presentVerification(await registry.verifyAudit()),
   });
 }

@@ -4,8 +4,7 @@ import type { AppContext } from '../../app/context.js';
 import { roleAtLeast } from '../../auth/roles.js';
 import { ForbiddenError } from '../../errors.js';
 import type { RegistryService } from '../../registry/service.js';
-import { principalOf, requireRole } from '../auth-middleware.js';
-import { parseInput } from '../validate.js';
+import { route } from '../route.js';
 import {
   presentGates,
   presentModel,
@@ -36,84 +35,144 @@ const TAG = 'registry';
  *   overrides (a stage left out returns to the defaults; {} disables that stage's gates).
  */
 export function registerRegistryRoutes(router: Router, ctx: AppContext, registry: RegistryService): void {
-  const viewer = requireRole(ctx.auth, 'viewer');
-  const operator = requireRole(ctx.auth, 'operator');
-  const admin = requireRole(ctx.auth, 'admin');
-  const doc = ctx.openapi;
   const err = (description: string) => ({ description, schema: S.ErrorResponse });
+  const common = { tag: TAG } as const;
 
-  doc.add({ method: 'get', path: '/api/v1/models', summary: 'List models', tag: TAG, role: 'viewer', query: S.ListModelsQuery, responses: { 200: { description: 'models by name', schema: z.object({ models: z.array(S.ModelResponse) }) } } });
-  router.get('/models', viewer, async (req, res) => {
-    const { limit } = parseInput(S.ListModelsQuery, req.query, 'query');
-    res.json({ models: (await registry.listModels(limit)).map(presentModel) });
+  route(router, ctx, {
+    ...common,
+    method: 'get',
+    path: '/api/v1/models',
+    summary: 'List models',
+    role: 'viewer',
+    query: S.ListModelsQuery,
+    responses: { 200: { description: 'models by name', schema: z.object({ models: z.array(S.ModelResponse) }) } },
+    handle: async ({ query }) => ({ models: (await registry.listModels(query.limit)).map(presentModel) }),
   });
 
-  doc.add({ method: 'post', path: '/api/v1/models', summary: 'Create a model', tag: TAG, role: 'operator', body: S.CreateModelBody, responses: { 201: { description: 'created', schema: S.ModelResponse }, 400: err('invalid body'), 409: err('exists') } });
-  router.post('/models', operator, async (req, res) => {
-    const body = parseInput(S.CreateModelBody, req.body);
-    res.status(201).json(presentModel(await registry.createModel(body, principalOf(req).actor)));
+  route(router, ctx, {
+    ...common,
+    method: 'post',
+    path: '/api/v1/models',
+    summary: 'Create a model',
+    role: 'operator',
+    body: S.CreateModelBody,
+    status: 201,
+    responses: { 201: { description: 'created', schema: S.ModelResponse }, 400: err('invalid body'), 409: err('exists') },
+    handle: async ({ body, principal }) => presentModel(await registry.createModel(body, principal.actor)),
   });
 
-  doc.add({ method: 'get', path: '/api/v1/models/{model}', summary: 'Get a model', tag: TAG, role: 'viewer', responses: { 200: { description: 'the model', schema: S.ModelResponse }, 404: err('unknown model') } });
-  router.get('/models/:model', viewer, async (req, res) => {
-    const { model } = parseInput(S.ModelParams, req.params, 'path');
-    res.json(presentModel(await registry.getModel(model)));
+  route(router, ctx, {
+    ...common,
+    method: 'get',
+    path: '/api/v1/models/{model}',
+    summary: 'Get a model',
+    role: 'viewer',
+    params: S.ModelParams,
+    responses: { 200: { description: 'the model', schema: S.ModelResponse }, 404: err('unknown model') },
+    handle: async ({ params }) => presentModel(await registry.getModel(params.model)),
   });
 
-  doc.add({ method: 'get', path: '/api/v1/models/{model}/versions', summary: 'List versions in registration order', tag: TAG, role: 'viewer', query: S.ListVersionsQuery, responses: { 200: { description: 'versions', schema: z.object({ versions: z.array(S.VersionResponse) }) }, 404: err('unknown model') } });
-  router.get('/models/:model/versions', viewer, async (req, res) => {
-    const { model } = parseInput(S.ModelParams, req.params, 'path');
-    const { stage } = parseInput(S.ListVersionsQuery, req.query, 'query');
-    res.json({ versions: (await registry.listVersions(model, stage)).map(presentVersion) });
+  route(router, ctx, {
+    ...common,
+    method: 'get',
+    path: '/api/v1/models/{model}/versions',
+    summary: 'List versions in registration order',
+    role: 'viewer',
+    params: S.ModelParams,
+    query: S.ListVersionsQuery,
+    responses: { 200: { description: 'versions', schema: z.object({ versions: z.array(S.VersionResponse) }) }, 404: err('unknown model') },
+    handle: async ({ params, query }) => ({ versions: (await registry.listVersions(params.model, query.stage)).map(presentVersion) }),
   });
 
-  doc.add({ method: 'post', path: '/api/v1/models/{model}/versions', summary: 'Register a version (creates an unknown model with team "ml")', tag: TAG, role: 'operator', body: S.RegisterVersionBody, responses: { 201: { description: 'registered in development', schema: S.VersionResponse }, 400: err('invalid body'), 409: err('version exists') } });
-  router.post('/models/:model/versions', operator, async (req, res) => {
-    const { model } = parseInput(S.ModelParams, req.params, 'path');
-    const body = parseInput(S.RegisterVersionBody, req.body);
-    res.status(201).json(presentVersion(await registry.registerVersion(model, body, principalOf(req).actor)));
+  route(router, ctx, {
+    ...common,
+    method: 'post',
+    path: '/api/v1/models/{model}/versions',
+    summary: 'Register a version (creates an unknown model with team "ml")',
+    role: 'operator',
+    params: S.ModelParams,
+    body: S.RegisterVersionBody,
+    status: 201,
+    responses: { 201: { description: 'registered in development', schema: S.VersionResponse }, 400: err('invalid body'), 409: err('version exists') },
+    handle: async ({ params, body, principal }) => presentVersion(await registry.registerVersion(params.model, body, principal.actor)),
   });
 
-  doc.add({ method: 'get', path: '/api/v1/models/{model}/versions/{version}', summary: 'Get a version with metrics and lineage', tag: TAG, role: 'viewer', responses: { 200: { description: 'the version', schema: S.VersionResponse }, 404: err('unknown model or version') } });
-  router.get('/models/:model/versions/:version', viewer, async (req, res) => {
-    const { model, version } = parseInput(S.VersionParams, req.params, 'path');
-    res.json(presentVersion(await registry.getVersion(model, version)));
+  route(router, ctx, {
+    ...common,
+    method: 'get',
+    path: '/api/v1/models/{model}/versions/{version}',
+    summary: 'Get a version with metrics and lineage',
+    role: 'viewer',
+    params: S.VersionParams,
+    responses: { 200: { description: 'the version', schema: S.VersionResponse }, 404: err('unknown model or version') },
+    handle: async ({ params }) => presentVersion(await registry.getVersion(params.model, params.version)),
   });
 
-  doc.add({ method: 'post', path: '/api/v1/models/{model}/versions/{version}/transitions', summary: 'Move a version to another stage, checking the quality gates (force: admin)', tag: TAG, role: 'operator', body: S.TransitionBody, responses: { 200: { description: 'moved', schema: S.TransitionResultResponse }, 404: err('unknown model or version'), 409: err('not allowed from the current stage, or a concurrent change won'), 422: { description: 'refused by quality gates; details lists every failed gate', schema: z.object({ error: z.string(), details: z.array(S.GateFailureResponse) }) } } });
-  router.post('/models/:model/versions/:version/transitions', operator, async (req, res) => {
-    const { model, version } = parseInput(S.VersionParams, req.params, 'path');
-    const body = parseInput(S.TransitionBody, req.body);
-    const principal = principalOf(req);
-    if (body.force && !roleAtLeast(principal.role, 'admin')) throw new ForbiddenError(`force needs role admin; the token has ${principal.role}`);
-    res.json(presentTransitionResult(await registry.transition(model, version, body, principal.actor)));
+  route(router, ctx, {
+    ...common,
+    method: 'post',
+    path: '/api/v1/models/{model}/versions/{version}/transitions',
+    summary: 'Move a version to another stage, checking the quality gates (force: admin)',
+    role: 'operator',
+    params: S.VersionParams,
+    body: S.TransitionBody,
+    responses: {
+      200: { description: 'moved', schema: S.TransitionResultResponse },
+      404: err('unknown model or version'),
+      409: err('not allowed from the current stage, or a concurrent change won'),
+      422: { description: 'refused by quality gates; details lists every failed gate', schema: z.object({ error: z.string(), details: z.array(S.GateFailureResponse) }) },
+    },
+    handle: async ({ params, body, principal }) => {
+      if (body.force && !roleAtLeast(principal.role, 'admin')) throw new ForbiddenError(`force needs role admin; the token has ${principal.role}`);
+      return presentTransitionResult(await registry.transition(params.model, params.version, body, principal.actor));
+    },
   });
 
-  doc.add({ method: 'post', path: '/api/v1/models/{model}/rollback', summary: 'Return the previous production version to production and archive the current one', tag: TAG, role: 'operator', body: S.RollbackBody, responses: { 200: { description: 'rolled back', schema: S.RollbackResponse }, 404: err('unknown model'), 409: err('nothing to roll back to, or from_version is no longer in production') } });
-  router.post('/models/:model/rollback', operator, async (req, res) => {
-    const { model } = parseInput(S.ModelParams, req.params, 'path');
-    const body = parseInput(S.RollbackBody, req.body);
-    const result = await registry.rollback(model, { reason: body.reason, fromVersion: body.from_version, trigger: 'manual' }, principalOf(req).actor);
-    res.json(presentRollback(result));
+  route(router, ctx, {
+    ...common,
+    method: 'post',
+    path: '/api/v1/models/{model}/rollback',
+    summary: 'Return the previous production version to production and archive the current one',
+    role: 'operator',
+    params: S.ModelParams,
+    body: S.RollbackBody,
+    responses: { 200: { description: 'rolled back', schema: S.RollbackResponse }, 404: err('unknown model'), 409: err('nothing to roll back to, or from_version is no longer in production') },
+    handle: async ({ params, body, principal }) =>
+      presentRollback(await registry.rollback(params.model, { reason: body.reason, fromVersion: body.from_version, trigger: 'manual' }, principal.actor)),
   });
 
-  doc.add({ method: 'get', path: '/api/v1/models/{model}/transitions', summary: 'Stage transition history, newest first', tag: TAG, role: 'viewer', query: S.ListTransitionsQuery, responses: { 200: { description: 'transitions', schema: z.object({ transitions: z.array(S.TransitionRecordResponse) }) }, 404: err('unknown model') } });
-  router.get('/models/:model/transitions', viewer, async (req, res) => {
-    const { model } = parseInput(S.ModelParams, req.params, 'path');
-    const { limit } = parseInput(S.ListTransitionsQuery, req.query, 'query');
-    res.json({ transitions: (await registry.listTransitions(model, limit)).map(presentTransition) });
+  route(router, ctx, {
+    ...common,
+    method: 'get',
+    path: '/api/v1/models/{model}/transitions',
+    summary: 'Stage transition history, newest first',
+    role: 'viewer',
+    params: S.ModelParams,
+    query: S.ListTransitionsQuery,
+    responses: { 200: { description: 'transitions', schema: z.object({ transitions: z.array(S.TransitionRecordResponse) }) }, 404: err('unknown model') },
+    handle: async ({ params, query }) => ({ transitions: (await registry.listTransitions(params.model, query.limit)).map(presentTransition) }),
   });
 
-  doc.add({ method: 'get', path: '/api/v1/models/{model}/gates', summary: "The model's effective quality gates", tag: TAG, role: 'viewer', responses: { 200: { description: 'gates', schema: S.GatesResponse }, 404: err('unknown model') } });
-  router.get('/models/:model/gates', viewer, async (req, res) => {
-    const { model } = parseInput(S.ModelParams, req.params, 'path');
-    res.json(presentGates(model, await registry.getGates(model)));
+  route(router, ctx, {
+    ...common,
+    method: 'get',
+    path: '/api/v1/models/{model}/gates',
+    summary: "The model's effective quality gates",
+    role: 'viewer',
+    params: S.ModelParams,
+    responses: { 200: { description: 'gates', schema: S.GatesResponse }, 404: err('unknown model') },
+    handle: async ({ params }) => presentGates(params.model, await registry.getGates(params.model)),
   });
 
-  doc.add({ method: 'put', path: '/api/v1/models/{model}/gates', summary: "Replace the model's gate overrides (audited)", tag: TAG, role: 'admin', body: S.GatesBody, responses: { 200: { description: 'the new effective gates', schema: S.GatesResponse }, 404: err('unknown model') } });
-  router.put('/models/:model/gates', admin, async (req, res) => {
-    const { model } = parseInput(S.ModelParams, req.params, 'path');
-    const { reason, ...overrides } = parseInput(S.GatesBody, req.body);
-    res.json(presentGates(model, await registry.setGates(model, overrides, reason ?? null, principalOf(req).actor)));
+  route(router, ctx, {
+    ...common,
+    method: 'put',
+    path: '/api/v1/models/{model}/gates',
+    summary: "Replace the model's gate overrides (audited)",
+    role: 'admin',
+    params: S.ModelParams,
+    body: S.GatesBody,
+    responses: { 200: { description: 'the new effective gates', schema: S.GatesResponse }, 404: err('unknown model') },
+    handle: async ({ params, body: { reason, ...overrides }, principal }) => presentGates(params.model, await registry.setGates(params.model, overrides, reason ?? null, principal.actor)),
   });
 }

@@ -3,8 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app/context.js';
 import { WEBHOOK_EVENTS } from '../../webhooks/events.js';
 import type { WebhookService } from '../../webhooks/webhook-service.js';
-import { principalOf, requireRole } from '../auth-middleware.js';
-import { parseInput } from '../validate.js';
+import { route } from '../route.js';
 
 const CreateWebhookBody = z
   .object({
@@ -34,24 +33,36 @@ const WebhookParams = z.object({ id: z.string().regex(/^(wh_[A-Za-z0-9_-]{12}|en
  * "<X-Modelwatch-Timestamp>.<body>").
  */
 export function registerWebhookRoutes(router: Router, ctx: AppContext, webhooks: WebhookService): void {
-  const admin = requireRole(ctx.auth, 'admin');
-  const doc = ctx.openapi;
+  const common = { tag: 'webhooks', role: 'admin' } as const;
 
-  doc.add({ method: 'post', path: '/api/v1/webhooks', summary: 'Subscribe a URL to registry events', tag: 'webhooks', role: 'admin', body: CreateWebhookBody, responses: { 201: { description: 'created', schema: WebhookResponse }, 400: { description: 'invalid body or refused URL' }, 422: { description: 'the subscription cap is reached' } } });
-  router.post('/webhooks', admin, async (req, res) => {
-    const body = parseInput(CreateWebhookBody, req.body);
-    res.status(201).json(await webhooks.create(body, principalOf(req).actor));
+  route(router, ctx, {
+    ...common,
+    method: 'post',
+    path: '/api/v1/webhooks',
+    summary: 'Subscribe a URL to registry events',
+    body: CreateWebhookBody,
+    status: 201,
+    responses: { 201: { description: 'created', schema: WebhookResponse }, 400: { description: 'invalid body or refused URL' }, 422: { description: 'the subscription cap is reached' } },
+    handle: ({ body, principal }) => webhooks.create(body, principal.actor),
   });
 
-  doc.add({ method: 'get', path: '/api/v1/webhooks', summary: 'List webhooks (never their secrets)', tag: 'webhooks', role: 'admin', responses: { 200: { description: 'webhooks', schema: z.object({ webhooks: z.array(WebhookResponse) }) } } });
-  router.get('/webhooks', admin, async (_req, res) => {
-    res.json({ webhooks: await webhooks.list() });
+  route(router, ctx, {
+    ...common,
+    method: 'get',
+    path: '/api/v1/webhooks',
+    summary: 'List webhooks (never their secrets)',
+    responses: { 200: { description: 'webhooks', schema: z.object({ webhooks: z.array(WebhookResponse) }) } },
+    handle: async () => ({ webhooks: await webhooks.list() }),
   });
 
-  doc.add({ method: 'delete', path: '/api/v1/webhooks/{id}', summary: 'Delete a webhook', tag: 'webhooks', role: 'admin', responses: { 204: { description: 'deleted' }, 400: { description: 'not a webhook id' }, 404: { description: 'unknown webhook' }, 422: { description: 'the environment webhook (unset MODELWATCH_WEBHOOK_URL instead)' } } });
-  router.delete('/webhooks/:id', admin, async (req, res) => {
-    const { id } = parseInput(WebhookParams, req.params, 'path');
-    await webhooks.remove(id, principalOf(req).actor);
-    res.status(204).end();
+  route(router, ctx, {
+    ...common,
+    method: 'delete',
+    path: '/api/v1/webhooks/{id}',
+    summary: 'Delete a webhook',
+    params: WebhookParams,
+    status: 204,
+    responses: { 204: { description: 'deleted' }, 400: { description: 'not a webhook id' }, 404: { description: 'unknown webhook' }, 422: { description: 'the environment webhook (unset MODELWATCH_WEBHOOK_URL instead)' } },
+    handle: ({ params, principal }) => webhooks.remove(params.id, principal.actor),
   });
 }
