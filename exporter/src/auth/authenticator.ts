@@ -1,6 +1,11 @@
 import { hashSecret, parseToken, secretMatches } from './token-secret.js';
 import { isRole, type Role } from './roles.js';
-import type { TokenStore } from '../store/token-store.js';
+import type { StoredToken } from '../registry/types.js';
+
+/** Where stored tokens are found (store/token-store.ts); auth itself runs no SQL. */
+export interface TokenLookup {
+  get(id: string): Promise<StoredToken | undefined>;
+}
 
 export interface Principal {
   /** Who acted, as written to the audit log: `token:<name>` or `admin` for the bootstrap token. */
@@ -16,7 +21,7 @@ export interface Principal {
 export class Authenticator {
   private readonly adminHash?: string;
 
-  constructor(private readonly tokens: TokenStore, adminToken?: string) {
+  constructor(private readonly tokens: TokenLookup, adminToken?: string) {
     this.adminHash = adminToken ? hashSecret(adminToken) : undefined;
   }
 
