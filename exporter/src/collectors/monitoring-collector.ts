@@ -6,7 +6,8 @@ import { escapeLabelValue } from '../ingest/bounded-names.js';
 import type { Monitor } from '../ingest/monitor.js';
 import type { FeatureTracker, VersionState } from '../ingest/version-state.js';
 import type { ModelState } from '../ingest/model-state.js';
-import { FamilyWriter } from './family-writer.js';
+import { escapeHelp, FamilyParts } from './family-writer.js';
+import { registerMonitoringCollector } from './monitoring-exposition.js';
 
 /** The catalog families this collector renders (the registry feature renders its own). */
 const FAMILIES = [
@@ -41,17 +42,41 @@ const FAMILIES = [
 ] as const satisfies ReadonlyArray<keyof typeof CATALOG>;
 
 type Family = (typeof FAMILIES)[number];
-type Writers = Record<Family, FamilyWriter>;
+/** Family index by key, for FamilyParts. */
+const F = Object.fromEntries(FAMILIES.map((k, i) => [k, i])) as Record<Family, number>;
+const NAMES = FAMILIES.map((k) => CATALOG[k].name);
+const HEADERS = FAMILIES.map((k) => `# HELP ${CATALOG[k].name} ${escapeHelp(CATALOG[k].help)}\n# TYPE ${CATALOG[k].name} ${CATALOG[k].type}\n`);
 
 const LE = [...LATENCY_BUCKETS_SECONDS.map(String), '+Inf'];
 
+/** A version's rendered lines and what they were rendered from. */
+interface CachedVersion {
+  revision: number;
+  classCount: number;
+  parts: readonly string[];
+}
+
+/** The exposition of every monitoring family. */
+export interface MonitoringExposition {
+  /** HELP, TYPE and sample lines of every family. */
+  text: string;
+  /** Where family f's sample lines are in `text` (UTF-16 offsets: start, end). */
+  samples: Array<[number, number]>;
+}
+
 /**
  * Computes every monitoring series at scrape time from window state: nothing is updated per
- * event. One render serves all families of a scrape (prom-client asks each family in the
- * same tick); the next scrape renders afresh.
+ * event. A version's lines are rendered again only when its state changed since the previous
+ * scrape (events, labels, a bucket sliding out of a window: see VersionState.revision);
+ * otherwise its text is reused as it is — it would render identically, so nothing is served
+ * stale. Fleet-wide lines (KPIs, unknown feedback, drops) are rendered every scrape.
+ *
+ * `/metrics` serves `exposition()` directly (see monitoring-exposition.ts). The families are
+ * also registered in prom-client's registry, so `registry.metrics()` stays complete.
  */
 export class MonitoringCollector {
-  private rendered: Writers | undefined;
+  private readonly cache = new WeakMap<VersionState, CachedVersion>();
+  private lastExposition: MonitoringExposition | undefined;
 
   constructor(
     private readonly monitor: Monitor,
@@ -59,99 +84,134 @@ export class MonitoringCollector {
   ) {}
 
   register(registry: Registry): void {
-    for (const key of FAMILIES) {
+    FAMILIES.forEach((key, f) => {
       const spec: MetricSpec = CATALOG[key];
-      const family = {
-        name: spec.name,
-        help: spec.help,
-        type: spec.type,
-        get: async () => this.family(key).toPromClient(),
-        getForPromString: async () => this.family(key).toPromClient(),
-        reset: () => undefined,
-      };
+      const get = async () => this.toPromClient(f);
+      const family = { name: spec.name, help: spec.help, type: spec.type, get, getForPromString: get, reset: () => undefined };
       registry.registerMetric(family as unknown as Parameters<Registry['registerMetric']>[0]);
-    }
+    });
+    registerMonitoringCollector(registry, this, new Set(NAMES));
   }
 
-  private family(key: Family): FamilyWriter {
-    if (!this.rendered) {
-      this.rendered = this.render();
-      // Families of one scrape are requested synchronously; forget the render afterwards.
-      setImmediate(() => {
-        this.rendered = undefined;
-      });
-    }
-    return this.rendered[key];
-  }
-
-  /** Renders every family from the current state. */
-  render(): Writers {
-    const w = Object.fromEntries(FAMILIES.map((k) => [k, new FamilyWriter(CATALOG[k])])) as Writers;
+  /** Every monitoring family as exposition text (HELP, TYPE and samples), from the current state. */
+  exposition(): MonitoringExposition {
     const now = this.monitor.now();
+    const units: Array<readonly string[]> = [];
+    const fleet = new FamilyParts(NAMES);
     for (const model of this.monitor.models.values()) {
       for (const v of model.versions.values()) {
         v.advance(now);
-        this.renderVersion(w, model, v);
+        units.push(this.versionLines(model, v));
       }
-      if (model.feedbackUnknown > 0) w.feedback.sample(`model="${model.label}",version="__unknown__",outcome="unknown_prediction"`, model.feedbackUnknown);
-      for (const [kpi, value] of model.kpis) w.businessKpi.sample(`model="${model.label}",kpi="${escapeLabelValue(kpi)}"`, value);
+      if (model.feedbackUnknown > 0) fleet.sample(F.feedback, `model="${model.label}",version="__unknown__",outcome="unknown_prediction"`, model.feedbackUnknown);
+      for (const [kpi, value] of model.kpis) fleet.sample(F.businessKpi, `model="${model.label}",kpi="${escapeLabelValue(kpi)}"`, value);
     }
-    for (const [reason, n] of this.monitor.dropped.counts) w.dropped.sample(`reason="${reason}"`, n);
-    for (const [endpoint, n] of Object.entries(this.monitor.ingested)) w.ingestedEvents.sample(`endpoint="${endpoint}"`, n);
-    return w;
+    for (const [reason, n] of this.monitor.dropped.counts) fleet.sample(F.dropped, `reason="${reason}"`, n);
+    for (const [endpoint, n] of Object.entries(this.monitor.ingested)) fleet.sample(F.ingestedEvents, `endpoint="${endpoint}"`, n);
+    units.push(fleet.parts());
+
+    // One join: the body is copied once, whatever the number of units.
+    const pieces: string[] = [];
+    const samples: Array<[number, number]> = [];
+    let at = 0;
+    for (let f = 0; f < FAMILIES.length; f++) {
+      pieces.push(HEADERS[f]);
+      at += HEADERS[f].length;
+      const start = at;
+      for (const unit of units) {
+        const lines = unit[f];
+        if (lines.length === 0) continue;
+        pieces.push(lines);
+        at += lines.length;
+      }
+      samples.push([start, at]);
+    }
+    const text = pieces.join('');
+    const exposition = { text, samples };
+    this.lastExposition = exposition;
+    // prom-client asks for each family separately, all in one tick: one render serves them.
+    setImmediate(() => {
+      if (this.lastExposition === exposition) this.lastExposition = undefined;
+    });
+    return exposition;
   }
 
-  private renderVersion(w: Writers, model: ModelState, v: VersionState): void {
+  /** A version's lines: the cached ones while the version (and the model's classes) are unchanged. */
+  private versionLines(model: ModelState, v: VersionState): readonly string[] {
+    const cached = this.cache.get(v);
+    const classCount = model.classes.size;
+    if (cached && cached.revision === v.revision && cached.classCount === classCount) return cached.parts;
+    const lines = new FamilyParts(NAMES);
+    this.renderVersion(lines, model, v);
+    const parts = lines.parts();
+    this.cache.set(v, { revision: v.revision, classCount, parts });
+    return parts;
+  }
+
+  /**
+   * Family f for prom-client's registry, which prints each value as `${metricName} ${value}`:
+   * all lines but the last ride in one metricName.
+   */
+  private toPromClient(f: number): { name: string; help: string; type: string; values: Array<{ metricName: string; value: number; labels: Record<string, never> }>; aggregator: 'omit' } {
+    const spec = CATALOG[FAMILIES[f]];
+    const { text, samples } = this.lastExposition ?? this.exposition();
+    const lines = text.slice(samples[f][0], samples[f][1]).replace(/\n$/, '');
+    const cut = lines.lastIndexOf(' ');
+    const values = lines ? [{ metricName: lines.slice(0, cut), value: parseValue(lines.slice(cut + 1)), labels: {} }] : [];
+    return { name: spec.name, help: spec.help, type: spec.type, values, aggregator: 'omit' };
+  }
+
+  private renderVersion(w: FamilyParts, model: ModelState, v: VersionState): void {
     const mv = v.labels;
-    w.predictions.sample(mv, v.predictions);
-    for (const [reason, n] of v.errors) w.predictionErrors.sample(`${mv},reason="${escapeLabelValue(reason)}"`, n);
+    w.sample(F.predictions, mv, v.predictions);
+    for (const [reason, n] of v.errors) w.sample(F.predictionErrors, `${mv},reason="${escapeLabelValue(reason)}"`, n);
     let cumulative = 0;
     for (let i = 0; i < LE.length; i++) {
       cumulative += v.latencyBuckets[i];
-      w.predictionLatency.sample(`${mv},le="${LE[i]}"`, cumulative, '_bucket');
+      w.sample(F.predictionLatency, `${mv},le="${LE[i]}"`, cumulative, '_bucket');
     }
-    w.predictionLatency.sample(mv, v.latencySum, '_sum');
-    w.predictionLatency.sample(mv, v.latencyCount, '_count');
-    w.feedback.sample(`${mv},outcome="joined"`, v.feedbackJoined);
-    w.feedback.sample(`${mv},outcome="duplicate"`, v.feedbackDuplicate);
-    w.labeledPredictions.sample(mv, v.labeled);
-    w.schemaViolations.sample(`${mv},kind="unknown_feature"`, v.unknownFeature);
-    w.schemaViolations.sample(`${mv},kind="wrong_type"`, v.wrongType);
-    w.windowPredictions.sample(mv, v.windowPredictions.total.count);
+    w.sample(F.predictionLatency, mv, v.latencySum, '_sum');
+    w.sample(F.predictionLatency, mv, v.latencyCount, '_count');
+    w.sample(F.feedback, `${mv},outcome="joined"`, v.feedbackJoined);
+    w.sample(F.feedback, `${mv},outcome="duplicate"`, v.feedbackDuplicate);
+    w.sample(F.labeledPredictions, mv, v.labeled);
+    w.sample(F.schemaViolations, `${mv},kind="unknown_feature"`, v.unknownFeature);
+    w.sample(F.schemaViolations, `${mv},kind="wrong_type"`, v.wrongType);
+    w.sample(F.windowPredictions, mv, v.windowPredictions.total.count);
 
     let accuracy: number | undefined;
     if (v.classification && v.probabilities) {
-      w.correctPredictions.sample(mv, v.correct);
+      w.sample(F.correctPredictions, mv, v.correct);
       const names = model.classes.names;
       const m = classificationMetrics(v.classification.total, names);
-      w.windowLabeled.sample(mv, v.classification.total.labeled);
+      w.sample(F.windowLabeled, mv, v.classification.total.labeled);
       if (m) {
         accuracy = m.accuracy;
-        w.accuracy.sample(mv, m.accuracy);
+        w.sample(F.accuracy, mv, m.accuracy);
         for (const [cls, c] of Object.entries(m.perClass)) {
           const l = `${mv},class="${escapeLabelValue(cls)}"`;
-          w.precision.sample(l, c.precision);
-          w.recall.sample(l, c.recall);
-          w.f1.sample(l, c.f1);
+          w.sample(F.precision, l, c.precision);
+          w.sample(F.recall, l, c.recall);
+          w.sample(F.f1, l, c.f1);
         }
         for (const [avg, c] of [['_macro', m.macro], ['_weighted', m.weighted]] as const) {
           const l = `${mv},class="${avg}"`;
-          w.precision.sample(l, c.precision);
-          w.recall.sample(l, c.recall);
-          w.f1.sample(l, c.f1);
+          w.sample(F.precision, l, c.precision);
+          w.sample(F.recall, l, c.recall);
+          w.sample(F.f1, l, c.f1);
         }
       }
       const scored = v.probabilities.total;
       const auc = rocAuc(scored, Math.max(scored.classCount, names.length));
-      if (auc !== undefined) w.rocAuc.sample(mv, auc);
+      if (auc !== undefined) w.sample(F.rocAuc, mv, auc);
       const ll = scored.meanLogLoss();
-      if (ll !== undefined) w.logLoss.sample(mv, ll);
+      if (ll !== undefined) w.sample(F.logLoss, mv, ll);
     } else if (v.regression) {
-      w.windowLabeled.sample(mv, v.regression.total.labeled);
+      w.sample(F.windowLabeled, mv, v.regression.total.labeled);
       const r = regressionMetrics(v.regression.total);
       if (r) {
-        w.mae.sample(mv, r.mae);
-        w.rmse.sample(mv, r.rmse);
+        w.sample(F.mae, mv, r.mae);
+        w.sample(F.rmse, mv, r.rmse);
       }
     }
 
@@ -162,35 +222,40 @@ export class MonitoringCollector {
     }
     if (v.predictionTracker) {
       const psi = driftPsi(v.predictionTracker);
-      if (psi !== undefined) w.predictionPsi.sample(mv, psi);
+      if (psi !== undefined) w.sample(F.predictionPsi, mv, psi);
     }
     const { minAccuracy, maxPsi: psiLimit } = this.config.retrain;
     const retrain = (accuracy !== undefined && accuracy < minAccuracy) || maxPsi > psiLimit;
-    w.retrainRecommended.sample(mv, retrain ? 1 : 0);
+    w.sample(F.retrainRecommended, mv, retrain ? 1 : 0);
   }
 
   /** Drift and quality series of one feature; returns its PSI (undefined for an empty window). */
-  private renderFeature(w: Writers, t: FeatureTracker): number | undefined {
+  private renderFeature(w: FamilyParts, t: FeatureTracker): number | undefined {
     const l = t.labels;
     const missing = featureMissingRatio(t.window.total);
-    if (missing !== undefined) w.featureMissing.sample(l, missing);
+    if (missing !== undefined) w.sample(F.featureMissing, l, missing);
     if (t.kind === 'numeric') {
       const d = numericDrift(t.ref, t.window.total);
       if (!d) return undefined;
-      w.featurePsi.sample(l, d.psi);
-      w.featureKsStatistic.sample(l, d.ksStatistic);
-      w.featureKsPvalue.sample(l, d.ksPValue);
-      w.featureOutOfRange.sample(l, d.outOfRangeRatio);
+      w.sample(F.featurePsi, l, d.psi);
+      w.sample(F.featureKsStatistic, l, d.ksStatistic);
+      w.sample(F.featureKsPvalue, l, d.ksPValue);
+      w.sample(F.featureOutOfRange, l, d.outOfRangeRatio);
       return d.psi;
     }
     const d = categoricalDrift(t.ref, t.window.total);
     if (!d) return undefined;
-    w.featurePsi.sample(l, d.psi);
-    w.featureJsDistance.sample(l, d.jsDistance);
+    w.sample(F.featurePsi, l, d.psi);
+    w.sample(F.featureJsDistance, l, d.jsDistance);
     return d.psi;
   }
 }
 
 function driftPsi(t: FeatureTracker): number | undefined {
   return t.kind === 'numeric' ? numericDrift(t.ref, t.window.total)?.psi : categoricalDrift(t.ref, t.window.total)?.psi;
+}
+
+/** Inverse of formatValue. */
+function parseValue(s: string): number {
+  return s === '+Inf' ? Infinity : s === '-Inf' ? -Infinity : Number(s);
 }

@@ -86,7 +86,9 @@ export class Monitor {
     if (model.task) version.ensureTaskWindows(model.task);
     version.advance(now);
     version.lastSeen = now;
+    version.revision++;
     for (const e of body.events) this.applyEvent(model, version, e, now, drop);
+    if (model.task === 'classification') for (const v of model.versions.values()) v.reserveClasses(model.classes.size);
     this.ingested.predictions += body.events.length;
     return { accepted: body.events.length, dropped: tally };
   }
@@ -190,6 +192,7 @@ export class Monitor {
   /** Records a label against a prediction at time `t` (label arrival, or the event's own time). */
   private applyLabel(model: ModelState, p: PendingPrediction, label: number | string, t: number, drop: (r: DropReason, n?: number) => void): void {
     const v = p.version;
+    v.revision++;
     v.labeled++;
     if (model.task === 'regression') {
       if (typeof label !== 'number' || !v.regression) return;
@@ -248,6 +251,7 @@ export class Monitor {
       const id = String(e.id);
       const done = joined.get(id);
       if (done) {
+        done.revision++;
         done.feedbackDuplicate++;
         continue;
       }

@@ -76,6 +76,11 @@ export function observe(t: FeatureTracker, time: number, value: number | string 
 export class VersionState {
   readonly labels: string;
   lastSeen = 0;
+  /**
+   * Bumped by every change to what this version exposes (events, labels, references, buckets
+   * expiring), so a scrape can reuse the text it rendered when nothing changed since.
+   */
+  revision = 0;
 
   predictions = 0;
   readonly errors = new Map<string, number>();
@@ -113,16 +118,29 @@ export class VersionState {
 
   /** Allocates the quality windows once the model's task is known. */
   ensureTaskWindows(task: Task): void {
+    this.revision++;
     if (task === 'classification') {
       this.classification ??= new SlidingWindow((role) => new ClassificationState(role), this.g.fineMs, this.g.fineBuckets);
-      this.probabilities ??= new SlidingWindow((role) => new ClassificationState(role), this.g.coarseMs, this.g.coarseBuckets);
+      this.probabilities ??= new SlidingWindow((role) => new ClassificationState(role, true), this.g.coarseMs, this.g.coarseBuckets);
     } else {
       this.regression ??= new SlidingWindow(() => new RegressionState(), this.g.fineMs, this.g.fineBuckets);
     }
   }
 
+  /**
+   * Sizes every probability state (buckets included) for the model's k classes at once, so the
+   * window does not grow bucket by bucket as classes reach each one.
+   */
+  reserveClasses(k: number): void {
+    if (!this.probabilities || k <= this.reservedClasses) return;
+    this.reservedClasses = k;
+    this.probabilities.forEachState((s) => s.reserve(k));
+  }
+  private reservedClasses = 0;
+
   /** Replaces the reference; drift windows restart empty because their bins depend on it. */
   setReference(profile: ReferenceProfile): void {
+    this.revision++;
     this.reference = profile;
     this.trackers = Object.entries(profile.features).map(([name, ref]) => makeTracker(name, this.labels, ref, this.g));
     this.trackerByName.clear();
@@ -131,12 +149,13 @@ export class VersionState {
   }
 
   advance(now: number): void {
-    this.windowPredictions.advance(now);
-    this.classification?.advance(now);
-    this.probabilities?.advance(now);
-    this.regression?.advance(now);
-    for (const t of this.trackers) t.window.advance(now);
-    this.predictionTracker?.window.advance(now);
+    let expired = this.windowPredictions.advance(now);
+    if (this.classification?.advance(now)) expired = true;
+    if (this.probabilities?.advance(now)) expired = true;
+    if (this.regression?.advance(now)) expired = true;
+    for (const t of this.trackers) if (t.window.advance(now)) expired = true;
+    if (this.predictionTracker?.window.advance(now)) expired = true;
+    if (expired) this.revision++;
   }
 
   observeLatency(ms: number): void {

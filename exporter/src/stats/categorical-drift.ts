@@ -20,12 +20,24 @@ export interface CategoricalDrift {
 export function categoricalDrift(ref: CategoricalFeatureReference, s: CategoricalFeatureState): CategoricalDrift | undefined {
   const m = s.count;
   if (m === 0) return undefined;
-  const refCount = new Map(ref.categories.map((c, i) => [c, ref.counts[i]]));
+  // The union of categories in categoryCounts() order, read straight from the count arrays.
   const p: number[] = [];
   const q: number[] = [];
-  for (const { category, count, inReference } of s.categoryCounts()) {
-    p.push(inReference ? (refCount.get(category) ?? 0) / ref.count : 0);
-    q.push(count / m);
+  const refCounts = s.referenceCounts();
+  for (let i = 0; i < ref.categories.length; i++) {
+    p.push(ref.counts[i] / ref.count);
+    q.push(refCounts[i] / m);
+  }
+  const { slots, other } = s.unseenCounts();
+  for (let i = 0; i < slots.length; i++) {
+    if (slots[i] > 0) {
+      p.push(0);
+      q.push(slots[i] / m);
+    }
+  }
+  if (other > 0) {
+    p.push(0);
+    q.push(other / m);
   }
   return {
     jsDistance: jensenShannonDistance(p, q),

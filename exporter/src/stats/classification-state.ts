@@ -21,7 +21,15 @@ const MAX_CLASSES = 4096;
  * histograms start with every earlier scored event as a negative at score 0.
  */
 export class ClassificationState {
-  constructor(private readonly role: CountRole = 'total') {}
+  /**
+   * `holdsProbabilities`: the state will hold them, so its histograms are allocated with each
+   * class as it is first seen rather than at the first scored event — a window whose buckets
+   * fill one by one then reaches its full size at once instead of growing for a whole window.
+   */
+  constructor(
+    private readonly role: CountRole = 'total',
+    private readonly holdsProbabilities = false,
+  ) {}
 
   private k = 0;
   /** confusion[t * k + p] = events with true class t predicted as p. */
@@ -69,6 +77,11 @@ export class ClassificationState {
     const pTrue = trueIdx < probs.length ? probs[trueIdx] : 0;
     this.logLossSum.add(-Math.log(Math.min(Math.max(pTrue, LOG_LOSS_EPS), 1 - LOG_LOSS_EPS)));
     this.scoredCount++;
+  }
+
+  /** Makes room for class indices below k now (as if they had been seen, with no events). */
+  reserve(k: number): void {
+    this.grow(k);
   }
 
   merge(o: ClassificationState): void {
@@ -173,6 +186,7 @@ export class ClassificationState {
     }
     this.confusion = confusion;
     this.k = k;
+    if (this.holdsProbabilities) this.allocateHistograms();
   }
 
   private allocateHistograms(): void {

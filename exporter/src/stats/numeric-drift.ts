@@ -44,29 +44,28 @@ export function numericDrift(ref: NumericFeatureReference, s: NumericFeatureStat
   const m = s.count;
   if (m === 0) return undefined;
   const bins = s.fineCounts();
-  const edges = ref.edges;
-  const below = cdfBelowEdges(ref);
+  const { below, atOrBelow, psiEdgeIndex } = planFor(ref);
 
+  // One pass over the fine bins: the KS maximum, and the window's share of each PSI bin, closed
+  // at the fine cut point that equals the PSI cut point.
   let ks = 0;
   let cumulative = 0;
-  const atOrBelowEdge = new Float64Array(edges.length);
-  for (let i = 0; i < edges.length; i++) {
-    cumulative += bins[2 * i];
-    ks = Math.max(ks, Math.abs(below[i] - cumulative / m));
-    cumulative += bins[2 * i + 1];
-    ks = Math.max(ks, Math.abs(ref.cdfAtEdges[i] - cumulative / m));
-    atOrBelowEdge[i] = cumulative;
-  }
-
-  const current: number[] = [];
+  const current = new Array<number>(psiEdgeIndex.length + 1);
+  let nextPsi = 0;
   let previous = 0;
-  for (const e of ref.psiEdges) {
-    const i = countBelow(edges, e);
-    if (edges[i] !== e) throw new RangeError('reference PSI cut point missing from its fine grid');
-    current.push((atOrBelowEdge[i] - previous) / m);
-    previous = atOrBelowEdge[i];
+  for (let i = 0; i < below.length; i++) {
+    cumulative += bins[2 * i];
+    const d1 = Math.abs(below[i] - cumulative / m);
+    if (d1 > ks) ks = d1;
+    cumulative += bins[2 * i + 1];
+    const d2 = Math.abs(atOrBelow[i] - cumulative / m);
+    if (d2 > ks) ks = d2;
+    if (psiEdgeIndex[nextPsi] === i) {
+      current[nextPsi++] = (cumulative - previous) / m;
+      previous = cumulative;
+    }
   }
-  current.push((m - previous) / m);
+  current[nextPsi] = (m - previous) / m;
 
   return {
     psi: psiFromProportions(ref.psiRefProportions, current),
@@ -75,6 +74,29 @@ export function numericDrift(ref: NumericFeatureReference, s: NumericFeatureStat
     missingRatio: s.missing / (s.missing + m),
     outOfRangeRatio: s.outOfRange / m,
   };
+}
+
+/** What numericDrift needs from a reference beyond its fields, derived once per reference. */
+interface DriftPlan {
+  below: readonly number[];
+  atOrBelow: readonly number[];
+  /** Fine cut point index of each PSI cut point. */
+  psiEdgeIndex: Int32Array;
+}
+
+const plans = new WeakMap<NumericFeatureReference, DriftPlan>();
+
+function planFor(ref: NumericFeatureReference): DriftPlan {
+  let plan = plans.get(ref);
+  if (plan) return plan;
+  const psiEdgeIndex = Int32Array.from(ref.psiEdges, (e) => {
+    const i = countBelow(ref.edges, e);
+    if (ref.edges[i] !== e) throw new RangeError('reference PSI cut point missing from its fine grid');
+    return i;
+  });
+  plan = { below: cdfBelowEdges(ref), atOrBelow: ref.cdfAtEdges, psiEdgeIndex };
+  plans.set(ref, plan);
+  return plan;
 }
 
 /**

@@ -38,20 +38,26 @@ export class SlidingWindow<S extends Mergeable<S>> {
     this.slotEpoch = new Float64Array(bucketCount).fill(-Infinity);
   }
 
-  /** Moves the window to `now`, expiring buckets that slid out. Cheap when nothing changed. */
-  advance(now: number): void {
+  /**
+   * Moves the window to `now`, expiring buckets that slid out. Cheap when nothing changed.
+   * Returns whether a bucket was expired (so the total may have changed).
+   */
+  advance(now: number): boolean {
     const epoch = Math.floor(now / this.bucketMs);
-    if (epoch <= this.currentEpoch) return;
+    if (epoch <= this.currentEpoch) return false;
     this.currentEpoch = epoch;
     const oldest = epoch - this.bucketCount + 1;
+    let expired = false;
     for (let slot = 0; slot < this.bucketCount; slot++) {
       const held = this.slotEpoch[slot];
       if (held !== -Infinity && held < oldest) {
         this.total.subtract(this.buckets[slot]);
         this.buckets[slot].clear();
         this.slotEpoch[slot] = -Infinity;
+        expired = true;
       }
     }
+    return expired;
   }
 
   /**
@@ -65,6 +71,12 @@ export class SlidingWindow<S extends Mergeable<S>> {
     const slot = ((epoch % this.bucketCount) + this.bucketCount) % this.bucketCount;
     this.slotEpoch[slot] = epoch;
     return this.buckets[slot];
+  }
+
+  /** Calls f on the total and on every bucket (e.g. to size them all at once). */
+  forEachState(f: (s: S) => void): void {
+    f(this.total);
+    for (const b of this.buckets) f(b);
   }
 
   /** Empties every bucket and the total. */

@@ -190,10 +190,10 @@ const classEvent = (k: number): fc.Arbitrary<ClassEvent> =>
     { requiredKeys: ['t', 'p'] },
   );
 const classNames = ['c0', 'c1', 'c2', 'c3', 'c4'];
-for (const k of [2, 5]) {
+for (const [k, holdsProbabilities] of [[2, false], [5, false], [2, true], [5, true]] as const) {
   checkLaws<ClassificationState, ClassEvent, unknown>({
-    name: `ClassificationState (${k} classes)`,
-    make: (role) => new ClassificationState(role),
+    name: `ClassificationState (${k} classes${holdsProbabilities ? ', histograms allocated with each class' : ''})`,
+    make: (role) => new ClassificationState(role, holdsProbabilities),
     add: (s, e) => s.add(e.t, e.p, e.probs),
     merge: (s, o) => s.merge(o),
     subtract: (s, o) => s.subtract(o),

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Express, Router } from 'express';
 import type { AppContext } from '../../app/context.js';
+import { renderMetrics } from '../../collectors/monitoring-exposition.js';
 import { BUILD_VERSION } from '../../version.js';
 
 export function registerSystemRoutes(app: Express, api: Router, ctx: AppContext): void {
@@ -17,11 +18,14 @@ export function registerSystemRoutes(app: Express, api: Router, ctx: AppContext)
     }
   });
 
+  // Bytes straight to the socket: res.send would hash the ~12 MiB body for an ETag and copy it.
   app.get('/metrics', async (_req, res, next) => {
     try {
-      const body = await ctx.metrics.metrics();
+      const chunks = await renderMetrics(ctx.metrics);
       res.setHeader('Content-Type', ctx.metrics.contentType);
-      res.send(body);
+      res.setHeader('Content-Length', chunks.reduce((n, c) => n + c.length, 0));
+      for (const c of chunks.slice(0, -1)) res.write(c);
+      res.end(chunks[chunks.length - 1]);
     } catch (err) {
       next(err);
     }
