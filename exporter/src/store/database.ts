@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations/index.js';
@@ -11,6 +11,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface OpenedDatabase {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** Resolves when the store answers a trivial query (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
     // process: the pool discards it and the next query reconnects.
     pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    opened = { db, dialect: 'postgres', close: () => db.destroy() };
+    opened = { db, dialect: 'postgres', ping: () => ping(db), close: () => db.destroy() };
   } else {
     if (url) throw new Error(`MODELWATCH_DATABASE_URL must start with postgres:// (got a different scheme)`);
     if (options.sqlitePath !== ':memory:') fs.mkdirSync(path.dirname(options.sqlitePath), { recursive: true });
@@ -39,8 +41,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    opened = { db, dialect: 'sqlite', close: () => db.destroy() };
+    opened = { db, dialect: 'sqlite', ping: () => ping(db), close: () => db.destroy() };
   }
   await migrateToLatest(opened.db);
   return opened;
+}
+
+async function ping(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
 }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Express, Router } from 'express';
 import type { AppContext } from '../../app/context.js';
 import { renderMetrics } from '../../collectors/monitoring-exposition.js';
@@ -11,7 +10,7 @@ export function registerSystemRoutes(app: Express, api: Router, ctx: AppContext)
 
   app.get('/readyz', async (_req, res) => {
     try {
-      await sql`select 1`.execute(ctx.database.db);
+      await ctx.database.ping();
       res.json({ status: 'ready', store: ctx.database.dialect });
     } catch {
       res.status(503).json({ status: 'unavailable', store: ctx.database.dialect });
