@@ -49,7 +49,7 @@ async function handleOne(registry: Pick<RegistryService, 'rollback'>, alert: Rec
   if (labels.action !== ROLLBACK_ACTION) return ignored(`not a rollback alert (label action is ${labels.action === undefined ? 'absent' : `"${labels.action}"`})`);
   if (!labels.model || !labels.version) return ignored('rollback alert without model and version labels');
 
-  const reason = `alert ${labels.alertname ?? '(unnamed)'} firing since ${alert.startsAt} (fingerprint ${alert.fingerprint})${summaryOf(alert)}`;
+  const reason = `alert ${clip(labels.alertname ?? '(unnamed)', 200)} firing since ${alert.startsAt} (fingerprint ${alert.fingerprint})${summaryOf(alert)}`;
   try {
     const r = await registry.rollback(labels.model, { reason, fromVersion: labels.version, trigger: 'alert' }, actor);
     log.warn({ model: r.model, from: r.fromVersion, to: r.toVersion, alert: labels.alertname, fingerprint: alert.fingerprint }, 'alert-driven rollback');
@@ -66,5 +66,10 @@ async function handleOne(registry: Pick<RegistryService, 'rollback'>, alert: Rec
 
 function summaryOf(alert: ReceivedAlert): string {
   const s = alert.annotations.summary ?? alert.annotations.description;
-  return s ? `: ${s.length > 200 ? `${s.slice(0, 200)}…` : s}` : '';
+  return s ? `: ${clip(s, 200)}` : '';
+}
+
+/** Alert text is whatever the rule author wrote; the audit reason keeps a bounded part of it. */
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
