@@ -25,8 +25,12 @@ export class CategoricalFeatureState {
   private readonly refCounts: BinCounts;
   /** Counts per unseen-category slot. */
   private readonly slotCounts: BinCounts;
-  /** Name of one category counted in each slot (for labelling only; not used by arithmetic). */
-  private readonly slotNames: Array<string | undefined>;
+  /**
+   * Name of one category counted in each slot (for labelling only; not used by arithmetic).
+   * Allocated with the first unseen category: most windows never see one, and an array of
+   * maxCategories names per bucket would cost more heap than the counts themselves.
+   */
+  private slotNames: Array<string | undefined> | undefined;
   private otherCount = 0;
   private nonMissing = 0;
   private missingCount = 0;
@@ -41,11 +45,10 @@ export class CategoricalFeatureState {
     if (!Number.isInteger(maxCategories) || maxCategories < 0) throw new RangeError('maxCategories must be a non-negative integer');
     this.refIndex = referenceIndex(ref);
     this.refOtherIndex = this.refIndex.get(OTHER_CATEGORY) ?? -1;
-    this.refCounts = new BinCounts(ref.categories.length, role);
+    this.refCounts = new BinCounts(ref.categories.length, role, 0);
     // A reference that folded its tail counts every unknown value in its __other__: no slots.
     const slots = this.refOtherIndex >= 0 ? 0 : maxCategories;
-    this.slotCounts = new BinCounts(slots, role);
-    this.slotNames = new Array<string | undefined>(slots).fill(undefined);
+    this.slotCounts = new BinCounts(slots, role, 1);
   }
 
   /** Non-missing values in the window. */
@@ -71,7 +74,7 @@ export class CategoricalFeatureState {
     });
     const slotCounts = this.slotCounts.view();
     for (let s = 0; s < slotCounts.length; s++) {
-      if (slotCounts[s] > 0) out.push({ category: this.slotNames[s] ?? `__slot_${s}__`, count: slotCounts[s], inReference: false });
+      if (slotCounts[s] > 0) out.push({ category: this.slotNames?.[s] ?? `__slot_${s}__`, count: slotCounts[s], inReference: false });
     }
     if (this.otherCount > 0) out.push({ category: OTHER_CATEGORY, count: this.otherCount, inReference: false });
     return out;
@@ -110,8 +113,9 @@ export class CategoricalFeatureState {
     }
     const s = slotOf(category, this.maxCategories);
     const held = this.slotCounts.get(s);
-    const alone = held === 0 || this.slotNames[s] === category;
-    if (held === 0) this.slotNames[s] = category;
+    const names = this.names();
+    const alone = held === 0 || names[s] === category;
+    if (held === 0) names[s] = category;
     this.slotCounts.increment(s);
     return alone;
   }
@@ -122,9 +126,11 @@ export class CategoricalFeatureState {
 
   merge(o: CategoricalFeatureState): void {
     this.checkCompatible(o);
-    const theirs = o.slotCounts.view();
-    for (let s = 0; s < theirs.length; s++) {
-      if (theirs[s] > 0 && this.slotCounts.get(s) === 0) this.slotNames[s] = o.slotNames[s];
+    if (o.slotNames) {
+      const names = this.names();
+      for (let s = 0; s < o.slotCounts.size; s++) {
+        if (o.slotCounts.get(s) > 0 && this.slotCounts.get(s) === 0) names[s] = o.slotNames[s];
+      }
     }
     this.refCounts.add(o.refCounts);
     this.slotCounts.add(o.slotCounts);
@@ -145,7 +151,8 @@ export class CategoricalFeatureState {
     }
     this.refCounts.subtract(o.refCounts);
     this.slotCounts.subtract(o.slotCounts);
-    for (let s = 0; s < this.slotNames.length; s++) if (this.slotCounts.get(s) === 0) this.slotNames[s] = undefined;
+    const names = this.slotNames;
+    if (names) for (let s = 0; s < names.length; s++) if (this.slotCounts.get(s) === 0) names[s] = undefined;
     this.otherCount = other;
     this.nonMissing = nonMissing;
     this.missingCount = missing;
@@ -154,10 +161,14 @@ export class CategoricalFeatureState {
   clear(): void {
     this.refCounts.clear();
     this.slotCounts.clear();
-    this.slotNames.fill(undefined);
+    this.slotNames?.fill(undefined);
     this.otherCount = 0;
     this.nonMissing = 0;
     this.missingCount = 0;
+  }
+
+  private names(): Array<string | undefined> {
+    return (this.slotNames ??= new Array<string | undefined>(this.slotCounts.size).fill(undefined));
   }
 
   private checkCompatible(o: CategoricalFeatureState): void {

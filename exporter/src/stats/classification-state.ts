@@ -32,8 +32,12 @@ export class ClassificationState {
   ) {}
 
   private k = 0;
-  /** confusion[t * k + p] = events with true class t predicted as p. */
-  private confusion = new Float64Array(0);
+  /**
+   * confusion[t * k + p] = events with true class t predicted as p. A plain array (in the V8
+   * heap), not a typed one: a window has one state per fine bucket, and an ArrayBuffer each
+   * would cost more than the few counts it holds.
+   */
+  private confusion: number[] = [];
   private labeledCount = 0;
   private scoredCount = 0;
   private readonly logLossSum = new ExactSum();
@@ -172,14 +176,14 @@ export class ClassificationState {
   private grow(k: number): void {
     if (k <= this.k) return;
     if (k > MAX_CLASSES) throw new RangeError(`more than ${MAX_CLASSES} classes`);
-    const confusion = new Float64Array(k * k);
+    const confusion = new Array<number>(k * k).fill(0);
     for (let t = 0; t < this.k; t++) {
       for (let p = 0; p < this.k; p++) confusion[t * k + p] = this.confusion[t * this.k + p];
     }
     if (this.positives.length > 0) {
       for (let c = this.k; c < k; c++) {
-        this.positives.push(new BinCounts(SCORE_BINS, this.role));
-        const negatives = new BinCounts(SCORE_BINS, this.role);
+        this.positives.push(new BinCounts(SCORE_BINS, this.role, 2 * c));
+        const negatives = new BinCounts(SCORE_BINS, this.role, 2 * c + 1);
         if (this.scoredCount > 0) negatives.increment(0, this.scoredCount);
         this.negatives.push(negatives);
       }
@@ -192,8 +196,8 @@ export class ClassificationState {
   private allocateHistograms(): void {
     if (this.positives.length > 0) return;
     for (let c = 0; c < this.k; c++) {
-      this.positives.push(new BinCounts(SCORE_BINS, this.role));
-      this.negatives.push(new BinCounts(SCORE_BINS, this.role));
+      this.positives.push(new BinCounts(SCORE_BINS, this.role, 2 * c));
+      this.negatives.push(new BinCounts(SCORE_BINS, this.role, 2 * c + 1));
     }
   }
 }

@@ -6,14 +6,6 @@ export function checkedDifference(a: number, b: number): number {
   return a - b;
 }
 
-/**
- * What a state is for, which decides how wide its counts start:
- * - `bucket`: one time bucket of a sliding window. Most states are buckets (a 1 h window at
- *   5-minute resolution has 12 per total), so they start with 16-bit counts.
- * - `total`: a window total or a standalone state; 64-bit float counts (exact up to 2^53).
- */
-export type CountRole = 'bucket' | 'total';
-
 type CountArray = Uint16Array | Uint32Array | Float64Array;
 
 const LIMIT_16 = 0xffff;
@@ -21,88 +13,23 @@ const LIMIT_32 = 0xffffffff;
 const LIMIT_F64 = Number.MAX_SAFE_INTEGER;
 
 /**
- * A fixed-size vector of non-negative integer counts, allocated in full when the state is
- * created, so memory is fixed by `size` and never grows with traffic.
- *
- * Bucket counts start at 16 bits, which halves the dominant memory of the fleet (buckets of
- * hundreds of fine bins per feature). A count that would pass 65,535 — a bucket interval with
- * that many values in one bin — widens the array once to 32 bits (then to float64 past 2^32),
- * never wrapping: memory stays bounded by the widest form, reached in the first window of
- * heavy traffic and flat afterwards.
+ * One count vector of `size` counts for each of `rows` states, in a single typed array (row r
+ * at offset r·size). The rows widen together: memory is bounded by rows·size of the widest form.
  */
-export class BinCounts {
-  private a: CountArray;
-  private limit: number;
+class CountColumn {
+  a: CountArray;
+  limit: number;
 
   constructor(
+    readonly rows: number,
     readonly size: number,
-    role: CountRole = 'total',
+    narrow: boolean,
   ) {
-    if (!Number.isInteger(size) || size < 0) throw new RangeError('count vector size must be a non-negative integer');
-    this.a = role === 'bucket' ? new Uint16Array(size) : new Float64Array(size);
-    this.limit = role === 'bucket' ? LIMIT_16 : LIMIT_F64;
+    this.a = narrow ? new Uint16Array(rows * size) : new Uint32Array(rows * size);
+    this.limit = narrow ? LIMIT_16 : LIMIT_32;
   }
 
-  get(i: number): number {
-    return this.a[i];
-  }
-
-  increment(i: number, by = 1): void {
-    const n = this.a[i] + by;
-    if (n < 0) throw new RangeError('a count would go negative');
-    if (n > this.limit) this.widen(n);
-    this.a[i] = n;
-  }
-
-  /** The counts themselves (callers must not modify them); valid until the next write. */
-  view(): ArrayLike<number> {
-    return this.a;
-  }
-
-  /** A float64 copy of the counts. */
-  toArray(): Float64Array {
-    return Float64Array.from(this.a);
-  }
-
-  add(o: BinCounts): void {
-    if (o.size !== this.size) throw new RangeError('count vectors of different shape');
-    const src = o.a;
-    let dst = this.a;
-    for (let i = 0; i < src.length; i++) {
-      const s = src[i];
-      if (s === 0) continue;
-      const n = dst[i] + s;
-      if (n > this.limit) {
-        this.widen(n);
-        dst = this.a;
-      }
-      dst[i] = n;
-    }
-  }
-
-  /** Whether subtracting o leaves every count non-negative. */
-  covers(o: BinCounts): boolean {
-    if (o.size !== this.size) return false;
-    const src = o.a;
-    const dst = this.a;
-    for (let i = 0; i < src.length; i++) if (dst[i] < src[i]) return false;
-    return true;
-  }
-
-  /** Subtracts o, refusing (and changing nothing) when a count would go negative. */
-  subtract(o: BinCounts): void {
-    if (!this.covers(o)) throw new RangeError('subtracting a state that was not merged in');
-    const src = o.a;
-    const dst = this.a;
-    for (let i = 0; i < src.length; i++) dst[i] -= src[i];
-  }
-
-  /** Zeroes the counts, keeping the array (and its width) for the next use. */
-  clear(): void {
-    this.a.fill(0);
-  }
-
-  private widen(needed: number): void {
+  widen(needed: number): void {
     if (needed > LIMIT_F64) throw new RangeError('count beyond 2^53');
     if (needed <= LIMIT_32 && this.limit < LIMIT_32) {
       this.a = Uint32Array.from(this.a);
@@ -111,5 +38,148 @@ export class BinCounts {
       this.a = Float64Array.from(this.a);
       this.limit = LIMIT_F64;
     }
+  }
+}
+
+/**
+ * The counts of every bucket of one sliding window. A window of B buckets holds the same count
+ * vectors B times; keeping each vector's B copies in one typed array (a column) instead of B
+ * arrays means one ArrayBuffer per window and vector rather than one per bucket — at 1,000
+ * models × 20 features, ~30k buffers instead of ~400k, which is heap the garbage collector no
+ * longer walks on every major collection.
+ *
+ * States ask for their vectors by a key of their own (e.g. 2c and 2c+1 for class c's two
+ * histograms); the first row to ask allocates the column for every row, so a ring reaches its
+ * full size when the first bucket does, and stays flat afterwards.
+ */
+export class CountRing {
+  private readonly columns = new Map<number, CountColumn>();
+
+  constructor(readonly rows: number) {
+    if (!Number.isInteger(rows) || rows < 1) throw new RangeError('a count ring needs at least one row');
+  }
+
+  column(key: number, size: number): CountColumn {
+    let c = this.columns.get(key);
+    if (!c) this.columns.set(key, (c = new CountColumn(this.rows, size, true)));
+    else if (c.size !== size) throw new RangeError('states of one window must have count vectors of the same shape');
+    return c;
+  }
+}
+
+/** Row `row` of a window's CountRing: what a bucket state allocates its counts in. */
+export interface RingRow {
+  ring: CountRing;
+  row: number;
+}
+
+/**
+ * What a state is for, which decides where its counts live and how wide they start:
+ * - a RingRow: one time bucket of a sliding window; counts in the ring's shared columns,
+ *   16-bit to start with (a 1 h window at 5-minute resolution has 12 buckets per total).
+ * - `bucket`: a standalone bucket (its own one-row ring), 16-bit to start with.
+ * - `total`: a window total or a standalone state; 32-bit to start with.
+ */
+export type CountRole = 'bucket' | 'total' | RingRow;
+
+/**
+ * A fixed-size vector of non-negative integer counts, allocated in full when the state is
+ * created, so memory is fixed by `size` and never grows with traffic.
+ *
+ * Bucket counts start at 16 bits, totals at 32, which halves the dominant memory of the fleet
+ * (hundreds of fine bins per feature). A count that would pass the width's maximum — a bucket
+ * interval with 65,536 values in one bin — widens the array once to 32 bits (then to float64,
+ * exact to 2^53), never wrapping: memory stays bounded by the widest form, reached in the
+ * first window of heavy traffic and flat afterwards.
+ */
+export class BinCounts {
+  private readonly col: CountColumn;
+  /** Offset of this vector's first count in col.a. */
+  private readonly off: number;
+
+  /** `key` tells apart the vectors of one state when they share a ring (see CountRing). */
+  constructor(
+    readonly size: number,
+    role: CountRole = 'total',
+    key = 0,
+  ) {
+    if (!Number.isInteger(size) || size < 0) throw new RangeError('count vector size must be a non-negative integer');
+    if (typeof role === 'object') {
+      if (!Number.isInteger(role.row) || role.row < 0 || role.row >= role.ring.rows) throw new RangeError('row outside the count ring');
+      this.col = role.ring.column(key, size);
+      this.off = role.row * size;
+    } else {
+      this.col = new CountColumn(1, size, role === 'bucket');
+      this.off = 0;
+    }
+  }
+
+  get(i: number): number {
+    return this.col.a[this.off + i];
+  }
+
+  increment(i: number, by = 1): void {
+    const col = this.col;
+    const j = this.off + i;
+    const n = col.a[j] + by;
+    if (n < 0) throw new RangeError('a count would go negative');
+    if (n > col.limit) col.widen(n);
+    col.a[j] = n;
+  }
+
+  /** The counts themselves (callers must not modify them); valid until the next write. */
+  view(): ArrayLike<number> {
+    const a = this.col.a;
+    return this.off === 0 && a.length === this.size ? a : a.subarray(this.off, this.off + this.size);
+  }
+
+  /** A float64 copy of the counts. */
+  toArray(): Float64Array {
+    return Float64Array.from(this.view());
+  }
+
+  add(o: BinCounts): void {
+    if (o.size !== this.size) throw new RangeError('count vectors of different shape');
+    const src = o.col.a;
+    const so = o.off;
+    const col = this.col;
+    let dst = col.a;
+    const d0 = this.off;
+    for (let i = 0; i < this.size; i++) {
+      const s = src[so + i];
+      if (s === 0) continue;
+      const n = dst[d0 + i] + s;
+      if (n > col.limit) {
+        col.widen(n);
+        dst = col.a;
+      }
+      dst[d0 + i] = n;
+    }
+  }
+
+  /** Whether subtracting o leaves every count non-negative. */
+  covers(o: BinCounts): boolean {
+    if (o.size !== this.size) return false;
+    const src = o.col.a;
+    const so = o.off;
+    const dst = this.col.a;
+    const d0 = this.off;
+    for (let i = 0; i < this.size; i++) if (dst[d0 + i] < src[so + i]) return false;
+    return true;
+  }
+
+  /** Subtracts o, refusing (and changing nothing) when a count would go negative. */
+  subtract(o: BinCounts): void {
+    if (!this.covers(o)) throw new RangeError('subtracting a state that was not merged in');
+    const src = o.col.a;
+    const so = o.off;
+    const dst = this.col.a;
+    const d0 = this.off;
+    for (let i = 0; i < this.size; i++) dst[d0 + i] -= src[so + i];
+  }
+
+  /** Zeroes the counts, keeping the storage (and its width) for the next use. */
+  clear(): void {
+    this.col.a.fill(0, this.off, this.off + this.size);
   }
 }

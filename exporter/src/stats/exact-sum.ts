@@ -8,7 +8,7 @@
  * whatever the number of terms.
  */
 export class ExactSum {
-  private partials: number[] = [];
+  private readonly partials: number[] = [];
 
   add(x: number): void {
     if (!Number.isFinite(x)) throw new RangeError(`cannot sum a non-finite value (${x})`);
@@ -40,7 +40,7 @@ export class ExactSum {
   }
 
   clear(): void {
-    this.partials = [];
+    this.partials.length = 0;
   }
 
   /** The exact sum rounded to the nearest double (ties to even), as `math.fsum` does. */

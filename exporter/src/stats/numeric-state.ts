@@ -25,7 +25,7 @@ export class NumericFeatureState {
     readonly ref: NumericFeatureReference,
     role: CountRole = 'total',
   ) {
-    this.bins = new BinCounts(2 * ref.edges.length + 1, role);
+    this.bins = new BinCounts(2 * ref.edges.length + 1, role, 0);
   }
 
   /** Non-missing values in the window. */

@@ -1,3 +1,5 @@
+import { CountRing, type CountRole } from '../stats/counts.js';
+
 /** What a window needs from a state: merging two states equals computing over their union. */
 export interface Mergeable<S> {
   merge(other: S): void;
@@ -19,23 +21,28 @@ export interface Mergeable<S> {
 export class SlidingWindow<S extends Mergeable<S>> {
   readonly total: S;
   private readonly buckets: S[];
-  /** Epoch (time / bucketMs, floored) each slot currently holds; -Infinity when empty. */
-  private readonly slotEpoch: Float64Array;
+  /**
+   * Epoch (time / bucketMs, floored) each slot currently holds; -Infinity when empty. A plain
+   * array (it lives in the V8 heap) rather than a Float64Array: one ArrayBuffer less per window.
+   */
+  private readonly slotEpoch: number[];
   private currentEpoch = -Infinity;
 
   /**
-   * `make` builds each state; it is told whether the state is a bucket or the total, so that
-   * states can size their counts for it (there are bucketCount buckets for one total).
+   * `make` builds each state; it is told whether the state is the total or which row of the
+   * window's CountRing a bucket is, so that bucket states keep their counts in the ring's shared
+   * arrays, narrow to start with (there are bucketCount buckets for one total).
    */
   constructor(
-    make: (role: 'bucket' | 'total') => S,
+    make: (role: CountRole) => S,
     readonly bucketMs: number,
     readonly bucketCount: number,
   ) {
     if (!(bucketMs > 0) || !Number.isInteger(bucketCount) || bucketCount < 1) throw new RangeError('bad window geometry');
     this.total = make('total');
-    this.buckets = Array.from({ length: bucketCount }, () => make('bucket'));
-    this.slotEpoch = new Float64Array(bucketCount).fill(-Infinity);
+    const ring = new CountRing(bucketCount);
+    this.buckets = Array.from({ length: bucketCount }, (_, row) => make({ ring, row }));
+    this.slotEpoch = new Array<number>(bucketCount).fill(-Infinity);
   }
 
   /**

@@ -18,7 +18,7 @@ import {
   type CategoricalFeatureReference,
   type NumericFeatureReference,
 } from '../../src/stats/index.js';
-import { BinCounts } from '../../src/stats/counts.js';
+import { BinCounts, CountRing } from '../../src/stats/counts.js';
 import { SCORE_BINS } from '../../src/stats/score-histogram.js';
 
 const numericRef = buildFeatureReference([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, null], { maxCategories: 5 }) as NumericFeatureReference;
@@ -215,6 +215,27 @@ describe('helpers', () => {
         },
       ),
     );
+  });
+
+  it('rows of one CountRing widen together and keep their own counts', () => {
+    const ring = new CountRing(3);
+    const rows = [0, 1, 2].map((row) => new BinCounts(4, { ring, row }));
+    rows[0].increment(1, 7);
+    rows[2].increment(3, 70_000); // past 16 bits: the whole column widens
+    rows[1].increment(0, 2);
+    expect(rows.map((r) => Array.from(r.view()))).toEqual([
+      [0, 7, 0, 0],
+      [2, 0, 0, 0],
+      [0, 0, 0, 70_000],
+    ]);
+    rows[2].clear();
+    expect(Array.from(rows[0].view())).toEqual([0, 7, 0, 0]);
+    expect(Array.from(rows[2].view())).toEqual([0, 0, 0, 0]);
+    const total = new BinCounts(4);
+    for (const r of rows) total.add(r);
+    expect(Array.from(total.view())).toEqual([2, 7, 0, 0]);
+    expect(() => new BinCounts(5, { ring, row: 0 })).toThrow(/same shape/);
+    expect(() => new BinCounts(4, { ring, row: 3 })).toThrow(/row outside/);
   });
 
   it('numericDrift accepts a profile stored without cdfBelowEdges (older format)', () => {

@@ -13,7 +13,7 @@ import {
   type CategoricalFeatureReference,
   type NumericFeatureReference,
 } from '../../src/stats/index.js';
-import type { CountRole } from '../../src/stats/counts.js';
+import { CountRing, type CountRole } from '../../src/stats/counts.js';
 
 /**
  * Mergeability laws every window state must satisfy, for a sliding window to add a bucket and
@@ -106,6 +106,32 @@ function checkLaws<S, E, R>(law: Law<S, E, R>): void {
           });
           law.subtract(total, buckets[expired]);
           expect(law.observe(total)).toEqual(law.observe(build(live)));
+        }),
+        RUNS,
+      );
+    });
+
+    it('buckets sharing one CountRing, as a window\'s do, keep apart and add up to the total', () => {
+      fc.assert(
+        fc.property(law.events, fc.array(fc.nat(4), { minLength: 1 }), fc.nat(4), (events, bucketOf, cleared) => {
+          const ring = new CountRing(5);
+          const buckets = Array.from({ length: 5 }, (_, row) => law.make({ ring, row }));
+          const total = law.make();
+          const perBucket: E[][] = buckets.map(() => []);
+          events.forEach((e, i) => {
+            const b = bucketOf[i % bucketOf.length];
+            law.add(buckets[b], e);
+            law.add(total, e);
+            perBucket[b].push(e);
+          });
+          buckets.forEach((s, b) => expect(law.observe(s)).toEqual(law.observe(build(perBucket[b]))));
+          law.subtract(total, buckets[cleared]);
+          law.clear(buckets[cleared]);
+          expect(law.observe(buckets[cleared])).toEqual(law.observe(build([])));
+          const live = perBucket.filter((_, b) => b !== cleared).flat();
+          expect(law.observe(total)).toEqual(law.observe(build(live)));
+          for (const s of buckets) law.merge(total, s);
+          expect(law.observe(total)).toEqual(law.observe(build([...live, ...live])));
         }),
         RUNS,
       );
