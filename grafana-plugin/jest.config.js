@@ -3,6 +3,8 @@ const base = require('./.config/jest.config');
 // Two projects: page/component unit tests in jsdom, and node-side checks (plugin.json schema,
 // the built dist/, the browser harness against a real exporter and Chromium).
 module.exports = {
+  // Builds dist/ and the harness host once; see tests/globalSetup.ts.
+  globalSetup: '<rootDir>/tests/globalSetup.ts',
   projects: [
     { ...base, displayName: 'unit' },
     {
@@ -11,6 +13,7 @@ module.exports = {
       testEnvironment: 'node',
       setupFilesAfterEnv: [],
       testMatch: ['<rootDir>/tests/**/*.test.ts'],
+      testTimeout: 240_000,
     },
   ],
 };

@@ -44,7 +44,7 @@ export function ModelsPage() {
         )}
         {models.loading && !models.value && <LoadingPlaceholder text="Loading models…" />}
         {models.value && (
-          <table className={styles.table}>
+          <table className={`${styles.table} ${styles.section}`}>
             <thead>
               <tr>
                 <th>Model</th>

@@ -1,5 +1,5 @@
 import React from 'react';
-import { Alert } from '@grafana/ui';
+import { Alert, Button } from '@grafana/ui';
 import type { ApiError } from '../../api/errors';
 import { testIds } from '../../constants';
 import { GateFailureList } from './GateFailureList';
@@ -17,11 +17,14 @@ export function ApiErrorAlert({ error, onRetry }: Props) {
       data-testid={testIds.error}
       severity={error.kind === 'gates' || error.kind === 'conflict' ? 'warning' : 'error'}
       title={`${error.title}${status}`}
-      buttonContent={onRetry ? 'Retry' : undefined}
-      onRemove={onRetry}
     >
       <div>{error.message}</div>
       {error.gateFailures.length > 0 && <GateFailureList failures={error.gateFailures} />}
+      {onRetry && (
+        <Button size="sm" variant="secondary" icon="sync" onClick={onRetry}>
+          Retry
+        </Button>
+      )}
     </Alert>
   );
 }

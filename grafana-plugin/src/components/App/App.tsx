@@ -1,7 +1,7 @@
 import React from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import type { AppRootProps } from '@grafana/data';
-import { ROUTES } from '../../constants';
+import { prefixRoute, ROUTES } from '../../constants';
 import type { AppJsonData } from '../../types';
 import { AuditPage } from '../../pages/AuditPage';
 import { ModelPage } from '../../pages/ModelPage';
@@ -21,7 +21,7 @@ export function App({ meta }: AppRootProps<AppJsonData>) {
         <Route path={`${ROUTES.Models}/:model`} element={<ModelPage />} />
         <Route path={`${ROUTES.Models}/:model/transitions`} element={<TransitionsPage />} />
         <Route path={ROUTES.Audit} element={<AuditPage />} />
-        <Route path="*" element={<Navigate to={ROUTES.Models} replace />} />
+        <Route path="*" element={<Navigate to={prefixRoute(ROUTES.Models)} replace />} />
       </Routes>
     </AppSettingsProvider>
   );

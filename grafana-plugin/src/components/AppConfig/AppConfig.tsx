@@ -6,6 +6,7 @@ import { Alert, Button, Field, FieldSet, Input, SecretInput } from '@grafana/ui'
 import { toApiError, type ApiError } from '../../api/errors';
 import { testIds } from '../../constants';
 import type { AppJsonData, AppSecureJsonData } from '../../types';
+import { pageReload } from './pageReload';
 
 export type AppConfigProps = PluginConfigPageProps<AppPluginMeta<AppJsonData>>;
 
@@ -60,7 +61,7 @@ export function AppConfig({ plugin }: AppConfigProps) {
         ...(tokenSet ? {} : { secureJsonData: { exporterToken: token } }),
       });
       // Grafana re-reads plugin settings on load; a reload is how app plugins apply them.
-      window.location.reload();
+      pageReload.reload();
     } catch (err) {
       setError(toApiError(err));
       setSaving(false);

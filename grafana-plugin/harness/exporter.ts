@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const EXPORTER_MAIN = path.resolve(__dirname, '..', '..', 'exporter', 'dist', 'cli', 'main.js');
+
+export interface RunningExporter {
+  url: string;
+  adminToken: string;
+  api(method: string, pathname: string, body?: unknown, token?: string): Promise<{ status: number; data: any }>;
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the real exporter (its built CLI) on a free loopback port with a fresh data dir. */
+export async function startExporter(): Promise<RunningExporter> {
+  if (!fs.existsSync(EXPORTER_MAIN)) throw new Error(`${EXPORTER_MAIN} is missing: build the exporter first (npm run build -w exporter)`);
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-harness-'));
+  const adminToken = crypto.randomBytes(24).toString('hex');
+  const child: ChildProcess = spawn(process.execPath, [EXPORTER_MAIN, 'serve'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      MODELWATCH_PORT: String(port),
+      MODELWATCH_HOST: '127.0.0.1',
+      MODELWATCH_DATA_DIR: dataDir,
+      MODELWATCH_ADMIN_TOKEN: adminToken,
+      MODELWATCH_LOG_LEVEL: 'silent',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout?.resume();
+  const url = `http://127.0.0.1:${port}`;
+
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`exporter exited with ${child.exitCode}: ${stderr}`);
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`exporter not ready after 30 s: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  return {
+    url,
+    adminToken,
+    async api(method, pathname, body, token = adminToken) {
+      const res = await fetch(`${url}${pathname}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, data: text ? JSON.parse(text) : null };
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { matchRoute, proxyTarget, roleAllows, type OrgRole, type PluginRoute, type PluginSettings } from './pluginProxy';
+
+export interface HarnessOptions {
+  /** The plugin's built dist/ (module.js, plugin.json, img/). */
+  pluginDist: string;
+  /** harness/dist, holding host.js and its chunks. */
+  hostDist: string;
+  /** Settings as provisioned: jsonData (browser-visible) and secureJsonData (server only). */
+  settings: PluginSettings;
+  role: OrgRole;
+}
+
+export interface RunningHarness {
+  url: string;
+  setRole(role: OrgRole): void;
+  /** Every request the harness proxied, as the exporter received it (for assertions). */
+  proxied: Array<{ method: string; url: string; status: number }>;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.js': 'application/javascript',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+  '.md': 'text/markdown',
+  '.png': 'image/png',
+};
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function serveFile(res: http.ServerResponse, root: string, relative: string): void {
+  const file = path.resolve(root, relative);
+  if (!file.startsWith(path.resolve(root) + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    sendJson(res, 404, { message: 'not found' });
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream' });
+  fs.createReadStream(file).pipe(res);
+}
+
+/**
+ * A stand-in for the Grafana server around one app plugin: the HTML shell with bootData
+ * (user and public settings only), the plugin's static files, the plugin settings API
+ * (secureJsonData is write-only, reported as secureJsonFields) and the plugin proxy.
+ */
+export async function startHarness(options: HarnessOptions): Promise<RunningHarness> {
+  const pluginJson = JSON.parse(fs.readFileSync(path.join(options.pluginDist, 'plugin.json'), 'utf8')) as { id: string; routes?: PluginRoute[] };
+  const id = pluginJson.id;
+  const routes = pluginJson.routes ?? [];
+  const settings: PluginSettings = { jsonData: { ...options.settings.jsonData }, secureJsonData: { ...options.settings.secureJsonData } };
+  let role = options.role;
+  const proxied: RunningHarness['proxied'] = [];
+
+  const meta = () => ({
+    id,
+    name: 'modelwatch',
+    type: 'app',
+    enabled: true,
+    pinned: true,
+    jsonData: settings.jsonData,
+    // Grafana reports only which secure fields are set, never their values.
+    secureJsonFields: Object.fromEntries(Object.keys(settings.secureJsonData).map((k) => [k, true])),
+    info: {},
+    baseUrl: `public/plugins/${id}`,
+    module: `public/plugins/${id}/module.js`,
+  });
+
+  const shell = () => {
+    const bootData = {
+      user: { id: 1, login: role.toLowerCase(), name: `${role} user`, orgId: 1, orgName: 'Main Org.', orgRole: role, isGrafanaAdmin: false, isSignedIn: true, timezone: 'utc' },
+      settings: { appSubUrl: '', buildInfo: { version: '13.1.1' }, theme2: undefined },
+      navTree: [],
+    };
+    return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>modelwatch – Grafana harness</title>
+<script>window.grafanaBootData = ${JSON.stringify(bootData)}; window.harnessBoot = ${JSON.stringify({ pluginId: id })};</script>
+</head><body><div id="root"></div><script src="/harness/host.js"></script></body></html>`;
+  };
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => sendJson(res, 500, { message: String(err) }));
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://harness');
+    const p = url.pathname;
+    const method = req.method ?? 'GET';
+
+    if (p.startsWith('/harness/')) return serveFile(res, options.hostDist, p.slice('/harness/'.length));
+    if (p.startsWith(`/public/plugins/${id}/`)) return serveFile(res, options.pluginDist, p.slice(`/public/plugins/${id}/`.length));
+
+    if (p === `/api/plugins/${id}/settings`) {
+      if (method === 'GET') return sendJson(res, 200, meta());
+      if (method === 'POST') {
+        if (role !== 'Admin') return sendJson(res, 403, { message: 'Permission denied' });
+        const body = JSON.parse((await readBody(req)).toString() || '{}') as { jsonData?: Record<string, unknown>; secureJsonData?: Record<string, string> };
+        if (body.jsonData) settings.jsonData = body.jsonData;
+        if (body.secureJsonData) Object.assign(settings.secureJsonData, body.secureJsonData);
+        return sendJson(res, 200, { message: 'Plugin settings updated' });
+      }
+    }
+
+    const proxyPrefix = `/api/plugin-proxy/${id}/`;
+    if (p.startsWith(proxyPrefix)) {
+      const proxyPath = p.slice(proxyPrefix.length);
+      const route = matchRoute(routes, proxyPath, method);
+      if (!route) return sendJson(res, 404, { message: 'Plugin route not found' });
+      if (!roleAllows(role, route.reqRole)) return sendJson(res, 403, { message: 'Permission denied' });
+      const target = proxyTarget(route, proxyPath, url.search, settings);
+      const headers: Record<string, string> = { ...target.headers, Accept: 'application/json' };
+      if (req.headers['content-type']) headers['Content-Type'] = req.headers['content-type'];
+      const body = method === 'GET' || method === 'HEAD' ? undefined : new Uint8Array(await readBody(req));
+      let upstream: Response;
+      try {
+        upstream = await fetch(target.url, { method, headers, body });
+      } catch {
+        proxied.push({ method, url: target.url, status: 502 });
+        return sendJson(res, 502, { message: 'Bad Gateway' });
+      }
+      proxied.push({ method, url: target.url, status: upstream.status });
+      res.writeHead(upstream.status, { 'Content-Type': upstream.headers.get('content-type') ?? 'application/json' });
+      res.end(Buffer.from(await upstream.arrayBuffer()));
+      return;
+    }
+
+    // Grafana's own assets (fonts, images) are not part of the harness.
+    if (p.startsWith('/api/') || p.includes('/public/')) return sendJson(res, 404, { message: 'not found' });
+    if (p === '/') {
+      res.writeHead(302, { Location: `/a/${id}/models` });
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(shell());
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    setRole: (r) => {
+      role = r;
+    },
+    proxied,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
+import schema from './plugin-json.schema.json';
+import { EXPORTER_ROUTE, MODEL_PAGE_URL_PATTERN, PLUGIN_ID } from '../src/constants';
+
+const pluginJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'src', 'plugin.json'), 'utf8'));
+const validate = new Ajv({ allErrors: true }).compile(schema);
+
+describe('src/plugin.json', () => {
+  it('is valid against the plugin.json schema', () => {
+    const valid = validate(pluginJson);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('the schema rejects what Grafana would reject', () => {
+    expect(validate({ ...pluginJson, id: 'ModelWatch' })).toBe(false);
+    expect(validate({ ...pluginJson, type: 'application' })).toBe(false);
+    expect(validate({ ...pluginJson, routes: [{ path: 'x', url: 'y', reqRole: 'Owner' }] })).toBe(false);
+    const { info: _info, ...noInfo } = pluginJson;
+    expect(validate(noInfo)).toBe(false);
+  });
+
+  it('is an app whose pages live under /a/<id>/ and whose id the code uses', () => {
+    expect(pluginJson.type).toBe('app');
+    expect(pluginJson.id).toBe(PLUGIN_ID);
+    for (const page of pluginJson.includes.filter((i: { type: string; path: string }) => i.type === 'page' && !i.path.startsWith('/plugins/'))) {
+      expect(page.path.startsWith(`/a/${PLUGIN_ID}/`)).toBe(true);
+    }
+    expect(MODEL_PAGE_URL_PATTERN).toBe(`/a/${PLUGIN_ID}/models/:model`);
+  });
+
+  it('proxies to the exporter URL with the token only from secureJsonData, reads for Viewers and writes for Editors', () => {
+    const routes = pluginJson.routes as Array<{ path: string; method: string; reqRole: string; url: string; headers: Array<{ name: string; content: string }> }>;
+    expect(routes.map((r) => [r.path, r.method, r.reqRole])).toEqual([
+      [EXPORTER_ROUTE, 'GET', 'Viewer'],
+      [EXPORTER_ROUTE, 'POST', 'Editor'],
+    ]);
+    for (const r of routes) {
+      expect(r.url).toBe('{{ .JsonData.exporterUrl }}');
+      expect(r.headers).toEqual([{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.exporterToken }}' }]);
+    }
+  });
+});
