@@ -6,7 +6,7 @@ import { escapeLabelValue } from '../ingest/bounded-names.js';
 import type { Monitor } from '../ingest/monitor.js';
 import type { FeatureTracker, VersionState } from '../ingest/version-state.js';
 import type { ModelState } from '../ingest/model-state.js';
-import { escapeHelp, FamilyParts } from './family-writer.js';
+import { escapeHelp, FamilyParts, type RenderedUnit } from './family-writer.js';
 import { registerMonitoringCollector } from './monitoring-exposition.js';
 
 /** The catalog families this collector renders (the registry feature renders its own). */
@@ -45,7 +45,7 @@ type Family = (typeof FAMILIES)[number];
 /** Family index by key, for FamilyParts. */
 const F = Object.fromEntries(FAMILIES.map((k, i) => [k, i])) as Record<Family, number>;
 const NAMES = FAMILIES.map((k) => CATALOG[k].name);
-const HEADERS = FAMILIES.map((k) => `# HELP ${CATALOG[k].name} ${escapeHelp(CATALOG[k].help)}\n# TYPE ${CATALOG[k].name} ${CATALOG[k].type}\n`);
+const HEADERS = FAMILIES.map((k) => Buffer.from(`# HELP ${CATALOG[k].name} ${escapeHelp(CATALOG[k].help)}\n# TYPE ${CATALOG[k].name} ${CATALOG[k].type}\n`, 'utf8'));
 
 const LE = [...LATENCY_BUCKETS_SECONDS.map(String), '+Inf'];
 
@@ -53,14 +53,14 @@ const LE = [...LATENCY_BUCKETS_SECONDS.map(String), '+Inf'];
 interface CachedVersion {
   revision: number;
   classCount: number;
-  parts: readonly string[];
+  unit: RenderedUnit;
 }
 
 /** The exposition of every monitoring family. */
 export interface MonitoringExposition {
-  /** HELP, TYPE and sample lines of every family. */
-  text: string;
-  /** Where family f's sample lines are in `text` (UTF-16 offsets: start, end). */
+  /** HELP, TYPE and sample lines of every family, UTF-8. */
+  body: Buffer;
+  /** Where family f's sample lines are in `body` (byte offsets: start, end). */
   samples: Array<[number, number]>;
 }
 
@@ -96,7 +96,7 @@ export class MonitoringCollector {
   /** Every monitoring family as exposition text (HELP, TYPE and samples), from the current state. */
   exposition(): MonitoringExposition {
     const now = this.monitor.now();
-    const units: Array<readonly string[]> = [];
+    const units: RenderedUnit[] = [];
     const fleet = new FamilyParts(NAMES);
     for (const model of this.monitor.models.values()) {
       for (const v of model.versions.values()) {
@@ -108,26 +108,27 @@ export class MonitoringCollector {
     }
     for (const [reason, n] of this.monitor.dropped.counts) fleet.sample(F.dropped, `reason="${reason}"`, n);
     for (const [endpoint, n] of Object.entries(this.monitor.ingested)) fleet.sample(F.ingestedEvents, `endpoint="${endpoint}"`, n);
-    units.push(fleet.parts());
+    units.push(fleet.render());
 
-    // One join: the body is copied once, whatever the number of units.
-    const pieces: string[] = [];
+    // One copy of each unit's bytes into the body, family by family.
+    let size = 0;
+    for (const h of HEADERS) size += h.length;
+    for (const unit of units) size += unit.bytes.length;
+    const body = Buffer.allocUnsafe(size);
     const samples: Array<[number, number]> = [];
     let at = 0;
     for (let f = 0; f < FAMILIES.length; f++) {
-      pieces.push(HEADERS[f]);
-      at += HEADERS[f].length;
+      at += HEADERS[f].copy(body, at);
       const start = at;
       for (const unit of units) {
-        const lines = unit[f];
-        if (lines.length === 0) continue;
-        pieces.push(lines);
-        at += lines.length;
+        const from = unit.starts[f];
+        const to = unit.starts[f + 1];
+        if (to > from) at += unit.bytes.copy(body, at, from, to);
       }
       samples.push([start, at]);
     }
-    const text = pieces.join('');
-    const exposition = { text, samples };
+    if (at !== size) throw new Error(`exposition size mismatch (${at} of ${size} bytes)`);
+    const exposition = { body, samples };
     this.lastExposition = exposition;
     // prom-client asks for each family separately, all in one tick: one render serves them.
     setImmediate(() => {
@@ -137,15 +138,19 @@ export class MonitoringCollector {
   }
 
   /** A version's lines: the cached ones while the version (and the model's classes) are unchanged. */
-  private versionLines(model: ModelState, v: VersionState): readonly string[] {
-    const cached = this.cache.get(v);
+  private versionLines(model: ModelState, v: VersionState): RenderedUnit {
     const classCount = model.classes.size;
-    if (cached && cached.revision === v.revision && cached.classCount === classCount) return cached.parts;
+    const cached = this.cache.get(v);
+    if (cached && cached.revision === v.revision && cached.classCount === classCount) return cached.unit;
     const lines = new FamilyParts(NAMES);
     this.renderVersion(lines, model, v);
-    const parts = lines.parts();
-    this.cache.set(v, { revision: v.revision, classCount, parts });
-    return parts;
+    const unit = lines.render();
+    if (cached) {
+      cached.revision = v.revision;
+      cached.classCount = classCount;
+      cached.unit = unit;
+    } else this.cache.set(v, { revision: v.revision, classCount, unit });
+    return unit;
   }
 
   /**
@@ -154,8 +159,8 @@ export class MonitoringCollector {
    */
   private toPromClient(f: number): { name: string; help: string; type: string; values: Array<{ metricName: string; value: number; labels: Record<string, never> }>; aggregator: 'omit' } {
     const spec = CATALOG[FAMILIES[f]];
-    const { text, samples } = this.lastExposition ?? this.exposition();
-    const lines = text.slice(samples[f][0], samples[f][1]).replace(/\n$/, '');
+    const { body, samples } = this.lastExposition ?? this.exposition();
+    const lines = body.toString('utf8', samples[f][0], samples[f][1]).replace(/\n$/, '');
     const cut = lines.lastIndexOf(' ');
     const values = lines ? [{ metricName: lines.slice(0, cut), value: parseValue(lines.slice(cut + 1)), labels: {} }] : [];
     return { name: spec.name, help: spec.help, type: spec.type, values, aggregator: 'omit' };

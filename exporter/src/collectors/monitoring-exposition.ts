@@ -27,5 +27,5 @@ export async function renderMetrics(registry: Registry): Promise<Buffer[]> {
   const texts = await Promise.all(others.map((m) => registry.getSingleMetricAsString(m.name)));
   const head = Buffer.from(texts.length ? `${texts.join('\n\n')}\n\n` : '');
   // Rendered after the awaits above, so it reflects the state at the end of the scrape.
-  return [head, Buffer.from(monitoring.collector.exposition().text)];
+  return [head, monitoring.collector.exposition().body];
 }

@@ -44,28 +44,31 @@ export function numericDrift(ref: NumericFeatureReference, s: NumericFeatureStat
   const m = s.count;
   if (m === 0) return undefined;
   const bins = s.fineCounts();
-  const { below, atOrBelow, psiEdgeIndex } = planFor(ref);
+  const { cdf, psiClose, current } = planFor(ref);
 
-  // One pass over the fine bins: the KS maximum, and the window's share of each PSI bin, closed
-  // at the fine cut point that equals the PSI cut point.
+  // One pass over the fine bins j = 0..2E−1 (cdf[j] is F_ref at the right end of bin j: just
+  // below a cut point for even j, at it for odd j): the KS maximum, and the window's share of
+  // each PSI bin, closed at the fine bin of its cut point. The comparison is made at the same
+  // values, in the same floating-point steps, as a textbook two-array loop would; this form
+  // only saves the index arithmetic and keeps every array a typed one (a scrape of 1,000
+  // models × 20 features runs it ~17k times).
   let ks = 0;
   let cumulative = 0;
-  const current = new Array<number>(psiEdgeIndex.length + 1);
-  let nextPsi = 0;
   let previous = 0;
-  for (let i = 0; i < below.length; i++) {
-    cumulative += bins[2 * i];
-    const d1 = Math.abs(below[i] - cumulative / m);
-    if (d1 > ks) ks = d1;
-    cumulative += bins[2 * i + 1];
-    const d2 = Math.abs(atOrBelow[i] - cumulative / m);
-    if (d2 > ks) ks = d2;
-    if (psiEdgeIndex[nextPsi] === i) {
-      current[nextPsi++] = (cumulative - previous) / m;
+  let p = 0;
+  let close = psiClose[0];
+  for (let j = 0; j < cdf.length; j++) {
+    cumulative += bins[j];
+    const d = cdf[j] - cumulative / m;
+    if (d > ks) ks = d;
+    else if (-d > ks) ks = -d;
+    if (j === close) {
+      current[p++] = (cumulative - previous) / m;
       previous = cumulative;
+      close = psiClose[p];
     }
   }
-  current[nextPsi] = (m - previous) / m;
+  current[p] = (m - previous) / m;
 
   return {
     psi: psiFromProportions(ref.psiRefProportions, current),
@@ -78,10 +81,12 @@ export function numericDrift(ref: NumericFeatureReference, s: NumericFeatureStat
 
 /** What numericDrift needs from a reference beyond its fields, derived once per reference. */
 interface DriftPlan {
-  below: readonly number[];
-  atOrBelow: readonly number[];
-  /** Fine cut point index of each PSI cut point. */
-  psiEdgeIndex: Int32Array;
+  /** F_ref at the right end of fine bin j, for j < 2E: cdf[2i] = F_ref(e_i−), cdf[2i+1] = F_ref(e_i). */
+  cdf: Float64Array;
+  /** Fine bin (2i+1) of each PSI cut point e_i, then −1 (never reached) as an end marker. */
+  psiClose: Int32Array;
+  /** Scratch for the window's PSI proportions (scrapes run one at a time). */
+  current: Float64Array;
 }
 
 const plans = new WeakMap<NumericFeatureReference, DriftPlan>();
@@ -89,12 +94,19 @@ const plans = new WeakMap<NumericFeatureReference, DriftPlan>();
 function planFor(ref: NumericFeatureReference): DriftPlan {
   let plan = plans.get(ref);
   if (plan) return plan;
-  const psiEdgeIndex = Int32Array.from(ref.psiEdges, (e) => {
+  const psiClose = new Int32Array(ref.psiEdges.length + 1).fill(-1);
+  ref.psiEdges.forEach((e, k) => {
     const i = countBelow(ref.edges, e);
     if (ref.edges[i] !== e) throw new RangeError('reference PSI cut point missing from its fine grid');
-    return i;
+    psiClose[k] = 2 * i + 1;
   });
-  plan = { below: cdfBelowEdges(ref), atOrBelow: ref.cdfAtEdges, psiEdgeIndex };
+  const below = cdfBelowEdges(ref);
+  const cdf = new Float64Array(2 * ref.edges.length);
+  for (let i = 0; i < ref.edges.length; i++) {
+    cdf[2 * i] = below[i];
+    cdf[2 * i + 1] = ref.cdfAtEdges[i];
+  }
+  plan = { cdf, psiClose, current: new Float64Array(ref.psiEdges.length + 1) };
   plans.set(ref, plan);
   return plan;
 }

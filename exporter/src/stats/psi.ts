@@ -6,7 +6,7 @@ export const PSI_FLOOR = 1e-4;
  * proportions: PSI = Σ (cur_i − ref_i) · ln(cur_i / ref_i), each proportion first floored at
  * 1e-4 (no renormalisation). Usual reading: < 0.1 stable, 0.1–0.25 moderate, ≥ 0.25 significant.
  */
-export function psiFromProportions(ref: readonly number[], cur: readonly number[]): number {
+export function psiFromProportions(ref: ArrayLike<number>, cur: ArrayLike<number>): number {
   if (ref.length !== cur.length) throw new RangeError('PSI needs proportions over the same bins');
   let psi = 0;
   for (let i = 0; i < ref.length; i++) {

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROCESS_METRIC_NAME } from '../../src/metrics/process-metrics.js';
+import { startTestServer, type TestServer } from '../helpers/start.js';
+import { parseExposition } from './helpers.js';
+
+/**
+ * /metrics copies the monitoring families from cached per-version bytes; prom-client's own
+ * registry.metrics() decodes the same bytes family by family. Both must carry the same series,
+ * non-ASCII label values included (byte offsets differ from character offsets there).
+ */
+describe('monitoring exposition: /metrics and registry.metrics() agree', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('serves the same monitoring series both ways, after changes and without them', async () => {
+    for (const model of ['café-model', 'plain-model']) {
+      const ref = await s.api(`/api/v1/models/${encodeURIComponent(model)}/versions/v1/reference`, {
+        method: 'PUT',
+        json: { features: { x: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], pays: ['fr', 'de', 'ñ', 'fr'] } },
+      });
+      expect(ref.status).toBe(200);
+      const res = await s.api('/api/v1/predictions', {
+        method: 'POST',
+        json: {
+          model,
+          version: 'v1',
+          events: [
+            { id: 'a', features: { x: 3, pays: 'ñ' }, prediction: 'oui', score: 0.8, label: 'oui' },
+            { id: 'b', features: { x: 30, pays: 'ü' }, prediction: 'non', score: 0.2, label: 'oui' },
+            { id: 'c', features: { x: null, pays: 'fr' }, prediction: 'non', score: 0.1, label: 'non' },
+          ],
+        },
+      });
+      expect(res.status).toBe(200);
+    }
+    const monitoring = (text: string) => {
+      const series = parseExposition(text);
+      return new Map([...series].filter(([k]) => k.startsWith('modelwatch_') && !PROCESS_METRIC_NAME.test(k) && !k.startsWith('modelwatch_http_')));
+    };
+    for (let round = 0; round < 2; round++) {
+      const served = monitoring(await (await s.api('/metrics', { token: null })).text());
+      const registry = monitoring(await s.ctx.metrics.metrics());
+      expect(served.size).toBeGreaterThan(50);
+      expect(served.get('modelwatch_feature_js_distance{model="café-model",version="v1",feature="pays"}')).toBeGreaterThan(0);
+      expect(served.get('modelwatch_model_accuracy_ratio{model="café-model",version="v1"}')).toBeCloseTo(2 / 3, 12);
+      expect([...registry.keys()].sort()).toEqual([...served.keys()].sort());
+      for (const [k, v] of served) expect(registry.get(k), k).toBe(v);
+    }
+  });
+});
