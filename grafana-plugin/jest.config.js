@@ -13,7 +13,6 @@ module.exports = {
       testEnvironment: 'node',
       setupFilesAfterEnv: [],
       testMatch: ['<rootDir>/tests/**/*.test.ts'],
-      testTimeout: 240_000,
     },
   ],
 };

@@ -10,7 +10,7 @@ export const EXPORTER_MAIN = path.resolve(__dirname, '..', '..', 'exporter', 'di
 export interface RunningExporter {
   url: string;
   adminToken: string;
-  api(method: string, pathname: string, body?: unknown, token?: string): Promise<{ status: number; data: any }>;
+  api(method: string, pathname: string, body?: unknown, token?: string): Promise<{ status: number; data: unknown }>;
   stop(): Promise<void>;
 }
 

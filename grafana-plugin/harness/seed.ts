@@ -1,9 +1,9 @@
 import type { RunningExporter } from './exporter';
 
-async function ok(p: Promise<{ status: number; data: any }>, what: string): Promise<any> {
+async function ok(p: Promise<{ status: number; data: unknown }>, what: string): Promise<Record<string, unknown>> {
   const r = await p;
   if (r.status >= 300) throw new Error(`seed: ${what} -> HTTP ${r.status} ${JSON.stringify(r.data)}`);
-  return r.data;
+  return r.data as Record<string, unknown>;
 }
 
 function version(v: string, accuracy: number, latency: number, parent?: string) {
