@@ -1,9 +1,12 @@
+import { flatString } from '../ingest/bounded-names.js';
+
 /**
  * Exposition lines for a fixed list of metric families, written by one unit (a model version,
  * or the fleet-wide lines). A scrape joins every unit's lines family by family, so a unit that
  * did not change can hand over the text it rendered before instead of formatting it again.
  */
 export class FamilyParts {
+  /** Per family: line pieces (prefix, value, newline, prefix, …). */
   private readonly lines: string[][];
 
   /** `names[f]` is the metric name of family index f. */
@@ -11,25 +14,56 @@ export class FamilyParts {
     this.lines = names.map(() => []);
   }
 
+  /** `name{labels} ` of family f, the part of a line before its value (see samplePrefixed). */
+  prefix(f: number, labels: string, suffix = ''): string {
+    return labels ? `${this.names[f]}${suffix}{${labels}} ` : `${this.names[f]}${suffix} `;
+  }
+
+  /** prefix(), as one flat string: for prefixes a caller keeps and reuses every scrape. */
+  keptPrefix(f: number, labels: string, suffix = ''): string {
+    return flatString(this.prefix(f, labels, suffix));
+  }
+
   /** Adds `name{labels} value` to family f; `labels` is already escaped (`a="x",b="y"`), `suffix` e.g. `_bucket`. */
   sample(f: number, labels: string, value: number, suffix = ''): void {
-    this.lines[f].push(labels ? `${this.names[f]}${suffix}{${labels}} ${formatValue(value)}\n` : `${this.names[f]}${suffix} ${formatValue(value)}\n`);
+    this.lines[f].push(this.prefix(f, labels, suffix), formatValue(value), '\n');
   }
 
   /**
-   * The unit's sample lines, family after family, encoded once. Kept as bytes (outside the V8
-   * heap) rather than strings: a scrape that re-renders every version would otherwise leave
-   * ~12 MiB of strings per scrape for the garbage collector to promote and later mark.
+   * Adds a line whose prefix (from `prefix(f, …)`) the caller kept: a feature's prefixes are
+   * the same every scrape, and building them again would be most of a scrape's garbage.
+   */
+  samplePrefixed(f: number, prefix: string, value: number): void {
+    this.lines[f].push(prefix, formatValue(value), '\n');
+  }
+
+  /**
+   * The unit's sample lines, family after family, encoded once, and the writer emptied for the
+   * next unit. Kept as bytes (outside the V8 heap) rather than strings: a scrape that re-renders
+   * every version would otherwise leave ~12 MiB of strings per scrape for the garbage collector
+   * to promote and later mark. The pieces are joined once, never concatenated line by line.
    */
   render(): RenderedUnit {
-    const parts = this.lines.map((l) => (l.length === 0 ? '' : l.join('')));
-    const text = parts.join('');
-    const bytes = Buffer.from(text, 'utf8');
-    const starts = new Array<number>(parts.length + 1);
+    const families = this.lines.length;
+    const all: string[] = [];
+    const starts = new Array<number>(families + 1);
     starts[0] = 0;
-    // Offsets in characters are offsets in bytes when every character is ASCII.
-    const ascii = bytes.length === text.length;
-    for (let f = 0; f < parts.length; f++) starts[f + 1] = starts[f] + (ascii ? parts[f].length : Buffer.byteLength(parts[f], 'utf8'));
+    let chars = 0;
+    for (let f = 0; f < families; f++) {
+      const pieces = this.lines[f];
+      for (let i = 0; i < pieces.length; i++) {
+        all.push(pieces[i]);
+        chars += pieces[i].length;
+      }
+      starts[f + 1] = chars;
+    }
+    const text = all.join('');
+    const bytes = Buffer.from(text, 'utf8');
+    // Offsets in characters are offsets in bytes only when every character is ASCII.
+    if (bytes.length !== text.length) {
+      for (let f = 0; f < families; f++) starts[f + 1] = starts[f] + Buffer.byteLength(this.lines[f].join(''), 'utf8');
+    }
+    for (const pieces of this.lines) pieces.length = 0;
     return { bytes, starts };
   }
 }

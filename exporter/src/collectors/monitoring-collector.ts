@@ -76,6 +76,10 @@ export interface MonitoringExposition {
  */
 export class MonitoringCollector {
   private readonly cache = new WeakMap<VersionState, CachedVersion>();
+  /** Line prefixes of each feature's families, built once per tracker (see FamilyParts.samplePrefixed). */
+  private readonly featurePrefixes = new WeakMap<FeatureTracker, FeaturePrefixes>();
+  /** One writer reused for every version a scrape renders. */
+  private readonly writer = new FamilyParts(NAMES);
   private lastExposition: MonitoringExposition | undefined;
 
   constructor(
@@ -142,9 +146,8 @@ export class MonitoringCollector {
     const classCount = model.classes.size;
     const cached = this.cache.get(v);
     if (cached && cached.revision === v.revision && cached.classCount === classCount) return cached.unit;
-    const lines = new FamilyParts(NAMES);
-    this.renderVersion(lines, model, v);
-    const unit = lines.render();
+    this.renderVersion(this.writer, model, v);
+    const unit = this.writer.render();
     if (cached) {
       cached.revision = v.revision;
       cached.classCount = classCount;
@@ -236,24 +239,45 @@ export class MonitoringCollector {
 
   /** Drift and quality series of one feature; returns its PSI (undefined for an empty window). */
   private renderFeature(w: FamilyParts, t: FeatureTracker): number | undefined {
-    const l = t.labels;
+    let p = this.featurePrefixes.get(t);
+    if (!p) this.featurePrefixes.set(t, (p = featurePrefixes(w, t.labels)));
     const missing = featureMissingRatio(t.window.total);
-    if (missing !== undefined) w.sample(F.featureMissing, l, missing);
+    if (missing !== undefined) w.samplePrefixed(F.featureMissing, p.missing, missing);
     if (t.kind === 'numeric') {
       const d = numericDrift(t.ref, t.window.total);
       if (!d) return undefined;
-      w.sample(F.featurePsi, l, d.psi);
-      w.sample(F.featureKsStatistic, l, d.ksStatistic);
-      w.sample(F.featureKsPvalue, l, d.ksPValue);
-      w.sample(F.featureOutOfRange, l, d.outOfRangeRatio);
+      w.samplePrefixed(F.featurePsi, p.psi, d.psi);
+      w.samplePrefixed(F.featureKsStatistic, p.ks, d.ksStatistic);
+      w.samplePrefixed(F.featureKsPvalue, p.ksPvalue, d.ksPValue);
+      w.samplePrefixed(F.featureOutOfRange, p.outOfRange, d.outOfRangeRatio);
       return d.psi;
     }
     const d = categoricalDrift(t.ref, t.window.total);
     if (!d) return undefined;
-    w.sample(F.featurePsi, l, d.psi);
-    w.sample(F.featureJsDistance, l, d.jsDistance);
+    w.samplePrefixed(F.featurePsi, p.psi, d.psi);
+    w.samplePrefixed(F.featureJsDistance, p.js, d.jsDistance);
     return d.psi;
   }
+}
+
+interface FeaturePrefixes {
+  missing: string;
+  psi: string;
+  ks: string;
+  ksPvalue: string;
+  outOfRange: string;
+  js: string;
+}
+
+function featurePrefixes(w: FamilyParts, labels: string): FeaturePrefixes {
+  return {
+    missing: w.keptPrefix(F.featureMissing, labels),
+    psi: w.keptPrefix(F.featurePsi, labels),
+    ks: w.keptPrefix(F.featureKsStatistic, labels),
+    ksPvalue: w.keptPrefix(F.featureKsPvalue, labels),
+    outOfRange: w.keptPrefix(F.featureOutOfRange, labels),
+    js: w.keptPrefix(F.featureJsDistance, labels),
+  };
 }
 
 function driftPsi(t: FeatureTracker): number | undefined {

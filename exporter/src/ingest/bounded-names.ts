@@ -49,3 +49,14 @@ export class BoundedNames {
 export function escapeLabelValue(v: string): string {
   return /[\\"\n]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : v;
 }
+
+/**
+ * The same text as one flat string. A string built from template literals is a tree of its
+ * parts in V8, which every join or encode that copies it walks again; label strings and line
+ * prefixes kept for the life of a version are copied into every scrape that renders it.
+ * Through UTF-8, so ASCII text stays a one-byte string; a lone surrogate becomes U+FFFD, as it
+ * would anyway when the exposition is encoded.
+ */
+export function flatString(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}

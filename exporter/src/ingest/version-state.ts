@@ -10,7 +10,7 @@ import {
 import { LATENCY_BUCKETS_SECONDS } from '../metrics/catalog.js';
 import { CountState } from '../windows/count-state.js';
 import { SlidingWindow } from '../windows/sliding-window.js';
-import { escapeLabelValue } from './bounded-names.js';
+import { escapeLabelValue, flatString } from './bounded-names.js';
 import type { ReferenceProfile, Task } from './reference-profile.js';
 
 /** Bucket geometry shared by every window: fine for counts, coarse for histogram states. */
@@ -32,7 +32,7 @@ export type FeatureTracker =
  * states) would need ~5x the memory of a 5-minute one (13 states) for the same window length.
  */
 export function makeTracker(name: string, mvLabels: string, ref: FeatureReference, g: WindowGeometry): FeatureTracker {
-  const labels = `${mvLabels},feature="${escapeLabelValue(name)}"`;
+  const labels = flatString(`${mvLabels},feature="${escapeLabelValue(name)}"`);
   if (ref.kind === 'numeric') {
     return { kind: 'numeric', name, labels, ref, window: new SlidingWindow((role) => new NumericFeatureState(ref, role), g.coarseMs, g.coarseBuckets), stamp: -1 };
   }
@@ -112,7 +112,7 @@ export class VersionState {
     modelLabel: string,
     private readonly g: WindowGeometry,
   ) {
-    this.labels = `model="${modelLabel}",version="${escapeLabelValue(name)}"`;
+    this.labels = flatString(`model="${modelLabel}",version="${escapeLabelValue(name)}"`);
     this.windowPredictions = new SlidingWindow(() => new CountState(), g.fineMs, g.fineBuckets);
   }
 
