@@ -43,7 +43,7 @@ export class FamilyParts {
    * every version would otherwise leave ~12 MiB of strings per scrape for the garbage collector
    * to promote and later mark. The pieces are joined once, never concatenated line by line.
    */
-  render(): RenderedUnit {
+  render(previous?: RenderedUnit): RenderedUnit {
     const families = this.lines.length;
     const all: string[] = [];
     const starts = new Array<number>(families + 1);
@@ -58,13 +58,18 @@ export class FamilyParts {
       starts[f + 1] = chars;
     }
     const text = all.join('');
-    const bytes = Buffer.from(text, 'utf8');
+    const size = Buffer.byteLength(text, 'utf8');
     // Offsets in characters are offsets in bytes only when every character is ASCII.
-    if (bytes.length !== text.length) {
+    if (size !== text.length) {
       for (let f = 0; f < families; f++) starts[f + 1] = starts[f] + Buffer.byteLength(this.lines[f].join(''), 'utf8');
     }
     for (const pieces of this.lines) pieces.length = 0;
-    return { bytes, starts };
+    // A unit re-rendered is about as long as before: its storage is reused while the text fits,
+    // so a scrape that re-renders every version allocates (and later frees) no memory for it.
+    let storage = previous?.storage;
+    if (!storage || storage.length < size) storage = Buffer.allocUnsafeSlow(size + (size >> 3) + 256);
+    storage.write(text, 0, size, 'utf8');
+    return { bytes: storage.subarray(0, size), starts, storage };
   }
 }
 
@@ -74,6 +79,8 @@ export interface RenderedUnit {
   bytes: Buffer;
   /** Family f's lines are bytes[starts[f], starts[f + 1]); one entry more than there are families. */
   starts: number[];
+  /** What `bytes` is the beginning of, with room to spare for the unit's next rendering. */
+  storage: Buffer;
 }
 
 /** Prometheus float text: NaN and infinities spelled as the format wants. */

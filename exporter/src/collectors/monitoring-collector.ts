@@ -147,7 +147,7 @@ export class MonitoringCollector {
     const cached = this.cache.get(v);
     if (cached && cached.revision === v.revision && cached.classCount === classCount) return cached.unit;
     this.renderVersion(this.writer, model, v);
-    const unit = this.writer.render();
+    const unit = this.writer.render(cached?.unit);
     if (cached) {
       cached.revision = v.revision;
       cached.classCount = classCount;

@@ -17,7 +17,7 @@ describe('monitoring exposition: /metrics and registry.metrics() agree', () => {
     await s.close();
   });
 
-  it('serves the same monitoring series both ways, after changes and without them', async () => {
+  it('serves the same monitoring series both ways, unchanged and after re-rendering', async () => {
     for (const model of ['café-model', 'plain-model']) {
       const ref = await s.api(`/api/v1/models/${encodeURIComponent(model)}/versions/v1/reference`, {
         method: 'PUT',
@@ -42,12 +42,18 @@ describe('monitoring exposition: /metrics and registry.metrics() agree', () => {
       const series = parseExposition(text);
       return new Map([...series].filter(([k]) => k.startsWith('modelwatch_') && !PROCESS_METRIC_NAME.test(k) && !k.startsWith('modelwatch_http_')));
     };
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < 3; round++) {
+      if (round === 2) {
+        // Re-rendered into the storage of the version's previous rendering: must not keep stale bytes.
+        const more = await s.api('/api/v1/predictions', { method: 'POST', json: { model: 'café-model', version: 'v1', events: [{ id: 'd', features: { x: 4, pays: 'de' }, prediction: 'non', score: 0.3 }] } });
+        expect(more.status).toBe(200);
+      }
       const served = monitoring(await (await s.api('/metrics', { token: null })).text());
       const registry = monitoring(await s.ctx.metrics.metrics());
       expect(served.size).toBeGreaterThan(50);
       expect(served.get('modelwatch_feature_js_distance{model="café-model",version="v1",feature="pays"}')).toBeGreaterThan(0);
       expect(served.get('modelwatch_model_accuracy_ratio{model="café-model",version="v1"}')).toBeCloseTo(2 / 3, 12);
+      expect(served.get('modelwatch_predictions_total{model="café-model",version="v1"}')).toBe(round === 2 ? 4 : 3);
       expect([...registry.keys()].sort()).toEqual([...served.keys()].sort());
       for (const [k, v] of served) expect(registry.get(k), k).toBe(v);
     }
