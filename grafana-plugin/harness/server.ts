@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { datasourceBootSettings, runDsQuery, type HarnessDatasource } from './datasources';
 import { matchRoute, proxyTarget, roleAllows, type OrgRole, type PluginRoute, type PluginSettings } from './pluginProxy';
 
 export interface HarnessOptions {
@@ -12,6 +13,14 @@ export interface HarnessOptions {
   /** Settings as provisioned: jsonData (browser-visible) and secureJsonData (server only). */
   settings: PluginSettings;
   role: OrgRole;
+  /** Datasources Grafana knows (none by default: the plugin must then explain missing live metrics). */
+  datasources?: HarnessDatasource[];
+  /**
+   * How long /api/ds/query waits after resolving `now` before asking Prometheus. A scrape that
+   * started just before `now` is stamped before it but lands a few ms later; waiting lets a test
+   * ask Prometheus the same question at the same instant and get the same answer.
+   */
+  dsQuerySettleMs?: number;
 }
 
 export interface RunningHarness {
@@ -19,6 +28,10 @@ export interface RunningHarness {
   setRole(role: OrgRole): void;
   /** Every request the harness proxied, as the exporter received it (for assertions). */
   proxied: Array<{ method: string; url: string; status: number }>;
+  /** Takes effect on the next page load (datasources reach the browser in bootData). */
+  setDatasources(list: HarnessDatasource[]): void;
+  /** Every /api/ds/query answered: when it was evaluated, what it asked, its HTTP status. */
+  dsQueries: Array<{ evaluatedAtMs: number; queries: Array<{ refId: string; expr: string; datasourceUid: string }>; status: number }>;
   close(): Promise<void>;
 }
 
@@ -58,7 +71,8 @@ function serveFile(res: http.ServerResponse, root: string, relative: string): vo
 /**
  * A stand-in for the Grafana server around one app plugin: the HTML shell with bootData
  * (user and public settings only), the plugin's static files, the plugin settings API
- * (secureJsonData is write-only, reported as secureJsonFields) and the plugin proxy.
+ * (secureJsonData is write-only, reported as secureJsonFields), the plugin proxy, and the
+ * datasource query API (/api/ds/query) over real Prometheus datasources.
  */
 export async function startHarness(options: HarnessOptions): Promise<RunningHarness> {
   const pluginJson = JSON.parse(fs.readFileSync(path.join(options.pluginDist, 'plugin.json'), 'utf8')) as { id: string; routes?: PluginRoute[] };
@@ -67,6 +81,8 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
   const settings: PluginSettings = { jsonData: { ...options.settings.jsonData }, secureJsonData: { ...options.settings.secureJsonData } };
   let role = options.role;
   const proxied: RunningHarness['proxied'] = [];
+  let datasources = [...(options.datasources ?? [])];
+  const dsQueries: RunningHarness['dsQueries'] = [];
 
   const meta = () => ({
     id,
@@ -85,7 +101,13 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
   const shell = () => {
     const bootData = {
       user: { id: 1, login: role.toLowerCase(), name: `${role} user`, orgId: 1, orgName: 'Main Org.', orgRole: role, isGrafanaAdmin: false, isSignedIn: true, timezone: 'utc' },
-      settings: { appSubUrl: '', buildInfo: { version: '13.1.1' }, theme2: undefined },
+      settings: {
+        appSubUrl: '',
+        buildInfo: { version: '13.1.1' },
+        theme2: undefined,
+        datasources: datasourceBootSettings(datasources),
+        defaultDatasource: (datasources.find((d) => d.isDefault) ?? datasources[0])?.name ?? '',
+      },
       navTree: [],
     };
     return `<!doctype html>
@@ -115,6 +137,24 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
         if (body.secureJsonData) Object.assign(settings.secureJsonData, body.secureJsonData);
         return sendJson(res, 200, { message: 'Plugin settings updated' });
       }
+    }
+
+    if (p === '/api/ds/query' && method === 'POST') {
+      let body: unknown;
+      try {
+        body = JSON.parse((await readBody(req)).toString() || '{}');
+      } catch {
+        return sendJson(res, 400, { message: 'bad request data' });
+      }
+      const settle = options.dsQuerySettleMs ?? 0;
+      const outcome = await runDsQuery(body, datasources, Date.now(), () => new Promise((r) => setTimeout(r, settle)));
+      const asked = ((body as { queries?: Array<{ refId?: string; expr?: string; datasource?: { uid?: string } }> }).queries ?? []).map((q) => ({
+        refId: String(q.refId ?? ''),
+        expr: String(q.expr ?? ''),
+        datasourceUid: String(q.datasource?.uid ?? ''),
+      }));
+      dsQueries.push({ evaluatedAtMs: outcome.evaluatedAtMs, queries: asked, status: outcome.status });
+      return sendJson(res, outcome.status, outcome.body);
     }
 
     const proxyPrefix = `/api/plugin-proxy/${id}/`;
@@ -159,6 +199,10 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
       role = r;
     },
     proxied,
+    setDatasources: (list) => {
+      datasources = [...list];
+    },
+    dsQueries,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

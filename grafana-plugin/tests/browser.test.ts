@@ -2,15 +2,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { HarnessDatasource } from '../harness/datasources';
 import { startExporter, type RunningExporter } from '../harness/exporter';
+import { startPrometheus, type RunningPrometheus } from '../harness/prometheus';
 import { seedRegistry } from '../harness/seed';
 import { startHarness, type RunningHarness } from '../harness/server';
+import { seedLiveTraffic, type LiveTraffic } from '../harness/traffic';
+import { LIVE_QUERIES } from '../src/api/liveQueries';
+import { LIVE_COLUMNS } from '../src/components/LiveMetrics/liveColumns';
 import { testIds } from '../src/constants';
 
 /**
  * The built plugin in Chromium, against a real exporter through the harness's copy of
- * Grafana's plugin proxy: list, gate refusal, promotion, rollback, audit — and the token
- * never reaching the browser.
+ * Grafana's plugin proxy: list, live metrics from a real Prometheus through /api/ds/query, gate
+ * refusal, promotion, rollback, audit — and the token never reaching the browser.
  */
 jest.setTimeout(120_000);
 
@@ -29,6 +34,10 @@ interface Seen {
 
 describe('modelwatch app in Chromium against a real exporter', () => {
   let exporter: RunningExporter;
+  let prometheus: RunningPrometheus;
+  let prometheusStarting: Promise<RunningPrometheus> | undefined;
+  let traffic: LiveTraffic;
+  let promDatasource: HarnessDatasource;
   let harness: RunningHarness;
   let context: BrowserContext;
   let page: Page;
@@ -42,12 +51,27 @@ describe('modelwatch app in Chromium against a real exporter', () => {
   beforeAll(async () => {
     fs.mkdirSync(OUT, { recursive: true });
     exporter = await startExporter();
+    // Prometheus picks up its first target ~5 s after start: start it while the registry is seeded.
+    prometheusStarting = startPrometheus([new URL(exporter.url).host]);
     token = (await seedRegistry(exporter)).operatorToken;
+    prometheus = await prometheusStarting;
+    traffic = await seedLiveTraffic(exporter, prometheus);
+    promDatasource = {
+      uid: 'modelwatch-prometheus',
+      name: 'Prometheus',
+      type: 'prometheus',
+      url: prometheus.url,
+      jsonData: { timeInterval: `${prometheus.scrapeIntervalSeconds}s`, httpMethod: 'POST' },
+      isDefault: true,
+    };
     harness = await startHarness({
       pluginDist: path.join(ROOT, 'dist'),
       hostDist: path.join(ROOT, 'harness', 'dist'),
       settings: { jsonData: { exporterUrl: exporter.url }, secureJsonData: { exporterToken: token } },
       role: 'Editor',
+      // Grafana without datasources first; the live-metrics test adds the Prometheus one.
+      datasources: [],
+      dsQuerySettleMs: 300,
     });
     userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -71,6 +95,7 @@ describe('modelwatch app in Chromium against a real exporter', () => {
   afterAll(async () => {
     await context?.close();
     await harness?.close();
+    await prometheusStarting?.then((p) => p.stop(), () => {});
     await exporter?.stop();
     if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   });
@@ -80,12 +105,61 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     const row = page.getByTestId(testIds.models.row('fraud_detector'));
     await row.waitFor();
     expect(await row.textContent()).toContain('1.1');
-    await page.getByTestId(testIds.models.liveMetrics).waitFor();
+    // No Prometheus datasource in Grafana: the page says why the live columns are missing.
+    const notice = page.getByTestId(testIds.models.liveMetrics);
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('No Prometheus datasource is configured in Grafana');
+    expect(await page.getByRole('columnheader', { name: LIVE_COLUMNS[0].title }).count()).toBe(0);
+    expect(harness.dsQueries).toEqual([]);
     await shot('models');
     await recordHtml('models');
     await page.getByTestId(testIds.models.search).fill('growth');
     await page.getByTestId(testIds.models.row('fraud_detector')).waitFor({ state: 'detached' });
     expect(await page.getByTestId(testIds.models.row('churn_model')).isVisible()).toBe(true);
+  });
+
+  it('shows live accuracy, traffic, errors and p95 latency from a real Prometheus through /api/ds/query', async () => {
+    harness.setDatasources([promDatasource]);
+    await page.goto(`${harness.url}/a/modelwatch-app/models`);
+    await page.getByRole('columnheader', { name: LIVE_COLUMNS[0].title }).waitFor();
+    expect(await page.getByTestId(testIds.models.liveMetrics).count()).toBe(0);
+    const headers = (await page.locator('thead th').allTextContents()).map((t) => t.trim());
+    expect(headers).toEqual(['Model', 'Team', 'Production', ...LIVE_COLUMNS.map((c) => c.title)]);
+
+    // What the page asked Grafana: the plugin's queries, all against the Prometheus datasource.
+    expect(harness.dsQueries).toHaveLength(1);
+    const asked = harness.dsQueries[0];
+    expect(asked.status).toBe(200);
+    expect(Object.fromEntries(asked.queries.map((q) => [q.refId, q.expr]))).toEqual(LIVE_QUERIES);
+    expect(asked.queries.every((q) => q.datasourceUid === promDatasource.uid)).toBe(true);
+
+    // The same queries straight to Prometheus, at the instant Grafana evaluated them.
+    const direct: Record<string, Record<string, number>> = {};
+    for (const c of LIVE_COLUMNS) {
+      const r = await prometheus.query(LIVE_QUERIES[c.key], asked.evaluatedAtMs / 1000);
+      expect(r.status).toBe('success');
+      const series = r.data?.result as Array<{ metric: { model?: string }; value: [number, string] }>;
+      direct[c.key] = Object.fromEntries(series.map((s) => [s.metric.model ?? '', Number(s.value[1])]));
+    }
+    // The numbers are the seeded traffic's, not just any numbers.
+    expect(direct.accuracy[traffic.model]).toBeCloseTo(traffic.correct / traffic.labeled, 12);
+    expect(direct.errorRatio[traffic.model]).toBeCloseTo(traffic.secondBatch.errors / traffic.secondBatch.predictions, 12);
+    expect(direct.predictionsPerSecond[traffic.model]).toBeGreaterThan(0);
+    expect(direct.p95LatencySeconds[traffic.model]).toBeGreaterThan(0.1);
+    expect(direct.p95LatencySeconds[traffic.model]).toBeLessThanOrEqual(0.25);
+    expect(Object.keys(direct.accuracy)).toEqual([traffic.model]);
+
+    const row = page.getByTestId(testIds.models.row(traffic.model));
+    const cells = (await row.locator('td').allTextContents()).slice(3);
+    expect(cells).toEqual(LIVE_COLUMNS.map((c) => c.format(direct[c.key][traffic.model])));
+    // A model without traffic has no series: dashes, not zeros.
+    const quiet = (await page.getByTestId(testIds.models.row('churn_model')).locator('td').allTextContents()).slice(3);
+    expect(quiet).toEqual(LIVE_COLUMNS.map(() => '—'));
+    // Cropped to the list: this picture is also the README's.
+    const list = await page.getByTestId(testIds.models.page).boundingBox();
+    if (!list) throw new Error('models list not laid out');
+    await page.screenshot({ path: path.join(OUT, 'models-live.png'), clip: { x: 0, y: 0, width: page.viewportSize()?.width ?? 1400, height: Math.ceil(list.y + list.height + 16) } });
+    await recordHtml('models with live metrics');
   });
 
   it('refuses 1.0 -> production on the accuracy gate and lists the failure', async () => {
@@ -197,8 +271,12 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     // The check saw real traffic: the proxy calls and the settings read.
     expect(requests.some((s) => s.what.includes('/api/plugin-proxy/modelwatch-app/exporter/api/v1/models'))).toBe(true);
     expect(requests.some((s) => s.what.includes('/api/plugins/modelwatch-app/settings'))).toBe(true);
+    // ...and the datasource path: the live-metrics queries and their answers were checked too.
+    expect(requests.some((s) => s.what === 'request POST ' + `${harness.url}/api/ds/query`)).toBe(true);
+    expect(seen.some((s) => s.what === `response ${harness.url}/api/ds/query` && s.text.includes('"frames"'))).toBe(true);
     expect(harness.proxied.some((p) => p.method === 'POST' && p.url.endsWith('/rollback') && p.status === 200)).toBe(true);
-    const leaks = seen.filter((s) => s.text.includes(token) || s.text.includes(exporter.adminToken)).map((s) => s.what);
+    const secrets = [token, exporter.adminToken, traffic.ingestToken];
+    const leaks = seen.filter((s) => secrets.some((secret) => s.text.includes(secret))).map((s) => s.what);
     expect(leaks).toEqual([]);
   });
 });

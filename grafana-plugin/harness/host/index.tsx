@@ -10,10 +10,11 @@ import * as grafanaData from '@grafana/data';
 import * as grafanaUi from '@grafana/ui';
 import * as grafanaRuntime from '@grafana/runtime';
 import type { AppPlugin, AppPluginMeta } from '@grafana/data';
-import { config, setBackendSrv, setDataSourceSrv, type DataSourceSrv } from '@grafana/runtime';
+import { config, setBackendSrv, setDataSourceSrv } from '@grafana/runtime';
 import { Alert, GlobalStyles, ThemeContext } from '@grafana/ui';
 import { installDefine, loadAmdModule, provide } from './amd';
 import { createBackendSrv } from './backendSrv';
+import { createDataSourceSrv } from './dataSourceSrv';
 
 /**
  * A stand-in for the Grafana frontend: provides the shared modules a plugin's module.js
@@ -38,8 +39,9 @@ provide('@grafana/runtime', grafanaRuntime);
 installDefine();
 
 setBackendSrv(createBackendSrv());
-// No datasources in the harness: the plugin must degrade (no live metrics), not break.
-setDataSourceSrv({ getList: () => [], getInstanceSettings: () => undefined, get: () => Promise.reject(new Error('no datasources')) } as unknown as DataSourceSrv);
+// The datasources the harness server put in bootData; with none, the plugin must degrade (no
+// live metrics), not break.
+setDataSourceSrv(createDataSourceSrv());
 
 type Loaded = { plugin: AppPlugin; meta: AppPluginMeta } | { error: string };
 

@@ -1,12 +1,8 @@
 import React, { useEffect, useState } from 'react';
 import { choosePrometheus, queryLiveMetrics, type LiveMetricName, type LiveMetrics } from '../../api/liveMetrics';
+import { LIVE_COLUMNS } from './liveColumns';
 
-export const LIVE_COLUMNS: ReadonlyArray<{ key: LiveMetricName; title: string; format: (v: number) => string }> = [
-  { key: 'accuracy', title: 'Accuracy (1h)', format: (v) => `${(v * 100).toFixed(1)}%` },
-  { key: 'predictionsPerSecond', title: 'Predictions/s', format: (v) => v.toFixed(2) },
-  { key: 'errorRatio', title: 'Errors', format: (v) => `${(v * 100).toFixed(2)}%` },
-  { key: 'p95LatencySeconds', title: 'p95 latency', format: (v) => `${(v * 1000).toFixed(0)} ms` },
-];
+export { LIVE_COLUMNS };
 
 export interface LiveState {
   metrics: LiveMetrics | null;
