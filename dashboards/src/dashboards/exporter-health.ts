@@ -4,7 +4,7 @@ import { PROMETHEUS } from '../shared/datasource.js';
 import { modelwatchDashboard } from '../shared/dashboard.js';
 import { UIDS } from '../shared/links.js';
 import { mergedTable, stat, timeseries } from '../shared/panels.js';
-import { prom, promTable } from '../shared/query.js';
+import { prom } from '../shared/query.js';
 import { anyIsBad, neutral } from '../shared/thresholds.js';
 import { datasourceVariable } from '../shared/variables.js';
 
@@ -51,9 +51,8 @@ export function exporterHealth(): Dashboard {
       mergedTable({
         title: 'Build',
         description: 'Exporter and Node.js version of each instance.',
-        queries: [promTable('A', `modelwatch_build_info{${I}}`)],
         labels: ['instance', 'version', 'node_version'],
-        columns: [{ field: 'Value', title: 'Up' }],
+        columns: [{ expr: `modelwatch_build_info{${I}}`, title: 'Up' }],
         height: 5,
       }).overrideByName('Up', [{ id: 'custom.hidden', value: true }]),
     )

@@ -2,7 +2,7 @@ import { RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dash
 import { modelwatchDashboard } from '../shared/dashboard.js';
 import { UIDS, modelDetailDataLink, modelListDataLink, modelPageDataLink } from '../shared/links.js';
 import { barGauge, mergedTable, stat } from '../shared/panels.js';
-import { prom, promTable } from '../shared/query.js';
+import { prom } from '../shared/query.js';
 import { anyIsBad, badRatio, higherIsBetterRatio, latencySeconds, neutral, psiBands } from '../shared/thresholds.js';
 import { datasourceVariable } from '../shared/variables.js';
 
@@ -43,26 +43,16 @@ export function fleetOverview(): Dashboard {
       mergedTable({
         title: 'Models',
         description: 'One row per model; sorted by window accuracy, lowest first. Red cells break a production gate or a drift/latency/error threshold. Click the model name for its registry page.',
-        queries: [
-          promTable('A', FLEET.accuracy),
-          promTable('B', FLEET.maxPsi),
-          promTable('C', FLEET.p95),
-          promTable('D', FLEET.p99),
-          promTable('E', FLEET.errorRatio),
-          promTable('F', FLEET.throughput),
-          promTable('G', FLEET.productionVersion),
-          promTable('H', FLEET.firingAlerts),
-        ],
         labels: ['model', 'version'],
         columns: [
-          { field: 'Value #A', title: 'Accuracy', unit: 'percentunit', thresholds: higherIsBetterRatio(), colorCells: true },
-          { field: 'Value #B', title: 'Max feature PSI', unit: 'none', thresholds: psiBands(), colorCells: true },
-          { field: 'Value #C', title: 'Latency p95', unit: 's', thresholds: latencySeconds(), colorCells: true },
-          { field: 'Value #D', title: 'Latency p99', unit: 's', thresholds: latencySeconds(), colorCells: true },
-          { field: 'Value #E', title: 'Error rate', unit: 'percentunit', thresholds: badRatio(), colorCells: true },
-          { field: 'Value #F', title: 'Predictions / s', unit: 'reqps' },
-          { field: 'Value #G', title: 'In production', unit: 'none' },
-          { field: 'Value #H', title: 'Firing alerts', unit: 'none', thresholds: anyIsBad(), colorCells: true },
+          { expr: FLEET.accuracy, title: 'Accuracy', unit: 'percentunit', thresholds: higherIsBetterRatio(), colorCells: true },
+          { expr: FLEET.maxPsi, title: 'Max feature PSI', unit: 'none', thresholds: psiBands(), colorCells: true },
+          { expr: FLEET.p95, title: 'Latency p95', unit: 's', thresholds: latencySeconds(), colorCells: true },
+          { expr: FLEET.p99, title: 'Latency p99', unit: 's', thresholds: latencySeconds(), colorCells: true },
+          { expr: FLEET.errorRatio, title: 'Error rate', unit: 'percentunit', thresholds: badRatio(), colorCells: true },
+          { expr: FLEET.throughput, title: 'Predictions / s', unit: 'reqps' },
+          { expr: FLEET.productionVersion, title: 'In production', unit: 'none' },
+          { expr: FLEET.firingAlerts, title: 'Firing alerts', unit: 'none', thresholds: anyIsBad(), colorCells: true },
         ],
         sortBy: { title: 'Accuracy', desc: false },
         links: toModel,
@@ -79,9 +69,8 @@ export function fleetOverview(): Dashboard {
       mergedTable({
         title: 'Firing alerts',
         description: 'modelwatch alerts firing now, with their severity and team routing.',
-        queries: [promTable('A', 'ALERTS{alertstate="firing", model!=""}')],
         labels: ['model', 'alertname', 'severity', 'team', 'version', 'action'],
-        columns: [{ field: 'Value', title: 'Firing' }],
+        columns: [{ expr: 'ALERTS{alertstate="firing", model!=""}', title: 'Firing' }],
         links: toModel,
         width: 8,
         height: 9,

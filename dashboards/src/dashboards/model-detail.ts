@@ -3,7 +3,7 @@ import { counterBumped, promAnnotation } from '../shared/annotations.js';
 import { modelwatchDashboard } from '../shared/dashboard.js';
 import { UIDS, appModelPageLink, modelPageDataLink } from '../shared/links.js';
 import { latencyHeatmap, mergedTable, stat, stateTimeline, statusHistory, timeseries } from '../shared/panels.js';
-import { prom, promTable } from '../shared/query.js';
+import { prom } from '../shared/query.js';
 import { anyIsBad, badRatio, distanceBands, higherIsBetterRatio, latencySeconds, neutral, psiBands } from '../shared/thresholds.js';
 import { datasourceVariable, modelVariable, versionVariable } from '../shared/variables.js';
 
@@ -65,16 +65,11 @@ export function modelDetail(): Dashboard {
       mergedTable({
         title: 'Per-class precision, recall, F1',
         description: 'Window precision/recall/F1 per class and version; _macro and _weighted as sklearn\'s average=.',
-        queries: [
-          promTable('A', `modelwatch_model_precision_ratio{${MV}}`),
-          promTable('B', `modelwatch_model_recall_ratio{${MV}}`),
-          promTable('C', `modelwatch_model_f1_score{${MV}}`),
-        ],
         labels: ['version', 'class'],
         columns: [
-          { field: 'Value #A', title: 'Precision', unit: 'percentunit', thresholds: higherIsBetterRatio(), colorCells: true },
-          { field: 'Value #B', title: 'Recall', unit: 'percentunit', thresholds: higherIsBetterRatio(), colorCells: true },
-          { field: 'Value #C', title: 'F1', unit: 'percentunit', thresholds: higherIsBetterRatio(), colorCells: true },
+          { expr: `modelwatch_model_precision_ratio{${MV}}`, title: 'Precision', unit: 'percentunit', thresholds: higherIsBetterRatio(), colorCells: true },
+          { expr: `modelwatch_model_recall_ratio{${MV}}`, title: 'Recall', unit: 'percentunit', thresholds: higherIsBetterRatio(), colorCells: true },
+          { expr: `modelwatch_model_f1_score{${MV}}`, title: 'F1', unit: 'percentunit', thresholds: higherIsBetterRatio(), colorCells: true },
         ],
         sortBy: { title: 'F1', desc: false },
         links: toModelPage,
@@ -96,18 +91,12 @@ export function modelDetail(): Dashboard {
       mergedTable({
         title: 'Drift now, per feature',
         description: 'Current drift statistics per feature and version, largest PSI first.',
-        queries: [
-          promTable('A', `modelwatch_feature_psi{${MV}}`),
-          promTable('B', `modelwatch_feature_ks_statistic{${MV}}`),
-          promTable('C', `modelwatch_feature_ks_pvalue{${MV}}`),
-          promTable('D', `modelwatch_feature_js_distance{${MV}}`),
-        ],
         labels: ['version', 'feature'],
         columns: [
-          { field: 'Value #A', title: 'PSI', thresholds: psiBands(), colorCells: true },
-          { field: 'Value #B', title: 'KS statistic', thresholds: distanceBands(), colorCells: true },
-          { field: 'Value #C', title: 'KS p-value', unit: 'none' },
-          { field: 'Value #D', title: 'JS distance', thresholds: distanceBands(), colorCells: true },
+          { expr: `modelwatch_feature_psi{${MV}}`, title: 'PSI', thresholds: psiBands(), colorCells: true },
+          { expr: `modelwatch_feature_ks_statistic{${MV}}`, title: 'KS statistic', thresholds: distanceBands(), colorCells: true },
+          { expr: `modelwatch_feature_ks_pvalue{${MV}}`, title: 'KS p-value', unit: 'none' },
+          { expr: `modelwatch_feature_js_distance{${MV}}`, title: 'JS distance', thresholds: distanceBands(), colorCells: true },
         ],
         sortBy: { title: 'PSI', desc: true },
         links: toModelPage,
@@ -131,14 +120,10 @@ export function modelDetail(): Dashboard {
       mergedTable({
         title: 'Stage transitions and rollbacks in range',
         description: 'Transitions by from → to, and rollbacks by trigger, over the dashboard time range. Use the model page to act.',
-        queries: [
-          promTable('A', `sum by (from, to) (increase(modelwatch_stage_transitions_total{${M}}[$__range]))`),
-          promTable('B', `sum by (trigger) (increase(modelwatch_rollbacks_total{${M}}[$__range]))`),
-        ],
         labels: ['from', 'to', 'trigger'],
         columns: [
-          { field: 'Value #A', title: 'Transitions', unit: 'short' },
-          { field: 'Value #B', title: 'Rollbacks', unit: 'short', thresholds: anyIsBad(), colorCells: true },
+          { expr: `sum by (from, to) (increase(modelwatch_stage_transitions_total{${M}}[$__range]))`, title: 'Transitions', unit: 'short' },
+          { expr: `sum by (trigger) (increase(modelwatch_rollbacks_total{${M}}[$__range]))`, title: 'Rollbacks', unit: 'short', thresholds: anyIsBad(), colorCells: true },
         ],
         links: toModelPage,
         width: 12,

@@ -1,6 +1,6 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import { LegendDisplayMode, LegendPlacement, ReduceDataOptionsBuilder, VizLegendOptionsBuilder, VizOrientation, BigValueColorMode, BigValueGraphMode, BarGaugeDisplayMode, VisibilityMode, TableSortByFieldStateBuilder } from '@grafana/grafana-foundation-sdk/common';
-import type { DashboardLinkBuilder, ThresholdsConfigBuilder, DynamicConfigValue, ValueMapping } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { DashboardLink, DashboardLinkBuilder, DataSourceRef, ThresholdsConfig, ThresholdsConfigBuilder, DynamicConfigValue, ValueMapping } from '@grafana/grafana-foundation-sdk/dashboard';
 import { FieldColorBuilder, FieldColorModeId } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
 import { PanelBuilder as StatBuilder } from '@grafana/grafana-foundation-sdk/stat';
@@ -11,78 +11,107 @@ import { PanelBuilder as StateTimelineBuilder } from '@grafana/grafana-foundatio
 import { PanelBuilder as HeatmapBuilder, HeatmapColorOptionsBuilder, HeatmapColorMode, HeatmapColorScale, YAxisConfigBuilder } from '@grafana/grafana-foundation-sdk/heatmap';
 import type { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PROMETHEUS } from './datasource.js';
+import { promTable } from './query.js';
 
 type Query = cog.Builder<cog.Dataquery> & DataqueryBuilder;
 
-export interface PanelSpec {
+/** What every panel has, whatever its type; width and height fall back to the type's size. */
+interface PanelBase {
   title: string;
   description: string;
   queries: Query[];
-  unit?: string;
-  thresholds?: ThresholdsConfigBuilder;
-  min?: number;
-  max?: number;
-  /** Data links on values: from a red cell straight to the model's page. */
-  links?: DashboardLinkBuilder[];
   width?: number;
   height?: number;
 }
 
-function legendTable(): VizLegendOptionsBuilder {
-  return new VizLegendOptionsBuilder().displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Bottom).showLegend(true).calcs(['lastNotNull', 'max']);
+/** Field defaults; a panel type takes the ones it can show (its spec type omits the rest). */
+interface FieldDefaults {
+  unit?: string;
+  thresholds?: ThresholdsConfigBuilder;
+  min?: number;
+  max?: number;
+  mappings?: ValueMapping[];
+  /** Data links on values: from a red cell straight to the model's page. */
+  links?: DashboardLinkBuilder[];
 }
 
-export function timeseries(s: PanelSpec): TimeseriesBuilder {
-  const p = new TimeseriesBuilder().title(s.title).description(s.description).datasource(PROMETHEUS).targets(s.queries).span(s.width ?? 12).height(s.height ?? 8).legend(legendTable()).lineWidth(1).fillOpacity(10);
+export type PanelSpec = PanelBase & Omit<FieldDefaults, 'mappings'>;
+
+/** The builder methods all the SDK's panel types share (each type is its own class). */
+interface AnyPanelBuilder {
+  title(title: string): this;
+  description(description: string): this;
+  datasource(datasource: DataSourceRef): this;
+  targets(targets: cog.Builder<cog.Dataquery>[]): this;
+  span(w: number): this;
+  height(h: number): this;
+  unit(unit: string): this;
+  min(min: number): this;
+  max(max: number): this;
+  thresholds(thresholds: cog.Builder<ThresholdsConfig>): this;
+  mappings(mappings: ValueMapping[]): this;
+  dataLinks(links: cog.Builder<DashboardLink>[]): this;
+}
+
+/**
+ * The one panel builder the helpers below configure: common header and size, then the type's own
+ * options, then the field defaults the spec sets (unset ones stay out of the JSON). The order of
+ * the calls is the key order of the generated JSON, so it is the same for every type.
+ */
+function buildPanel<P extends AnyPanelBuilder>(p: P, s: PanelBase & FieldDefaults, size: { width: number; height: number }, configure: (p: P) => void = () => {}): P {
+  p.title(s.title).description(s.description).datasource(PROMETHEUS).targets(s.queries).span(s.width ?? size.width).height(s.height ?? size.height);
+  configure(p);
   if (s.unit) p.unit(s.unit);
   if (s.min !== undefined) p.min(s.min);
   if (s.max !== undefined) p.max(s.max);
   if (s.thresholds) p.thresholds(s.thresholds);
+  if (s.mappings) p.mappings(s.mappings);
   if (s.links) p.dataLinks(s.links);
   return p;
 }
 
-export function stat(s: PanelSpec): StatBuilder {
-  const p = new StatBuilder()
-    .title(s.title)
-    .description(s.description)
-    .datasource(PROMETHEUS)
-    .targets(s.queries)
-    .span(s.width ?? 6)
-    .height(s.height ?? 4)
-    .colorMode(BigValueColorMode.Background)
-    .graphMode(BigValueGraphMode.None)
-    .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
-  if (s.unit) p.unit(s.unit);
-  if (s.thresholds) p.thresholds(s.thresholds);
-  if (s.links) p.dataLinks(s.links);
-  return p;
+const lastValuePerSeries = (): ReduceDataOptionsBuilder => new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false);
+
+export function timeseries(s: PanelSpec): TimeseriesBuilder {
+  return buildPanel(new TimeseriesBuilder(), s, { width: 12, height: 8 }, (p) =>
+    p.legend(new VizLegendOptionsBuilder().displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Bottom).showLegend(true).calcs(['lastNotNull', 'max'])).lineWidth(1).fillOpacity(10),
+  );
+}
+
+export function stat(s: Omit<PanelSpec, 'min' | 'max'>): StatBuilder {
+  return buildPanel(new StatBuilder(), s, { width: 6, height: 4 }, (p) => p.colorMode(BigValueColorMode.Background).graphMode(BigValueGraphMode.None).reduceOptions(lastValuePerSeries()));
 }
 
 /** One bar per series, worst first when the query sorts (sort()/sort_desc()). */
 export function barGauge(s: PanelSpec): BarGaugeBuilder {
-  const p = new BarGaugeBuilder()
-    .title(s.title)
-    .description(s.description)
-    .datasource(PROMETHEUS)
-    .targets(s.queries)
-    .span(s.width ?? 8)
-    .height(s.height ?? 9)
-    .orientation(VizOrientation.Horizontal)
-    .displayMode(BarGaugeDisplayMode.Basic)
-    .showUnfilled(true)
-    .reduceOptions(new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
-  if (s.unit) p.unit(s.unit);
-  if (s.min !== undefined) p.min(s.min);
-  if (s.max !== undefined) p.max(s.max);
-  if (s.thresholds) p.thresholds(s.thresholds);
-  if (s.links) p.dataLinks(s.links);
-  return p;
+  return buildPanel(new BarGaugeBuilder(), s, { width: 8, height: 9 }, (p) =>
+    p.orientation(VizOrientation.Horizontal).displayMode(BarGaugeDisplayMode.Basic).showUnfilled(true).reduceOptions(lastValuePerSeries()),
+  );
+}
+
+/** Series × time grid coloured by thresholds: the per-feature drift heat map. */
+export function statusHistory(s: Omit<PanelSpec, 'min' | 'max'>): StatusHistoryBuilder {
+  return buildPanel(new StatusHistoryBuilder(), s, { width: 12, height: 9 }, (p) => p.showValue(VisibilityMode.Never).colWidth(0.9).colorScheme(new FieldColorBuilder().mode(FieldColorModeId.Thresholds)));
+}
+
+export function stateTimeline(s: PanelBase & Pick<FieldDefaults, 'thresholds' | 'mappings'>): StateTimelineBuilder {
+  return buildPanel(new StateTimelineBuilder(), s, { width: 12, height: 6 }, (p) => p.showValue(VisibilityMode.Auto).mergeValues(true));
+}
+
+/** Latency histogram buckets over time (Prometheus `heatmap` format: one series per `le`). */
+export function latencyHeatmap(s: PanelBase): HeatmapBuilder {
+  return buildPanel(new HeatmapBuilder(), s, { width: 12, height: 8 }, (p) =>
+    p
+      .calculate(false)
+      .color(new HeatmapColorOptionsBuilder().mode(HeatmapColorMode.Scheme).scheme('Oranges').scale(HeatmapColorScale.Exponential).exponent(0.5).steps(64).reverse(false))
+      .yAxis(new YAxisConfigBuilder().unit('s'))
+      .showValue(VisibilityMode.Never),
+  );
 }
 
 export interface TableColumn {
-  /** Field produced by the query ("Value #A" for instant table queries). */
-  field: string;
+  /** Instant PromQL query whose value fills the column, one row per label set. */
+  expr: string;
   title: string;
   unit?: string;
   thresholds?: ThresholdsConfigBuilder;
@@ -91,7 +120,8 @@ export interface TableColumn {
   links?: DashboardLinkBuilder[];
 }
 
-export interface TableSpec extends Omit<PanelSpec, 'unit' | 'thresholds'> {
+export interface TableSpec extends Omit<PanelBase, 'queries'>, Pick<FieldDefaults, 'links'> {
+  /** One column per query, in order; each column's query gets the next refId (A, B, …). */
   columns: TableColumn[];
   /** Label columns kept, in order, before the value columns. */
   labels: string[];
@@ -100,27 +130,26 @@ export interface TableSpec extends Omit<PanelSpec, 'unit' | 'thresholds'> {
 
 /** Instant queries merged into one table: one row per label set, one column per query. */
 export function mergedTable(s: TableSpec): TableBuilder {
+  const refIds = s.columns.map((_, i) => String.fromCharCode(65 + i));
+  // Grafana names the value field of a lone table query "Value", and "Value #<refId>" when several are merged.
+  const fields = refIds.map((r) => (refIds.length === 1 ? 'Value' : `Value #${r}`));
   const rename: Record<string, string> = {};
   const order: Record<string, number> = {};
   s.labels.forEach((l, i) => (order[l] = i));
   for (const [i, c] of s.columns.entries()) {
-    rename[c.field] = c.title;
-    order[c.field] = s.labels.length + i;
+    rename[fields[i]!] = c.title;
+    order[fields[i]!] = s.labels.length + i;
   }
-  const p = new TableBuilder()
-    .title(s.title)
-    .description(s.description)
-    .datasource(PROMETHEUS)
-    .targets(s.queries)
-    .span(s.width ?? 24)
-    .height(s.height ?? 10)
-    .withTransformation({ id: 'merge', options: {} })
-    .withTransformation({
-      id: 'organize',
-      options: { excludeByName: { Time: true }, indexByName: order, renameByName: rename, includeByName: {} },
-    })
-    .filterable(true);
-  if (s.links) p.dataLinks(s.links);
+  const queries = s.columns.map((c, i) => promTable(refIds[i]!, c.expr));
+  const p = buildPanel(new TableBuilder(), { ...s, queries }, { width: 24, height: 10 }, (t) =>
+    t
+      .withTransformation({ id: 'merge', options: {} })
+      .withTransformation({
+        id: 'organize',
+        options: { excludeByName: { Time: true }, indexByName: order, renameByName: rename, includeByName: {} },
+      })
+      .filterable(true),
+  );
   if (s.sortBy) p.sortBy([new TableSortByFieldStateBuilder().displayName(s.sortBy.title).desc(s.sortBy.desc)]);
   for (const c of s.columns) {
     const props: DynamicConfigValue[] = [];
@@ -131,52 +160,4 @@ export function mergedTable(s: TableSpec): TableBuilder {
     if (props.length) p.overrideByName(c.title, props);
   }
   return p;
-}
-
-/** Series × time grid coloured by thresholds: the per-feature drift heat map. */
-export function statusHistory(s: PanelSpec): StatusHistoryBuilder {
-  const p = new StatusHistoryBuilder()
-    .title(s.title)
-    .description(s.description)
-    .datasource(PROMETHEUS)
-    .targets(s.queries)
-    .span(s.width ?? 12)
-    .height(s.height ?? 9)
-    .showValue(VisibilityMode.Never)
-    .colWidth(0.9)
-    .colorScheme(new FieldColorBuilder().mode(FieldColorModeId.Thresholds));
-  if (s.unit) p.unit(s.unit);
-  if (s.thresholds) p.thresholds(s.thresholds);
-  if (s.links) p.dataLinks(s.links);
-  return p;
-}
-
-export function stateTimeline(s: PanelSpec & { mappings?: ValueMapping[] }): StateTimelineBuilder {
-  const p = new StateTimelineBuilder()
-    .title(s.title)
-    .description(s.description)
-    .datasource(PROMETHEUS)
-    .targets(s.queries)
-    .span(s.width ?? 12)
-    .height(s.height ?? 6)
-    .showValue(VisibilityMode.Auto)
-    .mergeValues(true);
-  if (s.thresholds) p.thresholds(s.thresholds);
-  if (s.mappings) p.mappings(s.mappings);
-  return p;
-}
-
-/** Latency histogram buckets over time (Prometheus `heatmap` format: one series per `le`). */
-export function latencyHeatmap(s: PanelSpec): HeatmapBuilder {
-  return new HeatmapBuilder()
-    .title(s.title)
-    .description(s.description)
-    .datasource(PROMETHEUS)
-    .targets(s.queries)
-    .span(s.width ?? 12)
-    .height(s.height ?? 8)
-    .calculate(false)
-    .color(new HeatmapColorOptionsBuilder().mode(HeatmapColorMode.Scheme).scheme('Oranges').scale(HeatmapColorScale.Exponential).exponent(0.5).steps(64).reverse(false))
-    .yAxis(new YAxisConfigBuilder().unit('s'))
-    .showValue(VisibilityMode.Never);
 }
