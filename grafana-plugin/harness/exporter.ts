@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { stderrTail, stopChild, waitUntilReady } from './child';
 
 export const EXPORTER_MAIN = path.resolve(__dirname, '..', '..', 'exporter', 'dist', 'cli', 'main.js');
 
@@ -42,23 +43,11 @@ export async function startExporter(): Promise<RunningExporter> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const stderr = stderrTail(child);
   child.stdout?.resume();
   const url = `http://127.0.0.1:${port}`;
-
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`exporter exited with ${child.exitCode}: ${stderr}`);
-    try {
-      const res = await fetch(`${url}/readyz`);
-      if (res.ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`exporter not ready after 30 s: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const stop = () => stopChild(child, dataDir);
+  await waitUntilReady('exporter', child, async () => (await fetch(`${url}/readyz`)).ok, stop, stderr);
 
   return {
     url,
@@ -72,14 +61,6 @@ export async function startExporter(): Promise<RunningExporter> {
       const text = await res.text();
       return { status: res.status, data: text ? JSON.parse(text) : null };
     },
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop,
   };
 }

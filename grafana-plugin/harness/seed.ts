@@ -1,3 +1,4 @@
+import { fraudDetectorLineage } from '../src/test/lineage';
 import type { RunningExporter } from './exporter';
 
 async function ok(p: Promise<{ status: number; data: unknown }>, what: string): Promise<Record<string, unknown>> {
@@ -10,15 +11,7 @@ function version(v: string, accuracy: number, latency: number, parent?: string) 
   return {
     version: v,
     metrics: { accuracy, latency_ms: latency },
-    lineage: {
-      data_version: `transactions-2026-${v}`,
-      code_commit: `c0ffee${v.replace('.', '')}`,
-      hyperparameters: { max_depth: 6, learning_rate: 0.1 },
-      environment: { python: '3.11' },
-      artifact_uri: `s3://models/fraud_detector/${v}/model.pkl`,
-      tags: { owner: 'risk-team' },
-      ...(parent ? { parent_version: parent } : {}),
-    },
+    lineage: fraudDetectorLineage(v, `transactions-2026-${v}`, parent),
   };
 }
 

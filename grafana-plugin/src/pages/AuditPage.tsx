@@ -1,10 +1,11 @@
 import React, { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { Alert, Input, useStyles2 } from '@grafana/ui';
 import { exporterApi } from '../api/client';
-import type { AuditVerification } from '../api/types';
-import { ApiErrorAlert } from '../components/ApiErrorAlert/ApiErrorAlert';
+import type { AuditEntry, AuditVerification } from '../api/types';
+import { AsyncContent } from '../components/AsyncContent/AsyncContent';
+import { EmptyTableRow } from '../components/EmptyTableRow/EmptyTableRow';
 import { getTableStyles } from '../components/styles';
 import { modelPageUrl, testIds } from '../constants';
 import { useAsync } from '../hooks/useAsync';
@@ -26,21 +27,57 @@ function VerifyStatus({ result }: { result: AuditVerification }) {
   );
 }
 
+function AuditTable({ entries, filter }: { entries: AuditEntry[]; filter: string }) {
+  const styles = useStyles2(getTableStyles);
+  const sorted = [...entries].sort((a, b) => b.id - a.id);
+  return (
+    <table className={styles.table}>
+      <thead>
+        <tr>
+          <th>#</th>
+          <th>At</th>
+          <th>Actor</th>
+          <th>Action</th>
+          <th>Model</th>
+          <th>Version</th>
+          <th>Reason</th>
+          <th>Hash</th>
+        </tr>
+      </thead>
+      <tbody>
+        {sorted.map((e) => (
+          <tr key={e.id} data-testid={testIds.audit.row}>
+            <td>{e.id}</td>
+            <td className={styles.muted}>{e.at}</td>
+            <td>{e.actor}</td>
+            <td>
+              <code>{e.action}</code>
+            </td>
+            <td>{e.model ? <Link to={modelPageUrl(e.model)}>{e.model}</Link> : '—'}</td>
+            <td>{e.version ?? '—'}</td>
+            <td>{e.reason ?? ''}</td>
+            <td className={styles.muted}>
+              <code title={e.hash}>{e.hash.slice(0, 12)}</code>
+            </td>
+          </tr>
+        ))}
+        {sorted.length === 0 && <EmptyTableRow columns={8}>No audit entries{filter ? ` for ${filter}` : ''}.</EmptyTableRow>}
+      </tbody>
+    </table>
+  );
+}
+
 /** The tamper-evident audit log, newest first, with the hash chain's verification status. */
 export function AuditPage() {
-  const styles = useStyles2(getTableStyles);
   const [model, setModel] = useState('');
   const [applied, setApplied] = useState('');
   const verify = useAsync(() => exporterApi.verifyAudit(), []);
   const entries = useAsync(() => exporterApi.listAudit({ model: applied || undefined, limit: PAGE_SIZE }), [applied]);
 
-  const sorted = [...(entries.value ?? [])].sort((a, b) => b.id - a.id);
-
   return (
     <PluginPage>
       <div data-testid={testIds.audit.page}>
-        {verify.error && <ApiErrorAlert error={verify.error} onRetry={verify.reload} />}
-        {verify.value && <VerifyStatus result={verify.value} />}
+        <AsyncContent state={verify}>{(result) => <VerifyStatus result={result} />}</AsyncContent>
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -49,49 +86,9 @@ export function AuditPage() {
         >
           <Input placeholder="Filter by model (press Enter)" value={model} onChange={(e) => setModel(e.currentTarget.value)} width={40} aria-label="Filter by model" />
         </form>
-        {entries.error && <ApiErrorAlert error={entries.error} onRetry={entries.reload} />}
-        {entries.loading && !entries.value && <LoadingPlaceholder text="Loading audit log…" />}
-        {entries.value && (
-          <table className={styles.table}>
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>At</th>
-                <th>Actor</th>
-                <th>Action</th>
-                <th>Model</th>
-                <th>Version</th>
-                <th>Reason</th>
-                <th>Hash</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sorted.map((e) => (
-                <tr key={e.id} data-testid={testIds.audit.row}>
-                  <td>{e.id}</td>
-                  <td className={styles.muted}>{e.at}</td>
-                  <td>{e.actor}</td>
-                  <td>
-                    <code>{e.action}</code>
-                  </td>
-                  <td>{e.model ? <Link to={modelPageUrl(e.model)}>{e.model}</Link> : '—'}</td>
-                  <td>{e.version ?? '—'}</td>
-                  <td>{e.reason ?? ''}</td>
-                  <td className={styles.muted}>
-                    <code title={e.hash}>{e.hash.slice(0, 12)}</code>
-                  </td>
-                </tr>
-              ))}
-              {sorted.length === 0 && (
-                <tr>
-                  <td colSpan={8} className={styles.muted}>
-                    No audit entries{applied ? ` for ${applied}` : ''}.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        )}
+        <AsyncContent state={entries} loadingText="Loading audit log…">
+          {(list) => <AuditTable entries={list} filter={applied} />}
+        </AsyncContent>
       </div>
     </PluginPage>
   );

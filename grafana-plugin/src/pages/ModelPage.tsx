@@ -1,12 +1,12 @@
 import React, { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Button, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { Alert, Button, useStyles2 } from '@grafana/ui';
 import { exporterApi } from '../api/client';
 import { canActOnRegistry } from '../api/permissions';
 import type { ModelVersion } from '../api/types';
-import { ApiErrorAlert } from '../components/ApiErrorAlert/ApiErrorAlert';
 import { ArchiveDialog } from '../components/ArchiveDialog/ArchiveDialog';
+import { AsyncContent } from '../components/AsyncContent/AsyncContent';
 import { PromoteDialog } from '../components/PromoteDialog/PromoteDialog';
 import { RollbackDialog } from '../components/RollbackDialog/RollbackDialog';
 import { StageBadge } from '../components/StageBadge/StageBadge';
@@ -80,28 +80,28 @@ export function ModelPage() {
         {done && (
           <Alert severity="success" title={done} onRemove={() => setDone(null)} data-testid="mw-action-done" />
         )}
-        {data.error && <ApiErrorAlert error={data.error} onRetry={data.reload} />}
-        {data.loading && !data.value && <LoadingPlaceholder text="Loading model…" />}
-        {data.value && (
-          <>
-            <h3 className={styles.section}>Versions</h3>
-            <VersionsTable
-              versions={versions}
-              selected={shownVersion?.version ?? null}
-              onSelect={setSelected}
-              onPromote={canAct ? (v) => setDialog({ kind: 'promote', version: v }) : undefined}
-              onArchive={canAct ? (v) => setDialog({ kind: 'archive', version: v }) : undefined}
-            />
-            {shownVersion && (
-              <div className={styles.section}>
-                <VersionDetails version={shownVersion} />
-              </div>
-            )}
-            <h3 className={styles.section}>Recent stage transitions</h3>
-            <TransitionTimeline transitions={data.value.transitions} limit={5} />
-            <Link to={modelTransitionsUrl(model)}>All transitions of {model} →</Link>
-          </>
-        )}
+        <AsyncContent state={data} loadingText="Loading model…">
+          {({ transitions }) => (
+            <>
+              <h3 className={styles.section}>Versions</h3>
+              <VersionsTable
+                versions={versions}
+                selected={shownVersion?.version ?? null}
+                onSelect={setSelected}
+                onPromote={canAct ? (v) => setDialog({ kind: 'promote', version: v }) : undefined}
+                onArchive={canAct ? (v) => setDialog({ kind: 'archive', version: v }) : undefined}
+              />
+              {shownVersion && (
+                <div className={styles.section}>
+                  <VersionDetails version={shownVersion} />
+                </div>
+              )}
+              <h3 className={styles.section}>Recent stage transitions</h3>
+              <TransitionTimeline transitions={transitions} limit={5} />
+              <Link to={modelTransitionsUrl(model)}>All transitions of {model} →</Link>
+            </>
+          )}
+        </AsyncContent>
         {dialog?.kind === 'promote' && (
           <PromoteDialog
             version={dialog.version}

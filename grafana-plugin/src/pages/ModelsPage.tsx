@@ -1,10 +1,11 @@
 import React, { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Input, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { Alert, Input, useStyles2 } from '@grafana/ui';
 import { exporterApi } from '../api/client';
-import { ApiErrorAlert } from '../components/ApiErrorAlert/ApiErrorAlert';
 import { useAppSettings } from '../components/App/AppSettings';
+import { AsyncContent } from '../components/AsyncContent/AsyncContent';
+import { EmptyTableRow } from '../components/EmptyTableRow/EmptyTableRow';
 import { LiveMetricCells, LIVE_COLUMNS, useLiveMetrics } from '../components/LiveMetrics/LiveMetrics';
 import { StageBadge } from '../components/StageBadge/StageBadge';
 import { getTableStyles } from '../components/styles';
@@ -36,53 +37,51 @@ export function ModelsPage() {
           onChange={(e) => setSearch(e.currentTarget.value)}
           width={60}
         />
-        {models.error && <ApiErrorAlert error={models.error} onRetry={models.reload} />}
         {live.notice && (
           <Alert severity="info" title="Live metrics unavailable" data-testid={testIds.models.liveMetrics}>
             {live.notice}
           </Alert>
         )}
-        {models.loading && !models.value && <LoadingPlaceholder text="Loading models…" />}
-        {models.value && (
-          <table className={`${styles.table} ${styles.section}`}>
-            <thead>
-              <tr>
-                <th>Model</th>
-                <th>Team</th>
-                <th>Production</th>
-                {live.metrics && LIVE_COLUMNS.map((c) => <th key={c.key}>{c.title}</th>)}
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((m) => (
-                <tr key={m.name} data-testid={testIds.models.row(m.name)}>
-                  <td>
-                    <Link to={modelPageUrl(m.name)}>{m.name}</Link>
-                    {m.description && <div className={styles.muted}>{m.description}</div>}
-                  </td>
-                  <td>{m.team || '—'}</td>
-                  <td>
-                    {m.productionVersion ? (
-                      <>
-                        <StageBadge stage="production" /> {m.productionVersion}
-                      </>
-                    ) : (
-                      <span className={styles.muted}>none in production</span>
-                    )}
-                  </td>
-                  {live.metrics && <LiveMetricCells values={live.metrics[m.name]} />}
-                </tr>
-              ))}
-              {shown.length === 0 && (
+        <AsyncContent state={models} loadingText="Loading models…">
+          {(all) => (
+            <table className={`${styles.table} ${styles.section}`}>
+              <thead>
                 <tr>
-                  <td colSpan={3 + (live.metrics ? LIVE_COLUMNS.length : 0)} className={styles.muted}>
-                    {models.value.length === 0 ? 'No models are registered yet.' : `No model matches “${search}”.`}
-                  </td>
+                  <th>Model</th>
+                  <th>Team</th>
+                  <th>Production</th>
+                  {live.metrics && LIVE_COLUMNS.map((c) => <th key={c.key}>{c.title}</th>)}
                 </tr>
-              )}
-            </tbody>
-          </table>
-        )}
+              </thead>
+              <tbody>
+                {shown.map((m) => (
+                  <tr key={m.name} data-testid={testIds.models.row(m.name)}>
+                    <td>
+                      <Link to={modelPageUrl(m.name)}>{m.name}</Link>
+                      {m.description && <div className={styles.muted}>{m.description}</div>}
+                    </td>
+                    <td>{m.team || '—'}</td>
+                    <td>
+                      {m.productionVersion ? (
+                        <>
+                          <StageBadge stage="production" /> {m.productionVersion}
+                        </>
+                      ) : (
+                        <span className={styles.muted}>none in production</span>
+                      )}
+                    </td>
+                    {live.metrics && <LiveMetricCells values={live.metrics[m.name]} />}
+                  </tr>
+                ))}
+                {shown.length === 0 && (
+                  <EmptyTableRow columns={3 + (live.metrics ? LIVE_COLUMNS.length : 0)}>
+                    {all.length === 0 ? 'No models are registered yet.' : `No model matches “${search}”.`}
+                  </EmptyTableRow>
+                )}
+              </tbody>
+            </table>
+          )}
+        </AsyncContent>
       </div>
     </PluginPage>
   );

@@ -1,9 +1,8 @@
 import React from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
-import { LoadingPlaceholder } from '@grafana/ui';
 import { exporterApi } from '../api/client';
-import { ApiErrorAlert } from '../components/ApiErrorAlert/ApiErrorAlert';
+import { AsyncContent } from '../components/AsyncContent/AsyncContent';
 import { TransitionTimeline } from '../components/TransitionTimeline/TransitionTimeline';
 import { modelPageUrl } from '../constants';
 import { useAsync } from '../hooks/useAsync';
@@ -18,9 +17,9 @@ export function TransitionsPage() {
         <Link to={modelPageUrl(model)}>← {model}</Link>
       </p>
       <h2>Stage transitions of {model}</h2>
-      {transitions.error && <ApiErrorAlert error={transitions.error} onRetry={transitions.reload} />}
-      {transitions.loading && !transitions.value && <LoadingPlaceholder text="Loading transitions…" />}
-      {transitions.value && <TransitionTimeline transitions={transitions.value} />}
+      <AsyncContent state={transitions} loadingText="Loading transitions…">
+        {(list) => <TransitionTimeline transitions={list} />}
+      </AsyncContent>
     </PluginPage>
   );
 }

@@ -1,3 +1,5 @@
+import { fraudDetectorLineage } from './lineage';
+
 /** Exporter answers in the API's own snake_case shapes (exporter/src/http/routes/registry-presenters.ts). */
 export const models = [
   {
@@ -29,15 +31,7 @@ function version(v: string, stage: string, accuracy: number, latency: number, pr
     stage,
     description: '',
     metrics: { accuracy, latency_ms: latency },
-    lineage: {
-      data_version: `transactions-${v}`,
-      code_commit: `c0ffee${v.replace('.', '')}`,
-      hyperparameters: { max_depth: 6, learning_rate: 0.1 },
-      environment: { python: '3.11' },
-      artifact_uri: `s3://models/fraud_detector/${v}/model.pkl`,
-      tags: { owner: 'risk-team' },
-      ...(parent ? { parent_version: parent } : {}),
-    },
+    lineage: fraudDetectorLineage(v, `transactions-${v}`, parent),
     predecessor,
     created_at: `2026-01-0${v.endsWith('0') ? 3 : 4}T00:00:00.000Z`,
     created_by: 'token:ci',
