@@ -3,17 +3,17 @@
  * the exporter's webhook with the bearer token from the credentials file, and inhibition hides
  * warnings under their critical. Only the webhook URL and the token path are pointed at this test.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { shippedAlertmanagerConfig, startAlertmanager, until, type RunningAlertmanager } from '@modelwatch/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { ALERTMANAGER, ALERTMANAGER_CONFIG, requireBinary } from './helpers/tools.js';
 
-const alertmanager = requireBinary(ALERTMANAGER, 'prometheus-alertmanager');
+requireBinary(ALERTMANAGER, 'prometheus-alertmanager');
 
 interface WebhookConfig {
   url: string;
@@ -36,28 +36,11 @@ interface ApiAlert {
 const TOKEN = 'mw_test_webhook_token_0123456789abcdef';
 const deliveries: Delivery[] = [];
 let webhook: Server;
-let am: ChildProcess;
+let am: RunningAlertmanager | undefined;
 let amUrl: string;
 let dir: string;
-let amLog = '';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; alertmanager log:\n${amLog}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Waits up to 20 s, failing with the Alertmanager log. */
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>) => until(what, probe, { timeoutMs: 20_000, intervalMs: 200, child: am?.child });
 
 const rollbackAlert = { alertname: 'ModelwatchAccuracyCollapse', action: 'rollback', severity: 'critical', model: 'credit', version: 'v7', team: 'risk' };
 const accuracyDrop = { alertname: 'ModelwatchAccuracyDrop', severity: 'warning', model: 'credit', version: 'v7', team: 'risk' };
@@ -85,21 +68,11 @@ beforeAll(async () => {
   expect(hook.url).toBe('http://exporter:9400/api/v1/alertmanager/webhook');
   expect(hook.http_config.authorization.type).toBe('Bearer');
   expect(hook.http_config.authorization.credentials_file).toBe('/etc/alertmanager/secrets/exporter-webhook-token');
-  hook.url = `http://127.0.0.1:${hookPort}/api/v1/alertmanager/webhook`;
-  hook.http_config.authorization.credentials_file = path.join(dir, 'token');
   writeFileSync(path.join(dir, 'token'), `${TOKEN}\n`);
-  writeFileSync(path.join(dir, 'alertmanager.yml'), stringify(cfg));
+  writeFileSync(path.join(dir, 'alertmanager.yml'), shippedAlertmanagerConfig(`http://127.0.0.1:${hookPort}`, path.join(dir, 'token')));
 
-  const port = await freePort();
-  amUrl = `http://127.0.0.1:${port}`;
-  am = spawn(
-    alertmanager,
-    [`--config.file=${path.join(dir, 'alertmanager.yml')}`, `--storage.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  am.stdout?.on('data', (c: Buffer) => (amLog += c.toString()));
-  am.stderr?.on('data', (c: Buffer) => (amLog += c.toString()));
-  await until('alertmanager ready', async () => ((await fetch(`${amUrl}/-/ready`)).ok ? true : undefined));
+  am = await startAlertmanager(path.join(dir, 'alertmanager.yml'));
+  amUrl = am.url;
 
   const alerts = [rollbackAlert, accuracyDrop, driftWarning, driftCritical, otherFeatureWarning].map((labels) => ({
     labels,
@@ -111,18 +84,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (am !== undefined && am.exitCode === null) {
-    const exited = new Promise((resolve) => am.once('exit', resolve));
-    am.kill('SIGTERM');
-    await exited;
-  }
+  await am?.stop();
   await new Promise<void>((resolve) => webhook?.close(() => resolve()) ?? resolve());
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('Alertmanager with modelwatch routing', () => {
   it('posts the rollback alert to the exporter webhook with the bearer token', async () => {
-    const delivery = await until('a webhook delivery', async () => deliveries[0]);
+    const delivery = await waitFor('a webhook delivery', async () => deliveries[0]);
     expect(delivery.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(delivery.body.receiver).toBe('exporter-rollback');
     expect(delivery.body.status).toBe('firing');
@@ -130,7 +99,7 @@ describe('Alertmanager with modelwatch routing', () => {
   });
 
   it('inhibits warnings under their critical, and only those', async () => {
-    const byKey = await until('inhibition marks', async () => {
+    const byKey = await waitFor('inhibition marks', async () => {
       const list = (await (await fetch(`${amUrl}/api/v2/alerts`)).json()) as ApiAlert[];
       const map = new Map(list.map((a) => [`${a.labels.alertname}/${a.labels.severity}/${a.labels.feature ?? ''}`, a]));
       return map.get('ModelwatchFeatureDrift/warning/income')?.status.state === 'suppressed' ? map : undefined;

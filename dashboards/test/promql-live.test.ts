@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGeneratedDashboards, panelAndAnnotationQueries, parseLabelValues, variableQuery, type DashboardJson } from './helpers/dashboard-queries.js';
 import { TEST_ADMIN_TOKEN, startDemoExporter, startTrafficGenerator, type DemoExporter } from './helpers/exporter.js';
 import { liveTestConfig } from './helpers/live-config.js';
-import { binaryExists, waitFor, type Child } from './helpers/processes.js';
-import { PROMETHEUS_BIN, dataPoints, startPrometheus, type PromResponse, type RunningPrometheus } from './helpers/prometheus.js';
+import { binaryExists, PROMETHEUS_BIN, startPrometheus, until, type Child, type PromResponse, type RunningPrometheus } from '@modelwatch/test-support';
+import { dataPoints } from './helpers/data-points.js';
 import { leftoverVariables, regexAlternation, substitute } from './helpers/substitute.js';
 
 /**
@@ -63,17 +63,16 @@ describe.skipIf(!binaryExists(PROMETHEUS_BIN))('every dashboard query against a 
     // `serve --demo` feeds the monitor only; the generator adds registry state, regression and errors.
     traffic = startTrafficGenerator(exporter.url, process.env.DASHBOARDS_TEST_EXPORTER_TOKEN ?? TEST_ADMIN_TOKEN);
     const exporterHostPort = exporter.hostPort;
-    prom = await startPrometheus((self) => liveTestConfig(exporterHostPort, self));
+    prom = await startPrometheus({ config: (self) => liveTestConfig(exporterHostPort, self.hostPort) });
     const p = prom;
     // Enough scrapes for rate() windows, and demo predictions arriving.
-    await waitFor(
+    await until(
       '5 scrapes of the exporter with demo predictions (does `modelwatch serve --demo` generate traffic?)',
       async () => {
         const r = await p.query('count_over_time(modelwatch_build_info[1m]) >= 5 and on () count(modelwatch_predictions_total) > 0');
         return r.status === 'success' && dataPoints(r.data) > 0 ? true : undefined;
       },
-      60_000,
-      p.child,
+      { timeoutMs: 60_000, intervalMs: 250, child: p.child },
     );
   });
 

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { binaryExists, PROMTOOL_BIN } from '@modelwatch/test-support';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DASHBOARDS } from '../src/dashboards/index.js';
@@ -9,9 +10,7 @@ import { PROVISIONED_PROMETHEUS_UID } from '../src/shared/datasource.js';
 import { APP_PLUGIN_ID } from '../src/shared/links.js';
 import { recordingRuleFiles } from './helpers/known-metrics.js';
 import { PROMETHEUS_CONFIG, REPO_ROOT } from './helpers/paths.js';
-import { binaryExists } from './helpers/processes.js';
 import { config as rulesConfig } from '../../alert-rules/src/config.js';
-import { PROMTOOL_BIN } from './helpers/prometheus.js';
 
 const DOCKER_COMPOSE_BIN = '/usr/bin/docker-compose';
 const COMPOSE_FILE = path.join(REPO_ROOT, 'docker-compose.yml');

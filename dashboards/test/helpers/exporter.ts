@@ -1,15 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { EXPORTER_MAIN, REPO_ROOT } from './paths.js';
-import { freePort, startChild, waitFor, type Child } from './processes.js';
+import { spawnChild, startExporter, type Child } from '@modelwatch/test-support';
+import { REPO_ROOT } from './paths.js';
 
 export const TEST_ADMIN_TOKEN = 'dashboards-test-admin-token-0123456789';
 
 export interface DemoExporter {
   url: string;
   hostPort: string;
-  child: Child;
   stop(): Promise<void>;
 }
 
@@ -20,29 +17,14 @@ export async function startDemoExporter(): Promise<DemoExporter> {
   if (external) {
     const u = new URL(external);
     if (!(await fetch(`${u.origin}/readyz`)).ok) throw new Error(`${external} is not ready`);
-    const none = startChild(process.execPath, ['-e', 'setTimeout(() => {}, 1e9)']);
-    return { url: u.origin, hostPort: u.host, child: none, stop: () => none.stop() };
+    return { url: u.origin, hostPort: u.host, stop: async () => undefined };
   }
-  if (!fs.existsSync(EXPORTER_MAIN)) throw new Error(`${EXPORTER_MAIN} is missing: build the exporter first (npm run build at the repo root)`);
-  const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-dash-exporter-'));
-  const child = startChild(process.execPath, [EXPORTER_MAIN, 'serve', '--demo'], {
-    ...process.env,
-    MODELWATCH_PORT: String(port),
-    MODELWATCH_HOST: '127.0.0.1',
-    MODELWATCH_DATA_DIR: dataDir,
-    MODELWATCH_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-    MODELWATCH_LOG_LEVEL: 'silent',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('exporter /readyz', async () => ((await fetch(`${url}/readyz`)).ok ? true : undefined), 30_000, child);
+  const exporter = await startExporter({ serveArgs: ['--demo'], adminToken: TEST_ADMIN_TOKEN });
   return {
-    url,
-    hostPort: `127.0.0.1:${port}`,
-    child,
+    url: exporter.url,
+    hostPort: exporter.hostPort,
     async stop() {
-      await child.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await exporter.stop();
     },
   };
 }
@@ -53,10 +35,10 @@ export async function startDemoExporter(): Promise<DemoExporter> {
  * transitions, a regression model, and errors with a reason — through the public HTTP API.
  */
 export function startTrafficGenerator(exporterUrl: string, token: string): Child {
-  return startChild(process.execPath, [path.join(REPO_ROOT, 'provisioning', 'demo', 'traffic-generator.mjs')], {
-    ...process.env,
-    MODELWATCH_URL: exporterUrl,
-    MODELWATCH_TOKEN: token,
-    DEMO_INTERVAL_MS: '500',
+  return spawnChild({
+    name: 'traffic generator',
+    command: process.execPath,
+    args: [path.join(REPO_ROOT, 'provisioning', 'demo', 'traffic-generator.mjs')],
+    env: { ...process.env, MODELWATCH_URL: exporterUrl, MODELWATCH_TOKEN: token, DEMO_INTERVAL_MS: '500' },
   });
 }

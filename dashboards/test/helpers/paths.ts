@@ -6,4 +6,3 @@ export const REPO_ROOT = path.resolve(DASHBOARDS_DIR, '..');
 export const GENERATED_DIR = path.join(DASHBOARDS_DIR, 'generated');
 export const ALERT_RULES_GENERATED_DIR = path.join(REPO_ROOT, 'alert-rules', 'generated');
 export const PROMETHEUS_CONFIG = path.join(REPO_ROOT, 'provisioning', 'prometheus', 'prometheus.yml');
-export const EXPORTER_MAIN = path.join(REPO_ROOT, 'exporter', 'dist', 'cli', 'main.js');

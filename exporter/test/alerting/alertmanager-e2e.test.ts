@@ -8,12 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERTMANAGER, shippedConfigFor, startAlertmanager, stopAlertmanager as stop, type RunningAlertmanager } from '../helpers/alertmanager.js';
+import { ALERTMANAGER_BIN, binaryExists, shippedAlertmanagerConfig, startAlertmanager, until, type RunningAlertmanager } from '@modelwatch/test-support';
 import { startTestServer, type TestServer } from '../helpers/start.js';
-import { until } from '../helpers/until.js';
 
-const present = fs.existsSync(ALERTMANAGER);
-if (!present) process.stderr.write(`\n!!! SKIPPING alertmanager-e2e: ${ALERTMANAGER} is not installed (apt-get install prometheus-alertmanager)\n\n`);
+const present = binaryExists(ALERTMANAGER_BIN);
+if (!present) process.stderr.write(`\n!!! SKIPPING alertmanager-e2e: ${ALERTMANAGER_BIN} is not installed (apt-get install prometheus-alertmanager)\n\n`);
 
 describe.skipIf(!present)('real Alertmanager → exporter receiver → rollback', () => {
   let s: TestServer;
@@ -34,12 +33,12 @@ describe.skipIf(!present)('real Alertmanager → exporter receiver → rollback'
 
     // The shipped config, with only the exporter URL and the token file pointed at this test.
     const configFile = path.join(dir, 'alertmanager.yml');
-    fs.writeFileSync(configFile, shippedConfigFor(s.url, path.join(dir, 'token')));
-    ams.push(...(await Promise.all([startAlertmanager(dir, configFile), startAlertmanager(dir, configFile)])));
+    fs.writeFileSync(configFile, shippedAlertmanagerConfig(s.url, path.join(dir, 'token')));
+    ams.push(...(await Promise.all([startAlertmanager(configFile), startAlertmanager(configFile)])));
   });
 
   afterAll(async () => {
-    await Promise.all(ams.map(stop));
+    await Promise.all(ams.map((am) => am.stop()));
     await s?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startServe, type ServeProcess } from './run-cli.js';
+import { startExporter, type RunningExporter } from '@modelwatch/test-support';
 
 const WEBHOOK_SECRET = 'serve-secrets-webhook-0123456789';
 const ENV_WEBHOOK_SECRET = 'serve-secrets-env-webhook-0123456789';
@@ -26,7 +26,9 @@ describe('modelwatch serve keeps secrets out of its output', () => {
     MODELWATCH_WEBHOOK_URL: 'http://127.0.0.1:9/env-hook',
     MODELWATCH_WEBHOOK_SECRET: ENV_WEBHOOK_SECRET,
   };
-  let running: ServeProcess | undefined;
+  /** From the TypeScript source (no build needed), with no admin token set, so one is generated. */
+  const serve = () => startExporter({ fromSource: true, adminToken: null, dataDir, env });
+  let running: RunningExporter | undefined;
   let bootstrap = '';
 
   afterAll(async () => {
@@ -35,8 +37,8 @@ describe('modelwatch serve keeps secrets out of its output', () => {
   });
 
   it('prints a generated admin token once, outside the log, and it works', async () => {
-    running = await startServe(env);
-    bootstrap = (await running.waitFor(/Generated bootstrap admin token[^\n]*\n\s+(mw_\S+)/))[1];
+    running = await serve();
+    bootstrap = (await running.waitForOutput(/Generated bootstrap admin token[^\n]*\n\s+(mw_\S+)/))[1];
     expect(logLines(running.output()).join('\n')).not.toContain(bootstrap);
     const res = await fetch(`${running.url}/api/v1/tokens`, { headers: { Authorization: `Bearer ${bootstrap}` } });
     expect(res.status).toBe(200);
@@ -57,7 +59,7 @@ describe('modelwatch serve keeps secrets out of its output', () => {
     expect((await api('/api/v1/models/secrets/versions', created.token, { version: '1' })).status).toBe(409);
 
     // Both deliveries (environment and API webhook) fail; their retries are logged at debug.
-    await running!.waitFor(/webhook delivery failed[^]*webhook delivery failed/);
+    await running!.waitForOutput(/webhook delivery failed[^]*webhook delivery failed/);
     const output = running!.output();
     for (const secret of [bootstrap, bootstrap.slice(16), created.token, created.token.slice(16), WRONG_TOKEN, WEBHOOK_SECRET, ENV_WEBHOOK_SECRET]) {
       expect(logLines(output).join('\n')).not.toContain(secret);
@@ -66,7 +68,7 @@ describe('modelwatch serve keeps secrets out of its output', () => {
 
   it('does not print the admin token again on the next start, and it still works', async () => {
     expect(await running!.stop()).toBe(0);
-    running = await startServe(env);
+    running = await serve();
     const res = await fetch(`${running.url}/api/v1/models`, { headers: { Authorization: `Bearer ${bootstrap}` } });
     expect(res.status).toBe(200);
     // After exit, the output is complete: a banner printed late would be in it.

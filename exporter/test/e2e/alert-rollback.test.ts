@@ -14,10 +14,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERTMANAGER, shippedConfigFor, startAlertmanager, stopAlertmanager, webhookNotifications, type RunningAlertmanager } from '../helpers/alertmanager.js';
-import { startPrometheus, which, type RunningPrometheus } from '../helpers/prometheus.js';
+import {
+  ALERTMANAGER_BIN,
+  binaryExists,
+  PROMETHEUS_BIN,
+  shippedAlertmanagerConfig,
+  startAlertmanager,
+  startPrometheus,
+  until,
+  webhookNotifications,
+  type RunningAlertmanager,
+  type RunningPrometheus,
+} from '@modelwatch/test-support';
 import { startTestServer, type TestServer } from '../helpers/start.js';
-import { until } from '../helpers/until.js';
 import { parseExposition, sample } from '../ingest/helpers.js';
 import { deriveTestRules, ROLLBACK_ALERT } from './test-rules.js';
 import { startWebhookTap, type WebhookTap } from './webhook-tap.js';
@@ -32,7 +41,7 @@ const VALIDATION_ACCURACY = 0.92;
 /** What NEW gets right in production: far below 0.92 - 0.15. */
 const PRODUCTION_CORRECT_SHARE = 0.3;
 
-const missing = [which('prometheus') ? undefined : 'prometheus (apt-get install prometheus)', fs.existsSync(ALERTMANAGER) ? undefined : `${ALERTMANAGER} (apt-get install prometheus-alertmanager)`].filter(Boolean);
+const missing = [binaryExists(PROMETHEUS_BIN) ? undefined : `${PROMETHEUS_BIN} (apt-get install prometheus)`, binaryExists(ALERTMANAGER_BIN) ? undefined : `${ALERTMANAGER_BIN} (apt-get install prometheus-alertmanager)`].filter(Boolean);
 if (missing.length > 0) {
   const message = `alert-rollback e2e needs ${missing.join(' and ')}`;
   // CI installs both (.ci/run); there a missing binary is a failure, not a skip.
@@ -103,16 +112,16 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
     const tokenFile = path.join(dir, 'exporter-webhook-token');
     fs.writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
     const amConfig = path.join(dir, 'alertmanager.yml');
-    fs.writeFileSync(amConfig, shippedConfigFor(tap.url, tokenFile, { group_interval: '1s', repeat_interval: '1s' }));
-    am = await startAlertmanager(dir, amConfig);
+    fs.writeFileSync(amConfig, shippedAlertmanagerConfig(tap.url, tokenFile, { group_interval: '1s', repeat_interval: '1s' }));
+    am = await startAlertmanager(amConfig);
 
     const rules = deriveTestRules(dir, FOR_DURATION);
     originalFor = rules.originalFor;
-    prom = await startPrometheus(new URL(s.url).host, { ruleFiles: rules.files, alertmanagers: [am.url] });
+    prom = await startPrometheus({ targets: [new URL(s.url).host], ruleFiles: rules.files, alertmanagers: [am.url] });
   });
 
   afterAll(async () => {
-    await Promise.allSettled([prom?.stop(), stopAlertmanager(am)]);
+    await Promise.allSettled([prom?.stop(), am?.stop()]);
     await Promise.allSettled([tap?.close(), s?.close()]);
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
     process.stderr.write(`alert-rollback e2e: ${((Date.now() - started) / 1000).toFixed(1)} s including start-up\n`);
@@ -137,26 +146,26 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
     await traffic(0, 20, 20 * PRODUCTION_CORRECT_SHARE);
     const series = `{job="modelwatch",model="${MODEL}",version="${NEW}"}`;
     await until('Prometheus to scrape the first labeled predictions', async () => {
-      const [labeled] = await prom!.query(`modelwatch_labeled_predictions_total${series}`);
-      const [correct] = await prom!.query(`modelwatch_correct_predictions_total${series}`);
+      const [labeled] = await prom!.vector(`modelwatch_labeled_predictions_total${series}`);
+      const [correct] = await prom!.vector(`modelwatch_correct_predictions_total${series}`);
       return labeled?.value[1] === '20' && correct?.value[1] === String(20 * PRODUCTION_CORRECT_SHARE) ? true : undefined;
     });
     await traffic(20, 100, 100 * PRODUCTION_CORRECT_SHARE);
     const alertSeenAt = Date.now();
 
     // --- the loop closes: the alert fires, Alertmanager calls the exporter, which rolls back ---
-    await until('the alert-driven rollback', async () => ((await stages())[OLD] === 'production' ? true : undefined), 60_000, 250).catch((err: Error) => {
+    await until('the alert-driven rollback', async () => ((await stages())[OLD] === 'production' ? true : undefined), { timeoutMs: 60_000, intervalMs: 250 }).catch((err: Error) => {
       throw new Error(`${err.message}${diagnostics()}`);
     });
     const rollbackSeconds = (Date.now() - alertSeenAt) / 1000;
     expect(await stages()).toEqual({ [OLD]: 'production', [NEW]: 'archived' });
 
     // Prometheus computed what the rule compares: NEW's 1h accuracy from the counters.
-    const [accuracy] = await prom!.query(`model_version:modelwatch_accuracy:ratio_rate1h{model="${MODEL}",version="${NEW}"}`);
+    const [accuracy] = await prom!.vector(`model_version:modelwatch_accuracy:ratio_rate1h{model="${MODEL}",version="${NEW}"}`);
     expect(Number(accuracy.value[1])).toBeCloseTo(PRODUCTION_CORRECT_SHARE, 6);
     // The alert went pending (the `for:`), then fired, with the labels that route it.
     const history = async (state: string) =>
-      prom!.query(`max_over_time(ALERTS{alertname="${ROLLBACK_ALERT}",alertstate="${state}"}[10m])`);
+      prom!.vector(`max_over_time(ALERTS{alertname="${ROLLBACK_ALERT}",alertstate="${state}"}[10m])`);
     const routing = { alertname: ROLLBACK_ALERT, action: 'rollback', severity: 'critical', model: MODEL, version: NEW, team: TEAM };
     for (const state of ['pending', 'firing']) {
       const seen = await history(state);
@@ -186,7 +195,7 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
     ]);
 
     // With NEW no longer in production, the rule's own condition ends the alert.
-    await until(`${ROLLBACK_ALERT} to resolve in Prometheus`, async () => ((await prom!.alerts()).some((a) => a.labels.alertname === ROLLBACK_ALERT) ? undefined : true), 30_000, 250);
+    await until(`${ROLLBACK_ALERT} to resolve in Prometheus`, async () => ((await prom!.alerts()).some((a) => a.labels.alertname === ROLLBACK_ALERT) ? undefined : true), { timeoutMs: 30_000, intervalMs: 250 });
 
     // --- repeats change nothing ---
     // Alertmanager delivers the same alert again, as it does when a lagging Prometheus of an
@@ -196,7 +205,7 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
     const posted = await fetch(`${am!.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ labels, annotations, startsAt }]) });
     expect(posted.status).toBe(200);
     // It comes back at once, then again every repeat_interval while Alertmanager holds it firing.
-    await until('Alertmanager to deliver the alert again and repeat it', async () => (tap.deliveries.length >= deliveredBefore + 2 ? true : undefined), 30_000, 100);
+    await until('Alertmanager to deliver the alert again and repeat it', async () => (tap.deliveries.length >= deliveredBefore + 2 ? true : undefined), { timeoutMs: 30_000, intervalMs: 100 });
     for (const repeat of tap.deliveries.slice(deliveredBefore)) {
       expect(JSON.parse(repeat.requestBody)).toMatchObject({ status: 'firing', alerts: [{ labels: routing, fingerprint: firstPayload.alerts[0].fingerprint }] });
     }
@@ -208,7 +217,7 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
       const counted = tap.deliveries.length;
       await new Promise((r) => setTimeout(r, 2500));
       return tap.deliveries.length === counted ? true : undefined;
-    }, 30_000, 0);
+    }, { timeoutMs: 30_000, intervalMs: 0 });
     // And the same payload, byte for byte, posted by hand.
     const replayed = await fetch(`${s.url}/api/v1/alertmanager/webhook`, { method: 'POST', headers: { authorization: first.authorization!, 'content-type': 'application/json' }, body: first.requestBody });
     expect(replayed.status).toBe(200);
@@ -230,7 +239,7 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
     expect(sample(metrics, 'modelwatch_alerts_received_total', { outcome: 'rolled_back' })).toBe(1);
     expect(sample(metrics, 'modelwatch_alerts_received_total', { outcome: 'ignored' })).toBe(tap.deliveries.length);
     await until('Prometheus to scrape the rollback counter', async () => {
-      const [r] = await prom!.query(`modelwatch_rollbacks_total{model="${MODEL}",trigger="alert"}`);
+      const [r] = await prom!.vector(`modelwatch_rollbacks_total{model="${MODEL}",trigger="alert"}`);
       return r?.value[1] === '1' ? true : undefined;
     });
     expect(await json(s.api('/api/v1/audit/verify'))).toMatchObject({ ok: true });

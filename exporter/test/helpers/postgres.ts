@@ -1,8 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '@modelwatch/test-support';
 import pg from 'pg';
 
 /**
@@ -53,18 +53,6 @@ function ids(user: string): { uid: number; gid: number } {
     uid: Number(execFileSync('id', ['-u', user]).toString().trim()),
     gid: Number(execFileSync('id', ['-g', user]).toString().trim()),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function asPostgres(bin: string, args: string[]): string {

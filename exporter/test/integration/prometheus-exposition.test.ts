@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binaryExists, PROMETHEUS_BIN, startPrometheus, which, type RunningPrometheus } from '@modelwatch/test-support';
 import { startTestServer, type TestServer } from '../helpers/start.js';
-import { startPrometheus, which, type RunningPrometheus } from './prometheus-helpers.js';
 
 const PROMTOOL = which('promtool');
-const PROMETHEUS = which('prometheus');
+const PROMETHEUS = binaryExists(PROMETHEUS_BIN);
 if (!PROMTOOL || !PROMETHEUS) {
   // Loud, not silent: CI installs the Debian `prometheus` package (.ci/run).
-  process.stderr.write('\n*** SKIPPING Prometheus integration tests: `prometheus`/`promtool` not on PATH (apt install prometheus) ***\n\n');
+  process.stderr.write(`\n*** SKIPPING Prometheus integration tests: ${PROMETHEUS_BIN} or promtool (on PATH) missing (apt install prometheus) ***\n\n`);
 }
 
 /** numpy.quantile(sorted, q) with the default 'linear' method. */
@@ -85,7 +85,7 @@ describe.skipIf(!PROMTOOL || !PROMETHEUS)('Prometheus exposition', () => {
   });
 
   it('is scraped by a real Prometheus with the values computed from the posted data', async () => {
-    prom = await startPrometheus(`127.0.0.1:${s.port}`);
+    prom = await startPrometheus({ targets: [`127.0.0.1:${s.port}`] });
     const accuracy = events.filter((e) => e.label === e.prediction).length / events.length;
     const psi = expectedPsi(reference, current);
     expect(psi).toBeGreaterThan(0.1); // the data really drifted: the check below is not vacuous
@@ -93,18 +93,18 @@ describe.skipIf(!PROMTOOL || !PROMETHEUS)('Prometheus exposition', () => {
     let acc: string | undefined;
     let gotPsi: string | undefined;
     while (Date.now() < deadline) {
-      acc = (await prom.query('modelwatch_model_accuracy_ratio{model="fraud",version="v3"}'))[0]?.value[1];
-      gotPsi = (await prom.query('modelwatch_feature_psi{model="fraud",version="v3",feature="amount"}'))[0]?.value[1];
+      acc = (await prom.vector('modelwatch_model_accuracy_ratio{model="fraud",version="v3"}'))[0]?.value[1];
+      gotPsi = (await prom.vector('modelwatch_feature_psi{model="fraud",version="v3",feature="amount"}'))[0]?.value[1];
       if (acc !== undefined && gotPsi !== undefined) break;
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(Number(acc)).toBeCloseTo(accuracy, 12);
     expect(Number(gotPsi)).toBeCloseTo(psi, 9);
-    const up = await prom.query('up{job="modelwatch"}');
+    const up = await prom.vector('up{job="modelwatch"}');
     expect(up[0]?.value[1]).toBe('1');
-    const kpi = await prom.query('modelwatch_business_kpi{model="fraud"}');
+    const kpi = await prom.vector('modelwatch_business_kpi{model="fraud"}');
     expect(kpi[0]?.metric.kpi).toBe('chargebacks "eur"');
-    const count = await prom.query('modelwatch_prediction_latency_seconds_count{model="fraud"}');
+    const count = await prom.vector('modelwatch_prediction_latency_seconds_count{model="fraud"}');
     expect(Number(count[0]?.value[1])).toBe(events.length);
   });
 });

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnChild, type Child } from '@modelwatch/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shouldSkipPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 
@@ -12,14 +12,16 @@ const ADMIN = 'replica-admin-token-0123456789abcdef';
 
 interface Replica {
   url: string;
-  dataDir: string;
-  child: ChildProcess;
-  output: () => string;
+  child: Child;
 }
 
+/** An exporter process on `databaseUrl`; its fixture main prints the port it bound. */
 async function startReplica(databaseUrl: string, name: string): Promise<Replica> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `modelwatch-${name}-`));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'fixtures/replica-main.ts')], {
+  const child = spawnChild({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', path.join(HERE, 'fixtures/replica-main.ts')],
     cwd: EXPORTER_ROOT,
     env: {
       ...process.env,
@@ -30,40 +32,13 @@ async function startReplica(databaseUrl: string, name: string): Promise<Replica>
       MODELWATCH_ADMIN_TOKEN: ADMIN,
       MODELWATCH_LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    ownedDirs: [dataDir],
   });
-  let out = '';
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start in 60 s:\n${out}`)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /\{"port":(\d+)\}/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code}:\n${out}`));
-    });
+  const port = await child.waitForOutput(/\{"port":(\d+)\}/, 60_000).catch(async (err: unknown) => {
+    await child.stop();
+    throw err;
   });
-  return { url: `http://127.0.0.1:${port}`, dataDir, child, output: () => out };
-}
-
-async function stopReplica(r: Replica | undefined): Promise<void> {
-  if (!r) return;
-  if (r.child.exitCode !== null) {
-    fs.rmSync(r.dataDir, { recursive: true, force: true });
-    return;
-  }
-  const exited = new Promise<void>((resolve) => r.child.once('exit', () => resolve()));
-  r.child.kill('SIGTERM');
-  const timer = setTimeout(() => r.child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-  fs.rmSync(r.dataDir, { recursive: true, force: true });
+  return { url: `http://127.0.0.1:${port[1]}`, child };
 }
 
 const skip = shouldSkipPostgres();
@@ -94,8 +69,8 @@ describe.skipIf(skip)('two replicas on one PostgreSQL', () => {
     b = await startReplica(url, 'replica-b');
   });
   afterAll(async () => {
-    await stopReplica(a);
-    await stopReplica(b);
+    await a?.child.stop();
+    await b?.child.stop();
     await pg?.stop();
   });
 

@@ -2,9 +2,9 @@ import net from 'node:net';
 
 /**
  * A loopback port that was free a moment ago. Another process may take it before the caller
- * binds it, so starters that use it retry on a bind failure.
+ * binds it, so starters that use it retry on a bind failure (see startListening).
  */
-export async function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
