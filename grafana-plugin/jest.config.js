@@ -13,6 +13,8 @@ module.exports = {
       testEnvironment: 'node',
       setupFilesAfterEnv: [],
       testMatch: ['<rootDir>/tests/**/*.test.ts'],
+      // @modelwatch/test-support is ESM TypeScript source with NodeNext `.js` import suffixes.
+      moduleNameMapper: { ...base.moduleNameMapper, '^(\\.{1,2}/.*)\\.js$': '$1' },
     },
   ],
 };

@@ -4,7 +4,7 @@
  * Prometheus datasource, answered by forwarding to a real Prometheus and translating its JSON into
  * the data frames Grafana's Prometheus backend (pkg/promlib) returns.
  */
-import type { PrometheusQueryResponse } from './prometheus';
+import type { PromResponse } from '@modelwatch/test-support';
 
 export interface HarnessDatasource {
   uid: string;
@@ -130,7 +130,7 @@ export interface DsQueryResult {
  * a `Time` field and a `Value` field carrying the series labels; an empty vector gives one frame
  * without fields, holding the metadata.
  */
-export function instantResultToFrames(refId: string, expr: string, stepMs: number, httpStatus: number, prom: PrometheusQueryResponse): DsQueryResult {
+export function instantResultToFrames(refId: string, expr: string, stepMs: number, httpStatus: number, prom: PromResponse): DsQueryResult {
   if (prom.status !== 'success') return { status: httpStatus >= 400 ? httpStatus : 500, error: `${prom.errorType ?? 'error'}: ${prom.error ?? 'query failed'}` };
   const executedQueryString = `Expr: ${expr}\nStep: ${goDuration(stepMs)}`;
   const resultType = prom.data?.resultType;
@@ -216,7 +216,7 @@ export async function runDsQuery(raw: unknown, datasources: HarnessDatasource[],
         method === 'POST'
           ? await fetch(`${ds.url}/api/v1/query`, { method: 'POST', body: params })
           : await fetch(`${ds.url}/api/v1/query?${params.toString()}`);
-      results[refId] = instantResultToFrames(refId, expr, stepMs, res.status, (await res.json()) as PrometheusQueryResponse);
+      results[refId] = instantResultToFrames(refId, expr, stepMs, res.status, (await res.json()) as PromResponse);
     } catch (err) {
       results[refId] = { status: 502, error: `Post "${ds.url}/api/v1/query": ${String(err)}` };
     }

@@ -2,8 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HarnessDatasource } from './datasources';
-import { startExporter } from './exporter';
-import { PROMETHEUS_BIN, startPrometheus, type RunningPrometheus } from './prometheus';
+import { PROMETHEUS_BIN, startExporter, startPrometheus, type RunningPrometheus } from '@modelwatch/test-support';
 import { seedRegistry } from './seed';
 import { startHarness } from './server';
 import { seedLiveTraffic } from './traffic';
@@ -15,7 +14,7 @@ async function main(): Promise<void> {
   let prometheus: RunningPrometheus | undefined;
   const datasources: HarnessDatasource[] = [];
   if (fs.existsSync(PROMETHEUS_BIN)) {
-    prometheus = await startPrometheus([new URL(exporter.url).host]);
+    prometheus = await startPrometheus({ targets: [new URL(exporter.url).host] });
     await seedLiveTraffic(exporter, prometheus);
     datasources.push({ uid: 'modelwatch-prometheus', name: 'Prometheus', type: 'prometheus', url: prometheus.url, jsonData: { timeInterval: '1s', httpMethod: 'POST' }, isDefault: true });
   } else process.stdout.write(`${PROMETHEUS_BIN} not found: no Prometheus datasource, no live metrics\n`);

@@ -1,5 +1,5 @@
 import { fraudDetectorLineage } from '../src/test/lineage';
-import type { RunningExporter } from './exporter';
+import type { RunningExporter } from '@modelwatch/test-support';
 
 async function ok(p: Promise<{ status: number; data: unknown }>, what: string): Promise<Record<string, unknown>> {
   const r = await p;

@@ -1,5 +1,4 @@
-import type { RunningExporter } from './exporter';
-import type { RunningPrometheus } from './prometheus';
+import { until, type RunningExporter, type RunningPrometheus } from '@modelwatch/test-support';
 
 export interface LiveTraffic {
   model: string;
@@ -15,6 +14,8 @@ export interface LiveTraffic {
   secondBatch: { predictions: number; errors: number };
 }
 
+/** Prometheus scrapes every second: poll a few times per scrape, for up to 20 s. */
+const POLL = { timeoutMs: 20_000, intervalMs: 200 };
 const MODEL = 'fraud_detector';
 const VERSION = '1.1';
 
@@ -28,16 +29,6 @@ function batch(prefix: string, n: number) {
     const fraud = i % 4 === 0;
     return { id, features: { amount: 10 + i }, prediction: fraud ? 'fraud' : 'legit', score: fraud ? 0.9 : 0.2, latency_ms };
   });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /**
@@ -61,7 +52,7 @@ export async function seedLiveTraffic(exporter: RunningExporter, prometheus: Run
 
   const first = batch('a', 20);
   await send('/api/v1/predictions', { model: MODEL, version: VERSION, events: first });
-  await until('the first batch in Prometheus', async () => ((await total()) === first.length ? true : undefined));
+  await until('the first batch in Prometheus', async () => ((await total()) === first.length ? true : undefined), POLL);
 
   const second = batch('b', 50);
   await send('/api/v1/predictions', { model: MODEL, version: VERSION, events: second });
@@ -71,12 +62,14 @@ export async function seedLiveTraffic(exporter: RunningExporter, prometheus: Run
   await send('/api/v1/feedback', { model: MODEL, events: labels });
 
   const predictions = first.length + second.length;
-  await until('the second batch and its labels in Prometheus', async () =>
-    (await total()) === predictions && (await prometheus.scalar(`sum(modelwatch_model_window_labeled${sel})`)) === labels.length ? true : undefined,
+  await until(
+    'the second batch and its labels in Prometheus',
+    async () => ((await total()) === predictions && (await prometheus.scalar(`sum(modelwatch_model_window_labeled${sel})`)) === labels.length ? true : undefined),
+    POLL,
   );
   const samples = () => prometheus.scalar(`max(count_over_time(modelwatch_predictions_total${sel}[5m]))`);
   const seen = (await samples()) ?? 0;
-  await until('two more scrapes', async () => (((await samples()) ?? 0) >= seen + 2 ? true : undefined));
+  await until('two more scrapes', async () => (((await samples()) ?? 0) >= seen + 2 ? true : undefined), POLL);
 
   const errors = (events: Array<{ error?: string }>) => events.filter((e) => e.error !== undefined).length;
   return {

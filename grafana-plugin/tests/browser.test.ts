@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startExporter, startPrometheus, type RunningExporter, type RunningPrometheus } from '@modelwatch/test-support';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { HarnessDatasource } from '../harness/datasources';
-import { startExporter, type RunningExporter } from '../harness/exporter';
-import { startPrometheus, type RunningPrometheus } from '../harness/prometheus';
 import { seedRegistry } from '../harness/seed';
 import { startHarness, type RunningHarness } from '../harness/server';
 import { seedLiveTraffic, type LiveTraffic } from '../harness/traffic';
@@ -52,7 +51,7 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     fs.mkdirSync(OUT, { recursive: true });
     exporter = await startExporter();
     // Prometheus picks up its first target ~5 s after start: start it while the registry is seeded.
-    prometheusStarting = startPrometheus([new URL(exporter.url).host]);
+    prometheusStarting = startPrometheus({ targets: [new URL(exporter.url).host] });
     token = (await seedRegistry(exporter)).operatorToken;
     prometheus = await prometheusStarting;
     traffic = await seedLiveTraffic(exporter, prometheus);
@@ -275,7 +274,7 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     expect(requests.some((s) => s.what === 'request POST ' + `${harness.url}/api/ds/query`)).toBe(true);
     expect(seen.some((s) => s.what === `response ${harness.url}/api/ds/query` && s.text.includes('"frames"'))).toBe(true);
     expect(harness.proxied.some((p) => p.method === 'POST' && p.url.endsWith('/rollback') && p.status === 200)).toBe(true);
-    const secrets = [token, exporter.adminToken, traffic.ingestToken];
+    const secrets = [token, exporter.adminToken!, traffic.ingestToken];
     const leaks = seen.filter((s) => secrets.some((secret) => s.text.includes(secret))).map((s) => s.what);
     expect(leaks).toEqual([]);
   });
