@@ -196,6 +196,11 @@ def numeric_case(name, ref, cur):
     d = stats.ks_2samp(r, c).statistic
     en = n * m / (n + m)
     bound = math.ceil((n - 1) / 200) / n
+    distinct = np.unique(r)
+    if len(distinct) <= 200:
+        # Every distinct value is a cut point too: no open fine bin holds reference mass, KS is exact.
+        fine_edges = np.unique(np.concatenate([fine_edges, distinct]))
+        bound = 0.0
     return {
         'name': name,
         'reference': floats(ref),
@@ -233,6 +238,12 @@ def numeric_cases():
     win = np.concatenate([RNG.uniform(-0.2, 0, 600), RNG.exponential(1, 900)])
     out.append(numeric_case('atom_below', with_missing(zi, 0.0), with_missing(win, 0.0)))
     out.append(numeric_case('small_reference', with_missing(RNG.lognormal(0, 1, 250), 0.0), with_missing(RNG.lognormal(0.2, 1, 800), 0.0)))
+    # References of fewer than 200 values: each value becomes a cut point and KS is exact. A
+    # generator of their own, so that adding them leaves every other case's data as it was.
+    rng = np.random.default_rng(20261125)
+    out.append(numeric_case('tiny_reference_20', floats(rng.normal(0, 1, 20)), floats(rng.normal(0.4, 1, 500))))
+    out.append(numeric_case('tiny_reference_60', floats(rng.exponential(1, 60)), floats(rng.exponential(1.3, 300))))
+    out.append(numeric_case('few_distinct_values', floats(rng.integers(0, 5, 3000).astype(float)), floats(rng.integers(0, 6, 700).astype(float))))
     return out
 
 

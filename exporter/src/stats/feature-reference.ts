@@ -6,6 +6,12 @@ export const OTHER_CATEGORY = '__other__';
 
 /** Resolution of the fine grid: cut points at the k/200 reference quantiles. */
 const FINE_GRID_STEPS = 200;
+/**
+ * A reference with at most this many distinct values also gets each value as a cut point, so
+ * that no open fine bin holds reference mass and the KS statistic is exact (see numeric-drift.ts);
+ * the grid stays under 2·FINE_GRID_STEPS cut points.
+ */
+const EXACT_GRID_MAX_DISTINCT = FINE_GRID_STEPS;
 /** PSI bins: reference deciles. */
 const PSI_STEPS = 10;
 
@@ -25,7 +31,10 @@ export interface NumericFeatureReference {
   missing: number;
   min: number;
   max: number;
-  /** Fine grid: the distinct reference quantiles at k/200, k = 1..199 (numpy 'linear'), ascending. */
+  /**
+   * Fine grid, ascending: the distinct reference quantiles at k/200, k = 1..199 (numpy 'linear'),
+   * plus every distinct reference value when there are at most 200 of them.
+   */
   edges: number[];
   /** Exact fraction of non-missing reference values <= edges[i]. */
   cdfAtEdges: number[];
@@ -96,7 +105,7 @@ export function buildFeatureReference(
 function buildNumericReference(values: number[], missing: number): NumericFeatureReference {
   const sorted = Float64Array.from(values).sort();
   const n = sorted.length;
-  const edges = distinctQuantiles(sorted, FINE_GRID_STEPS);
+  const edges = withFewDistinctValues(distinctQuantiles(sorted, FINE_GRID_STEPS), sorted);
   const psiEdges = distinctQuantiles(sorted, PSI_STEPS);
   const psiCounts = psiEdges.map((e) => countAtOrBelow(sorted, e));
   const psiRefProportions: number[] = [];
@@ -132,6 +141,24 @@ function distinctQuantiles(sorted: Float64Array, steps: number): number[] {
     if (out.length === 0 || q !== out[out.length - 1]) out.push(q);
   }
   return out;
+}
+
+/** The grid plus every distinct sample value when there are few; the grid alone otherwise. */
+function withFewDistinctValues(grid: number[], sorted: Float64Array): number[] {
+  const distinct: number[] = [];
+  for (const v of sorted) {
+    if (distinct.length > 0 && distinct[distinct.length - 1] === v) continue;
+    if (distinct.length === EXACT_GRID_MAX_DISTINCT) return grid;
+    distinct.push(v);
+  }
+  const merged: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < grid.length || j < distinct.length) {
+    const next = j >= distinct.length || (i < grid.length && grid[i] <= distinct[j]) ? grid[i++] : distinct[j++];
+    if (merged.length === 0 || merged[merged.length - 1] !== next) merged.push(next);
+  }
+  return merged;
 }
 
 function buildCategoricalReference(

@@ -7,7 +7,7 @@ import { countBelow } from './quantile.js';
 export interface NumericDrift {
   /** PSI over the reference decile bins (a, b], proportions floored at 1e-4. */
   psi: number;
-  /** Two-sample KS statistic, within 1/200 + 1/n of `scipy.stats.ks_2samp` (see below). */
+  /** Two-sample KS statistic: exact, or within 1/200 + 1/n of `scipy.stats.ks_2samp` (see below). */
   ksStatistic: number;
   /** Asymptotic p-value of `ksStatistic`: `kstwobign.sf(sqrt(n·m/(n+m))·D)`. */
   ksPValue: number;
@@ -38,7 +38,9 @@ export interface NumericDrift {
  * below the first and above the last cut point. Hence
  *   0 ≤ D_true − ksStatistic ≤ ceil((n−1)/200)/n < 1/200 + 1/n,
  * which is ≤ 0.01 for any reference of n ≥ 200 values, and ≤ 0.005 when n−1 is a multiple of
- * 200.
+ * 200. A reference with at most 200 distinct values has each of them as a cut point too
+ * (feature-reference.ts), so every open fine bin holds no reference mass and the statistic is
+ * exact — which covers small references (n < 200), where the bound above would exceed 0.01.
  */
 export function numericDrift(ref: NumericFeatureReference, s: NumericFeatureState): NumericDrift | undefined {
   const m = s.count;

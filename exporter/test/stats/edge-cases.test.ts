@@ -42,9 +42,13 @@ describe('buildFeatureReference', () => {
     expect(numericRef).toMatchObject({ kind: 'numeric', count: 10, missing: 1, min: 1, max: 10 });
     expect(numericRef.psiEdges).toEqual([1.9, 2.8, 3.7, 4.6, 5.5, 6.4, 7.3, 8.2, 9.1].map((x) => expect.closeTo(x, 12)));
     expect(numericRef.psiRefProportions).toEqual([0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1].map((x) => expect.closeTo(x, 15)));
-    expect(numericRef.edges.length).toBe(199);
+    // 199 quantile cut points plus the 10 distinct values (few enough to make KS exact).
+    expect(numericRef.edges.length).toBe(209);
+    for (let v = 1; v <= 10; v++) expect(numericRef.edges).toContain(v);
+    expect(numericRef.edges[0]).toBe(1);
     expect(numericRef.cdfAtEdges[0]).toBe(0.1);
-    expect(numericRef.cdfBelowEdges[0]).toBe(0.1);
+    expect(numericRef.cdfBelowEdges[0]).toBe(0);
+    expect(numericRef.cdfAtEdges[numericRef.edges.length - 1]).toBe(1);
   });
 
   it('keeps the top categories by count, folds the rest (and a literal __other__) into __other__', () => {

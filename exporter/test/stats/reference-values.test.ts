@@ -109,7 +109,7 @@ describe('numeric drift vs NumPy/SciPy', () => {
     );
   });
 
-  const names = ['shifted_normal', 'same_distribution', 'heavy_ties', 'constant_reference', 'atom_below', 'small_reference'];
+  const names = ['shifted_normal', 'same_distribution', 'heavy_ties', 'constant_reference', 'atom_below', 'small_reference', 'tiny_reference_20', 'tiny_reference_60', 'few_distinct_values'];
   for (const name of names) {
     it(name, () => {
       const c = data.numeric.find((x) => x.name === name)!;
@@ -130,6 +130,15 @@ describe('numeric drift vs NumPy/SciPy', () => {
       checkKs(drift!, e);
     });
   }
+
+  it('KS is exact for references of at most 200 distinct values, however small', () => {
+    for (const name of ['tiny_reference_20', 'tiny_reference_60', 'few_distinct_values', 'heavy_ties']) {
+      const c = data.numeric.find((x) => x.name === name)!;
+      expect(c.expected.ksBound, name).toBe(0);
+      expect(c.expected.ksStatistic, name).toBeGreaterThan(0.05); // drifted: exactness is not vacuous
+      expect(Math.abs(runNumeric(c).drift!.ksStatistic - c.expected.ksStatistic), name).toBeLessThanOrEqual(1e-12);
+    }
+  });
 
   it('KS statistic within the documented bound across varied shapes', () => {
     expect(data.ksSweep.length).toBeGreaterThanOrEqual(10);
