@@ -4,7 +4,7 @@ import { countBelow } from './quantile.js';
 
 /**
  * Window state of one numeric feature: counts of values on the reference's fine grid, so
- * that memory is fixed by the reference (at most 2·199+1 counts, allocated when the state is
+ * that memory is fixed by the reference (at most 2·399+1 counts, allocated when the state is
  * created; see BinCounts for their width), never by traffic.
  *
  * Fine bins, for the reference's distinct cut points e_0 < … < e_{E-1}:

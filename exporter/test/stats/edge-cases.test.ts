@@ -192,6 +192,19 @@ describe('memory is fixed by the reference and class count, not by traffic', () 
     expect(k.classCount).toBe(3);
     expect(k.histograms(2)!.positives.length).toBe(SCORE_BINS);
   });
+
+  it('the fine grid stays under 400 cut points: all distinct values up to 200, the quantiles alone past that', () => {
+    const at200 = buildFeatureReference(Array.from({ length: 1000 }, (_, i) => (i % 200) ** 1.5), { maxCategories: 5 }) as NumericFeatureReference;
+    const at201 = buildFeatureReference(Array.from({ length: 1000 }, (_, i) => (i % 201) ** 1.5), { maxCategories: 5 }) as NumericFeatureReference;
+    expect(at200.edges.length).toBeLessThanOrEqual(399);
+    for (let v = 0; v < 200; v++) expect(at200.edges).toContain(v ** 1.5);
+    expect(at201.edges.length).toBeLessThanOrEqual(199);
+    expect(at201.edges).not.toContain(0);
+    for (const r of [at200, at201]) {
+      for (let i = 1; i < r.edges.length; i++) expect(r.edges[i]).toBeGreaterThan(r.edges[i - 1]);
+      for (const p of r.psiEdges) expect(r.edges).toContain(p);
+    }
+  });
 });
 
 describe('helpers', () => {
@@ -249,6 +262,37 @@ describe('helpers', () => {
     const d = numericDrift(legacy as NumericFeatureReference, s)!;
     expect(Number.isFinite(d.ksStatistic)).toBe(true);
     expect(d.psi).toBe(numericDrift(numericRef, s)!.psi);
+  });
+
+  it('a profile stored before distinct values became cut points still loads, within the grid bound', () => {
+    // Older profiles hold the quantile cut points only; drop the added sample values to get one.
+    const sample = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    const keep = numericRef.edges.map((e, i) => (sample.includes(e) ? -1 : i)).filter((i) => i >= 0);
+    const older: NumericFeatureReference = {
+      ...numericRef,
+      edges: keep.map((i) => numericRef.edges[i]),
+      cdfAtEdges: keep.map((i) => numericRef.cdfAtEdges[i]),
+      cdfBelowEdges: keep.map((i) => numericRef.cdfBelowEdges[i]),
+    };
+    const stored = JSON.parse(JSON.stringify(older)) as NumericFeatureReference;
+    const window = [2.5, 3, 3, 3.5, 9, 11];
+    const exact = new NumericFeatureState(numericRef);
+    const old = new NumericFeatureState(stored);
+    for (const v of window) {
+      exact.add(v);
+      old.add(v);
+    }
+    // Exact two-sample KS by brute force over every sample point.
+    const cdf = (xs: number[], t: number, strict: boolean) => xs.filter((x) => (strict ? x < t : x <= t)).length / xs.length;
+    let dTrue = 0;
+    for (const t of [...sample, ...window]) {
+      for (const strict of [false, true]) dTrue = Math.max(dTrue, Math.abs(cdf(sample, t, strict) - cdf(window, t, strict)));
+    }
+    expect(numericDrift(numericRef, exact)!.ksStatistic).toBeCloseTo(dTrue, 12);
+    const dOld = numericDrift(stored, old)!;
+    expect(dTrue - dOld.ksStatistic).toBeGreaterThanOrEqual(-1e-12);
+    expect(dTrue - dOld.ksStatistic).toBeLessThanOrEqual(Math.ceil((sample.length - 1) / 200) / sample.length + 1e-12);
+    expect(dOld.psi).toBe(numericDrift(numericRef, exact)!.psi);
   });
 
   it('psiFromProportions floors at 1e-4 and is 0 for identical bins', () => {
