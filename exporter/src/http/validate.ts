@@ -20,6 +20,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what = 'request body'): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const problems: FieldProblem[] = result.error.issues.slice(0, 1000).map((i) => ({ path: formatPath(i.path), message: i.message }));
-  throw new InvalidInputError(`invalid ${what}: ${problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`, problems);
+  return rejectProblems(result.error.issues.slice(0, 1000).map((i) => ({ path: formatPath(i.path), message: i.message })), what);
+}
+
+/** A 400 naming every problem: the first five in the message, all of them in `details`. */
+export function rejectProblems(problems: FieldProblem[], what = 'request body'): never {
+  const head = problems
+    .slice(0, 5)
+    .map((p) => `${p.path}: ${p.message}`)
+    .join('; ');
+  throw new InvalidInputError(`invalid ${what}: ${head}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`, problems);
 }

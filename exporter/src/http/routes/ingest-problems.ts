@@ -1,11 +1,6 @@
-import { InvalidInputError } from '../../errors.js';
-import type { FieldProblem } from '../validate.js';
+import { NotFoundError } from '../../errors.js';
 
-/** A 400 naming every problem, formatted like parseInput's. */
-export function rejectProblems(problems: FieldProblem[], what = 'request body'): never {
-  const head = problems
-    .slice(0, 5)
-    .map((p) => `${p.path}: ${p.message}`)
-    .join('; ');
-  throw new InvalidInputError(`invalid ${what}: ${head}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`, problems);
+/** 404 for feedback or KPIs about a model the exporter has never heard of. */
+export function unknownModel(model: string): never {
+  throw new NotFoundError(`unknown model ${model}: no predictions or reference received for it`);
 }

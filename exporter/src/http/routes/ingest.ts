@@ -1,17 +1,20 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.js';
-import { NotFoundError } from '../../errors.js';
 import { fastValidatePredictions } from '../../ingest/fast-validate.js';
 import type { Monitor } from '../../ingest/monitor.js';
 import type { IngestSchemas, SchemaLimits } from '../../ingest/schemas.js';
 import { requireRole } from '../auth-middleware.js';
-import { parseInput } from '../validate.js';
-import { rejectProblems } from './ingest-problems.js';
+import { route } from '../route.js';
+import { parseInput, rejectProblems } from '../validate.js';
+import { unknownModel } from './ingest-problems.js';
 
 const errorBody = z.object({ error: z.string(), details: z.array(z.object({ path: z.string(), message: z.string() })).optional() });
 
-/** POST /predictions and /feedback: validate the whole batch, then apply it at once. */
+/**
+ * POST /predictions and /feedback: validate the whole batch, then apply it at once. Predictions
+ * are mounted by hand rather than through route() because the fast validator runs before zod.
+ */
 export function ingestRoutes(monitor: Monitor, schemas: IngestSchemas, limits: SchemaLimits) {
   return (router: Router, ctx: AppContext): void => {
     ctx.openapi.add({
@@ -35,7 +38,7 @@ export function ingestRoutes(monitor: Monitor, schemas: IngestSchemas, limits: S
       res.json(monitor.applyPredictions(body));
     });
 
-    ctx.openapi.add({
+    route(router, ctx, {
       method: 'post',
       path: '/api/v1/feedback',
       summary: 'Ground-truth labels, joined to earlier predictions by id (late labels welcome).',
@@ -49,13 +52,12 @@ export function ingestRoutes(monitor: Monitor, schemas: IngestSchemas, limits: S
         413: { description: 'body too large' },
         415: { description: 'Content-Type is not application/json' },
       },
-    });
-    router.post('/feedback', requireRole(ctx.auth, 'ingest'), (req, res) => {
-      const body = parseInput(schemas.feedbackBody, req.body);
-      const { unknownModel, problems } = monitor.checkFeedback(body);
-      if (unknownModel) throw new NotFoundError(`unknown model ${body.model}: no predictions or reference received for it`);
-      if (problems.length) rejectProblems(problems);
-      res.json(monitor.applyFeedback(body));
+      handle: async ({ body }) => {
+        const { unknownModel: unknown, problems } = monitor.checkFeedback(body);
+        if (unknown) unknownModel(body.model);
+        if (problems.length) rejectProblems(problems);
+        return monitor.applyFeedback(body);
+      },
     });
   };
 }

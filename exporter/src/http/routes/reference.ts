@@ -5,9 +5,8 @@ import { UnprocessableError } from '../../errors.js';
 import type { Monitor } from '../../ingest/monitor.js';
 import { buildReferenceProfile } from '../../ingest/reference-profile.js';
 import type { IngestSchemas } from '../../ingest/schemas.js';
-import { requireRole } from '../auth-middleware.js';
-import { parseInput } from '../validate.js';
-import { rejectProblems } from './ingest-problems.js';
+import { route } from '../route.js';
+import { rejectProblems } from '../validate.js';
 
 const referenceResponse = z.object({
   model: z.string(),
@@ -21,7 +20,7 @@ const referenceResponse = z.object({
 /** PUT /models/{model}/versions/{version}/reference: the sample drift is measured against. */
 export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas) {
   return (router: Router, ctx: AppContext): void => {
-    ctx.openapi.add({
+    route(router, ctx, {
       method: 'put',
       path: '/api/v1/models/{model}/versions/{version}/reference',
       summary: 'Set the reference (training) sample of a model version; profiles are persisted and survive restarts.',
@@ -33,30 +32,29 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas) {
         400: { description: 'malformed sample (names each bad feature)' },
         422: { description: 'the model or version cannot be tracked within the cardinality bounds' },
       },
-    });
-    router.put('/models/:model/versions/:version/reference', requireRole(ctx.auth, 'ingest'), async (req, res) => {
-      const { model, version } = parseInput(schemas.referencePath, req.params, 'path');
-      const body = parseInput(schemas.referenceBody, req.body);
-      const { profile, problems } = buildReferenceProfile(body, {
-        maxFeatures: ctx.config.limits.maxFeaturesPerModel,
-        maxCategories: ctx.config.limits.maxCategoriesPerFeature,
-      });
-      if (!profile) return rejectProblems(problems);
-      const task = monitor.taskOf(model);
-      if (task && profile.task && task !== profile.task) rejectProblems([{ path: body.task ? 'task' : 'predictions', message: `model ${model} is a ${task} model` }]);
-      const room = monitor.canTrackReference(model, version);
-      if (!room.ok) throw new UnprocessableError(room.reason);
-      const updatedAt = new Date(ctx.now()).toISOString();
-      await ctx.references.put({ model, version, profileJson: JSON.stringify(profile), updatedAt });
-      monitor.applyReference(model, version, profile);
-      res.json({
-        model,
-        version,
-        features: Object.fromEntries(Object.entries(profile.features).map(([n, f]) => [n, { kind: f.kind, count: f.count, missing: f.missing }])),
-        ...(profile.prediction ? { prediction: profile.prediction.kind } : {}),
-        dropped_features: profile.droppedFeatures,
-        updated_at: updatedAt,
-      });
+      params: schemas.referencePath,
+      handle: async ({ params: { model, version }, body }) => {
+        const { profile, problems } = buildReferenceProfile(body, {
+          maxFeatures: ctx.config.limits.maxFeaturesPerModel,
+          maxCategories: ctx.config.limits.maxCategoriesPerFeature,
+        });
+        if (!profile) return rejectProblems(problems);
+        const task = monitor.taskOf(model);
+        if (task && profile.task && task !== profile.task) rejectProblems([{ path: body.task ? 'task' : 'predictions', message: `model ${model} is a ${task} model` }]);
+        const room = monitor.canTrackReference(model, version);
+        if (!room.ok) throw new UnprocessableError(room.reason);
+        const updatedAt = new Date(ctx.now()).toISOString();
+        await ctx.references.put({ model, version, profileJson: JSON.stringify(profile), updatedAt });
+        monitor.applyReference(model, version, profile);
+        return {
+          model,
+          version,
+          features: Object.fromEntries(Object.entries(profile.features).map(([n, f]) => [n, { kind: f.kind, count: f.count, missing: f.missing }])),
+          ...(profile.prediction ? { prediction: profile.prediction.kind } : {}),
+          dropped_features: profile.droppedFeatures,
+          updated_at: updatedAt,
+        };
+      },
     });
   };
 }
