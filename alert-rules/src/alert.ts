@@ -22,7 +22,8 @@ export function runbookUrl(alertName: string): string {
 }
 
 export function alert(spec: AlertSpec): AlertingRule {
-  if (!/^Modelwatch[A-Z][A-Za-z0-9]*$/.test(spec.name)) throw new Error(`alert name ${spec.name} is not CamelCase with the ${ALERT_PREFIX} prefix`);
+  if (!/^Modelwatch[A-Z][A-Za-z0-9]*$/.test(spec.name))
+    throw new Error(`alert name ${spec.name} is not CamelCase with the ${ALERT_PREFIX} prefix`);
   return {
     alert: spec.name,
     expr: spec.expr,

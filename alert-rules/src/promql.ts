@@ -41,10 +41,7 @@ function modelAlternation(models: readonly string[]): string {
  * and the default branch excludes them all, so no (model, version) is judged twice.
  * `build` receives a `model` matcher (empty when there are no overrides) and the threshold.
  */
-export function perModel(
-  key: keyof ModelThresholds,
-  build: (modelMatcher: string, threshold: number) => string,
-): string {
+export function perModel(key: keyof ModelThresholds, build: (modelMatcher: string, threshold: number) => string): string {
   const byValue = new Map<number, string[]>();
   for (const [model, overrides] of Object.entries(config.models)) {
     const value = overrides[key];

@@ -40,11 +40,26 @@ let am: RunningAlertmanager | undefined;
 let amUrl: string;
 let dir: string;
 /** Waits up to 20 s, failing with the Alertmanager log. */
-const waitFor = <T>(what: string, probe: () => Promise<T | undefined>) => until(what, probe, { timeoutMs: 20_000, intervalMs: 200, child: am?.child });
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>) =>
+  until(what, probe, { timeoutMs: 20_000, intervalMs: 200, child: am?.child });
 
-const rollbackAlert = { alertname: 'ModelwatchAccuracyCollapse', action: 'rollback', severity: 'critical', model: 'credit', version: 'v7', team: 'risk' };
+const rollbackAlert = {
+  alertname: 'ModelwatchAccuracyCollapse',
+  action: 'rollback',
+  severity: 'critical',
+  model: 'credit',
+  version: 'v7',
+  team: 'risk',
+};
 const accuracyDrop = { alertname: 'ModelwatchAccuracyDrop', severity: 'warning', model: 'credit', version: 'v7', team: 'risk' };
-const driftWarning = { alertname: 'ModelwatchFeatureDrift', severity: 'warning', model: 'churn', version: 'v1', feature: 'income', team: 'growth' };
+const driftWarning = {
+  alertname: 'ModelwatchFeatureDrift',
+  severity: 'warning',
+  model: 'churn',
+  version: 'v1',
+  feature: 'income',
+  team: 'growth',
+};
 const driftCritical = { ...driftWarning, severity: 'critical' };
 const otherFeatureWarning = { ...driftWarning, feature: 'age' };
 
@@ -79,7 +94,11 @@ beforeAll(async () => {
     annotations: { summary: 'test' },
     startsAt: new Date().toISOString(),
   }));
-  const res = await fetch(`${amUrl}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
+  const res = await fetch(`${amUrl}/api/v2/alerts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(alerts),
+  });
   expect(res.status).toBe(200);
 });
 

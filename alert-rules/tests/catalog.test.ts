@@ -11,7 +11,9 @@ const recordNames = new Set(recording.map((r) => r.record));
 const specs = new Map<string, MetricSpec>();
 for (const m of Object.values(CATALOG) as MetricSpec[]) {
   specs.set(m.name, m);
-  if (m.type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) specs.set(m.name + suffix, { ...m, labels: m.type === 'histogram' && suffix === '_bucket' ? [...m.labels, 'le'] : m.labels });
+  if (m.type === 'histogram')
+    for (const suffix of ['_bucket', '_sum', '_count'])
+      specs.set(m.name + suffix, { ...m, labels: m.type === 'histogram' && suffix === '_bucket' ? [...m.labels, 'le'] : m.labels });
 }
 // Labels Prometheus attaches at scrape time.
 const TARGET_LABELS = new Set(['job', 'instance']);
@@ -26,7 +28,9 @@ function selectors(expr: string): { name: string; labels: string[] }[] {
 
 describe('metric names in rules', () => {
   it('are all in the exporter catalog or defined by a recording rule', () => {
-    const used = new Set(exprs.flatMap((e) => [...e.matchAll(/\b(modelwatch_[a-z0-9_]+|[a-z_]+:modelwatch_[a-z0-9_]+:[a-z0-9_]+)\b/g)].map((m) => m[1]!)));
+    const used = new Set(
+      exprs.flatMap((e) => [...e.matchAll(/\b(modelwatch_[a-z0-9_]+|[a-z_]+:modelwatch_[a-z0-9_]+:[a-z0-9_]+)\b/g)].map((m) => m[1]!)),
+    );
     expect(used.size).toBeGreaterThan(10);
     const unknown = [...used].filter((n) => !specs.has(n) && !recordNames.has(n));
     expect(unknown).toEqual([]);

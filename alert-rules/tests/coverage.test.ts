@@ -31,7 +31,9 @@ describe('promtool unit test coverage', () => {
 
   it.each(alerts.map((a) => [`${a.alert} ${JSON.stringify(a.labels)}`, a] as const))('fires %s in some test', (_name, rule) => {
     const fired = alertTests.some(
-      (t) => t.alertname === rule.alert && (t.exp_alerts ?? []).some((e) => Object.entries(rule.labels).every(([k, v]) => e.exp_labels?.[k] === v)),
+      (t) =>
+        t.alertname === rule.alert &&
+        (t.exp_alerts ?? []).some((e) => Object.entries(rule.labels).every(([k, v]) => e.exp_labels?.[k] === v)),
     );
     expect(fired).toBe(true);
   });
@@ -41,7 +43,9 @@ describe('promtool unit test coverage', () => {
   });
 
   it.each(recordingRules().groups.flatMap((g) => g.rules.map((r) => r.record)))('checks the value of %s', (record) => {
-    expect(exprTests.some((t) => new RegExp(`(^|[^a-z0-9_:])${record.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^a-z0-9_:]|$)`).test(t.expr))).toBe(true);
+    expect(
+      exprTests.some((t) => new RegExp(`(^|[^a-z0-9_:])${record.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^a-z0-9_:]|$)`).test(t.expr)),
+    ).toBe(true);
   });
 
   it('has no tests for alerts that do not exist', () => {

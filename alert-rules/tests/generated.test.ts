@@ -8,7 +8,10 @@ describe('generated rule files', () => {
   it('are committed exactly as the TypeScript generates them', () => {
     // Compare file by file so a failure shows the diff, then the summary the CLI's --check uses.
     for (const [name, text] of Object.entries(renderAll())) {
-      expect(readFileSync(path.join(GENERATED_DIR, name), 'utf8'), `${name} is stale: run npm run generate -w @modelwatch/alert-rules`).toBe(text);
+      expect(
+        readFileSync(path.join(GENERATED_DIR, name), 'utf8'),
+        `${name} is stale: run npm run generate -w @modelwatch/alert-rules`,
+      ).toBe(text);
     }
     expect(staleFiles()).toEqual([]);
   });

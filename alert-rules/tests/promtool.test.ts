@@ -13,9 +13,12 @@ describe('promtool', () => {
     expect(result.stdout.match(/SUCCESS/g)?.length).toBe(files.length);
   });
 
-  it.each(promtoolTestFiles().map((f) => [path.basename(f), f]))('passes the unit tests in %s (promtool test rules)', async (_name, file) => {
-    const result = await run(promtool, ['test', 'rules', file]);
-    expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(result.stdout).toContain('SUCCESS');
-  });
+  it.each(promtoolTestFiles().map((f) => [path.basename(f), f]))(
+    'passes the unit tests in %s (promtool test rules)',
+    async (_name, file) => {
+      const result = await run(promtool, ['test', 'rules', file]);
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      expect(result.stdout).toContain('SUCCESS');
+    },
+  );
 });

@@ -10,7 +10,10 @@ import { GENERATED_DIR, REPO_ROOT } from './helpers/paths.js';
 
 describe('generated dashboards', () => {
   it('match the committed JSON byte for byte (run `npm run generate -w @modelwatch/dashboards` after editing src/)', () => {
-    const committed = fs.readdirSync(GENERATED_DIR).filter((f) => f.endsWith('.json')).sort();
+    const committed = fs
+      .readdirSync(GENERATED_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(committed).toEqual(DASHBOARDS.map((d) => d.file).sort());
     for (const d of DASHBOARDS) {
       const onDisk = fs.readFileSync(path.join(GENERATED_DIR, d.file), 'utf8');
@@ -85,7 +88,9 @@ describe('generated dashboards', () => {
 
   it('carry stage-transition and rollback annotations on the model detail dashboard', () => {
     const detail = dashboards.find((d) => d.uid === UIDS.modelDetail)!;
-    const exprs = panelAndAnnotationQueries(detail).filter((q) => q.key.includes('annotation')).map((q) => q.expr);
+    const exprs = panelAndAnnotationQueries(detail)
+      .filter((q) => q.key.includes('annotation'))
+      .map((q) => q.expr);
     expect(exprs.some((e) => e.includes('modelwatch_stage_transitions_total{model="$model"}'))).toBe(true);
     expect(exprs.some((e) => e.includes('modelwatch_rollbacks_total{model="$model"}'))).toBe(true);
   });

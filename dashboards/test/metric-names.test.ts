@@ -5,14 +5,16 @@ import { metricNames } from './helpers/promql-names.js';
 
 describe('metricNames (the lexer the catalog check relies on)', () => {
   it('finds metrics and skips functions, keywords, labels, durations and strings', () => {
-    expect(metricNames('histogram_quantile(0.99, sum by (model, le) (rate(modelwatch_prediction_latency_seconds_bucket{model="a b", le!="x_y"}[5m])))')).toEqual([
-      'modelwatch_prediction_latency_seconds_bucket',
-    ]);
-    expect(metricNames('(sum by (model) (rate(a_total[5m])) or 0 * max by (model) (b_info)) / ignoring (reason) group_left c:rec:rate5m offset 1m')).toEqual([
-      'a_total',
-      'b_info',
-      'c:rec:rate5m',
-    ]);
+    expect(
+      metricNames(
+        'histogram_quantile(0.99, sum by (model, le) (rate(modelwatch_prediction_latency_seconds_bucket{model="a b", le!="x_y"}[5m])))',
+      ),
+    ).toEqual(['modelwatch_prediction_latency_seconds_bucket']);
+    expect(
+      metricNames(
+        '(sum by (model) (rate(a_total[5m])) or 0 * max by (model) (b_info)) / ignoring (reason) group_left c:rec:rate5m offset 1m',
+      ),
+    ).toEqual(['a_total', 'b_info', 'c:rec:rate5m']);
     expect(metricNames('count(x >= 0.25) or vector(0)')).toEqual(['x']);
     expect(metricNames('ALERTS{alertstate="firing"} and on (instance, job) up')).toEqual(['ALERTS', 'up']);
   });

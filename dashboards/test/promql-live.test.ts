@@ -1,8 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadGeneratedDashboards, panelAndAnnotationQueries, parseLabelValues, variableQuery, type DashboardJson } from './helpers/dashboard-queries.js';
+import {
+  loadGeneratedDashboards,
+  panelAndAnnotationQueries,
+  parseLabelValues,
+  variableQuery,
+  type DashboardJson,
+} from './helpers/dashboard-queries.js';
 import { TEST_ADMIN_TOKEN, startDemoExporter, startTrafficGenerator, type DemoExporter } from './helpers/exporter.js';
 import { liveTestConfig } from './helpers/live-config.js';
-import { binaryExists, PROMETHEUS_BIN, startPrometheus, until, type Child, type PromResponse, type RunningPrometheus } from '@modelwatch/test-support';
+import {
+  binaryExists,
+  PROMETHEUS_BIN,
+  startPrometheus,
+  until,
+  type Child,
+  type PromResponse,
+  type RunningPrometheus,
+} from '@modelwatch/test-support';
 import { dataPoints } from './helpers/data-points.js';
 import { leftoverVariables, regexAlternation, substitute } from './helpers/substitute.js';
 
@@ -86,7 +100,8 @@ describe.skipIf(!binaryExists(PROMETHEUS_BIN))('every dashboard query against a 
     const p = prom!;
     const dashboards = loadGeneratedDashboards();
     const pending = new Map<string, { expr: string; instant: boolean; dashboard: DashboardJson; lastError?: string }>();
-    for (const d of dashboards) for (const q of panelAndAnnotationQueries(d)) pending.set(q.key, { expr: q.expr, instant: q.instant, dashboard: d });
+    for (const d of dashboards)
+      for (const q of panelAndAnnotationQueries(d)) pending.set(q.key, { expr: q.expr, instant: q.instant, dashboard: d });
     const total = pending.size;
     const parseErrors: string[] = [];
     const hadData = new Set<string>();

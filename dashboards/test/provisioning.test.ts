@@ -66,7 +66,11 @@ describe.skipIf(!binaryExists(PROMTOOL_BIN))('provisioning/prometheus/prometheus
   });
 
   it('scrapes the compose exporter and sends alerts to the compose Alertmanager', () => {
-    const cfg = parse(fs.readFileSync(PROMETHEUS_CONFIG, 'utf8')) as { scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }>; alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> }; rule_files: string[] };
+    const cfg = parse(fs.readFileSync(PROMETHEUS_CONFIG, 'utf8')) as {
+      scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }>;
+      alerting: { alertmanagers: Array<{ static_configs: Array<{ targets: string[] }> }> };
+      rule_files: string[];
+    };
     const targets = cfg.scrape_configs.flatMap((s) => s.static_configs.flatMap((c) => c.targets));
     expect(targets).toContain('exporter:9400');
     expect(cfg.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['alertmanager:9093']);
@@ -77,7 +81,9 @@ describe.skipIf(!binaryExists(PROMTOOL_BIN))('provisioning/prometheus/prometheus
   });
 
   it('names the exporter job as the alert rules select it, so rules and automatic rollback see its series', () => {
-    const cfg = parse(fs.readFileSync(PROMETHEUS_CONFIG, 'utf8')) as { scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }> };
+    const cfg = parse(fs.readFileSync(PROMETHEUS_CONFIG, 'utf8')) as {
+      scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+    };
     const exporterJob = cfg.scrape_configs.find((s) => s.static_configs.some((c) => c.targets.includes('exporter:9400')));
     const selected = /^job="([^"]+)"$/.exec(rulesConfig.exporterSelector);
     expect(selected, `exporterSelector ${rulesConfig.exporterSelector} is not a plain job matcher`).not.toBeNull();
@@ -87,7 +93,11 @@ describe.skipIf(!binaryExists(PROMTOOL_BIN))('provisioning/prometheus/prometheus
 
 describe.skipIf(!binaryExists(DOCKER_COMPOSE_BIN))('docker-compose.yml', () => {
   it('is valid for docker-compose config', () => {
-    const r = spawnSync(DOCKER_COMPOSE_BIN, ['-f', COMPOSE_FILE, 'config', '-q'], { encoding: 'utf8', cwd: REPO_ROOT, env: { ...process.env, MODELWATCH_ADMIN_TOKEN: '' } });
+    const r = spawnSync(DOCKER_COMPOSE_BIN, ['-f', COMPOSE_FILE, 'config', '-q'], {
+      encoding: 'utf8',
+      cwd: REPO_ROOT,
+      env: { ...process.env, MODELWATCH_ADMIN_TOKEN: '' },
+    });
     expect(r.status, r.stderr).toBe(0);
   });
 
@@ -102,7 +112,9 @@ describe.skipIf(!binaryExists(DOCKER_COMPOSE_BIN))('docker-compose.yml', () => {
   });
 
   it('gives Alertmanager the webhook token file its config reads, from the environment', () => {
-    const am = readYaml<{ receivers: Array<{ webhook_configs?: Array<{ url: string; http_config?: { authorization?: { credentials_file?: string } } }> }> }>('provisioning/alertmanager/alertmanager.yml');
+    const am = readYaml<{
+      receivers: Array<{ webhook_configs?: Array<{ url: string; http_config?: { authorization?: { credentials_file?: string } } }> }>;
+    }>('provisioning/alertmanager/alertmanager.yml');
     const hooks = am.receivers.flatMap((r) => r.webhook_configs ?? []).filter((w) => w.url.endsWith('/api/v1/alertmanager/webhook'));
     expect(hooks.map((w) => w.url)).toEqual(['http://exporter:9400/api/v1/alertmanager/webhook']);
     const file = hooks[0].http_config?.authorization?.credentials_file;
@@ -126,13 +138,17 @@ describe.skipIf(!binaryExists(DOCKER_COMPOSE_BIN))('docker-compose.yml', () => {
 
 describe('provisioning/grafana', () => {
   it('provisions the Prometheus datasource with the uid the dashboards default to', () => {
-    const ds = readYaml<{ datasources: Array<{ uid: string; type: string; url: string }> }>('provisioning/grafana/datasources/prometheus.yml').datasources;
+    const ds = readYaml<{ datasources: Array<{ uid: string; type: string; url: string }> }>(
+      'provisioning/grafana/datasources/prometheus.yml',
+    ).datasources;
     expect(ds).toHaveLength(1);
     expect(ds[0]).toMatchObject({ uid: PROVISIONED_PROMETHEUS_UID, type: 'prometheus', url: 'http://prometheus:9090' });
   });
 
   it('loads the generated dashboards from where compose mounts them', () => {
-    const providers = readYaml<{ providers: Array<{ type: string; options: { path: string } }> }>('provisioning/grafana/dashboards/modelwatch.yml').providers;
+    const providers = readYaml<{ providers: Array<{ type: string; options: { path: string } }> }>(
+      'provisioning/grafana/dashboards/modelwatch.yml',
+    ).providers;
     const mounts = Object.fromEntries(bindMounts(compose().services.grafana));
     expect(providers[0].type).toBe('file');
     expect(providers[0].options.path).toBe(mounts['./dashboards/generated']);
@@ -143,8 +159,11 @@ describe('provisioning/grafana', () => {
   });
 
   it('enables the app plugin with the exporter URL, and its token only as secureJsonData from the environment', () => {
-    const apps = readYaml<{ apps: Array<{ type: string; jsonData: Record<string, string>; secureJsonData: Record<string, string> }> }>('provisioning/grafana/plugins/modelwatch-app.yml').apps;
-    const pluginId = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'grafana-plugin', 'src', 'plugin.json'), 'utf8')) as { id: string }).id;
+    const apps = readYaml<{ apps: Array<{ type: string; jsonData: Record<string, string>; secureJsonData: Record<string, string> }> }>(
+      'provisioning/grafana/plugins/modelwatch-app.yml',
+    ).apps;
+    const pluginId = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'grafana-plugin', 'src', 'plugin.json'), 'utf8')) as { id: string })
+      .id;
     expect(apps[0].type).toBe(pluginId);
     expect(apps[0].jsonData.exporterUrl).toBe('http://exporter:9400');
     expect(JSON.stringify(apps[0].jsonData)).not.toMatch(/token/i);

@@ -3,7 +3,10 @@
  * codes in one place (http/error-handler.ts); nothing below HTTP knows about status codes.
  */
 export class DomainError extends Error {
-  constructor(message: string, readonly details?: unknown) {
+  constructor(
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(message);
     this.name = new.target.name;
   }

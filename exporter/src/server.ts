@@ -45,7 +45,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const generatedAdminToken = config.adminToken ? undefined : await ensureBootstrapAdmin(tokens, new Date().toISOString());
   const metrics = new Registry();
   registerProcessMetrics(metrics);
-  const buildInfo = new Gauge({ name: CATALOG.buildInfo.name, help: CATALOG.buildInfo.help, labelNames: [...CATALOG.buildInfo.labels], registers: [metrics] });
+  const buildInfo = new Gauge({
+    name: CATALOG.buildInfo.name,
+    help: CATALOG.buildInfo.help,
+    labelNames: [...CATALOG.buildInfo.labels],
+    registers: [metrics],
+  });
   buildInfo.set({ version: BUILD_VERSION, node_version: process.version }, 1);
 
   const ctx: AppContext = {

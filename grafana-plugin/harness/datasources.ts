@@ -29,7 +29,17 @@ export function datasourceBootSettings(list: HarnessDatasource[]): Record<string
         uid: ds.uid,
         type: ds.type,
         name: ds.name,
-        meta: { id: ds.type, type: 'datasource', name: 'Prometheus', module: 'core:plugin/prometheus', baseUrl: 'public/plugins/prometheus', metrics: true, alerting: true, annotations: true, backend: true },
+        meta: {
+          id: ds.type,
+          type: 'datasource',
+          name: 'Prometheus',
+          module: 'core:plugin/prometheus',
+          baseUrl: 'public/plugins/prometheus',
+          metrics: true,
+          alerting: true,
+          annotations: true,
+          backend: true,
+        },
         url: `/api/datasources/proxy/uid/${ds.uid}`,
         access: 'proxy',
         isDefault: ds.isDefault ?? false,
@@ -59,11 +69,31 @@ function parseDurationMs(s: string | undefined): number | undefined {
 
 /** Grafana's interval rounding (gtime.RoundInterval), for the ranges a models list uses. */
 const ROUNDING: Array<[number, number]> = [
-  [15, 10], [35, 20], [75, 50], [150, 100], [350, 200], [750, 500], [1500, 1000], [3500, 2000],
-  [7500, 5000], [12_500, 10_000], [17_500, 15_000], [25_000, 20_000], [45_000, 30_000], [90_000, 60_000],
-  [210_000, 120_000], [450_000, 300_000], [750_000, 600_000], [1_050_000, 900_000], [1_500_000, 1_200_000],
-  [2_700_000, 1_800_000], [5_400_000, 3_600_000], [9_000_000, 7_200_000], [16_200_000, 10_800_000],
-  [32_400_000, 21_600_000], [86_400_000, 43_200_000],
+  [15, 10],
+  [35, 20],
+  [75, 50],
+  [150, 100],
+  [350, 200],
+  [750, 500],
+  [1500, 1000],
+  [3500, 2000],
+  [7500, 5000],
+  [12_500, 10_000],
+  [17_500, 15_000],
+  [25_000, 20_000],
+  [45_000, 30_000],
+  [90_000, 60_000],
+  [210_000, 120_000],
+  [450_000, 300_000],
+  [750_000, 600_000],
+  [1_050_000, 900_000],
+  [1_500_000, 1_200_000],
+  [2_700_000, 1_800_000],
+  [5_400_000, 3_600_000],
+  [9_000_000, 7_200_000],
+  [16_200_000, 10_800_000],
+  [32_400_000, 21_600_000],
+  [86_400_000, 43_200_000],
 ];
 function roundInterval(ms: number): number {
   return ROUNDING.find(([limit]) => ms <= limit)?.[1] ?? 86_400_000;
@@ -131,7 +161,8 @@ export interface DsQueryResult {
  * without fields, holding the metadata.
  */
 export function instantResultToFrames(refId: string, expr: string, stepMs: number, httpStatus: number, prom: PromResponse): DsQueryResult {
-  if (prom.status !== 'success') return { status: httpStatus >= 400 ? httpStatus : 500, error: `${prom.errorType ?? 'error'}: ${prom.error ?? 'query failed'}` };
+  if (prom.status !== 'success')
+    return { status: httpStatus >= 400 ? httpStatus : 500, error: `${prom.errorType ?? 'error'}: ${prom.error ?? 'query failed'}` };
   const executedQueryString = `Expr: ${expr}\nStep: ${goDuration(stepMs)}`;
   const resultType = prom.data?.resultType;
   if (resultType !== 'vector') return { status: 500, error: `the harness translates vector results only, got ${String(resultType)}` };
@@ -164,7 +195,14 @@ export function instantResultToFrames(refId: string, expr: string, stepMs: numbe
 interface DsQueryRequest {
   from?: unknown;
   to?: unknown;
-  queries?: Array<{ refId?: string; datasource?: { uid?: string; type?: string }; expr?: string; instant?: boolean; range?: boolean; maxDataPoints?: number }>;
+  queries?: Array<{
+    refId?: string;
+    datasource?: { uid?: string; type?: string };
+    expr?: string;
+    instant?: boolean;
+    range?: boolean;
+    maxDataPoints?: number;
+  }>;
 }
 
 export interface DsQueryOutcome {
@@ -180,7 +218,12 @@ export interface DsQueryOutcome {
  * query to the datasource's Prometheus (`/api/v1/query`, with the datasource's httpMethod), and
  * answers `{results: {refId: {status, frames}}}`.
  */
-export async function runDsQuery(raw: unknown, datasources: HarnessDatasource[], nowMs: number, beforeQuery: () => Promise<void> = async () => {}): Promise<DsQueryOutcome> {
+export async function runDsQuery(
+  raw: unknown,
+  datasources: HarnessDatasource[],
+  nowMs: number,
+  beforeQuery: () => Promise<void> = async () => {},
+): Promise<DsQueryOutcome> {
   const req = (raw ?? {}) as DsQueryRequest;
   const queries = Array.isArray(req.queries) ? req.queries : [];
   if (queries.length === 0) return { status: 400, body: { message: 'No queries found in query' }, evaluatedAtMs: nowMs };

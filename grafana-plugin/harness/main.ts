@@ -16,7 +16,14 @@ async function main(): Promise<void> {
   if (fs.existsSync(PROMETHEUS_BIN)) {
     prometheus = await startPrometheus({ targets: [new URL(exporter.url).host] });
     await seedLiveTraffic(exporter, prometheus);
-    datasources.push({ uid: 'modelwatch-prometheus', name: 'Prometheus', type: 'prometheus', url: prometheus.url, jsonData: { timeInterval: '1s', httpMethod: 'POST' }, isDefault: true });
+    datasources.push({
+      uid: 'modelwatch-prometheus',
+      name: 'Prometheus',
+      type: 'prometheus',
+      url: prometheus.url,
+      jsonData: { timeInterval: '1s', httpMethod: 'POST' },
+      isDefault: true,
+    });
   } else process.stdout.write(`${PROMETHEUS_BIN} not found: no Prometheus datasource, no live metrics\n`);
   const harness = await startHarness({
     pluginDist: path.resolve(__dirname, '..', 'dist'),
@@ -25,7 +32,9 @@ async function main(): Promise<void> {
     role: (process.env.HARNESS_ROLE as 'Viewer' | 'Editor' | 'Admin') ?? 'Editor',
     datasources,
   });
-  process.stdout.write(`harness: ${harness.url}/a/modelwatch-app/models  (exporter ${exporter.url}${prometheus ? `, prometheus ${prometheus.url}` : ''})\n`);
+  process.stdout.write(
+    `harness: ${harness.url}/a/modelwatch-app/models  (exporter ${exporter.url}${prometheus ? `, prometheus ${prometheus.url}` : ''})\n`,
+  );
   const stop = async () => {
     await harness.close();
     await prometheus?.stop();

@@ -75,7 +75,10 @@ function serveFile(res: http.ServerResponse, root: string, relative: string): vo
  * datasource query API (/api/ds/query) over real Prometheus datasources.
  */
 export async function startHarness(options: HarnessOptions): Promise<RunningHarness> {
-  const pluginJson = JSON.parse(fs.readFileSync(path.join(options.pluginDist, 'plugin.json'), 'utf8')) as { id: string; routes?: PluginRoute[] };
+  const pluginJson = JSON.parse(fs.readFileSync(path.join(options.pluginDist, 'plugin.json'), 'utf8')) as {
+    id: string;
+    routes?: PluginRoute[];
+  };
   const id = pluginJson.id;
   const routes = pluginJson.routes ?? [];
   const settings: PluginSettings = { jsonData: { ...options.settings.jsonData }, secureJsonData: { ...options.settings.secureJsonData } };
@@ -100,7 +103,17 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
 
   const shell = () => {
     const bootData = {
-      user: { id: 1, login: role.toLowerCase(), name: `${role} user`, orgId: 1, orgName: 'Main Org.', orgRole: role, isGrafanaAdmin: false, isSignedIn: true, timezone: 'utc' },
+      user: {
+        id: 1,
+        login: role.toLowerCase(),
+        name: `${role} user`,
+        orgId: 1,
+        orgName: 'Main Org.',
+        orgRole: role,
+        isGrafanaAdmin: false,
+        isSignedIn: true,
+        timezone: 'utc',
+      },
       settings: {
         appSubUrl: '',
         buildInfo: { version: '13.1.1' },
@@ -132,7 +145,10 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
       if (method === 'GET') return sendJson(res, 200, meta());
       if (method === 'POST') {
         if (role !== 'Admin') return sendJson(res, 403, { message: 'Permission denied' });
-        const body = JSON.parse((await readBody(req)).toString() || '{}') as { jsonData?: Record<string, unknown>; secureJsonData?: Record<string, string> };
+        const body = JSON.parse((await readBody(req)).toString() || '{}') as {
+          jsonData?: Record<string, unknown>;
+          secureJsonData?: Record<string, string>;
+        };
         if (body.jsonData) settings.jsonData = body.jsonData;
         if (body.secureJsonData) Object.assign(settings.secureJsonData, body.secureJsonData);
         return sendJson(res, 200, { message: 'Plugin settings updated' });
@@ -148,11 +164,13 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
       }
       const settle = options.dsQuerySettleMs ?? 0;
       const outcome = await runDsQuery(body, datasources, Date.now(), () => new Promise((r) => setTimeout(r, settle)));
-      const asked = ((body as { queries?: Array<{ refId?: string; expr?: string; datasource?: { uid?: string } }> }).queries ?? []).map((q) => ({
-        refId: String(q.refId ?? ''),
-        expr: String(q.expr ?? ''),
-        datasourceUid: String(q.datasource?.uid ?? ''),
-      }));
+      const asked = ((body as { queries?: Array<{ refId?: string; expr?: string; datasource?: { uid?: string } }> }).queries ?? []).map(
+        (q) => ({
+          refId: String(q.refId ?? ''),
+          expr: String(q.expr ?? ''),
+          datasourceUid: String(q.datasource?.uid ?? ''),
+        }),
+      );
       dsQueries.push({ evaluatedAtMs: outcome.evaluatedAtMs, queries: asked, status: outcome.status });
       return sendJson(res, outcome.status, outcome.body);
     }

@@ -64,7 +64,10 @@ export async function seedLiveTraffic(exporter: RunningExporter, prometheus: Run
   const predictions = first.length + second.length;
   await until(
     'the second batch and its labels in Prometheus',
-    async () => ((await total()) === predictions && (await prometheus.scalar(`sum(modelwatch_model_window_labeled${sel})`)) === labels.length ? true : undefined),
+    async () =>
+      (await total()) === predictions && (await prometheus.scalar(`sum(modelwatch_model_window_labeled${sel})`)) === labels.length
+        ? true
+        : undefined,
     POLL,
   );
   const samples = () => prometheus.scalar(`max(count_over_time(modelwatch_predictions_total${sel}[5m]))`);

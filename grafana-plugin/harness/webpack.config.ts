@@ -20,7 +20,12 @@ export default (): Configuration => ({
       {
         test: /\.tsx?$/,
         exclude: /node_modules/,
-        use: { loader: 'swc-loader', options: { jsc: { target: 'es2020', parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } } } } },
+        use: {
+          loader: 'swc-loader',
+          options: {
+            jsc: { target: 'es2020', parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } } },
+          },
+        },
       },
       { test: /\.css$/, type: 'asset/source' },
       { test: /\.(svg|png|woff2?|ttf|eot)$/, type: 'asset/inline' },

@@ -77,24 +77,44 @@ describe('modelwatch app in Chromium against a real exporter', () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1400, height: 1000 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(20_000);
     // Everything the browser sends and receives, for the token checks at the end.
     context.on('request', (req) => {
-      void req.allHeaders().then((h) => seen.push({ what: `request ${req.method()} ${req.url()}`, text: `${req.url()}\n${JSON.stringify(h)}\n${req.postData() ?? ''}` }));
+      void req
+        .allHeaders()
+        .then((h) =>
+          seen.push({ what: `request ${req.method()} ${req.url()}`, text: `${req.url()}\n${JSON.stringify(h)}\n${req.postData() ?? ''}` }),
+        );
     });
     context.on('response', (res) => {
       const type = res.headers()['content-type'] ?? '';
-      if (/json|html|text/.test(type)) void res.text().then((t) => seen.push({ what: `response ${res.url()}`, text: t }), () => {});
+      if (/json|html|text/.test(type))
+        void res.text().then(
+          (t) => seen.push({ what: `response ${res.url()}`, text: t }),
+          () => {},
+        );
     });
   });
 
   afterAll(async () => {
     await context?.close();
     await harness?.close();
-    await prometheusStarting?.then((p) => p.stop(), () => {});
+    await prometheusStarting?.then(
+      (p) => p.stop(),
+      () => {},
+    );
     await exporter?.stop();
     if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   });
@@ -157,7 +177,10 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     // Cropped to the list: this picture is also the README's.
     const list = await page.getByTestId(testIds.models.page).boundingBox();
     if (!list) throw new Error('models list not laid out');
-    await page.screenshot({ path: path.join(OUT, 'models-live.png'), clip: { x: 0, y: 0, width: page.viewportSize()?.width ?? 1400, height: Math.ceil(list.y + list.height + 16) } });
+    await page.screenshot({
+      path: path.join(OUT, 'models-live.png'),
+      clip: { x: 0, y: 0, width: page.viewportSize()?.width ?? 1400, height: Math.ceil(list.y + list.height + 16) },
+    });
     await recordHtml('models with live metrics');
   });
 
@@ -204,9 +227,19 @@ describe('modelwatch app in Chromium against a real exporter', () => {
 
     const model = (await exporter.api('GET', '/api/v1/models/fraud_detector')).data as { production_version: string };
     expect(model.production_version).toBe('1.1');
-    const versions = ((await exporter.api('GET', '/api/v1/models/fraud_detector/versions')).data as { versions: Array<{ version: string; stage: string }> }).versions;
-    expect(Object.fromEntries(versions.map((v) => [v.version, v.stage]))).toEqual({ '1.0': 'staging', '1.1': 'production', '1.3': 'archived' });
-    const transitions = ((await exporter.api('GET', '/api/v1/models/fraud_detector/transitions')).data as { transitions: Array<{ kind: string; reason: string; actor: string }> }).transitions;
+    const versions = (
+      (await exporter.api('GET', '/api/v1/models/fraud_detector/versions')).data as { versions: Array<{ version: string; stage: string }> }
+    ).versions;
+    expect(Object.fromEntries(versions.map((v) => [v.version, v.stage]))).toEqual({
+      '1.0': 'staging',
+      '1.1': 'production',
+      '1.3': 'archived',
+    });
+    const transitions = (
+      (await exporter.api('GET', '/api/v1/models/fraud_detector/transitions')).data as {
+        transitions: Array<{ kind: string; reason: string; actor: string }>;
+      }
+    ).transitions;
     const rollback = transitions.filter((t) => t.kind === 'rollback');
     expect(rollback.length).toBeGreaterThan(0);
     expect(rollback.every((t) => t.reason === 'p95 latency alert at 3 a.m.')).toBe(true);
@@ -263,7 +296,10 @@ describe('modelwatch app in Chromium against a real exporter', () => {
   });
 
   it('never let the token reach the browser: no page, request, response or boot setting holds it', async () => {
-    seen.push({ what: 'grafanaBootData', text: await page.evaluate(() => JSON.stringify((window as unknown as { grafanaBootData: unknown }).grafanaBootData)) });
+    seen.push({
+      what: 'grafanaBootData',
+      text: await page.evaluate(() => JSON.stringify((window as unknown as { grafanaBootData: unknown }).grafanaBootData)),
+    });
     seen.push({ what: 'localStorage', text: await page.evaluate(() => JSON.stringify({ ...window.localStorage })) });
     seen.push({ what: 'cookies', text: JSON.stringify(await context.cookies()) });
     const requests = seen.filter((s) => s.what.startsWith('request '));

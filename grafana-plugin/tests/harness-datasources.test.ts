@@ -2,7 +2,13 @@ import { instantResultToFrames, parseGrafanaTime, queryStepMs, type HarnessDatas
 
 // The harness's stand-in for Grafana's Prometheus backend, on the cases the browser test's real
 // Prometheus does not produce: non-finite values, an empty result, a query error.
-const ds: HarnessDatasource = { uid: 'p', name: 'Prometheus', type: 'prometheus', url: 'http://127.0.0.1:1', jsonData: { timeInterval: '1s' } };
+const ds: HarnessDatasource = {
+  uid: 'p',
+  name: 'Prometheus',
+  type: 'prometheus',
+  url: 'http://127.0.0.1:1',
+  jsonData: { timeInterval: '1s' },
+};
 
 describe('harness /api/ds/query translation', () => {
   it('resolves Grafana relative times and epoch milliseconds', () => {
@@ -32,7 +38,10 @@ describe('harness /api/ds/query translation', () => {
       },
     });
     expect(r.status).toBe(200);
-    const frames = r.frames as Array<{ schema: { refId: string; meta: Record<string, unknown>; fields: Array<{ labels?: unknown }> }; data: { values: unknown[][]; entities?: unknown[] } }>;
+    const frames = r.frames as Array<{
+      schema: { refId: string; meta: Record<string, unknown>; fields: Array<{ labels?: unknown }> };
+      data: { values: unknown[][]; entities?: unknown[] };
+    }>;
     expect(frames.map((f) => f.data)).toEqual([
       { values: [[1700000000500], [null]], entities: [null, { NaN: [0] }] },
       { values: [[1700000000500], [null]], entities: [null, { Inf: [0] }] },
@@ -47,7 +56,9 @@ describe('harness /api/ds/query translation', () => {
 
   it('answers an empty vector with one field-less frame, and a Prometheus error as the result error', () => {
     const empty = instantResultToFrames('B', 'x', 2000, 200, { status: 'success', data: { resultType: 'vector', result: [] } });
-    expect(empty.frames).toEqual([{ schema: { refId: 'B', meta: { typeVersion: [0, 0], executedQueryString: 'Expr: x\nStep: 2s' }, fields: [] }, data: { values: [] } }]);
+    expect(empty.frames).toEqual([
+      { schema: { refId: 'B', meta: { typeVersion: [0, 0], executedQueryString: 'Expr: x\nStep: 2s' }, fields: [] }, data: { values: [] } },
+    ]);
     const failed = instantResultToFrames('C', 'up{', 2000, 400, { status: 'error', errorType: 'bad_data', error: 'parse error' });
     expect(failed).toEqual({ status: 400, error: 'bad_data: parse error' });
   });

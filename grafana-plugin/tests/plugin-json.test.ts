@@ -25,14 +25,22 @@ describe('src/plugin.json', () => {
   it('is an app whose pages live under /a/<id>/ and whose id the code uses', () => {
     expect(pluginJson.type).toBe('app');
     expect(pluginJson.id).toBe(PLUGIN_ID);
-    for (const page of pluginJson.includes.filter((i: { type: string; path: string }) => i.type === 'page' && !i.path.startsWith('/plugins/'))) {
+    for (const page of pluginJson.includes.filter(
+      (i: { type: string; path: string }) => i.type === 'page' && !i.path.startsWith('/plugins/'),
+    )) {
       expect(page.path.startsWith(`/a/${PLUGIN_ID}/`)).toBe(true);
     }
     expect(MODEL_PAGE_URL_PATTERN).toBe(`/a/${PLUGIN_ID}/models/:model`);
   });
 
   it('proxies to the exporter URL with the token only from secureJsonData, reads for Viewers and writes for Editors', () => {
-    const routes = pluginJson.routes as Array<{ path: string; method: string; reqRole: string; url: string; headers: Array<{ name: string; content: string }> }>;
+    const routes = pluginJson.routes as Array<{
+      path: string;
+      method: string;
+      reqRole: string;
+      url: string;
+      headers: Array<{ name: string; content: string }>;
+    }>;
     expect(routes.map((r) => [r.path, r.method, r.reqRole])).toEqual([
       [EXPORTER_ROUTE, 'GET', 'Viewer'],
       [EXPORTER_ROUTE, 'POST', 'Editor'],

@@ -27,17 +27,33 @@ const pick = (xs) => xs[Math.floor(Math.random() * xs.length)];
 const PLANS = ['basic', 'plus', 'pro'];
 
 function churnFeatures(drift) {
-  return { tenure_months: Math.max(0, gaussian(24, 10)), monthly_charges: gaussian(60 + drift, 15), plan: Math.random() < 0.02 ? null : pick(PLANS) };
+  return {
+    tenure_months: Math.max(0, gaussian(24, 10)),
+    monthly_charges: gaussian(60 + drift, 15),
+    plan: Math.random() < 0.02 ? null : pick(PLANS),
+  };
 }
 function churnScore(f, skill) {
   const z = (f.monthly_charges ?? 60) / 20 - (f.tenure_months ?? 24) / 10 + (f.plan === 'basic' ? 0.8 : 0);
   return 1 / (1 + Math.exp(-skill * z));
 }
 const housePrice = (f) => 1500 * f.area_m2 + 10000 * f.rooms + (f.city === 'paris' ? 80000 : 0);
-const houseFeatures = () => ({ rooms: Math.round(gaussian(4, 1.5)), area_m2: Math.max(20, gaussian(95, 30)), city: pick(['paris', 'lyon', 'lille']) });
+const houseFeatures = () => ({
+  rooms: Math.round(gaussian(4, 1.5)),
+  area_m2: Math.max(20, gaussian(95, 30)),
+  city: pick(['paris', 'lyon', 'lille']),
+});
 
 const MODELS = [
-  { name: 'churn_classifier', team: 'growth', task: 'classification', versions: [{ v: 'v1', stage: 'production', skill: 1.2, latency: 18 }, { v: 'v2', stage: 'staging', skill: 1.5, latency: 24 }] },
+  {
+    name: 'churn_classifier',
+    team: 'growth',
+    task: 'classification',
+    versions: [
+      { v: 'v1', stage: 'production', skill: 1.2, latency: 18 },
+      { v: 'v2', stage: 'staging', skill: 1.5, latency: 24 },
+    ],
+  },
   { name: 'house_price', team: 'pricing', task: 'regression', versions: [{ v: 'v1', stage: 'production', latency: 9 }] },
 ];
 
@@ -53,7 +69,12 @@ async function setUp() {
     await call('POST', '/api/v1/models', { name: m.name, team: m.team, description: `demo ${m.task} model` }, [409]);
     for (const ver of m.versions) {
       const metrics = { accuracy: 0.9, latency_ms: ver.latency };
-      await call('POST', `/api/v1/models/${m.name}/versions`, { version: ver.v, metrics, lineage: { code_commit: 'demo', data_version: '2024-01' } }, [409]);
+      await call(
+        'POST',
+        `/api/v1/models/${m.name}/versions`,
+        { version: ver.v, metrics, lineage: { code_commit: 'demo', data_version: '2024-01' } },
+        [409],
+      );
       const sample = Array.from({ length: 500 }, () => (m.task === 'classification' ? churnFeatures(0) : houseFeatures()));
       const features = Object.fromEntries(Object.keys(sample[0]).map((k) => [k, sample.map((s) => s[k])]));
       // The reference also carries the model's outputs on that sample, for output (prediction) drift.

@@ -20,13 +20,19 @@ export interface RunningAlertmanager {
  * several can run side by side) and its storage in a throw-away directory.
  */
 export async function startAlertmanager(configFile: string): Promise<RunningAlertmanager> {
-  if (!fs.existsSync(ALERTMANAGER_BIN)) throw new Error(`${ALERTMANAGER_BIN} not found: install Debian's prometheus-alertmanager package (.ci/run does)`);
+  if (!fs.existsSync(ALERTMANAGER_BIN))
+    throw new Error(`${ALERTMANAGER_BIN} not found: install Debian's prometheus-alertmanager package (.ci/run does)`);
   const { child, port } = await startListening((port) => {
     const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-am-'));
     return {
       name: 'alertmanager',
       command: ALERTMANAGER_BIN,
-      args: [`--config.file=${configFile}`, `--storage.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
+      args: [
+        `--config.file=${configFile}`,
+        `--storage.path=${storage}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--cluster.listen-address=',
+      ],
       ownedDirs: [storage],
       ready: async () => (await fetch(`http://127.0.0.1:${port}/-/ready`)).ok,
     };

@@ -42,7 +42,11 @@ const PROBE_TIMEOUT_MS = 2_000;
 
 /** Spawns a child with no stdin, keeping its output; nothing waits for it to be ready. */
 export function spawnChild(options: ChildOptions): Child {
-  const proc = spawn(options.command, [...options.args], { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(options.command, [...options.args], {
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let spawnError: Error | undefined;
   const keep = (d: Buffer) => (out += d.toString());
@@ -67,9 +71,14 @@ export function spawnChild(options: ChildOptions): Child {
     output: () => out,
     tail: (chars = 4_000) => out.slice(-chars),
     exited,
-    exitStatus: () => (spawnError ? `spawn error ${spawnError.message}` : proc.signalCode ? `signal ${proc.signalCode}` : `code ${proc.exitCode}`),
+    exitStatus: () =>
+      spawnError ? `spawn error ${spawnError.message}` : proc.signalCode ? `signal ${proc.signalCode}` : `code ${proc.exitCode}`,
     async waitForOutput(pattern, timeoutMs = 15_000) {
-      return until(`${pattern} in the output of ${options.name}`, async () => pattern.exec(out) ?? undefined, { timeoutMs, intervalMs: 50, child });
+      return until(`${pattern} in the output of ${options.name}`, async () => pattern.exec(out) ?? undefined, {
+        timeoutMs,
+        intervalMs: 50,
+        child,
+      });
     },
     stop() {
       stopping ??= (async () => {
@@ -105,7 +114,10 @@ export async function startChild(options: StartOptions): Promise<Child> {
   const child = spawnChild(options);
   try {
     const probe = () => Promise.race([options.ready(), new Promise<false>((r) => setTimeout(() => r(false), PROBE_TIMEOUT_MS).unref())]);
-    await until(`${options.name} to be ready`, async () => ((await probe()) ? true : undefined), { timeoutMs: options.readyTimeoutMs ?? 30_000, child });
+    await until(`${options.name} to be ready`, async () => ((await probe()) ? true : undefined), {
+      timeoutMs: options.readyTimeoutMs ?? 30_000,
+      child,
+    });
   } catch (err) {
     await child.stop();
     throw err;

@@ -37,13 +37,16 @@ export interface RunningExporter {
 
 /** The test runner's environment without MODELWATCH_* settings, which would leak into the exporter. */
 function inheritedEnv(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => !e[0].startsWith('MODELWATCH_') && e[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => !e[0].startsWith('MODELWATCH_') && e[1] !== undefined),
+  );
 }
 
 /** Starts the real exporter CLI (`modelwatch serve`) as its own process on a free loopback port, ready at /readyz. */
 export async function startExporter(options: ExporterOptions = {}): Promise<RunningExporter> {
   const entry = options.fromSource ? ['--import', 'tsx', EXPORTER_SOURCE_MAIN] : [EXPORTER_MAIN];
-  if (!options.fromSource && !fs.existsSync(EXPORTER_MAIN)) throw new Error(`${EXPORTER_MAIN} is missing: build the exporter first (npm run build at the repo root)`);
+  if (!options.fromSource && !fs.existsSync(EXPORTER_MAIN))
+    throw new Error(`${EXPORTER_MAIN} is missing: build the exporter first (npm run build at the repo root)`);
   const adminToken = options.adminToken === null ? undefined : (options.adminToken ?? crypto.randomBytes(24).toString('hex'));
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-exporter-'));
   let child: Child;
@@ -84,7 +87,10 @@ export async function startExporter(options: ExporterOptions = {}): Promise<Runn
     async api(method, pathname, body, token = adminToken) {
       const res = await fetch(`${url}${pathname}`, {
         method,
-        headers: { ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        headers: {
+          ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }),
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();

@@ -67,7 +67,9 @@ function configFromOptions(options: PrometheusOptions, intervalSeconds: number):
   };
   if (options.ruleFiles?.length) config.rule_files = options.ruleFiles;
   if (options.alertmanagers?.length) {
-    config.alerting = { alertmanagers: [{ api_version: 'v2', static_configs: [{ targets: options.alertmanagers.map((u) => new URL(u).host) }] }] };
+    config.alerting = {
+      alertmanagers: [{ api_version: 'v2', static_configs: [{ targets: options.alertmanagers.map((u) => new URL(u).host) }] }],
+    };
   }
   return stringify(config);
 }
@@ -86,7 +88,12 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     return {
       name: 'prometheus',
       command: PROMETHEUS_BIN,
-      args: [`--config.file=${configFile}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=${hostPort}`, '--log.level=warn'],
+      args: [
+        `--config.file=${configFile}`,
+        `--storage.tsdb.path=${path.join(dir, 'data')}`,
+        `--web.listen-address=${hostPort}`,
+        '--log.level=warn',
+      ],
       ownedDirs: [dir],
       ready: async () => (await fetch(`http://${hostPort}/-/ready`)).ok,
     };
@@ -98,7 +105,8 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     const res = await fetch(`${url}${pathname}`, { method: 'POST', body: new URLSearchParams(params) });
     return (await res.json()) as PromResponse;
   };
-  const query = (expr: string, timeSeconds?: number) => post('/api/v1/query', { query: expr, ...(timeSeconds === undefined ? {} : { time: String(timeSeconds) }) });
+  const query = (expr: string, timeSeconds?: number) =>
+    post('/api/v1/query', { query: expr, ...(timeSeconds === undefined ? {} : { time: String(timeSeconds) }) });
   const vectorAt = async (expr: string, timeSeconds?: number): Promise<VectorSample[]> => {
     const r = await query(expr, timeSeconds);
     if (r.status !== 'success' || r.data.resultType !== 'vector') throw new Error(`${expr}: ${JSON.stringify(r)}`);
@@ -113,7 +121,8 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     startedAt: Date.now() / 1000,
     scrapeIntervalSeconds,
     query,
-    queryRange: (expr, start, end, step) => post('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(step) }),
+    queryRange: (expr, start, end, step) =>
+      post('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(step) }),
     vector: (expr) => vectorAt(expr),
     async scalar(expr, timeSeconds) {
       const result = await vectorAt(expr, timeSeconds);

@@ -50,18 +50,29 @@ describe('startChild', () => {
 
   it('fails at once, with the exit status, when the child exits before it is ready', async () => {
     const started = Date.now();
-    await expect(startChild({ name: 'crasher', command: node, args: ['-e', 'console.error("bad config"); process.exit(3)'], ready: async () => false })).rejects.toThrow(
-      /crasher exited with code 3[^]*bad config/,
-    );
+    await expect(
+      startChild({
+        name: 'crasher',
+        command: node,
+        args: ['-e', 'console.error("bad config"); process.exit(3)'],
+        ready: async () => false,
+      }),
+    ).rejects.toThrow(/crasher exited with code 3[^]*bad config/);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('fails with the spawn error when the binary does not exist', async () => {
-    await expect(startChild({ name: 'ghost', command: '/nonexistent/binary', args: [], ready: async () => false })).rejects.toThrow(/ghost exited with spawn error[^]*ENOENT/);
+    await expect(startChild({ name: 'ghost', command: '/nonexistent/binary', args: [], ready: async () => false })).rejects.toThrow(
+      /ghost exited with spawn error[^]*ENOENT/,
+    );
   });
 
   it('kills a child that ignores SIGTERM, and stop() can be called twice', async () => {
-    const stubborn = spawnChild({ name: 'stubborn', command: node, args: ['-e', 'process.on("SIGTERM", () => {}); console.log("up"); setInterval(() => {}, 1000)'] });
+    const stubborn = spawnChild({
+      name: 'stubborn',
+      command: node,
+      args: ['-e', 'process.on("SIGTERM", () => {}); console.log("up"); setInterval(() => {}, 1000)'],
+    });
     await stubborn.waitForOutput(/up/);
     const pid = stubborn.process.pid;
     expect(await stubborn.stop()).toBeNull();
@@ -71,7 +82,11 @@ describe('startChild', () => {
   });
 
   it('returns the exit code of a child that ends on SIGTERM, with its output complete', async () => {
-    const polite = spawnChild({ name: 'polite', command: node, args: ['-e', 'process.on("SIGTERM", () => { console.log("bye"); process.exit(0); }); console.log("up"); setInterval(() => {}, 1000)'] });
+    const polite = spawnChild({
+      name: 'polite',
+      command: node,
+      args: ['-e', 'process.on("SIGTERM", () => { console.log("bye"); process.exit(0); }); console.log("up"); setInterval(() => {}, 1000)'],
+    });
     await polite.waitForOutput(/up/);
     expect(await polite.stop()).toBe(0);
     expect(polite.output()).toBe('up\nbye\n');
@@ -110,9 +125,13 @@ describe('until', () => {
 
   it('names what it waited for and the last error', async () => {
     await expect(
-      until('the moon', async () => {
-        throw new Error('no moon yet');
-      }, { timeoutMs: 50, intervalMs: 5 }),
+      until(
+        'the moon',
+        async () => {
+          throw new Error('no moon yet');
+        },
+        { timeoutMs: 50, intervalMs: 5 },
+      ),
     ).rejects.toThrow('timed out after 50 ms waiting for the moon (last error: Error: no moon yet)');
   });
 });

@@ -33,7 +33,9 @@ function schemaViolations(): AlertingRule {
     name: 'ModelwatchSchemaViolations',
     severity: 'warning',
     for: config.for.schema,
-    expr: withTeam(`${violations}\n/ on (model, version)\n${recorded(REC.predictionsRate('5m'))}\n> ${config.dataQuality.schemaViolationsPerPrediction}`),
+    expr: withTeam(
+      `${violations}\n/ on (model, version)\n${recorded(REC.predictionsRate('5m'))}\n> ${config.dataQuality.schemaViolationsPerPrediction}`,
+    ),
     summary: 'Prediction requests break the reference schema.',
     description:
       '{{ $labels.model }} version {{ $labels.version }} receives {{ $value | printf "%.3f" }} schema violations (unknown features, wrong types) per prediction ' +
@@ -46,8 +48,18 @@ export function dataQualityGroup(): RuleGroup<AlertingRule> {
   return {
     name: 'modelwatch-data-quality',
     rules: [
-      ...tiered('ModelwatchFeatureMissingValues', 'featureMissing', { warning: dq.missingWarning, critical: dq.missingCritical }, 'missing or null'),
-      ...tiered('ModelwatchFeatureOutOfRange', 'featureOutOfRange', { warning: dq.outOfRangeWarning, critical: dq.outOfRangeCritical }, "outside the reference's range"),
+      ...tiered(
+        'ModelwatchFeatureMissingValues',
+        'featureMissing',
+        { warning: dq.missingWarning, critical: dq.missingCritical },
+        'missing or null',
+      ),
+      ...tiered(
+        'ModelwatchFeatureOutOfRange',
+        'featureOutOfRange',
+        { warning: dq.outOfRangeWarning, critical: dq.outOfRangeCritical },
+        "outside the reference's range",
+      ),
       schemaViolations(),
     ],
   };

@@ -18,7 +18,8 @@ export function exporterGroup(): RuleGroup<AlertingRule> {
         labels: platform,
         expr: `${series(UP)} == 0`,
         summary: 'Prometheus cannot scrape a modelwatch exporter.',
-        description: 'Exporter {{ $labels.instance }} (job {{ $labels.job }}) has failed its scrapes; its models are unobserved and no alert-driven rollback can reach it.',
+        description:
+          'Exporter {{ $labels.instance }} (job {{ $labels.job }}) has failed its scrapes; its models are unobserved and no alert-driven rollback can reach it.',
       }),
       // `up == 0` says nothing when the target itself is gone from service discovery.
       alert({
@@ -37,7 +38,8 @@ export function exporterGroup(): RuleGroup<AlertingRule> {
         labels: platform,
         expr: `sum by (job, reason) (rate(${series(metric('dropped'))}[15m])) > 0`,
         summary: 'The exporter keeps dropping or folding data at its cardinality limits.',
-        description: 'The exporter drops data for reason {{ $labels.reason }} at {{ $value | printf "%.3g" }}/s: raise the matching MODELWATCH_MAX_* limit or reduce what is sent.',
+        description:
+          'The exporter drops data for reason {{ $labels.reason }} at {{ $value | printf "%.3g" }}/s: raise the matching MODELWATCH_MAX_* limit or reduce what is sent.',
       }),
     ],
   };

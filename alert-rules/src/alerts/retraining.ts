@@ -9,7 +9,6 @@ import { paren, perModel, recorded, series } from '../promql.js';
 import { ENOUGH_LABELS, REC } from '../recording.js';
 import type { AlertingRule, RuleGroup } from '../rule-types.js';
 
-
 function byAccuracy(): AlertingRule {
   return alert({
     name: 'ModelwatchRetrainingRecommended',
@@ -36,7 +35,8 @@ function byDrift(): AlertingRule {
       perModel(
         'retrainDriftPsiAbove',
         // Feature PSI carries a feature label and output PSI does not, so `or` keeps both and max sees all.
-        (m, t) => `max by (model, version) (\n  ${series(metric('featurePsi'), m)}\n  or\n  ${series(metric('predictionPsi'), m)}\n) > ${t}`,
+        (m, t) =>
+          `max by (model, version) (\n  ${series(metric('featurePsi'), m)}\n  or\n  ${series(metric('predictionPsi'), m)}\n) > ${t}`,
       ),
     ),
     summary: 'Retraining recommended: inputs or outputs drifted past the retraining threshold.',

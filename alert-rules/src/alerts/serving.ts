@@ -36,7 +36,9 @@ function errors(): AlertingRule[] {
       name: 'ModelwatchPredictionErrorsHigh',
       severity,
       for: config.for.errors,
-      expr: withTeam(`${recorded(REC.errorRatio('5m'))} > ${config.errors[severity === 'critical' ? 'ratioCritical' : 'ratioWarning']}\nand on (model, version)\n${enoughTraffic}`),
+      expr: withTeam(
+        `${recorded(REC.errorRatio('5m'))} > ${config.errors[severity === 'critical' ? 'ratioCritical' : 'ratioWarning']}\nand on (model, version)\n${enoughTraffic}`,
+      ),
       summary: 'The model server fails a large share of predictions.',
       description:
         '{{ $value | humanizePercentage }} of the predictions of {{ $labels.model }} version {{ $labels.version }} failed over 5 minutes ' +

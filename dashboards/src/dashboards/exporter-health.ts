@@ -33,20 +33,129 @@ export function exporterHealth(): Dashboard {
         .allValue('.*'),
     )
     .withRow(new RowBuilder('Scrape'))
-    .withPanel(stat({ title: 'Exporters up', description: 'Scrape targets that expose modelwatch_build_info and answered the last scrape.', queries: [prom('A', `sum(up ${isExporter})`, { instant: true })], thresholds: neutral(), width: 6 }))
-    .withPanel(stat({ title: 'Dropped / s', description: 'Data dropped or folded into __other__ by cardinality bounds and limits; anything above 0 means a limit is being hit.', queries: [prom('A', `sum(rate(modelwatch_dropped_total{${I}}[5m]))`, { instant: true })], thresholds: anyIsBad(), width: 6 }).noValue('0'))
-    .withPanel(stat({ title: 'Scrape duration', description: 'Time Prometheus took to scrape /metrics (collectors compute at scrape time).', queries: [prom('A', `max(scrape_duration_seconds ${isExporter})`, { instant: true })], unit: 's', thresholds: neutral(), width: 6 }))
-    .withPanel(stat({ title: 'Series per scrape', description: 'Samples exposed on /metrics; bounded by the MODELWATCH_MAX_* settings.', queries: [prom('A', `sum(scrape_samples_scraped ${isExporter})`, { instant: true })], unit: 'short', thresholds: neutral(), width: 6 }))
-    .withPanel(timeseries({ title: 'Scrape duration', description: 'Per exporter instance.', queries: [prom('A', `scrape_duration_seconds ${isExporter}`, { legend: '{{instance}}' })], unit: 's', min: 0, width: 8 }))
-    .withPanel(timeseries({ title: 'Samples per scrape', description: 'Series count exposed by each exporter instance.', queries: [prom('A', `scrape_samples_scraped ${isExporter}`, { legend: '{{instance}}' })], unit: 'short', min: 0, width: 8 }))
-    .withPanel(timeseries({ title: 'Dropped by reason', description: 'What the cardinality bounds and limits dropped or folded, per second.', queries: [prom('A', `sum by (reason) (rate(modelwatch_dropped_total{${I}}[$__rate_interval]))`, { legend: '{{reason}}' })], unit: 'short', min: 0, width: 8 }).noValue('nothing dropped'))
+    .withPanel(
+      stat({
+        title: 'Exporters up',
+        description: 'Scrape targets that expose modelwatch_build_info and answered the last scrape.',
+        queries: [prom('A', `sum(up ${isExporter})`, { instant: true })],
+        thresholds: neutral(),
+        width: 6,
+      }),
+    )
+    .withPanel(
+      stat({
+        title: 'Dropped / s',
+        description: 'Data dropped or folded into __other__ by cardinality bounds and limits; anything above 0 means a limit is being hit.',
+        queries: [prom('A', `sum(rate(modelwatch_dropped_total{${I}}[5m]))`, { instant: true })],
+        thresholds: anyIsBad(),
+        width: 6,
+      }).noValue('0'),
+    )
+    .withPanel(
+      stat({
+        title: 'Scrape duration',
+        description: 'Time Prometheus took to scrape /metrics (collectors compute at scrape time).',
+        queries: [prom('A', `max(scrape_duration_seconds ${isExporter})`, { instant: true })],
+        unit: 's',
+        thresholds: neutral(),
+        width: 6,
+      }),
+    )
+    .withPanel(
+      stat({
+        title: 'Series per scrape',
+        description: 'Samples exposed on /metrics; bounded by the MODELWATCH_MAX_* settings.',
+        queries: [prom('A', `sum(scrape_samples_scraped ${isExporter})`, { instant: true })],
+        unit: 'short',
+        thresholds: neutral(),
+        width: 6,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Scrape duration',
+        description: 'Per exporter instance.',
+        queries: [prom('A', `scrape_duration_seconds ${isExporter}`, { legend: '{{instance}}' })],
+        unit: 's',
+        min: 0,
+        width: 8,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Samples per scrape',
+        description: 'Series count exposed by each exporter instance.',
+        queries: [prom('A', `scrape_samples_scraped ${isExporter}`, { legend: '{{instance}}' })],
+        unit: 'short',
+        min: 0,
+        width: 8,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Dropped by reason',
+        description: 'What the cardinality bounds and limits dropped or folded, per second.',
+        queries: [prom('A', `sum by (reason) (rate(modelwatch_dropped_total{${I}}[$__rate_interval]))`, { legend: '{{reason}}' })],
+        unit: 'short',
+        min: 0,
+        width: 8,
+      }).noValue('nothing dropped'),
+    )
     .withRow(new RowBuilder('Ingest'))
-    .withPanel(timeseries({ title: 'Ingested events by endpoint', description: 'Events accepted per second by the ingest endpoints (predictions, feedback, kpis).', queries: [prom('A', `sum by (endpoint) (rate(modelwatch_ingested_events_total{${I}}[$__rate_interval]))`, { legend: '{{endpoint}}' })], unit: 'short', min: 0 }))
-    .withPanel(timeseries({ title: 'Predictions by model', description: 'Prediction events per second per model.', queries: [prom('A', `sum by (model) (rate(modelwatch_predictions_total{${I}}[$__rate_interval]))`, { legend: '{{model}}' })], unit: 'reqps', min: 0 }))
+    .withPanel(
+      timeseries({
+        title: 'Ingested events by endpoint',
+        description: 'Events accepted per second by the ingest endpoints (predictions, feedback, kpis).',
+        queries: [
+          prom('A', `sum by (endpoint) (rate(modelwatch_ingested_events_total{${I}}[$__rate_interval]))`, { legend: '{{endpoint}}' }),
+        ],
+        unit: 'short',
+        min: 0,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Predictions by model',
+        description: 'Prediction events per second per model.',
+        queries: [prom('A', `sum by (model) (rate(modelwatch_predictions_total{${I}}[$__rate_interval]))`, { legend: '{{model}}' })],
+        unit: 'reqps',
+        min: 0,
+      }),
+    )
     .withRow(new RowBuilder('Process'))
-    .withPanel(timeseries({ title: 'CPU', description: 'CPU seconds per second used by the exporter process.', queries: [prom('A', `rate(modelwatch_process_cpu_seconds_total{${I}}[$__rate_interval])`, { legend: '{{instance}}' })], unit: 'percentunit', min: 0, width: 8 }))
-    .withPanel(timeseries({ title: 'Memory', description: 'Resident memory and V8 heap in use; should stay flat with steady traffic.', queries: [prom('A', `modelwatch_process_resident_memory_bytes{${I}}`, { legend: 'RSS {{instance}}' }), prom('B', `sum by (instance) (modelwatch_nodejs_heap_size_used_bytes{${I}})`, { legend: 'heap used {{instance}}' })], unit: 'bytes', min: 0, width: 8 }))
-    .withPanel(timeseries({ title: 'Event loop lag p99', description: 'Node.js event loop delay: high values mean ingest or scrapes are starving each other.', queries: [prom('A', `modelwatch_nodejs_eventloop_lag_p99_seconds{${I}}`, { legend: '{{instance}}' })], unit: 's', min: 0, width: 8 }))
+    .withPanel(
+      timeseries({
+        title: 'CPU',
+        description: 'CPU seconds per second used by the exporter process.',
+        queries: [prom('A', `rate(modelwatch_process_cpu_seconds_total{${I}}[$__rate_interval])`, { legend: '{{instance}}' })],
+        unit: 'percentunit',
+        min: 0,
+        width: 8,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Memory',
+        description: 'Resident memory and V8 heap in use; should stay flat with steady traffic.',
+        queries: [
+          prom('A', `modelwatch_process_resident_memory_bytes{${I}}`, { legend: 'RSS {{instance}}' }),
+          prom('B', `sum by (instance) (modelwatch_nodejs_heap_size_used_bytes{${I}})`, { legend: 'heap used {{instance}}' }),
+        ],
+        unit: 'bytes',
+        min: 0,
+        width: 8,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Event loop lag p99',
+        description: 'Node.js event loop delay: high values mean ingest or scrapes are starving each other.',
+        queries: [prom('A', `modelwatch_nodejs_eventloop_lag_p99_seconds{${I}}`, { legend: '{{instance}}' })],
+        unit: 's',
+        min: 0,
+        width: 8,
+      }),
+    )
     .withPanel(
       mergedTable({
         title: 'Build',

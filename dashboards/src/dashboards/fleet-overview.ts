@@ -34,15 +34,47 @@ export function fleetOverview(): Dashboard {
     'Every model at a glance, worst first: window accuracy, drift, latency, errors, throughput, production version and firing alerts. Click a model to open its registry page (versions, rollback).',
   )
     .withVariable(datasourceVariable())
-    .withPanel(stat({ title: 'Models with traffic', description: 'Models that sent predictions in the last 5 minutes.', queries: [prom('A', 'count(sum by (model) (rate(modelwatch_predictions_total[5m])))', { instant: true })], thresholds: neutral() }))
-    .withPanel(stat({ title: 'Models with firing alerts', description: 'Distinct models with at least one firing modelwatch alert.', queries: [prom('A', 'count(count by (model) (ALERTS{alertstate="firing", model!=""})) or vector(0)', { instant: true })], thresholds: anyIsBad(), links: [modelListDataLink()] }))
-    .withPanel(stat({ title: 'Models drifting (PSI ≥ 0.25)', description: 'Models with at least one feature whose PSI is significant.', queries: [prom('A', `count(${FLEET.maxPsi} >= 0.25) or vector(0)`, { instant: true })], thresholds: anyIsBad(), links: [modelListDataLink()] }))
-    .withPanel(stat({ title: 'Predictions / s', description: 'Fleet-wide prediction throughput (5m rate).', queries: [prom('A', 'sum(rate(modelwatch_predictions_total[5m]))', { instant: true })], unit: 'reqps', thresholds: neutral() }))
+    .withPanel(
+      stat({
+        title: 'Models with traffic',
+        description: 'Models that sent predictions in the last 5 minutes.',
+        queries: [prom('A', 'count(sum by (model) (rate(modelwatch_predictions_total[5m])))', { instant: true })],
+        thresholds: neutral(),
+      }),
+    )
+    .withPanel(
+      stat({
+        title: 'Models with firing alerts',
+        description: 'Distinct models with at least one firing modelwatch alert.',
+        queries: [prom('A', 'count(count by (model) (ALERTS{alertstate="firing", model!=""})) or vector(0)', { instant: true })],
+        thresholds: anyIsBad(),
+        links: [modelListDataLink()],
+      }),
+    )
+    .withPanel(
+      stat({
+        title: 'Models drifting (PSI ≥ 0.25)',
+        description: 'Models with at least one feature whose PSI is significant.',
+        queries: [prom('A', `count(${FLEET.maxPsi} >= 0.25) or vector(0)`, { instant: true })],
+        thresholds: anyIsBad(),
+        links: [modelListDataLink()],
+      }),
+    )
+    .withPanel(
+      stat({
+        title: 'Predictions / s',
+        description: 'Fleet-wide prediction throughput (5m rate).',
+        queries: [prom('A', 'sum(rate(modelwatch_predictions_total[5m]))', { instant: true })],
+        unit: 'reqps',
+        thresholds: neutral(),
+      }),
+    )
     .withRow(new RowBuilder('Models, worst accuracy first'))
     .withPanel(
       mergedTable({
         title: 'Models',
-        description: 'One row per model; sorted by window accuracy, lowest first. Red cells break a production gate or a drift/latency/error threshold. Click the model name for its registry page.',
+        description:
+          'One row per model; sorted by window accuracy, lowest first. Red cells break a production gate or a drift/latency/error threshold. Click the model name for its registry page.',
         labels: ['model', 'version'],
         columns: [
           { expr: FLEET.accuracy, title: 'Accuracy', unit: 'percentunit', thresholds: higherIsBetterRatio(), colorCells: true },
@@ -57,14 +89,69 @@ export function fleetOverview(): Dashboard {
         sortBy: { title: 'Accuracy', desc: false },
         links: toModel,
         height: 12,
-      }).overrideByName('model', [{ id: 'links', value: toModel.map((l) => l.build()) }]).overrideByName('version', [{ id: 'displayName', value: 'Production version' }]).overrideByName('In production', [{ id: 'custom.hidden', value: true }]),
+      })
+        .overrideByName('model', [{ id: 'links', value: toModel.map((l) => l.build()) }])
+        .overrideByName('version', [{ id: 'displayName', value: 'Production version' }])
+        .overrideByName('In production', [{ id: 'custom.hidden', value: true }]),
     )
     .withRow(new RowBuilder('Worst first, per signal'))
-    .withPanel(barGauge({ title: 'Accuracy (lowest first)', description: 'Window accuracy, worst version per model.', queries: [prom('A', `sort(${FLEET.accuracy})`, { instant: true, legend: '{{model}}' })], unit: 'percentunit', min: 0, max: 1, thresholds: higherIsBetterRatio(), links: toModel }))
-    .withPanel(barGauge({ title: 'Drift: max feature PSI (highest first)', description: 'Largest PSI over the model\'s features: < 0.1 stable, 0.1–0.25 moderate, ≥ 0.25 significant.', queries: [prom('A', `sort_desc(${FLEET.maxPsi})`, { instant: true, legend: '{{model}}' })], min: 0, max: 0.5, thresholds: psiBands(), links: toModel }))
-    .withPanel(barGauge({ title: 'Latency p99 (slowest first)', description: 'p99 serving latency reported by the model servers (5m).', queries: [prom('A', `sort_desc(${FLEET.p99})`, { instant: true, legend: '{{model}}' })], unit: 's', min: 0, thresholds: latencySeconds(), links: toModel }))
-    .withPanel(barGauge({ title: 'Error rate (highest first)', description: 'Share of predictions that failed at the model server (5m).', queries: [prom('A', `sort_desc(${FLEET.errorRatio})`, { instant: true, legend: '{{model}}' })], unit: 'percentunit', min: 0, max: 0.1, thresholds: badRatio(), links: toModel }))
-    .withPanel(barGauge({ title: 'Throughput (busiest first)', description: 'Predictions per second (5m rate).', queries: [prom('A', `sort_desc(${FLEET.throughput})`, { instant: true, legend: '{{model}}' })], unit: 'reqps', min: 0, thresholds: neutral(), links: toModel }))
+    .withPanel(
+      barGauge({
+        title: 'Accuracy (lowest first)',
+        description: 'Window accuracy, worst version per model.',
+        queries: [prom('A', `sort(${FLEET.accuracy})`, { instant: true, legend: '{{model}}' })],
+        unit: 'percentunit',
+        min: 0,
+        max: 1,
+        thresholds: higherIsBetterRatio(),
+        links: toModel,
+      }),
+    )
+    .withPanel(
+      barGauge({
+        title: 'Drift: max feature PSI (highest first)',
+        description: "Largest PSI over the model's features: < 0.1 stable, 0.1–0.25 moderate, ≥ 0.25 significant.",
+        queries: [prom('A', `sort_desc(${FLEET.maxPsi})`, { instant: true, legend: '{{model}}' })],
+        min: 0,
+        max: 0.5,
+        thresholds: psiBands(),
+        links: toModel,
+      }),
+    )
+    .withPanel(
+      barGauge({
+        title: 'Latency p99 (slowest first)',
+        description: 'p99 serving latency reported by the model servers (5m).',
+        queries: [prom('A', `sort_desc(${FLEET.p99})`, { instant: true, legend: '{{model}}' })],
+        unit: 's',
+        min: 0,
+        thresholds: latencySeconds(),
+        links: toModel,
+      }),
+    )
+    .withPanel(
+      barGauge({
+        title: 'Error rate (highest first)',
+        description: 'Share of predictions that failed at the model server (5m).',
+        queries: [prom('A', `sort_desc(${FLEET.errorRatio})`, { instant: true, legend: '{{model}}' })],
+        unit: 'percentunit',
+        min: 0,
+        max: 0.1,
+        thresholds: badRatio(),
+        links: toModel,
+      }),
+    )
+    .withPanel(
+      barGauge({
+        title: 'Throughput (busiest first)',
+        description: 'Predictions per second (5m rate).',
+        queries: [prom('A', `sort_desc(${FLEET.throughput})`, { instant: true, legend: '{{model}}' })],
+        unit: 'reqps',
+        min: 0,
+        thresholds: neutral(),
+        links: toModel,
+      }),
+    )
     .withPanel(
       mergedTable({
         title: 'Firing alerts',
@@ -74,7 +161,9 @@ export function fleetOverview(): Dashboard {
         links: toModel,
         width: 8,
         height: 9,
-      }).overrideByName('model', [{ id: 'links', value: toModel.map((l) => l.build()) }]).overrideByName('Firing', [{ id: 'custom.hidden', value: true }]),
+      })
+        .overrideByName('model', [{ id: 'links', value: toModel.map((l) => l.build()) }])
+        .overrideByName('Firing', [{ id: 'custom.hidden', value: true }]),
     )
     .build();
 }

@@ -18,7 +18,10 @@ const STAGES = [
 ] as const;
 const STAGE_CODE = `sum by (version) (${STAGES.map(([stage, code]) => `(modelwatch_model_stage{${M}, stage="${stage}"} == 1) * ${code}`).join(' or ')})`;
 const STAGE_MAPPINGS: ValueMapping[] = [
-  { type: MappingType.ValueToText, options: Object.fromEntries(STAGES.map(([stage, code, color], index) => [String(code), { text: stage, color, index }])) },
+  {
+    type: MappingType.ValueToText,
+    options: Object.fromEntries(STAGES.map(([stage, code, color], index) => [String(code), { text: stage, color, index }])),
+  },
 ];
 /** Data links here use the dashboard variable: every series on this dashboard belongs to $model. */
 const toModelPage = [modelPageDataLink('${model}')];
@@ -54,22 +57,101 @@ export function modelDetail(): Dashboard {
       }),
     )
     .withRow(new RowBuilder('Now'))
-    .withPanel(stat({ title: 'Accuracy (window)', description: 'Window accuracy per version. Red under the staging gate (0.80), orange under production\'s (0.85). Click for the model page.', queries: [prom('A', `modelwatch_model_accuracy_ratio{${MV}}`, { instant: true, legend: '{{version}}' })], unit: 'percentunit', thresholds: higherIsBetterRatio(), links: toModelPage }))
-    .withPanel(stat({ title: 'Max feature PSI', description: 'Largest feature PSI per version.', queries: [prom('A', `max by (version) (modelwatch_feature_psi{${MV}})`, { instant: true, legend: '{{version}}' })], thresholds: psiBands(), links: toModelPage }))
-    .withPanel(stat({ title: 'Latency p99', description: 'p99 serving latency per version (5m).', queries: [prom('A', `histogram_quantile(0.99, sum by (version, le) (rate(modelwatch_prediction_latency_seconds_bucket{${MV}}[5m])))`, { instant: true, legend: '{{version}}' })], unit: 's', thresholds: latencySeconds(), links: toModelPage }))
-    .withPanel(stat({ title: 'Retrain recommended', description: '1 when window accuracy or drift crosses the retraining thresholds.', queries: [prom('A', `modelwatch_retrain_recommended{${MV}}`, { instant: true, legend: '{{version}}' })], thresholds: anyIsBad(), links: toModelPage }))
+    .withPanel(
+      stat({
+        title: 'Accuracy (window)',
+        description:
+          "Window accuracy per version. Red under the staging gate (0.80), orange under production's (0.85). Click for the model page.",
+        queries: [prom('A', `modelwatch_model_accuracy_ratio{${MV}}`, { instant: true, legend: '{{version}}' })],
+        unit: 'percentunit',
+        thresholds: higherIsBetterRatio(),
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      stat({
+        title: 'Max feature PSI',
+        description: 'Largest feature PSI per version.',
+        queries: [prom('A', `max by (version) (modelwatch_feature_psi{${MV}})`, { instant: true, legend: '{{version}}' })],
+        thresholds: psiBands(),
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      stat({
+        title: 'Latency p99',
+        description: 'p99 serving latency per version (5m).',
+        queries: [
+          prom('A', `histogram_quantile(0.99, sum by (version, le) (rate(modelwatch_prediction_latency_seconds_bucket{${MV}}[5m])))`, {
+            instant: true,
+            legend: '{{version}}',
+          }),
+        ],
+        unit: 's',
+        thresholds: latencySeconds(),
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      stat({
+        title: 'Retrain recommended',
+        description: '1 when window accuracy or drift crosses the retraining thresholds.',
+        queries: [prom('A', `modelwatch_retrain_recommended{${MV}}`, { instant: true, legend: '{{version}}' })],
+        thresholds: anyIsBad(),
+        links: toModelPage,
+      }),
+    )
     .withRow(new RowBuilder('Quality'))
-    .withPanel(timeseries({ title: 'Accuracy per version', description: 'Sliding-window accuracy of each version (classification).', queries: [prom('A', `modelwatch_model_accuracy_ratio{${MV}}`, { legend: '{{version}}' })], unit: 'percentunit', min: 0, max: 1, thresholds: higherIsBetterRatio(), links: toModelPage }))
-    .withPanel(timeseries({ title: 'F1 (macro) per version', description: 'Macro-averaged F1 over the window, as sklearn average="macro".', queries: [prom('A', `modelwatch_model_f1_score{${MV}, class="_macro"}`, { legend: '{{version}}' })], unit: 'percentunit', min: 0, max: 1, links: toModelPage }))
+    .withPanel(
+      timeseries({
+        title: 'Accuracy per version',
+        description: 'Sliding-window accuracy of each version (classification).',
+        queries: [prom('A', `modelwatch_model_accuracy_ratio{${MV}}`, { legend: '{{version}}' })],
+        unit: 'percentunit',
+        min: 0,
+        max: 1,
+        thresholds: higherIsBetterRatio(),
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'F1 (macro) per version',
+        description: 'Macro-averaged F1 over the window, as sklearn average="macro".',
+        queries: [prom('A', `modelwatch_model_f1_score{${MV}, class="_macro"}`, { legend: '{{version}}' })],
+        unit: 'percentunit',
+        min: 0,
+        max: 1,
+        links: toModelPage,
+      }),
+    )
     .withPanel(
       mergedTable({
         title: 'Per-class precision, recall, F1',
-        description: 'Window precision/recall/F1 per class and version; _macro and _weighted as sklearn\'s average=.',
+        description: "Window precision/recall/F1 per class and version; _macro and _weighted as sklearn's average=.",
         labels: ['version', 'class'],
         columns: [
-          { expr: `modelwatch_model_precision_ratio{${MV}}`, title: 'Precision', unit: 'percentunit', thresholds: higherIsBetterRatio(), colorCells: true },
-          { expr: `modelwatch_model_recall_ratio{${MV}}`, title: 'Recall', unit: 'percentunit', thresholds: higherIsBetterRatio(), colorCells: true },
-          { expr: `modelwatch_model_f1_score{${MV}}`, title: 'F1', unit: 'percentunit', thresholds: higherIsBetterRatio(), colorCells: true },
+          {
+            expr: `modelwatch_model_precision_ratio{${MV}}`,
+            title: 'Precision',
+            unit: 'percentunit',
+            thresholds: higherIsBetterRatio(),
+            colorCells: true,
+          },
+          {
+            expr: `modelwatch_model_recall_ratio{${MV}}`,
+            title: 'Recall',
+            unit: 'percentunit',
+            thresholds: higherIsBetterRatio(),
+            colorCells: true,
+          },
+          {
+            expr: `modelwatch_model_f1_score{${MV}}`,
+            title: 'F1',
+            unit: 'percentunit',
+            thresholds: higherIsBetterRatio(),
+            colorCells: true,
+          },
         ],
         sortBy: { title: 'F1', desc: false },
         links: toModelPage,
@@ -77,16 +159,100 @@ export function modelDetail(): Dashboard {
         height: 9,
       }),
     )
-    .withPanel(timeseries({ title: 'ROC AUC per version', description: 'Window ROC AUC (binary; one-vs-rest macro for multiclass).', queries: [prom('A', `modelwatch_model_roc_auc{${MV}}`, { legend: '{{version}}' })], unit: 'none', min: 0.5, max: 1, links: toModelPage, height: 9 }))
-    .withPanel(timeseries({ title: 'Log loss per version', description: 'Window log loss (probabilities clipped to [1e-15, 1-1e-15]); lower is better.', queries: [prom('A', `modelwatch_model_log_loss{${MV}}`, { legend: '{{version}}' })], unit: 'none', min: 0, links: toModelPage }))
-    .withPanel(timeseries({ title: 'MAE and RMSE per version', description: 'Regression error over the window; lower is better.', queries: [prom('A', `modelwatch_model_mae{${MV}}`, { legend: 'MAE {{version}}' }), prom('B', `modelwatch_model_rmse{${MV}}`, { legend: 'RMSE {{version}}' })], unit: 'none', min: 0, links: toModelPage }))
-    .withPanel(timeseries({ title: 'Labeled predictions in window', description: 'How many labeled predictions the window metrics rest on; few labels mean noisy quality numbers.', queries: [prom('A', `modelwatch_model_window_labeled{${MV}}`, { legend: 'labeled {{version}}' }), prom('B', `modelwatch_model_window_predictions{${MV}}`, { legend: 'predictions {{version}}' })], unit: 'short', min: 0 }))
-    .withPanel(timeseries({ title: 'Feedback by outcome', description: 'Ground-truth labels received per second: joined to a prediction, unknown prediction id, or duplicate.', queries: [prom('A', `sum by (outcome) (rate(modelwatch_feedback_total{${MV}}[$__rate_interval]))`, { legend: '{{outcome}}' })], unit: 'reqps', min: 0 }))
+    .withPanel(
+      timeseries({
+        title: 'ROC AUC per version',
+        description: 'Window ROC AUC (binary; one-vs-rest macro for multiclass).',
+        queries: [prom('A', `modelwatch_model_roc_auc{${MV}}`, { legend: '{{version}}' })],
+        unit: 'none',
+        min: 0.5,
+        max: 1,
+        links: toModelPage,
+        height: 9,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Log loss per version',
+        description: 'Window log loss (probabilities clipped to [1e-15, 1-1e-15]); lower is better.',
+        queries: [prom('A', `modelwatch_model_log_loss{${MV}}`, { legend: '{{version}}' })],
+        unit: 'none',
+        min: 0,
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'MAE and RMSE per version',
+        description: 'Regression error over the window; lower is better.',
+        queries: [
+          prom('A', `modelwatch_model_mae{${MV}}`, { legend: 'MAE {{version}}' }),
+          prom('B', `modelwatch_model_rmse{${MV}}`, { legend: 'RMSE {{version}}' }),
+        ],
+        unit: 'none',
+        min: 0,
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Labeled predictions in window',
+        description: 'How many labeled predictions the window metrics rest on; few labels mean noisy quality numbers.',
+        queries: [
+          prom('A', `modelwatch_model_window_labeled{${MV}}`, { legend: 'labeled {{version}}' }),
+          prom('B', `modelwatch_model_window_predictions{${MV}}`, { legend: 'predictions {{version}}' }),
+        ],
+        unit: 'short',
+        min: 0,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Feedback by outcome',
+        description: 'Ground-truth labels received per second: joined to a prediction, unknown prediction id, or duplicate.',
+        queries: [prom('A', `sum by (outcome) (rate(modelwatch_feedback_total{${MV}}[$__rate_interval]))`, { legend: '{{outcome}}' })],
+        unit: 'reqps',
+        min: 0,
+      }),
+    )
     .withRow(new RowBuilder('Drift'))
-    .withPanel(statusHistory({ title: 'PSI per feature (heat map)', description: 'Population stability index of each feature against the reference: green < 0.1, orange 0.1–0.25, red ≥ 0.25.', queries: [prom('A', `max by (feature) (modelwatch_feature_psi{${MV}})`, { legend: '{{feature}}' })], thresholds: psiBands(), links: toModelPage }))
-    .withPanel(statusHistory({ title: 'KS statistic per feature (heat map)', description: 'Two-sample Kolmogorov–Smirnov statistic of numeric features against the reference.', queries: [prom('A', `max by (feature) (modelwatch_feature_ks_statistic{${MV}})`, { legend: '{{feature}}' })], thresholds: distanceBands(), links: toModelPage }))
-    .withPanel(statusHistory({ title: 'Jensen–Shannon distance per feature (heat map)', description: 'JS distance (base 2) of categorical features\' frequencies against the reference.', queries: [prom('A', `max by (feature) (modelwatch_feature_js_distance{${MV}})`, { legend: '{{feature}}' })], thresholds: distanceBands(), links: toModelPage }))
-    .withPanel(timeseries({ title: 'Prediction (output) PSI', description: 'PSI of the model\'s output distribution against the reference.', queries: [prom('A', `modelwatch_prediction_psi{${MV}}`, { legend: '{{version}}' })], min: 0, thresholds: psiBands(), links: toModelPage }))
+    .withPanel(
+      statusHistory({
+        title: 'PSI per feature (heat map)',
+        description: 'Population stability index of each feature against the reference: green < 0.1, orange 0.1–0.25, red ≥ 0.25.',
+        queries: [prom('A', `max by (feature) (modelwatch_feature_psi{${MV}})`, { legend: '{{feature}}' })],
+        thresholds: psiBands(),
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      statusHistory({
+        title: 'KS statistic per feature (heat map)',
+        description: 'Two-sample Kolmogorov–Smirnov statistic of numeric features against the reference.',
+        queries: [prom('A', `max by (feature) (modelwatch_feature_ks_statistic{${MV}})`, { legend: '{{feature}}' })],
+        thresholds: distanceBands(),
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      statusHistory({
+        title: 'Jensen–Shannon distance per feature (heat map)',
+        description: "JS distance (base 2) of categorical features' frequencies against the reference.",
+        queries: [prom('A', `max by (feature) (modelwatch_feature_js_distance{${MV}})`, { legend: '{{feature}}' })],
+        thresholds: distanceBands(),
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Prediction (output) PSI',
+        description: "PSI of the model's output distribution against the reference.",
+        queries: [prom('A', `modelwatch_prediction_psi{${MV}}`, { legend: '{{version}}' })],
+        min: 0,
+        thresholds: psiBands(),
+        links: toModelPage,
+      }),
+    )
     .withPanel(
       mergedTable({
         title: 'Drift now, per feature',
@@ -104,18 +270,115 @@ export function modelDetail(): Dashboard {
       }),
     )
     .withRow(new RowBuilder('Data quality'))
-    .withPanel(timeseries({ title: 'Missing values per feature', description: 'Share of events in the window where the feature was missing or null.', queries: [prom('A', `max by (feature) (modelwatch_feature_missing_ratio{${MV}})`, { legend: '{{feature}}' })], unit: 'percentunit', min: 0, thresholds: badRatio(), width: 8, links: toModelPage }))
-    .withPanel(timeseries({ title: 'Out-of-range values per feature', description: 'Share of values outside the range seen in the reference.', queries: [prom('A', `max by (feature) (modelwatch_feature_out_of_range_ratio{${MV}})`, { legend: '{{feature}}' })], unit: 'percentunit', min: 0, thresholds: badRatio(), width: 8, links: toModelPage }))
-    .withPanel(timeseries({ title: 'Schema violations', description: 'Feature values that broke the reference schema, per second, by kind.', queries: [prom('A', `sum by (kind) (rate(modelwatch_schema_violations_total{${MV}}[$__rate_interval]))`, { legend: '{{kind}}' })], unit: 'short', min: 0, width: 8 }))
+    .withPanel(
+      timeseries({
+        title: 'Missing values per feature',
+        description: 'Share of events in the window where the feature was missing or null.',
+        queries: [prom('A', `max by (feature) (modelwatch_feature_missing_ratio{${MV}})`, { legend: '{{feature}}' })],
+        unit: 'percentunit',
+        min: 0,
+        thresholds: badRatio(),
+        width: 8,
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Out-of-range values per feature',
+        description: 'Share of values outside the range seen in the reference.',
+        queries: [prom('A', `max by (feature) (modelwatch_feature_out_of_range_ratio{${MV}})`, { legend: '{{feature}}' })],
+        unit: 'percentunit',
+        min: 0,
+        thresholds: badRatio(),
+        width: 8,
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Schema violations',
+        description: 'Feature values that broke the reference schema, per second, by kind.',
+        queries: [prom('A', `sum by (kind) (rate(modelwatch_schema_violations_total{${MV}}[$__rate_interval]))`, { legend: '{{kind}}' })],
+        unit: 'short',
+        min: 0,
+        width: 8,
+      }),
+    )
     .withRow(new RowBuilder('Serving'))
-    .withPanel(latencyHeatmap({ title: 'Latency histogram', description: 'Distribution of serving latency reported with each prediction.', queries: [prom('A', `sum by (le) (rate(modelwatch_prediction_latency_seconds_bucket{${MV}}[$__rate_interval]))`, { format: 'heatmap', legend: '{{le}}' })] }))
-    .withPanel(timeseries({ title: 'Latency p50 / p95 / p99', description: 'Serving latency quantiles from the histogram, per version.', queries: [0.5, 0.95, 0.99].map((q, i) => prom(String.fromCharCode(65 + i), `histogram_quantile(${q}, sum by (version, le) (rate(modelwatch_prediction_latency_seconds_bucket{${MV}}[$__rate_interval])))`, { legend: `p${Math.round(q * 100)} {{version}}` })), unit: 's', min: 0, thresholds: latencySeconds(), links: toModelPage }))
-    .withPanel(timeseries({ title: 'Throughput per version', description: 'Predictions per second per version — the traffic split during a canary.', queries: [prom('A', `sum by (version) (rate(modelwatch_predictions_total{${MV}}[$__rate_interval]))`, { legend: '{{version}}' })], unit: 'reqps', min: 0 }))
-    .withPanel(timeseries({ title: 'Error rate by reason', description: 'Share of predictions that failed at the model server, by reason.', queries: [prom('A', `sum by (version, reason) (rate(modelwatch_prediction_errors_total{${MV}}[$__rate_interval])) / ignoring (reason) group_left sum by (version) (rate(modelwatch_predictions_total{${MV}}[$__rate_interval]))`, { legend: '{{version}} {{reason}}' })], unit: 'percentunit', min: 0, thresholds: badRatio(), links: toModelPage }))
+    .withPanel(
+      latencyHeatmap({
+        title: 'Latency histogram',
+        description: 'Distribution of serving latency reported with each prediction.',
+        queries: [
+          prom('A', `sum by (le) (rate(modelwatch_prediction_latency_seconds_bucket{${MV}}[$__rate_interval]))`, {
+            format: 'heatmap',
+            legend: '{{le}}',
+          }),
+        ],
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Latency p50 / p95 / p99',
+        description: 'Serving latency quantiles from the histogram, per version.',
+        queries: [0.5, 0.95, 0.99].map((q, i) =>
+          prom(
+            String.fromCharCode(65 + i),
+            `histogram_quantile(${q}, sum by (version, le) (rate(modelwatch_prediction_latency_seconds_bucket{${MV}}[$__rate_interval])))`,
+            { legend: `p${Math.round(q * 100)} {{version}}` },
+          ),
+        ),
+        unit: 's',
+        min: 0,
+        thresholds: latencySeconds(),
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Throughput per version',
+        description: 'Predictions per second per version — the traffic split during a canary.',
+        queries: [prom('A', `sum by (version) (rate(modelwatch_predictions_total{${MV}}[$__rate_interval]))`, { legend: '{{version}}' })],
+        unit: 'reqps',
+        min: 0,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Error rate by reason',
+        description: 'Share of predictions that failed at the model server, by reason.',
+        queries: [
+          prom(
+            'A',
+            `sum by (version, reason) (rate(modelwatch_prediction_errors_total{${MV}}[$__rate_interval])) / ignoring (reason) group_left sum by (version) (rate(modelwatch_predictions_total{${MV}}[$__rate_interval]))`,
+            { legend: '{{version}} {{reason}}' },
+          ),
+        ],
+        unit: 'percentunit',
+        min: 0,
+        thresholds: badRatio(),
+        links: toModelPage,
+      }),
+    )
     .withRow(new RowBuilder('Business KPIs'))
-    .withPanel(timeseries({ title: 'Business KPIs', description: 'Latest value of each KPI reported for the model (POST /api/v1/kpis).', queries: [prom('A', `modelwatch_business_kpi{${M}}`, { legend: '{{kpi}}' })], unit: 'short', width: 24 }))
+    .withPanel(
+      timeseries({
+        title: 'Business KPIs',
+        description: 'Latest value of each KPI reported for the model (POST /api/v1/kpis).',
+        queries: [prom('A', `modelwatch_business_kpi{${M}}`, { legend: '{{kpi}}' })],
+        unit: 'short',
+        width: 24,
+      }),
+    )
     .withRow(new RowBuilder('Registry'))
-    .withPanel(stateTimeline({ title: 'Stage per version', description: 'Registry stage of each version over time (development → staging → production → archived).', queries: [prom('A', STAGE_CODE, { legend: '{{version}}' })], mappings: STAGE_MAPPINGS }))
+    .withPanel(
+      stateTimeline({
+        title: 'Stage per version',
+        description: 'Registry stage of each version over time (development → staging → production → archived).',
+        queries: [prom('A', STAGE_CODE, { legend: '{{version}}' })],
+        mappings: STAGE_MAPPINGS,
+      }),
+    )
     .withPanel(
       mergedTable({
         title: 'Stage transitions and rollbacks in range',
@@ -123,7 +386,13 @@ export function modelDetail(): Dashboard {
         labels: ['from', 'to', 'trigger'],
         columns: [
           { expr: `sum by (from, to) (increase(modelwatch_stage_transitions_total{${M}}[$__range]))`, title: 'Transitions', unit: 'short' },
-          { expr: `sum by (trigger) (increase(modelwatch_rollbacks_total{${M}}[$__range]))`, title: 'Rollbacks', unit: 'short', thresholds: anyIsBad(), colorCells: true },
+          {
+            expr: `sum by (trigger) (increase(modelwatch_rollbacks_total{${M}}[$__range]))`,
+            title: 'Rollbacks',
+            unit: 'short',
+            thresholds: anyIsBad(),
+            colorCells: true,
+          },
         ],
         links: toModelPage,
         width: 12,

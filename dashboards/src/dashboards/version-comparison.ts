@@ -30,23 +30,182 @@ export function versionComparison(): Dashboard {
     .withVariable(versionVariable('challenger', 'Challenger / canary').description('The version being evaluated against the champion.'))
     .link(appModelPageLink())
     .withRow(new RowBuilder('Now'))
-    .withPanel(stat({ title: 'Accuracy: champion vs challenger', description: 'Window accuracy of both versions.', queries: sideBySide((v) => `modelwatch_model_accuracy_ratio{${sel(v)}}`).map((q) => q.instant()), unit: 'percentunit', thresholds: higherIsBetterRatio(), links: toModelPage, width: 8 }))
-    .withPanel(stat({ title: 'Accuracy delta (challenger − champion)', description: 'Positive: the challenger is better on the live window.', queries: [prom('A', `modelwatch_model_accuracy_ratio{${sel('$challenger')}} - ignoring (version) modelwatch_model_accuracy_ratio{${sel('$champion')}}`, { instant: true })], unit: 'percentunit', thresholds: neutral(), width: 8, links: toModelPage }))
-    .withPanel(stat({ title: 'Validation accuracy at registration', description: 'Accuracy each version recorded on its validation set when it was registered.', queries: sideBySide((v) => `modelwatch_model_validation_accuracy_ratio{${sel(v)}}`).map((q) => q.instant()), unit: 'percentunit', thresholds: higherIsBetterRatio(), width: 8, links: toModelPage }))
+    .withPanel(
+      stat({
+        title: 'Accuracy: champion vs challenger',
+        description: 'Window accuracy of both versions.',
+        queries: sideBySide((v) => `modelwatch_model_accuracy_ratio{${sel(v)}}`).map((q) => q.instant()),
+        unit: 'percentunit',
+        thresholds: higherIsBetterRatio(),
+        links: toModelPage,
+        width: 8,
+      }),
+    )
+    .withPanel(
+      stat({
+        title: 'Accuracy delta (challenger − champion)',
+        description: 'Positive: the challenger is better on the live window.',
+        queries: [
+          prom(
+            'A',
+            `modelwatch_model_accuracy_ratio{${sel('$challenger')}} - ignoring (version) modelwatch_model_accuracy_ratio{${sel('$champion')}}`,
+            { instant: true },
+          ),
+        ],
+        unit: 'percentunit',
+        thresholds: neutral(),
+        width: 8,
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      stat({
+        title: 'Validation accuracy at registration',
+        description: 'Accuracy each version recorded on its validation set when it was registered.',
+        queries: sideBySide((v) => `modelwatch_model_validation_accuracy_ratio{${sel(v)}}`).map((q) => q.instant()),
+        unit: 'percentunit',
+        thresholds: higherIsBetterRatio(),
+        width: 8,
+        links: toModelPage,
+      }),
+    )
     .withRow(new RowBuilder('Quality'))
-    .withPanel(timeseries({ title: 'Accuracy', description: 'Window accuracy.', queries: sideBySide((v) => `modelwatch_model_accuracy_ratio{${sel(v)}}`), unit: 'percentunit', min: 0, max: 1, thresholds: higherIsBetterRatio(), links: toModelPage }))
-    .withPanel(timeseries({ title: 'F1 (macro)', description: 'Macro-averaged F1 over the window.', queries: sideBySide((v) => `modelwatch_model_f1_score{${sel(v, ', class="_macro"')}}`), unit: 'percentunit', min: 0, max: 1, links: toModelPage }))
-    .withPanel(timeseries({ title: 'ROC AUC', description: 'Window ROC AUC.', queries: sideBySide((v) => `modelwatch_model_roc_auc{${sel(v)}}`), min: 0.5, max: 1, links: toModelPage }))
-    .withPanel(timeseries({ title: 'Log loss', description: 'Window log loss; lower is better.', queries: sideBySide((v) => `modelwatch_model_log_loss{${sel(v)}}`), min: 0, links: toModelPage }))
-    .withPanel(timeseries({ title: 'MAE', description: 'Regression mean absolute error; lower is better.', queries: sideBySide((v) => `modelwatch_model_mae{${sel(v)}}`), min: 0, links: toModelPage }))
-    .withPanel(timeseries({ title: 'RMSE', description: 'Regression root mean squared error; lower is better.', queries: sideBySide((v) => `modelwatch_model_rmse{${sel(v)}}`), min: 0, links: toModelPage }))
+    .withPanel(
+      timeseries({
+        title: 'Accuracy',
+        description: 'Window accuracy.',
+        queries: sideBySide((v) => `modelwatch_model_accuracy_ratio{${sel(v)}}`),
+        unit: 'percentunit',
+        min: 0,
+        max: 1,
+        thresholds: higherIsBetterRatio(),
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'F1 (macro)',
+        description: 'Macro-averaged F1 over the window.',
+        queries: sideBySide((v) => `modelwatch_model_f1_score{${sel(v, ', class="_macro"')}}`),
+        unit: 'percentunit',
+        min: 0,
+        max: 1,
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'ROC AUC',
+        description: 'Window ROC AUC.',
+        queries: sideBySide((v) => `modelwatch_model_roc_auc{${sel(v)}}`),
+        min: 0.5,
+        max: 1,
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Log loss',
+        description: 'Window log loss; lower is better.',
+        queries: sideBySide((v) => `modelwatch_model_log_loss{${sel(v)}}`),
+        min: 0,
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'MAE',
+        description: 'Regression mean absolute error; lower is better.',
+        queries: sideBySide((v) => `modelwatch_model_mae{${sel(v)}}`),
+        min: 0,
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'RMSE',
+        description: 'Regression root mean squared error; lower is better.',
+        queries: sideBySide((v) => `modelwatch_model_rmse{${sel(v)}}`),
+        min: 0,
+        links: toModelPage,
+      }),
+    )
     .withRow(new RowBuilder('Serving'))
-    .withPanel(timeseries({ title: 'Latency p99', description: 'p99 serving latency.', queries: sideBySide((v) => `histogram_quantile(0.99, sum by (le) (rate(modelwatch_prediction_latency_seconds_bucket{${sel(v)}}[$__rate_interval])))`), unit: 's', min: 0, thresholds: latencySeconds(), links: toModelPage, width: 8 }))
-    .withPanel(timeseries({ title: 'Error rate', description: 'Share of predictions that failed at the model server.', queries: sideBySide((v) => `(sum(rate(modelwatch_prediction_errors_total{${sel(v)}}[$__rate_interval])) or vector(0)) / sum(rate(modelwatch_predictions_total{${sel(v)}}[$__rate_interval]))`), unit: 'percentunit', min: 0, thresholds: badRatio(), links: toModelPage, width: 8 }))
-    .withPanel(timeseries({ title: 'Traffic', description: 'Predictions per second — the canary split.', queries: sideBySide((v) => `sum(rate(modelwatch_predictions_total{${sel(v)}}[$__rate_interval]))`), unit: 'reqps', min: 0, width: 8 }))
+    .withPanel(
+      timeseries({
+        title: 'Latency p99',
+        description: 'p99 serving latency.',
+        queries: sideBySide(
+          (v) => `histogram_quantile(0.99, sum by (le) (rate(modelwatch_prediction_latency_seconds_bucket{${sel(v)}}[$__rate_interval])))`,
+        ),
+        unit: 's',
+        min: 0,
+        thresholds: latencySeconds(),
+        links: toModelPage,
+        width: 8,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Error rate',
+        description: 'Share of predictions that failed at the model server.',
+        queries: sideBySide(
+          (v) =>
+            `(sum(rate(modelwatch_prediction_errors_total{${sel(v)}}[$__rate_interval])) or vector(0)) / sum(rate(modelwatch_predictions_total{${sel(v)}}[$__rate_interval]))`,
+        ),
+        unit: 'percentunit',
+        min: 0,
+        thresholds: badRatio(),
+        links: toModelPage,
+        width: 8,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Traffic',
+        description: 'Predictions per second — the canary split.',
+        queries: sideBySide((v) => `sum(rate(modelwatch_predictions_total{${sel(v)}}[$__rate_interval]))`),
+        unit: 'reqps',
+        min: 0,
+        width: 8,
+      }),
+    )
     .withRow(new RowBuilder('Drift'))
-    .withPanel(barGauge({ title: 'Feature PSI: champion', description: 'PSI per feature for the champion, highest first.', queries: [prom('A', `sort_desc(modelwatch_feature_psi{${sel('$champion')}})`, { instant: true, legend: '{{feature}}' })], min: 0, max: 0.5, thresholds: psiBands(), width: 8, links: toModelPage }))
-    .withPanel(barGauge({ title: 'Feature PSI: challenger', description: 'PSI per feature for the challenger, highest first.', queries: [prom('A', `sort_desc(modelwatch_feature_psi{${sel('$challenger')}})`, { instant: true, legend: '{{feature}}' })], min: 0, max: 0.5, thresholds: psiBands(), width: 8, links: toModelPage }))
-    .withPanel(timeseries({ title: 'Prediction (output) PSI', description: 'Output drift of both versions against their references.', queries: sideBySide((v) => `modelwatch_prediction_psi{${sel(v)}}`), min: 0, thresholds: psiBands(), width: 8, height: 9, links: toModelPage }))
+    .withPanel(
+      barGauge({
+        title: 'Feature PSI: champion',
+        description: 'PSI per feature for the champion, highest first.',
+        queries: [prom('A', `sort_desc(modelwatch_feature_psi{${sel('$champion')}})`, { instant: true, legend: '{{feature}}' })],
+        min: 0,
+        max: 0.5,
+        thresholds: psiBands(),
+        width: 8,
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      barGauge({
+        title: 'Feature PSI: challenger',
+        description: 'PSI per feature for the challenger, highest first.',
+        queries: [prom('A', `sort_desc(modelwatch_feature_psi{${sel('$challenger')}})`, { instant: true, legend: '{{feature}}' })],
+        min: 0,
+        max: 0.5,
+        thresholds: psiBands(),
+        width: 8,
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      timeseries({
+        title: 'Prediction (output) PSI',
+        description: 'Output drift of both versions against their references.',
+        queries: sideBySide((v) => `modelwatch_prediction_psi{${sel(v)}}`),
+        min: 0,
+        thresholds: psiBands(),
+        width: 8,
+        height: 9,
+        links: toModelPage,
+      }),
+    )
     .build();
 }

@@ -1,6 +1,25 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import { LegendDisplayMode, LegendPlacement, ReduceDataOptionsBuilder, VizLegendOptionsBuilder, VizOrientation, BigValueColorMode, BigValueGraphMode, BarGaugeDisplayMode, VisibilityMode, TableSortByFieldStateBuilder } from '@grafana/grafana-foundation-sdk/common';
-import type { DashboardLink, DashboardLinkBuilder, DataSourceRef, ThresholdsConfig, ThresholdsConfigBuilder, DynamicConfigValue, ValueMapping } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  LegendDisplayMode,
+  LegendPlacement,
+  ReduceDataOptionsBuilder,
+  VizLegendOptionsBuilder,
+  VizOrientation,
+  BigValueColorMode,
+  BigValueGraphMode,
+  BarGaugeDisplayMode,
+  VisibilityMode,
+  TableSortByFieldStateBuilder,
+} from '@grafana/grafana-foundation-sdk/common';
+import type {
+  DashboardLink,
+  DashboardLinkBuilder,
+  DataSourceRef,
+  ThresholdsConfig,
+  ThresholdsConfigBuilder,
+  DynamicConfigValue,
+  ValueMapping,
+} from '@grafana/grafana-foundation-sdk/dashboard';
 import { FieldColorBuilder, FieldColorModeId } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as TimeseriesBuilder } from '@grafana/grafana-foundation-sdk/timeseries';
 import { PanelBuilder as StatBuilder } from '@grafana/grafana-foundation-sdk/stat';
@@ -8,7 +27,13 @@ import { PanelBuilder as TableBuilder } from '@grafana/grafana-foundation-sdk/ta
 import { PanelBuilder as BarGaugeBuilder } from '@grafana/grafana-foundation-sdk/bargauge';
 import { PanelBuilder as StatusHistoryBuilder } from '@grafana/grafana-foundation-sdk/statushistory';
 import { PanelBuilder as StateTimelineBuilder } from '@grafana/grafana-foundation-sdk/statetimeline';
-import { PanelBuilder as HeatmapBuilder, HeatmapColorOptionsBuilder, HeatmapColorMode, HeatmapColorScale, YAxisConfigBuilder } from '@grafana/grafana-foundation-sdk/heatmap';
+import {
+  PanelBuilder as HeatmapBuilder,
+  HeatmapColorOptionsBuilder,
+  HeatmapColorMode,
+  HeatmapColorScale,
+  YAxisConfigBuilder,
+} from '@grafana/grafana-foundation-sdk/heatmap';
 import type { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import { PROMETHEUS } from './datasource.js';
 import { promTable } from './query.js';
@@ -58,8 +83,18 @@ interface AnyPanelBuilder {
  * options, then the field defaults the spec sets (unset ones stay out of the JSON). The order of
  * the calls is the key order of the generated JSON, so it is the same for every type.
  */
-function buildPanel<P extends AnyPanelBuilder>(p: P, s: PanelBase & FieldDefaults, size: { width: number; height: number }, configure: (p: P) => void = () => {}): P {
-  p.title(s.title).description(s.description).datasource(PROMETHEUS).targets(s.queries).span(s.width ?? size.width).height(s.height ?? size.height);
+function buildPanel<P extends AnyPanelBuilder>(
+  p: P,
+  s: PanelBase & FieldDefaults,
+  size: { width: number; height: number },
+  configure: (p: P) => void = () => {},
+): P {
+  p.title(s.title)
+    .description(s.description)
+    .datasource(PROMETHEUS)
+    .targets(s.queries)
+    .span(s.width ?? size.width)
+    .height(s.height ?? size.height);
   configure(p);
   if (s.unit) p.unit(s.unit);
   if (s.min !== undefined) p.min(s.min);
@@ -74,12 +109,23 @@ const lastValuePerSeries = (): ReduceDataOptionsBuilder => new ReduceDataOptions
 
 export function timeseries(s: PanelSpec): TimeseriesBuilder {
   return buildPanel(new TimeseriesBuilder(), s, { width: 12, height: 8 }, (p) =>
-    p.legend(new VizLegendOptionsBuilder().displayMode(LegendDisplayMode.Table).placement(LegendPlacement.Bottom).showLegend(true).calcs(['lastNotNull', 'max'])).lineWidth(1).fillOpacity(10),
+    p
+      .legend(
+        new VizLegendOptionsBuilder()
+          .displayMode(LegendDisplayMode.Table)
+          .placement(LegendPlacement.Bottom)
+          .showLegend(true)
+          .calcs(['lastNotNull', 'max']),
+      )
+      .lineWidth(1)
+      .fillOpacity(10),
   );
 }
 
 export function stat(s: Omit<PanelSpec, 'min' | 'max'>): StatBuilder {
-  return buildPanel(new StatBuilder(), s, { width: 6, height: 4 }, (p) => p.colorMode(BigValueColorMode.Background).graphMode(BigValueGraphMode.None).reduceOptions(lastValuePerSeries()));
+  return buildPanel(new StatBuilder(), s, { width: 6, height: 4 }, (p) =>
+    p.colorMode(BigValueColorMode.Background).graphMode(BigValueGraphMode.None).reduceOptions(lastValuePerSeries()),
+  );
 }
 
 /** One bar per series, worst first when the query sorts (sort()/sort_desc()). */
@@ -91,7 +137,9 @@ export function barGauge(s: PanelSpec): BarGaugeBuilder {
 
 /** Series × time grid coloured by thresholds: the per-feature drift heat map. */
 export function statusHistory(s: Omit<PanelSpec, 'min' | 'max'>): StatusHistoryBuilder {
-  return buildPanel(new StatusHistoryBuilder(), s, { width: 12, height: 9 }, (p) => p.showValue(VisibilityMode.Never).colWidth(0.9).colorScheme(new FieldColorBuilder().mode(FieldColorModeId.Thresholds)));
+  return buildPanel(new StatusHistoryBuilder(), s, { width: 12, height: 9 }, (p) =>
+    p.showValue(VisibilityMode.Never).colWidth(0.9).colorScheme(new FieldColorBuilder().mode(FieldColorModeId.Thresholds)),
+  );
 }
 
 export function stateTimeline(s: PanelBase & Pick<FieldDefaults, 'thresholds' | 'mappings'>): StateTimelineBuilder {
@@ -103,7 +151,15 @@ export function latencyHeatmap(s: PanelBase): HeatmapBuilder {
   return buildPanel(new HeatmapBuilder(), s, { width: 12, height: 8 }, (p) =>
     p
       .calculate(false)
-      .color(new HeatmapColorOptionsBuilder().mode(HeatmapColorMode.Scheme).scheme('Oranges').scale(HeatmapColorScale.Exponential).exponent(0.5).steps(64).reverse(false))
+      .color(
+        new HeatmapColorOptionsBuilder()
+          .mode(HeatmapColorMode.Scheme)
+          .scheme('Oranges')
+          .scale(HeatmapColorScale.Exponential)
+          .exponent(0.5)
+          .steps(64)
+          .reverse(false),
+      )
       .yAxis(new YAxisConfigBuilder().unit('s'))
       .showValue(VisibilityMode.Never),
   );
@@ -155,7 +211,11 @@ export function mergedTable(s: TableSpec): TableBuilder {
     const props: DynamicConfigValue[] = [];
     if (c.unit) props.push({ id: 'unit', value: c.unit });
     if (c.thresholds) props.push({ id: 'thresholds', value: c.thresholds.build() });
-    if (c.colorCells) props.push({ id: 'custom.cellOptions', value: { type: 'color-background', mode: 'basic' } }, { id: 'color', value: { mode: 'thresholds' } });
+    if (c.colorCells)
+      props.push(
+        { id: 'custom.cellOptions', value: { type: 'color-background', mode: 'basic' } },
+        { id: 'color', value: { mode: 'thresholds' } },
+      );
     if (c.links) props.push({ id: 'links', value: c.links.map((l) => l.build()) });
     if (props.length) p.overrideByName(c.title, props);
   }

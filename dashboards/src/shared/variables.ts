@@ -1,9 +1,4 @@
-import {
-  DatasourceVariableBuilder,
-  QueryVariableBuilder,
-  VariableRefresh,
-  VariableSort,
-} from '@grafana/grafana-foundation-sdk/dashboard';
+import { DatasourceVariableBuilder, QueryVariableBuilder, VariableRefresh, VariableSort } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DATASOURCE_VARIABLE, PROMETHEUS, PROVISIONED_PROMETHEUS_UID } from './datasource.js';
 
 export function datasourceVariable(): DatasourceVariableBuilder {

@@ -5,7 +5,14 @@ import { GENERATED_DIR } from './paths.js';
 export interface DashboardJson {
   uid: string;
   title: string;
-  panels: Array<{ id: number; type: string; title: string; targets?: Array<{ refId: string; expr?: string; instant?: boolean; range?: boolean; format?: string }>; fieldConfig?: unknown; links?: unknown }>;
+  panels: Array<{
+    id: number;
+    type: string;
+    title: string;
+    targets?: Array<{ refId: string; expr?: string; instant?: boolean; range?: boolean; format?: string }>;
+    fieldConfig?: unknown;
+    links?: unknown;
+  }>;
   templating: { list: Array<{ name: string; type: string; query?: string | { query?: string }; multi?: boolean; includeAll?: boolean }> };
   annotations?: { list?: Array<{ name: string; expr?: string }> };
 }

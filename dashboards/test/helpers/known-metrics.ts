@@ -7,7 +7,15 @@ import { registerProcessMetrics } from '../../../exporter/src/metrics/process-me
 import { ALERT_RULES_GENERATED_DIR } from './paths.js';
 
 /** Series Prometheus itself creates for every target or rule (not exported by anyone). */
-export const PROMETHEUS_BUILTINS = ['up', 'ALERTS', 'ALERTS_FOR_STATE', 'scrape_duration_seconds', 'scrape_samples_scraped', 'scrape_samples_post_metric_relabeling', 'scrape_series_added'];
+export const PROMETHEUS_BUILTINS = [
+  'up',
+  'ALERTS',
+  'ALERTS_FOR_STATE',
+  'scrape_duration_seconds',
+  'scrape_samples_scraped',
+  'scrape_samples_post_metric_relabeling',
+  'scrape_series_added',
+];
 
 /** Exporter catalog names; histograms expand to their _bucket/_sum/_count series. */
 export function catalogSeries(): Set<string> {
@@ -33,7 +41,11 @@ export async function processSeries(): Promise<Set<string>> {
 
 export function recordingRuleFiles(): string[] {
   if (!fs.existsSync(ALERT_RULES_GENERATED_DIR)) return [];
-  return fs.readdirSync(ALERT_RULES_GENERATED_DIR).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(ALERT_RULES_GENERATED_DIR, f));
+  return fs
+    .readdirSync(ALERT_RULES_GENERATED_DIR)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => path.join(ALERT_RULES_GENERATED_DIR, f));
 }
 
 /** `record:` names from alert-rules/generated (empty until those rules are committed). */

@@ -33,7 +33,12 @@ export const ROLLBACK_ACTION = 'rollback';
  * deliveries from an HA pair and several alerts about the same version harmless: the first
  * one acts, the rest find the version gone and are reported as ignored.
  */
-export async function rollbackForAlerts(registry: Pick<RegistryService, 'rollback'>, alerts: readonly ReceivedAlert[], actor: string, log: Logger): Promise<AlertOutcome[]> {
+export async function rollbackForAlerts(
+  registry: Pick<RegistryService, 'rollback'>,
+  alerts: readonly ReceivedAlert[],
+  actor: string,
+  log: Logger,
+): Promise<AlertOutcome[]> {
   const outcomes: AlertOutcome[] = [];
   // One at a time, in order: the registry serializes writes anyway, and the summary then
   // says plainly which alert acted and which found the work done.
@@ -41,21 +46,41 @@ export async function rollbackForAlerts(registry: Pick<RegistryService, 'rollbac
   return outcomes;
 }
 
-async function handleOne(registry: Pick<RegistryService, 'rollback'>, alert: ReceivedAlert, actor: string, log: Logger): Promise<AlertOutcome> {
+async function handleOne(
+  registry: Pick<RegistryService, 'rollback'>,
+  alert: ReceivedAlert,
+  actor: string,
+  log: Logger,
+): Promise<AlertOutcome> {
   const { labels } = alert;
-  const base = { fingerprint: alert.fingerprint, alertname: labels.alertname ?? null, model: labels.model ?? null, version: labels.version ?? null };
+  const base = {
+    fingerprint: alert.fingerprint,
+    alertname: labels.alertname ?? null,
+    model: labels.model ?? null,
+    version: labels.version ?? null,
+  };
   const ignored = (detail: string): AlertOutcome => ({ ...base, outcome: 'ignored', detail });
   if (alert.status !== 'firing') return ignored('alert is resolved; nothing to do');
-  if (labels.action !== ROLLBACK_ACTION) return ignored(`not a rollback alert (label action is ${labels.action === undefined ? 'absent' : `"${labels.action}"`})`);
+  if (labels.action !== ROLLBACK_ACTION)
+    return ignored(`not a rollback alert (label action is ${labels.action === undefined ? 'absent' : `"${labels.action}"`})`);
   if (!labels.model || !labels.version) return ignored('rollback alert without model and version labels');
 
   const reason = `alert ${clip(labels.alertname ?? '(unnamed)', 200)} firing since ${alert.startsAt} (fingerprint ${alert.fingerprint})${summaryOf(alert)}`;
   try {
     const r = await registry.rollback(labels.model, { reason, fromVersion: labels.version, trigger: 'alert' }, actor);
-    log.warn({ model: r.model, from: r.fromVersion, to: r.toVersion, alert: labels.alertname, fingerprint: alert.fingerprint }, 'alert-driven rollback');
-    return { ...base, outcome: 'rolled_back', detail: `${r.model} rolled back from ${r.fromVersion} to ${r.toVersion}`, to_version: r.toVersion };
+    log.warn(
+      { model: r.model, from: r.fromVersion, to: r.toVersion, alert: labels.alertname, fingerprint: alert.fingerprint },
+      'alert-driven rollback',
+    );
+    return {
+      ...base,
+      outcome: 'rolled_back',
+      detail: `${r.model} rolled back from ${r.fromVersion} to ${r.toVersion}`,
+      to_version: r.toVersion,
+    };
   } catch (err) {
-    if (err instanceof StaleRollbackError) return ignored(`already handled: ${labels.version} is no longer in production (current: ${err.currentProduction ?? 'none'})`);
+    if (err instanceof StaleRollbackError)
+      return ignored(`already handled: ${labels.version} is no longer in production (current: ${err.currentProduction ?? 'none'})`);
     if (err instanceof NotFoundError || err instanceof ConflictError) return ignored(err.message);
     // Details of an unexpected failure stay in the log; the caller answers 503 so that
     // Alertmanager retries, which is safe because of from_version.

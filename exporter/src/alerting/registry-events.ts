@@ -17,7 +17,15 @@ export function announceRegistryChanges(registry: RegistryService, publish: Publ
 
   registry.registerVersion = async (...args) => {
     const v = await registerVersion(...args);
-    publish('version.registered', { model: v.model, version: v.version, stage: v.stage, metrics: v.metrics, lineage: v.lineage, actor: v.createdBy, at: v.createdAt });
+    publish('version.registered', {
+      model: v.model,
+      version: v.version,
+      stage: v.stage,
+      metrics: v.metrics,
+      lineage: v.lineage,
+      actor: v.createdBy,
+      at: v.createdAt,
+    });
     return v;
   };
   registry.transition = async (...args) => {
@@ -37,7 +45,15 @@ export function announceRegistryChanges(registry: RegistryService, publish: Publ
   };
   registry.rollback = async (...args) => {
     const r = await rollback(...args);
-    publish('model.rolled_back', { model: r.model, from_version: r.fromVersion, to_version: r.toVersion, trigger: r.trigger, reason: r.reason, actor: r.actor, at: r.at });
+    publish('model.rolled_back', {
+      model: r.model,
+      from_version: r.fromVersion,
+      to_version: r.toVersion,
+      trigger: r.trigger,
+      reason: r.reason,
+      actor: r.actor,
+      at: r.at,
+    });
     return r;
   };
 }

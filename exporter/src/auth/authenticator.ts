@@ -21,7 +21,10 @@ export interface Principal {
 export class Authenticator {
   private readonly adminHash?: string;
 
-  constructor(private readonly tokens: TokenLookup, adminToken?: string) {
+  constructor(
+    private readonly tokens: TokenLookup,
+    adminToken?: string,
+  ) {
     this.adminHash = adminToken ? hashSecret(adminToken) : undefined;
   }
 

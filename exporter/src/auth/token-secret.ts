@@ -13,7 +13,12 @@ export interface ParsedToken {
 }
 
 export function generateToken(): { id: string; secret: string; token: string } {
-  const id = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12).padEnd(12, '0');
+  const id = randomBytes(9)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')
+    .slice(0, 12)
+    .padEnd(12, '0');
   const secret = randomBytes(32).toString('base64url');
   return { id, secret, token: `mw_${id}_${secret}` };
 }

@@ -22,7 +22,8 @@ export type Reply =
 export function ingestTraffic(): { references: string[]; bodies: string[] } {
   const rand = prng(INGEST_SEED);
   const references = Array.from({ length: INGEST_MODELS }, () => JSON.stringify(referenceSample(rand, 2000)));
-  const bodies = Array.from({ length: INGEST_BODIES }, (_, b) => JSON.stringify({ model: `bench-${b % INGEST_MODELS}`, version: 'v1', events: events(rand, EVENTS_PER_BATCH, `b${b}-`, 0.2, 0.5) }));
+  const bodies = Array.from({ length: INGEST_BODIES }, (_, b) =>
+    JSON.stringify({ model: `bench-${b % INGEST_MODELS}`, version: 'v1', events: events(rand, EVENTS_PER_BATCH, `b${b}-`, 0.2, 0.5) }),
+  );
   return { references, bodies };
 }
-

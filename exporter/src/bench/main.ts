@@ -21,7 +21,13 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 async function start(now?: () => number): Promise<RunningServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-bench-'));
-  const config = loadConfig({ MODELWATCH_PORT: '0', MODELWATCH_HOST: '127.0.0.1', MODELWATCH_DATA_DIR: dataDir, MODELWATCH_ADMIN_TOKEN: TOKEN, MODELWATCH_LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    MODELWATCH_PORT: '0',
+    MODELWATCH_HOST: '127.0.0.1',
+    MODELWATCH_DATA_DIR: dataDir,
+    MODELWATCH_ADMIN_TOKEN: TOKEN,
+    MODELWATCH_LOG_LEVEL: 'silent',
+  });
   return startServer({ config, now });
 }
 
@@ -34,7 +40,10 @@ class LoadGenerator {
   private waiting?: { resolve: (r: Reply) => void; reject: (e: Error) => void };
 
   constructor() {
-    this.child = fork(fileURLToPath(new URL('./load-generator.js', import.meta.url)), [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.child = fork(fileURLToPath(new URL('./load-generator.js', import.meta.url)), [], {
+      execArgv: [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.child.on('message', (r: Reply) => {
       const w = this.waiting;
       this.waiting = undefined;
@@ -78,9 +87,13 @@ async function ingestThroughput(client: LoadGenerator): Promise<void> {
     parseRates.push(events / ((performance.now() - p0) / 1000));
   }
   const parseRate = median(parseRates);
-  out(`ingest throughput: ${fmt(rate)} events/s over HTTP from a separate client process (${batches} batches x ${fmt(EVENTS_PER_BATCH)} events x 20 features, ${fmt(bodies[0].length / 1024)} KiB each; target >= 100,000)`);
+  out(
+    `ingest throughput: ${fmt(rate)} events/s over HTTP from a separate client process (${batches} batches x ${fmt(EVENTS_PER_BATCH)} events x 20 features, ${fmt(bodies[0].length / 1024)} KiB each; target >= 100,000)`,
+  );
   out(`  server CPU: ${fmt(cpuRate)} events per CPU-second (${(serverCpuMs / reply.seconds / 10).toFixed(0)}% of one core while sending)`);
-  out(`  baseline JSON.parse of the same bodies: ${fmt(parseRate)} events/s; ratio ingest/baseline = ${(rate / parseRate).toFixed(3)} (per server CPU-second: ${(cpuRate / parseRate).toFixed(3)})`);
+  out(
+    `  baseline JSON.parse of the same bodies: ${fmt(parseRate)} events/s; ratio ingest/baseline = ${(rate / parseRate).toFixed(3)} (per server CPU-second: ${(cpuRate / parseRate).toFixed(3)})`,
+  );
   await s.close();
 }
 
@@ -96,7 +109,10 @@ async function fleet(client: LoadGenerator): Promise<void> {
   const rand = prng(7);
   const models = 1000;
   const ref = referenceSample(rand, 1000);
-  const { profile } = buildReferenceProfile(ref, { maxFeatures: s.ctx.config.limits.maxFeaturesPerModel, maxCategories: s.ctx.config.limits.maxCategoriesPerFeature });
+  const { profile } = buildReferenceProfile(ref, {
+    maxFeatures: s.ctx.config.limits.maxFeaturesPerModel,
+    maxCategories: s.ctx.config.limits.maxCategoriesPerFeature,
+  });
   for (let m = 0; m < models; m++) monitor.applyReference(`model-${String(m).padStart(4, '0')}`, 'v1', profile!);
   const perMinute = 5;
   const unlabeled: Array<Array<{ model: string; e: SyntheticEvent }>> = [];
@@ -133,9 +149,13 @@ async function fleet(client: LoadGenerator): Promise<void> {
   }
   const simSeconds = (performance.now() - t0) / 1000;
   const growth = (rss[60].rss - rss[30].rss) / rss[30].rss;
-  out(`memory after 1 h simulated (${models} models x 20 features, ${fmt(models * 60 * perMinute)} events in ${simSeconds.toFixed(1)} s, pending joins ${fmt(monitor.pendingCount)}):`);
+  out(
+    `memory after 1 h simulated (${models} models x 20 features, ${fmt(models * 60 * perMinute)} events in ${simSeconds.toFixed(1)} s, pending joins ${fmt(monitor.pendingCount)}):`,
+  );
   out(`  RSS ${mb(rss[60].rss)} at 60 min vs ${mb(rss[30].rss)} at 30 min: growth ${(growth * 100).toFixed(2)}% (target < 5%)`);
-  out(`  heap ${mb(rss[60].heap)} (${mb(rss[30].heap)} at 30 min), typed arrays/external ${mb(rss[60].external)} (${mb(rss[30].external)} at 30 min)`);
+  out(
+    `  heap ${mb(rss[60].heap)} (${mb(rss[30].heap)} at 30 min), typed arrays/external ${mb(rss[60].external)} (${mb(rss[30].external)} at 30 min)`,
+  );
 
   // (2) scrape time and size at this state: "changed" scrapes follow a simulated minute of
   // traffic to every model (every version re-rendered, the worst case), "unchanged" ones
@@ -144,7 +164,11 @@ async function fleet(client: LoadGenerator): Promise<void> {
     simNow += 60_000;
     for (let i = 0; i < models; i++) {
       const model = `model-${String(i).padStart(4, '0')}`;
-      monitor.applyPredictions({ model, version: 'v1', events: events(rand, perMinute, `${m}-`, (i % 10) * 0.05, 1) as PredictionsBody['events'] });
+      monitor.applyPredictions({
+        model,
+        version: 'v1',
+        events: events(rand, perMinute, `${m}-`, (i % 10) * 0.05, 1) as PredictionsBody['events'],
+      });
     }
   };
   const changed: number[] = [];
@@ -173,8 +197,12 @@ async function fleet(client: LoadGenerator): Promise<void> {
   const range = (xs: number[]) => `min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}`;
   const baseline = await promClientBaseline(seriesCount);
   out(`scrape /metrics over HTTP from a separate client process, ${mb(size)}, ${fmt(seriesCount)} monitoring series (target <= 150 ms):`);
-  out(`  every version changed since the last scrape: median ${median(changed).toFixed(0)} ms (${range(changed)}), server CPU median ${median(changedCpu).toFixed(0)} ms; ratio to baseline = ${(median(changed) / baseline).toFixed(3)}`);
-  out(`  nothing changed since the last scrape: median ${median(unchanged).toFixed(0)} ms (${range(unchanged)}), server CPU median ${median(unchangedCpu).toFixed(0)} ms; ratio to baseline = ${(median(unchanged) / baseline).toFixed(3)}`);
+  out(
+    `  every version changed since the last scrape: median ${median(changed).toFixed(0)} ms (${range(changed)}), server CPU median ${median(changedCpu).toFixed(0)} ms; ratio to baseline = ${(median(changed) / baseline).toFixed(3)}`,
+  );
+  out(
+    `  nothing changed since the last scrape: median ${median(unchanged).toFixed(0)} ms (${range(unchanged)}), server CPU median ${median(unchangedCpu).toFixed(0)} ms; ratio to baseline = ${(median(unchanged) / baseline).toFixed(3)}`,
+  );
   out(`  of which rendering the body in-process (every version changed): median ${median(inProcess).toFixed(0)} ms`);
   out(`  baseline prom-client registry.metrics() for ${fmt(seriesCount)} gauge series: median ${baseline.toFixed(0)} ms`);
   await s.close();
@@ -185,8 +213,14 @@ async function promClientBaseline(series: number): Promise<number> {
   const registry = new Registry();
   const perFamily = Math.ceil(series / 20);
   for (let f = 0; f < 20; f++) {
-    const g = new Gauge({ name: `baseline_family_${f}`, help: 'baseline', labelNames: ['model', 'version', 'feature'], registers: [registry] });
-    for (let i = 0; i < perFamily; i++) g.set({ model: `model-${String(i % 1000).padStart(4, '0')}`, version: 'v1', feature: `num_${Math.floor(i / 1000)}` }, Math.random());
+    const g = new Gauge({
+      name: `baseline_family_${f}`,
+      help: 'baseline',
+      labelNames: ['model', 'version', 'feature'],
+      registers: [registry],
+    });
+    for (let i = 0; i < perFamily; i++)
+      g.set({ model: `model-${String(i % 1000).padStart(4, '0')}`, version: 'v1', feature: `num_${Math.floor(i / 1000)}` }, Math.random());
   }
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -202,8 +236,14 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
 
 async function main(): Promise<void> {
-  const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
-  out(`modelwatch bench (node ${process.version}, ${os.cpus().length} CPUs, load average ${load()}${gc ? '' : ', run with --expose-gc for stable memory figures'})`);
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  out(
+    `modelwatch bench (node ${process.version}, ${os.cpus().length} CPUs, load average ${load()}${gc ? '' : ', run with --expose-gc for stable memory figures'})`,
+  );
   const client = new LoadGenerator();
   try {
     await ingestThroughput(client);

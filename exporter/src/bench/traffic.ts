@@ -27,11 +27,16 @@ function gaussian(rand: () => number): number {
 }
 
 /** A reference sample: numeric features ~ N(i, 1), categories skewed. */
-export function referenceSample(rand: () => number, n: number): { features: Record<string, Array<number | string>>; predictions: string[] } {
+export function referenceSample(
+  rand: () => number,
+  n: number,
+): { features: Record<string, Array<number | string>>; predictions: string[] } {
   const features: Record<string, Array<number | string>> = {};
   for (const name of featureNames()) {
     const i = Number(name.slice(4));
-    features[name] = Array.from({ length: n }, () => (name.startsWith('num_') ? Math.round((i + gaussian(rand)) * 1000) / 1000 : CATEGORIES[Math.floor(rand() ** 2 * CATEGORIES.length)]));
+    features[name] = Array.from({ length: n }, () =>
+      name.startsWith('num_') ? Math.round((i + gaussian(rand)) * 1000) / 1000 : CATEGORIES[Math.floor(rand() ** 2 * CATEGORIES.length)],
+    );
   }
   return { features, predictions: Array.from({ length: n }, () => (rand() < 0.3 ? '1' : '0')) };
 }
@@ -60,7 +65,9 @@ export function events(rand: () => number, n: number, idPrefix: string, shift: n
         continue;
       }
       const i = Number(name.slice(4));
-      features[name] = name.startsWith('num_') ? Math.round((i + shift + gaussian(rand)) * 1000) / 1000 : CATEGORIES[Math.floor(rand() ** 2 * CATEGORIES.length)];
+      features[name] = name.startsWith('num_')
+        ? Math.round((i + shift + gaussian(rand)) * 1000) / 1000
+        : CATEGORIES[Math.floor(rand() ** 2 * CATEGORIES.length)];
     }
     const truth = rand() < 0.3 ? '1' : '0';
     const score = Math.min(1, Math.max(0, (truth === '1' ? 0.65 : 0.3) + gaussian(rand) * 0.2));

@@ -16,8 +16,18 @@ export class AlertingMetrics {
   private readonly deliveries: Counter<'event' | 'outcome'>;
 
   constructor(registry: Registry, dispatcher: WebhookDispatcher) {
-    this.alerts = new Counter({ name: CATALOG.alertsReceived.name, help: CATALOG.alertsReceived.help, labelNames: ['outcome'], registers: [registry] });
-    this.deliveries = new Counter({ name: CATALOG.webhookDeliveries.name, help: CATALOG.webhookDeliveries.help, labelNames: ['event', 'outcome'], registers: [registry] });
+    this.alerts = new Counter({
+      name: CATALOG.alertsReceived.name,
+      help: CATALOG.alertsReceived.help,
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+    this.deliveries = new Counter({
+      name: CATALOG.webhookDeliveries.name,
+      help: CATALOG.webhookDeliveries.help,
+      labelNames: ['event', 'outcome'],
+      registers: [registry],
+    });
     new Gauge({
       name: CATALOG.webhookPending.name,
       help: CATALOG.webhookPending.help,

@@ -45,7 +45,9 @@ type Family = (typeof FAMILIES)[number];
 /** Family index by key, for FamilyParts. */
 const F = Object.fromEntries(FAMILIES.map((k, i) => [k, i])) as Record<Family, number>;
 const NAMES = FAMILIES.map((k) => CATALOG[k].name);
-const HEADERS = FAMILIES.map((k) => Buffer.from(`# HELP ${CATALOG[k].name} ${escapeHelp(CATALOG[k].help)}\n# TYPE ${CATALOG[k].name} ${CATALOG[k].type}\n`, 'utf8'));
+const HEADERS = FAMILIES.map((k) =>
+  Buffer.from(`# HELP ${CATALOG[k].name} ${escapeHelp(CATALOG[k].help)}\n# TYPE ${CATALOG[k].name} ${CATALOG[k].type}\n`, 'utf8'),
+);
 
 const LE = [...LATENCY_BUCKETS_SECONDS.map(String), '+Inf'];
 
@@ -107,7 +109,8 @@ export class MonitoringCollector {
         v.advance(now);
         units.push(this.versionLines(model, v));
       }
-      if (model.feedbackUnknown > 0) fleet.sample(F.feedback, `model="${model.label}",version="__unknown__",outcome="unknown_prediction"`, model.feedbackUnknown);
+      if (model.feedbackUnknown > 0)
+        fleet.sample(F.feedback, `model="${model.label}",version="__unknown__",outcome="unknown_prediction"`, model.feedbackUnknown);
       for (const [kpi, value] of model.kpis) fleet.sample(F.businessKpi, `model="${model.label}",kpi="${escapeLabelValue(kpi)}"`, value);
     }
     for (const [reason, n] of this.monitor.dropped.counts) fleet.sample(F.dropped, `reason="${reason}"`, n);
@@ -160,7 +163,13 @@ export class MonitoringCollector {
    * Family f for prom-client's registry, which prints each value as `${metricName} ${value}`:
    * all lines but the last ride in one metricName.
    */
-  private toPromClient(f: number): { name: string; help: string; type: string; values: Array<{ metricName: string; value: number; labels: Record<string, never> }>; aggregator: 'omit' } {
+  private toPromClient(f: number): {
+    name: string;
+    help: string;
+    type: string;
+    values: Array<{ metricName: string; value: number; labels: Record<string, never> }>;
+    aggregator: 'omit';
+  } {
     const spec = CATALOG[FAMILIES[f]];
     const { body, samples } = this.lastExposition ?? this.exposition();
     const lines = body.toString('utf8', samples[f][0], samples[f][1]).replace(/\n$/, '');
@@ -202,7 +211,10 @@ export class MonitoringCollector {
           w.sample(F.recall, l, c.recall);
           w.sample(F.f1, l, c.f1);
         }
-        for (const [avg, c] of [['_macro', m.macro], ['_weighted', m.weighted]] as const) {
+        for (const [avg, c] of [
+          ['_macro', m.macro],
+          ['_weighted', m.weighted],
+        ] as const) {
           const l = `${mv},class="${avg}"`;
           w.sample(F.precision, l, c.precision);
           w.sample(F.recall, l, c.recall);

@@ -35,7 +35,11 @@ export function registerRegistryCollectors(ctx: AppContext, store: RegistryStore
     const teams = new Map(models.map((m) => [m.name, m.team]));
     return {
       teams,
-      versions: selectExposedVersions(versions.filter((v) => teams.has(v.model)), maxModels, maxVersionsPerModel),
+      versions: selectExposedVersions(
+        versions.filter((v) => teams.has(v.model)),
+        maxModels,
+        maxVersionsPerModel,
+      ),
       transitions: transitions.filter((t) => teams.has(t.model)),
       rollbacks: rollbacks.filter((r) => teams.has(r.model)),
     };
@@ -75,7 +79,8 @@ export function registerRegistryCollectors(ctx: AppContext, store: RegistryStore
       await refresh(this, (s) => {
         // Every stage of an exposed version gets a series (0 or 1), so a move is a value
         // change in place, which PromQL and Grafana state timelines follow without gaps.
-        for (const v of s.versions) for (const stage of STAGES) this.set({ model: v.model, version: v.version, stage }, v.stage === stage ? 1 : 0);
+        for (const v of s.versions)
+          for (const stage of STAGES) this.set({ model: v.model, version: v.version, stage }, v.stage === stage ? 1 : 0);
       });
     },
   });

@@ -9,7 +9,11 @@ const envSchema = z.object({
   MODELWATCH_DATABASE_URL: z.string().optional(),
   MODELWATCH_ADMIN_TOKEN: z.string().min(16, 'MODELWATCH_ADMIN_TOKEN must be at least 16 characters').optional(),
   MODELWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MODELWATCH_MAX_BODY_BYTES: z.coerce.number().int().positive().default(32 * 1024 * 1024),
+  MODELWATCH_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(32 * 1024 * 1024),
   MODELWATCH_MAX_BATCH_EVENTS: z.coerce.number().int().positive().default(50_000),
   MODELWATCH_WINDOW_SECONDS: z.coerce.number().int().positive().default(3600),
   MODELWATCH_WINDOW_RESOLUTION_SECONDS: z.coerce.number().int().positive().default(60),
@@ -122,7 +126,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retrain: { minAccuracy: e.MODELWATCH_RETRAIN_MIN_ACCURACY, maxPsi: e.MODELWATCH_RETRAIN_MAX_PSI },
     webhookAllowPrivate: e.MODELWATCH_WEBHOOK_ALLOW_PRIVATE === 'true',
     webhook: e.MODELWATCH_WEBHOOK_URL
-      ? { url: e.MODELWATCH_WEBHOOK_URL, secret: e.MODELWATCH_WEBHOOK_SECRET ?? '', events: e.MODELWATCH_WEBHOOK_EVENTS.split(',').map((x) => x.trim()).filter(Boolean) }
+      ? {
+          url: e.MODELWATCH_WEBHOOK_URL,
+          secret: e.MODELWATCH_WEBHOOK_SECRET ?? '',
+          events: e.MODELWATCH_WEBHOOK_EVENTS.split(',')
+            .map((x) => x.trim())
+            .filter(Boolean),
+        }
       : undefined,
   };
 }

@@ -74,7 +74,8 @@ export const demoTrafficFeature: Feature = {
         }
         waiting.shift();
       }
-      if (tick % 15 === 1) for (const d of DEMO_MODELS) monitor.applyKpis({ model: d.model, kpis: { conversion_rate: 0.02 + rand() * 0.01 } });
+      if (tick % 15 === 1)
+        for (const d of DEMO_MODELS) monitor.applyKpis({ model: d.model, kpis: { conversion_rate: 0.02 + rand() * 0.01 } });
     };
     step();
     const timer = setInterval(step, TICK_MS);

@@ -21,7 +21,8 @@ export function requireRole(auth: Authenticator, role: Role): RequestHandler {
     auth.authenticate(m[1]).then(
       (principal) => {
         if (!principal) return next(new UnauthenticatedError('invalid or revoked token'));
-        if (!roleAtLeast(principal.role, role)) return next(new ForbiddenError(`this action needs role ${role}; the token has ${principal.role}`));
+        if (!roleAtLeast(principal.role, role))
+          return next(new ForbiddenError(`this action needs role ${role}; the token has ${principal.role}`));
         req.principal = principal;
         next();
       },

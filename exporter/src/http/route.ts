@@ -16,8 +16,12 @@ export interface RouteInput<P, Q, B> {
   principal: Principal;
 }
 
-export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodObject | undefined, B extends z.ZodType | undefined, R>
-  extends Omit<OperationSpec, 'role' | 'query' | 'body'> {
+export interface RouteSpec<
+  P extends z.ZodType | undefined,
+  Q extends z.ZodObject | undefined,
+  B extends z.ZodType | undefined,
+  R,
+> extends Omit<OperationSpec, 'role' | 'query' | 'body'> {
   role: Role;
   params?: P;
   query?: Q;
@@ -34,11 +38,12 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodObjec
  * are parsed in that order (400 naming the field), then `handle` runs; its domain errors
  * become status codes in error-handler.ts.
  */
-export function route<P extends z.ZodType | undefined = undefined, Q extends z.ZodObject | undefined = undefined, B extends z.ZodType | undefined = undefined, R = unknown>(
-  router: Router,
-  ctx: AppContext,
-  spec: RouteSpec<P, Q, B, R>,
-): void {
+export function route<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  R = unknown,
+>(router: Router, ctx: AppContext, spec: RouteSpec<P, Q, B, R>): void {
   const { params, query, body, status = 200, handle, ...doc } = spec;
   ctx.openapi.add({ ...doc, query, body });
   const expressPath = spec.path.replace(/^\/api\/v1/, '').replace(/\{(\w+)\}/g, ':$1');

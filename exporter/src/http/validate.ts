@@ -20,7 +20,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what = 'request body'): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  return rejectProblems(result.error.issues.slice(0, 1000).map((i) => ({ path: formatPath(i.path), message: i.message })), what);
+  return rejectProblems(
+    result.error.issues.slice(0, 1000).map((i) => ({ path: formatPath(i.path), message: i.message })),
+    what,
+  );
 }
 
 /** A 400 naming every problem: the first five in the message, all of them in `details`. */

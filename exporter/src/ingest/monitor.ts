@@ -57,9 +57,15 @@ export class Monitor {
     if (task !== 'regression') return [];
     const problems: FieldProblem[] = [];
     body.events.forEach((e, i) => {
-      if (e.prediction !== undefined && typeof e.prediction !== 'number') problems.push({ path: `events[${i}].prediction`, message: 'a regression model needs a numeric prediction' });
-      if (e.label !== undefined && typeof e.label !== 'number') problems.push({ path: `events[${i}].label`, message: 'a regression model needs a numeric label' });
-      if (e.score !== undefined || e.scores !== undefined) problems.push({ path: `events[${i}].${e.score !== undefined ? 'score' : 'scores'}`, message: 'scores apply to classification models only' });
+      if (e.prediction !== undefined && typeof e.prediction !== 'number')
+        problems.push({ path: `events[${i}].prediction`, message: 'a regression model needs a numeric prediction' });
+      if (e.label !== undefined && typeof e.label !== 'number')
+        problems.push({ path: `events[${i}].label`, message: 'a regression model needs a numeric label' });
+      if (e.score !== undefined || e.scores !== undefined)
+        problems.push({
+          path: `events[${i}].${e.score !== undefined ? 'score' : 'scores'}`,
+          message: 'scores apply to classification models only',
+        });
     });
     return problems.slice(0, 1000);
   }
@@ -124,7 +130,12 @@ export class Monitor {
     this.addPending(model, String(e.id), pending, drop);
   }
 
-  private observeFeatures(v: VersionState, t: number, features: Record<string, number | string | null>, drop: (r: DropReason, n?: number) => void): void {
+  private observeFeatures(
+    v: VersionState,
+    t: number,
+    features: Record<string, number | string | null>,
+    drop: (r: DropReason, n?: number) => void,
+  ): void {
     if (v.trackers.length === 0) return;
     const stamp = ++this.stamp;
     for (const name in features) {
@@ -142,7 +153,12 @@ export class Monitor {
   }
 
   /** What is needed to score the prediction once its label is known. */
-  private pendingFor(model: ModelState, v: VersionState, e: PredictionEvent, drop: (r: DropReason, n?: number) => void): PendingPrediction | undefined {
+  private pendingFor(
+    model: ModelState,
+    v: VersionState,
+    e: PredictionEvent,
+    drop: (r: DropReason, n?: number) => void,
+  ): PendingPrediction | undefined {
     const prediction = e.prediction as number | string;
     if (model.task === 'regression') {
       return typeof prediction === 'number' ? { version: v, pred: prediction } : undefined;
@@ -175,7 +191,10 @@ export class Monitor {
       model.pending.delete(id);
       this.pendingTotal--;
     }
-    while (model.pending.size > 0 && (model.pending.size >= this.config.pendingPredictionsPerModel || this.pendingTotal >= this.config.pendingPredictionsTotal)) {
+    while (
+      model.pending.size > 0 &&
+      (model.pending.size >= this.config.pendingPredictionsPerModel || this.pendingTotal >= this.config.pendingPredictionsTotal)
+    ) {
       const oldestId = model.pending.keys().next().value as string;
       model.pending.delete(oldestId);
       this.pendingTotal--;
@@ -190,7 +209,13 @@ export class Monitor {
   }
 
   /** Records a label against a prediction at time `t` (label arrival, or the event's own time). */
-  private applyLabel(model: ModelState, p: PendingPrediction, label: number | string, t: number, drop: (r: DropReason, n?: number) => void): void {
+  private applyLabel(
+    model: ModelState,
+    p: PendingPrediction,
+    label: number | string,
+    t: number,
+    drop: (r: DropReason, n?: number) => void,
+  ): void {
     const v = p.version;
     v.revision++;
     v.labeled++;
@@ -297,10 +322,20 @@ export class Monitor {
   canTrackReference(modelName: string, versionName: string): { ok: true } | { ok: false; reason: string } {
     const model = this.models.get(modelName);
     if (!model) {
-      return this.models.size < this.config.limits.maxModels ? { ok: true } : { ok: false, reason: `model limit reached (MODELWATCH_MAX_MODELS=${this.config.limits.maxModels})` };
+      return this.models.size < this.config.limits.maxModels
+        ? { ok: true }
+        : { ok: false, reason: `model limit reached (MODELWATCH_MAX_MODELS=${this.config.limits.maxModels})` };
     }
-    if (model.versions.has(versionName) || model.versions.size < this.config.limits.maxVersionsPerModel || this.idleVersion(model, this.now())) return { ok: true };
-    return { ok: false, reason: `version limit reached for model ${modelName} (MODELWATCH_MAX_VERSIONS_PER_MODEL=${this.config.limits.maxVersionsPerModel}) and no version is idle` };
+    if (
+      model.versions.has(versionName) ||
+      model.versions.size < this.config.limits.maxVersionsPerModel ||
+      this.idleVersion(model, this.now())
+    )
+      return { ok: true };
+    return {
+      ok: false,
+      reason: `version limit reached for model ${modelName} (MODELWATCH_MAX_VERSIONS_PER_MODEL=${this.config.limits.maxVersionsPerModel}) and no version is idle`,
+    };
   }
 
   taskOf(modelName: string): Task | undefined {

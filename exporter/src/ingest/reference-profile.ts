@@ -24,7 +24,10 @@ export interface ProfileLimits {
  * the per-model bound; the rest are reported and counted as dropped, never tracked.
  * Returns every problem (one per bad feature) rather than stopping at the first.
  */
-export function buildReferenceProfile(body: ReferenceBody, limits: ProfileLimits): { profile?: ReferenceProfile; problems: FieldProblem[] } {
+export function buildReferenceProfile(
+  body: ReferenceBody,
+  limits: ProfileLimits,
+): { profile?: ReferenceProfile; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const names = Object.keys(body.features).sort();
   const kept = names.slice(0, limits.maxFeatures);
@@ -47,7 +50,8 @@ export function buildReferenceProfile(body: ReferenceBody, limits: ProfileLimits
     }
   }
   if (problems.length > 0) return { problems };
-  const task: Task | undefined = body.task ?? (prediction?.kind === 'categorical' || body.positive_class !== undefined ? 'classification' : undefined);
+  const task: Task | undefined =
+    body.task ?? (prediction?.kind === 'categorical' || body.positive_class !== undefined ? 'classification' : undefined);
   if (task === 'regression' && prediction?.kind === 'categorical') {
     return { problems: [{ path: 'predictions', message: 'a regression reference needs numeric predictions' }] };
   }

@@ -37,13 +37,18 @@ export function ingestSchemas(limits: SchemaLimits) {
       score: z.number().min(0).max(1).optional().describe('Binary classifiers: probability of the positive class.'),
       scores: z.record(z.string().min(1).max(1024), z.number().min(0).max(1)).optional().describe('Multiclass: probability per class.'),
       latency_ms: z.number().min(0).max(86_400_000).optional(),
-      error: z.union([labelValue('error reason'), z.boolean()]).optional().describe('Set when the model server failed; a string is the reason.'),
+      error: z
+        .union([labelValue('error reason'), z.boolean()])
+        .optional()
+        .describe('Set when the model server failed; a string is the reason.'),
       label: classValue.optional().describe('Ground truth, when already known.'),
     })
     .superRefine((e, ctx) => {
-      if (e.score !== undefined && e.scores !== undefined) ctx.addIssue({ code: 'custom', path: ['scores'], message: 'give score or scores, not both' });
+      if (e.score !== undefined && e.scores !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['scores'], message: 'give score or scores, not both' });
       const failed = e.error !== undefined && e.error !== false;
-      if (!failed && e.prediction === undefined) ctx.addIssue({ code: 'custom', path: ['prediction'], message: 'prediction is required unless error is set' });
+      if (!failed && e.prediction === undefined)
+        ctx.addIssue({ code: 'custom', path: ['prediction'], message: 'prediction is required unless error is set' });
     });
 
   const predictionsBody = z.object({
@@ -70,8 +75,15 @@ export function ingestSchemas(limits: SchemaLimits) {
     features: z
       .record(labelValue('feature name'), z.array(featureValue).min(1).max(limits.maxReferenceValues))
       .refine((f) => Object.keys(f).length > 0, 'features must not be empty'),
-    predictions: z.array(z.union([z.number(), z.string(), z.null()])).min(1).max(limits.maxReferenceValues).optional(),
-    positive_class: z.union([z.string().min(1).max(1024), z.number()]).optional().describe('Binary classifiers: the class `score` is the probability of. Default "1".'),
+    predictions: z
+      .array(z.union([z.number(), z.string(), z.null()]))
+      .min(1)
+      .max(limits.maxReferenceValues)
+      .optional(),
+    positive_class: z
+      .union([z.string().min(1).max(1024), z.number()])
+      .optional()
+      .describe('Binary classifiers: the class `score` is the probability of. Default "1".'),
     task: z.enum(['classification', 'regression']).optional(),
   });
 

@@ -23,8 +23,22 @@ export interface WindowGeometry {
 }
 
 export type FeatureTracker =
-  | { kind: 'numeric'; name: string; labels: string; ref: NumericFeatureReference; window: SlidingWindow<NumericFeatureState>; stamp: number }
-  | { kind: 'categorical'; name: string; labels: string; ref: CategoricalFeatureReference; window: SlidingWindow<CategoricalFeatureState>; stamp: number };
+  | {
+      kind: 'numeric';
+      name: string;
+      labels: string;
+      ref: NumericFeatureReference;
+      window: SlidingWindow<NumericFeatureState>;
+      stamp: number;
+    }
+  | {
+      kind: 'categorical';
+      name: string;
+      labels: string;
+      ref: CategoricalFeatureReference;
+      window: SlidingWindow<CategoricalFeatureState>;
+      stamp: number;
+    };
 
 /**
  * Builds the window for one feature. Histogram states use the coarse geometry: each numeric
@@ -34,7 +48,14 @@ export type FeatureTracker =
 export function makeTracker(name: string, mvLabels: string, ref: FeatureReference, g: WindowGeometry): FeatureTracker {
   const labels = flatString(`${mvLabels},feature="${escapeLabelValue(name)}"`);
   if (ref.kind === 'numeric') {
-    return { kind: 'numeric', name, labels, ref, window: new SlidingWindow((role) => new NumericFeatureState(ref, role), g.coarseMs, g.coarseBuckets), stamp: -1 };
+    return {
+      kind: 'numeric',
+      name,
+      labels,
+      ref,
+      window: new SlidingWindow((role) => new NumericFeatureState(ref, role), g.coarseMs, g.coarseBuckets),
+      stamp: -1,
+    };
   }
   return {
     kind: 'categorical',
@@ -47,7 +68,11 @@ export function makeTracker(name: string, mvLabels: string, ref: FeatureReferenc
 }
 
 /** Adds one observed value (or its absence) to a tracker's bucket and running total. */
-export function observe(t: FeatureTracker, time: number, value: number | string | null | undefined): 'ok' | 'wrong_type' | 'folded' | 'outside' {
+export function observe(
+  t: FeatureTracker,
+  time: number,
+  value: number | string | null | undefined,
+): 'ok' | 'wrong_type' | 'folded' | 'outside' {
   if (t.kind === 'numeric') {
     const b = t.window.bucketAt(time);
     if (!b) return 'outside';

@@ -23,17 +23,42 @@ function spec(name: string, type: MetricType, labels: readonly string[], help: s
 export const CATALOG = {
   // Serving: counters and histograms, the source of truth across replicas.
   predictions: spec('modelwatch_predictions_total', 'counter', MV, 'Predictions received.'),
-  predictionErrors: spec('modelwatch_prediction_errors_total', 'counter', [...MV, 'reason'], 'Predictions that failed at the model server, by reason.'),
+  predictionErrors: spec(
+    'modelwatch_prediction_errors_total',
+    'counter',
+    [...MV, 'reason'],
+    'Predictions that failed at the model server, by reason.',
+  ),
   predictionLatency: spec('modelwatch_prediction_latency_seconds', 'histogram', MV, 'Model serving latency reported with each prediction.'),
-  feedback: spec('modelwatch_feedback_total', 'counter', [...MV, 'outcome'], 'Ground-truth labels received, by outcome (joined, unknown_prediction, duplicate).'),
+  feedback: spec(
+    'modelwatch_feedback_total',
+    'counter',
+    [...MV, 'outcome'],
+    'Ground-truth labels received, by outcome (joined, unknown_prediction, duplicate).',
+  ),
   correctPredictions: spec('modelwatch_correct_predictions_total', 'counter', MV, 'Labeled classification predictions that were correct.'),
   labeledPredictions: spec('modelwatch_labeled_predictions_total', 'counter', MV, 'Predictions that received a ground-truth label.'),
-  schemaViolations: spec('modelwatch_schema_violations_total', 'counter', [...MV, 'kind'], 'Feature values that broke the reference schema, by kind (unknown_feature, wrong_type).'),
+  schemaViolations: spec(
+    'modelwatch_schema_violations_total',
+    'counter',
+    [...MV, 'kind'],
+    'Feature values that broke the reference schema, by kind (unknown_feature, wrong_type).',
+  ),
 
   // Window gauges: quality over the sliding window.
   accuracy: spec('modelwatch_model_accuracy_ratio', 'gauge', MV, 'Accuracy over the sliding window.'),
-  precision: spec('modelwatch_model_precision_ratio', 'gauge', [...MV, 'class'], 'Precision per class over the window; class also _macro and _weighted.'),
-  recall: spec('modelwatch_model_recall_ratio', 'gauge', [...MV, 'class'], 'Recall per class over the window; class also _macro and _weighted.'),
+  precision: spec(
+    'modelwatch_model_precision_ratio',
+    'gauge',
+    [...MV, 'class'],
+    'Precision per class over the window; class also _macro and _weighted.',
+  ),
+  recall: spec(
+    'modelwatch_model_recall_ratio',
+    'gauge',
+    [...MV, 'class'],
+    'Recall per class over the window; class also _macro and _weighted.',
+  ),
   f1: spec('modelwatch_model_f1_score', 'gauge', [...MV, 'class'], 'F1 per class over the window; class also _macro and _weighted.'),
   rocAuc: spec('modelwatch_model_roc_auc', 'gauge', MV, 'ROC AUC over the window (binary; one-vs-rest macro for multiclass).'),
   logLoss: spec('modelwatch_model_log_loss', 'gauge', MV, 'Log loss over the window.'),
@@ -44,11 +69,36 @@ export const CATALOG = {
 
   // Drift and data quality per feature.
   featurePsi: spec('modelwatch_feature_psi', 'gauge', MVF, 'Population stability index of the feature against the reference.'),
-  featureKsStatistic: spec('modelwatch_feature_ks_statistic', 'gauge', MVF, 'Two-sample Kolmogorov-Smirnov statistic against the reference.'),
-  featureKsPvalue: spec('modelwatch_feature_ks_pvalue', 'gauge', MVF, 'Asymptotic p-value of the two-sample KS test against the reference.'),
-  featureJsDistance: spec('modelwatch_feature_js_distance', 'gauge', MVF, 'Jensen-Shannon distance (base 2) of a categorical feature against the reference.'),
-  featureMissing: spec('modelwatch_feature_missing_ratio', 'gauge', MVF, 'Share of events in the window where the feature was missing or null.'),
-  featureOutOfRange: spec('modelwatch_feature_out_of_range_ratio', 'gauge', MVF, "Share of the feature's values in the window outside the reference's observed range."),
+  featureKsStatistic: spec(
+    'modelwatch_feature_ks_statistic',
+    'gauge',
+    MVF,
+    'Two-sample Kolmogorov-Smirnov statistic against the reference.',
+  ),
+  featureKsPvalue: spec(
+    'modelwatch_feature_ks_pvalue',
+    'gauge',
+    MVF,
+    'Asymptotic p-value of the two-sample KS test against the reference.',
+  ),
+  featureJsDistance: spec(
+    'modelwatch_feature_js_distance',
+    'gauge',
+    MVF,
+    'Jensen-Shannon distance (base 2) of a categorical feature against the reference.',
+  ),
+  featureMissing: spec(
+    'modelwatch_feature_missing_ratio',
+    'gauge',
+    MVF,
+    'Share of events in the window where the feature was missing or null.',
+  ),
+  featureOutOfRange: spec(
+    'modelwatch_feature_out_of_range_ratio',
+    'gauge',
+    MVF,
+    "Share of the feature's values in the window outside the reference's observed range.",
+  ),
   predictionPsi: spec('modelwatch_prediction_psi', 'gauge', MV, 'Population stability index of the model output against the reference.'),
 
   // Business and registry.
@@ -57,13 +107,38 @@ export const CATALOG = {
   modelStage: spec('modelwatch_model_stage', 'gauge', ['model', 'version', 'stage'], '1 for the stage each registered version is in.'),
   stageTransitions: spec('modelwatch_stage_transitions_total', 'counter', ['model', 'from', 'to'], 'Registry stage transitions.'),
   rollbacks: spec('modelwatch_rollbacks_total', 'counter', ['model', 'trigger'], 'Rollbacks, by trigger (manual, alert).'),
-  validationAccuracy: spec('modelwatch_model_validation_accuracy_ratio', 'gauge', MV, 'Accuracy recorded at registration (validation set) for each registered version.'),
-  retrainRecommended: spec('modelwatch_retrain_recommended', 'gauge', MV, '1 when window accuracy or drift crosses the retraining thresholds.'),
+  validationAccuracy: spec(
+    'modelwatch_model_validation_accuracy_ratio',
+    'gauge',
+    MV,
+    'Accuracy recorded at registration (validation set) for each registered version.',
+  ),
+  retrainRecommended: spec(
+    'modelwatch_retrain_recommended',
+    'gauge',
+    MV,
+    '1 when window accuracy or drift crosses the retraining thresholds.',
+  ),
 
   // Alerting: the Alertmanager receiver and outbound webhooks (labels take a handful of fixed values).
-  alertsReceived: spec('modelwatch_alerts_received_total', 'counter', ['outcome'], 'Alerts received from Alertmanager, by outcome (rolled_back, ignored, failed).'),
-  webhookDeliveries: spec('modelwatch_webhook_deliveries_total', 'counter', ['event', 'outcome'], 'Outbound webhook deliveries, by registry event and outcome (delivered, failed, dropped).'),
-  webhookPending: spec('modelwatch_webhook_pending_deliveries', 'gauge', [], 'Outbound webhook deliveries queued, in flight or waiting to retry.'),
+  alertsReceived: spec(
+    'modelwatch_alerts_received_total',
+    'counter',
+    ['outcome'],
+    'Alerts received from Alertmanager, by outcome (rolled_back, ignored, failed).',
+  ),
+  webhookDeliveries: spec(
+    'modelwatch_webhook_deliveries_total',
+    'counter',
+    ['event', 'outcome'],
+    'Outbound webhook deliveries, by registry event and outcome (delivered, failed, dropped).',
+  ),
+  webhookPending: spec(
+    'modelwatch_webhook_pending_deliveries',
+    'gauge',
+    [],
+    'Outbound webhook deliveries queued, in flight or waiting to retry.',
+  ),
 
   // Exporter itself.
   dropped: spec('modelwatch_dropped_total', 'counter', ['reason'], 'Data dropped or folded by cardinality bounds and limits, by reason.'),

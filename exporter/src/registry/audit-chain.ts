@@ -23,12 +23,24 @@ export function canonicalJson(value: unknown): string {
 
 /** What the hash covers: every field of the entry except the hash itself. */
 export function hashedContent(e: Omit<AuditEntry, 'hash' | 'prevHash'>): unknown {
-  return { id: e.id, at: e.at, actor: e.actor, action: e.action, model: e.model, version: e.version, reason: e.reason, before: e.before, after: e.after };
+  return {
+    id: e.id,
+    at: e.at,
+    actor: e.actor,
+    action: e.action,
+    model: e.model,
+    version: e.version,
+    reason: e.reason,
+    before: e.before,
+    after: e.after,
+  };
 }
 
 /** hash = sha256(prev_hash + canonical JSON of the entry), hex. */
 export function chainHash(prevHash: string, e: Omit<AuditEntry, 'hash' | 'prevHash'>): string {
-  return createHash('sha256').update(prevHash + canonicalJson(hashedContent(e)), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(prevHash + canonicalJson(hashedContent(e)), 'utf8')
+    .digest('hex');
 }
 
 export type ChainProblem = 'id gap' | 'prev_hash mismatch' | 'hash mismatch' | 'head mismatch';

@@ -19,7 +19,11 @@ export function selectExposedVersions(rows: readonly VersionSummary[], maxModels
   const out: VersionSummary[] = [];
   for (const m of models) {
     const list = byModel.get(m)!;
-    list.sort((a, b) => STAGE_PRIORITY[a.stage] - STAGE_PRIORITY[b.stage] || (a.stageChangedAt < b.stageChangedAt ? 1 : a.stageChangedAt > b.stageChangedAt ? -1 : 0));
+    list.sort(
+      (a, b) =>
+        STAGE_PRIORITY[a.stage] - STAGE_PRIORITY[b.stage] ||
+        (a.stageChangedAt < b.stageChangedAt ? 1 : a.stageChangedAt > b.stageChangedAt ? -1 : 0),
+    );
     out.push(...list.slice(0, perModel));
   }
   return out;

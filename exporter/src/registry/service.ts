@@ -112,7 +112,12 @@ export class RegistryService {
       createdBy: actor,
     };
     await tx.insertModel(model);
-    await tx.appendAudit(auditDraft(at, actor, 'model.create', { model: model.name, after: { name: model.name, description: model.description, team: model.team } }));
+    await tx.appendAudit(
+      auditDraft(at, actor, 'model.create', {
+        model: model.name,
+        after: { name: model.name, description: model.description, team: model.team },
+      }),
+    );
     return model;
   }
 
@@ -210,14 +215,36 @@ export class RegistryService {
         const current = await tx.getProductionVersion(modelName);
         if (current) {
           await this.move(tx, { model: modelName, version: current.version, from: 'production', to: 'archived', at });
-          await tx.insertTransition({ model: modelName, version: current.version, from: 'production', to: 'archived', kind: 'replaced', trigger: null, forced: false, reason: `replaced by ${versionName}: ${req.reason}`, actor, at });
+          await tx.insertTransition({
+            model: modelName,
+            version: current.version,
+            from: 'production',
+            to: 'archived',
+            kind: 'replaced',
+            trigger: null,
+            forced: false,
+            reason: `replaced by ${versionName}: ${req.reason}`,
+            actor,
+            at,
+          });
           archivedVersion = current.version;
         }
         await this.move(tx, { model: modelName, version: versionName, from, to: 'production', at, predecessor: archivedVersion });
       } else {
         await this.move(tx, { model: modelName, version: versionName, from, to: req.to, at });
       }
-      await tx.insertTransition({ model: modelName, version: versionName, from, to: req.to, kind: 'transition', trigger: null, forced, reason: req.reason, actor, at });
+      await tx.insertTransition({
+        model: modelName,
+        version: versionName,
+        from,
+        to: req.to,
+        kind: 'transition',
+        trigger: null,
+        forced,
+        reason: req.reason,
+        actor,
+        at,
+      });
       await tx.appendAudit(
         auditDraft(at, actor, forced ? 'version.transition.forced' : 'version.transition', {
           model: modelName,
@@ -227,7 +254,18 @@ export class RegistryService {
           after: { stage: req.to, archived_version: archivedVersion ?? undefined, skipped_gates: forced ? failures : undefined },
         }),
       );
-      return { model: modelName, version: versionName, from, to: req.to, forced, skippedGates: forced ? failures : [], archivedVersion, reason: req.reason, actor, at };
+      return {
+        model: modelName,
+        version: versionName,
+        from,
+        to: req.to,
+        forced,
+        skippedGates: forced ? failures : [],
+        archivedVersion,
+        reason: req.reason,
+        actor,
+        at,
+      };
     });
   }
 
@@ -251,8 +289,30 @@ export class RegistryService {
 
       await this.move(tx, { model: modelName, version: current.version, from: 'production', to: 'archived', at });
       await this.move(tx, { model: modelName, version: target.version, from: target.stage, to: 'production', at });
-      await tx.insertTransition({ model: modelName, version: current.version, from: 'production', to: 'archived', kind: 'rollback', trigger: req.trigger, forced: false, reason: req.reason, actor, at });
-      await tx.insertTransition({ model: modelName, version: target.version, from: target.stage, to: 'production', kind: 'rollback', trigger: req.trigger, forced: false, reason: req.reason, actor, at });
+      await tx.insertTransition({
+        model: modelName,
+        version: current.version,
+        from: 'production',
+        to: 'archived',
+        kind: 'rollback',
+        trigger: req.trigger,
+        forced: false,
+        reason: req.reason,
+        actor,
+        at,
+      });
+      await tx.insertTransition({
+        model: modelName,
+        version: target.version,
+        from: target.stage,
+        to: 'production',
+        kind: 'rollback',
+        trigger: req.trigger,
+        forced: false,
+        reason: req.reason,
+        actor,
+        at,
+      });
       await tx.appendAudit(
         auditDraft(at, actor, 'model.rollback', {
           model: modelName,
@@ -262,7 +322,15 @@ export class RegistryService {
           after: { production_version: target.version, archived_version: current.version, trigger: req.trigger },
         }),
       );
-      return { model: modelName, fromVersion: current.version, toVersion: target.version, trigger: req.trigger, reason: req.reason, actor, at };
+      return {
+        model: modelName,
+        fromVersion: current.version,
+        toVersion: target.version,
+        trigger: req.trigger,
+        reason: req.reason,
+        actor,
+        at,
+      };
     });
   }
 
@@ -278,13 +346,25 @@ export class RegistryService {
   }
 
   /** Replaces the model's overrides; a stage left out goes back to the defaults. */
-  async setGates(modelName: string, overrides: GateOverrides, reason: string | null, actor: string): Promise<{ gates: Record<GatedStage, StageGates>; overrides: GateOverrides | null }> {
+  async setGates(
+    modelName: string,
+    overrides: GateOverrides,
+    reason: string | null,
+    actor: string,
+  ): Promise<{ gates: Record<GatedStage, StageGates>; overrides: GateOverrides | null }> {
     const at = this.iso();
     return this.store.write(async (tx) => {
       const model = await requireModel(tx, modelName);
       const next = Object.keys(overrides).length ? overrides : null;
       await tx.setModelGates(modelName, next);
-      await tx.appendAudit(auditDraft(at, actor, 'model.gates.update', { model: modelName, reason, before: { gates: effectiveGates(model.gates) }, after: { gates: effectiveGates(next) } }));
+      await tx.appendAudit(
+        auditDraft(at, actor, 'model.gates.update', {
+          model: modelName,
+          reason,
+          before: { gates: effectiveGates(model.gates) },
+          after: { gates: effectiveGates(next) },
+        }),
+      );
       return { gates: effectiveGates(next), overrides: next };
     });
   }

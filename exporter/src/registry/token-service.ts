@@ -28,7 +28,15 @@ export class TokenService {
       let generated = generateToken();
       // Ids are 12 random base36-ish characters; a collision is unlikely but cheap to rule out.
       while (await tx.getToken(generated.id)) generated = generateToken();
-      const stored: StoredToken = { id: generated.id, name, role, secretHash: hashSecret(generated.secret), createdAt: at, createdBy: actor, revokedAt: null };
+      const stored: StoredToken = {
+        id: generated.id,
+        name,
+        role,
+        secretHash: hashSecret(generated.secret),
+        createdAt: at,
+        createdBy: actor,
+        revokedAt: null,
+      };
       await tx.insertToken(stored);
       await tx.appendAudit(auditDraft(at, actor, 'token.create', { after: { id: stored.id, name, role } }));
       return { ...info(stored), token: generated.token };
@@ -46,7 +54,9 @@ export class TokenService {
       if (!token) throw new NotFoundError(`token ${id} not found`);
       if (token.revokedAt !== null) throw new ConflictError(`token ${id} was already revoked at ${token.revokedAt}`);
       await tx.revokeToken(id, at);
-      await tx.appendAudit(auditDraft(at, actor, 'token.revoke', { before: { id, name: token.name, role: token.role }, after: { revoked_at: at } }));
+      await tx.appendAudit(
+        auditDraft(at, actor, 'token.revoke', { before: { id, name: token.name, role: token.role }, after: { revoked_at: at } }),
+      );
       return { ...info(token), revokedAt: at };
     });
   }

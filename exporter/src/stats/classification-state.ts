@@ -143,7 +143,10 @@ export class ClassificationState {
       }
       if (o.scoredCount > 0) {
         for (let c = 0; c < this.k; c++) {
-          const ok = c < o.k ? this.positives[c].covers(o.positives[c]) && this.negatives[c].covers(o.negatives[c]) : this.negatives[c].get(0) >= o.scoredCount;
+          const ok =
+            c < o.k
+              ? this.positives[c].covers(o.positives[c]) && this.negatives[c].covers(o.negatives[c])
+              : this.negatives[c].get(0) >= o.scoredCount;
           if (!ok) refuse();
         }
       }

@@ -73,10 +73,7 @@ export type FeatureReference = NumericFeatureReference | CategoricalFeatureRefer
  * @throws InvalidReferenceError for mixed types, non-finite numbers, other value types, or
  *   a sample without any non-missing value.
  */
-export function buildFeatureReference(
-  values: ReadonlyArray<number | string | null>,
-  opts: { maxCategories: number },
-): FeatureReference {
+export function buildFeatureReference(values: ReadonlyArray<number | string | null>, opts: { maxCategories: number }): FeatureReference {
   if (!Number.isInteger(opts.maxCategories) || opts.maxCategories < 1) {
     throw new RangeError('maxCategories must be a positive integer');
   }
@@ -93,9 +90,7 @@ export function buildFeatureReference(
     else throw new InvalidReferenceError(`value #${i} has unsupported type ${typeof v}`);
   }
   if (numbers.length > 0 && strings.length > 0) {
-    throw new InvalidReferenceError(
-      `mixed types: ${numbers.length} numeric and ${strings.length} string values`,
-    );
+    throw new InvalidReferenceError(`mixed types: ${numbers.length} numeric and ${strings.length} string values`);
   }
   if (numbers.length > 0) return buildNumericReference(numbers, missing);
   if (strings.length > 0) return buildCategoricalReference(strings, missing, opts.maxCategories);
@@ -161,11 +156,7 @@ function withFewDistinctValues(grid: number[], sorted: Float64Array): number[] {
   return merged;
 }
 
-function buildCategoricalReference(
-  values: string[],
-  missing: number,
-  maxCategories: number,
-): CategoricalFeatureReference {
+function buildCategoricalReference(values: string[], missing: number, maxCategories: number): CategoricalFeatureReference {
   const tally = new Map<string, number>();
   let other = 0;
   for (const v of values) {

@@ -40,7 +40,19 @@ export class AuditStore {
     const hash = chainHash(head.lastHash, content);
     await tx
       .insertInto('audit_log')
-      .values({ id, at: draft.at, actor: draft.actor, action: draft.action, model: draft.model, version: draft.version, reason: draft.reason, before, after, prev_hash: head.lastHash, hash })
+      .values({
+        id,
+        at: draft.at,
+        actor: draft.actor,
+        action: draft.action,
+        model: draft.model,
+        version: draft.version,
+        reason: draft.reason,
+        before,
+        after,
+        prev_hash: head.lastHash,
+        hash,
+      })
       .execute();
     await tx.updateTable('audit_chain_head').set({ last_id: id, last_hash: hash }).where('id', '=', 1).execute();
     return { ...content, prevHash: head.lastHash, hash };

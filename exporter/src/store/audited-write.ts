@@ -13,7 +13,10 @@ export type AppendAudit = (draft: AuditDraft) => Promise<AuditEntry>;
  * the chain never forks; the change and its audit entry commit or roll back together.
  * Constraint violations and lost races surface as ConflictError.
  */
-export async function auditedWrite<T>(db: Kysely<Database>, fn: (tx: Transaction<Database>, appendAudit: AppendAudit) => Promise<T>): Promise<T> {
+export async function auditedWrite<T>(
+  db: Kysely<Database>,
+  fn: (tx: Transaction<Database>, appendAudit: AppendAudit) => Promise<T>,
+): Promise<T> {
   const audit = new AuditStore(db);
   try {
     return await db.transaction().execute(async (tx) => {

@@ -39,12 +39,22 @@ class Reads implements RegistryReads {
   }
 
   async getVersion(model: string, version: string): Promise<VersionRecord | undefined> {
-    const row = await this.ex.selectFrom('model_versions').selectAll().where('model', '=', model).where('version', '=', version).executeTakeFirst();
+    const row = await this.ex
+      .selectFrom('model_versions')
+      .selectAll()
+      .where('model', '=', model)
+      .where('version', '=', version)
+      .executeTakeFirst();
     return row ? toVersion(row) : undefined;
   }
 
   async getProductionVersion(model: string): Promise<VersionRecord | undefined> {
-    const row = await this.ex.selectFrom('model_versions').selectAll().where('model', '=', model).where('stage', '=', 'production').executeTakeFirst();
+    const row = await this.ex
+      .selectFrom('model_versions')
+      .selectAll()
+      .where('model', '=', model)
+      .where('stage', '=', 'production')
+      .executeTakeFirst();
     return row ? toVersion(row) : undefined;
   }
 }
@@ -63,12 +73,23 @@ class WriteTx extends Reads implements RegistryWriteTx {
   async insertModel(m: ModelRecord): Promise<void> {
     await this.tx
       .insertInto('models')
-      .values({ name: m.name, description: m.description, team: m.team, gates: m.gates ? JSON.stringify(m.gates) : null, created_at: m.createdAt, created_by: m.createdBy })
+      .values({
+        name: m.name,
+        description: m.description,
+        team: m.team,
+        gates: m.gates ? JSON.stringify(m.gates) : null,
+        created_at: m.createdAt,
+        created_by: m.createdBy,
+      })
       .execute();
   }
 
   async setModelGates(name: string, gates: GateOverrides | null): Promise<void> {
-    await this.tx.updateTable('models').set({ gates: gates ? JSON.stringify(gates) : null }).where('name', '=', name).execute();
+    await this.tx
+      .updateTable('models')
+      .set({ gates: gates ? JSON.stringify(gates) : null })
+      .where('name', '=', name)
+      .execute();
   }
 
   async insertVersion(v: VersionRecord): Promise<void> {
@@ -103,7 +124,18 @@ class WriteTx extends Reads implements RegistryWriteTx {
   async insertTransition(t: NewTransition): Promise<TransitionRecord> {
     const row = await this.tx
       .insertInto('stage_transitions')
-      .values({ model: t.model, version: t.version, from_stage: t.from, to_stage: t.to, kind: t.kind, trigger: t.trigger, forced: t.forced ? 1 : 0, reason: t.reason, actor: t.actor, at: t.at })
+      .values({
+        model: t.model,
+        version: t.version,
+        from_stage: t.from,
+        to_stage: t.to,
+        kind: t.kind,
+        trigger: t.trigger,
+        forced: t.forced ? 1 : 0,
+        reason: t.reason,
+        actor: t.actor,
+        at: t.at,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return { ...t, id: Number(row.id) };
@@ -163,7 +195,13 @@ export class KyselyRegistryStore extends Reads implements RegistryStore {
   }
 
   async listTransitions(model: string, limit: number): Promise<TransitionRecord[]> {
-    const rows = await this.db.selectFrom('stage_transitions').selectAll().where('model', '=', model).orderBy('id', 'desc').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('stage_transitions')
+      .selectAll()
+      .where('model', '=', model)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map(toTransition);
   }
 

@@ -34,7 +34,12 @@ export class TokenStore {
 
   /** Returns false when the token does not exist or was already revoked. */
   async revoke(id: string, at: string, tx: Executor = this.db): Promise<boolean> {
-    const res = await tx.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    const res = await tx
+      .updateTable('api_tokens')
+      .set({ revoked_at: at })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     return Number(res.numUpdatedRows) > 0;
   }
 }

@@ -24,7 +24,10 @@ class WriteTx extends Reads implements WebhookWriteTx {
   }
 
   async count(): Promise<number> {
-    const row = await this.ex.selectFrom('webhooks').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.ex
+      .selectFrom('webhooks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -36,7 +39,15 @@ class WriteTx extends Reads implements WebhookWriteTx {
   async insert(w: StoredWebhook): Promise<void> {
     await this.ex
       .insertInto('webhooks')
-      .values({ id: w.id, url: w.url, events: JSON.stringify(w.events), secret: w.secret, description: w.description, created_at: w.createdAt, created_by: w.createdBy })
+      .values({
+        id: w.id,
+        url: w.url,
+        events: JSON.stringify(w.events),
+        secret: w.secret,
+        description: w.description,
+        created_at: w.createdAt,
+        created_by: w.createdBy,
+      })
       .execute();
   }
 

@@ -85,7 +85,15 @@ export class WebhookDispatcher {
     if (this.closed) return false;
     if (this.pending >= this.o.maxPending) {
       this.o.log.warn({ webhook: target.id, event: message.event, pending: this.pending }, 'webhook queue full; delivery dropped');
-      this.o.onOutcome?.({ deliveryId: '', targetId: target.id, event: message.event, attempts: 0, delivered: false, dropped: true, error: 'queue full' });
+      this.o.onOutcome?.({
+        deliveryId: '',
+        targetId: target.id,
+        event: message.event,
+        attempts: 0,
+        delivered: false,
+        dropped: true,
+        error: 'queue full',
+      });
       return false;
     }
     const id = randomUUID();
@@ -135,14 +143,22 @@ export class WebhookDispatcher {
     const result = await postJson(
       d.target.url,
       d.body,
-      { [SIGNATURE_HEADER]: sign(d.target.secret, ts, d.body), [TIMESTAMP_HEADER]: String(ts), [EVENT_HEADER]: d.event, [DELIVERY_HEADER]: d.id },
+      {
+        [SIGNATURE_HEADER]: sign(d.target.secret, ts, d.body),
+        [TIMESTAMP_HEADER]: String(ts),
+        [EVENT_HEADER]: d.event,
+        [DELIVERY_HEADER]: d.id,
+      },
       this.o.policy,
       this.o.timeoutMs,
     );
     const delivered = result.status !== undefined && result.status >= 200 && result.status < 300;
     if (!delivered && retriable(result) && d.attempts < this.o.maxAttempts && !this.closed) {
       const delay = this.backoff(d.attempts);
-      this.o.log.debug({ webhook: d.target.id, delivery: d.id, attempt: d.attempts, status: result.status, error: result.error, delay }, 'webhook delivery failed; retrying');
+      this.o.log.debug(
+        { webhook: d.target.id, delivery: d.id, attempt: d.attempts, status: result.status, error: result.error, delay },
+        'webhook delivery failed; retrying',
+      );
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         this.queue.push(d);
@@ -151,8 +167,20 @@ export class WebhookDispatcher {
       this.timers.add(timer);
       return;
     }
-    const outcome: DeliveryOutcome = { deliveryId: d.id, targetId: d.target.id, event: d.event, attempts: d.attempts, delivered, status: result.status, error: result.error };
-    if (!delivered) this.o.log.warn({ webhook: d.target.id, delivery: d.id, attempts: d.attempts, status: result.status, error: result.error }, 'webhook delivery failed');
+    const outcome: DeliveryOutcome = {
+      deliveryId: d.id,
+      targetId: d.target.id,
+      event: d.event,
+      attempts: d.attempts,
+      delivered,
+      status: result.status,
+      error: result.error,
+    };
+    if (!delivered)
+      this.o.log.warn(
+        { webhook: d.target.id, delivery: d.id, attempts: d.attempts, status: result.status, error: result.error },
+        'webhook delivery failed',
+      );
     this.o.onOutcome?.(outcome);
     this.settle();
   }

@@ -37,7 +37,13 @@ function guardedLookup(policy: AddressPolicy) {
 }
 
 /** POSTs a JSON body once. Redirects are not followed: a 3xx is a failed delivery. */
-export function postJson(rawUrl: string, body: string, headers: Record<string, string>, policy: AddressPolicy, timeoutMs: number): Promise<PostResult> {
+export function postJson(
+  rawUrl: string,
+  body: string,
+  headers: Record<string, string>,
+  policy: AddressPolicy,
+  timeoutMs: number,
+): Promise<PostResult> {
   const url = new URL(rawUrl);
   const host = bareHost(url);
   const refused = refusedHostname(host) ?? (isIP(host) ? refusedAddress(host, policy) : undefined);
@@ -48,7 +54,12 @@ export function postJson(rawUrl: string, body: string, headers: Record<string, s
       url,
       {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'modelwatch-webhooks', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
+          'user-agent': 'modelwatch-webhooks',
+          ...headers,
+        },
         lookup: guardedLookup(policy) as unknown as typeof dns.lookup,
         timeout: timeoutMs,
       },

@@ -16,7 +16,11 @@ export function bareHost(url: URL): string {
  * name resolves to. Delivery checks again at connect time (see http-post.ts), because DNS
  * may answer differently later. Returns the problem, or undefined when the URL is acceptable.
  */
-export async function webhookUrlProblem(raw: string, policy: AddressPolicy, resolve: Resolver = systemResolver): Promise<string | undefined> {
+export async function webhookUrlProblem(
+  raw: string,
+  policy: AddressPolicy,
+  resolve: Resolver = systemResolver,
+): Promise<string | undefined> {
   let url: URL;
   try {
     url = new URL(raw);

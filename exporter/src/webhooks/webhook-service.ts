@@ -74,11 +74,25 @@ export class WebhookService {
   async list(): Promise<WebhookView[]> {
     const stored = (await this.o.store.list()).map((h) => view(h, 'api'));
     const env = this.o.envWebhook;
-    return env ? [{ id: ENV_WEBHOOK_ID, url: env.url, events: env.events, description: 'MODELWATCH_WEBHOOK_URL', source: 'env', created_at: null, created_by: null }, ...stored] : stored;
+    return env
+      ? [
+          {
+            id: ENV_WEBHOOK_ID,
+            url: env.url,
+            events: env.events,
+            description: 'MODELWATCH_WEBHOOK_URL',
+            source: 'env',
+            created_at: null,
+            created_by: null,
+          },
+          ...stored,
+        ]
+      : stored;
   }
 
   async remove(id: string, actor: string): Promise<void> {
-    if (id === ENV_WEBHOOK_ID && this.o.envWebhook) throw new UnprocessableError('the environment webhook is removed by unsetting MODELWATCH_WEBHOOK_URL');
+    if (id === ENV_WEBHOOK_ID && this.o.envWebhook)
+      throw new UnprocessableError('the environment webhook is removed by unsetting MODELWATCH_WEBHOOK_URL');
     const at = new Date(this.o.now()).toISOString();
     await this.o.store.write(async (tx) => {
       const hook = await tx.get(id);

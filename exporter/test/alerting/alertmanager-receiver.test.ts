@@ -23,18 +23,30 @@ describe('POST /api/v1/alertmanager/webhook', () => {
   /** Two versions through production, so that the newer one has a predecessor. */
   async function shipTwoVersions(model: string): Promise<void> {
     for (const v of ['1.0', '1.1']) {
-      expect((await s.api(`/api/v1/models/${model}/versions`, { method: 'POST', json: { version: v, metrics: { accuracy: 0.9, latency_ms: 10 } } })).status).toBe(201);
+      expect(
+        (
+          await s.api(`/api/v1/models/${model}/versions`, {
+            method: 'POST',
+            json: { version: v, metrics: { accuracy: 0.9, latency_ms: 10 } },
+          })
+        ).status,
+      ).toBe(201);
       for (const to of ['staging', 'production']) {
-        expect((await s.api(`/api/v1/models/${model}/versions/${v}/transitions`, { method: 'POST', json: { to, reason: 'ship' } })).status).toBe(200);
+        expect(
+          (await s.api(`/api/v1/models/${model}/versions/${v}/transitions`, { method: 'POST', json: { to, reason: 'ship' } })).status,
+        ).toBe(200);
       }
     }
   }
-  const production = async (model: string) => ((await (await s.api(`/api/v1/models/${model}`)).json()) as { production_version: string | null }).production_version;
-  const post = (body: unknown, token: string | null = alertmanagerToken) => s.api('/api/v1/alertmanager/webhook', { method: 'POST', json: body, token });
+  const production = async (model: string) =>
+    ((await (await s.api(`/api/v1/models/${model}`)).json()) as { production_version: string | null }).production_version;
+  const post = (body: unknown, token: string | null = alertmanagerToken) =>
+    s.api('/api/v1/alertmanager/webhook', { method: 'POST', json: body, token });
 
   beforeAll(async () => {
     s = await startTestServer();
-    const mk = async (name: string, role: string) => ((await (await s.api('/api/v1/tokens', { method: 'POST', json: { name, role } })).json()) as { token: string }).token;
+    const mk = async (name: string, role: string) =>
+      ((await (await s.api('/api/v1/tokens', { method: 'POST', json: { name, role } })).json()) as { token: string }).token;
     alertmanagerToken = await mk('alertmanager', 'operator');
     viewerToken = await mk('grafana', 'viewer');
     for (const m of ['churn', 'ranker', 'fraud']) await shipTwoVersions(m);
@@ -58,7 +70,12 @@ describe('POST /api/v1/alertmanager/webhook', () => {
       expect(res.status).toBe(400);
       expect(((await res.json()) as { error: string }).error).toMatch(field);
     }
-    const notJson = await s.api('/api/v1/alertmanager/webhook', { method: 'POST', body: '{"version":', headers: { 'Content-Type': 'application/json' }, token: alertmanagerToken });
+    const notJson = await s.api('/api/v1/alertmanager/webhook', {
+      method: 'POST',
+      body: '{"version":',
+      headers: { 'Content-Type': 'application/json' },
+      token: alertmanagerToken,
+    });
     expect(notJson.status).toBe(400);
     expect(await production('churn')).toBe('1.1');
   });
@@ -96,7 +113,9 @@ describe('POST /api/v1/alertmanager/webhook', () => {
     expect(await production('churn')).toBe('1.0');
 
     // The audit log names the alert as the trigger.
-    const audit = (await (await s.api('/api/v1/audit?model=churn')).json()) as { entries: { action: string; actor: string; reason: string; after: { trigger?: string } }[] };
+    const audit = (await (await s.api('/api/v1/audit?model=churn')).json()) as {
+      entries: { action: string; actor: string; reason: string; after: { trigger?: string } }[];
+    };
     const rollbacks = audit.entries.filter((e) => e.action === 'model.rollback');
     expect(rollbacks).toHaveLength(1);
     expect(rollbacks[0].actor).toBe('token:alertmanager');
@@ -115,7 +134,9 @@ describe('POST /api/v1/alertmanager/webhook', () => {
     expect(results.map((r) => r.rolled_back).sort()).toEqual([0, 0, 1]);
     expect(results.every((r) => r.failed === 0)).toBe(true);
     expect(await production('ranker')).toBe('1.0');
-    const { transitions } = (await (await s.api('/api/v1/models/ranker/transitions')).json()) as { transitions: { kind: string; trigger: string | null }[] };
+    const { transitions } = (await (await s.api('/api/v1/models/ranker/transitions')).json()) as {
+      transitions: { kind: string; trigger: string | null }[];
+    };
     expect(transitions.filter((t) => t.kind === 'rollback')).toHaveLength(2); // the two moves of one rollback
   });
 
@@ -147,7 +168,8 @@ describe('POST /api/v1/alertmanager/webhook', () => {
 
   it('counts every alert handled, by outcome, on /metrics', async () => {
     const metrics = await (await s.api('/metrics', { token: null })).text();
-    const count = (outcome: string) => Number(new RegExp(`^modelwatch_alerts_received_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
+    const count = (outcome: string) =>
+      Number(new RegExp(`^modelwatch_alerts_received_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
     // churn, ranker and fraud rolled back once each; 1 resolved + 1 repeat + 2 duplicates + 4 in the fraud group ignored
     expect([count('rolled_back'), count('ignored'), count('failed')]).toEqual([3, 8, 0]);
   });

@@ -21,7 +21,14 @@ describe('webhook dispatcher against a real HTTP receiver', () => {
   });
 
   function make(options: Partial<ConstructorParameters<typeof WebhookDispatcher>[0]> = {}) {
-    dispatcher = new WebhookDispatcher({ policy: { allowPrivate: true }, log, baseDelayMs: 20, maxDelayMs: 200, onOutcome: (o) => outcomes.push(o), ...options });
+    dispatcher = new WebhookDispatcher({
+      policy: { allowPrivate: true },
+      log,
+      baseDelayMs: 20,
+      maxDelayMs: 200,
+      onOutcome: (o) => outcomes.push(o),
+      ...options,
+    });
     return dispatcher;
   }
 
@@ -80,7 +87,8 @@ describe('webhook dispatcher against a real HTTP receiver', () => {
     await d.idle();
     expect(receiver.requests).toHaveLength(0);
     expect(outcomes).toHaveLength(2);
-    for (const o of outcomes) expect(o).toMatchObject({ delivered: false, attempts: 1, error: expect.stringMatching(/loopback or private/) });
+    for (const o of outcomes)
+      expect(o).toMatchObject({ delivered: false, attempts: 1, error: expect.stringMatching(/loopback or private/) });
   });
 
   it('bounds the queue: beyond maxPending, deliveries are dropped, not buffered', async () => {

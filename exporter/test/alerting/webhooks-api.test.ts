@@ -8,7 +8,12 @@ import { startReceiver, type ReceivedRequest, type TestReceiver } from './receiv
 const SECRET = 'ci-webhook-secret-0123456789';
 
 function verified(req: ReceivedRequest, secret = SECRET): boolean {
-  return verifySignature(secret, { signature: req.headers[SIGNATURE_HEADER] as string, timestamp: req.headers[TIMESTAMP_HEADER] as string }, req.body, Math.floor(Date.now() / 1000));
+  return verifySignature(
+    secret,
+    { signature: req.headers[SIGNATURE_HEADER] as string, timestamp: req.headers[TIMESTAMP_HEADER] as string },
+    req.body,
+    Math.floor(Date.now() / 1000),
+  );
 }
 
 describe('outbound webhooks on registry events', () => {
@@ -41,7 +46,9 @@ describe('outbound webhooks on registry events', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(((await res.json()) as { error: string }).error).toMatch(why);
     }
-    const operator = ((await (await s.api('/api/v1/tokens', { method: 'POST', json: { name: 'ops', role: 'operator' } })).json()) as { token: string }).token;
+    const operator = (
+      (await (await s.api('/api/v1/tokens', { method: 'POST', json: { name: 'ops', role: 'operator' } })).json()) as { token: string }
+    ).token;
     expect((await create({ url: receiver.url, events: ['*'], secret: SECRET }, operator)).status).toBe(403);
     expect((await s.api('/api/v1/webhooks', { token: operator })).status).toBe(403);
 
@@ -56,8 +63,10 @@ describe('outbound webhooks on registry events', () => {
 
   it('delivers signed registered / transitioned / rolled_back events; refused calls send nothing', async () => {
     const before = receiver.requests.length;
-    const reg = (v: string) => s.api('/api/v1/models/hooked/versions', { method: 'POST', json: { version: v, metrics: { accuracy: 0.9, latency_ms: 10 } } });
-    const move = (v: string, to: string) => s.api(`/api/v1/models/hooked/versions/${v}/transitions`, { method: 'POST', json: { to, reason: `to ${to}` } });
+    const reg = (v: string) =>
+      s.api('/api/v1/models/hooked/versions', { method: 'POST', json: { version: v, metrics: { accuracy: 0.9, latency_ms: 10 } } });
+    const move = (v: string, to: string) =>
+      s.api(`/api/v1/models/hooked/versions/${v}/transitions`, { method: 'POST', json: { to, reason: `to ${to}` } });
     expect((await reg('1')).status).toBe(201);
     expect((await move('1', 'staging')).status).toBe(200);
     expect((await move('1', 'production')).status).toBe(200);
@@ -65,7 +74,9 @@ describe('outbound webhooks on registry events', () => {
     expect((await move('2', 'production')).status).toBe(409); // development → production is not allowed: no event
     expect((await move('2', 'staging')).status).toBe(200);
     expect((await move('2', 'production')).status).toBe(200);
-    const alert = alertmanagerPayload([{ labels: { alertname: 'Drift', action: 'rollback', model: 'hooked', version: '2' }, fingerprint: 'ab12' }]);
+    const alert = alertmanagerPayload([
+      { labels: { alertname: 'Drift', action: 'rollback', model: 'hooked', version: '2' }, fingerprint: 'ab12' },
+    ]);
     expect((await s.api('/api/v1/alertmanager/webhook', { method: 'POST', json: alert })).status).toBe(200);
     await idle();
 
@@ -75,21 +86,41 @@ describe('outbound webhooks on registry events', () => {
     const bodies = got.map((r) => JSON.parse(r.body) as { id: string; event: string; data: Record<string, unknown> });
     // delivery order across concurrent workers is not guaranteed; the set of events is
     expect(bodies.map((b) => `${b.event}:${b.data.version ?? b.data.from_version}`).sort()).toEqual(
-      ['version.registered:1', 'version.transitioned:1', 'version.transitioned:1', 'version.registered:2', 'version.transitioned:2', 'version.transitioned:2', 'model.rolled_back:2'].sort(),
+      [
+        'version.registered:1',
+        'version.transitioned:1',
+        'version.transitioned:1',
+        'version.registered:2',
+        'version.transitioned:2',
+        'version.transitioned:2',
+        'model.rolled_back:2',
+      ].sort(),
     );
     for (const [i, r] of got.entries()) {
       expect(r.headers[EVENT_HEADER]).toBe(bodies[i].event);
       expect(r.headers[DELIVERY_HEADER]).toBe(bodies[i].id);
     }
     const promotion = bodies.find((b) => b.event === 'version.transitioned' && b.data.version === '2' && b.data.to === 'production');
-    expect(promotion?.data).toMatchObject({ model: 'hooked', from: 'staging', to: 'production', archived_version: '1', actor: 'admin', reason: 'to production' });
+    expect(promotion?.data).toMatchObject({
+      model: 'hooked',
+      from: 'staging',
+      to: 'production',
+      archived_version: '1',
+      actor: 'admin',
+      reason: 'to production',
+    });
     const rollback = bodies.find((b) => b.event === 'model.rolled_back');
     expect(rollback?.data).toMatchObject({ model: 'hooked', from_version: '2', to_version: '1', trigger: 'alert' });
     expect(new Set(bodies.map((b) => b.id)).size).toBe(bodies.length);
   });
 
   it('retries a delivery the receiver answered with 500, with the same delivery id', async () => {
-    const delivered = async () => Number(/^modelwatch_webhook_deliveries_total\{event="version.registered",outcome="delivered"\} (\d+)$/m.exec(await (await s.api('/metrics', { token: null })).text())?.[1]);
+    const delivered = async () =>
+      Number(
+        /^modelwatch_webhook_deliveries_total\{event="version.registered",outcome="delivered"\} (\d+)$/m.exec(
+          await (await s.api('/metrics', { token: null })).text(),
+        )?.[1],
+      );
     const deliveredBefore = await delivered();
     const before = receiver.requests.length;
     receiver.respondWith([500]);
@@ -136,21 +167,34 @@ describe('webhook configured by the environment', () => {
       MODELWATCH_WEBHOOK_SECRET: SECRET,
       MODELWATCH_WEBHOOK_EVENTS: 'version.transitioned',
     });
-    expect((await s.api('/api/v1/models/envm/versions', { method: 'POST', json: { version: '1', metrics: { accuracy: 0.9, latency_ms: 1 } } })).status).toBe(201);
-    expect((await s.api('/api/v1/models/envm/versions/1/transitions', { method: 'POST', json: { to: 'staging', reason: 'x' } })).status).toBe(200);
+    expect(
+      (await s.api('/api/v1/models/envm/versions', { method: 'POST', json: { version: '1', metrics: { accuracy: 0.9, latency_ms: 1 } } }))
+        .status,
+    ).toBe(201);
+    expect(
+      (await s.api('/api/v1/models/envm/versions/1/transitions', { method: 'POST', json: { to: 'staging', reason: 'x' } })).status,
+    ).toBe(200);
     await (s.services.webhookDispatcher as WebhookDispatcher).idle();
     expect(receiver.requests.map((r) => JSON.parse(r.body).event)).toEqual(['version.transitioned']);
     expect(verified(receiver.requests[0])).toBe(true);
     const listing = await (await s.api('/api/v1/webhooks')).text();
-    expect(JSON.parse(listing)).toEqual({ webhooks: [expect.objectContaining({ id: 'env', source: 'env', url: receiver.url, events: ['version.transitioned'] })] });
+    expect(JSON.parse(listing)).toEqual({
+      webhooks: [expect.objectContaining({ id: 'env', source: 'env', url: receiver.url, events: ['version.transitioned'] })],
+    });
     expect(listing).not.toContain(SECRET);
     expect((await s.api('/api/v1/webhooks/env', { method: 'DELETE' })).status).toBe(422);
   });
 
   it('refuses to start with a private webhook URL unless allowed, and with a metadata URL at all', async () => {
-    await expect(startTestServer({ MODELWATCH_WEBHOOK_URL: receiver.url, MODELWATCH_WEBHOOK_SECRET: SECRET })).rejects.toThrow(/MODELWATCH_WEBHOOK_URL .*loopback or private/);
+    await expect(startTestServer({ MODELWATCH_WEBHOOK_URL: receiver.url, MODELWATCH_WEBHOOK_SECRET: SECRET })).rejects.toThrow(
+      /MODELWATCH_WEBHOOK_URL .*loopback or private/,
+    );
     await expect(
-      startTestServer({ MODELWATCH_WEBHOOK_ALLOW_PRIVATE: 'true', MODELWATCH_WEBHOOK_URL: 'http://169.254.169.254/', MODELWATCH_WEBHOOK_SECRET: SECRET }),
+      startTestServer({
+        MODELWATCH_WEBHOOK_ALLOW_PRIVATE: 'true',
+        MODELWATCH_WEBHOOK_URL: 'http://169.254.169.254/',
+        MODELWATCH_WEBHOOK_SECRET: SECRET,
+      }),
     ).rejects.toThrow(/link-local, metadata/);
   });
 });

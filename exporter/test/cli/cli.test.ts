@@ -22,7 +22,11 @@ describe('modelwatch CLI against a real exporter', () => {
     // Two models: "churn" with a production history to roll back, "ranker" kept in development.
     const register = (model: string, version: string, accuracy: number, latency: number) =>
       s.api(`/api/v1/models/${model}/versions`, { method: 'POST', json: { version, metrics: { accuracy, latency_ms: latency } } });
-    for (const [m, v, a, l] of [['churn', '2.0', 0.9, 20], ['churn', '2.1', 0.91, 22], ['ranker', '0.1', 0.5, 300]] as const) {
+    for (const [m, v, a, l] of [
+      ['churn', '2.0', 0.9, 20],
+      ['churn', '2.1', 0.91, 22],
+      ['ranker', '0.1', 0.5, 300],
+    ] as const) {
       expect((await register(m, v, a, l)).status).toBe(201);
     }
   });
@@ -49,7 +53,14 @@ describe('modelwatch CLI against a real exporter', () => {
 
     const rb = await cli(['rollback', 'churn', '--reason', 'latency regression', '--from-version', '2.1', '--json']);
     expect(rb.code, rb.stdout).toBe(0);
-    expect(JSON.parse(rb.stdout)).toMatchObject({ model: 'churn', from_version: '2.1', to_version: '2.0', trigger: 'manual', reason: 'latency regression', actor: 'admin' });
+    expect(JSON.parse(rb.stdout)).toMatchObject({
+      model: 'churn',
+      from_version: '2.1',
+      to_version: '2.0',
+      trigger: 'manual',
+      reason: 'latency regression',
+      actor: 'admin',
+    });
     expect((await (await s.api('/api/v1/models/churn')).json()) as object).toMatchObject({ production_version: '2.0' });
 
     // The same rollback again: 2.1 is no longer in production, so it is refused and changes nothing.
@@ -162,8 +173,30 @@ describe('modelwatch CLI against a real exporter', () => {
     const os = await import('node:os');
     const path = await import('node:path');
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-cli-')), 'v.json');
-    fs.writeFileSync(file, JSON.stringify({ description: 'nightly', metrics: { accuracy: 0.5, f1: 0.7 }, lineage: { code_commit: 'abc', tags: { team: 'search' } } }));
-    const r = await cli(['register', 'ranker', '0.3', '--from-file', file, '--accuracy', '0.88', '--latency-ms', '12', '--tag', 'run=42', '--parent', '0.1', '--json']);
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        description: 'nightly',
+        metrics: { accuracy: 0.5, f1: 0.7 },
+        lineage: { code_commit: 'abc', tags: { team: 'search' } },
+      }),
+    );
+    const r = await cli([
+      'register',
+      'ranker',
+      '0.3',
+      '--from-file',
+      file,
+      '--accuracy',
+      '0.88',
+      '--latency-ms',
+      '12',
+      '--tag',
+      'run=42',
+      '--parent',
+      '0.1',
+      '--json',
+    ]);
     expect(r.code, r.stdout).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({
       version: '0.3',

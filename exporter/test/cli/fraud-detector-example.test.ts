@@ -21,11 +21,16 @@ describe('examples/fraud-detector.sh against a real exporter', () => {
   });
 
   it('plays the seed story through the CLI and leaves the registry in the expected state', async () => {
-    const run = await runProcess('bash', [path.join(REPO_DIR, 'examples/fraud-detector.sh')], {
-      MODELWATCH_URL: s.url,
-      MODELWATCH_TOKEN: TEST_ADMIN_TOKEN,
-      MODELWATCH_CLI: CLI_COMMAND,
-    }, REPO_DIR);
+    const run = await runProcess(
+      'bash',
+      [path.join(REPO_DIR, 'examples/fraud-detector.sh')],
+      {
+        MODELWATCH_URL: s.url,
+        MODELWATCH_TOKEN: TEST_ADMIN_TOKEN,
+        MODELWATCH_CLI: CLI_COMMAND,
+      },
+      REPO_DIR,
+    );
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('all steps behaved as expected');
@@ -44,16 +49,28 @@ describe('examples/fraud-detector.sh against a real exporter', () => {
       ['1.2', 'staging', 0.83, 60],
     ]);
     // lineage from the flags made it into the registry
-    expect(versions[1].lineage).toMatchObject({ data_version: 'transactions-2024-02', code_commit: '8b41d07', parent_version: '1.0', hyperparameters: { max_depth: 8, learning_rate: 0.05 } });
+    expect(versions[1].lineage).toMatchObject({
+      data_version: 'transactions-2024-02',
+      code_commit: '8b41d07',
+      parent_version: '1.0',
+      hyperparameters: { max_depth: 8, learning_rate: 0.05 },
+    });
 
     // only the accepted moves are in the history: 1.0→staging, 1.1→staging, 1.1→production, 1.2→staging
-    const { transitions } = (await (await s.api('/api/v1/models/fraud_detector/transitions')).json()) as { transitions: { version: string; to: string }[] };
+    const { transitions } = (await (await s.api('/api/v1/models/fraud_detector/transitions')).json()) as {
+      transitions: { version: string; to: string }[];
+    };
     expect(transitions.map((t) => `${t.version}>${t.to}`).sort()).toEqual(['1.0>staging', '1.1>production', '1.1>staging', '1.2>staging']);
   });
 
   it('fails (exit 1), naming each step, when the CLI does not answer as the story says', async () => {
     // A "CLI" that succeeds at everything: the three refusals the story expects do not happen.
-    const run = await runProcess('bash', [path.join(REPO_DIR, 'examples/fraud-detector.sh')], { MODELWATCH_TOKEN: 'unused', MODELWATCH_CLI: 'true' }, REPO_DIR);
+    const run = await runProcess(
+      'bash',
+      [path.join(REPO_DIR, 'examples/fraud-detector.sh')],
+      { MODELWATCH_TOKEN: 'unused', MODELWATCH_CLI: 'true' },
+      REPO_DIR,
+    );
     expect(run.code).toBe(1);
     expect(run.stderr.match(/^FAIL /gm)).toHaveLength(3);
     expect(run.stderr).toMatch(/FAIL {2}1\.0 -> production refused.*expected exit 1, got 0/);

@@ -37,9 +37,22 @@ describe('register request body from flags', () => {
   it('starts from --from-file and lets flags override single fields', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-cli-'));
     const file = path.join(dir, 'v.json');
-    fs.writeFileSync(file, JSON.stringify({ version: 'ignored', description: 'from file', metrics: { accuracy: 0.5, recall: 0.7 }, lineage: { tags: { a: '1' }, code_commit: 'old' } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        version: 'ignored',
+        description: 'from file',
+        metrics: { accuracy: 0.5, recall: 0.7 },
+        lineage: { tags: { a: '1' }, code_commit: 'old' },
+      }),
+    );
     const body = buildRegisterBody('2.0', { fromFile: file, accuracy: '0.9', tag: ['b=2'] });
-    expect(body).toEqual({ version: '2.0', description: 'from file', metrics: { accuracy: 0.9, recall: 0.7 }, lineage: { tags: { a: '1', b: '2' }, code_commit: 'old' } });
+    expect(body).toEqual({
+      version: '2.0',
+      description: 'from file',
+      metrics: { accuracy: 0.9, recall: 0.7 },
+      lineage: { tags: { a: '1', b: '2' }, code_commit: 'old' },
+    });
   });
 
   it.each([

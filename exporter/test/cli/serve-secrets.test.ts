@@ -54,14 +54,24 @@ describe('modelwatch serve keeps secrets out of its output', () => {
       });
     expect((await api('/api/v1/models', WRONG_TOKEN)).status).toBe(401);
     const created = (await (await api('/api/v1/tokens', bootstrap, { name: 'ci', role: 'operator' })).json()) as { token: string };
-    expect((await api('/api/v1/webhooks', bootstrap, { url: 'http://127.0.0.1:9/api-hook', events: ['*'], secret: WEBHOOK_SECRET })).status).toBe(201);
+    expect(
+      (await api('/api/v1/webhooks', bootstrap, { url: 'http://127.0.0.1:9/api-hook', events: ['*'], secret: WEBHOOK_SECRET })).status,
+    ).toBe(201);
     expect((await api('/api/v1/models/secrets/versions', created.token, { version: '1' })).status).toBe(201);
     expect((await api('/api/v1/models/secrets/versions', created.token, { version: '1' })).status).toBe(409);
 
     // Both deliveries (environment and API webhook) fail; their retries are logged at debug.
     await running!.waitForOutput(/webhook delivery failed[^]*webhook delivery failed/);
     const output = running!.output();
-    for (const secret of [bootstrap, bootstrap.slice(16), created.token, created.token.slice(16), WRONG_TOKEN, WEBHOOK_SECRET, ENV_WEBHOOK_SECRET]) {
+    for (const secret of [
+      bootstrap,
+      bootstrap.slice(16),
+      created.token,
+      created.token.slice(16),
+      WRONG_TOKEN,
+      WEBHOOK_SECRET,
+      ENV_WEBHOOK_SECRET,
+    ]) {
       expect(logLines(output).join('\n')).not.toContain(secret);
     }
   });

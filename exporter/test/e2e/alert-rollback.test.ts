@@ -41,7 +41,10 @@ const VALIDATION_ACCURACY = 0.92;
 /** What NEW gets right in production: far below 0.92 - 0.15. */
 const PRODUCTION_CORRECT_SHARE = 0.3;
 
-const missing = [binaryExists(PROMETHEUS_BIN) ? undefined : `${PROMETHEUS_BIN} (apt-get install prometheus)`, binaryExists(ALERTMANAGER_BIN) ? undefined : `${ALERTMANAGER_BIN} (apt-get install prometheus-alertmanager)`].filter(Boolean);
+const missing = [
+  binaryExists(PROMETHEUS_BIN) ? undefined : `${PROMETHEUS_BIN} (apt-get install prometheus)`,
+  binaryExists(ALERTMANAGER_BIN) ? undefined : `${ALERTMANAGER_BIN} (apt-get install prometheus-alertmanager)`,
+].filter(Boolean);
 if (missing.length > 0) {
   const message = `alert-rollback e2e needs ${missing.join(' and ')}`;
   // CI installs both (.ci/run); there a missing binary is a failure, not a skip.
@@ -90,16 +93,34 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
     return entries.filter((e) => e.action === 'model.rollback');
   };
   const exporterMetrics = async () => parseExposition(await (await s.api('/metrics', { token: null })).text());
-  const diagnostics = () => `\n--- prometheus ---\n${prom?.log() ?? ''}\n--- alertmanager ---\n${am?.log().slice(-4000) ?? ''}\n--- deliveries ---\n${JSON.stringify(tap?.deliveries ?? [], null, 1)}`;
+  const diagnostics = () =>
+    `\n--- prometheus ---\n${prom?.log() ?? ''}\n--- alertmanager ---\n${am?.log().slice(-4000) ?? ''}\n--- deliveries ---\n${JSON.stringify(tap?.deliveries ?? [], null, 1)}`;
 
   /** Predictions for NEW and their labels: `n` events of which `correct` are right. */
   const traffic = async (from: number, n: number, correct: number) => {
     const ids = Array.from({ length: n }, (_, i) => `p-${from + i}`);
-    await json(s.api('/api/v1/predictions', {
-      method: 'POST',
-      json: { model: MODEL, version: NEW, events: ids.map((id, i) => ({ id, features: { amount: 100 + i, country: 'NL' }, prediction: 'approve', score: 0.8, latency_ms: 5 })) },
-    }));
-    await json(s.api('/api/v1/feedback', { method: 'POST', json: { model: MODEL, events: ids.map((id, i) => ({ id, label: i < correct ? 'approve' : 'deny' })) } }));
+    await json(
+      s.api('/api/v1/predictions', {
+        method: 'POST',
+        json: {
+          model: MODEL,
+          version: NEW,
+          events: ids.map((id, i) => ({
+            id,
+            features: { amount: 100 + i, country: 'NL' },
+            prediction: 'approve',
+            score: 0.8,
+            latency_ms: 5,
+          })),
+        },
+      }),
+    );
+    await json(
+      s.api('/api/v1/feedback', {
+        method: 'POST',
+        json: { model: MODEL, events: ids.map((id, i) => ({ id, label: i < correct ? 'approve' : 'deny' })) },
+      }),
+    );
   };
 
   beforeAll(async () => {
@@ -108,7 +129,10 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
     tap = await startWebhookTap(s.url);
 
     // Alertmanager authenticates as an operator token made through the token API, as an operator would.
-    const { token } = await json<{ token: string }>(s.api('/api/v1/tokens', { method: 'POST', json: { name: 'alertmanager', role: 'operator' } }), 201);
+    const { token } = await json<{ token: string }>(
+      s.api('/api/v1/tokens', { method: 'POST', json: { name: 'alertmanager', role: 'operator' } }),
+      201,
+    );
     const tokenFile = path.join(dir, 'exporter-webhook-token');
     fs.writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
     const amConfig = path.join(dir, 'alertmanager.yml');
@@ -133,9 +157,17 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
     // --- the release: OLD then NEW to production, both through the gates ---
     await json(s.api('/api/v1/models', { method: 'POST', json: { name: MODEL, team: TEAM } }), 201);
     for (const version of [OLD, NEW]) {
-      await json(s.api(`/api/v1/models/${MODEL}/versions`, { method: 'POST', json: { version, metrics: { accuracy: VALIDATION_ACCURACY, latency_ms: 12 } } }), 201);
+      await json(
+        s.api(`/api/v1/models/${MODEL}/versions`, {
+          method: 'POST',
+          json: { version, metrics: { accuracy: VALIDATION_ACCURACY, latency_ms: 12 } },
+        }),
+        201,
+      );
       for (const to of ['staging', 'production']) {
-        await json(s.api(`/api/v1/models/${MODEL}/versions/${version}/transitions`, { method: 'POST', json: { to, reason: `release ${version}` } }));
+        await json(
+          s.api(`/api/v1/models/${MODEL}/versions/${version}/transitions`, { method: 'POST', json: { to, reason: `release ${version}` } }),
+        );
       }
     }
     expect(await stages()).toEqual({ [OLD]: 'archived', [NEW]: 'production' });
@@ -154,7 +186,10 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
     const alertSeenAt = Date.now();
 
     // --- the loop closes: the alert fires, Alertmanager calls the exporter, which rolls back ---
-    await until('the alert-driven rollback', async () => ((await stages())[OLD] === 'production' ? true : undefined), { timeoutMs: 60_000, intervalMs: 250 }).catch((err: Error) => {
+    await until('the alert-driven rollback', async () => ((await stages())[OLD] === 'production' ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    }).catch((err: Error) => {
       throw new Error(`${err.message}${diagnostics()}`);
     });
     const rollbackSeconds = (Date.now() - alertSeenAt) / 1000;
@@ -177,49 +212,98 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
     const first = tap.deliveries[0];
     expect(first.authorization).toBe(`Bearer ${fs.readFileSync(path.join(dir, 'exporter-webhook-token'), 'utf8').trim()}`);
     expect(first.status).toBe(200);
-    const firstPayload = JSON.parse(first.requestBody) as { receiver: string; status: string; alerts: { labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; fingerprint: string }[] };
+    const firstPayload = JSON.parse(first.requestBody) as {
+      receiver: string;
+      status: string;
+      alerts: { labels: Record<string, string>; annotations: Record<string, string>; startsAt: string; fingerprint: string }[];
+    };
     expect(firstPayload).toMatchObject({ receiver: 'exporter-rollback', status: 'firing' });
     expect(firstPayload.alerts).toHaveLength(1);
     expect(firstPayload.alerts[0].labels).toMatchObject(routing);
-    expect(JSON.parse(first.responseBody)).toMatchObject({ rolled_back: 1, ignored: 0, failed: 0, alerts: [{ outcome: 'rolled_back', model: MODEL, version: NEW, to_version: OLD }] });
+    expect(JSON.parse(first.responseBody)).toMatchObject({
+      rolled_back: 1,
+      ignored: 0,
+      failed: 0,
+      alerts: [{ outcome: 'rolled_back', model: MODEL, version: NEW, to_version: OLD }],
+    });
 
     // The audit log names the alert as the trigger.
     const [rollback, ...more] = await rollbackEntries();
     expect(more).toHaveLength(0);
-    expect(rollback).toMatchObject({ actor: 'token:alertmanager', model: MODEL, after: { trigger: 'alert', production_version: OLD, archived_version: NEW } });
-    expect(rollback.reason).toContain(`alert ${ROLLBACK_ALERT} firing since ${firstPayload.alerts[0].startsAt} (fingerprint ${firstPayload.alerts[0].fingerprint})`);
-    const { transitions } = await json<{ transitions: { version: string; from: string; to: string; kind: string; trigger: string | null }[] }>(s.api(`/api/v1/models/${MODEL}/transitions`));
-    expect(transitions.filter((t) => t.kind === 'rollback').map((t) => [t.version, t.from, t.to, t.trigger]).sort()).toEqual([
+    expect(rollback).toMatchObject({
+      actor: 'token:alertmanager',
+      model: MODEL,
+      after: { trigger: 'alert', production_version: OLD, archived_version: NEW },
+    });
+    expect(rollback.reason).toContain(
+      `alert ${ROLLBACK_ALERT} firing since ${firstPayload.alerts[0].startsAt} (fingerprint ${firstPayload.alerts[0].fingerprint})`,
+    );
+    const { transitions } = await json<{
+      transitions: { version: string; from: string; to: string; kind: string; trigger: string | null }[];
+    }>(s.api(`/api/v1/models/${MODEL}/transitions`));
+    expect(
+      transitions
+        .filter((t) => t.kind === 'rollback')
+        .map((t) => [t.version, t.from, t.to, t.trigger])
+        .sort(),
+    ).toEqual([
       [OLD, 'archived', 'production', 'alert'],
       [NEW, 'production', 'archived', 'alert'],
     ]);
 
     // With NEW no longer in production, the rule's own condition ends the alert.
-    await until(`${ROLLBACK_ALERT} to resolve in Prometheus`, async () => ((await prom!.alerts()).some((a) => a.labels.alertname === ROLLBACK_ALERT) ? undefined : true), { timeoutMs: 30_000, intervalMs: 250 });
+    await until(
+      `${ROLLBACK_ALERT} to resolve in Prometheus`,
+      async () => ((await prom!.alerts()).some((a) => a.labels.alertname === ROLLBACK_ALERT) ? undefined : true),
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
 
     // --- repeats change nothing ---
     // Alertmanager delivers the same alert again, as it does when a lagging Prometheus of an
     // HA pair still sends it firing: re-post it exactly as Alertmanager first delivered it.
     const deliveredBefore = tap.deliveries.length;
     const { labels, annotations, startsAt } = firstPayload.alerts[0];
-    const posted = await fetch(`${am!.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ labels, annotations, startsAt }]) });
+    const posted = await fetch(`${am!.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ labels, annotations, startsAt }]),
+    });
     expect(posted.status).toBe(200);
     // It comes back at once, then again every repeat_interval while Alertmanager holds it firing.
-    await until('Alertmanager to deliver the alert again and repeat it', async () => (tap.deliveries.length >= deliveredBefore + 2 ? true : undefined), { timeoutMs: 30_000, intervalMs: 100 });
+    await until(
+      'Alertmanager to deliver the alert again and repeat it',
+      async () => (tap.deliveries.length >= deliveredBefore + 2 ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
     for (const repeat of tap.deliveries.slice(deliveredBefore)) {
-      expect(JSON.parse(repeat.requestBody)).toMatchObject({ status: 'firing', alerts: [{ labels: routing, fingerprint: firstPayload.alerts[0].fingerprint }] });
+      expect(JSON.parse(repeat.requestBody)).toMatchObject({
+        status: 'firing',
+        alerts: [{ labels: routing, fingerprint: firstPayload.alerts[0].fingerprint }],
+      });
     }
     // Resolve it so the repeats stop (send_resolved is false: no further delivery) and let a
     // few repeat intervals pass, so no delivery lands after the counts below are taken.
-    const resolved = await fetch(`${am!.url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ labels, annotations, startsAt, endsAt: new Date().toISOString() }]) });
+    const resolved = await fetch(`${am!.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ labels, annotations, startsAt, endsAt: new Date().toISOString() }]),
+    });
     expect(resolved.status).toBe(200);
-    await until('Alertmanager to go quiet', async () => {
-      const counted = tap.deliveries.length;
-      await new Promise((r) => setTimeout(r, 2500));
-      return tap.deliveries.length === counted ? true : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 0 });
+    await until(
+      'Alertmanager to go quiet',
+      async () => {
+        const counted = tap.deliveries.length;
+        await new Promise((r) => setTimeout(r, 2500));
+        return tap.deliveries.length === counted ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 0 },
+    );
     // And the same payload, byte for byte, posted by hand.
-    const replayed = await fetch(`${s.url}/api/v1/alertmanager/webhook`, { method: 'POST', headers: { authorization: first.authorization!, 'content-type': 'application/json' }, body: first.requestBody });
+    const replayed = await fetch(`${s.url}/api/v1/alertmanager/webhook`, {
+      method: 'POST',
+      headers: { authorization: first.authorization!, 'content-type': 'application/json' },
+      body: first.requestBody,
+    });
     expect(replayed.status).toBe(200);
 
     for (const body of [...tap.deliveries.slice(1).map((d) => d.responseBody), await replayed.text()]) {
@@ -244,6 +328,8 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
     });
     expect(await json(s.api('/api/v1/audit/verify'))).toMatchObject({ ok: true });
 
-    process.stderr.write(`alert-rollback e2e: rollback ${rollbackSeconds.toFixed(1)} s after the collapse; ${tap.deliveries.length} Alertmanager deliveries\n`);
+    process.stderr.write(
+      `alert-rollback e2e: rollback ${rollbackSeconds.toFixed(1)} s after the collapse; ${tap.deliveries.length} Alertmanager deliveries\n`,
+    );
   });
 });

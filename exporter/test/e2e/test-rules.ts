@@ -21,7 +21,10 @@ interface RuleFile {
 export function deriveTestRules(dir: string, forDuration: string): { files: string[]; originalFor: string } {
   const files: string[] = [];
   let originalFor: string | undefined;
-  for (const name of fs.readdirSync(GENERATED_RULES_DIR).filter((f) => f.endsWith('.yml')).sort()) {
+  for (const name of fs
+    .readdirSync(GENERATED_RULES_DIR)
+    .filter((f) => f.endsWith('.yml'))
+    .sort()) {
     const text = fs.readFileSync(path.join(GENERATED_RULES_DIR, name), 'utf8');
     const rules = parse(text) as RuleFile;
     const collapse = rules.groups.flatMap((g) => g.rules).filter((r) => r.alert === ROLLBACK_ALERT);
@@ -29,7 +32,8 @@ export function deriveTestRules(dir: string, forDuration: string): { files: stri
     if (collapse.length === 0) {
       fs.writeFileSync(target, text);
     } else {
-      if (collapse.length !== 1 || originalFor !== undefined || !collapse[0].for) throw new Error(`expected exactly one ${ROLLBACK_ALERT} rule with a for: duration in ${GENERATED_RULES_DIR}`);
+      if (collapse.length !== 1 || originalFor !== undefined || !collapse[0].for)
+        throw new Error(`expected exactly one ${ROLLBACK_ALERT} rule with a for: duration in ${GENERATED_RULES_DIR}`);
       originalFor = collapse[0].for;
       collapse[0].for = forDuration;
       fs.writeFileSync(target, stringify(rules, { lineWidth: 0 }));

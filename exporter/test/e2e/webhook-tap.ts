@@ -33,7 +33,11 @@ export async function startWebhookTap(upstream: string): Promise<WebhookTap> {
         const v = req.headers[h];
         if (typeof v === 'string') headers[h] = v;
       }
-      fetch(upstream + (req.url ?? '/'), { method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? undefined : requestBody })
+      fetch(upstream + (req.url ?? '/'), {
+        method: req.method,
+        headers,
+        body: req.method === 'GET' || req.method === 'HEAD' ? undefined : requestBody,
+      })
         .then(async (up) => {
           const responseBody = await up.text();
           deliveries.push({ at: Date.now(), requestBody, authorization: req.headers.authorization, status: up.status, responseBody });
@@ -41,7 +45,13 @@ export async function startWebhookTap(upstream: string): Promise<WebhookTap> {
           res.end(responseBody);
         })
         .catch((err: Error) => {
-          deliveries.push({ at: Date.now(), requestBody, authorization: req.headers.authorization, status: 502, responseBody: err.message });
+          deliveries.push({
+            at: Date.now(),
+            requestBody,
+            authorization: req.headers.authorization,
+            status: 502,
+            responseBody: err.message,
+          });
           res.writeHead(502);
           res.end();
         });

@@ -93,8 +93,28 @@ export async function startPostgres(): Promise<TestPostgres> {
     output = '';
     const c = spawn(
       'runuser',
-      ['-u', 'postgres', '--', path.join(PG_BIN, 'postgres'), '-D', dataDir, '-p', String(port), '-k', root,
-        '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
+      [
+        '-u',
+        'postgres',
+        '--',
+        path.join(PG_BIN, 'postgres'),
+        '-D',
+        dataDir,
+        '-p',
+        String(port),
+        '-k',
+        root,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=200',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     c.stdout.on('data', (d: Buffer) => (output += d.toString()));

@@ -13,10 +13,7 @@ export interface TestServer extends RunningServer {
 }
 
 /** Starts an exporter on a free loopback port with its own data dir. */
-export async function startTestServer(
-  env: Record<string, string> = {},
-  extra: Omit<StartOptions, 'config'> = {},
-): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, extra: Omit<StartOptions, 'config'> = {}): Promise<TestServer> {
   const dataDir = env.MODELWATCH_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-test-'));
   const config = loadConfig({
     MODELWATCH_PORT: '0',

@@ -36,7 +36,10 @@ const MAX_BODY_BYTES = 256 * 1024;
 const HOOK_SECRET = 'bad-input-webhook-secret-0123';
 const STACK = /\n\s+at |\.[cm]?[jt]s:\d+|node_modules|Error: /;
 
-function send(base: string, c: { method: string; path: string; body?: string; contentType?: string | null; token: string }): Promise<Reply> {
+function send(
+  base: string,
+  c: { method: string; path: string; body?: string; contentType?: string | null; token: string },
+): Promise<Reply> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { Authorization: `Bearer ${c.token}` };
@@ -69,7 +72,13 @@ function namesField(reply: Reply, field: string): boolean {
 }
 
 const bigString = (n: number) => 'x'.repeat(n);
-const alert = (labels: Record<string, unknown>, fingerprint = 'f1') => ({ status: 'firing', labels, startsAt: '2026-01-02T03:04:05Z', endsAt: '0001-01-01T00:00:00Z', fingerprint });
+const alert = (labels: Record<string, unknown>, fingerprint = 'f1') => ({
+  status: 'firing',
+  labels,
+  startsAt: '2026-01-02T03:04:05Z',
+  endsAt: '0001-01-01T00:00:00Z',
+  fingerprint,
+});
 const alerts = (...list: ReturnType<typeof alert>[]) => ({ ...alertmanagerPayload([]), alerts: list });
 
 const CASES: Case[] = [
@@ -81,10 +90,30 @@ const CASES: Case[] = [
   { name: 'deeply nested arrays', method: 'POST', path: '/api/v1/models', raw: `${'['.repeat(20000)}${']'.repeat(20000)}`, status: 400 },
   { name: 'no Content-Type', method: 'POST', path: '/api/v1/models', raw: '{"name":"a"}', contentType: null, status: 415 },
   { name: 'text/plain', method: 'PUT', path: '/api/v1/models/m/gates', raw: '{}', contentType: 'text/plain', status: 415 },
-  { name: 'unsupported charset', method: 'POST', path: '/api/v1/models', raw: '{"name":"a"}', contentType: 'application/json; charset=latin1', status: 415 },
-  { name: 'body over the limit', method: 'POST', path: '/api/v1/models', json: { name: 'big', description: bigString(MAX_BODY_BYTES) }, status: 413 },
+  {
+    name: 'unsupported charset',
+    method: 'POST',
+    path: '/api/v1/models',
+    raw: '{"name":"a"}',
+    contentType: 'application/json; charset=latin1',
+    status: 415,
+  },
+  {
+    name: 'body over the limit',
+    method: 'POST',
+    path: '/api/v1/models',
+    json: { name: 'big', description: bigString(MAX_BODY_BYTES) },
+    status: 413,
+  },
   { name: 'unknown field', method: 'POST', path: '/api/v1/models', json: { name: 'a', extra: 1 }, status: 400, field: 'extra' },
-  { name: '__proto__ key', method: 'POST', path: '/api/v1/models', raw: '{"name":"p","__proto__":{"admin":true}}', status: 400, field: '__proto__' },
+  {
+    name: '__proto__ key',
+    method: 'POST',
+    path: '/api/v1/models',
+    raw: '{"name":"p","__proto__":{"admin":true}}',
+    status: 400,
+    field: '__proto__',
+  },
 
   // Models.
   { name: 'model name missing', method: 'POST', path: '/api/v1/models', json: {}, status: 400, field: 'name' },
@@ -93,7 +122,14 @@ const CASES: Case[] = [
   { name: 'model name ../x', method: 'POST', path: '/api/v1/models', json: { name: '../x' }, status: 400, field: 'name' },
   { name: 'model name with NUL', method: 'POST', path: '/api/v1/models', json: { name: 'a\u0000b' }, status: 400, field: 'name' },
   { name: 'team a number', method: 'POST', path: '/api/v1/models', json: { name: 'a', team: 5 }, status: 400, field: 'team' },
-  { name: 'description too long', method: 'POST', path: '/api/v1/models', json: { name: 'a', description: bigString(5000) }, status: 400, field: 'description' },
+  {
+    name: 'description too long',
+    method: 'POST',
+    path: '/api/v1/models',
+    json: { name: 'a', description: bigString(5000) },
+    status: 400,
+    field: 'description',
+  },
   { name: 'model exists', method: 'POST', path: '/api/v1/models', json: { name: 'm' }, status: 409 },
   { name: 'limit not a number', method: 'GET', path: '/api/v1/models?limit=abc', status: 400, field: 'limit' },
   { name: 'limit zero', method: 'GET', path: '/api/v1/models?limit=0', status: 400, field: 'limit' },
@@ -111,7 +147,14 @@ const CASES: Case[] = [
   { name: 'unknown model', method: 'GET', path: '/api/v1/models/nosuch', status: 404 },
   { name: 'version %2e%2e', method: 'GET', path: '/api/v1/models/m/versions/%2e%2e', status: 400, field: 'version' },
   { name: 'version ..%2F..%2Fetc', method: 'GET', path: '/api/v1/models/m/versions/..%2F..%2Fetc', status: 400, field: 'version' },
-  { name: 'version %00', method: 'POST', path: '/api/v1/models/m/versions/%00/transitions', json: { to: 'staging', reason: 'r' }, status: 400, field: 'version' },
+  {
+    name: 'version %00',
+    method: 'POST',
+    path: '/api/v1/models/m/versions/%00/transitions',
+    json: { to: 'staging', reason: 'r' },
+    status: 400,
+    field: 'version',
+  },
   { name: 'unknown version', method: 'GET', path: '/api/v1/models/m/versions/nosuch', status: 404 },
   { name: 'unknown stage filter', method: 'GET', path: '/api/v1/models/m/versions?stage=prod', status: 400, field: 'stage' },
 
@@ -119,41 +162,206 @@ const CASES: Case[] = [
   { name: 'version a number', method: 'POST', path: '/api/v1/models/m/versions', json: { version: 1 }, status: 400, field: 'version' },
   { name: 'version ../x', method: 'POST', path: '/api/v1/models/m/versions', json: { version: '../x' }, status: 400, field: 'version' },
   { name: 'version exists', method: 'POST', path: '/api/v1/models/m/versions', json: { version: '1' }, status: 409 },
-  { name: 'metric a string', method: 'POST', path: '/api/v1/models/m/versions', json: { version: '9', metrics: { accuracy: 'high' } }, status: 400, field: 'metrics.accuracy' },
-  { name: 'accuracy above 1', method: 'POST', path: '/api/v1/models/m/versions', json: { version: '9', metrics: { accuracy: 2 } }, status: 400, field: 'metrics.accuracy' },
-  { name: 'metric overflowing to Infinity', method: 'POST', path: '/api/v1/models/m/versions', raw: '{"version":"9","metrics":{"latency_ms":1e400}}', status: 400, field: 'metrics.latency_ms' },
-  { name: 'metric name with a dash', method: 'POST', path: '/api/v1/models/m/versions', json: { version: '9', metrics: { 'Bad-Key': 1 } }, status: 400, field: 'metrics.Bad-Key' },
-  { name: 'too many metrics', method: 'POST', path: '/api/v1/models/m/versions', json: { version: '9', metrics: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`m${i}`, i])) }, status: 400, field: 'metrics' },
-  { name: 'metrics an array', method: 'POST', path: '/api/v1/models/m/versions', json: { version: '9', metrics: [1, 2] }, status: 400, field: 'metrics' },
-  { name: 'artifact javascript:', method: 'POST', path: '/api/v1/models/m/versions', json: { version: '9', lineage: { artifact_uri: 'javascript:alert(1)' } }, status: 400, field: 'lineage.artifact_uri' },
-  { name: 'unknown parent', method: 'POST', path: '/api/v1/models/m/versions', json: { version: '9', lineage: { parent_version: 'nosuch' } }, status: 400, field: 'lineage.parent_version' },
-  { name: 'unknown lineage field', method: 'POST', path: '/api/v1/models/m/versions', json: { version: '9', lineage: { owner: 'me' } }, status: 400, field: 'owner' },
-  { name: 'hyperparameter __proto__', method: 'POST', path: '/api/v1/models/m/versions', raw: '{"version":"9","lineage":{"hyperparameters":{"__proto__":"x"}}}', status: 400, field: 'lineage.hyperparameters.__proto__' },
-  { name: 'hyperparameter nested object', method: 'POST', path: '/api/v1/models/m/versions', json: { version: '9', lineage: { hyperparameters: { a: { b: 1 } } } }, status: 400, field: 'lineage.hyperparameters.a' },
+  {
+    name: 'metric a string',
+    method: 'POST',
+    path: '/api/v1/models/m/versions',
+    json: { version: '9', metrics: { accuracy: 'high' } },
+    status: 400,
+    field: 'metrics.accuracy',
+  },
+  {
+    name: 'accuracy above 1',
+    method: 'POST',
+    path: '/api/v1/models/m/versions',
+    json: { version: '9', metrics: { accuracy: 2 } },
+    status: 400,
+    field: 'metrics.accuracy',
+  },
+  {
+    name: 'metric overflowing to Infinity',
+    method: 'POST',
+    path: '/api/v1/models/m/versions',
+    raw: '{"version":"9","metrics":{"latency_ms":1e400}}',
+    status: 400,
+    field: 'metrics.latency_ms',
+  },
+  {
+    name: 'metric name with a dash',
+    method: 'POST',
+    path: '/api/v1/models/m/versions',
+    json: { version: '9', metrics: { 'Bad-Key': 1 } },
+    status: 400,
+    field: 'metrics.Bad-Key',
+  },
+  {
+    name: 'too many metrics',
+    method: 'POST',
+    path: '/api/v1/models/m/versions',
+    json: { version: '9', metrics: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`m${i}`, i])) },
+    status: 400,
+    field: 'metrics',
+  },
+  {
+    name: 'metrics an array',
+    method: 'POST',
+    path: '/api/v1/models/m/versions',
+    json: { version: '9', metrics: [1, 2] },
+    status: 400,
+    field: 'metrics',
+  },
+  {
+    name: 'artifact javascript:',
+    method: 'POST',
+    path: '/api/v1/models/m/versions',
+    json: { version: '9', lineage: { artifact_uri: 'javascript:alert(1)' } },
+    status: 400,
+    field: 'lineage.artifact_uri',
+  },
+  {
+    name: 'unknown parent',
+    method: 'POST',
+    path: '/api/v1/models/m/versions',
+    json: { version: '9', lineage: { parent_version: 'nosuch' } },
+    status: 400,
+    field: 'lineage.parent_version',
+  },
+  {
+    name: 'unknown lineage field',
+    method: 'POST',
+    path: '/api/v1/models/m/versions',
+    json: { version: '9', lineage: { owner: 'me' } },
+    status: 400,
+    field: 'owner',
+  },
+  {
+    name: 'hyperparameter __proto__',
+    method: 'POST',
+    path: '/api/v1/models/m/versions',
+    raw: '{"version":"9","lineage":{"hyperparameters":{"__proto__":"x"}}}',
+    status: 400,
+    field: 'lineage.hyperparameters.__proto__',
+  },
+  {
+    name: 'hyperparameter nested object',
+    method: 'POST',
+    path: '/api/v1/models/m/versions',
+    json: { version: '9', lineage: { hyperparameters: { a: { b: 1 } } } },
+    status: 400,
+    field: 'lineage.hyperparameters.a',
+  },
 
   // Transitions.
-  { name: 'unknown stage', method: 'POST', path: '/api/v1/models/m/versions/1/transitions', json: { to: 'prod', reason: 'r' }, status: 400, field: 'to' },
-  { name: 'reason missing', method: 'POST', path: '/api/v1/models/m/versions/1/transitions', json: { to: 'staging' }, status: 400, field: 'reason' },
-  { name: 'reason blank', method: 'POST', path: '/api/v1/models/m/versions/1/transitions', json: { to: 'staging', reason: '   ' }, status: 400, field: 'reason' },
-  { name: 'reason huge', method: 'POST', path: '/api/v1/models/m/versions/1/transitions', json: { to: 'staging', reason: bigString(5000) }, status: 400, field: 'reason' },
-  { name: 'force a string', method: 'POST', path: '/api/v1/models/m/versions/1/transitions', json: { to: 'staging', reason: 'r', force: 'yes' }, status: 400, field: 'force' },
-  { name: 'force by an operator', method: 'POST', path: '/api/v1/models/m/versions/weak/transitions', json: { to: 'staging', reason: 'r', force: true }, token: 'operator', status: 403 },
-  { name: 'transition of an unknown version', method: 'POST', path: '/api/v1/models/m/versions/nosuch/transitions', json: { to: 'staging', reason: 'r' }, status: 404 },
-  { name: 'development to production', method: 'POST', path: '/api/v1/models/m/versions/1/transitions', json: { to: 'production', reason: 'r' }, status: 409 },
-  { name: 'failing gates', method: 'POST', path: '/api/v1/models/m/versions/weak/transitions', json: { to: 'staging', reason: 'r' }, status: 422 },
+  {
+    name: 'unknown stage',
+    method: 'POST',
+    path: '/api/v1/models/m/versions/1/transitions',
+    json: { to: 'prod', reason: 'r' },
+    status: 400,
+    field: 'to',
+  },
+  {
+    name: 'reason missing',
+    method: 'POST',
+    path: '/api/v1/models/m/versions/1/transitions',
+    json: { to: 'staging' },
+    status: 400,
+    field: 'reason',
+  },
+  {
+    name: 'reason blank',
+    method: 'POST',
+    path: '/api/v1/models/m/versions/1/transitions',
+    json: { to: 'staging', reason: '   ' },
+    status: 400,
+    field: 'reason',
+  },
+  {
+    name: 'reason huge',
+    method: 'POST',
+    path: '/api/v1/models/m/versions/1/transitions',
+    json: { to: 'staging', reason: bigString(5000) },
+    status: 400,
+    field: 'reason',
+  },
+  {
+    name: 'force a string',
+    method: 'POST',
+    path: '/api/v1/models/m/versions/1/transitions',
+    json: { to: 'staging', reason: 'r', force: 'yes' },
+    status: 400,
+    field: 'force',
+  },
+  {
+    name: 'force by an operator',
+    method: 'POST',
+    path: '/api/v1/models/m/versions/weak/transitions',
+    json: { to: 'staging', reason: 'r', force: true },
+    token: 'operator',
+    status: 403,
+  },
+  {
+    name: 'transition of an unknown version',
+    method: 'POST',
+    path: '/api/v1/models/m/versions/nosuch/transitions',
+    json: { to: 'staging', reason: 'r' },
+    status: 404,
+  },
+  {
+    name: 'development to production',
+    method: 'POST',
+    path: '/api/v1/models/m/versions/1/transitions',
+    json: { to: 'production', reason: 'r' },
+    status: 409,
+  },
+  {
+    name: 'failing gates',
+    method: 'POST',
+    path: '/api/v1/models/m/versions/weak/transitions',
+    json: { to: 'staging', reason: 'r' },
+    status: 422,
+  },
   { name: 'transitions limit negative', method: 'GET', path: '/api/v1/models/m/transitions?limit=-1', status: 400, field: 'limit' },
 
   // Rollback.
   { name: 'rollback without reason', method: 'POST', path: '/api/v1/models/m/rollback', json: {}, status: 400, field: 'reason' },
-  { name: 'rollback from ../x', method: 'POST', path: '/api/v1/models/m/rollback', json: { reason: 'r', from_version: '../x' }, status: 400, field: 'from_version' },
+  {
+    name: 'rollback from ../x',
+    method: 'POST',
+    path: '/api/v1/models/m/rollback',
+    json: { reason: 'r', from_version: '../x' },
+    status: 400,
+    field: 'from_version',
+  },
   { name: 'rollback with nothing in production', method: 'POST', path: '/api/v1/models/m/rollback', json: { reason: 'r' }, status: 409 },
   { name: 'rollback of an unknown model', method: 'POST', path: '/api/v1/models/nosuch/rollback', json: { reason: 'r' }, status: 404 },
 
   // Gates.
-  { name: 'gate value a string', method: 'PUT', path: '/api/v1/models/m/gates', json: { staging: { min_accuracy: 'x' } }, status: 400, field: 'staging.min_accuracy' },
-  { name: 'gate name unknown', method: 'PUT', path: '/api/v1/models/m/gates', json: { staging: { bogus: 1 } }, status: 400, field: 'staging.bogus' },
+  {
+    name: 'gate value a string',
+    method: 'PUT',
+    path: '/api/v1/models/m/gates',
+    json: { staging: { min_accuracy: 'x' } },
+    status: 400,
+    field: 'staging.min_accuracy',
+  },
+  {
+    name: 'gate name unknown',
+    method: 'PUT',
+    path: '/api/v1/models/m/gates',
+    json: { staging: { bogus: 1 } },
+    status: 400,
+    field: 'staging.bogus',
+  },
   { name: 'gates an array', method: 'PUT', path: '/api/v1/models/m/gates', json: { production: [] }, status: 400, field: 'production' },
-  { name: 'gates of an unknown stage', method: 'PUT', path: '/api/v1/models/m/gates', json: { development: {} }, status: 400, field: 'development' },
+  {
+    name: 'gates of an unknown stage',
+    method: 'PUT',
+    path: '/api/v1/models/m/gates',
+    json: { development: {} },
+    status: 400,
+    field: 'development',
+  },
   { name: 'gates of an unknown model', method: 'PUT', path: '/api/v1/models/nosuch/gates', json: {}, status: 404 },
 
   // Audit.
@@ -166,19 +374,75 @@ const CASES: Case[] = [
   { name: 'token name missing', method: 'POST', path: '/api/v1/tokens', json: { role: 'viewer' }, status: 400, field: 'name' },
   { name: 'token role unknown', method: 'POST', path: '/api/v1/tokens', json: { name: 'ok', role: 'root' }, status: 400, field: 'role' },
   { name: 'token name ../x', method: 'POST', path: '/api/v1/tokens', json: { name: '../x', role: 'viewer' }, status: 400, field: 'name' },
-  { name: 'token chosen by the caller', method: 'POST', path: '/api/v1/tokens', json: { name: 'ok', role: 'viewer', token: 'mine' }, status: 400, field: 'token' },
+  {
+    name: 'token chosen by the caller',
+    method: 'POST',
+    path: '/api/v1/tokens',
+    json: { name: 'ok', role: 'viewer', token: 'mine' },
+    status: 400,
+    field: 'token',
+  },
   { name: 'token id ..%2Fx', method: 'DELETE', path: '/api/v1/tokens/..%2Fx', status: 400, field: 'id' },
   { name: 'token id %00', method: 'DELETE', path: '/api/v1/tokens/%00', status: 400, field: 'id' },
   { name: 'unknown token', method: 'DELETE', path: '/api/v1/tokens/zzzzzzzzzzzz', status: 404 },
 
   // Webhooks.
-  { name: 'webhook url missing', method: 'POST', path: '/api/v1/webhooks', json: { events: ['*'], secret: HOOK_SECRET }, status: 400, field: 'url' },
-  { name: 'webhook url a number', method: 'POST', path: '/api/v1/webhooks', json: { url: 5, events: ['*'], secret: HOOK_SECRET }, status: 400, field: 'url' },
-  { name: 'webhook url not a URL', method: 'POST', path: '/api/v1/webhooks', json: { url: 'not a url', events: ['*'], secret: HOOK_SECRET }, status: 400, field: 'url' },
-  { name: 'webhook url huge', method: 'POST', path: '/api/v1/webhooks', json: { url: `http://127.0.0.1/${bigString(3000)}`, events: ['*'], secret: HOOK_SECRET }, status: 400, field: 'url' },
-  { name: 'webhook events a string', method: 'POST', path: '/api/v1/webhooks', json: { url: 'http://127.0.0.1:9/h', events: '*', secret: HOOK_SECRET }, status: 400, field: 'events' },
-  { name: 'webhook secret short', method: 'POST', path: '/api/v1/webhooks', json: { url: 'http://127.0.0.1:9/h', events: ['*'], secret: 'short' }, status: 400, field: 'secret' },
-  { name: 'webhook unknown field', method: 'POST', path: '/api/v1/webhooks', json: { url: 'http://127.0.0.1:9/h', events: ['*'], secret: HOOK_SECRET, active: true }, status: 400, field: 'active' },
+  {
+    name: 'webhook url missing',
+    method: 'POST',
+    path: '/api/v1/webhooks',
+    json: { events: ['*'], secret: HOOK_SECRET },
+    status: 400,
+    field: 'url',
+  },
+  {
+    name: 'webhook url a number',
+    method: 'POST',
+    path: '/api/v1/webhooks',
+    json: { url: 5, events: ['*'], secret: HOOK_SECRET },
+    status: 400,
+    field: 'url',
+  },
+  {
+    name: 'webhook url not a URL',
+    method: 'POST',
+    path: '/api/v1/webhooks',
+    json: { url: 'not a url', events: ['*'], secret: HOOK_SECRET },
+    status: 400,
+    field: 'url',
+  },
+  {
+    name: 'webhook url huge',
+    method: 'POST',
+    path: '/api/v1/webhooks',
+    json: { url: `http://127.0.0.1/${bigString(3000)}`, events: ['*'], secret: HOOK_SECRET },
+    status: 400,
+    field: 'url',
+  },
+  {
+    name: 'webhook events a string',
+    method: 'POST',
+    path: '/api/v1/webhooks',
+    json: { url: 'http://127.0.0.1:9/h', events: '*', secret: HOOK_SECRET },
+    status: 400,
+    field: 'events',
+  },
+  {
+    name: 'webhook secret short',
+    method: 'POST',
+    path: '/api/v1/webhooks',
+    json: { url: 'http://127.0.0.1:9/h', events: ['*'], secret: 'short' },
+    status: 400,
+    field: 'secret',
+  },
+  {
+    name: 'webhook unknown field',
+    method: 'POST',
+    path: '/api/v1/webhooks',
+    json: { url: 'http://127.0.0.1:9/h', events: ['*'], secret: HOOK_SECRET, active: true },
+    status: 400,
+    field: 'active',
+  },
   { name: 'webhook id ..%2Fx', method: 'DELETE', path: '/api/v1/webhooks/..%2Fx', status: 400, field: 'id' },
   { name: 'webhook id %00', method: 'DELETE', path: '/api/v1/webhooks/%00', status: 400, field: 'id' },
   { name: 'unknown webhook', method: 'DELETE', path: '/api/v1/webhooks/wh_AAAAAAAAAAAA', status: 404 },
@@ -186,9 +450,30 @@ const CASES: Case[] = [
 
   // Alertmanager receiver.
   { name: 'not an Alertmanager payload', method: 'POST', path: '/api/v1/alertmanager/webhook', json: {}, status: 400, field: 'version' },
-  { name: 'alerts not a list', method: 'POST', path: '/api/v1/alertmanager/webhook', json: { ...alertmanagerPayload([]), alerts: 'x' }, status: 400, field: 'alerts' },
-  { name: 'label not a string', method: 'POST', path: '/api/v1/alertmanager/webhook', json: alerts(alert({ model: 5 })), status: 400, field: 'alerts[0].labels.model' },
-  { name: 'too many alerts', method: 'POST', path: '/api/v1/alertmanager/webhook', json: alerts(...Array.from({ length: 1001 }, (_, i) => alert({}, `f${i}`))), status: 400, field: 'alerts' },
+  {
+    name: 'alerts not a list',
+    method: 'POST',
+    path: '/api/v1/alertmanager/webhook',
+    json: { ...alertmanagerPayload([]), alerts: 'x' },
+    status: 400,
+    field: 'alerts',
+  },
+  {
+    name: 'label not a string',
+    method: 'POST',
+    path: '/api/v1/alertmanager/webhook',
+    json: alerts(alert({ model: 5 })),
+    status: 400,
+    field: 'alerts[0].labels.model',
+  },
+  {
+    name: 'too many alerts',
+    method: 'POST',
+    path: '/api/v1/alertmanager/webhook',
+    json: alerts(...Array.from({ length: 1001 }, (_, i) => alert({}, `f${i}`))),
+    status: 400,
+    field: 'alerts',
+  },
 
   // Routes that do not exist.
   { name: 'unknown API path', method: 'GET', path: '/api/v1/nothing', status: 404 },
@@ -213,9 +498,13 @@ function describeBadInput(dialect: string, env: () => Promise<{ env: Record<stri
       };
       await ok(s.api('/api/v1/models', { method: 'POST', json: { name: 'm' } }));
       await ok(s.api('/api/v1/models/m/versions', { method: 'POST', json: { version: '1', metrics: { accuracy: 0.9, latency_ms: 10 } } }));
-      await ok(s.api('/api/v1/models/m/versions', { method: 'POST', json: { version: 'weak', metrics: { accuracy: 0.5, latency_ms: 500 } } }));
+      await ok(
+        s.api('/api/v1/models/m/versions', { method: 'POST', json: { version: 'weak', metrics: { accuracy: 0.5, latency_ms: 500 } } }),
+      );
       for (const role of ['operator', 'viewer'] as const) {
-        const created = (await (await ok(s.api('/api/v1/tokens', { method: 'POST', json: { name: `${role}-bot`, role } }))).json()) as { token: string };
+        const created = (await (await ok(s.api('/api/v1/tokens', { method: 'POST', json: { name: `${role}-bot`, role } }))).json()) as {
+          token: string;
+        };
         tokens[role] = created.token;
         secrets.push(created.token.slice(16));
       }
@@ -228,7 +517,13 @@ function describeBadInput(dialect: string, env: () => Promise<{ env: Record<stri
 
     it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       const body = c.raw ?? (c.json === undefined ? undefined : JSON.stringify(c.json));
-      const reply = await send(s.url, { method: c.method, path: c.path, body, contentType: c.contentType, token: c.token ? tokens[c.token] : TEST_ADMIN_TOKEN });
+      const reply = await send(s.url, {
+        method: c.method,
+        path: c.path,
+        body,
+        contentType: c.contentType,
+        token: c.token ? tokens[c.token] : TEST_ADMIN_TOKEN,
+      });
       expect(reply.status, reply.text.slice(0, 500)).toBe(c.status);
       expect(typeof reply.json?.error, reply.text.slice(0, 500)).toBe('string');
       expect(reply.text).not.toMatch(STACK);
@@ -244,7 +539,19 @@ function describeBadInput(dialect: string, env: () => Promise<{ env: Record<stri
     });
 
     it('returns no token, secret or hash from any GET', async () => {
-      const gets = ['/api/v1/models', '/api/v1/models/m', '/api/v1/models/m/versions', '/api/v1/models/m/versions/1', '/api/v1/models/m/transitions', '/api/v1/models/m/gates', '/api/v1/audit', '/api/v1/audit/verify', '/api/v1/tokens', '/api/v1/webhooks', '/api/v1/openapi.json'];
+      const gets = [
+        '/api/v1/models',
+        '/api/v1/models/m',
+        '/api/v1/models/m/versions',
+        '/api/v1/models/m/versions/1',
+        '/api/v1/models/m/transitions',
+        '/api/v1/models/m/gates',
+        '/api/v1/audit',
+        '/api/v1/audit/verify',
+        '/api/v1/tokens',
+        '/api/v1/webhooks',
+        '/api/v1/openapi.json',
+      ];
       for (const p of gets) {
         const res = await s.api(p);
         expect(res.status, p).toBe(200);

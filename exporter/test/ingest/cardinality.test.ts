@@ -35,7 +35,11 @@ describe('cardinality bounds', () => {
         const version = `r${round}-v${v}`;
         const ref = await s.api(`/api/v1/models/${model}/versions/${version}/reference`, {
           method: 'PUT',
-          json: { features: Object.fromEntries(Array.from({ length: 7 }, (_, f) => [`f${round}_${f}`, f % 2 ? ['a', 'b', 'c', 'd', 'e'] : [1, 2, 3, 4, 5]])) },
+          json: {
+            features: Object.fromEntries(
+              Array.from({ length: 7 }, (_, f) => [`f${round}_${f}`, f % 2 ? ['a', 'b', 'c', 'd', 'e'] : [1, 2, 3, 4, 5]]),
+            ),
+          },
         });
         expect([200, 422]).toContain(ref.status);
         const events = Array.from({ length: 30 }, (_, i) => ({
@@ -72,10 +76,14 @@ describe('cardinality bounds', () => {
       expect(versions.length).toBeLessThanOrEqual(3); // 2 tracked + __other__
       const classes = new Set(samples(later, 'modelwatch_model_precision_ratio', { model }).map((x) => /class="([^"]+)"/.exec(x.key)![1]));
       expect(classes.size).toBeLessThanOrEqual(3 + 1 + 2); // 3 classes, __other__, _macro, _weighted
-      const features = new Set(samples(later, 'modelwatch_feature_missing_ratio', { model }).map((x) => /feature="([^"]+)"/.exec(x.key)![1]));
+      const features = new Set(
+        samples(later, 'modelwatch_feature_missing_ratio', { model }).map((x) => /feature="([^"]+)"/.exec(x.key)![1]),
+      );
       expect(features.size).toBeLessThanOrEqual(2 * 4);
       expect(samples(later, 'modelwatch_business_kpi', { model }).length).toBeLessThanOrEqual(2);
-      const reasons = new Set(samples(later, 'modelwatch_prediction_errors_total', { model }).map((x) => /reason="([^"]+)"/.exec(x.key)![1]));
+      const reasons = new Set(
+        samples(later, 'modelwatch_prediction_errors_total', { model }).map((x) => /reason="([^"]+)"/.exec(x.key)![1]),
+      );
       expect(reasons.size).toBeLessThanOrEqual(3);
     }
     // Everything that was cut is counted.
@@ -86,9 +94,15 @@ describe('cardinality bounds', () => {
 
   it('refuses label values that are too long or contain control characters', async () => {
     const long = 'x'.repeat(33);
-    const r1 = await s.api('/api/v1/predictions', { method: 'POST', json: { model: long, version: 'v', events: [{ id: 1, features: {}, prediction: 'a' }] } });
+    const r1 = await s.api('/api/v1/predictions', {
+      method: 'POST',
+      json: { model: long, version: 'v', events: [{ id: 1, features: {}, prediction: 'a' }] },
+    });
     expect(r1.status).toBe(400);
-    const r2 = await s.api('/api/v1/predictions', { method: 'POST', json: { model: 'model-0', version: 'v\n1', events: [{ id: 1, features: {}, prediction: 'a' }] } });
+    const r2 = await s.api('/api/v1/predictions', {
+      method: 'POST',
+      json: { model: 'model-0', version: 'v\n1', events: [{ id: 1, features: {}, prediction: 'a' }] },
+    });
     expect(r2.status).toBe(400);
     const r3 = await s.api('/api/v1/kpis', { method: 'POST', json: { model: 'model-0', kpis: { [long]: 1 } } });
     expect(r3.status).toBe(400);

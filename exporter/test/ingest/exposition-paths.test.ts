@@ -40,12 +40,21 @@ describe('monitoring exposition: /metrics and registry.metrics() agree', () => {
     }
     const monitoring = (text: string) => {
       const series = parseExposition(text);
-      return new Map([...series].filter(([k]) => k.startsWith('modelwatch_') && !PROCESS_METRIC_NAME.test(k) && !k.startsWith('modelwatch_http_')));
+      return new Map(
+        [...series].filter(([k]) => k.startsWith('modelwatch_') && !PROCESS_METRIC_NAME.test(k) && !k.startsWith('modelwatch_http_')),
+      );
     };
     for (let round = 0; round < 3; round++) {
       if (round === 2) {
         // Re-rendered into the storage of the version's previous rendering: must not keep stale bytes.
-        const more = await s.api('/api/v1/predictions', { method: 'POST', json: { model: 'café-model', version: 'v1', events: [{ id: 'd', features: { x: 4, pays: 'de' }, prediction: 'non', score: 0.3 }] } });
+        const more = await s.api('/api/v1/predictions', {
+          method: 'POST',
+          json: {
+            model: 'café-model',
+            version: 'v1',
+            events: [{ id: 'd', features: { x: 4, pays: 'de' }, prediction: 'non', score: 0.3 }],
+          },
+        });
         expect(more.status).toBe(200);
       }
       const served = monitoring(await (await s.api('/metrics', { token: null })).text());

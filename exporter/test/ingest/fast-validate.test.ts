@@ -7,16 +7,34 @@ const limits: SchemaLimits = { maxBatchEvents: 5, maxLabelValueLength: 8, maxRef
 const schemas = ingestSchemas(limits);
 
 /** Mostly-valid values with a sprinkling of invalid ones, so both paths are exercised. */
-const w = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>): fc.Arbitrary<T | U> => fc.oneof({ arbitrary: good, weight: 8 }, { arbitrary: bad, weight: 1 });
-const anyValue = fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 10 }), fc.constant(null), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }));
+const w = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>): fc.Arbitrary<T | U> =>
+  fc.oneof({ arbitrary: good, weight: 8 }, { arbitrary: bad, weight: 1 });
+const anyValue = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.string({ maxLength: 10 }),
+  fc.constant(null),
+  fc.boolean(),
+  fc.array(fc.integer(), { maxLength: 2 }),
+);
 const name = w(fc.constantFrom('age', 'city', 'm', 'v1', 'x_y'), fc.constantFrom('', 'a\nb', 'x'.repeat(9), '__proto__', 'ok'));
 const classValue = w(fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom('yes', 'no')), anyValue);
 const probability = w(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: -0.5, max: 1.5 }));
 const event = fc.record(
   {
     id: w(fc.oneof(fc.string({ minLength: 1, maxLength: 3 }), fc.integer()), fc.oneof(fc.constant(''), fc.double(), fc.constant(null))),
-    timestamp: w(fc.integer({ min: 0, max: 1e11 }), fc.oneof(fc.integer({ min: -5, max: 2e11 }), fc.constant('2024-01-01T00:00:00Z'), fc.constant('yesterday'))),
-    features: w(fc.dictionary(name, w(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 5 }), fc.constant(null)), anyValue), { maxKeys: 4 }), fc.oneof(fc.constant(null), fc.array(fc.integer(), { maxLength: 1 }))),
+    timestamp: w(
+      fc.integer({ min: 0, max: 1e11 }),
+      fc.oneof(fc.integer({ min: -5, max: 2e11 }), fc.constant('2024-01-01T00:00:00Z'), fc.constant('yesterday')),
+    ),
+    features: w(
+      fc.dictionary(
+        name,
+        w(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 5 }), fc.constant(null)), anyValue),
+        { maxKeys: 4 },
+      ),
+      fc.oneof(fc.constant(null), fc.array(fc.integer(), { maxLength: 1 })),
+    ),
     prediction: classValue,
     score: probability,
     scores: fc.dictionary(name, probability, { maxKeys: 3 }),
@@ -57,7 +75,11 @@ describe('fast predictions validator', () => {
   });
 
   it('accepts a typical batch', () => {
-    const b = { model: 'm', version: 'v1', events: [{ id: 'a', features: { age: 3, city: 'x', z: null }, prediction: 'yes', score: 0.3, latency_ms: 4, label: 'no' }] };
+    const b = {
+      model: 'm',
+      version: 'v1',
+      events: [{ id: 'a', features: { age: 3, city: 'x', z: null }, prediction: 'yes', score: 0.3, latency_ms: 4, label: 'no' }],
+    };
     expect(fastValidatePredictions(b, limits)).toBe(b);
   });
 });

@@ -5,7 +5,15 @@ import type { TestServer } from '../helpers/start.js';
 /** Creates a token of `role` directly in the store (the registry's token API is another slice). */
 export async function tokenFor(s: TestServer, role: Role): Promise<string> {
   const t = generateToken();
-  await s.ctx.tokens.insert({ id: t.id, name: `test-${role}-${t.id}`, role, secretHash: hashSecret(t.secret), createdAt: new Date().toISOString(), createdBy: 'test', revokedAt: null });
+  await s.ctx.tokens.insert({
+    id: t.id,
+    name: `test-${role}-${t.id}`,
+    role,
+    secretHash: hashSecret(t.secret),
+    createdAt: new Date().toISOString(),
+    createdBy: 'test',
+    revokedAt: null,
+  });
   return t.token;
 }
 
@@ -27,7 +35,11 @@ export function sample(series: Map<string, number>, name: string, labels: Record
   return found[0]?.value;
 }
 
-export function samples(series: Map<string, number>, name: string, labels: Record<string, string> = {}): Array<{ key: string; value: number }> {
+export function samples(
+  series: Map<string, number>,
+  name: string,
+  labels: Record<string, string> = {},
+): Array<{ key: string; value: number }> {
   const out: Array<{ key: string; value: number }> = [];
   for (const [key, value] of series) {
     const brace = key.indexOf('{');

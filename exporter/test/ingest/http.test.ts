@@ -37,7 +37,13 @@ describe('ingest HTTP API', () => {
     const res = await post('/api/v1/predictions', {
       model: 'strict-model',
       version: 'v1',
-      events: [good, { id: 'b1', features: { age: [1] }, prediction: 'no' }, good, { id: 'b2', features: {}, prediction: 'no', score: 2 }, { id: 'b3', features: {} }],
+      events: [
+        good,
+        { id: 'b1', features: { age: [1] }, prediction: 'no' },
+        good,
+        { id: 'b2', features: {}, prediction: 'no', score: 2 },
+        { id: 'b3', features: {} },
+      ],
     });
     expect(res.status).toBe(400);
     const body = (await res.json()) as Details;
@@ -50,15 +56,27 @@ describe('ingest HTTP API', () => {
     expect(sample(series, 'modelwatch_predictions_total', { model: 'strict-model' })).toBeUndefined();
     // Once known, the model exists but a rejected batch still leaves its counters alone.
     expect((await post('/api/v1/predictions', { model: 'strict-model', version: 'v1', events: [good] })).status).toBe(200);
-    expect((await post('/api/v1/predictions', { model: 'strict-model', version: 'v1', events: [good, { ...good, latency_ms: -1 }] })).status).toBe(400);
+    expect(
+      (await post('/api/v1/predictions', { model: 'strict-model', version: 'v1', events: [good, { ...good, latency_ms: -1 }] })).status,
+    ).toBe(400);
     const after = await scrape(s);
     expect(sample(after, 'modelwatch_predictions_total', { model: 'strict-model', version: 'v1' })).toBe(1);
     expect(sample(after, 'modelwatch_model_window_labeled', { model: 'strict-model', version: 'v1' })).toBe(1);
   });
 
   it('rejects a regression model event whose prediction or label is not numeric, naming them', async () => {
-    expect((await post('/api/v1/predictions', { model: 'reg', version: 'v1', events: [{ id: 1, features: {}, prediction: 2.5, label: 3 }] })).status).toBe(200);
-    const res = await post('/api/v1/predictions', { model: 'reg', version: 'v1', events: [{ id: 2, features: {}, prediction: 1.5 }, { id: 3, features: {}, prediction: 'cat', label: 'dog' }] });
+    expect(
+      (await post('/api/v1/predictions', { model: 'reg', version: 'v1', events: [{ id: 1, features: {}, prediction: 2.5, label: 3 }] }))
+        .status,
+    ).toBe(200);
+    const res = await post('/api/v1/predictions', {
+      model: 'reg',
+      version: 'v1',
+      events: [
+        { id: 2, features: {}, prediction: 1.5 },
+        { id: 3, features: {}, prediction: 'cat', label: 'dog' },
+      ],
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as Details).details!.map((d) => d.path).sort()).toEqual(['events[1].label', 'events[1].prediction']);
     const fb = await post('/api/v1/feedback', { model: 'reg', events: [{ id: 2, label: 'x' }] });
@@ -70,17 +88,37 @@ describe('ingest HTTP API', () => {
   });
 
   it('answers 415 for a non-JSON content type, 400 for broken JSON, 413 for an oversize body', async () => {
-    const wrongType = await s.api('/api/v1/predictions', { method: 'POST', body: 'model=x', headers: { 'Content-Type': 'text/plain' }, token: ingest });
+    const wrongType = await s.api('/api/v1/predictions', {
+      method: 'POST',
+      body: 'model=x',
+      headers: { 'Content-Type': 'text/plain' },
+      token: ingest,
+    });
     expect(wrongType.status).toBe(415);
-    const broken = await s.api('/api/v1/predictions', { method: 'POST', body: '{"model":', headers: { 'Content-Type': 'application/json' }, token: ingest });
+    const broken = await s.api('/api/v1/predictions', {
+      method: 'POST',
+      body: '{"model":',
+      headers: { 'Content-Type': 'application/json' },
+      token: ingest,
+    });
     expect(broken.status).toBe(400);
-    const huge = JSON.stringify({ model: 'big', version: 'v1', events: [{ id: 1, features: { pad: 'x'.repeat(1000) }, prediction: 'a' }] }).replace('"x', `"${'y'.repeat(9 * 1024 * 1024)}`);
-    const tooLarge = await s.api('/api/v1/predictions', { method: 'POST', body: huge, headers: { 'Content-Type': 'application/json' }, token: ingest });
+    const huge = JSON.stringify({
+      model: 'big',
+      version: 'v1',
+      events: [{ id: 1, features: { pad: 'x'.repeat(1000) }, prediction: 'a' }],
+    }).replace('"x', `"${'y'.repeat(9 * 1024 * 1024)}`);
+    const tooLarge = await s.api('/api/v1/predictions', {
+      method: 'POST',
+      body: huge,
+      headers: { 'Content-Type': 'application/json' },
+      token: ingest,
+    });
     expect(tooLarge.status).toBe(413);
   });
 
   it('accepts 10,000 events in one batch and refuses more than MODELWATCH_MAX_BATCH_EVENTS', async () => {
-    const events = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `e${i}`, features: { f: i % 10 }, prediction: i % 2 ? 'a' : 'b' }));
+    const events = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ id: `e${i}`, features: { f: i % 10 }, prediction: i % 2 ? 'a' : 'b' }));
     const ok = await post('/api/v1/predictions', { model: 'batchy', version: 'v1', events: events(10_000) });
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { accepted: number }).accepted).toBe(10_000);
@@ -104,7 +142,16 @@ describe('ingest HTTP API', () => {
     expect((await post('/api/v1/predictions', { model: 'pets', version: 'v2', events })).status).toBe(200);
     let series = await scrape(s);
     expect(sample(series, 'modelwatch_model_accuracy_ratio', { model: 'pets' })).toBeUndefined();
-    const fb = await post('/api/v1/feedback', { model: 'pets', events: [{ id: 'p1', label: 'cat' }, { id: 'p2', label: 'cat' }, { id: 'p3', label: 'dog' }, { id: 'p1', label: 'cat' }, { id: 'nope', label: 'cat' }] });
+    const fb = await post('/api/v1/feedback', {
+      model: 'pets',
+      events: [
+        { id: 'p1', label: 'cat' },
+        { id: 'p2', label: 'cat' },
+        { id: 'p3', label: 'dog' },
+        { id: 'p1', label: 'cat' },
+        { id: 'nope', label: 'cat' },
+      ],
+    });
     expect(fb.status).toBe(200);
     expect((await post('/api/v1/kpis', { model: 'pets', kpis: { conversion: 0.25, 'revenue usd': 1200 } })).status).toBe(200);
     series = await scrape(s);
@@ -114,7 +161,10 @@ describe('ingest HTTP API', () => {
     expect(sample(series, 'modelwatch_feedback_total', { model: 'pets', outcome: 'unknown_prediction' })).toBe(1);
     expect(sample(series, 'modelwatch_correct_predictions_total', { model: 'pets' })).toBe(1);
     // log loss over p(true): cat 0.9, cat 0.4, dog 0.3
-    expect(sample(series, 'modelwatch_model_log_loss', { model: 'pets' })).toBeCloseTo(-(Math.log(0.9) + Math.log(0.4) + Math.log(0.3)) / 3, 12);
+    expect(sample(series, 'modelwatch_model_log_loss', { model: 'pets' })).toBeCloseTo(
+      -(Math.log(0.9) + Math.log(0.4) + Math.log(0.3)) / 3,
+      12,
+    );
     expect(sample(series, 'modelwatch_business_kpi', { model: 'pets', kpi: 'revenue usd' })).toBe(1200);
     expect(sample(series, 'modelwatch_model_precision_ratio', { model: 'pets', class: '_macro' })).toBeCloseTo((0.5 + 0) / 2, 12);
   });
@@ -125,7 +175,11 @@ describe('ingest HTTP API', () => {
     expect(Object.keys(doc.paths['/api/v1/feedback'])).toEqual(['post']);
     expect(Object.keys(doc.paths['/api/v1/kpis'])).toEqual(['post']);
     expect(Object.keys(doc.paths['/api/v1/models/{model}/versions/{version}/reference'])).toEqual(['put']);
-    const op = doc.paths['/api/v1/predictions'].post as { requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } } };
-    expect(Object.keys(op.requestBody.content['application/json'].schema.properties)).toEqual(expect.arrayContaining(['model', 'version', 'events']));
+    const op = doc.paths['/api/v1/predictions'].post as {
+      requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } };
+    };
+    expect(Object.keys(op.requestBody.content['application/json'].schema.properties)).toEqual(
+      expect.arrayContaining(['model', 'version', 'events']),
+    );
   });
 });

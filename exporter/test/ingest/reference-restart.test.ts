@@ -15,13 +15,26 @@ describe('reference persistence', () => {
 
   it('reloads reference profiles after a restart and measures drift against them', async () => {
     s = await startTestServer({ MODELWATCH_DATA_DIR: dataDir });
-    const reference = { features: { x: Array.from({ length: 100 }, (_, i) => i), color: ['red', 'red', 'blue', 'green'] }, predictions: ['a', 'b'], positive_class: 'b' };
+    const reference = {
+      features: { x: Array.from({ length: 100 }, (_, i) => i), color: ['red', 'red', 'blue', 'green'] },
+      predictions: ['a', 'b'],
+      positive_class: 'b',
+    };
     const put = await s.api('/api/v1/models/churn/versions/v7/reference', { method: 'PUT', json: reference });
     expect(put.status).toBe(200);
-    const bad = await s.api('/api/v1/models/churn/versions/v7/reference', { method: 'PUT', json: { features: { x: [1, 'two'], y: [null] } } });
+    const bad = await s.api('/api/v1/models/churn/versions/v7/reference', {
+      method: 'PUT',
+      json: { features: { x: [1, 'two'], y: [null] } },
+    });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { details: Array<{ path: string }> }).details.map((d) => d.path).sort()).toEqual(['features.x', 'features.y']);
-    await s.api('/api/v1/predictions', { method: 'POST', json: { model: 'churn', version: 'v7', events: [{ id: 1, features: { x: 5, color: 'red' }, prediction: 'a', score: 0.2 }] } });
+    expect(((await bad.json()) as { details: Array<{ path: string }> }).details.map((d) => d.path).sort()).toEqual([
+      'features.x',
+      'features.y',
+    ]);
+    await s.api('/api/v1/predictions', {
+      method: 'POST',
+      json: { model: 'churn', version: 'v7', events: [{ id: 1, features: { x: 5, color: 'red' }, prediction: 'a', score: 0.2 }] },
+    });
     expect(sample(await scrape(s), 'modelwatch_predictions_total', { model: 'churn' })).toBe(1);
     await s.close();
 
@@ -33,7 +46,12 @@ describe('reference persistence', () => {
     const kpi = await s.api('/api/v1/kpis', { method: 'POST', json: { model: 'churn', kpis: { churned: 3 } } });
     expect(kpi.status).toBe(200); // the model is known from its stored reference
     // Every value far above the reference range: the top decile bin gets everything.
-    const events = Array.from({ length: 50 }, (_, i) => ({ id: i, features: { x: 1000 + i, color: 'purple' }, prediction: 'b', score: 0.9 }));
+    const events = Array.from({ length: 50 }, (_, i) => ({
+      id: i,
+      features: { x: 1000 + i, color: 'purple' },
+      prediction: 'b',
+      score: 0.9,
+    }));
     expect((await s.api('/api/v1/predictions', { method: 'POST', json: { model: 'churn', version: 'v7', events } })).status).toBe(200);
     const after = await scrape(s);
     // PSI: 9 bins at 0.1 ref vs floor 1e-4 current, and one bin 0.1 ref vs 1.0 current.

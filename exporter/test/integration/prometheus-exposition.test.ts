@@ -7,7 +7,9 @@ const PROMTOOL = which('promtool');
 const PROMETHEUS = binaryExists(PROMETHEUS_BIN);
 if (!PROMTOOL || !PROMETHEUS) {
   // Loud, not silent: CI installs the Debian `prometheus` package (.ci/run).
-  process.stderr.write(`\n*** SKIPPING Prometheus integration tests: ${PROMETHEUS_BIN} or promtool (on PATH) missing (apt install prometheus) ***\n\n`);
+  process.stderr.write(
+    `\n*** SKIPPING Prometheus integration tests: ${PROMETHEUS_BIN} or promtool (on PATH) missing (apt install prometheus) ***\n\n`,
+  );
 }
 
 /** numpy.quantile(sorted, q) with the default 'linear' method. */
@@ -63,7 +65,14 @@ describe.skipIf(!PROMTOOL || !PROMETHEUS)('Prometheus exposition', () => {
 
   beforeAll(async () => {
     s = await startTestServer();
-    expect((await s.api('/api/v1/models/fraud/versions/v3/reference', { method: 'PUT', json: { features: { amount: reference, channel: ['web', 'app', 'app'] } } })).status).toBe(200);
+    expect(
+      (
+        await s.api('/api/v1/models/fraud/versions/v3/reference', {
+          method: 'PUT',
+          json: { features: { amount: reference, channel: ['web', 'app', 'app'] } },
+        })
+      ).status,
+    ).toBe(200);
     expect((await s.api('/api/v1/predictions', { method: 'POST', json: { model: 'fraud', version: 'v3', events } })).status).toBe(200);
     expect((await s.api('/api/v1/kpis', { method: 'POST', json: { model: 'fraud', kpis: { 'chargebacks "eur"': 12 } } })).status).toBe(200);
   });
@@ -80,7 +89,10 @@ describe.skipIf(!PROMTOOL || !PROMETHEUS)('Prometheus exposition', () => {
     expect(problems).toEqual([]);
     expect(r.status).toBe(0);
     // A parse error would not be a lint line: make sure promtool really read the families.
-    const broken = spawnSync(PROMTOOL!, ['check', 'metrics'], { input: text.replace('modelwatch_feature_psi{', 'modelwatch_feature_psi{{'), encoding: 'utf8' });
+    const broken = spawnSync(PROMTOOL!, ['check', 'metrics'], {
+      input: text.replace('modelwatch_feature_psi{', 'modelwatch_feature_psi{{'),
+      encoding: 'utf8',
+    });
     expect(broken.status).not.toBe(0);
   });
 

@@ -51,7 +51,11 @@ describe('audit coverage of token and webhook administration', () => {
     const added = (await audit()).filter((e) => e.id > before).reverse();
     expect(added.map((e) => e.action)).toEqual(['token.create', 'token.revoke']);
     expect(added[0]).toMatchObject({ actor: 'admin', before: null, after: { id: created.id, name: 'ci-bot', role: 'operator' } });
-    expect(added[1]).toMatchObject({ actor: 'admin', before: { id: created.id, name: 'ci-bot', role: 'operator' }, after: { revoked_at: expect.any(String) } });
+    expect(added[1]).toMatchObject({
+      actor: 'admin',
+      before: { id: created.id, name: 'ci-bot', role: 'operator' },
+      after: { revoked_at: expect.any(String) },
+    });
     expect(JSON.stringify(added)).not.toContain(created.token.slice(16));
     // The entries' own prev_hash/hash are the chain; what was recorded names no secret or its hash.
     expect(JSON.stringify(added.map((e) => [e.before, e.after]))).not.toMatch(/hash|secret/i);
@@ -79,7 +83,9 @@ describe('audit coverage of token and webhook administration', () => {
   });
 
   it('refuses a webhook past the cap without a row or an audit entry, and the chain stays whole', async () => {
-    const existing = ((await (await s.api('/api/v1/webhooks')).json()) as { webhooks: { source: string }[] }).webhooks.filter((w) => w.source === 'api').length;
+    const existing = ((await (await s.api('/api/v1/webhooks')).json()) as { webhooks: { source: string }[] }).webhooks.filter(
+      (w) => w.source === 'api',
+    ).length;
     for (let i = existing; i < 50; i += 1) {
       expect((await post('/api/v1/webhooks', { url: `http://127.0.0.1:9/h${i}`, events: ['*'], secret: HOOK_SECRET })).status).toBe(201);
     }

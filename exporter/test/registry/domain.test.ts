@@ -67,7 +67,17 @@ describe('audit hash chain', () => {
     const out: AuditEntry[] = [];
     let prev = GENESIS_HASH;
     for (let id = 1; id <= n; id += 1) {
-      const e = { id, at: `2026-01-01T00:00:0${id % 10}.000Z`, actor: 'a', action: 'x', model: 'm', version: null, reason: null, before: null, after: { n: id } };
+      const e = {
+        id,
+        at: `2026-01-01T00:00:0${id % 10}.000Z`,
+        actor: 'a',
+        action: 'x',
+        model: 'm',
+        version: null,
+        reason: null,
+        before: null,
+        after: { n: id },
+      };
       const hash = chainHash(prev, e);
       out.push({ ...e, prevHash: prev, hash });
       prev = hash;
@@ -90,7 +100,12 @@ describe('audit hash chain', () => {
         (chain[id - 1] as unknown as Record<string, unknown>)[field] = 'tampered';
         const v = new ChainVerifier();
         v.feed(chain);
-        expect(v.finish({ lastId: 6, lastHash: chain[5].hash })).toEqual({ ok: false, entries: id - 1, firstBrokenId: id, problem: 'hash mismatch' });
+        expect(v.finish({ lastId: 6, lastHash: chain[5].hash })).toEqual({
+          ok: false,
+          entries: id - 1,
+          firstBrokenId: id,
+          problem: 'hash mismatch',
+        });
       }),
     );
   });
@@ -109,7 +124,13 @@ describe('audit hash chain', () => {
 describe('metric exposure bounds', () => {
   it('keeps at most N versions per model, live stages and recent changes first', () => {
     const rows: VersionSummary[] = [
-      ...Array.from({ length: 10 }, (_, i) => ({ model: 'm', version: `a${i}`, stage: 'archived' as Stage, accuracy: 0.9, stageChangedAt: `2026-01-01T00:00:${String(i).padStart(2, '0')}Z` })),
+      ...Array.from({ length: 10 }, (_, i) => ({
+        model: 'm',
+        version: `a${i}`,
+        stage: 'archived' as Stage,
+        accuracy: 0.9,
+        stageChangedAt: `2026-01-01T00:00:${String(i).padStart(2, '0')}Z`,
+      })),
       { model: 'm', version: 'p', stage: 'production', accuracy: 0.9, stageChangedAt: '2025-01-01T00:00:00Z' },
       { model: 'm', version: 's', stage: 'staging', accuracy: 0.9, stageChangedAt: '2025-01-01T00:00:00Z' },
       { model: 'z', version: '1', stage: 'development', accuracy: null, stageChangedAt: '2025-01-01T00:00:00Z' },

@@ -39,7 +39,9 @@ describe('registry API on SQLite', () => {
       expect((await post('/api/v1/models', { name: 'acl_model' }, tokens.viewer)).status).toBe(403);
       expect((await post('/api/v1/models', { name: 'acl_model' }, tokens.ingest)).status).toBe(403);
       expect((await post('/api/v1/models', { name: 'acl_model' }, tokens.operator)).status).toBe(201);
-      expect((await s.api('/api/v1/models/acl_model/gates', { method: 'PUT', json: { staging: {} }, token: tokens.operator })).status).toBe(403);
+      expect((await s.api('/api/v1/models/acl_model/gates', { method: 'PUT', json: { staging: {} }, token: tokens.operator })).status).toBe(
+        403,
+      );
       expect((await s.api('/api/v1/tokens', { token: tokens.operator })).status).toBe(403);
       expect((await s.api('/api/v1/audit', { token: tokens.viewer })).status).toBe(200);
     });
@@ -106,9 +108,23 @@ describe('registry API on SQLite', () => {
 
     it('archives the replaced production version and rolls back to it', async () => {
       expect((await post('/api/v1/models', { name: 'churn', team: 'growth', description: 'churn risk' })).status).toBe(201);
-      const r = await reg('2.0', 0.9, 20, { data_version: 'd1', code_commit: 'abc123', hyperparameters: { lr: 0.01, deep: true }, environment: { python: '3.11' }, artifact_uri: 's3://models/churn/2.0', tags: { owner: 'ana' } });
+      const r = await reg('2.0', 0.9, 20, {
+        data_version: 'd1',
+        code_commit: 'abc123',
+        hyperparameters: { lr: 0.01, deep: true },
+        environment: { python: '3.11' },
+        artifact_uri: 's3://models/churn/2.0',
+        tags: { owner: 'ana' },
+      });
       expect(r.status).toBe(201);
-      expect((await body(r)).lineage).toEqual({ data_version: 'd1', code_commit: 'abc123', hyperparameters: { lr: 0.01, deep: true }, environment: { python: '3.11' }, artifact_uri: 's3://models/churn/2.0', tags: { owner: 'ana' } });
+      expect((await body(r)).lineage).toEqual({
+        data_version: 'd1',
+        code_commit: 'abc123',
+        hyperparameters: { lr: 0.01, deep: true },
+        environment: { python: '3.11' },
+        artifact_uri: 's3://models/churn/2.0',
+        tags: { owner: 'ana' },
+      });
       expect((await reg('2.1', 0.92, 15, { parent_version: '2.0' })).status).toBe(201);
       for (const v of ['2.0', '2.1']) expect((await move('churn', v, 'staging')).status).toBe(200);
       expect((await move('churn', '2.0', 'production', {}, tokens.operator)).status).toBe(200);
@@ -120,7 +136,10 @@ describe('registry API on SQLite', () => {
       // A rollback pinned to a version not in production does nothing.
       const stale = await post('/api/v1/models/churn/rollback', { reason: 'alert', from_version: '2.0' }, tokens.operator);
       expect(stale.status).toBe(409);
-      expect(await body(stale)).toMatchObject({ error: expect.stringMatching(/no longer in production/), details: { current_production: '2.1' } });
+      expect(await body(stale)).toMatchObject({
+        error: expect.stringMatching(/no longer in production/),
+        details: { current_production: '2.1' },
+      });
 
       const rb = await post('/api/v1/models/churn/rollback', { reason: 'latency regression', from_version: '2.1' }, tokens.operator);
       expect(rb.status).toBe(200);
@@ -128,7 +147,9 @@ describe('registry API on SQLite', () => {
       expect(await stageOf('2.0')).toBe('production');
       expect(await stageOf('2.1')).toBe('archived');
       // The same request again is refused: one rollback, not two.
-      expect((await post('/api/v1/models/churn/rollback', { reason: 'latency regression', from_version: '2.1' }, tokens.operator)).status).toBe(409);
+      expect(
+        (await post('/api/v1/models/churn/rollback', { reason: 'latency regression', from_version: '2.1' }, tokens.operator)).status,
+      ).toBe(409);
       // 2.0 had no predecessor of its own.
       expect((await post('/api/v1/models/churn/rollback', { reason: 'again' })).status).toBe(409);
 
@@ -149,11 +170,17 @@ describe('registry API on SQLite', () => {
       ]);
       expect((await move('churn', '3.0', 'staging', { force: true }, tokens.operator)).status).toBe(403);
 
-      const gates = await s.api('/api/v1/models/churn/gates', { method: 'PUT', json: { staging: { min_accuracy: 0.6, max_latency_ms: 250, min_auc: 0.95 }, reason: 'experiment' } });
+      const gates = await s.api('/api/v1/models/churn/gates', {
+        method: 'PUT',
+        json: { staging: { min_accuracy: 0.6, max_latency_ms: 250, min_auc: 0.95 }, reason: 'experiment' },
+      });
       expect(gates.status).toBe(200);
       expect(await body(gates)).toEqual({
         model: 'churn',
-        gates: { staging: { min_accuracy: 0.6, max_latency_ms: 250, min_auc: 0.95 }, production: { min_accuracy: 0.85, max_latency_ms: 50 } },
+        gates: {
+          staging: { min_accuracy: 0.6, max_latency_ms: 250, min_auc: 0.95 },
+          production: { min_accuracy: 0.85, max_latency_ms: 50 },
+        },
         overridden: { staging: true, production: false },
       });
       const stillRefused = await move('churn', '3.0', 'staging');
@@ -164,7 +191,14 @@ describe('registry API on SQLite', () => {
       expect(await body(forced)).toMatchObject({ forced: true, skipped_gates: [{ gate: 'min_auc', actual: 0.9 }] });
 
       const audit = (await body(await s.api('/api/v1/audit?model=churn&limit=3'))).entries as Json[];
-      expect(audit[0]).toMatchObject({ action: 'version.transition.forced', actor: 'token:admin-bot', reason: 'auc gate under review', version: '3.0', before: { stage: 'development' }, after: { stage: 'staging' } });
+      expect(audit[0]).toMatchObject({
+        action: 'version.transition.forced',
+        actor: 'token:admin-bot',
+        reason: 'auc gate under review',
+        version: '3.0',
+        before: { stage: 'development' },
+        after: { stage: 'staging' },
+      });
       expect(audit[1]).toMatchObject({ action: 'model.gates.update', actor: 'admin', reason: 'experiment' });
       expect(audit[1].after.gates.staging).toEqual({ min_accuracy: 0.6, max_latency_ms: 250, min_auc: 0.95 });
     });
@@ -196,7 +230,9 @@ describe('registry API on SQLite', () => {
       expect(ok.ok).toBe(true);
       const total = ok.entries as number;
       expect(total).toBeGreaterThan(10);
-      const target = (await body(await s.api('/api/v1/audit?model=churn&limit=1000'))).entries.find((e: Json) => e.action === 'model.gates.update');
+      const target = (await body(await s.api('/api/v1/audit?model=churn&limit=1000'))).entries.find(
+        (e: Json) => e.action === 'model.gates.update',
+      );
       // Edit a row behind the exporter's back, as an attacker with database access would.
       const db = new Database(path.join(s.dataDir, 'modelwatch.sqlite'));
       try {
@@ -222,11 +258,15 @@ describe('registry metrics bounds and OpenAPI', () => {
 
   it('exposes at most the configured versions and models', async () => {
     for (const v of ['1', '2', '3', '4']) {
-      expect((await s.api('/api/v1/models/aaa/versions', { method: 'POST', json: { version: v, metrics: { accuracy: 0.9 } } })).status).toBe(201);
+      expect(
+        (await s.api('/api/v1/models/aaa/versions', { method: 'POST', json: { version: v, metrics: { accuracy: 0.9 } } })).status,
+      ).toBe(201);
     }
     expect((await s.api('/api/v1/models/bbb/versions', { method: 'POST', json: { version: '1' } })).status).toBe(201);
     const text = await (await s.api('/metrics', { token: null })).text();
-    const versions = new Set([...text.matchAll(/^modelwatch_model_stage\{model="([^"]+)",version="([^"]+)"/gm)].map((m) => `${m[1]}/${m[2]}`));
+    const versions = new Set(
+      [...text.matchAll(/^modelwatch_model_stage\{model="([^"]+)",version="([^"]+)"/gm)].map((m) => `${m[1]}/${m[2]}`),
+    );
     expect(versions.size).toBe(2);
     expect([...versions].every((v) => v.startsWith('aaa/'))).toBe(true);
     expect(text).not.toContain('model="bbb"');

@@ -76,28 +76,49 @@ describe.skipIf(skip)('two replicas on one PostgreSQL', () => {
 
   it('lets exactly one of concurrent promotions and rollbacks win, and keeps the audit chain whole', async () => {
     for (const v of ['1.0', '1.1', '1.2', '1.3']) {
-      expect((await call(a, 'POST', '/api/v1/models/shared/versions', { version: v, metrics: { accuracy: 0.95, latency_ms: 5 } })).status).toBe(201);
-      expect((await call(b, 'POST', `/api/v1/models/shared/versions/${v}/transitions`, { to: 'staging', reason: 'ready' })).status).toBe(200);
+      expect(
+        (await call(a, 'POST', '/api/v1/models/shared/versions', { version: v, metrics: { accuracy: 0.95, latency_ms: 5 } })).status,
+      ).toBe(201);
+      expect((await call(b, 'POST', `/api/v1/models/shared/versions/${v}/transitions`, { to: 'staging', reason: 'ready' })).status).toBe(
+        200,
+      );
     }
 
-    const promotions = await statuses(Array.from({ length: 12 }, (_, i) => call(both(i), 'POST', '/api/v1/models/shared/versions/1.0/transitions', { to: 'production', reason: `race ${i}` })));
+    const promotions = await statuses(
+      Array.from({ length: 12 }, (_, i) =>
+        call(both(i), 'POST', '/api/v1/models/shared/versions/1.0/transitions', { to: 'production', reason: `race ${i}` }),
+      ),
+    );
     expect(promotions.filter((r) => r.status === 200)).toHaveLength(1);
     const losers = promotions.filter((r) => r.status !== 200);
     expect(losers).toHaveLength(11);
-    for (const l of losers) expect(l).toMatchObject({ status: 409, body: { error: expect.stringMatching(/already in production|concurrent/) } });
+    for (const l of losers)
+      expect(l).toMatchObject({ status: 409, body: { error: expect.stringMatching(/already in production|concurrent/) } });
 
-    expect((await call(b, 'POST', '/api/v1/models/shared/versions/1.1/transitions', { to: 'production', reason: 'better' })).status).toBe(200);
+    expect((await call(b, 'POST', '/api/v1/models/shared/versions/1.1/transitions', { to: 'production', reason: 'better' })).status).toBe(
+      200,
+    );
 
-    const rollbacks = await statuses(Array.from({ length: 10 }, (_, i) => call(both(i), 'POST', '/api/v1/models/shared/rollback', { reason: 'error rate', from_version: '1.1' })));
+    const rollbacks = await statuses(
+      Array.from({ length: 10 }, (_, i) =>
+        call(both(i), 'POST', '/api/v1/models/shared/rollback', { reason: 'error rate', from_version: '1.1' }),
+      ),
+    );
     const won = rollbacks.filter((r) => r.status === 200);
     expect(won).toHaveLength(1);
     expect(won[0].body).toMatchObject({ from_version: '1.1', to_version: '1.0' });
     expect(rollbacks.filter((r) => r.status === 409)).toHaveLength(9);
 
     // Different versions promoted at once: each is a valid promotion, the database keeps one production.
-    const different = await statuses(['1.2', '1.3'].map((v, i) => call(both(i), 'POST', `/api/v1/models/shared/versions/${v}/transitions`, { to: 'production', reason: 'go' })));
+    const different = await statuses(
+      ['1.2', '1.3'].map((v, i) =>
+        call(both(i), 'POST', `/api/v1/models/shared/versions/${v}/transitions`, { to: 'production', reason: 'go' }),
+      ),
+    );
     for (const r of different) expect([200, 409]).toContain(r.status);
-    const versions = (await (await call(a, 'GET', '/api/v1/models/shared/versions')).json()) as { versions: { version: string; stage: string }[] };
+    const versions = (await (await call(a, 'GET', '/api/v1/models/shared/versions')).json()) as {
+      versions: { version: string; stage: string }[];
+    };
     expect(versions.versions.filter((v) => v.stage === 'production')).toHaveLength(1);
 
     const verifyA = await (await call(a, 'GET', '/api/v1/audit/verify')).json();
@@ -124,7 +145,11 @@ describe.skipIf(skip)('two replicas on one PostgreSQL', () => {
     const id = Number(rows[0].id);
     await pg.query('replicas', "update audit_log set actor = 'someone-else' where id = $1", [id]);
     for (const r of [a, b]) {
-      expect(await (await call(r, 'GET', '/api/v1/audit/verify')).json()).toMatchObject({ ok: false, first_broken_id: id, problem: 'hash mismatch' });
+      expect(await (await call(r, 'GET', '/api/v1/audit/verify')).json()).toMatchObject({
+        ok: false,
+        first_broken_id: id,
+        problem: 'hash mismatch',
+      });
     }
   });
 });

@@ -14,9 +14,14 @@ describe('seed demo: fraud_detector through the API', () => {
   const register = (version: string, accuracy: number, latency: number) =>
     s.api('/api/v1/models/fraud_detector/versions', { method: 'POST', json: { version, metrics: { accuracy, latency_ms: latency } } });
   const move = (version: string, to: string) =>
-    s.api(`/api/v1/models/fraud_detector/versions/${version}/transitions`, { method: 'POST', json: { to, reason: `demo: ${version} to ${to}` } });
+    s.api(`/api/v1/models/fraud_detector/versions/${version}/transitions`, {
+      method: 'POST',
+      json: { to, reason: `demo: ${version} to ${to}` },
+    });
   const stages = async () => {
-    const body = (await (await s.api('/api/v1/models/fraud_detector/versions')).json()) as { versions: { version: string; stage: string }[] };
+    const body = (await (await s.api('/api/v1/models/fraud_detector/versions')).json()) as {
+      versions: { version: string; stage: string }[];
+    };
     return Object.fromEntries(body.versions.map((v) => [v.version, v.stage]));
   };
 
@@ -33,7 +38,9 @@ describe('seed demo: fraud_detector through the API', () => {
 
     const refused10 = await move('1.0', 'production');
     expect(refused10.status).toBe(422);
-    expect(((await refused10.json()) as { details: unknown }).details).toEqual([{ gate: 'min_accuracy', metric: 'accuracy', required: 0.85, actual: 0.82 }]);
+    expect(((await refused10.json()) as { details: unknown }).details).toEqual([
+      { gate: 'min_accuracy', metric: 'accuracy', required: 0.85, actual: 0.82 },
+    ]);
 
     expect((await move('1.1', 'staging')).status).toBe(200);
     const promoted = await move('1.1', 'production');

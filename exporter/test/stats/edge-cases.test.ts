@@ -194,8 +194,14 @@ describe('memory is fixed by the reference and class count, not by traffic', () 
   });
 
   it('the fine grid stays under 400 cut points: all distinct values up to 200, the quantiles alone past that', () => {
-    const at200 = buildFeatureReference(Array.from({ length: 1000 }, (_, i) => (i % 200) ** 1.5), { maxCategories: 5 }) as NumericFeatureReference;
-    const at201 = buildFeatureReference(Array.from({ length: 1000 }, (_, i) => (i % 201) ** 1.5), { maxCategories: 5 }) as NumericFeatureReference;
+    const at200 = buildFeatureReference(
+      Array.from({ length: 1000 }, (_, i) => (i % 200) ** 1.5),
+      { maxCategories: 5 },
+    ) as NumericFeatureReference;
+    const at201 = buildFeatureReference(
+      Array.from({ length: 1000 }, (_, i) => (i % 201) ** 1.5),
+      { maxCategories: 5 },
+    ) as NumericFeatureReference;
     expect(at200.edges.length).toBeLessThanOrEqual(399);
     for (let v = 0; v < 200; v++) expect(at200.edges).toContain(v ** 1.5);
     expect(at201.edges.length).toBeLessThanOrEqual(199);
@@ -350,7 +356,11 @@ describe('no NaN where a number is promised', () => {
           strings.forEach((v) => (v === null ? c.addMissing() : c.add(v)));
           const k = new ClassificationState();
           events.forEach(([t, p, probs]) => k.add(t, p, probs ?? undefined));
-          for (const result of [numericDrift(numericRef, n), categoricalDrift(categoricalRef, c), classificationMetrics(k, ['a', 'b', 'c', 'd'])]) {
+          for (const result of [
+            numericDrift(numericRef, n),
+            categoricalDrift(categoricalRef, c),
+            classificationMetrics(k, ['a', 'b', 'c', 'd']),
+          ]) {
             expect(finiteNumbers(result)).toBe(true);
           }
         },

@@ -83,7 +83,9 @@ function checkLaws<S, E, R>(law: Law<S, E, R>): void {
     it('is invariant to event order', () => {
       fc.assert(
         fc.property(
-          law.events.chain((events) => fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }))),
+          law.events.chain((events) =>
+            fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length })),
+          ),
           ([events, shuffled]) => {
             expect(law.observe(build(shuffled))).toEqual(law.observe(build(events)));
           },
@@ -111,7 +113,7 @@ function checkLaws<S, E, R>(law: Law<S, E, R>): void {
       );
     });
 
-    it('buckets sharing one CountRing, as a window\'s do, keep apart and add up to the total', () => {
+    it("buckets sharing one CountRing, as a window's do, keep apart and add up to the total", () => {
       fc.assert(
         fc.property(law.events, fc.array(fc.nat(4), { minLength: 1 }), fc.nat(4), (events, bucketOf, cleared) => {
           const ring = new CountRing(5);
@@ -171,14 +173,23 @@ checkLaws<NumericFeatureState, number | null, unknown>({
   merge: (s, o) => s.merge(o),
   subtract: (s, o) => s.subtract(o),
   clear: (s) => s.clear(),
-  observe: (s) => ({ bins: Array.from(s.fineCounts()), count: s.count, missing: s.missing, outOfRange: s.outOfRange, drift: numericDrift(numericRef, s) }),
+  observe: (s) => ({
+    bins: Array.from(s.fineCounts()),
+    count: s.count,
+    missing: s.missing,
+    outOfRange: s.outOfRange,
+    drift: numericDrift(numericRef, s),
+  }),
   events: fc.array(numericValue, { maxLength: 120 }),
 });
 
 // ---------------------------------------------------------------- categorical
 
 const categoricalRefs: Array<[string, CategoricalFeatureReference]> = [
-  ['listing every category', buildFeatureReference(['a', 'a', 'b', 'c', null, 'c', 'c'], { maxCategories: 10 }) as CategoricalFeatureReference],
+  [
+    'listing every category',
+    buildFeatureReference(['a', 'a', 'b', 'c', null, 'c', 'c'], { maxCategories: 10 }) as CategoricalFeatureReference,
+  ],
   ['with a folded tail', buildFeatureReference(['a', 'a', 'b', 'c', 'd', 'e', 'e'], { maxCategories: 2 }) as CategoricalFeatureReference],
 ];
 const categoryValue = fc.oneof(
@@ -216,7 +227,12 @@ const classEvent = (k: number): fc.Arbitrary<ClassEvent> =>
     { requiredKeys: ['t', 'p'] },
   );
 const classNames = ['c0', 'c1', 'c2', 'c3', 'c4'];
-for (const [k, holdsProbabilities] of [[2, false], [5, false], [2, true], [5, true]] as const) {
+for (const [k, holdsProbabilities] of [
+  [2, false],
+  [5, false],
+  [2, true],
+  [5, true],
+] as const) {
   checkLaws<ClassificationState, ClassEvent, unknown>({
     name: `ClassificationState (${k} classes${holdsProbabilities ? ', histograms allocated with each class' : ''})`,
     make: (role) => new ClassificationState(role, holdsProbabilities),

@@ -109,7 +109,17 @@ describe('numeric drift vs NumPy/SciPy', () => {
     );
   });
 
-  const names = ['shifted_normal', 'same_distribution', 'heavy_ties', 'constant_reference', 'atom_below', 'small_reference', 'tiny_reference_20', 'tiny_reference_60', 'few_distinct_values'];
+  const names = [
+    'shifted_normal',
+    'same_distribution',
+    'heavy_ties',
+    'constant_reference',
+    'atom_below',
+    'small_reference',
+    'tiny_reference_20',
+    'tiny_reference_60',
+    'few_distinct_values',
+  ];
   for (const name of names) {
     it(name, () => {
       const c = data.numeric.find((x) => x.name === name)!;
@@ -196,7 +206,10 @@ describe('categorical drift vs SciPy', () => {
         if (!hasTail) expect(kept, `category ${v}`).toBe(true);
         else expect(kept).toBe(ref.categories.includes(v));
       }
-      const names = s.categoryCounts().filter((x) => x.count > 0 || x.inReference).map((x) => x.category);
+      const names = s
+        .categoryCounts()
+        .filter((x) => x.count > 0 || x.inReference)
+        .map((x) => x.category);
       expect(names.sort()).toEqual([...c.expected.union].sort());
       const d = categoricalDrift(ref, s)!;
       expectClose(d.jsDistance, c.expected.jsDistance, 'JS distance');

@@ -76,12 +76,34 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
 
     it('round-trips models, versions with lineage, and gate overrides', async () => {
       await svcA.createModel({ name: 'rt', description: 'round trip', team: 'risk' }, ACTOR);
-      const lineage = { data_version: 'd', code_commit: 'c', hyperparameters: { lr: 0.1, name: 'x', on: false, none: null }, environment: { py: '3.11' }, artifact_uri: 's3://x/y', tags: { a: 'b' } };
-      await svcA.registerVersion('rt', { version: '1', metrics: { accuracy: 0.9, latency_ms: 12.5, f1: 0.7 }, lineage, description: 'first' }, ACTOR);
+      const lineage = {
+        data_version: 'd',
+        code_commit: 'c',
+        hyperparameters: { lr: 0.1, name: 'x', on: false, none: null },
+        environment: { py: '3.11' },
+        artifact_uri: 's3://x/y',
+        tags: { a: 'b' },
+      };
+      await svcA.registerVersion(
+        'rt',
+        { version: '1', metrics: { accuracy: 0.9, latency_ms: 12.5, f1: 0.7 }, lineage, description: 'first' },
+        ACTOR,
+      );
       const v = await svcB.getVersion('rt', '1');
-      expect(v).toMatchObject({ model: 'rt', version: '1', stage: 'development', description: 'first', metrics: { accuracy: 0.9, latency_ms: 12.5, f1: 0.7 }, lineage, predecessor: null });
+      expect(v).toMatchObject({
+        model: 'rt',
+        version: '1',
+        stage: 'development',
+        description: 'first',
+        metrics: { accuracy: 0.9, latency_ms: 12.5, f1: 0.7 },
+        lineage,
+        predecessor: null,
+      });
       await svcA.setGates('rt', { production: { min_f1: 0.5 } }, 'f1 matters', ACTOR);
-      expect((await svcB.getGates('rt')).gates).toEqual({ staging: { min_accuracy: 0.8, max_latency_ms: 100 }, production: { min_f1: 0.5 } });
+      expect((await svcB.getGates('rt')).gates).toEqual({
+        staging: { min_accuracy: 0.8, max_latency_ms: 100 },
+        production: { min_f1: 0.5 },
+      });
       expect((await svcB.getModel('rt')).team).toBe('risk');
     });
 
@@ -90,11 +112,15 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
       await svcA.transition('uniq', '1', { to: 'production', reason: 't' }, ACTOR);
       // Through the store, skipping the domain's archive-the-current-one step:
       const store = new KyselyRegistryStore(b.db);
-      const viaStore = store.write((tx) => tx.setStage({ model: 'uniq', version: '2', from: 'staging', to: 'production', at: new Date().toISOString() }));
+      const viaStore = store.write((tx) =>
+        tx.setStage({ model: 'uniq', version: '2', from: 'staging', to: 'production', at: new Date().toISOString() }),
+      );
       await expect(viaStore).rejects.toBeInstanceOf(ConflictError);
       await expect(viaStore).rejects.toThrow(/already in production/);
       // And with plain SQL, no kysely store code at all:
-      await expect(sql`update model_versions set stage = 'production' where model = 'uniq' and version = '2'`.execute(b.db)).rejects.toThrow(/unique/i);
+      await expect(
+        sql`update model_versions set stage = 'production' where model = 'uniq' and version = '2'`.execute(b.db),
+      ).rejects.toThrow(/unique/i);
       expect((await svcA.getVersion('uniq', '2')).stage).toBe('staging');
       // The refused write left no audit entry behind.
       expect(await svcA.verifyAudit()).toMatchObject({ ok: true });
@@ -102,7 +128,12 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
 
     it('lets exactly one of many concurrent promotions of a version win', async () => {
       await staged('race', ['1']);
-      const { ok, errors } = await race(Array.from({ length: 12 }, (_, i) => () => (i % 2 ? svcA : svcB).transition('race', '1', { to: 'production', reason: `r${i}` }, ACTOR)));
+      const { ok, errors } = await race(
+        Array.from(
+          { length: 12 },
+          (_, i) => () => (i % 2 ? svcA : svcB).transition('race', '1', { to: 'production', reason: `r${i}` }, ACTOR),
+        ),
+      );
       expect(ok).toHaveLength(1);
       expect(errors).toHaveLength(11);
       for (const e of errors) expect(e).toBeInstanceOf(ConflictError);
@@ -113,7 +144,9 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
     it('serializes concurrent promotions of different versions: one production at the end, each replacing the last', async () => {
       const versions = ['1', '2', '3', '4', '5', '6'];
       await staged('many', versions);
-      const { ok, errors } = await race(versions.map((v, i) => () => (i % 2 ? svcA : svcB).transition('many', v, { to: 'production', reason: 'go' }, ACTOR)));
+      const { ok, errors } = await race(
+        versions.map((v, i) => () => (i % 2 ? svcA : svcB).transition('many', v, { to: 'production', reason: 'go' }, ACTOR)),
+      );
       expect(errors).toEqual([]);
       const all = await svcA.listVersions('many');
       expect(all.filter((v) => v.stage === 'production')).toHaveLength(1);
@@ -127,7 +160,13 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
       await staged('rb', ['1', '2']);
       await svcA.transition('rb', '1', { to: 'production', reason: 't' }, ACTOR);
       await svcA.transition('rb', '2', { to: 'production', reason: 't' }, ACTOR);
-      const { ok, errors } = await race(Array.from({ length: 10 }, (_, i) => () => (i % 2 ? svcA : svcB).rollback('rb', { reason: 'alert fired', fromVersion: '2', trigger: 'alert' }, 'alertmanager')));
+      const { ok, errors } = await race(
+        Array.from(
+          { length: 10 },
+          (_, i) => () =>
+            (i % 2 ? svcA : svcB).rollback('rb', { reason: 'alert fired', fromVersion: '2', trigger: 'alert' }, 'alertmanager'),
+        ),
+      );
       expect(ok).toHaveLength(1);
       expect(ok[0]).toMatchObject({ fromVersion: '2', toVersion: '1', trigger: 'alert' });
       expect(errors).toHaveLength(9);
@@ -177,8 +216,25 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
     it('writes a webhook subscription change and its audit entry in one transaction', async () => {
       const hooksA = new KyselyWebhookStore(a.db);
       const hooksB = new KyselyWebhookStore(b.db);
-      const hook = { id: 'wh_suite000000', url: 'https://hooks.example.com/x', events: ['*'], secret: 'suite-secret-0123456789', description: 'suite', createdAt: new Date().toISOString(), createdBy: ACTOR };
-      const draft = (action: string) => ({ at: hook.createdAt, actor: ACTOR, action, model: null, version: null, reason: null, before: null, after: { id: hook.id } });
+      const hook = {
+        id: 'wh_suite000000',
+        url: 'https://hooks.example.com/x',
+        events: ['*'],
+        secret: 'suite-secret-0123456789',
+        description: 'suite',
+        createdAt: new Date().toISOString(),
+        createdBy: ACTOR,
+      };
+      const draft = (action: string) => ({
+        at: hook.createdAt,
+        actor: ACTOR,
+        action,
+        model: null,
+        version: null,
+        reason: null,
+        before: null,
+        after: { id: hook.id },
+      });
       const head = () => new KyselyRegistryStore(b.db).auditHead();
 
       const start = await head();

@@ -30,7 +30,17 @@ export function createBackendSrv(): BackendSrv {
             subscriber.error({ status: res.status, statusText: res.statusText, data, config: options });
             return;
           }
-          subscriber.next({ data: data as T, status: res.status, statusText: res.statusText, ok: true, headers: res.headers, redirected: res.redirected, type: res.type, url: res.url, config: options });
+          subscriber.next({
+            data: data as T,
+            status: res.status,
+            statusText: res.statusText,
+            ok: true,
+            headers: res.headers,
+            redirected: res.redirected,
+            type: res.type,
+            url: res.url,
+            config: options,
+          });
           subscriber.complete();
         })
         .catch((err: unknown) => subscriber.error({ status: -1, statusText: String(err), data: {}, config: options }));

@@ -24,7 +24,10 @@ export function createDataSourceSrv(): DataSourceSrv {
     return list.find((ds) => ds.uid === key || ds.name === key);
   };
   return {
-    getList: (filters = {}) => all().filter((ds) => matches(ds, filters)).sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())),
+    getList: (filters = {}) =>
+      all()
+        .filter((ds) => matches(ds, filters))
+        .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase())),
     getInstanceSettings: (ref) => find(ref),
     get: () => Promise.reject(new Error('datasource instances are not provided by the harness')),
     reload: () => Promise.resolve(),

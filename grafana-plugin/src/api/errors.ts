@@ -3,15 +3,7 @@ import type { GateFailure } from './types';
 import { asArray, asNumberOrNull, asObject, asString } from './json';
 
 export type ApiErrorKind =
-  | 'not-configured'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not-found'
-  | 'conflict'
-  | 'gates'
-  | 'invalid'
-  | 'unreachable'
-  | 'server';
+  'not-configured' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'gates' | 'invalid' | 'unreachable' | 'server';
 
 /**
  * A failed exporter call, turned into something a page can show: a title an on-call engineer
@@ -60,7 +52,12 @@ export function toApiError(err: unknown): ApiError {
     const msg = exporterMessage(err.data) ?? err.statusText ?? err.message ?? `HTTP ${status}`;
     switch (status) {
       case 401:
-        return new ApiError('unauthenticated', 'The exporter rejected the token', `${msg}. An admin can set a valid token on the app's configuration page.`, status);
+        return new ApiError(
+          'unauthenticated',
+          'The exporter rejected the token',
+          `${msg}. An admin can set a valid token on the app's configuration page.`,
+          status,
+        );
       case 403:
         return new ApiError('forbidden', 'Not allowed', msg, status);
       case 404:
@@ -75,10 +72,20 @@ export function toApiError(err: unknown): ApiError {
       case 502:
       case 503:
       case 504:
-        return new ApiError('unreachable', 'The exporter cannot be reached', `Grafana could not reach the exporter (HTTP ${status}). Check the exporter URL on the configuration page and that the exporter is running.`, status);
+        return new ApiError(
+          'unreachable',
+          'The exporter cannot be reached',
+          `Grafana could not reach the exporter (HTTP ${status}). Check the exporter URL on the configuration page and that the exporter is running.`,
+          status,
+        );
       default:
         if (!status || status < 0) {
-          return new ApiError('unreachable', 'Grafana cannot be reached', 'The request did not get an answer; check your network connection.', null);
+          return new ApiError(
+            'unreachable',
+            'Grafana cannot be reached',
+            'The request did not get an answer; check your network connection.',
+            null,
+          );
         }
         return new ApiError('server', `The exporter answered HTTP ${status}`, msg, status);
     }

@@ -6,7 +6,15 @@ describe('valuesByModel', () => {
       results: {
         A: {
           frames: [
-            { schema: { fields: [{ type: 'time' }, { type: 'number', labels: { model: 'a' } }] }, data: { values: [[1, 2], [0.5, 0.75]] } },
+            {
+              schema: { fields: [{ type: 'time' }, { type: 'number', labels: { model: 'a' } }] },
+              data: {
+                values: [
+                  [1, 2],
+                  [0.5, 0.75],
+                ],
+              },
+            },
             { schema: { fields: [{ type: 'time' }, { type: 'number', labels: { model: 'b' } }] }, data: { values: [[1], [NaN]] } },
             { schema: { fields: [{ type: 'time' }, { type: 'number', labels: {} }] }, data: { values: [[1], [3]] } },
           ],

@@ -9,4 +9,3 @@ export const LIVE_QUERIES = {
   errorRatio: 'sum by (model) (rate(modelwatch_prediction_errors_total[5m])) / sum by (model) (rate(modelwatch_predictions_total[5m]))',
   p95LatencySeconds: 'histogram_quantile(0.95, sum by (model, le) (rate(modelwatch_prediction_latency_seconds_bucket[5m])))',
 } as const;
-

@@ -30,12 +30,23 @@ describe('normalize', () => {
   });
 
   it('maps transitions and audit entries', () => {
-    expect(toTransition(transitions[2])).toMatchObject({ version: '0.9', from: 'production', to: 'archived', kind: 'rollback', trigger: 'alert', actor: 'alertmanager' });
+    expect(toTransition(transitions[2])).toMatchObject({
+      version: '0.9',
+      from: 'production',
+      to: 'archived',
+      kind: 'rollback',
+      trigger: 'alert',
+      actor: 'alertmanager',
+    });
     expect(toAuditEntry(auditEntries[0])).toMatchObject({ id: 2, action: 'version.transition', hash: 'bbbbbbbbbbbbbbbbbbbb' });
   });
 
   it('reads both verification outcomes', () => {
     expect(toVerification({ ok: true, entries: 7 })).toEqual({ valid: true, entries: 7, problem: null });
-    expect(toVerification({ ok: false, entries: 7, first_broken_id: 3 })).toEqual({ valid: false, entries: 7, problem: 'first broken entry: 3' });
+    expect(toVerification({ ok: false, entries: 7, first_broken_id: 3 })).toEqual({
+      valid: false,
+      entries: 7,
+      problem: 'first broken entry: 3',
+    });
   });
 });

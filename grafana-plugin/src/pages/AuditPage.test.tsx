@@ -23,7 +23,10 @@ describe('AuditPage', () => {
 
   it('shows a broken chain with the entry the exporter names', async () => {
     installFakeBackend()
-      .on('GET', `${PROXY}/audit/verify`, { status: 200, data: { ok: false, entries: 2, first_broken_id: 2, problem: 'hash mismatch', error: 'audit entry 2: hash mismatch' } })
+      .on('GET', `${PROXY}/audit/verify`, {
+        status: 200,
+        data: { ok: false, entries: 2, first_broken_id: 2, problem: 'hash mismatch', error: 'audit entry 2: hash mismatch' },
+      })
       .on('GET', `${PROXY}/audit`, { status: 200, data: { entries: auditEntries, next_before: null } });
     renderApp('/a/modelwatch-app/audit');
     const status = await screen.findByTestId(testIds.audit.verify);

@@ -16,7 +16,8 @@ function VerifyStatus({ result }: { result: AuditVerification }) {
   if (result.valid) {
     return (
       <Alert severity="success" title="Audit chain verified" data-testid={testIds.audit.verify}>
-        Every entry&apos;s hash links to the one before it{result.entries !== null ? ` (${result.entries} entries checked)` : ''}; nothing was altered or removed.
+        Every entry&apos;s hash links to the one before it{result.entries !== null ? ` (${result.entries} entries checked)` : ''}; nothing
+        was altered or removed.
       </Alert>
     );
   }
@@ -84,7 +85,13 @@ export function AuditPage() {
             setApplied(model.trim());
           }}
         >
-          <Input placeholder="Filter by model (press Enter)" value={model} onChange={(e) => setModel(e.currentTarget.value)} width={40} aria-label="Filter by model" />
+          <Input
+            placeholder="Filter by model (press Enter)"
+            value={model}
+            onChange={(e) => setModel(e.currentTarget.value)}
+            width={40}
+            aria-label="Filter by model"
+          />
         </form>
         <AsyncContent state={entries} loadingText="Loading audit log…">
           {(list) => <AuditTable entries={list} filter={applied} />}

@@ -126,7 +126,10 @@ describe('ModelPage', () => {
 
   it('rolls back after a confirmation naming both versions, sending from_version', async () => {
     setOrgRole('Editor');
-    const backend = registry().on('POST', `${M}/rollback`, { status: 200, data: { model: 'fraud_detector', from_version: '1.1', to_version: '0.9' } });
+    const backend = registry().on('POST', `${M}/rollback`, {
+      status: 200,
+      data: { model: 'fraud_detector', from_version: '1.1', to_version: '0.9' },
+    });
     renderApp(URL);
     await userEvent.click(await screen.findByTestId(testIds.model.rollback));
     const dialog = screen.getByTestId(testIds.rollback.dialog);
@@ -162,7 +165,10 @@ describe('ModelPage', () => {
 
   it('shows a 403 from the exporter (token role too low) in the dialog', async () => {
     setOrgRole('Editor');
-    registry().on('POST', `${M}/versions/1.2/transitions`, { status: 403, data: { error: 'this action needs role operator; the token has viewer' } });
+    registry().on('POST', `${M}/versions/1.2/transitions`, {
+      status: 403,
+      data: { error: 'this action needs role operator; the token has viewer' },
+    });
     renderApp(URL);
     await userEvent.click(await screen.findByTestId(testIds.model.archive('1.2')));
     await typeInDialog(screen.getByLabelText('Archive reason'), 'x');

@@ -77,9 +77,7 @@ export function ModelPage() {
           </Button>
         )}
         {!canAct && data.value && <p className={styles.muted}>You can view this model; promoting and rolling back need the Editor role.</p>}
-        {done && (
-          <Alert severity="success" title={done} onRemove={() => setDone(null)} data-testid="mw-action-done" />
-        )}
+        {done && <Alert severity="success" title={done} onRemove={() => setDone(null)} data-testid="mw-action-done" />}
         <AsyncContent state={data} loadingText="Loading model…">
           {({ transitions }) => (
             <>
@@ -110,7 +108,11 @@ export function ModelPage() {
           />
         )}
         {dialog?.kind === 'archive' && (
-          <ArchiveDialog version={dialog.version} onDismiss={() => setDialog(null)} onDone={() => finish(`${model} ${dialog.version.version} archived`)} />
+          <ArchiveDialog
+            version={dialog.version}
+            onDismiss={() => setDialog(null)}
+            onDone={() => finish(`${model} ${dialog.version.version} archived`)}
+          />
         )}
         {dialog?.kind === 'rollback' && productionName && (
           <RollbackDialog
@@ -118,7 +120,11 @@ export function ModelPage() {
             current={productionName}
             previous={versions.find((v) => v.version === productionName)?.predecessor ?? null}
             onDismiss={() => setDialog(null)}
-            onDone={(r) => finish(`Rolled back ${model}: ${r.toVersion || 'the previous version'} is in production, ${r.fromVersion || productionName} archived`)}
+            onDone={(r) =>
+              finish(
+                `Rolled back ${model}: ${r.toVersion || 'the previous version'} is in production, ${r.fromVersion || productionName} archived`,
+              )
+            }
           />
         )}
       </div>

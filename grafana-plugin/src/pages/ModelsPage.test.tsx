@@ -7,7 +7,12 @@ import { appMeta, renderApp } from '../test/render';
 
 function frame(model: string, value: number) {
   return {
-    schema: { fields: [{ name: 'Time', type: 'time' }, { name: 'Value', type: 'number', labels: { model } }] },
+    schema: {
+      fields: [
+        { name: 'Time', type: 'time' },
+        { name: 'Value', type: 'number', labels: { model } },
+      ],
+    },
     data: { values: [[1700000000000], [value]] },
   };
 }

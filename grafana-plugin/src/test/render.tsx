@@ -24,7 +24,10 @@ export function renderApp(url: string, meta = appMeta()) {
   return render(
     <MemoryRouter initialEntries={[url]} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
       <Routes>
-        <Route path="/a/modelwatch-app/*" element={<App meta={meta} basename="/a/modelwatch-app" path="/a/modelwatch-app" onNavChanged={() => {}} query={{}} />} />
+        <Route
+          path="/a/modelwatch-app/*"
+          element={<App meta={meta} basename="/a/modelwatch-app" path="/a/modelwatch-app" onNavChanged={() => {}} query={{}} />}
+        />
       </Routes>
     </MemoryRouter>,
   );

@@ -30,7 +30,14 @@ export const alertingFeature: Feature = {
     // onOutcome runs only after deliveries start, by which time `metrics` exists.
     const dispatcher = new WebhookDispatcher({ policy, log: ctx.log, onOutcome: (o) => metrics.delivery(o) });
     const metrics = new AlertingMetrics(ctx.metrics, dispatcher);
-    const webhooks = new WebhookService({ store: new KyselyWebhookStore(ctx.database.db), dispatcher, policy, log: ctx.log, now: ctx.now, envWebhook });
+    const webhooks = new WebhookService({
+      store: new KyselyWebhookStore(ctx.database.db),
+      dispatcher,
+      policy,
+      log: ctx.log,
+      now: ctx.now,
+      envWebhook,
+    });
     announceRegistryChanges(registry, (event, data) => void webhooks.publish(event, data));
     services.webhooks = webhooks;
     services.webhookDispatcher = dispatcher;

@@ -22,12 +22,22 @@ export function registerAuditCommand(program: Command): void {
       handler(async (io, flags: AuditFlags) => {
         if (flags.verify) {
           const result = (await io.client.verifyAudit()) as Record<string, unknown>;
-          io.emit(result, (r) => (r.ok ? `audit log intact: ${cell(r.entries)} entries verified` : `audit log BROKEN: ${cell(r.error ?? r.problem)}`));
+          io.emit(result, (r) =>
+            r.ok ? `audit log intact: ${cell(r.entries)} entries verified` : `audit log BROKEN: ${cell(r.error ?? r.problem)}`,
+          );
           // A chain that does not verify is a refusal: the CI step must fail.
           if (!result.ok) process.exitCode = EXIT.refused;
           return;
         }
-        const entries = listTable('entries', ['ID', 'AT', 'ACTOR', 'ACTION', 'MODEL', 'VERSION', 'REASON'], (e) => [e.id as number, e.at as string, e.actor as string, e.action as string, e.model as string, e.version as string, e.reason as string]);
+        const entries = listTable('entries', ['ID', 'AT', 'ACTOR', 'ACTION', 'MODEL', 'VERSION', 'REASON'], (e) => [
+          e.id as number,
+          e.at as string,
+          e.actor as string,
+          e.action as string,
+          e.model as string,
+          e.version as string,
+          e.reason as string,
+        ]);
         io.emit(await io.client.audit({ model: flags.model, limit: flags.limit, before: flags.before }), (value) => {
           const out = entries(value);
           const next = (value as { next_before?: number | null }).next_before;

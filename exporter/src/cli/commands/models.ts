@@ -10,7 +10,13 @@ export function registerModelsCommand(program: Command): void {
       handler(async (io) => {
         io.emit(
           await io.client.listModels(),
-          listTable('models', ['MODEL', 'TEAM', 'PRODUCTION', 'GATES', 'CREATED'], (m) => [m.name as string, m.team as string, m.production_version as string, m.gates_overridden ? 'custom' : 'default', m.created_at as string]),
+          listTable('models', ['MODEL', 'TEAM', 'PRODUCTION', 'GATES', 'CREATED'], (m) => [
+            m.name as string,
+            m.team as string,
+            m.production_version as string,
+            m.gates_overridden ? 'custom' : 'default',
+            m.created_at as string,
+          ]),
         );
       }),
     );

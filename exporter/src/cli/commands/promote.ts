@@ -16,7 +16,11 @@ export function registerPromoteCommand(program: Command): void {
     .option('--force', 'skip the quality gates (admin token; recorded in the audit log)')
     .action(
       handler(async (io, model: string, version: string, flags: PromoteFlags) => {
-        const result = (await io.client.transition(model, version, { to: flags.to, reason: flags.reason, ...(flags.force ? { force: true } : {}) })) as Record<string, unknown>;
+        const result = (await io.client.transition(model, version, {
+          to: flags.to,
+          reason: flags.reason,
+          ...(flags.force ? { force: true } : {}),
+        })) as Record<string, unknown>;
         io.emit(result, () => {
           const lines = [`${model} ${version}: ${result.from} → ${result.to}${result.forced ? ' (forced past failing gates)' : ''}`];
           if (result.archived_version) lines.push(`${model} ${result.archived_version}: production → archived (replaced)`);

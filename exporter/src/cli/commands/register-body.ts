@@ -37,7 +37,11 @@ export function buildRegisterBody(version: string, flags: RegisterFlags): Json {
   if (flags.codeCommit !== undefined) lineage.code_commit = flags.codeCommit;
   if (flags.artifactUri !== undefined) lineage.artifact_uri = flags.artifactUri;
   if (flags.parent !== undefined) lineage.parent_version = flags.parent;
-  mergeInto(lineage, 'hyperparameters', pairs(flags.param, '--param').map(([k, v]) => [k, scalar(v)]));
+  mergeInto(
+    lineage,
+    'hyperparameters',
+    pairs(flags.param, '--param').map(([k, v]) => [k, scalar(v)]),
+  );
   mergeInto(lineage, 'environment', pairs(flags.env, '--env'));
   mergeInto(lineage, 'tags', pairs(flags.tag, '--tag'));
 

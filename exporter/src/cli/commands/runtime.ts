@@ -97,7 +97,8 @@ function describeDetail(d: unknown): string {
     const bound = o.gate.startsWith('min_') ? 'at least' : 'at most';
     return `${o.gate}: ${o.metric} is ${o.actual ?? 'missing'}, must be ${bound} ${o.required}`;
   }
-  if (typeof o.message === 'string') return typeof o.path === 'string' && !o.message.includes(o.path) ? `${o.path}: ${o.message}` : o.message;
+  if (typeof o.message === 'string')
+    return typeof o.path === 'string' && !o.message.includes(o.path) ? `${o.path}: ${o.message}` : o.message;
   return JSON.stringify(d);
 }
 

@@ -11,7 +11,13 @@ export function registerTokensCommand(program: Command): void {
       handler(async (io) => {
         io.emit(
           await io.client.listTokens(),
-          listTable('tokens', ['ID', 'NAME', 'ROLE', 'CREATED', 'REVOKED'], (t) => [t.id as string, t.name as string, t.role as string, t.created_at as string, t.revoked_at as string]),
+          listTable('tokens', ['ID', 'NAME', 'ROLE', 'CREATED', 'REVOKED'], (t) => [
+            t.id as string,
+            t.name as string,
+            t.role as string,
+            t.created_at as string,
+            t.revoked_at as string,
+          ]),
         );
       }),
     );
@@ -22,7 +28,10 @@ export function registerTokensCommand(program: Command): void {
     .action(
       handler(async (io, name: string, flags: { role: string }) => {
         const created = (await io.client.createToken({ name, role: flags.role })) as Record<string, unknown>;
-        io.emit(created, (t) => `created token ${t.id ?? ''} "${name}" (role ${t.role ?? flags.role}); store it now, it is not shown again:\n${t.token}`);
+        io.emit(
+          created,
+          (t) => `created token ${t.id ?? ''} "${name}" (role ${t.role ?? flags.role}); store it now, it is not shown again:\n${t.token}`,
+        );
       }),
     );
   tokens

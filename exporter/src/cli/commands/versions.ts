@@ -12,7 +12,14 @@ export function registerVersionsCommand(program: Command): void {
           await io.client.listVersions(model),
           listTable('versions', ['VERSION', 'STAGE', 'ACCURACY', 'LATENCY_MS', 'PREDECESSOR', 'REGISTERED'], (v) => {
             const metrics = (v.metrics ?? {}) as Record<string, unknown>;
-            return [v.version as string, v.stage as string, cell(metrics.accuracy), cell(metrics.latency_ms), v.predecessor as string, v.created_at as string];
+            return [
+              v.version as string,
+              v.stage as string,
+              cell(metrics.accuracy),
+              cell(metrics.latency_ms),
+              v.predecessor as string,
+              v.created_at as string,
+            ];
           }),
         );
       }),

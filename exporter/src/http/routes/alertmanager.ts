@@ -37,7 +37,13 @@ export function registerAlertmanagerRoutes(
     const outcomes = await rollbackForAlerts(registry, payload.alerts, principalOf(req).actor, ctx.log);
     onHandled(outcomes);
     const count = (o: string) => outcomes.filter((x) => x.outcome === o).length;
-    const body = { receiver: payload.receiver, rolled_back: count('rolled_back'), ignored: count('ignored'), failed: count('failed'), alerts: outcomes };
+    const body = {
+      receiver: payload.receiver,
+      rolled_back: count('rolled_back'),
+      ignored: count('ignored'),
+      failed: count('failed'),
+      alerts: outcomes,
+    };
     res.status(body.failed > 0 ? 503 : 200).json(body);
   });
 }

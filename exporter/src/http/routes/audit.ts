@@ -20,10 +20,18 @@ export function registerAuditRoutes(router: Router, ctx: AppContext, registry: R
     path: '/api/v1/audit',
     summary: 'Audit log, newest first',
     query: AuditQueryParams,
-    responses: { 200: { description: 'a page of entries', schema: z.object({ entries: z.array(AuditEntryResponse), next_before: z.number().nullable() }) } },
+    responses: {
+      200: {
+        description: 'a page of entries',
+        schema: z.object({ entries: z.array(AuditEntryResponse), next_before: z.number().nullable() }),
+      },
+    },
     handle: async ({ query }) => {
       const entries = await registry.listAudit(query);
-      return { entries: entries.map(presentAuditEntry), next_before: entries.length === query.limit ? entries[entries.length - 1].id : null };
+      return {
+        entries: entries.map(presentAuditEntry),
+        next_before: entries.length === query.limit ? entries[entries.length - 1].id : null,
+      };
     },
   });
 
@@ -32,7 +40,18 @@ export function registerAuditRoutes(router: Router, ctx: AppContext, registry: R
     method: 'get',
     path: '/api/v1/audit/verify',
     summary: 'Recompute the hash chain and name the first broken entry',
-    responses: { 200: { description: 'verification result', schema: z.object({ ok: z.boolean(), entries: z.number(), first_broken_id: z.number().optional(), problem: z.string().optional(), error: z.string().optional() }) } },
+    responses: {
+      200: {
+        description: 'verification result',
+        schema: z.object({
+          ok: z.boolean(),
+          entries: z.number(),
+          first_broken_id: z.number().optional(),
+          problem: z.string().optional(),
+          error: z.string().optional(),
+        }),
+      },
+    },
     handle: async () => presentVerification(await registry.verifyAudit()),
   });
 }

@@ -16,7 +16,10 @@ export function kpiRoutes(monitor: Monitor, schemas: IngestSchemas) {
       role: 'ingest',
       body: schemas.kpisBody,
       responses: {
-        200: { description: 'KPIs applied; names beyond MODELWATCH_MAX_KPIS_PER_MODEL are dropped and reported', schema: schemas.ingestResponse },
+        200: {
+          description: 'KPIs applied; names beyond MODELWATCH_MAX_KPIS_PER_MODEL are dropped and reported',
+          schema: schemas.ingestResponse,
+        },
         400: { description: 'malformed body' },
         404: { description: 'the model has never sent predictions or a reference' },
       },

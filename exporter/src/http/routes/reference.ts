@@ -28,7 +28,10 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas) {
       role: 'ingest',
       body: schemas.referenceBody,
       responses: {
-        200: { description: 'reference profiled, stored and in use; drift windows of this version restart empty', schema: referenceResponse },
+        200: {
+          description: 'reference profiled, stored and in use; drift windows of this version restart empty',
+          schema: referenceResponse,
+        },
         400: { description: 'malformed sample (names each bad feature)' },
         422: { description: 'the model or version cannot be tracked within the cardinality bounds' },
       },
@@ -40,7 +43,8 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas) {
         });
         if (!profile) return rejectProblems(problems);
         const task = monitor.taskOf(model);
-        if (task && profile.task && task !== profile.task) rejectProblems([{ path: body.task ? 'task' : 'predictions', message: `model ${model} is a ${task} model` }]);
+        if (task && profile.task && task !== profile.task)
+          rejectProblems([{ path: body.task ? 'task' : 'predictions', message: `model ${model} is a ${task} model` }]);
         const room = monitor.canTrackReference(model, version);
         if (!room.ok) throw new UnprocessableError(room.reason);
         const updatedAt = new Date(ctx.now()).toISOString();
@@ -49,7 +53,9 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas) {
         return {
           model,
           version,
-          features: Object.fromEntries(Object.entries(profile.features).map(([n, f]) => [n, { kind: f.kind, count: f.count, missing: f.missing }])),
+          features: Object.fromEntries(
+            Object.entries(profile.features).map(([n, f]) => [n, { kind: f.kind, count: f.count, missing: f.missing }]),
+          ),
           ...(profile.prediction ? { prediction: profile.prediction.kind } : {}),
           dropped_features: profile.droppedFeatures,
           updated_at: updatedAt,

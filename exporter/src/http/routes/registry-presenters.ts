@@ -50,11 +50,31 @@ export function presentTransitionResult(t: TransitionResult) {
 }
 
 export function presentRollback(r: RollbackResult) {
-  return { model: r.model, from_version: r.fromVersion, to_version: r.toVersion, trigger: r.trigger, reason: r.reason, actor: r.actor, at: r.at };
+  return {
+    model: r.model,
+    from_version: r.fromVersion,
+    to_version: r.toVersion,
+    trigger: r.trigger,
+    reason: r.reason,
+    actor: r.actor,
+    at: r.at,
+  };
 }
 
 export function presentTransition(t: TransitionRecord) {
-  return { id: t.id, model: t.model, version: t.version, from: t.from, to: t.to, kind: t.kind, trigger: t.trigger, forced: t.forced, reason: t.reason, actor: t.actor, at: t.at };
+  return {
+    id: t.id,
+    model: t.model,
+    version: t.version,
+    from: t.from,
+    to: t.to,
+    kind: t.kind,
+    trigger: t.trigger,
+    forced: t.forced,
+    reason: t.reason,
+    actor: t.actor,
+    at: t.at,
+  };
 }
 
 export function presentGates(model: string, g: { overrides: GateOverrides | null }) {
@@ -66,13 +86,31 @@ export function presentGates(model: string, g: { overrides: GateOverrides | null
 }
 
 export function presentAuditEntry(e: AuditEntry) {
-  return { id: e.id, at: e.at, actor: e.actor, action: e.action, model: e.model, version: e.version, reason: e.reason, before: e.before, after: e.after, prev_hash: e.prevHash, hash: e.hash };
+  return {
+    id: e.id,
+    at: e.at,
+    actor: e.actor,
+    action: e.action,
+    model: e.model,
+    version: e.version,
+    reason: e.reason,
+    before: e.before,
+    after: e.after,
+    prev_hash: e.prevHash,
+    hash: e.hash,
+  };
 }
 
 export function presentVerification(v: ChainVerification) {
   return v.ok
     ? { ok: true, entries: v.entries }
-    : { ok: false, entries: v.entries, first_broken_id: v.firstBrokenId, problem: v.problem, error: `audit entry ${v.firstBrokenId}: ${v.problem}` };
+    : {
+        ok: false,
+        entries: v.entries,
+        first_broken_id: v.firstBrokenId,
+        problem: v.problem,
+        error: `audit entry ${v.firstBrokenId}: ${v.problem}`,
+      };
 }
 
 /** Never the secret nor its hash. */

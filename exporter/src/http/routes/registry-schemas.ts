@@ -10,7 +10,8 @@ import { STAGES } from '../../registry/types.js';
 
 /** Model and version names go into URLs and label values: no slashes, no leading dot. */
 export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const name = (what: string) => z.string().regex(NAME_PATTERN, `${what} must be 1-128 characters of letters, digits, '.', '_', '-', starting with a letter or digit`);
+const name = (what: string) =>
+  z.string().regex(NAME_PATTERN, `${what} must be 1-128 characters of letters, digits, '.', '_', '-', starting with a letter or digit`);
 export const ModelName = name('model name');
 export const VersionName = name('version name');
 export const Team = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'team must be 1-64 characters of letters, digits, ".", "_", "-"');
@@ -19,14 +20,33 @@ const Text = (max: number) => z.string().max(max);
 const Reason = z.string().trim().min(1, 'reason is required (it goes to the audit log)').max(1000);
 
 /** Schemes an artifact may live under; anything else (javascript:, data:) is refused. */
-export const ARTIFACT_SCHEMES = ['s3', 'gs', 'gcs', 'hdfs', 'abfss', 'wasbs', 'az', 'dbfs', 'file', 'http', 'https', 'oci', 'models', 'runs', 'mlflow-artifacts'];
+export const ARTIFACT_SCHEMES = [
+  's3',
+  'gs',
+  'gcs',
+  'hdfs',
+  'abfss',
+  'wasbs',
+  'az',
+  'dbfs',
+  'file',
+  'http',
+  'https',
+  'oci',
+  'models',
+  'runs',
+  'mlflow-artifacts',
+];
 export const ArtifactUri = z
   .string()
   .max(2048)
-  .refine((v) => {
-    const m = /^([a-z][a-z0-9+.-]*):\/\/?[^\s]+$/i.exec(v);
-    return m !== null && ARTIFACT_SCHEMES.includes(m[1].toLowerCase());
-  }, `artifact_uri must be a URI with one of the schemes ${ARTIFACT_SCHEMES.join(', ')}`);
+  .refine(
+    (v) => {
+      const m = /^([a-z][a-z0-9+.-]*):\/\/?[^\s]+$/i.exec(v);
+      return m !== null && ARTIFACT_SCHEMES.includes(m[1].toLowerCase());
+    },
+    `artifact_uri must be a URI with one of the schemes ${ARTIFACT_SCHEMES.join(', ')}`,
+  );
 
 const METRIC_KEY = /^[a-z][a-z0-9_]{0,63}$/;
 export const Metrics = z
@@ -38,7 +58,9 @@ export const Metrics = z
   .superRefine((m, ctx) => {
     const keys = Object.keys(m);
     if (keys.length > 64) ctx.addIssue({ code: 'custom', message: 'at most 64 metrics' });
-    for (const k of keys) if (!METRIC_KEY.test(k)) ctx.addIssue({ code: 'custom', path: [k], message: 'metric names are lowercase letters, digits and "_", starting with a letter' });
+    for (const k of keys)
+      if (!METRIC_KEY.test(k))
+        ctx.addIssue({ code: 'custom', path: [k], message: 'metric names are lowercase letters, digits and "_", starting with a letter' });
   });
 
 /**
@@ -77,10 +99,21 @@ export const RegisterVersionBody = z
 export const TransitionBody = z.object({ to: z.enum(STAGES), reason: Reason, force: z.boolean().optional() }).strict();
 export const RollbackBody = z.object({ reason: Reason, from_version: VersionName.optional() }).strict();
 
-const StageGatesBody = z.record(z.string().regex(GATE_NAME, 'gate names are min_<metric> or max_<metric>'), z.number()).refine((g) => Object.keys(g).length <= 32, 'at most 32 gates per stage');
-export const GatesBody = z.object({ staging: StageGatesBody.optional(), production: StageGatesBody.optional(), reason: Text(1000).optional() }).strict();
+const StageGatesBody = z
+  .record(z.string().regex(GATE_NAME, 'gate names are min_<metric> or max_<metric>'), z.number())
+  .refine((g) => Object.keys(g).length <= 32, 'at most 32 gates per stage');
+export const GatesBody = z
+  .object({ staging: StageGatesBody.optional(), production: StageGatesBody.optional(), reason: Text(1000).optional() })
+  .strict();
 
-export const CreateTokenBody = z.object({ name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'token name must be 1-64 characters of letters, digits, ".", "_", "@", "-"'), role: z.enum(ROLES) }).strict();
+export const CreateTokenBody = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'token name must be 1-64 characters of letters, digits, ".", "_", "@", "-"'),
+    role: z.enum(ROLES),
+  })
+  .strict();
 
 export const ModelParams = z.object({ model: ModelName });
 export const VersionParams = z.object({ model: ModelName, version: VersionName });
@@ -92,7 +125,11 @@ export const ListVersionsQuery = z.object({ stage: z.enum(STAGES).optional() });
 export const ListTransitionsQuery = z.object({ limit: Limit(100, 1000) });
 /** Audit ids are 32-bit integers (PostgreSQL `integer`): a larger cursor is not one we issued. */
 const MAX_AUDIT_ID = 2 ** 31 - 1;
-export const AuditQueryParams = z.object({ model: ModelName.optional(), limit: Limit(100, 1000), before: z.coerce.number().int().min(1).max(MAX_AUDIT_ID).optional() });
+export const AuditQueryParams = z.object({
+  model: ModelName.optional(),
+  limit: Limit(100, 1000),
+  before: z.coerce.number().int().min(1).max(MAX_AUDIT_ID).optional(),
+});
 
 // Responses (documentation; the presenters build exactly these shapes).
 const Gates = z.record(z.string(), z.number());
@@ -153,7 +190,11 @@ export const TransitionRecordResponse = z.object({
   actor: z.string(),
   at: z.string(),
 });
-export const GatesResponse = z.object({ model: z.string(), gates: z.object({ staging: Gates, production: Gates }), overridden: z.object({ staging: z.boolean(), production: z.boolean() }) });
+export const GatesResponse = z.object({
+  model: z.string(),
+  gates: z.object({ staging: Gates, production: Gates }),
+  overridden: z.object({ staging: z.boolean(), production: z.boolean() }),
+});
 export const AuditEntryResponse = z.object({
   id: z.number(),
   at: z.string(),
@@ -167,5 +208,12 @@ export const AuditEntryResponse = z.object({
   prev_hash: z.string(),
   hash: z.string(),
 });
-export const TokenResponse = z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES), created_at: z.string(), created_by: z.string(), revoked_at: z.string().nullable() });
+export const TokenResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  created_at: z.string(),
+  created_by: z.string(),
+  revoked_at: z.string().nullable(),
+});
 export const ErrorResponse = z.object({ error: z.string(), details: z.unknown().optional() });

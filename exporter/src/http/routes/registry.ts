@@ -93,7 +93,11 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
     params: S.ModelParams,
     body: S.RegisterVersionBody,
     status: 201,
-    responses: { 201: { description: 'registered in development', schema: S.VersionResponse }, 400: err('invalid body'), 409: err('version exists') },
+    responses: {
+      201: { description: 'registered in development', schema: S.VersionResponse },
+      400: err('invalid body'),
+      409: err('version exists'),
+    },
     handle: async ({ params, body, principal }) => presentVersion(await registry.registerVersion(params.model, body, principal.actor)),
   });
 
@@ -120,10 +124,14 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
       200: { description: 'moved', schema: S.TransitionResultResponse },
       404: err('unknown model or version'),
       409: err('not allowed from the current stage, or a concurrent change won'),
-      422: { description: 'refused by quality gates; details lists every failed gate', schema: z.object({ error: z.string(), details: z.array(S.GateFailureResponse) }) },
+      422: {
+        description: 'refused by quality gates; details lists every failed gate',
+        schema: z.object({ error: z.string(), details: z.array(S.GateFailureResponse) }),
+      },
     },
     handle: async ({ params, body, principal }) => {
-      if (body.force && !roleAtLeast(principal.role, 'admin')) throw new ForbiddenError(`force needs role admin; the token has ${principal.role}`);
+      if (body.force && !roleAtLeast(principal.role, 'admin'))
+        throw new ForbiddenError(`force needs role admin; the token has ${principal.role}`);
       return presentTransitionResult(await registry.transition(params.model, params.version, body, principal.actor));
     },
   });
@@ -136,9 +144,15 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
     role: 'operator',
     params: S.ModelParams,
     body: S.RollbackBody,
-    responses: { 200: { description: 'rolled back', schema: S.RollbackResponse }, 404: err('unknown model'), 409: err('nothing to roll back to, or from_version is no longer in production') },
+    responses: {
+      200: { description: 'rolled back', schema: S.RollbackResponse },
+      404: err('unknown model'),
+      409: err('nothing to roll back to, or from_version is no longer in production'),
+    },
     handle: async ({ params, body, principal }) =>
-      presentRollback(await registry.rollback(params.model, { reason: body.reason, fromVersion: body.from_version, trigger: 'manual' }, principal.actor)),
+      presentRollback(
+        await registry.rollback(params.model, { reason: body.reason, fromVersion: body.from_version, trigger: 'manual' }, principal.actor),
+      ),
   });
 
   route(router, ctx, {
@@ -149,8 +163,13 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
     role: 'viewer',
     params: S.ModelParams,
     query: S.ListTransitionsQuery,
-    responses: { 200: { description: 'transitions', schema: z.object({ transitions: z.array(S.TransitionRecordResponse) }) }, 404: err('unknown model') },
-    handle: async ({ params, query }) => ({ transitions: (await registry.listTransitions(params.model, query.limit)).map(presentTransition) }),
+    responses: {
+      200: { description: 'transitions', schema: z.object({ transitions: z.array(S.TransitionRecordResponse) }) },
+      404: err('unknown model'),
+    },
+    handle: async ({ params, query }) => ({
+      transitions: (await registry.listTransitions(params.model, query.limit)).map(presentTransition),
+    }),
   });
 
   route(router, ctx, {
@@ -173,6 +192,7 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
     params: S.ModelParams,
     body: S.GatesBody,
     responses: { 200: { description: 'the new effective gates', schema: S.GatesResponse }, 404: err('unknown model') },
-    handle: async ({ params, body: { reason, ...overrides }, principal }) => presentGates(params.model, await registry.setGates(params.model, overrides, reason ?? null, principal.actor)),
+    handle: async ({ params, body: { reason, ...overrides }, principal }) =>
+      presentGates(params.model, await registry.setGates(params.model, overrides, reason ?? null, principal.actor)),
   });
 }

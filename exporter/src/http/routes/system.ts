@@ -22,7 +22,10 @@ export function registerSystemRoutes(app: Express, api: Router, ctx: AppContext)
     try {
       const chunks = await renderMetrics(ctx.metrics);
       res.setHeader('Content-Type', ctx.metrics.contentType);
-      res.setHeader('Content-Length', chunks.reduce((n, c) => n + c.length, 0));
+      res.setHeader(
+        'Content-Length',
+        chunks.reduce((n, c) => n + c.length, 0),
+      );
       for (const c of chunks.slice(0, -1)) res.write(c);
       res.end(chunks[chunks.length - 1]);
     } catch (err) {

@@ -17,7 +17,10 @@ export function registerTokenRoutes(router: Router, ctx: AppContext, tokens: Tok
     summary: 'Issue a token (shown once)',
     body: CreateTokenBody,
     status: 201,
-    responses: { 201: { description: 'the token, once', schema: TokenResponse.extend({ token: z.string() }) }, 400: { description: 'invalid body', schema: ErrorResponse } },
+    responses: {
+      201: { description: 'the token, once', schema: TokenResponse.extend({ token: z.string() }) },
+      400: { description: 'invalid body', schema: ErrorResponse },
+    },
     handle: async ({ body, principal }) => {
       const created = await tokens.create(body.name, body.role, principal.actor);
       return { ...presentToken(created), token: created.token };
@@ -39,7 +42,11 @@ export function registerTokenRoutes(router: Router, ctx: AppContext, tokens: Tok
     path: '/api/v1/tokens/{id}',
     summary: 'Revoke a token',
     params: TokenParams,
-    responses: { 200: { description: 'revoked', schema: TokenResponse }, 404: { description: 'unknown token', schema: ErrorResponse }, 409: { description: 'already revoked', schema: ErrorResponse } },
+    responses: {
+      200: { description: 'revoked', schema: TokenResponse },
+      404: { description: 'unknown token', schema: ErrorResponse },
+      409: { description: 'already revoked', schema: ErrorResponse },
+    },
     handle: async ({ params, principal }) => presentToken(await tokens.revoke(params.id, principal.actor)),
   });
 }

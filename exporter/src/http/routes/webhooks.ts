@@ -8,7 +8,10 @@ import { route } from '../route.js';
 const CreateWebhookBody = z
   .object({
     url: z.string().max(2048),
-    events: z.array(z.enum([...WEBHOOK_EVENTS, '*'])).min(1, 'events must name at least one event (or "*")').max(16),
+    events: z
+      .array(z.enum([...WEBHOOK_EVENTS, '*']))
+      .min(1, 'events must name at least one event (or "*")')
+      .max(16),
     secret: z.string().min(16, 'secret must be at least 16 characters').max(256),
     description: z.string().max(500).optional(),
   })
@@ -42,7 +45,11 @@ export function registerWebhookRoutes(router: Router, ctx: AppContext, webhooks:
     summary: 'Subscribe a URL to registry events',
     body: CreateWebhookBody,
     status: 201,
-    responses: { 201: { description: 'created', schema: WebhookResponse }, 400: { description: 'invalid body or refused URL' }, 422: { description: 'the subscription cap is reached' } },
+    responses: {
+      201: { description: 'created', schema: WebhookResponse },
+      400: { description: 'invalid body or refused URL' },
+      422: { description: 'the subscription cap is reached' },
+    },
     handle: ({ body, principal }) => webhooks.create(body, principal.actor),
   });
 
@@ -62,7 +69,12 @@ export function registerWebhookRoutes(router: Router, ctx: AppContext, webhooks:
     summary: 'Delete a webhook',
     params: WebhookParams,
     status: 204,
-    responses: { 204: { description: 'deleted' }, 400: { description: 'not a webhook id' }, 404: { description: 'unknown webhook' }, 422: { description: 'the environment webhook (unset MODELWATCH_WEBHOOK_URL instead)' } },
+    responses: {
+      204: { description: 'deleted' },
+      400: { description: 'not a webhook id' },
+      404: { description: 'unknown webhook' },
+      422: { description: 'the environment webhook (unset MODELWATCH_WEBHOOK_URL instead)' },
+    },
     handle: ({ params, principal }) => webhooks.remove(params.id, principal.actor),
   });
 }

@@ -72,7 +72,13 @@ export function ActionDialog<T>({
     <Modal title={title} isOpen onDismiss={onDismiss}>
       <div data-testid={testId}>
         {children}
-        <Field label="Reason" description={reasonDescription} invalid={reasonMissing} error={reasonMissing ? 'A reason is required' : undefined} required>
+        <Field
+          label="Reason"
+          description={reasonDescription}
+          invalid={reasonMissing}
+          error={reasonMissing ? 'A reason is required' : undefined}
+          required
+        >
           <TextArea
             {...reasonInput}
             rows={reasonRows}

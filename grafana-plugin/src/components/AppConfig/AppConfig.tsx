@@ -82,9 +82,18 @@ export function AppConfig({ plugin }: AppConfigProps) {
           invalid={urlInvalid}
           error={urlInvalid ? 'Enter an http:// or https:// URL' : undefined}
         >
-          <Input data-testid={testIds.config.url} width={60} value={exporterUrl} placeholder="http://localhost:9400" onChange={(e) => setExporterUrl(e.currentTarget.value.trim())} />
+          <Input
+            data-testid={testIds.config.url}
+            width={60}
+            value={exporterUrl}
+            placeholder="http://localhost:9400"
+            onChange={(e) => setExporterUrl(e.currentTarget.value.trim())}
+          />
         </Field>
-        <Field label="Exporter token" description="A modelwatch token with role operator (to promote and roll back) or viewer (read only). Stored encrypted by Grafana.">
+        <Field
+          label="Exporter token"
+          description="A modelwatch token with role operator (to promote and roll back) or viewer (read only). Stored encrypted by Grafana."
+        >
           <div data-testid={tokenSet ? testIds.config.tokenConfigured : undefined}>
             <SecretInput
               data-testid={testIds.config.token}
@@ -100,8 +109,16 @@ export function AppConfig({ plugin }: AppConfigProps) {
             />
           </div>
         </Field>
-        <Field label="Prometheus datasource UID (optional)" description="For live accuracy, traffic and latency on the models list. Defaults to the first Prometheus datasource.">
-          <Input data-testid={testIds.config.prometheus} width={60} value={prometheusUid} onChange={(e) => setPrometheusUid(e.currentTarget.value.trim())} />
+        <Field
+          label="Prometheus datasource UID (optional)"
+          description="For live accuracy, traffic and latency on the models list. Defaults to the first Prometheus datasource."
+        >
+          <Input
+            data-testid={testIds.config.prometheus}
+            width={60}
+            value={prometheusUid}
+            onChange={(e) => setPrometheusUid(e.currentTarget.value.trim())}
+          />
         </Field>
       </FieldSet>
       {error && (

@@ -35,12 +35,21 @@ export function RollbackDialog({ model, current, previous, onDismiss, onDone }: 
       <p>
         {previous ? (
           <>
-            <strong>{model} {previous}</strong> returns to production and <strong>{model} {current}</strong> is archived.
+            <strong>
+              {model} {previous}
+            </strong>{' '}
+            returns to production and{' '}
+            <strong>
+              {model} {current}
+            </strong>{' '}
+            is archived.
           </>
         ) : (
           <>
-            <strong>{model} {current}</strong> would be archived, but the registry records no earlier production version to return to; the exporter will
-            refuse.
+            <strong>
+              {model} {current}
+            </strong>{' '}
+            would be archived, but the registry records no earlier production version to return to; the exporter will refuse.
           </>
         )}
       </p>

@@ -38,7 +38,13 @@ export function VersionsTable({ versions, selected, onSelect, onPromote, onArchi
         {versions.map((v) => (
           <tr key={v.version} data-testid={testIds.model.versionRow(v.version)} className={cx(v.version === selected && styles.selected)}>
             <td>
-              <Button variant="secondary" fill="text" size="sm" onClick={() => onSelect(v.version)} aria-label={`Show details of ${v.version}`}>
+              <Button
+                variant="secondary"
+                fill="text"
+                size="sm"
+                onClick={() => onSelect(v.version)}
+                aria-label={`Show details of ${v.version}`}
+              >
                 {v.version}
               </Button>
             </td>
@@ -53,12 +59,24 @@ export function VersionsTable({ versions, selected, onSelect, onPromote, onArchi
               <td>
                 <div className={styles.actions}>
                   {onPromote && promotionTargets(v.stage).length > 0 && (
-                    <Button size="sm" variant="primary" icon="arrow-up" data-testid={testIds.model.promote(v.version)} onClick={() => onPromote(v)}>
+                    <Button
+                      size="sm"
+                      variant="primary"
+                      icon="arrow-up"
+                      data-testid={testIds.model.promote(v.version)}
+                      onClick={() => onPromote(v)}
+                    >
                       Move…
                     </Button>
                   )}
                   {onArchive && canArchive(v.stage) && (
-                    <Button size="sm" variant="secondary" icon="archive-alt" data-testid={testIds.model.archive(v.version)} onClick={() => onArchive(v)}>
+                    <Button
+                      size="sm"
+                      variant="secondary"
+                      icon="archive-alt"
+                      data-testid={testIds.model.archive(v.version)}
+                      onClick={() => onArchive(v)}
+                    >
                       Archive
                     </Button>
                   )}
