@@ -4,7 +4,7 @@ import { LIVE_QUERIES } from '../src/api/liveQueries';
 
 // The live-metric queries must use names from the exporter's one catalog.
 const catalog = fs.readFileSync(path.join(__dirname, '..', '..', 'exporter', 'src', 'metrics', 'catalog.ts'), 'utf8');
-const declared = new Set([...catalog.matchAll(/spec\('([a-z_]+)'/g)].map((m) => m[1]));
+const declared = new Set([...catalog.matchAll(/spec\(\s*'([a-z_]+)'/g)].map((m) => m[1]));
 
 describe('live metric queries', () => {
   it('found the catalog', () => {

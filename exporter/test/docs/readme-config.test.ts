@@ -11,6 +11,6 @@ it('documents every environment variable the exporter reads in the README config
   const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
   const read = new Set(config.match(/MODELWATCH_[A-Z_]+/g));
   expect(read.size).toBeGreaterThan(10);
-  const documented = new Set([...readme.matchAll(/^\| `(MODELWATCH_[A-Z_]+)` \|/gm)].map((m) => m[1]));
+  const documented = new Set([...readme.matchAll(/^\| `(MODELWATCH_[A-Z_]+)` *\|/gm)].map((m) => m[1]));
   expect([...read].filter((name) => !documented.has(name))).toEqual([]);
 });
