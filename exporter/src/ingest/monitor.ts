@@ -366,6 +366,32 @@ export class Monitor {
     if (version && !folded) version.advance(now);
   }
 
+  // Restoring snapshots (src/durable): the same creation paths and bounds as ingest.
+
+  /** The model's state, created as ingest would; undefined beyond MODELWATCH_MAX_MODELS. */
+  restoreModel(name: string): ModelState | undefined {
+    return this.modelFor(name);
+  }
+
+  /** The version's state, created as ingest would (reference applied); undefined when it would fold. */
+  restoreVersion(model: ModelState, name: string): VersionState | undefined {
+    const { version, folded } = this.versionFor(model, name, this.now());
+    return folded ? undefined : version;
+  }
+
+  /** Forgets a model's state (to replace it with a fresher snapshot); its references stay. */
+  forgetModel(name: string): void {
+    const model = this.models.get(name);
+    if (!model) return;
+    this.pendingTotal -= model.pending.size;
+    this.models.delete(name);
+  }
+
+  /** Counts pending predictions added to a model's map by a restore. */
+  countRestoredPending(n: number): void {
+    this.pendingTotal += n;
+  }
+
   private modelFor(name: string): ModelState | undefined {
     let model = this.models.get(name);
     if (model) return model;

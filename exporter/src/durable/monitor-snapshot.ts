@@ -1,0 +1,84 @@
+import type { Monitor } from '../ingest/monitor.js';
+import type { ModelState } from '../ingest/model-state.js';
+import type { VersionState } from '../ingest/version-state.js';
+import type { StoredModelSnapshot } from '../store/snapshot-store.js';
+import { ByteReader, ByteWriter, SnapshotFormatError } from './bytes.js';
+import { open, seal } from './envelope.js';
+import { encodeModel, readModel } from './model-codec.js';
+import { readVersion, writeVersion } from './version-codec.js';
+
+export function snapshotModel(m: ModelState): Buffer {
+  return seal('model', encodeModel(m));
+}
+
+export function snapshotVersion(v: VersionState): Buffer {
+  const w = new ByteWriter();
+  writeVersion(w, v);
+  return seal('version', w.finish());
+}
+
+/** A snapshot that could not be read, and why. */
+export interface SkippedSnapshot {
+  model: string;
+  version?: string;
+  reason: string;
+}
+
+/**
+ * Replaces the monitor's state of one model with a stored snapshot. The model's references
+ * (already in the monitor) are re-applied to each version, so drift windows restore onto the
+ * same bins. A version row that cannot be read starts empty; a model row that cannot be read
+ * leaves the model as it was. Each is reported in `skipped`; nothing is half-restored: a
+ * version is either fully restored or fresh.
+ */
+export function restoreModel(monitor: Monitor, snap: StoredModelSnapshot, skipped: (s: SkippedSnapshot) => void): boolean {
+  let decoded: ReturnType<typeof readModel>;
+  try {
+    decoded = readModel(new ByteReader(open('model', snap.state)));
+  } catch (err) {
+    if (!(err instanceof SnapshotFormatError)) throw err;
+    skipped({ model: snap.model, reason: err.message });
+    for (const v of snap.versions) skipped({ model: snap.model, version: v.version, reason: 'its model snapshot is unreadable' });
+    return false;
+  }
+  monitor.forgetModel(snap.model);
+  const model = monitor.restoreModel(snap.model);
+  if (!model) {
+    skipped({ model: snap.model, reason: 'model limit reached' });
+    return false;
+  }
+  const { header, pending } = decoded;
+  model.task = header.task;
+  model.positiveClass = header.positiveClass;
+  for (const c of header.classes) model.classes.indexOf(c);
+  for (const e of header.errorReasons) model.errorReasons.indexOf(e);
+  for (const [k, v] of header.kpis) model.kpis.set(k, v);
+  model.feedbackUnknown = header.feedbackUnknown;
+  for (const row of snap.versions) {
+    const v = monitor.restoreVersion(model, row.version);
+    if (!v) {
+      skipped({ model: snap.model, version: row.version, reason: 'version limit reached' });
+      continue;
+    }
+    try {
+      const r = new ByteReader(open('version', row.state));
+      readVersion(r, v, model.task);
+      if (!r.done) throw new SnapshotFormatError('trailing bytes after the version snapshot');
+    } catch (err) {
+      if (!(err instanceof SnapshotFormatError || err instanceof RangeError)) throw err;
+      skipped({ model: snap.model, version: row.version, reason: err.message });
+      // Replace whatever was partly read with a fresh version.
+      model.versions.delete(row.version);
+      monitor.restoreVersion(model, row.version);
+    }
+  }
+  let restored = 0;
+  for (const p of pending) {
+    const v = model.versions.get(p.version) ?? monitor.restoreVersion(model, p.version);
+    if (!v) continue;
+    model.pending.set(p.id, { version: v, pred: p.pred, predName: p.predName, score: p.score, probs: p.probs });
+    restored++;
+  }
+  monitor.countRestoredPending(restored);
+  return true;
+}

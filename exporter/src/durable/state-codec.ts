@@ -1,0 +1,197 @@
+import type { BinCounts } from '../stats/counts.js';
+import { CategoricalFeatureState, ClassificationState, ExactSum, NumericFeatureState, RegressionState } from '../stats/index.js';
+import { CountState } from '../windows/count-state.js';
+import type { Mergeable, SlidingWindow } from '../windows/sliding-window.js';
+import { SnapshotFormatError, type ByteReader, type ByteWriter } from './bytes.js';
+import {
+  internals,
+  type CategoricalInternals,
+  type ClassificationInternals,
+  type ExactSumInternals,
+  type NumericInternals,
+  type RegressionInternals,
+  type WindowInternals,
+} from './internals.js';
+
+/**
+ * Binary encoders of the window state classes. Each `read*` restores INTO a state built the
+ * same way as the one written (same reference, same window geometry), so that what a state
+ * derives from its construction (references, bin layout, count rings) is never stored.
+ * A reader throws SnapshotFormatError on bytes of another shape; callers discard the state.
+ */
+export interface StateCodec<S> {
+  write(w: ByteWriter, s: S): void;
+  read(r: ByteReader, into: S): void;
+}
+
+/** Largest class count a classification state accepts (see ClassificationState). */
+const MAX_CLASSES = 4096;
+/** Exact sums hold at most ~40 partials; anything far beyond is corrupt. */
+const MAX_PARTIALS = 2100;
+
+export function writeBins(w: ByteWriter, b: BinCounts): void {
+  w.counts(b.view());
+}
+
+export function readBins(r: ByteReader, into: BinCounts): void {
+  const counts = r.counts(into.size);
+  into.clear();
+  for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) into.increment(i, counts[i]);
+}
+
+export function writeExactSum(w: ByteWriter, s: ExactSum): void {
+  w.f64s(internals<ExactSumInternals>(s).partials);
+}
+
+export function readExactSum(r: ByteReader, into: ExactSum): void {
+  const partials = r.f64s(MAX_PARTIALS);
+  into.clear();
+  // Adding the non-overlapping partials rebuilds an expansion of the very same exact sum.
+  for (const p of partials) {
+    if (!Number.isFinite(p)) throw new SnapshotFormatError('non-finite partial sum');
+    into.add(p);
+  }
+}
+
+export const countCodec: StateCodec<CountState> = {
+  write: (w, s) => w.uint(s.count),
+  read: (r, s) => {
+    s.count = r.uint();
+  },
+};
+
+export const regressionCodec: StateCodec<RegressionState> = {
+  write(w, s) {
+    const i = internals<RegressionInternals>(s);
+    w.uint(i.n);
+    writeExactSum(w, i.absoluteErrors);
+    writeExactSum(w, i.squaredErrors);
+  },
+  read(r, s) {
+    const i = internals<RegressionInternals>(s);
+    s.clear();
+    i.n = r.uint();
+    readExactSum(r, i.absoluteErrors);
+    readExactSum(r, i.squaredErrors);
+  },
+};
+
+export const classificationCodec: StateCodec<ClassificationState> = {
+  write(w, s) {
+    const i = internals<ClassificationInternals>(s);
+    w.uint(i.k);
+    w.uint(i.labeledCount);
+    w.uint(i.scoredCount);
+    w.counts(i.confusion);
+    writeExactSum(w, i.logLossSum);
+    w.u8(i.positives.length > 0 ? 1 : 0);
+    for (let c = 0; c < i.positives.length; c++) {
+      writeBins(w, i.positives[c]);
+      writeBins(w, i.negatives[c]);
+    }
+  },
+  read(r, s) {
+    const i = internals<ClassificationInternals>(s);
+    const k = r.bounded(MAX_CLASSES, 'class count');
+    s.clear();
+    s.reserve(k);
+    if (i.k !== k) throw new SnapshotFormatError(`state holds ${i.k} classes, snapshot ${k}`);
+    i.labeledCount = r.uint();
+    i.scoredCount = r.uint();
+    const confusion = r.counts(k * k);
+    for (let j = 0; j < confusion.length; j++) i.confusion[j] = confusion[j];
+    readExactSum(r, i.logLossSum);
+    if (r.u8() === 1) {
+      i.allocateHistograms();
+      for (let c = 0; c < k; c++) {
+        readBins(r, i.positives[c]);
+        readBins(r, i.negatives[c]);
+      }
+    }
+  },
+};
+
+export const numericCodec: StateCodec<NumericFeatureState> = {
+  write(w, s) {
+    const i = internals<NumericInternals>(s);
+    w.uint(i.nonMissing);
+    w.uint(i.missingCount);
+    w.uint(i.outOfRangeCount);
+    writeBins(w, i.bins);
+  },
+  read(r, s) {
+    const i = internals<NumericInternals>(s);
+    s.clear();
+    i.nonMissing = r.uint();
+    i.missingCount = r.uint();
+    i.outOfRangeCount = r.uint();
+    readBins(r, i.bins);
+  },
+};
+
+export const categoricalCodec: StateCodec<CategoricalFeatureState> = {
+  write(w, s) {
+    const i = internals<CategoricalInternals>(s);
+    w.uint(i.nonMissing);
+    w.uint(i.missingCount);
+    w.uint(i.otherCount);
+    writeBins(w, i.refCounts);
+    writeBins(w, i.slotCounts);
+    const names = i.slotNames;
+    const named = names ? names.flatMap((n, slot) => (n === undefined ? [] : [[slot, n] as const])) : [];
+    w.uint(named.length);
+    for (const [slot, n] of named) {
+      w.uint(slot);
+      w.str(n);
+    }
+  },
+  read(r, s) {
+    const i = internals<CategoricalInternals>(s);
+    s.clear();
+    i.nonMissing = r.uint();
+    i.missingCount = r.uint();
+    i.otherCount = r.uint();
+    readBins(r, i.refCounts);
+    readBins(r, i.slotCounts);
+    const slots = i.slotCounts.size;
+    const named = r.bounded(slots, 'named slots');
+    if (named > 0) i.slotNames ??= new Array<string | undefined>(slots).fill(undefined);
+    for (let k = 0; k < named; k++) {
+      const slot = r.bounded(slots - 1, 'slot');
+      i.slotNames![slot] = r.str();
+    }
+  },
+};
+
+/**
+ * A sliding window: its geometry (which must match the window read into), the epoch of every
+ * slot, the total, and the states of the slots that hold an epoch (empty slots are clear).
+ */
+export function writeWindow<S extends Mergeable<S>>(w: ByteWriter, win: SlidingWindow<S>, codec: StateCodec<S>): void {
+  const i = internals<WindowInternals<S>>(win);
+  w.f64(i.bucketMs);
+  w.uint(i.bucketCount);
+  w.f64(i.currentEpoch);
+  codec.write(w, i.total);
+  for (let slot = 0; slot < i.bucketCount; slot++) {
+    const epoch = i.slotEpoch[slot];
+    w.f64(epoch);
+    if (epoch !== -Infinity) codec.write(w, i.buckets[slot]);
+  }
+}
+
+export function readWindow<S extends Mergeable<S>>(r: ByteReader, into: SlidingWindow<S>, codec: StateCodec<S>): void {
+  const i = internals<WindowInternals<S>>(into);
+  const bucketMs = r.f64();
+  const bucketCount = r.uint();
+  if (bucketMs !== i.bucketMs || bucketCount !== i.bucketCount)
+    throw new SnapshotFormatError(`window geometry ${bucketCount}x${bucketMs} ms, expected ${i.bucketCount}x${i.bucketMs} ms`);
+  into.clear();
+  i.currentEpoch = r.f64();
+  codec.read(r, i.total);
+  for (let slot = 0; slot < bucketCount; slot++) {
+    const epoch = r.f64();
+    i.slotEpoch[slot] = epoch;
+    if (epoch !== -Infinity) codec.read(r, i.buckets[slot]);
+  }
+}
