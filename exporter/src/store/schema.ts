@@ -98,6 +98,40 @@ export interface WebhooksTable {
   created_by: string;
 }
 
+/** Durable monitoring state (migration 005; see src/durable). */
+export interface ModelSnapshotsTable {
+  model: string;
+  /** Random per write: a replica reloads a model whose generation differs from what it restored. */
+  generation: string;
+  written_ms: number;
+  state: Uint8Array;
+}
+
+export interface VersionSnapshotsTable {
+  model: string;
+  version: string;
+  last_seen_ms: number;
+  state: Uint8Array;
+}
+
+/** Webhook deliveries, written in the transaction of the change that causes them (migration 005). */
+export interface WebhookOutboxTable {
+  /** The delivery id receivers deduplicate by. */
+  id: string;
+  webhook_id: string;
+  event: string;
+  /** The JSON body, exactly as signed and sent. */
+  body: string;
+  /** pending, delivered or failed. */
+  status: string;
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  next_attempt_ms: number;
+  finished_at: string | null;
+}
+
 export interface Database {
   api_tokens: ApiTokensTable;
   reference_profiles: ReferenceProfilesTable;
@@ -107,6 +141,9 @@ export interface Database {
   audit_log: AuditLogTable;
   audit_chain_head: AuditChainHeadTable;
   webhooks: WebhooksTable;
+  model_snapshots: ModelSnapshotsTable;
+  version_snapshots: VersionSnapshotsTable;
+  webhook_outbox: WebhookOutboxTable;
 }
 
 export type { ColumnType, Generated };

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m001 from './001-tokens-and-references.js';
 import * as m002 from './002-registry.js';
 import * as m003 from './003-webhooks.js';
+import * as m005 from './005-durable-state.js';
 
 /**
  * Versioned migrations, applied in name order. Add a file, never edit a shipped one.
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '001-tokens-and-references': m001,
   '002-registry': m002,
   '003-webhooks': m003,
+  '005-durable-state': m005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
