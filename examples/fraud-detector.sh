@@ -8,11 +8,19 @@
 #
 # MODELWATCH_CLI overrides how the CLI is invoked (default: npx modelwatch).
 # MODEL overrides the model name (default: fraud_detector).
+# Exit codes: 0 every step behaved as documented, 1 some did not, 5 the CLI itself cannot run.
 set -euo pipefail
 
 : "${MODELWATCH_TOKEN:?set MODELWATCH_TOKEN to an operator or admin token}"
 CLI=${MODELWATCH_CLI:-npx --no-install modelwatch}
 MODEL=${MODEL:-fraud_detector}
+
+# An install problem must not read as a refused step (npx's own failure exits 1).
+# shellcheck disable=SC2086
+if ! $CLI --version >/dev/null 2>&1; then
+  echo "cannot run the modelwatch CLI ($CLI): run npm install in the repository first" >&2
+  exit 5
+fi
 
 # Exit codes of the modelwatch CLI.
 OK=0 REFUSED=1

@@ -13,6 +13,11 @@ export default tseslint.config(
     },
   },
   {
+    // The committed bin launcher is plain JavaScript run by Node (no TypeScript to declare its globals).
+    files: ['bin/**'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly' } },
+  },
+  {
     // Tests and the benchmark print figures for the record; the service logs through pino.
     files: ['test/**', 'src/bench/**'],
     rules: { 'no-console': 'off' },

@@ -4,7 +4,8 @@ import { registerServeCommand } from './serve.js';
 import { registerClientCommands } from './commands/index.js';
 
 /**
- * Exit codes (for CI pipelines): 0 ok, 1 refused by a gate or conflict, 2 usage error, 3 auth.
+ * Exit codes (for CI pipelines): 0 ok, 1 refused by a gate or conflict, 2 usage error, 3 auth,
+ * 4 unreachable; 5 (bin/modelwatch.js) not built.
  */
 const program = new Command();
 program

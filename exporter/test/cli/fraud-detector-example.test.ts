@@ -85,3 +85,15 @@ describe('examples/fraud-detector.sh against a real exporter', () => {
     expect(run.stderr).toContain('MODELWATCH_TOKEN');
   });
 });
+
+it('examples/fraud-detector.sh exits 5, not 1, when the CLI cannot run at all', async () => {
+  const run = await runProcess(
+    'bash',
+    [path.join(REPO_DIR, 'examples/fraud-detector.sh')],
+    { MODELWATCH_TOKEN: 'unused', MODELWATCH_CLI: 'false' },
+    REPO_DIR,
+  );
+  expect(run.code).toBe(5);
+  expect(run.stderr).toContain('cannot run the modelwatch CLI');
+  expect(run.stdout).not.toContain('ok ');
+});
