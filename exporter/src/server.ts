@@ -6,6 +6,7 @@ import type { Feature, FeatureInstance, Services } from './app/feature.js';
 import { FEATURES } from './app/features/index.js';
 import type { Config } from './config/config.js';
 import { createApp } from './http/create-app.js';
+import { listen } from './http/listen.js';
 import { OpenApiCatalog } from './http/openapi.js';
 import { createLogger, type Logger } from './logger.js';
 import { CATALOG } from './metrics/catalog.js';
@@ -73,9 +74,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     ctx,
     instances.flatMap((i) => (i.routes ? [i.routes] : [])),
   );
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
+  const server = await listen(app, config.port, config.host).catch(async (err: unknown) => {
+    for (const i of instances.reverse()) await i.close?.();
+    await database.close();
+    throw err;
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig, ConfigError } from '../config/config.js';
+import { ListenError } from '../http/listen.js';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -19,7 +20,11 @@ export function registerServeCommand(program: Command): void {
       }
       // Loaded here so that client commands (promote, rollback, …) start fast without the server.
       const [{ startServer }, { demoTrafficFeature }] = await Promise.all([import('../server.js'), import('../demo/feature.js')]);
-      const running = await startServer({ config, extraFeatures: opts.demo ? [demoTrafficFeature] : [] });
+      const running = await startServer({ config, extraFeatures: opts.demo ? [demoTrafficFeature] : [] }).catch((err: unknown) => {
+        if (!(err instanceof ListenError)) throw err;
+        process.stderr.write(`modelwatch: ${err.message}\n`);
+        return process.exit(2);
+      });
       if (running.generatedAdminToken) {
         // Printed once, on the start that created it; only its hash is stored.
         process.stdout.write(
