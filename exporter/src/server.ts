@@ -91,9 +91,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     url: `http://${host}:${port}`,
     generatedAdminToken,
     async close() {
+      // Stop taking requests and let those in flight finish before the features close (the
+      // monitoring feature writes its final checkpoint then), so nothing acknowledged is missed.
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      const force = setTimeout(() => server.closeAllConnections?.(), 2000);
+      await stopped;
+      clearTimeout(force);
       for (const i of instances.reverse()) await i.close?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
       await database.close();
     },
   };

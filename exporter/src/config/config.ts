@@ -31,6 +31,7 @@ const envSchema = z.object({
   MODELWATCH_MAX_REFERENCE_VALUES: z.coerce.number().int().positive().default(1_000_000),
   MODELWATCH_RETRAIN_MIN_ACCURACY: z.coerce.number().min(0).max(1).default(0.85),
   MODELWATCH_RETRAIN_MAX_PSI: z.coerce.number().min(0).default(0.1),
+  MODELWATCH_CHECKPOINT_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   MODELWATCH_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   /** One webhook configured by the environment (CI/chat), besides those added through the API. */
   MODELWATCH_WEBHOOK_URL: z.string().optional(),
@@ -74,6 +75,12 @@ export interface Config {
   /** modelwatch_retrain_recommended is 1 below this window accuracy or above this feature PSI. */
   retrain: { minAccuracy: number; maxPsi: number };
   webhookAllowPrivate: boolean;
+  /**
+   * Seconds between checkpoints of window state to the store (src/durable); a crash loses at
+   * most this much acknowledged ingest. 0 turns periodic checkpoints off (restore at start and
+   * the checkpoint at shutdown stay).
+   */
+  checkpointSeconds: number;
   /** The environment-configured webhook, if any (MODELWATCH_WEBHOOK_URL/_SECRET/_EVENTS). */
   webhook?: { url: string; secret: string; events: string[] };
 }
@@ -125,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxReferenceValues: e.MODELWATCH_MAX_REFERENCE_VALUES,
     retrain: { minAccuracy: e.MODELWATCH_RETRAIN_MIN_ACCURACY, maxPsi: e.MODELWATCH_RETRAIN_MAX_PSI },
     webhookAllowPrivate: e.MODELWATCH_WEBHOOK_ALLOW_PRIVATE === 'true',
+    checkpointSeconds: e.MODELWATCH_CHECKPOINT_SECONDS,
     webhook: e.MODELWATCH_WEBHOOK_URL
       ? {
           url: e.MODELWATCH_WEBHOOK_URL,

@@ -143,6 +143,26 @@ export const CATALOG = {
   // Exporter itself.
   dropped: spec('modelwatch_dropped_total', 'counter', ['reason'], 'Data dropped or folded by cardinality bounds and limits, by reason.'),
   ingestedEvents: spec('modelwatch_ingested_events_total', 'counter', ['endpoint'], 'Events accepted by ingest endpoints.'),
+  snapshotsSkipped: spec(
+    'modelwatch_snapshots_skipped_total',
+    'counter',
+    [],
+    'Stored window snapshots that could not be read at restore (other format, corrupt bytes) and were skipped.',
+  ),
+  checkpoints: spec(
+    'modelwatch_checkpoints_total',
+    'counter',
+    ['outcome'],
+    'Checkpoints of window state to the store, by outcome (ok, failed).',
+  ),
+  checkpointDuration: spec('modelwatch_checkpoint_duration_seconds', 'gauge', [], 'Wall time of the last checkpoint.'),
+  checkpointBytes: spec('modelwatch_checkpoint_bytes', 'gauge', [], 'Snapshot bytes written by the last checkpoint (changed state only).'),
+  lastCheckpoint: spec(
+    'modelwatch_last_checkpoint_timestamp_seconds',
+    'gauge',
+    [],
+    'When the last successful checkpoint finished; a crash loses what arrived after it.',
+  ),
   buildInfo: spec('modelwatch_build_info', 'gauge', ['version', 'node_version'], 'Always 1; labels carry the build.'),
 } as const satisfies Record<string, MetricSpec>;
 

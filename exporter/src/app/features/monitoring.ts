@@ -6,11 +6,14 @@ import { referenceRoutes } from '../../http/routes/reference.js';
 import { Monitor } from '../../ingest/monitor.js';
 import { parseStoredProfile } from '../../ingest/reference-profile.js';
 import { ingestSchemas } from '../../ingest/schemas.js';
+import { startDurability } from '../../durable/durability.js';
+import { requireRole } from '../../http/auth-middleware.js';
 
 /**
  * Ingest (predictions, feedback, KPIs, references), sliding-window state and its collector.
- * Publishes `services.monitor` (a Monitor) for later features. Window state lives in memory
- * and starts empty after a restart; reference profiles are reloaded from the store.
+ * Publishes `services.monitor` (a Monitor) for later features. Window state lives in memory,
+ * is checkpointed to the store and restored at start (src/durable); reference profiles are
+ * reloaded from the store first, so restored drift windows land on the same bins.
  */
 export const monitoringFeature: Feature = {
   name: 'monitoring',
@@ -24,6 +27,7 @@ export const monitoringFeature: Feature = {
       }
       monitor.applyReference(stored.model, stored.version, profile);
     }
+    const durability = await startDurability({ ...ctx, monitor });
     new MonitoringCollector(monitor, ctx.config).register(ctx.metrics);
     services.monitor = monitor;
     const limits = {
@@ -33,6 +37,12 @@ export const monitoringFeature: Feature = {
     };
     const schemas = ingestSchemas(limits);
     const mounts = [ingestRoutes(monitor, schemas, limits), kpiRoutes(monitor, schemas), referenceRoutes(monitor, schemas)];
-    return { routes: (router, c) => mounts.forEach((m) => m(router, c)) };
+    return {
+      routes: (router, c) => {
+        router.post(['/predictions', '/feedback', '/kpis'], requireRole(c.auth, 'ingest'), durability.ensureModel);
+        mounts.forEach((m) => m(router, c));
+      },
+      close: () => durability.close(),
+    };
   },
 };
