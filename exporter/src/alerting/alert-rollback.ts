@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { StaleRollbackError } from '../registry/errors.js';
 import type { Logger } from '../logger.js';
 import type { RegistryService } from '../registry/service.js';
@@ -17,7 +17,8 @@ export interface AlertOutcome {
   alertname: string | null;
   model: string | null;
   version: string | null;
-  outcome: 'rolled_back' | 'ignored' | 'failed';
+  /** rejected: refused for good (bad input); retrying cannot help, so it is not a 5xx. */
+  outcome: 'rolled_back' | 'ignored' | 'failed' | 'rejected';
   /** Why it was ignored or failed; for rolled_back, what happened. */
   detail: string;
   to_version?: string;
@@ -82,6 +83,10 @@ async function handleOne(
     if (err instanceof StaleRollbackError)
       return ignored(`already handled: ${labels.version} is no longer in production (current: ${err.currentProduction ?? 'none'})`);
     if (err instanceof NotFoundError || err instanceof ConflictError) return ignored(err.message);
+    if (err instanceof InvalidInputError) {
+      log.error({ err, fingerprint: alert.fingerprint, model: labels.model }, 'alert-driven rollback refused for good');
+      return { ...base, outcome: 'rejected', detail: `refused: ${err.message}` };
+    }
     // Details of an unexpected failure stay in the log; the caller answers 503 so that
     // Alertmanager retries, which is safe because of from_version.
     log.error({ err, fingerprint: alert.fingerprint, model: labels.model }, 'alert-driven rollback failed');

@@ -4,7 +4,7 @@ import type { DeliveryOutcome, WebhookDispatcher } from '../webhooks/dispatcher.
 import { WEBHOOK_EVENTS } from '../webhooks/events.js';
 import type { AlertOutcome } from '../alerting/alert-rollback.js';
 
-const ALERT_OUTCOMES: AlertOutcome['outcome'][] = ['rolled_back', 'ignored', 'failed'];
+const ALERT_OUTCOMES: AlertOutcome['outcome'][] = ['rolled_back', 'ignored', 'failed', 'rejected'];
 const DELIVERY_OUTCOMES = ['delivered', 'failed', 'dropped'] as const;
 
 /**

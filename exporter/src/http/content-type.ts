@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 
 /** Requests with a body must say it is JSON: 415 otherwise, before any parsing. */
@@ -5,6 +6,27 @@ export const requireJsonContentType: RequestHandler = (req, res, next) => {
   const hasBody = req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
   if (hasBody && !req.is('application/json')) {
     res.status(415).json({ error: 'Content-Type must be application/json' });
+    return;
+  }
+  next();
+};
+
+/** A request whose body express.json read: how many bytes it had. */
+export interface RawBodyRequest extends IncomingMessage {
+  bodyBytes?: number;
+}
+
+/**
+ * Every POST/PUT/PATCH of the API takes a JSON body: a missing or empty one is a 400, not an
+ * empty object (body-parser turns `Content-Length: 0` into `{}`, which once reset every gate
+ * override of a model with a 200).
+ */
+export const requireBody: RequestHandler = (req, res, next) => {
+  const hasBody = req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
+  if (hasBody && !((req as RawBodyRequest).bodyBytes ?? 0)) {
+    res
+      .status(400)
+      .json({ error: 'a JSON request body is required', details: [{ path: '(body)', message: 'the body is missing or empty' }] });
     return;
   }
   next();

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
+import { findTextProblems } from '../text-rule.js';
 
 export interface FieldProblem {
   /** Where, as a JS-like path: `events[3].features.age`. */
@@ -16,8 +17,19 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out || '(body)';
 }
 
-/** Parses or throws a 400 that names every bad field; nothing is applied on failure. */
+/**
+ * Parses or throws a 400 that names every bad field; nothing is applied on failure. Every
+ * input first passes the one text rule (text-rule.ts: no lone surrogates or control characters
+ * but newline and tab, no `__proto__`/`constructor`/`prototype` keys), so that no endpoint's
+ * schema can forget it.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what = 'request body'): z.output<S> {
+  const textProblems = findTextProblems(value);
+  if (textProblems.length)
+    rejectProblems(
+      textProblems.map((p) => ({ path: formatPath(p.path), message: p.message })),
+      what,
+    );
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   return rejectProblems(

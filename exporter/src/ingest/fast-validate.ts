@@ -1,3 +1,4 @@
+import { FORBIDDEN_KEYS, isCleanText } from '../text-rule.js';
 import type { PredictionsBody, SchemaLimits } from './schemas.js';
 
 /**
@@ -11,7 +12,12 @@ import type { PredictionsBody, SchemaLimits } from './schemas.js';
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function isLabelValue(v: unknown, maxLen: number): v is string {
-  return typeof v === 'string' && v.length >= 1 && v.length <= maxLen && !CONTROL.test(v);
+  return typeof v === 'string' && v.length >= 1 && v.length <= maxLen && !CONTROL.test(v) && isCleanText(v);
+}
+
+/** Strings and keys that the text rule (text-rule.ts) refuses are left to the full parse to report. */
+function isCleanKey(k: string): boolean {
+  return !FORBIDDEN_KEYS.has(k) && isCleanText(k);
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -19,7 +25,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 function isClassValue(v: unknown): boolean {
-  return (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length >= 1 && v.length <= 1024);
+  return (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length >= 1 && v.length <= 1024 && isCleanText(v));
 }
 
 function isProbability(v: unknown): boolean {
@@ -33,7 +39,7 @@ function eventOk(e: unknown, limits: SchemaLimits): boolean {
   for (const k in e) if (!EVENT_KEYS.has(k)) return false;
   const id = e.id;
   if (typeof id === 'string') {
-    if (id.length < 1 || id.length > 256) return false;
+    if (id.length < 1 || id.length > 256 || !isCleanText(id)) return false;
   } else if (!(typeof id === 'number' && Number.isSafeInteger(id))) return false;
   // ISO timestamps need zod's datetime parser; numeric ones are simple.
   if (e.timestamp !== undefined && !(typeof e.timestamp === 'number' && e.timestamp >= 0 && e.timestamp <= 1e11)) return false;
@@ -41,12 +47,12 @@ function eventOk(e: unknown, limits: SchemaLimits): boolean {
   if (!isPlainObject(features)) return false;
   for (const name in features) {
     // zod's record output drops a JSON "__proto__" key; leave such oddities to zod.
-    if (!isLabelValue(name, limits.maxLabelValueLength) || name === '__proto__') return false;
+    if (!isLabelValue(name, limits.maxLabelValueLength) || !isCleanKey(name)) return false;
     const v = features[name];
     if (v === null) continue;
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) return false;
-    } else if (typeof v !== 'string' || v.length > 1024) return false;
+    } else if (typeof v !== 'string' || v.length > 1024 || !isCleanText(v)) return false;
   }
   const failed = e.error !== undefined && e.error !== false;
   if (e.error !== undefined && typeof e.error !== 'boolean' && !isLabelValue(e.error, limits.maxLabelValueLength)) return false;
@@ -54,7 +60,7 @@ function eventOk(e: unknown, limits: SchemaLimits): boolean {
   if (e.score !== undefined && (e.scores !== undefined || !isProbability(e.score))) return false;
   if (e.scores !== undefined) {
     if (!isPlainObject(e.scores)) return false;
-    for (const c in e.scores) if (c.length < 1 || c.length > 1024 || c === '__proto__' || !isProbability(e.scores[c])) return false;
+    for (const c in e.scores) if (c.length < 1 || c.length > 1024 || !isCleanKey(c) || !isProbability(e.scores[c])) return false;
   }
   if (e.latency_ms !== undefined && !(typeof e.latency_ms === 'number' && e.latency_ms >= 0 && e.latency_ms <= 86_400_000)) return false;
   if (e.label !== undefined && !isClassValue(e.label)) return false;

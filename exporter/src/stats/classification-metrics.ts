@@ -36,7 +36,8 @@ export function classificationMetrics(s: ClassificationState, classNames: readon
   const k = s.classCount;
   if (classNames.length < k) throw new RangeError(`state has ${k} classes but only ${classNames.length} names`);
 
-  const perClass: Record<string, ClassMetrics> = {};
+  // Null prototype: a class called "__proto__" or "constructor" is a class like any other.
+  const perClass = Object.create(null) as Record<string, ClassMetrics>;
   const present: ClassMetrics[] = [];
   let correct = 0;
   for (let c = 0; c < k; c++) {

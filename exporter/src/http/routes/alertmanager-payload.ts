@@ -37,7 +37,7 @@ export const AlertOutcomeResponse = z.object({
   alertname: z.string().nullable(),
   model: z.string().nullable(),
   version: z.string().nullable(),
-  outcome: z.enum(['rolled_back', 'ignored', 'failed']),
+  outcome: z.enum(['rolled_back', 'ignored', 'failed', 'rejected']),
   detail: z.string(),
   to_version: z.string().optional(),
 });
@@ -47,5 +47,6 @@ export const AlertmanagerWebhookResponse = z.object({
   rolled_back: z.number(),
   ignored: z.number(),
   failed: z.number(),
+  rejected: z.number(),
   alerts: z.array(AlertOutcomeResponse),
 });
