@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
-import { loadConfig, ConfigError } from '../config/config.js';
+import { environmentVariables, loadConfig, ConfigError } from '../config/config.js';
 import { ListenError } from '../http/listen.js';
+import { startBanner } from './start-banner.js';
 
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('run the exporter (ingest, registry, /metrics)')
     .option('--demo', 'generate demo traffic so /metrics shows real series at once')
+    .addHelpText('after', environmentHelp)
     .action(async (opts: { demo?: boolean }) => {
       let config;
       try {
@@ -25,12 +27,18 @@ export function registerServeCommand(program: Command): void {
         process.stderr.write(`modelwatch: ${err.message}\n`);
         return process.exit(2);
       });
-      if (running.generatedAdminToken) {
-        // Printed once, on the start that created it; only its hash is stored.
-        process.stdout.write(
-          `\nGenerated bootstrap admin token (shown once; set MODELWATCH_ADMIN_TOKEN to choose your own):\n  ${running.generatedAdminToken}\n\n`,
-        );
-      }
+      process.stdout.write(
+        startBanner({
+          host: config.host,
+          port: running.port,
+          url: running.url,
+          store: running.ctx.database.dialect,
+          sqlitePath: config.sqlitePath,
+          demo: opts.demo === true,
+          generatedAdminToken: running.generatedAdminToken,
+          adminTokenFromEnv: config.adminToken !== undefined,
+        }),
+      );
       const stop = async () => {
         await running.close();
         process.exit(0);
@@ -38,4 +46,12 @@ export function registerServeCommand(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+}
+
+/** `serve --help`'s list of the environment it reads, from the config schema itself. */
+function environmentHelp(): string {
+  const vars = environmentVariables();
+  const width = Math.max(...vars.map((v) => v.name.length));
+  const lines = vars.map((v) => `  ${v.name.padEnd(width)}  ${v.default === undefined ? '(unset)' : v.default}`);
+  return `\nEnvironment (variable, default; see the README's Configuration table):\n${lines.join('\n')}\n`;
 }

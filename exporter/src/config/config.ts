@@ -144,3 +144,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
   };
 }
+
+/** An environment variable the exporter reads and its default (undefined: unset unless given). */
+export interface EnvironmentVariable {
+  name: keyof Env;
+  default?: string;
+}
+
+/** Every variable of the schema above with its default, in schema order (for `serve --help`). */
+export function environmentVariables(): EnvironmentVariable[] {
+  return Object.entries(envSchema.shape).map(([name, field]) => ({
+    name: name as keyof Env,
+    default: field instanceof z.ZodDefault ? String(field.def.defaultValue) : undefined,
+  }));
+}

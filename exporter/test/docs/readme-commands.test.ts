@@ -15,6 +15,7 @@ import { startShell, type ShellSession } from './shell-session.js';
 const COVERED: Record<string, string> = {
   'npm install && npm start': 'this file: npm start',
   'docker compose up --build': 'dashboards/test/provisioning.test.ts (docker-compose config) and this file',
+  'MODELWATCH_TOKEN=<admin token> npx modelwatch tokens create': 'this file: sending events',
   'curl -sS -X POST http://localhost:9400/api/v1/predictions': 'this file: sending events',
   'npx modelwatch models': 'this file: registering and promoting from CI',
   'npx modelwatch serve &': 'this file: examples/fraud-detector.sh',
@@ -27,6 +28,7 @@ const block = (file: string, heading: string): CodeBlock => {
   if (!found) throw new Error(`no sh block under "${heading}" in ${file}`);
   return found;
 };
+const blocks = (file: string, heading: string): CodeBlock[] => shellBlocks(file).filter((b) => b.heading === heading);
 const firstCommand = (b: CodeBlock) => shellCommands(b.code)[0];
 
 it('runs every shell block of README.md and examples/README.md in a test', () => {
@@ -44,9 +46,19 @@ describe('README commands against a real exporter', () => {
     await s.close();
   });
 
-  it('sending events: the curl commands are accepted', async () => {
-    const code = block('README.md', 'Sending events from a model server').code.replaceAll('http://localhost:9400', s.url);
-    const run = await runProcess('bash', ['-euo', 'pipefail', '-c', code], { MODELWATCH_TOKEN: TEST_ADMIN_TOKEN }, REPO_ROOT);
+  it('sending events: an ingest token created as the README says, then the curl commands are accepted', async () => {
+    const [create, send] = blocks('README.md', 'Sending events from a model server');
+    const created = await runProcess(
+      'bash',
+      ['-c', create.code.replace('<admin token>', TEST_ADMIN_TOKEN)],
+      { MODELWATCH_URL: s.url },
+      REPO_ROOT,
+    );
+    expect(created.code).toBe(0);
+    const ingestToken = created.stdout.trim().split('\n').at(-1)!;
+    expect(ingestToken).toMatch(/^mw_/);
+    const code = send.code.replaceAll('http://localhost:9400', s.url);
+    const run = await runProcess('bash', ['-euo', 'pipefail', '-c', code], { MODELWATCH_TOKEN: ingestToken }, REPO_ROOT);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).not.toMatch(/"error"/);
@@ -81,14 +93,23 @@ describe('README commands that start the exporter themselves', () => {
   });
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('README: npm start serves demo traffic and curl localhost:9400/metrics shows series at once', async () => {
+  it('README: npm start prints where it listens, the data, the token and three next commands that work', async () => {
     const [first] = shellCommands(block('README.md', 'modelwatch').code);
     expect(first).toMatch(/^npm install && npm start\b/);
     // `npm install` is CI's `npm ci` (see .ci/run); this runs the second half as written.
     const port = await freePort();
     const env = { ...cleanEnv(), MODELWATCH_PORT: String(port), MODELWATCH_DATA_DIR: path.join(dataDir, 'start') };
     child = startShell('npm start', env, REPO_ROOT);
-    await child.waitForOutput(/listening/, 30_000);
+    const [, next] = await child.waitForOutput(/Try next:\n((?: {2}.*\n){3})/, 30_000);
+    const output = child.output();
+    expect(output).toContain(`listening on http://0.0.0.0:${port} (MODELWATCH_HOST, MODELWATCH_PORT)`);
+    expect(output).toContain(`data:  ${path.join(dataDir, 'start', 'modelwatch.sqlite')} (SQLite;`);
+    const [, token] = /Generated bootstrap admin token[^\n]*\n\s+(mw_\S+)/.exec(output)!;
+    for (const command of next.trim().split('\n')) {
+      const run = await runProcess('bash', ['-c', command.trim().replace('<the admin token above>', token)], {}, REPO_ROOT);
+      expect([command, run.code, run.stderr]).toEqual([command, 0, expect.not.stringMatching(/error/i)]);
+      expect(run.stdout).not.toBe('');
+    }
     const curl = await runProcess('bash', ['-c', `curl -sS localhost:${port}/metrics`], {}, REPO_ROOT);
     expect(curl.code).toBe(0);
     expect(curl.stdout).toMatch(/^modelwatch_predictions_total\{/m);

@@ -35,4 +35,16 @@ describe('system endpoints', () => {
     const doc = (await res.json()) as { openapi: string };
     expect(doc.openapi).toBe('3.1.0');
   });
+
+  it('answers GET / with a JSON index of the endpoints, each of them real', async () => {
+    const res = await s.api('/', { token: null });
+    expect(res.status).toBe(200);
+    const index = (await res.json()) as { service: string; openapi: string; endpoints: Record<string, string> };
+    expect(index.service).toBe('modelwatch exporter');
+    expect(index.endpoints).toMatchObject({ 'GET /metrics': expect.any(String), 'POST /api/v1/predictions': expect.any(String) });
+    // Every parameterless GET it lists answers (with the admin token) instead of 404.
+    for (const key of Object.keys(index.endpoints).filter((k) => k.startsWith('GET ') && !k.includes('{'))) {
+      expect([key, (await s.api(key.slice(4))).status]).toEqual([key, 200]);
+    }
+  });
 });

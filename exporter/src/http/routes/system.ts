@@ -4,6 +4,11 @@ import { renderMetrics } from '../../collectors/monitoring-exposition.js';
 import { BUILD_VERSION } from '../../version.js';
 
 export function registerSystemRoutes(app: Express, api: Router, ctx: AppContext): void {
+  // A newcomer's `curl localhost:9400/` gets a map instead of a 404.
+  app.get('/', (_req, res) => {
+    res.json(endpointIndex(ctx.openapi.document(BUILD_VERSION)));
+  });
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -36,4 +41,26 @@ export function registerSystemRoutes(app: Express, api: Router, ctx: AppContext)
   api.get('/openapi.json', (_req, res) => {
     res.json(ctx.openapi.document(BUILD_VERSION));
   });
+}
+
+/** Unauthenticated endpoints outside /api/v1 (not in the OpenAPI document's operations). */
+const SYSTEM_ENDPOINTS: Record<string, string> = {
+  'GET /metrics': 'Prometheus exposition',
+  'GET /healthz': 'liveness',
+  'GET /readyz': 'readiness (store reachable)',
+  'GET /api/v1/openapi.json': 'this API as an OpenAPI document',
+};
+
+/**
+ * `{service, version, openapi, endpoints: {"METHOD /path": summary}}` — the system endpoints and
+ * every operation of the OpenAPI document, so the index never lists a route that does not exist.
+ */
+export function endpointIndex(document: Record<string, unknown>): Record<string, unknown> {
+  const endpoints: Record<string, string> = { ...SYSTEM_ENDPOINTS };
+  const paths = document.paths as Record<string, Record<string, { summary?: string }>>;
+  for (const [path, methods] of Object.entries(paths)) {
+    for (const [method, op] of Object.entries(methods)) endpoints[`${method.toUpperCase()} ${path}`] = op.summary ?? '';
+  }
+  const info = document.info as { version: string };
+  return { service: 'modelwatch exporter', version: info.version, openapi: '/api/v1/openapi.json', endpoints };
 }
