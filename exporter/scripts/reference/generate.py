@@ -24,6 +24,8 @@ from scipy import stats
 from scipy.spatial.distance import jensenshannon
 from sklearn import metrics
 
+from cbpe import cbpe_cases
+
 RNG = np.random.default_rng(20240611)
 PSI_FLOOR = 1e-4
 EPS = 1e-15
@@ -359,6 +361,7 @@ def main():
         'ksSweep': ks_sweep(),
         'aucSweep': auc_sweep(),
         'categorical': categorical_cases(),
+        'cbpe': cbpe_cases(),
     }
     text = json.dumps(doc, allow_nan=False)
     if len(sys.argv) > 1:

@@ -1,5 +1,6 @@
-import { buildFeatureReference, InvalidReferenceError, type FeatureReference } from '../stats/index.js';
+import { buildFeatureReference, InvalidReferenceError, type Calibration, type FeatureReference } from '../stats/index.js';
 import type { FieldProblem } from '../http/validate.js';
+import { isStoredCalibration, referenceCalibration } from './reference-calibration.js';
 import type { ReferenceBody } from './schemas.js';
 
 export type Task = 'classification' | 'regression';
@@ -12,6 +13,8 @@ export interface ReferenceProfile {
   task?: Task;
   /** Features beyond MODELWATCH_MAX_FEATURES_PER_MODEL, not tracked. */
   droppedFeatures: string[];
+  /** Calibration of the label-free estimate, when the upload carried labels and scores. */
+  calibration?: Calibration;
 }
 
 export interface ProfileLimits {
@@ -49,9 +52,12 @@ export function buildReferenceProfile(
       problems.push({ path: 'predictions', message: err.message });
     }
   }
+  const { calibration, problems: calibrationProblems } = referenceCalibration(body);
+  problems.push(...calibrationProblems);
   if (problems.length > 0) return { problems };
   const task: Task | undefined =
-    body.task ?? (prediction?.kind === 'categorical' || body.positive_class !== undefined ? 'classification' : undefined);
+    body.task ??
+    (prediction?.kind === 'categorical' || body.positive_class !== undefined || calibration !== undefined ? 'classification' : undefined);
   if (task === 'regression' && prediction?.kind === 'categorical') {
     return { problems: [{ path: 'predictions', message: 'a regression reference needs numeric predictions' }] };
   }
@@ -59,9 +65,15 @@ export function buildReferenceProfile(
     profile: {
       features,
       prediction,
-      positiveClass: body.positive_class === undefined ? undefined : String(body.positive_class),
+      positiveClass:
+        body.positive_class !== undefined
+          ? String(body.positive_class)
+          : calibration?.kind === 'binary'
+            ? calibration.positiveClass
+            : undefined,
       task,
       droppedFeatures: names.slice(limits.maxFeatures),
+      ...(calibration ? { calibration } : {}),
     },
     problems,
   };
@@ -74,6 +86,7 @@ export function parseStoredProfile(json: string): ReferenceProfile | undefined {
     if (typeof p !== 'object' || p === null || typeof p.features !== 'object' || p.features === null) return undefined;
     for (const f of Object.values(p.features)) if (f.kind !== 'numeric' && f.kind !== 'categorical') return undefined;
     p.droppedFeatures ??= [];
+    if (p.calibration !== undefined && !isStoredCalibration(p.calibration)) delete p.calibration;
     return p;
   } catch {
     return undefined;

@@ -85,6 +85,24 @@ export function ingestSchemas(limits: SchemaLimits) {
       .optional()
       .describe('Binary classifiers: the class `score` is the probability of. Default "1".'),
     task: z.enum(['classification', 'regression']).optional(),
+    labels: z
+      .array(classValue)
+      .min(1)
+      .max(limits.maxReferenceValues)
+      .optional()
+      .describe('Classifiers: true class of each reference row; with score or scores, fits the calibration of the label-free estimate.'),
+    score: z
+      .array(z.number().min(0).max(1))
+      .min(1)
+      .max(limits.maxReferenceValues)
+      .optional()
+      .describe('Binary: P(positive_class) per reference row, as the model scores it live.'),
+    scores: z
+      .array(z.record(z.string().min(1).max(1024), z.number().min(0).max(1)))
+      .min(1)
+      .max(limits.maxReferenceValues)
+      .optional()
+      .describe('Multiclass: probability per class per reference row.'),
   });
 
   const referencePath = z.object({ model: labelValue('model'), version: labelValue('version') });

@@ -21,3 +21,28 @@ export { ksPValue, kolmogorovSf } from './ks-pvalue.js';
 export { jensenShannonDistance } from './js-distance.js';
 export { ExactSum } from './exact-sum.js';
 export { featureMissingRatio } from './missing-ratio.js';
+export { fitIsotonic, applyIsotonic, type IsotonicMap } from './isotonic.js';
+export {
+  AUC_BINS,
+  CalibrationInputError,
+  binaryPositiveClass,
+  calibrateRow,
+  expectedCalibrationError,
+  fitBinaryCalibration,
+  fitMulticlassCalibration,
+  quantileEdges,
+  type BinaryCalibration,
+  type Calibration,
+  type MulticlassCalibration,
+} from './calibration.js';
+export { EstimateState } from './estimate-state.js';
+export {
+  Z95,
+  aucBin,
+  estimateBinary,
+  estimateMulticlass,
+  estimatedMetrics,
+  newEstimateState,
+  type EstimatedClassMetrics,
+  type EstimatedMetrics,
+} from './estimated-metrics.js';

@@ -14,6 +14,15 @@ const referenceResponse = z.object({
   features: z.record(z.string(), z.object({ kind: z.enum(['numeric', 'categorical']), count: z.number(), missing: z.number() })),
   prediction: z.enum(['numeric', 'categorical']).optional(),
   dropped_features: z.array(z.string()),
+  calibration: z
+    .object({
+      kind: z.enum(['binary', 'multiclass']),
+      rows: z.number(),
+      ece_before: z.number().describe('Expected calibration error of the raw scores on the reference (10 bins).'),
+      ece_after: z.number().describe('The same after the fitted isotonic map, in-sample.'),
+    })
+    .optional()
+    .describe('Present when labels and score/scores were given: the label-free estimate is enabled for this version.'),
   updated_at: z.string(),
 });
 
@@ -58,6 +67,16 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas) {
           ),
           ...(profile.prediction ? { prediction: profile.prediction.kind } : {}),
           dropped_features: profile.droppedFeatures,
+          ...(profile.calibration
+            ? {
+                calibration: {
+                  kind: profile.calibration.kind,
+                  rows: profile.calibration.count,
+                  ece_before: profile.calibration.eceBefore,
+                  ece_after: profile.calibration.eceAfter,
+                },
+              }
+            : {}),
           updated_at: updatedAt,
         };
       },
