@@ -1,6 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { CATALOG } from '../metrics/catalog.js';
-import type { DeliveryOutcome, WebhookDispatcher } from '../webhooks/dispatcher.js';
+import type { DeliveryOutcome } from '../webhooks/dispatcher.js';
 import { WEBHOOK_EVENTS } from '../webhooks/events.js';
 import type { AlertOutcome } from '../alerting/alert-rollback.js';
 
@@ -15,7 +15,7 @@ export class AlertingMetrics {
   private readonly alerts: Counter<'outcome'>;
   private readonly deliveries: Counter<'event' | 'outcome'>;
 
-  constructor(registry: Registry, dispatcher: WebhookDispatcher) {
+  constructor(registry: Registry, dispatcher: { readonly pendingCount: number }) {
     this.alerts = new Counter({
       name: CATALOG.alertsReceived.name,
       help: CATALOG.alertsReceived.help,

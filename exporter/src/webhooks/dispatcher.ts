@@ -44,12 +44,35 @@ export interface DispatcherOptions {
   onOutcome?: (outcome: DeliveryOutcome) => void;
 }
 
+/** What one attempt of a delivery came to; `final` when no retry follows. */
+export interface AttemptRecord {
+  attempts: number;
+  delivered: boolean;
+  final: boolean;
+  /** Whether a later attempt may succeed (network trouble, 5xx, 408, 429). */
+  retriable: boolean;
+  status?: number;
+  error?: string;
+}
+
+/** A delivery with its id and body fixed by the caller (the outbox), attempt by attempt reported. */
+export interface PreparedDelivery {
+  id: string;
+  target: WebhookTarget;
+  event: string;
+  body: string;
+  /** Attempts already made (by an earlier process), counted towards maxAttempts. */
+  attempts?: number;
+  onAttempt?: (a: AttemptRecord) => void;
+}
+
 interface Delivery {
   id: string;
   target: WebhookTarget;
   event: string;
   body: string;
   attempts: number;
+  onAttempt?: (a: AttemptRecord) => void;
 }
 
 /**
@@ -98,8 +121,14 @@ export class WebhookDispatcher {
     }
     const id = randomUUID();
     const body = JSON.stringify({ id, event: message.event, occurred_at: message.occurredAt, data: message.data });
+    return this.deliver({ id, target, event: message.event, body });
+  }
+
+  /** Queues a prepared delivery (same bounds as enqueue); false when full or closed. */
+  deliver(d: PreparedDelivery): boolean {
+    if (this.closed || this.pending >= this.o.maxPending) return false;
     this.pending += 1;
-    this.queue.push({ id, target, event: message.event, body, attempts: 0 });
+    this.queue.push({ ...d, attempts: d.attempts ?? 0 });
     this.pump();
     return true;
   }
@@ -153,7 +182,16 @@ export class WebhookDispatcher {
       this.o.timeoutMs,
     );
     const delivered = result.status !== undefined && result.status >= 200 && result.status < 300;
-    if (!delivered && retriable(result) && d.attempts < this.o.maxAttempts && !this.closed) {
+    const retry = !delivered && retriable(result) && d.attempts < this.o.maxAttempts && !this.closed;
+    d.onAttempt?.({
+      attempts: d.attempts,
+      delivered,
+      final: !retry,
+      retriable: !delivered && retriable(result),
+      status: result.status,
+      error: result.error,
+    });
+    if (retry) {
       const delay = this.backoff(d.attempts);
       this.o.log.debug(
         { webhook: d.target.id, delivery: d.id, attempt: d.attempts, status: result.status, error: result.error, delay },

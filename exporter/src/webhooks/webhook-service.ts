@@ -3,8 +3,7 @@ import { InvalidInputError, NotFoundError, UnprocessableError } from '../errors.
 import type { Logger } from '../logger.js';
 import { auditDraft } from '../registry/audit-draft.js';
 import type { AddressPolicy } from './address-policy.js';
-import type { WebhookDispatcher } from './dispatcher.js';
-import { subscribes, type WebhookEventName } from './events.js';
+import type { WebhookEventName } from './events.js';
 import { webhookUrlProblem, type Resolver } from './url-policy.js';
 import type { StoredWebhook, WebhookStore } from './ports.js';
 
@@ -28,9 +27,24 @@ export interface WebhookView {
 
 export const ENV_WEBHOOK_ID = 'env';
 
+/** What GET /webhooks/{id}/deliveries shows of one delivery. */
+export interface DeliveryView {
+  id: string;
+  event: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
 export interface WebhookServiceOptions {
   store: WebhookStore;
-  dispatcher: WebhookDispatcher;
+  /** Wakes the outbox relay: deliveries were written with the change, in its transaction. */
+  wake: () => void;
+  /** A subscription's recent deliveries, newest first. */
+  recentDeliveries: (webhookId: string, limit: number) => Promise<DeliveryView[]>;
   policy: AddressPolicy;
   log: Logger;
   now: () => number;
@@ -102,20 +116,18 @@ export class WebhookService {
   }
 
   /**
-   * Queues `event` for every subscribed webhook. Never throws: a registry change has already
-   * committed when this runs, and a webhook problem must not turn it into an error.
+   * Called once a registry change has committed. Its deliveries were written in its own
+   * transaction (webhooks/outbox.ts), so all that is left is to wake the relay; never throws.
    */
-  async publish(event: WebhookEventName, data: unknown): Promise<void> {
-    try {
-      const targets: { id: string; url: string; secret: string; events: string[] }[] = await this.o.store.list();
-      if (this.o.envWebhook) targets.unshift({ id: ENV_WEBHOOK_ID, ...this.o.envWebhook });
-      const occurredAt = new Date(this.o.now()).toISOString();
-      for (const t of targets) {
-        if (subscribes(t.events, event)) this.o.dispatcher.enqueue({ id: t.id, url: t.url, secret: t.secret }, { event, occurredAt, data });
-      }
-    } catch (err) {
-      this.o.log.error({ err, event }, 'could not queue webhook deliveries');
-    }
+  async publish(_event: WebhookEventName, _data: unknown): Promise<void> {
+    this.o.wake();
+  }
+
+  /** Recent deliveries of a subscription (404 when it does not exist). */
+  async deliveries(id: string, limit: number): Promise<DeliveryView[]> {
+    if (!(id === ENV_WEBHOOK_ID && this.o.envWebhook) && !(await this.o.store.list()).some((h) => h.id === id))
+      throw new NotFoundError(`webhook ${id} not found`);
+    return this.o.recentDeliveries(id, limit);
   }
 }
 

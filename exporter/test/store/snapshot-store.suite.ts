@@ -3,6 +3,7 @@ import { RegistryService } from '../../src/registry/service.js';
 import type { OpenedDatabase } from '../../src/store/database.js';
 import { KyselyRegistryStore } from '../../src/store/registry-store.js';
 import { SnapshotStore } from '../../src/store/snapshot-store.js';
+import { OutboxStore } from '../../src/store/outbox-store.js';
 import { apply, makeMonitor, render, restoreAll, smallConfig, snapshotAll } from '../durable/monitor-fixture.js';
 
 export interface SnapshotStoreHarness {
@@ -142,6 +143,32 @@ export function describeSnapshotStore(dialect: string, makeHarness: () => Promis
         sizes.push(s.models + s.versions);
       }
       expect(new Set(sizes.slice(1)).size).toBe(1);
+    });
+
+    it('outbox: a row is claimed by exactly one of two racing claims, and its attempts are recorded', async () => {
+      const outbox = new OutboxStore(db.db);
+      await db.db
+        .transaction()
+        .execute((tx) =>
+          outbox.insert(tx, { id: 'd1', webhookId: 'wh_x', event: 'version.registered', body: '{}', createdAt: new Date().toISOString() }),
+        );
+      const [row] = await outbox.due(Date.now(), 10);
+      expect(row).toMatchObject({ id: 'd1', status: 'pending', attempts: 0 });
+      const claims = await Promise.all([outbox.claim(row, Date.now() + 15_000), outbox.claim(row, Date.now() + 15_000)]);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await outbox.due(Date.now(), 10)).toEqual([]);
+      await outbox.record('d1', {
+        attempts: 1,
+        status: 'delivered',
+        lastStatus: 200,
+        nextAttemptMs: 0,
+        finishedAt: new Date().toISOString(),
+      });
+      expect(await outbox.recent('wh_x', 5)).toEqual([
+        expect.objectContaining({ id: 'd1', status: 'delivered', attempts: 1, last_status: 200 }),
+      ]);
+      expect(await outbox.pendingCount()).toBe(0);
+      expect(await outbox.prune(new Date(Date.now() + 1000).toISOString())).toBe(1);
     });
   });
 }

@@ -27,6 +27,17 @@ const WebhookResponse = z.object({
   created_by: z.string().nullable(),
 });
 
+const DeliveryResponse = z.object({
+  id: z.string(),
+  event: z.string(),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  last_status: z.number().int().nullable(),
+  last_error: z.string().nullable(),
+  created_at: z.string(),
+  finished_at: z.string().nullable(),
+});
+
 const WebhookParams = z.object({ id: z.string().regex(/^(wh_[A-Za-z0-9_-]{12}|env)$/, 'not a webhook id') });
 
 /**
@@ -60,6 +71,21 @@ export function registerWebhookRoutes(router: Router, ctx: AppContext, webhooks:
     summary: 'List webhooks (never their secrets)',
     responses: { 200: { description: 'webhooks', schema: z.object({ webhooks: z.array(WebhookResponse) }) } },
     handle: async () => ({ webhooks: await webhooks.list() }),
+  });
+
+  route(router, ctx, {
+    ...common,
+    method: 'get',
+    path: '/api/v1/webhooks/{id}/deliveries',
+    summary: "A subscription's recent deliveries: status, attempts, last error (newest first)",
+    params: WebhookParams,
+    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+    responses: {
+      200: { description: 'deliveries', schema: z.object({ deliveries: z.array(DeliveryResponse) }) },
+      400: { description: 'not a webhook id, or a bad limit' },
+      404: { description: 'unknown webhook' },
+    },
+    handle: async ({ params, query }) => ({ deliveries: await webhooks.deliveries(params.id, query.limit) }),
   });
 
   route(router, ctx, {
