@@ -20,6 +20,7 @@ const COVERED: Record<string, string> = {
   'npx modelwatch models': 'this file: registering and promoting from CI',
   'npx modelwatch serve &': 'this file: examples/fraud-detector.sh',
   'modelwatch register churn 2.2': 'this file: the CLI in a pipeline',
+  'pip install ./clients/python': 'clients/python/tests/test_packaging.py and test_readme.py (pytest, run by npm test)',
 };
 
 const shellBlocks = (file: string) => codeBlocks(file).filter((b) => b.lang === 'sh');
