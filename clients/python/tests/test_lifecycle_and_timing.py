@@ -118,3 +118,24 @@ def test_the_openapi_check_fails_on_a_field_the_document_does_not_define(openapi
     ]
     with pytest.raises(AssertionError, match="not an operation"):
         request_errors(openapi_doc, "POST", "/api/v1/labels", {})
+
+
+def test_a_forked_worker_gets_its_own_sender_thread(exporter):
+    # gunicorn --preload and multiprocessing fork after the client exists; threads do not survive fork
+    m = modelwatch.Monitor("py_fork", "v1", url=exporter.url, token=exporter.token, flush_interval=0.05, atexit_timeout=None)
+    m.log_prediction({"x": 0.0}, 1, id="parent")
+    pid = os.fork()
+    if pid == 0:  # the child: exit status tells the parent what happened
+        code = 3
+        try:
+            for i in range(5):
+                m.log_prediction({"x": float(i)}, 1, id=f"child-{i}")
+            flushed = m.flush(10)
+            code = 0 if flushed and m.counters.sent == 5 else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert m.flush(10) and m.counters.sent == 1
+    m.close()
+    assert exporter.value("modelwatch_predictions_total", model="py_fork", version="v1") == 6

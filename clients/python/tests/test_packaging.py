@@ -3,6 +3,7 @@ library alone (numpy and pandas are optional)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -42,3 +43,16 @@ def test_python_version_floor_is_declared():
     text = (ROOT / "pyproject.toml").read_text()
     assert 'requires-python = ">=3.9"' in text
     assert "dependencies = []" in text
+
+
+def test_the_package_type_checks_strictly_for_python_3_9():
+    # py.typed promises users checked types; Debian's python3-mypy (installed by .ci/run) holds us to it
+    if subprocess.run([sys.executable, "-m", "mypy", "--version"], capture_output=True).returncode != 0:
+        pytest.skip("MYPY MISSING: apt-get install python3-mypy (.ci/run does) to type-check the client")
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--python-version", "3.9", "--no-incremental", "--cache-dir", os.devnull, str(ROOT / "src" / "modelwatch")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -134,3 +134,12 @@ def test_usage_errors(registry, exporter):
         registry.register("py_bad", "1.0", lineage={"owner": "me"})
     with pytest.raises(ValueError):
         registry.promote("py_bad", "1.0", "prod", "x")
+
+
+def test_the_error_body_code_is_kept_when_the_exporter_sends_one():
+    from fake_exporter import FakeExporter
+
+    with FakeExporter([(409, {"error": "m 1 is already registered", "code": "version_exists"})]) as fake:
+        with pytest.raises(modelwatch.Conflict) as err:
+            modelwatch.Registry(url=fake.url, token="t" * 20).register("m", "1")
+    assert (err.value.code, err.value.status, err.value.message) == ("version_exists", 409, "m 1 is already registered")

@@ -36,7 +36,8 @@ class Response:
         """The exporter's ``error`` text followed by every ``details`` entry that names a
         field (``path: message``), so a log line says which field was wrong and why."""
         body = self.body if isinstance(self.body, dict) else {}
-        message = body.get("error") if isinstance(body.get("error"), str) else f"HTTP {self.status}"
+        error = body.get("error")
+        message: str = error if isinstance(error, str) else f"HTTP {self.status}"
         details = body.get("details")
         if isinstance(details, list):
             named = [
@@ -51,6 +52,10 @@ class Response:
 
     def details(self) -> Any:
         return self.body.get("details") if isinstance(self.body, dict) else None
+
+    def code(self) -> Optional[str]:
+        code = self.body.get("code") if isinstance(self.body, dict) else None
+        return code if isinstance(code, str) else None
 
 
 class NetworkError(Exception):

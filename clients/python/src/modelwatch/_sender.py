@@ -15,12 +15,14 @@ that can wait on the network happens here. Delivery rules:
 from __future__ import annotations
 
 import logging
+import os
 import random
 import re
 import threading
+import weakref
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
+from typing import Any, Callable, Deque, Dict, List, Optional, Set, Tuple
 
 from ._http import NetworkError, Response, Transport
 
@@ -86,8 +88,33 @@ class Sender:
         self.dropped = 0
         self.failed = 0
         self.invalid = 0
-        self._thread = threading.Thread(target=self._run, name=f"modelwatch-sender-{model}", daemon=True)
-        self._thread.start()
+        self._thread = self._start_thread()
+        if hasattr(os, "register_at_fork"):
+            # servers that fork workers after import (gunicorn --preload, multiprocessing) would
+            # otherwise inherit a queue with no thread behind it
+            ref = weakref.ref(self)
+            os.register_at_fork(after_in_child=lambda: _after_fork(ref))
+
+    def _start_thread(self) -> threading.Thread:
+        thread = threading.Thread(target=self._run, name=f"modelwatch-sender-{self._model}", daemon=True)
+        thread.start()
+        return thread
+
+    def _reset_in_child(self) -> None:
+        """After fork: fresh locks, an empty queue (the parent sends its own events), zero
+        counters, and a sender thread of the child's own unless the client was closed."""
+        closed = self._stop.is_set()
+        self._queue = deque()
+        self._cond = threading.Condition(threading.Lock())
+        self._stop = threading.Event()
+        self._abandon = threading.Event()
+        self._flush_wanted = False
+        self._enqueued = self._handled = self._in_flight = 0
+        self.sent = self.dropped = self.failed = self.invalid = 0
+        if closed:
+            self._stop.set()
+        else:
+            self._thread = self._start_thread()
 
     # ---------------------------------------------------------------- caller's thread
 
@@ -249,15 +276,21 @@ class Sender:
             attempt += 1
 
 
+def _after_fork(ref: "weakref.ReferenceType[Sender]") -> None:
+    sender = ref()
+    if sender is not None:
+        sender._reset_in_child()
+
+
 def _retryable(status: int) -> bool:
     return status >= 500 or status == 429 or status == 408
 
 
-def _bad_event_indexes(res: Response) -> set:
+def _bad_event_indexes(res: Response) -> Set[int]:
     details = res.details()
     if not isinstance(details, list):
         return set()
-    out = set()
+    out: Set[int] = set()
     for d in details:
         m = _EVENT_PATH.match(d.get("path", "")) if isinstance(d, dict) and isinstance(d.get("path"), str) else None
         if m is None:

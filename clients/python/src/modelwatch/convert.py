@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from decimal import Decimal
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union, cast
 
 from .errors import ConversionError
 
@@ -34,7 +34,7 @@ def scalar(value: Any, field: str) -> Scalar:
     """One value as ``int | float | str | None``; raises ConversionError naming ``field``."""
     t = type(value)
     if t is str or t is int:
-        return value
+        return cast(Scalar, value)
     if t is float:
         return _float(value, field)
     if value is None:

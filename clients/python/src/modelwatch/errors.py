@@ -9,14 +9,16 @@ from CI"), so a Python pipeline can branch exactly as a shell pipeline does::
     4  unreachable: Unreachable (network error, timeout, 5xx)
 
 Every exception carries ``exit_code``; API errors also carry ``status`` (HTTP status, or
-``None`` when no answer came), ``message`` (the exporter's ``error`` text) and ``details``
-(its ``details`` value, as sent).
+``None`` when no answer came), ``message`` (the exporter's ``error`` text), ``details`` (its
+``details`` value, as sent) and ``code`` (the body's stable ``code`` string, when the exporter
+sends one).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Type
 
 
 class ModelwatchError(Exception):
@@ -24,11 +26,12 @@ class ModelwatchError(Exception):
 
     exit_code: int = 4
 
-    def __init__(self, message: str, status: Optional[int] = None, details: Any = None) -> None:
+    def __init__(self, message: str, status: Optional[int] = None, details: Any = None, code: Optional[str] = None) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.details = details
+        self.code = code
 
 
 class BadRequest(ModelwatchError):
@@ -80,14 +83,14 @@ class GateRefused(Refused):
 
     exit_code = 1
 
-    def __init__(self, message: str, status: Optional[int] = None, details: Any = None) -> None:
-        super().__init__(message, status, details)
+    def __init__(self, message: str, status: Optional[int] = None, details: Any = None, code: Optional[str] = None) -> None:
+        super().__init__(message, status, details, code)
         self.failed_gates: List[FailedGate] = [
             FailedGate(
                 gate=str(d.get("gate")),
                 metric=str(d.get("metric")),
-                required=d.get("required"),
-                actual=d.get("actual"),
+                required=float(d.get("required", math.nan)),
+                actual=None if d.get("actual") is None else float(d["actual"]),
             )
             for d in (details if isinstance(details, list) else [])
             if isinstance(d, dict)
@@ -119,16 +122,18 @@ class ConversionError(ModelwatchError, ValueError):
         self.problem = problem
 
 
-def error_for(status: int, message: str, details: Any) -> ModelwatchError:
-    """The exception class for an HTTP error status, as the CLI maps statuses to exit codes."""
+def error_for(status: int, message: str, details: Any, code: Optional[str] = None) -> ModelwatchError:
+    """The exception for an HTTP error status, as the CLI maps statuses to exit codes."""
     if status == 422:
-        return GateRefused(message, status, details)
-    if status == 409:
-        return Conflict(message, status, details)
-    if status in (401, 403):
-        return AuthError(message, status, details)
-    if status == 404:
-        return NotFound(message, status, details)
-    if status >= 500:
-        return Unreachable(message, status, details)
-    return BadRequest(message, status, details)
+        cls: Type[ModelwatchError] = GateRefused
+    elif status == 409:
+        cls = Conflict
+    elif status in (401, 403):
+        cls = AuthError
+    elif status == 404:
+        cls = NotFound
+    elif status >= 500:
+        cls = Unreachable
+    else:
+        cls = BadRequest
+    return cls(message, status, details, code)

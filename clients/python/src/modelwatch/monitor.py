@@ -187,7 +187,7 @@ class Monitor:
         except NetworkError as err:
             raise Unreachable(str(err)) from err
         if not res.ok:
-            raise error_for(res.status, res.error_message(), res.details())
+            raise error_for(res.status, res.error_message(), res.details(), res.code())
         return res.body if isinstance(res.body, dict) else {}
 
     # ---------------------------------------------------------------- timing helpers
@@ -310,7 +310,7 @@ def _error_reason(error: Any) -> Union[str, bool]:
 
 def _milliseconds(value: Any) -> Optional[float]:
     if hasattr(value, "total_seconds") and not hasattr(value, "dtype"):
-        return value.total_seconds() * 1000.0
+        return float(value.total_seconds()) * 1000.0
     return convert.number(value, "latency_ms")
 
 

@@ -131,7 +131,7 @@ class Registry:
         except NetworkError as err:
             raise Unreachable(str(err)) from err
         if not res.ok:
-            raise error_for(res.status, res.error_message(), res.details())
+            raise error_for(res.status, res.error_message(), res.details(), res.code())
         return res.body if isinstance(res.body, dict) else {}
 
 
