@@ -89,8 +89,11 @@ def caller_latency(url: str) -> None:
     monitor.close(timeout=120)
     costs.sort()
     p50, p99, mean = costs[len(costs) // 2] / 1e3, costs[int(len(costs) * 0.99)] / 1e3, statistics.fmean(costs) / 1e3
+    p999, worst = costs[int(len(costs) * 0.999)] / 1e3, costs[-1] / 1e3
     base = statistics.median(baseline) / 1e3
     print(f"python client: added latency per log_prediction (10 features), {EVENTS} events: p50 {p50:.1f} µs, p99 {p99:.1f} µs, mean {mean:.1f} µs")
+    # the tail is the GIL: while the sender thread serialises a batch, the caller may wait for it
+    print(f"  tail: p99.9 {p999:.0f} µs, max {worst:.0f} µs")
     print(f"  baseline queue.Queue.put_nowait p50 {base:.2f} µs; ratio p50/baseline {p50 / base:.1f}x; counters {monitor.counters}")
 
 
