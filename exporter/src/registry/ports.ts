@@ -19,6 +19,8 @@ export interface RegistryReads {
   getModel(name: string): Promise<ModelRecord | undefined>;
   getVersion(model: string, version: string): Promise<VersionRecord | undefined>;
   getProductionVersion(model: string): Promise<VersionRecord | undefined>;
+  /** The model's transitions into or out of production, oldest first (rollback targets). */
+  productionMoves(model: string): Promise<TransitionRecord[]>;
 }
 
 export interface AuditQuery {

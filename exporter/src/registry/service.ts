@@ -2,6 +2,7 @@ import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError } f
 import { ChainVerifier, type ChainVerification } from './audit-chain.js';
 import { auditDraft } from './audit-draft.js';
 import { StaleRollbackError } from './errors.js';
+import { rollbackTarget } from './production-history.js';
 import { describeFailure, effectiveGates, evaluateGates, isGatedStage, type GateFailure } from './gates.js';
 import type { AuditQuery, RegistryReads, RegistryStore, RegistryWriteTx } from './ports.js';
 import { assertTransitionAllowed } from './stages.js';
@@ -39,6 +40,11 @@ export interface TransitionRequest {
   reason: string;
   /** Skip failing gates; the HTTP layer only lets admins ask for it. */
   force?: boolean;
+  /**
+   * Moving the production version out of production leaves the model with none: refused
+   * unless this is true (API field `allow_empty_production`, CLI `--allow-empty-production`).
+   */
+  allowEmptyProduction?: boolean;
 }
 
 export interface TransitionResult {
@@ -75,6 +81,8 @@ export interface RollbackResult {
 
 export interface ModelView extends ModelRecord {
   productionVersion: string | null;
+  /** What a rollback would return to production now (production-history.ts); only from getModel. */
+  rollbackTarget?: string | null;
 }
 
 /**
@@ -130,7 +138,8 @@ export class RegistryService {
   async getModel(name: string): Promise<ModelView> {
     const model = await requireModel(this.store, name);
     const production = await this.store.getProductionVersion(name);
-    return { ...model, productionVersion: production?.version ?? null };
+    const rollbackTo = production ? rollbackTarget(await this.store.productionMoves(name), production.version) : undefined;
+    return { ...model, productionVersion: production?.version ?? null, rollbackTarget: rollbackTo ?? null };
   }
 
   /**
@@ -200,6 +209,13 @@ export class RegistryService {
       const version = await requireVersion(tx, modelName, versionName);
       const from = version.stage;
       assertTransitionAllowed(modelName, versionName, from, req.to);
+      const leavesProductionEmpty = from === 'production';
+      if (leavesProductionEmpty && !req.allowEmptyProduction) {
+        throw new ConflictError(
+          `${modelName} ${versionName} is the production version: moving it to ${req.to} leaves ${modelName} with nothing in production. ` +
+            'Promote a replacement, roll back, or confirm with allow_empty_production: true',
+        );
+      }
 
       const failures = isGatedStage(req.to) ? evaluateGates(effectiveGates(model.gates)[req.to], version.metrics) : [];
       if (failures.length && !req.force) {
@@ -251,7 +267,12 @@ export class RegistryService {
           version: versionName,
           reason: req.reason,
           before: { stage: from, production_version: req.to === 'production' ? archivedVersion : undefined },
-          after: { stage: req.to, archived_version: archivedVersion ?? undefined, skipped_gates: forced ? failures : undefined },
+          after: {
+            stage: req.to,
+            archived_version: archivedVersion ?? undefined,
+            skipped_gates: forced ? failures : undefined,
+            production_left_empty: leavesProductionEmpty || undefined,
+          },
         }),
       );
       return {
@@ -270,9 +291,10 @@ export class RegistryService {
   }
 
   /**
-   * Returns the production version's predecessor to production and archives the current
-   * one. Gates are not re-checked: the predecessor was good enough to serve before, and a
-   * rollback is what one does when the new version misbehaves.
+   * Returns the version that was in production before the current one (production-history.ts,
+   * derived from the transition history) to production and archives the current one. Gates
+   * are not re-checked: the target was good enough to serve before, and a rollback is what
+   * one does when the new version misbehaves.
    */
   async rollback(modelName: string, req: RollbackRequest, actor: string): Promise<RollbackResult> {
     const at = this.iso();
@@ -283,9 +305,10 @@ export class RegistryService {
         throw new StaleRollbackError(modelName, req.fromVersion, current?.version ?? null);
       }
       if (!current) throw new ConflictError(`${modelName} has no production version; nothing to roll back`);
-      if (!current.predecessor) throw new ConflictError(`${modelName} ${current.version} has no predecessor to roll back to`);
-      const target = await tx.getVersion(modelName, current.predecessor);
-      if (!target) throw new ConflictError(`${modelName} predecessor ${current.predecessor} no longer exists`);
+      const targetName = rollbackTarget(await tx.productionMoves(modelName), current.version);
+      if (!targetName) throw new ConflictError(`${modelName} ${current.version} has no predecessor to roll back to`);
+      const target = await tx.getVersion(modelName, targetName);
+      if (!target) throw new ConflictError(`${modelName} predecessor ${targetName} no longer exists`);
 
       await this.move(tx, { model: modelName, version: current.version, from: 'production', to: 'archived', at });
       await this.move(tx, { model: modelName, version: target.version, from: target.stage, to: 'production', at });

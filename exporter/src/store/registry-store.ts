@@ -57,6 +57,17 @@ class Reads implements RegistryReads {
       .executeTakeFirst();
     return row ? toVersion(row) : undefined;
   }
+
+  async productionMoves(model: string): Promise<TransitionRecord[]> {
+    const rows = await this.ex
+      .selectFrom('stage_transitions')
+      .selectAll()
+      .where('model', '=', model)
+      .where((eb) => eb.or([eb('to_stage', '=', 'production'), eb('from_stage', '=', 'production')]))
+      .orderBy('id', 'asc')
+      .execute();
+    return rows.map(toTransition);
+  }
 }
 
 class WriteTx extends Reads implements RegistryWriteTx {

@@ -69,6 +69,17 @@ describe('modelwatch CLI against a real exporter', () => {
     expect(again.stderr).toMatch(/no longer in production/);
     expect((await (await s.api('/api/v1/models/churn')).json()) as object).toMatchObject({ production_version: '2.0' });
 
+    // Taking the production version out with no replacement needs an explicit flag (issue 13).
+    const refused = await cli(['promote', 'churn', '2.0', '--to', 'archived', '--reason', 'retire']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/allow_empty_production/);
+    expect((await (await s.api('/api/v1/models/churn')).json()) as object).toMatchObject({ production_version: '2.0' });
+    const confirmed = await cli(['promote', 'churn', '2.0', '--to', 'staging', '--reason', 'recheck', '--allow-empty-production']);
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    expect((await (await s.api('/api/v1/models/churn')).json()) as object).toMatchObject({ production_version: null });
+    const back = await cli(['promote', 'churn', '2.0', '--to', 'production', '--reason', 'recheck passed']);
+    expect(back.code, back.stderr).toBe(0);
+
     const human = await cli(['models']);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/^MODEL\s+TEAM\s+PRODUCTION/m);

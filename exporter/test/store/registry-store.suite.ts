@@ -177,6 +177,58 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
       await expect(svcB.rollback('rb', { reason: 'again', trigger: 'manual' }, ACTOR)).rejects.toThrow(/no predecessor/);
     });
 
+    it('rolls back to the version in production before, after a demote and re-promote (case 19), by hand and by alert', async () => {
+      const production = async (m: string) => (await svcA.getModel(m)).productionVersion;
+      for (const m of ['cycle', 'cycle_alert']) {
+        await staged(m, ['v1', 'v2']);
+        await svcA.transition(m, 'v1', { to: 'production', reason: 't' }, ACTOR);
+        await svcA.transition(m, 'v2', { to: 'production', reason: 't' }, ACTOR);
+        await svcA.transition(m, 'v2', { to: 'staging', reason: 'recheck', allowEmptyProduction: true }, ACTOR);
+        await svcB.transition(m, 'v2', { to: 'production', reason: 'recheck passed' }, ACTOR);
+      }
+      expect(await svcB.rollback('cycle', { reason: 'bad', trigger: 'manual' }, ACTOR)).toMatchObject({
+        fromVersion: 'v2',
+        toVersion: 'v1',
+      });
+      expect(await production('cycle')).toBe('v1');
+      const viaAlert = await svcB.rollback('cycle_alert', { reason: 'alert', fromVersion: 'v2', trigger: 'alert' }, 'alertmanager');
+      expect(viaAlert).toMatchObject({ fromVersion: 'v2', toVersion: 'v1', trigger: 'alert' });
+    });
+
+    it('rolls back chains: twice, then again after a new promotion, and after an archive/restore cycle', async () => {
+      const production = async () => (await svcA.getModel('rb_chain')).productionVersion;
+      await staged('rb_chain', ['v1', 'v2', 'v3']);
+      for (const v of ['v1', 'v2', 'v3']) await svcA.transition('rb_chain', v, { to: 'production', reason: 'ship' }, ACTOR);
+      expect((await svcA.rollback('rb_chain', { reason: 'bad v3', trigger: 'manual' }, ACTOR)).toVersion).toBe('v2');
+      expect((await svcB.rollback('rb_chain', { reason: 'bad v2', trigger: 'manual' }, ACTOR)).toVersion).toBe('v1');
+      expect(await production()).toBe('v1');
+      await expect(svcA.rollback('rb_chain', { reason: 'again', trigger: 'manual' }, ACTOR)).rejects.toThrow(/no predecessor/);
+      // v3 comes back through staging, is promoted, and rolled back again: to v1, not to v2.
+      await svcA.transition('rb_chain', 'v3', { to: 'staging', reason: 'fixed' }, ACTOR);
+      await svcA.transition('rb_chain', 'v3', { to: 'production', reason: 'fixed' }, ACTOR);
+      expect((await svcA.rollback('rb_chain', { reason: 'still bad', trigger: 'manual' }, ACTOR)).toVersion).toBe('v1');
+      // Archive the production version (confirmed), restore it through staging: the target survives.
+      await staged('restore', ['a', 'b']);
+      await svcA.transition('restore', 'a', { to: 'production', reason: 'ship' }, ACTOR);
+      await svcA.transition('restore', 'b', { to: 'production', reason: 'ship' }, ACTOR);
+      await svcA.transition('restore', 'b', { to: 'archived', reason: 'pause', allowEmptyProduction: true }, ACTOR);
+      await svcA.transition('restore', 'b', { to: 'staging', reason: 'restore' }, ACTOR);
+      await svcA.transition('restore', 'b', { to: 'production', reason: 'restore' }, ACTOR);
+      expect((await svcA.rollback('restore', { reason: 'bad', trigger: 'manual' }, ACTOR)).toVersion).toBe('a');
+      expect(await svcA.verifyAudit()).toMatchObject({ ok: true });
+    });
+
+    it('moves the production version out without a replacement only when asked explicitly, and audits that', async () => {
+      await staged('empty', ['v1']);
+      await svcA.transition('empty', 'v1', { to: 'production', reason: 'ship' }, ACTOR);
+      await expect(svcA.transition('empty', 'v1', { to: 'archived', reason: 'oops' }, ACTOR)).rejects.toThrow(/allow_empty_production/);
+      expect((await svcA.getModel('empty')).productionVersion).toBe('v1');
+      await svcA.transition('empty', 'v1', { to: 'archived', reason: 'retire', allowEmptyProduction: true }, ACTOR);
+      expect((await svcA.getModel('empty')).productionVersion).toBeNull();
+      const [entry] = await svcA.listAudit({ model: 'empty', limit: 1 });
+      expect(entry).toMatchObject({ action: 'version.transition', after: { stage: 'archived', production_left_empty: true } });
+    });
+
     it('keeps one unforked audit chain under concurrent writers from two connections', async () => {
       const before = await new KyselyRegistryStore(a.db).auditHead();
       const jobs = Array.from({ length: 30 }, (_, i) => () => (i % 2 ? svcA : svcB).registerVersion('chain', { version: `v${i}` }, ACTOR));

@@ -5,6 +5,7 @@ interface PromoteFlags {
   to: string;
   reason: string;
   force?: boolean;
+  allowEmptyProduction?: boolean;
 }
 
 export function registerPromoteCommand(program: Command): void {
@@ -14,12 +15,14 @@ export function registerPromoteCommand(program: Command): void {
     .requiredOption('--to <stage>', 'target stage: staging, production or archived (development to go back)')
     .requiredOption('--reason <text>', 'why, for the audit log')
     .option('--force', 'skip the quality gates (admin token; recorded in the audit log)')
+    .option('--allow-empty-production', 'confirm moving the production version out with no replacement (recorded in the audit log)')
     .action(
       handler(async (io, model: string, version: string, flags: PromoteFlags) => {
         const result = (await io.client.transition(model, version, {
           to: flags.to,
           reason: flags.reason,
           ...(flags.force ? { force: true } : {}),
+          ...(flags.allowEmptyProduction ? { allow_empty_production: true } : {}),
         })) as Record<string, unknown>;
         io.emit(result, () => {
           const lines = [`${model} ${version}: ${result.from} → ${result.to}${result.forced ? ' (forced past failing gates)' : ''}`];

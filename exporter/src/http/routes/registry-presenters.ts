@@ -12,6 +12,7 @@ export function presentModel(m: ModelView) {
     description: m.description,
     team: m.team,
     production_version: m.productionVersion,
+    ...(m.rollbackTarget !== undefined ? { rollback_target: m.rollbackTarget } : {}),
     gates: effectiveGates(m.gates),
     gates_overridden: m.gates !== null,
     created_at: m.createdAt,

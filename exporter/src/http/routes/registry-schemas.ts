@@ -96,7 +96,15 @@ export const RegisterVersionBody = z
   .object({ version: VersionName, description: Text(2000).optional(), metrics: Metrics.optional(), lineage: LineageBody.optional() })
   .strict();
 
-export const TransitionBody = z.object({ to: z.enum(STAGES), reason: Reason, force: z.boolean().optional() }).strict();
+export const TransitionBody = z
+  .object({
+    to: z.enum(STAGES),
+    reason: Reason,
+    force: z.boolean().optional(),
+    /** Required (true) to move the production version out without a replacement. */
+    allow_empty_production: z.boolean().optional(),
+  })
+  .strict();
 export const RollbackBody = z.object({ reason: Reason, from_version: VersionName.optional() }).strict();
 
 const StageGatesBody = z
@@ -138,6 +146,8 @@ export const ModelResponse = z.object({
   description: z.string(),
   team: z.string(),
   production_version: z.string().nullable(),
+  /** GET /models/{model} only: the version a rollback would return to production now. */
+  rollback_target: z.string().nullable().optional(),
   gates: z.object({ staging: Gates, production: Gates }),
   gates_overridden: z.boolean(),
   created_at: z.string(),

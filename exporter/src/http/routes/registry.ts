@@ -25,7 +25,7 @@ const TAG = 'registry';
  * - POST /models/{model}/versions {version, description?, metrics?, lineage?} → 201 version in
  *   development. An unknown model is created on the fly (team "ml") so CI registers in one
  *   call; 409 if the version exists.
- * - POST …/versions/{version}/transitions {to, reason, force?} → 200 {from, to, forced,
+ * - POST …/versions/{version}/transitions {to, reason, force?, allow_empty_production?} → 200 {from, to, forced,
  *   skipped_gates, archived_version, …}; 422 with `details` = every failed gate
  *   [{gate, metric, required, actual}]; 409 for a move the stage machine does not allow.
  * - POST /models/{model}/rollback {reason, from_version?} → 200 {from_version, to_version,
@@ -123,7 +123,9 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
     responses: {
       200: { description: 'moved', schema: S.TransitionResultResponse },
       404: err('unknown model or version'),
-      409: err('not allowed from the current stage, or a concurrent change won'),
+      409: err(
+        'not allowed from the current stage, a concurrent change won, or the production version would leave production without allow_empty_production',
+      ),
       422: {
         description: 'refused by quality gates; details lists every failed gate',
         schema: z.object({ error: z.string(), details: z.array(S.GateFailureResponse) }),
@@ -132,7 +134,10 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
     handle: async ({ params, body, principal }) => {
       if (body.force && !roleAtLeast(principal.role, 'admin'))
         throw new ForbiddenError(`force needs role admin; the token has ${principal.role}`);
-      return presentTransitionResult(await registry.transition(params.model, params.version, body, principal.actor));
+      const { allow_empty_production: allowEmptyProduction, ...rest } = body;
+      return presentTransitionResult(
+        await registry.transition(params.model, params.version, { ...rest, allowEmptyProduction }, principal.actor),
+      );
     },
   });
 
