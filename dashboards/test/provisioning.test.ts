@@ -172,4 +172,13 @@ describe('provisioning/grafana', () => {
     expect(grafana.environment).toHaveProperty('MODELWATCH_GRAFANA_TOKEN');
     expect(Object.fromEntries(bindMounts(grafana))['./grafana-plugin/dist']).toBe(`/var/lib/grafana/plugins/${pluginId}`);
   });
+
+  it('turns on Grafana’s user header so app actions are audited under the signed-in user (issue 13)', () => {
+    const ini = fs.readFileSync(path.join(REPO_ROOT, 'provisioning', 'grafana', 'grafana.ini'), 'utf8');
+    const section = /^\[dataproxy\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(ini)?.[1] ?? '';
+    expect(section).toMatch(/^send_user_header\s*=\s*true\s*$/m);
+    const grafana = compose().services.grafana;
+    expect(Object.fromEntries(bindMounts(grafana))['./provisioning/grafana/grafana.ini']).toBe('/etc/grafana/grafana.ini');
+    expect(compose().services.exporter.environment).toHaveProperty('MODELWATCH_GRAFANA_TOKEN_ID');
+  });
 });

@@ -58,7 +58,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     config,
     log,
     database,
-    auth: new Authenticator(tokens, config.adminToken),
+    auth: new Authenticator(tokens, config.adminToken, config.grafanaTokenId),
     tokens,
     references: new ReferenceStore(database.db),
     metrics,

@@ -8,6 +8,11 @@ const envSchema = z.object({
   MODELWATCH_DATA_DIR: z.string().default('.data'),
   MODELWATCH_DATABASE_URL: z.string().optional(),
   MODELWATCH_ADMIN_TOKEN: z.string().min(16, 'MODELWATCH_ADMIN_TOKEN must be at least 16 characters').optional(),
+  /** Id of the token Grafana's app uses; only its X-Grafana-User header names the actor. */
+  MODELWATCH_GRAFANA_TOKEN_ID: z
+    .string()
+    .regex(/^([a-z0-9]{12})?$/, 'MODELWATCH_GRAFANA_TOKEN_ID must be a token id (12 lower-case letters or digits, as in mw_<id>_…)')
+    .optional(),
   MODELWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MODELWATCH_MAX_BODY_BYTES: z.coerce
     .number()
@@ -59,6 +64,8 @@ export interface Config {
   databaseUrl?: string;
   sqlitePath: string;
   adminToken?: string;
+  /** The token whose forwarded Grafana user is trusted as the actor (MODELWATCH_GRAFANA_TOKEN_ID). */
+  grafanaTokenId?: string;
   logLevel: Env['MODELWATCH_LOG_LEVEL'];
   maxBodyBytes: number;
   maxBatchEvents: number;
@@ -111,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.MODELWATCH_DATABASE_URL,
     sqlitePath: path.join(dataDir, 'modelwatch.sqlite'),
     adminToken: e.MODELWATCH_ADMIN_TOKEN,
+    grafanaTokenId: e.MODELWATCH_GRAFANA_TOKEN_ID || undefined,
     logLevel: e.MODELWATCH_LOG_LEVEL,
     maxBodyBytes: e.MODELWATCH_MAX_BODY_BYTES,
     maxBatchEvents: e.MODELWATCH_MAX_BATCH_EVENTS,

@@ -1,7 +1,8 @@
 import type { Request, RequestHandler } from 'express';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
 import { roleAtLeast, type Role } from '../auth/roles.js';
-import { ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { InvalidInputError, ForbiddenError, UnauthenticatedError } from '../errors.js';
+import { forwardedLogin, GRAFANA_USER_HEADER } from '../auth/forwarded-user.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -13,6 +14,17 @@ function bearerOf(req: Request): string | undefined {
   const header = req.headers.authorization;
   const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   return m?.[1];
+}
+
+/** Resolves the request's bearer token, with the Grafana user it forwards (trusted only from Grafana's token). */
+function authenticateRequest(auth: Authenticator, req: Request, bearer: string): Promise<Principal | undefined> {
+  let login: string | undefined;
+  try {
+    login = forwardedLogin(req.headers[GRAFANA_USER_HEADER]);
+  } catch (err) {
+    return Promise.reject(new InvalidInputError((err as Error).message));
+  }
+  return auth.authenticate(bearer, login);
 }
 
 /** Requires a bearer token whose role is at least `role`. 401 without or with a bad one, 403 if too low. */
@@ -32,7 +44,7 @@ export function requireRole(auth: Authenticator, role: Role): RequestHandler {
       next(new UnauthenticatedError('missing bearer token'));
       return;
     }
-    auth.authenticate(bearer).then(check, (err: unknown) => next(err));
+    authenticateRequest(auth, req, bearer).then(check, (err: unknown) => next(err));
   };
 }
 
@@ -54,7 +66,7 @@ export function authenticateBeforeBody(auth: Authenticator): RequestHandler {
     };
     const bearer = bearerOf(req);
     if (!bearer) return refuse('missing bearer token');
-    auth.authenticate(bearer).then(
+    authenticateRequest(auth, req, bearer).then(
       (principal) => {
         if (!principal) return refuse('invalid or revoked token');
         req.principal = principal;
