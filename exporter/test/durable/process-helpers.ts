@@ -1,0 +1,81 @@
+import http from 'node:http';
+import { startExporter, type ExporterOptions, type RunningExporter } from '@modelwatch/test-support';
+import { CATALOG_NAMES } from '../../src/metrics/catalog.js';
+import { parseExposition } from '../ingest/helpers.js';
+
+/** Process-wide series a restart resets (Prometheus handles counter resets); everything else must survive. */
+const RESET_BY_RESTART = new Set([
+  'modelwatch_ingested_events_total',
+  'modelwatch_dropped_total',
+  'modelwatch_checkpoints_total',
+  'modelwatch_checkpoint_duration_seconds',
+  'modelwatch_checkpoint_bytes',
+  'modelwatch_last_checkpoint_timestamp_seconds',
+  'modelwatch_snapshots_skipped_total',
+  'modelwatch_webhook_deliveries_total',
+  'modelwatch_webhook_pending_deliveries',
+  'modelwatch_alerts_received_total',
+  'modelwatch_build_info',
+]);
+
+export async function metrics(e: RunningExporter): Promise<Map<string, number>> {
+  const res = await fetch(`${e.url}/metrics`);
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
+  return parseExposition(await res.text());
+}
+
+/** The catalog's series, without those a restart resets. */
+export async function durableSeries(e: RunningExporter): Promise<Map<string, number>> {
+  const names = new Set(CATALOG_NAMES.filter((n) => !RESET_BY_RESTART.has(n)));
+  return new Map([...(await metrics(e))].filter(([k]) => names.has(k.replace(/\{.*$/, '').replace(/_(bucket|sum|count)$/, ''))));
+}
+
+/** The exporter from dist with a fixed admin token and data dir, so a restart is the same deployment. */
+export function exporter(dataDir: string, env: Record<string, string>, extra: Partial<ExporterOptions> = {}): Promise<RunningExporter> {
+  return startExporter({ dataDir, adminToken: 'durable-test-admin-token-0123456789', env, ...extra });
+}
+
+export async function post(e: RunningExporter, path: string, body: unknown): Promise<Record<string, unknown>> {
+  const r = await e.api('POST', path, body);
+  if (r.status !== 200 && r.status !== 201) throw new Error(`${path} answered ${r.status}: ${JSON.stringify(r.data)}`);
+  return r.data as Record<string, unknown>;
+}
+
+/** SIGKILL: no shutdown hook runs, exactly like an OOM kill. */
+export async function kill9(e: RunningExporter): Promise<void> {
+  e.child.process.kill('SIGKILL');
+  await e.stop();
+}
+
+export interface SlowReceiver {
+  url: string;
+  /** Delivery ids received, in order (a retry repeats its id). */
+  ids: string[];
+  bodies: string[];
+  /** Milliseconds before each answer. */
+  delayMs: number;
+  close(): Promise<void>;
+}
+
+/** A webhook receiver on loopback that can answer slowly (to be killed mid-delivery). */
+export async function startSlowReceiver(): Promise<SlowReceiver> {
+  const r: SlowReceiver = { url: '', ids: [], bodies: [], delayMs: 0, close: async () => undefined };
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      r.ids.push(String(req.headers['x-modelwatch-delivery']));
+      r.bodies.push(body);
+      setTimeout(() => res.writeHead(200).end('ok'), r.delayMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  r.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+  r.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return r;
+}
