@@ -139,3 +139,25 @@ def test_a_forked_worker_gets_its_own_sender_thread(exporter):
     assert m.flush(10) and m.counters.sent == 1
     m.close()
     assert exporter.value("modelwatch_predictions_total", model="py_fork", version="v1") == 6
+
+
+def test_the_decorator_times_an_async_predict(exporter):
+    import asyncio
+
+    with modelwatch.Monitor("py_track_async", "v1", url=exporter.url, token=exporter.token, atexit_timeout=None) as m:
+
+        @m.track
+        async def predict(features):
+            await asyncio.sleep(0.02)
+            if features["x"] < 0:
+                raise ValueError("negative")
+            return {"prediction": "spam", "score": 0.9}
+
+        assert asyncio.run(predict({"x": 1.0})) == {"prediction": "spam", "score": 0.9}
+        with pytest.raises(ValueError):
+            asyncio.run(predict({"x": -1.0}))
+        assert m.flush(10)
+        assert m.counters == modelwatch.Counters(sent=2, dropped=0, failed=0, invalid=0, pending=0)
+    labels = dict(model="py_track_async", version="v1")
+    assert exporter.value("modelwatch_prediction_errors_total", reason="ValueError", **labels) == 1
+    assert exporter.value("modelwatch_prediction_latency_seconds_sum", **labels) >= 0.04

@@ -157,7 +157,8 @@ class Sender:
             if not done:
                 self._abandon.set()
             self._cond.notify_all()
-        self._thread.join(timeout=None if done else 1.0)
+        # bounded either way: events logged after the flush may still be retrying
+        self._thread.join(timeout=1.0 if not done else timeout)
         with self._cond:
             left = len(self._queue)
             if left:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import time
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Tuple, Union
 
 if TYPE_CHECKING:  # pragma: no cover
     from .monitor import Monitor
@@ -62,29 +63,54 @@ def track(
     prediction — or, when it is a mapping, its ``prediction``, ``score``, ``scores`` and
     ``id`` keys are used. Each option overrides one of those: ``features(*args, **kwargs)``,
     ``id(*args, **kwargs)``, ``prediction(result)``, ``score(result)``, ``scores(result)``.
-    Latency is measured around the call; an exception is logged as the error and re-raised.
-    The function's own result is returned unchanged.
+    Latency is measured around the call (around the ``await`` for an ``async def``); an
+    exception is logged as the error and re-raised. The function's own result is returned
+    unchanged.
     """
 
+    def begin(args: Any, kwargs: Any) -> Tuple[Any, Any, float]:
+        feats = features(*args, **kwargs) if features else (args[0] if args else None)
+        event_id = id(*args, **kwargs) if id else None
+        return feats, event_id, time.perf_counter()
+
+    def failed(feats: Any, event_id: Any, start: float, exc: Exception) -> None:
+        monitor.log_prediction(feats, None, id=event_id, latency_ms=(time.perf_counter() - start) * 1000.0, error=exc)
+
+    def done(feats: Any, event_id: Any, start: float, result: Any) -> None:
+        latency = (time.perf_counter() - start) * 1000.0
+        as_map = result if isinstance(result, Mapping) else None
+        pred = prediction(result) if prediction else (as_map.get("prediction") if as_map is not None else result)
+        sc = score(result) if score else (as_map.get("score") if as_map is not None else None)
+        scs = scores(result) if scores else (as_map.get("scores") if as_map is not None else None)
+        if event_id is None and as_map is not None:
+            event_id = as_map.get("id")
+        monitor.log_prediction(feats, pred, id=event_id, score=sc, scores=scs, latency_ms=latency)
+
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        if inspect.iscoroutinefunction(fn):  # FastAPI-style `async def predict`: time the await
+
+            @functools.wraps(fn)
+            async def async_wrapper(*args: Any, **kwargs: Any) -> Any:
+                feats, event_id, start = begin(args, kwargs)
+                try:
+                    result = await fn(*args, **kwargs)
+                except Exception as exc:
+                    failed(feats, event_id, start, exc)
+                    raise
+                done(feats, event_id, start, result)
+                return result
+
+            return async_wrapper
+
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            feats = features(*args, **kwargs) if features else (args[0] if args else None)
-            event_id = id(*args, **kwargs) if id else None
-            start = time.perf_counter()
+            feats, event_id, start = begin(args, kwargs)
             try:
                 result = fn(*args, **kwargs)
             except Exception as exc:
-                monitor.log_prediction(feats, None, id=event_id, latency_ms=(time.perf_counter() - start) * 1000.0, error=exc)
+                failed(feats, event_id, start, exc)
                 raise
-            latency = (time.perf_counter() - start) * 1000.0
-            as_map = result if isinstance(result, Mapping) else None
-            pred = prediction(result) if prediction else (as_map.get("prediction") if as_map is not None else result)
-            sc = score(result) if score else (as_map.get("score") if as_map is not None else None)
-            scs = scores(result) if scores else (as_map.get("scores") if as_map is not None else None)
-            if event_id is None and as_map is not None:
-                event_id = as_map.get("id")
-            monitor.log_prediction(feats, pred, id=event_id, score=sc, scores=scs, latency_ms=latency)
+            done(feats, event_id, start, result)
             return result
 
         return wrapper
