@@ -14,6 +14,8 @@ from conftest import free_port
 from fake_exporter import FakeExporter
 
 FAST = dict(flush_interval=0.01, backoff=0.01, max_backoff=0.05, atexit_timeout=None)
+# one batch exactly: it leaves when batch_size events are queued, never split by a timer tick
+ONE_BATCH = dict(FAST, flush_interval=5.0)
 
 
 def event(i: int) -> dict:
@@ -56,7 +58,7 @@ def test_close_gives_up_after_its_timeout_and_counts_the_rest_as_dropped():
 def test_a_500_is_retried_with_the_same_batch():
     answers = [(500, {"error": "boom"}), (503, {"error": "unavailable"})]
     with FakeExporter(answers) as fake:
-        with modelwatch.Monitor("m", "v1", url=fake.url, token="t" * 20, batch_size=3, max_retries=5, **FAST) as monitor:
+        with modelwatch.Monitor("m", "v1", url=fake.url, token="t" * 20, batch_size=3, max_retries=5, **ONE_BATCH) as monitor:
             for i in range(3):
                 monitor.log_prediction(event(i), 1, id=f"e{i}")
             assert monitor.flush(10)
@@ -92,7 +94,7 @@ def test_a_400_is_not_retried_and_names_the_field_in_the_log(exporter, sent_requ
 
 @pytest.mark.sends_invalid_values
 def test_one_refused_event_does_not_lose_the_rest_of_its_batch(exporter, sent_requests, caplog):
-    with modelwatch.Monitor("py_bad_partial", "v1", url=exporter.url, token=exporter.token, batch_size=3, **FAST) as monitor:
+    with modelwatch.Monitor("py_bad_partial", "v1", url=exporter.url, token=exporter.token, batch_size=3, **ONE_BATCH) as monitor:
         monitor.log_prediction(event(1), 1, id="ok-1")
         monitor.log_prediction(event(2), 1, id="bad", timestamp=-1)
         monitor.log_prediction(event(3), 0, id="ok-2")

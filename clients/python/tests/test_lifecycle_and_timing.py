@@ -19,7 +19,8 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 
 
 def test_events_go_in_batches_by_size_and_by_time(exporter, sent_requests):
-    with modelwatch.Monitor("py_batches", "v1", url=exporter.url, token=exporter.token, batch_size=10, flush_interval=0.2, atexit_timeout=None) as m:
+    with modelwatch.Monitor("py_batches", "v1", url=exporter.url, token=exporter.token, batch_size=10, flush_interval=1.0, atexit_timeout=None) as m:
+        # logging 25 events takes a millisecond, far inside the first 1 s interval
         for i in range(25):
             m.log_prediction({"x": i}, i % 2, score=0.5)
         deadline = time.monotonic() + 5
