@@ -35,7 +35,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
     opened = { db, dialect: 'postgres', ping: () => ping(db), close: () => db.destroy() };
   } else {
     if (url) throw new Error(`MODELWATCH_DATABASE_URL must start with postgres:// (got a different scheme)`);
-    if (options.sqlitePath !== ':memory:') fs.mkdirSync(path.dirname(options.sqlitePath), { recursive: true });
+    if (options.sqlitePath !== ':memory:') createPrivateFile(options.sqlitePath);
     const sqlite = new SQLite(options.sqlitePath);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('busy_timeout = 5000');
@@ -45,6 +45,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
   }
   await migrateToLatest(opened.db);
   return opened;
+}
+
+/**
+ * The SQLite file holds token hashes, webhook signing secrets and the audit log: it is created
+ * (or tightened) to 0600 in a 0700 directory before SQLite opens it. SQLite gives its -wal and
+ * -shm files the permissions of the database file.
+ */
+function createPrivateFile(file: string): void {
+  const dir = path.dirname(file);
+  if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  fs.chmodSync(file, 0o600);
+  for (const side of ['-wal', '-shm']) if (fs.existsSync(file + side)) fs.chmodSync(file + side, 0o600);
 }
 
 async function ping(db: Kysely<Database>): Promise<void> {

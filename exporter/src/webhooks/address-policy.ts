@@ -1,33 +1,26 @@
-import { BlockList, isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
  * Which destination addresses an outbound webhook may reach. Webhook URLs come from API
  * callers, so without this an admin token (or a stolen one) could make the exporter probe
  * its own network or read a cloud metadata service (SSRF).
  *
- * Metadata and link-local addresses are refused always: no legitimate CI or chat endpoint
- * lives there. Loopback and private ranges are refused unless the operator opts in
- * (MODELWATCH_WEBHOOK_ALLOW_PRIVATE=true), for on-prem receivers and tests.
+ * Addresses are classified by ipaddr.js's special-range tables (IANA special-purpose
+ * registries), so the rule covers families, not spellings: only global unicast is allowed.
+ * IPv6 forms that embed an IPv4 address are judged by the address they embed (IPv4-mapped
+ * and -compatible `::ffff:a.b.c.d` / `::a.b.c.d`, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`),
+ * or refused when the embedding cannot be trusted (Teredo, the local-use NAT64 prefix).
+ * Loopback, private (RFC 1918, unique local) and carrier-grade NAT are allowed only when the
+ * operator opts in (MODELWATCH_WEBHOOK_ALLOW_PRIVATE=true), for on-prem receivers and tests.
+ * Everything else — link-local, metadata, multicast, reserved, documentation, benchmarking,
+ * 192.0.0.0/24 (192.0.0.170 is NAT64 discovery) — is refused always.
  */
-const ALWAYS_BLOCKED = new BlockList();
-ALWAYS_BLOCKED.addSubnet('169.254.0.0', 16, 'ipv4'); // link-local, incl. 169.254.169.254 metadata
-ALWAYS_BLOCKED.addSubnet('0.0.0.0', 8, 'ipv4'); // "this network"; 0.0.0.0 reaches localhost on Linux
-ALWAYS_BLOCKED.addSubnet('224.0.0.0', 4, 'ipv4'); // multicast
-ALWAYS_BLOCKED.addSubnet('240.0.0.0', 4, 'ipv4'); // reserved, broadcast
-ALWAYS_BLOCKED.addSubnet('fe80::', 10, 'ipv6'); // link-local
-ALWAYS_BLOCKED.addAddress('fd00:ec2::254', 'ipv6'); // AWS metadata over IPv6
-ALWAYS_BLOCKED.addAddress('::', 'ipv6');
-ALWAYS_BLOCKED.addSubnet('ff00::', 8, 'ipv6'); // multicast
 
-const PRIVATE = new BlockList();
-PRIVATE.addSubnet('127.0.0.0', 8, 'ipv4');
-PRIVATE.addSubnet('10.0.0.0', 8, 'ipv4');
-PRIVATE.addSubnet('172.16.0.0', 12, 'ipv4');
-PRIVATE.addSubnet('192.168.0.0', 16, 'ipv4');
-PRIVATE.addSubnet('100.64.0.0', 10, 'ipv4'); // carrier-grade NAT
-PRIVATE.addSubnet('198.18.0.0', 15, 'ipv4'); // benchmarking
-PRIVATE.addAddress('::1', 'ipv6');
-PRIVATE.addSubnet('fc00::', 7, 'ipv6'); // unique local
+/** Ranges (ipaddr.js names) an operator may open with MODELWATCH_WEBHOOK_ALLOW_PRIVATE. */
+const PRIVATE_RANGES = new Set(['loopback', 'private', 'uniqueLocal', 'carrierGradeNat']);
+
+/** Metadata services that live inside an otherwise private range. */
+const METADATA_ADDRESSES = new Set(['fd00:ec2::254']);
 
 /** Host names of metadata services, refused before any DNS lookup. */
 const BLOCKED_HOSTNAMES = new Set(['metadata.google.internal', 'metadata.goog', 'metadata']);
@@ -36,16 +29,44 @@ export interface AddressPolicy {
   allowPrivate: boolean;
 }
 
+type Parsed = ipaddr.IPv4 | ipaddr.IPv6;
+
+/** The IPv4 address an IPv6 transition form carries, or undefined for a plain IPv6 address. */
+function embeddedIPv4(a: ipaddr.IPv6): ipaddr.IPv4 | undefined {
+  const b = a.toByteArray();
+  const v4 = (at: number) => new ipaddr.IPv4(b.slice(at, at + 4));
+  const range = a.range();
+  if (range === 'ipv4Mapped') return a.toIPv4Address();
+  // IPv4-compatible (::a.b.c.d, deprecated) parses as unspecified/reserved: first 96 bits zero.
+  if (b.slice(0, 12).every((x) => x === 0) && !(b[12] === 0 && b[13] === 0 && b[14] === 0 && b[15] <= 1)) return v4(12);
+  if (range === 'rfc6052' && b[4] === 0 && b[5] === 0) return v4(12); // 64:ff9b::/96
+  if (range === '6to4') return v4(2);
+  return undefined;
+}
+
+function classify(a: Parsed): { range: string; shown: string } {
+  if (a.kind() === 'ipv6') {
+    const inner = embeddedIPv4(a as ipaddr.IPv6);
+    if (inner) return { range: inner.range(), shown: `${a.toString()} (embedding ${inner.toString()})` };
+  }
+  return { range: a.range(), shown: a.toString() };
+}
+
 /** Why `address` (an IP literal) may not be contacted, or undefined when it may. */
 export function refusedAddress(address: string, policy: AddressPolicy): string | undefined {
-  const family = isIP(address);
-  if (family === 0) return `${address} is not an IP address`;
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  if (ALWAYS_BLOCKED.check(address, type)) return `${address} is a link-local, metadata or reserved address`;
-  if (!policy.allowPrivate && PRIVATE.check(address, type)) {
-    return `${address} is a loopback or private address (set MODELWATCH_WEBHOOK_ALLOW_PRIVATE=true to allow)`;
+  if (!ipaddr.isValid(address)) return `${address} is not an IP address`;
+  const parsed = ipaddr.parse(address);
+  if (METADATA_ADDRESSES.has(parsed.toNormalizedString()) || METADATA_ADDRESSES.has(parsed.toString())) {
+    return `${address} is a link-local, metadata or reserved address`;
   }
-  return undefined;
+  const { range, shown } = classify(parsed);
+  if (range === 'unicast') return undefined;
+  if (PRIVATE_RANGES.has(range)) {
+    return policy.allowPrivate
+      ? undefined
+      : `${shown} is a loopback or private address (set MODELWATCH_WEBHOOK_ALLOW_PRIVATE=true to allow)`;
+  }
+  return `${shown} is a link-local, metadata or reserved address (${range}); only global unicast is allowed`;
 }
 
 export function refusedHostname(hostname: string): string | undefined {

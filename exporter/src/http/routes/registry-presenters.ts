@@ -1,3 +1,4 @@
+import { redactUrl } from '../redact-url.js';
 import type { ChainVerification } from '../../registry/audit-chain.js';
 import { effectiveGates } from '../../registry/gates.js';
 import type { ModelView, RollbackResult, TransitionResult } from '../../registry/service.js';
@@ -27,7 +28,8 @@ export function presentVersion(v: VersionRecord) {
     stage: v.stage,
     description: v.description,
     metrics: v.metrics,
-    lineage: v.lineage,
+    // A presigned or credentialed artifact URI is stored (and audited) as registered, shown redacted.
+    lineage: v.lineage.artifact_uri === undefined ? v.lineage : { ...v.lineage, artifact_uri: redactUrl(v.lineage.artifact_uri) },
     predecessor: v.predecessor,
     created_at: v.createdAt,
     created_by: v.createdBy,

@@ -3,7 +3,11 @@ import { z } from 'zod';
 import type { AppContext } from '../../app/context.js';
 import { WEBHOOK_EVENTS } from '../../webhooks/events.js';
 import type { WebhookService } from '../../webhooks/webhook-service.js';
+import { redactUrl } from '../redact-url.js';
 import { route } from '../route.js';
+
+/** Every URL the API returns has its credentials redacted (redact-url.ts). */
+const redacted = <T extends { url: string }>(hook: T): T => ({ ...hook, url: redactUrl(hook.url) });
 
 const CreateWebhookBody = z
   .object({
@@ -61,7 +65,7 @@ export function registerWebhookRoutes(router: Router, ctx: AppContext, webhooks:
       400: { description: 'invalid body or refused URL' },
       422: { description: 'the subscription cap is reached' },
     },
-    handle: ({ body, principal }) => webhooks.create(body, principal.actor),
+    handle: async ({ body, principal }) => redacted(await webhooks.create(body, principal.actor)),
   });
 
   route(router, ctx, {
@@ -70,7 +74,7 @@ export function registerWebhookRoutes(router: Router, ctx: AppContext, webhooks:
     path: '/api/v1/webhooks',
     summary: 'List webhooks (never their secrets)',
     responses: { 200: { description: 'webhooks', schema: z.object({ webhooks: z.array(WebhookResponse) }) } },
-    handle: async () => ({ webhooks: await webhooks.list() }),
+    handle: async () => ({ webhooks: (await webhooks.list()).map(redacted) }),
   });
 
   route(router, ctx, {
