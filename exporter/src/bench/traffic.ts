@@ -30,7 +30,7 @@ function gaussian(rand: () => number): number {
 export function referenceSample(
   rand: () => number,
   n: number,
-): { features: Record<string, Array<number | string>>; predictions: string[] } {
+): { features: Record<string, Array<number | string>>; predictions: string[]; labels: string[]; score: number[] } {
   const features: Record<string, Array<number | string>> = {};
   for (const name of featureNames()) {
     const i = Number(name.slice(4));
@@ -38,7 +38,13 @@ export function referenceSample(
       name.startsWith('num_') ? Math.round((i + gaussian(rand)) * 1000) / 1000 : CATEGORIES[Math.floor(rand() ** 2 * CATEGORIES.length)],
     );
   }
-  return { features, predictions: Array.from({ length: n }, () => (rand() < 0.3 ? '1' : '0')) };
+  const predictions = Array.from({ length: n }, () => (rand() < 0.3 ? '1' : '0'));
+  // Labelled scores drawn as live events draw them, so every version carries the label-free
+  // estimate; from a generator of its own, so the rest of the traffic is what it was without.
+  const own = prng(n + 17);
+  const labels = Array.from({ length: n }, () => (own() < 0.3 ? '1' : '0'));
+  const score = labels.map((truth) => Math.min(1, Math.max(0, (truth === '1' ? 0.65 : 0.3) + gaussian(own) * 0.2)));
+  return { features, predictions, labels, score };
 }
 
 export interface SyntheticEvent {

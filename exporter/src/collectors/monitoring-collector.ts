@@ -6,6 +6,7 @@ import { escapeLabelValue } from '../ingest/bounded-names.js';
 import type { Monitor } from '../ingest/monitor.js';
 import type { FeatureTracker, VersionState } from '../ingest/version-state.js';
 import type { ModelState } from '../ingest/model-state.js';
+import { ESTIMATE_FAMILIES, renderEstimateLines } from './estimate-lines.js';
 import { escapeHelp, FamilyParts, type RenderedUnit } from './family-writer.js';
 import { registerMonitoringCollector } from './monitoring-exposition.js';
 
@@ -39,6 +40,7 @@ const FAMILIES = [
   'retrainRecommended',
   'dropped',
   'ingestedEvents',
+  ...ESTIMATE_FAMILIES,
 ] as const satisfies ReadonlyArray<keyof typeof CATALOG>;
 
 type Family = (typeof FAMILIES)[number];
@@ -247,6 +249,7 @@ export class MonitoringCollector {
     const { minAccuracy, maxPsi: psiLimit } = this.config.retrain;
     const retrain = (accuracy !== undefined && accuracy < minAccuracy) || maxPsi > psiLimit;
     w.sample(F.retrainRecommended, mv, retrain ? 1 : 0);
+    renderEstimateLines(w, F, v);
   }
 
   /** Drift and quality series of one feature; returns its PSI (undefined for an empty window). */

@@ -10,6 +10,7 @@ export interface PendingRecord {
   predName?: string;
   score?: number;
   probs?: Float64Array;
+  at?: number;
 }
 
 export interface ModelHeader {
@@ -29,6 +30,7 @@ const HAS_NAME = 1;
 const NAME_IS_CLASS = 2;
 const HAS_SCORE = 4;
 const HAS_PROBS = 8;
+const HAS_TIME = 16;
 
 /** Model-level state (task, interned names, KPIs, unknown feedback) and the pending predictions, oldest first. */
 export function writeModel(w: ByteWriter, m: ModelState): void {
@@ -61,11 +63,13 @@ function writePending(w: ByteWriter, m: ModelState, id: string, p: PendingPredic
     (p.predName !== undefined ? HAS_NAME : 0) |
     (sameAsClass ? NAME_IS_CLASS : 0) |
     (p.score !== undefined ? HAS_SCORE : 0) |
-    (p.probs !== undefined ? HAS_PROBS : 0);
+    (p.probs !== undefined ? HAS_PROBS : 0) |
+    (p.at !== undefined ? HAS_TIME : 0);
   w.u8(flags);
   if (p.predName !== undefined && !sameAsClass) w.str(p.predName);
   if (p.score !== undefined) w.f64(p.score);
   if (p.probs !== undefined) w.f64s(p.probs);
+  if (p.at !== undefined) w.f64(p.at);
 }
 
 export function readModel(r: ByteReader): { header: ModelHeader; pending: PendingRecord[] } {
@@ -94,6 +98,7 @@ export function readModel(r: ByteReader): { header: ModelHeader; pending: Pendin
     if (flags & HAS_NAME) p.predName = flags & NAME_IS_CLASS ? header.classes[p.pred] : r.str();
     if (flags & HAS_SCORE) p.score = r.f64();
     if (flags & HAS_PROBS) p.probs = Float64Array.from(r.f64s(MAX_NAMES));
+    if (flags & HAS_TIME) p.at = r.f64();
     pending.push(p);
   }
   if (!r.done) throw new SnapshotFormatError('trailing bytes after the model snapshot');

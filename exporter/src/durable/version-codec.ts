@@ -3,6 +3,7 @@ import type { Task } from '../ingest/reference-profile.js';
 import type { FeatureTracker, VersionState } from '../ingest/version-state.js';
 import type { FeatureReference } from '../stats/index.js';
 import { ByteReader, ByteWriter, SnapshotFormatError } from './bytes.js';
+import { readEstimateSections, writeEstimateSections } from './estimate-codec.js';
 import { internals, type VersionInternals } from './internals.js';
 import {
   categoricalCodec,
@@ -63,6 +64,7 @@ export function writeVersion(w: ByteWriter, v: VersionState): void {
     writeTracker(sub, t);
     w.bytes(sub.finish());
   }
+  writeEstimateSections(w, v);
 }
 
 /**
@@ -111,6 +113,7 @@ export function readVersion(r: ByteReader, v: VersionState, task: Task | undefin
     const sub = new ByteReader(bytes);
     readTracker(sub, t);
   }
+  readEstimateSections(r, v);
   v.revision++;
 }
 

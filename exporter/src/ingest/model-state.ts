@@ -11,6 +11,8 @@ export interface PendingPrediction {
   predName?: string;
   score?: number;
   probs?: Float64Array;
+  /** When the prediction was made (ms since the epoch), for label coverage and delay. */
+  at?: number;
 }
 
 export interface ModelBounds {

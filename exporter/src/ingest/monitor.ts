@@ -5,6 +5,7 @@ import { DropCounter, type DropReason, type DropTally } from './drop-reasons.js'
 import { ModelState, type PendingPrediction } from './model-state.js';
 import type { ReferenceProfile, Task } from './reference-profile.js';
 import type { FeedbackBody, KpisBody, PredictionEvent, PredictionsBody } from './schemas.js';
+import { observeEstimate } from './estimate-tracker.js';
 import { observe, VersionState, type WindowGeometry } from './version-state.js';
 
 export interface IngestResult {
@@ -121,8 +122,10 @@ export class Monitor {
       const value = pt.kind === 'categorical' ? String(prediction) : typeof prediction === 'number' ? prediction : undefined;
       if (value !== undefined && observe(pt, t, value) === 'folded') drop('category_folded');
     }
+    if (counted && v.estimate && model.task === 'classification') observeEstimate(v.estimate, t, e);
     const pending = this.pendingFor(model, v, e, drop);
     if (!pending) return;
+    pending.at = t;
     if (e.label !== undefined) {
       this.applyLabel(model, pending, e.label, t, drop);
       return;
@@ -190,12 +193,17 @@ export class Monitor {
     if (existing) {
       model.pending.delete(id);
       this.pendingTotal--;
+      if (existing.at !== undefined) existing.version.labelTracking.pending.remove(existing.at);
+      existing.version.revision++;
     }
     while (
       model.pending.size > 0 &&
       (model.pending.size >= this.config.pendingPredictionsPerModel || this.pendingTotal >= this.config.pendingPredictionsTotal)
     ) {
       const oldestId = model.pending.keys().next().value as string;
+      const oldest = model.pending.get(oldestId)!;
+      if (oldest.at !== undefined) oldest.version.labelTracking.pending.remove(oldest.at);
+      oldest.version.revision++;
       model.pending.delete(oldestId);
       this.pendingTotal--;
       drop('pending_evicted');
@@ -206,6 +214,7 @@ export class Monitor {
     }
     model.pending.set(id, p);
     this.pendingTotal++;
+    if (p.at !== undefined) p.version.labelTracking.pending.add(p.at);
   }
 
   /** Records a label against a prediction at time `t` (label arrival, or the event's own time). */
@@ -219,6 +228,7 @@ export class Monitor {
     const v = p.version;
     v.revision++;
     v.labeled++;
+    if (p.at !== undefined) v.labelTracking.observeLabel(p.at, t);
     if (model.task === 'regression') {
       if (typeof label !== 'number' || !v.regression) return;
       const b = v.regression.bucketAt(t);
@@ -287,6 +297,7 @@ export class Monitor {
       }
       model.pending.delete(id);
       this.pendingTotal--;
+      if (p.at !== undefined) p.version.labelTracking.pending.remove(p.at);
       joined.set(id, p.version);
       p.version.advance(now);
       this.applyLabel(model, p, e.label, now, drop);

@@ -11,6 +11,8 @@ import { LATENCY_BUCKETS_SECONDS } from '../metrics/catalog.js';
 import { CountState } from '../windows/count-state.js';
 import { SlidingWindow } from '../windows/sliding-window.js';
 import { escapeLabelValue, flatString } from './bounded-names.js';
+import { makeEstimateTracker, type EstimateTracker } from './estimate-tracker.js';
+import { LabelTracking } from './label-tracking.js';
 import type { ReferenceProfile, Task } from './reference-profile.js';
 
 /** Bucket geometry shared by every window: fine for counts, coarse for histogram states. */
@@ -128,6 +130,10 @@ export class VersionState {
   regression?: SlidingWindow<RegressionState>;
 
   reference?: ReferenceProfile;
+  /** Label-free estimate, when the reference carries a calibration (classification only). */
+  estimate?: EstimateTracker;
+  /** Label coverage, pending ages and label delay. */
+  readonly labelTracking: LabelTracking;
   trackers: FeatureTracker[] = [];
   readonly trackerByName = new Map<string, FeatureTracker>();
   predictionTracker?: FeatureTracker;
@@ -139,6 +145,7 @@ export class VersionState {
   ) {
     this.labels = flatString(`model="${modelLabel}",version="${escapeLabelValue(name)}"`);
     this.windowPredictions = new SlidingWindow(() => new CountState(), g.fineMs, g.fineBuckets);
+    this.labelTracking = new LabelTracking(g.fineMs, g.fineBuckets);
   }
 
   /** Allocates the quality windows once the model's task is known. */
@@ -171,6 +178,7 @@ export class VersionState {
     this.trackerByName.clear();
     for (const t of this.trackers) this.trackerByName.set(t.name, t);
     this.predictionTracker = profile.prediction ? makeTracker('__prediction__', this.labels, profile.prediction, this.g) : undefined;
+    this.estimate = profile.calibration ? makeEstimateTracker(profile.calibration, this.g.coarseMs, this.g.coarseBuckets) : undefined;
   }
 
   advance(now: number): void {
@@ -180,6 +188,8 @@ export class VersionState {
     if (this.regression?.advance(now)) expired = true;
     for (const t of this.trackers) if (t.window.advance(now)) expired = true;
     if (this.predictionTracker?.window.advance(now)) expired = true;
+    if (this.estimate?.window.advance(now)) expired = true;
+    if (this.labelTracking.advance(now)) expired = true;
     if (expired) this.revision++;
   }
 

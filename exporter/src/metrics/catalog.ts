@@ -67,6 +67,65 @@ export const CATALOG = {
   windowLabeled: spec('modelwatch_model_window_labeled', 'gauge', MV, 'Labeled predictions in the sliding window.'),
   windowPredictions: spec('modelwatch_model_window_predictions', 'gauge', MV, 'Predictions in the sliding window.'),
 
+  // Label-free estimate (CBPE) from calibrated scores, over the same window; classifiers whose reference carries labels and scores.
+  estimatedAccuracy: spec(
+    'modelwatch_model_estimated_accuracy_ratio',
+    'gauge',
+    MV,
+    'Accuracy estimated from calibrated scores, without labels (CBPE), over the window.',
+  ),
+  estimatedAccuracyLower: spec(
+    'modelwatch_model_estimated_accuracy_lower_ratio',
+    'gauge',
+    MV,
+    'Lower end of the 95% band of the accuracy the labels will show, if calibration holds.',
+  ),
+  estimatedAccuracyUpper: spec(
+    'modelwatch_model_estimated_accuracy_upper_ratio',
+    'gauge',
+    MV,
+    'Upper end of the 95% band of the accuracy the labels will show, if calibration holds.',
+  ),
+  estimatedPrecision: spec(
+    'modelwatch_model_estimated_precision_ratio',
+    'gauge',
+    [...MV, 'class'],
+    'Estimated precision: binary for the positive class; multiclass per class (one-vs-rest) and _macro.',
+  ),
+  estimatedRecall: spec(
+    'modelwatch_model_estimated_recall_ratio',
+    'gauge',
+    [...MV, 'class'],
+    'Estimated recall: binary for the positive class; multiclass per class (one-vs-rest) and _macro.',
+  ),
+  estimatedF1: spec(
+    'modelwatch_model_estimated_f1_score',
+    'gauge',
+    [...MV, 'class'],
+    'Estimated F1: binary for the positive class; multiclass per class (one-vs-rest) and _macro.',
+  ),
+  estimatedRocAuc: spec(
+    'modelwatch_model_estimated_roc_auc',
+    'gauge',
+    MV,
+    'Estimated ROC AUC (binary): area under the expected ROC curve.',
+  ),
+  estimatedEvents: spec('modelwatch_model_estimated_window_events', 'gauge', MV, 'Scored predictions in the window the estimate rests on.'),
+  calibrationError: spec(
+    'modelwatch_reference_calibration_error',
+    'gauge',
+    [...MV, 'scores'],
+    'Expected calibration error on the reference of the raw scores (scores="raw") and after the fitted map (scores="calibrated").',
+  ),
+  labelCoverage: spec('modelwatch_model_label_coverage_ratio', 'gauge', MV, "Share of the window's predictions whose label has arrived."),
+  labelsPending: spec(
+    'modelwatch_model_labels_pending',
+    'gauge',
+    [...MV, 'age_le'],
+    'Predictions waiting for their label, by age: age_le is the age bound in seconds (cumulative: waiting at most that long; +Inf = all).',
+  ),
+  labelDelay: spec('modelwatch_label_delay_seconds', 'histogram', MV, 'Seconds from a prediction to its label.'),
+
   // Drift and data quality per feature.
   featurePsi: spec('modelwatch_feature_psi', 'gauge', MVF, 'Population stability index of the feature against the reference.'),
   featureKsStatistic: spec(

@@ -23,6 +23,9 @@ export const REFERENCES: Record<string, ReferenceProfile> = {
     features: { x: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 2.5, 7.5], color: ['red', 'red', 'blue', 'green'] },
     predictions: ['a', 'b', 'a'],
     positive_class: 'b',
+    // Labelled scores: the version also keeps the label-free estimate's window.
+    labels: ['a', 'a', 'b', 'a', 'b', 'b', 'a', 'b', 'b', 'a', 'b', 'b'],
+    score: [0.1, 0.2, 0.3, 0.35, 0.4, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9, 0.95],
   }),
   reg: profile({ features: { x: [0, 1, 2, 3, 4, 5] }, predictions: [0, 10, 20, 30], task: 'regression' }),
 };
