@@ -88,6 +88,9 @@ def test_reference_columns_from_a_dataframe_rows_and_an_array():
     assert convert.columns(frame) == {"t": [1717243200.0, None], "n": [1, 2]}
     assert convert.columns([{"a": 1}, {"b": "x"}]) == {"a": [1, None], "b": [None, "x"]}
     assert convert.columns(np.array([[1.0, np.nan], [3.0, 4.0]]), names=["a", "b"]) == {"a": [1.0, 3.0], "b": [None, 4.0]}
+    # datetime64[ns].tolist() would give integers of nanoseconds: seconds are sent
+    assert convert.sequence(np.array(["2024-06-01T12:00", "NaT"], dtype="datetime64[ns]"), "p") == [1717243200.0, None]
+    assert convert.sequence(pd.Series([1, None], dtype="Int64"), "p") == [1, None]
     with pytest.raises(ConversionError, match=r"^features\.bad\[1\]: inf is not a finite number"):
         convert.columns({"bad": [1.0, float("inf")]})
 

@@ -159,9 +159,9 @@ def columns(data: Any, field: str = "features", names: Optional[Sequence[str]] =
     a 2-d array / list of rows when ``names`` is given.
     """
     if hasattr(data, "columns") and hasattr(data, "items"):  # DataFrame
-        return {str(name): _column(values, f"{field}.{name}") for name, values in data.items()}
+        return {str(name): sequence(values, f"{field}.{name}") for name, values in data.items()}
     if isinstance(data, Mapping):
-        return {str(name): _column(values, f"{field}.{name}") for name, values in data.items()}
+        return {str(name): sequence(values, f"{field}.{name}") for name, values in data.items()}
     rows = data.tolist() if hasattr(data, "tolist") else list(data)
     out: Dict[str, List[Scalar]] = {}
     for i, r in enumerate(rows):
@@ -173,6 +173,9 @@ def columns(data: Any, field: str = "features", names: Optional[Sequence[str]] =
     return out
 
 
-def _column(values: Any, field: str) -> List[Scalar]:
-    seq = values.tolist() if hasattr(values, "tolist") and getattr(values, "dtype", None) is not None and getattr(values.dtype, "kind", "") not in "Mm" else values
+def sequence(values: Any, field: str) -> List[Scalar]:
+    """A column, array or list, value by value; ``field[i]`` names a value that cannot be sent."""
+    kind = getattr(getattr(values, "dtype", None), "kind", "")
+    # tolist() is the fast path for numbers, but turns datetime64[ns] into integers of nanoseconds
+    seq = values.tolist() if hasattr(values, "tolist") and kind not in ("M", "m") else values
     return [scalar(v, f"{field}[{i}]") for i, v in enumerate(seq)]

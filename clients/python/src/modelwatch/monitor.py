@@ -175,8 +175,7 @@ class Monitor:
         """
         body: Dict[str, Any] = {"features": convert.columns(data, "features", self.feature_names)}
         if predictions is not None:
-            seq = predictions.tolist() if hasattr(predictions, "tolist") and getattr(predictions.dtype, "kind", "") not in "Mm" else predictions
-            body["predictions"] = [convert.scalar(p, f"predictions[{i}]") for i, p in enumerate(seq)]
+            body["predictions"] = convert.sequence(predictions, "predictions")
         if positive_class is not None:
             body["positive_class"] = convert.label(positive_class, "positive_class")
         if task is not None:
@@ -233,7 +232,16 @@ class Monitor:
     # ---------------------------------------------------------------- internals
 
     def _prediction_event(
-        self, event_id: EventId, features: Any, prediction: Any, score: Any, scores: Any, latency_ms: Any, error: Any, timestamp: Any, label: Any
+        self,
+        event_id: EventId,
+        features: Any,
+        prediction: Any,
+        score: Any,
+        scores: Any,
+        latency_ms: Any,
+        error: Any,
+        timestamp: Any,
+        label: Any,
     ) -> Dict[str, Any]:
         event: Dict[str, Any] = {"id": _event_id(event_id)}
         ts = time.time() if timestamp is None else convert.number(timestamp, "timestamp")
