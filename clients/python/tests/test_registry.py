@@ -97,6 +97,14 @@ def test_conflicts(registry, exporter):
         registry.rollback("py_conflict", "nothing there")
     assert "nothing to roll back" in err.value.message
     assert cli(exporter.url, exporter.token, "rollback", "py_conflict", "--reason", "x") == err.value.exit_code
+    # the production version leaves production only with allow_empty_production
+    registry.promote("py_conflict", "1.0", "staging", "CI")
+    registry.promote("py_conflict", "1.0", "production", "CI")
+    with pytest.raises(modelwatch.Conflict) as err:
+        registry.promote("py_conflict", "1.0", "archived", "retire")
+    assert err.value.status == 409
+    assert registry.promote("py_conflict", "1.0", "archived", "retire", allow_empty_production=True)["to"] == "archived"
+    assert registry.model("py_conflict")["production_version"] is None
 
 
 def test_auth_failures(exporter):

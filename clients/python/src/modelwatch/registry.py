@@ -70,18 +70,24 @@ class Registry:
             body["lineage"] = _lineage(lineage)
         return self._call("POST", f"/api/v1/models/{segment(model)}/versions", body)
 
-    def promote(self, model: str, version: str, to: str, reason: str, *, force: bool = False) -> Dict[str, Any]:
+    def promote(
+        self, model: str, version: str, to: str, reason: str, *, force: bool = False, allow_empty_production: bool = False
+    ) -> Dict[str, Any]:
         """Moves a version to stage ``to`` (one of :data:`STAGES`).
 
         Raises :class:`~modelwatch.errors.GateRefused` (``failed_gates`` lists every failed
-        gate) or :class:`~modelwatch.errors.Conflict` (not allowed from the current stage).
-        ``force`` (admin) skips the gates.
+        gate) or :class:`~modelwatch.errors.Conflict` (not allowed from the current stage, or
+        the production version would leave production with no replacement).
+        ``force`` (admin) skips the gates; ``allow_empty_production`` confirms moving the
+        production version out with nothing in its place (recorded in the audit log).
         """
         if to not in STAGES:
             raise ValueError(f"to must be one of {', '.join(STAGES)}, got {to!r}")
         body: Dict[str, Any] = {"to": to, "reason": reason}
         if force:
             body["force"] = True
+        if allow_empty_production:
+            body["allow_empty_production"] = True
         return self._call("POST", f"/api/v1/models/{segment(model)}/versions/{segment(version)}/transitions", body)
 
     def rollback(self, model: str, reason: str, *, from_version: Optional[str] = None) -> Dict[str, Any]:
