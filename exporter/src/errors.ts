@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-codes.js';
+
 /**
  * The few typed errors the domain and the store raise. The HTTP layer maps them to status
  * codes in one place (http/error-handler.ts); nothing below HTTP knows about status codes.
@@ -6,6 +8,8 @@ export class DomainError extends Error {
   constructor(
     message: string,
     readonly details?: unknown,
+    /** A more precise code of the catalog (error-codes.ts) than the class's default. */
+    readonly code?: ErrorCode,
   ) {
     super(message);
     this.name = new.target.name;

@@ -13,6 +13,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly details?: unknown,
+    /** The catalog code of the error body (docs/errors.md), when the exporter sent one. */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'ApiError';

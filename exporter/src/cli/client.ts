@@ -1,3 +1,4 @@
+import type { components, operations } from '../api/openapi-types.js';
 import { ApiError, MissingTokenError, UnreachableError } from './client-errors.js';
 
 export const DEFAULT_URL = 'http://127.0.0.1:9400';
@@ -10,10 +11,13 @@ export interface ClientOptions {
 }
 
 type Query = Record<string, string | number | boolean | undefined>;
+type Schemas = components['schemas'];
+type AuditQuery = NonNullable<operations['listAudit']['parameters']['query']>;
 
 /**
  * The registry HTTP API as the CLI uses it. One method per endpoint, so that the paths live
- * in one file. Responses are returned as the exporter sent them (the CLI prints them with
+ * in one file, typed by the types openapi-typescript generates from the OpenAPI document
+ * (src/api/openapi-types.ts). Responses are returned as the exporter sent them (the CLI prints them with
  * --json); the token only ever goes into the Authorization header.
  */
 export class RegistryClient {
@@ -27,59 +31,62 @@ export class RegistryClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  listModels(): Promise<unknown> {
+  listModels(): Promise<Schemas['ListModelsResponse']> {
     return this.request('GET', 'api/v1/models');
   }
 
-  getModel(model: string): Promise<unknown> {
+  getModel(model: string): Promise<Schemas['Model']> {
     return this.request('GET', `api/v1/models/${seg(model)}`);
   }
 
-  createModel(body: Record<string, unknown>): Promise<unknown> {
+  createModel(body: Schemas['CreateModelRequest']): Promise<Schemas['Model']> {
     return this.request('POST', 'api/v1/models', body);
   }
 
-  listVersions(model: string): Promise<unknown> {
+  listVersions(model: string): Promise<Schemas['ListVersionsResponse']> {
     return this.request('GET', `api/v1/models/${seg(model)}/versions`);
   }
 
-  registerVersion(model: string, body: Record<string, unknown>): Promise<unknown> {
+  /** `body` is what the user assembled from flags and files; the exporter validates it (400 names the field). */
+  registerVersion(model: string, body: Schemas['RegisterVersionRequest']): Promise<Schemas['Version']> {
     return this.request('POST', `api/v1/models/${seg(model)}/versions`, body);
   }
 
-  transition(model: string, version: string, body: { to: string; reason: string; force?: boolean }): Promise<unknown> {
+  transition(model: string, version: string, body: Schemas['TransitionVersionRequest']): Promise<Schemas['TransitionVersionResponse']> {
     return this.request('POST', `api/v1/models/${seg(model)}/versions/${seg(version)}/transitions`, body);
   }
 
-  rollback(model: string, body: { reason: string; from_version?: string }): Promise<unknown> {
+  rollback(model: string, body: Schemas['RollbackModelRequest']): Promise<Schemas['RollbackModelResponse']> {
     return this.request('POST', `api/v1/models/${seg(model)}/rollback`, body);
   }
 
-  listTransitions(model: string): Promise<unknown> {
+  listTransitions(model: string): Promise<Schemas['ListTransitionsResponse']> {
     return this.request('GET', `api/v1/models/${seg(model)}/transitions`);
   }
 
-  audit(query: Query = {}): Promise<unknown> {
+  /** Query values as typed on the command line (the exporter parses and validates them). */
+  audit(query: Partial<Record<keyof AuditQuery, string | number>> = {}): Promise<Schemas['ListAuditResponse']> {
     return this.request('GET', 'api/v1/audit', undefined, query);
   }
 
-  verifyAudit(): Promise<unknown> {
+  verifyAudit(): Promise<Schemas['VerifyAuditResponse']> {
     return this.request('GET', 'api/v1/audit/verify');
   }
 
-  listTokens(): Promise<unknown> {
+  listTokens(): Promise<Schemas['ListTokensResponse']> {
     return this.request('GET', 'api/v1/tokens');
   }
 
-  createToken(body: { name: string; role: string }): Promise<unknown> {
+  createToken(body: Schemas['CreateTokenRequest']): Promise<Schemas['CreateTokenResponse']> {
     return this.request('POST', 'api/v1/tokens', body);
   }
 
-  revokeToken(id: string): Promise<unknown> {
+  revokeToken(id: string): Promise<Schemas['RevokeTokenResponse']> {
     return this.request('DELETE', `api/v1/tokens/${seg(id)}`);
   }
 
-  private async request(method: string, path: string, body?: unknown, query: Query = {}): Promise<unknown> {
+  /** The exporter's JSON answer, typed by the caller from the generated OpenAPI types. */
+  private async request<T>(method: string, path: string, body?: unknown, query: Query = {}): Promise<T> {
     if (!this.#token) throw new MissingTokenError('no token: pass --token or set MODELWATCH_TOKEN');
     const url = new URL(path, this.base);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
@@ -108,11 +115,11 @@ export class RegistryClient {
       }
     }
     if (!res.ok) {
-      const obj = (parsed ?? {}) as { error?: unknown; details?: unknown };
+      const obj = (parsed ?? {}) as Partial<Schemas['Error']>;
       const message = typeof obj.error === 'string' ? obj.error : `HTTP ${res.status}`;
-      throw new ApiError(res.status, message, obj.details);
+      throw new ApiError(res.status, message, obj.details, obj.code);
     }
-    return parsed ?? {};
+    return (parsed ?? {}) as T;
   }
 }
 

@@ -3,6 +3,7 @@ import type { Authenticator, Principal } from '../auth/authenticator.js';
 import { roleAtLeast, type Role } from '../auth/roles.js';
 import { InvalidInputError, ForbiddenError, UnauthenticatedError } from '../errors.js';
 import { forwardedLogin, GRAFANA_USER_HEADER } from '../auth/forwarded-user.js';
+import { errorBody } from '../error-codes.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -62,7 +63,7 @@ export function authenticateBeforeBody(auth: Authenticator): RequestHandler {
     const refuse = (message: string) => {
       res.setHeader('Connection', 'close');
       res.setHeader('WWW-Authenticate', 'Bearer');
-      res.status(401).json({ error: message });
+      res.status(401).json(errorBody('MW_ERR_UNAUTHENTICATED', message));
     };
     const bearer = bearerOf(req);
     if (!bearer) return refuse('missing bearer token');

@@ -1,11 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
+import { errorBody } from '../error-codes.js';
 
 /** Requests with a body must say it is JSON: 415 otherwise, before any parsing. */
 export const requireJsonContentType: RequestHandler = (req, res, next) => {
   const hasBody = req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
   if (hasBody && !req.is('application/json')) {
-    res.status(415).json({ error: 'Content-Type must be application/json' });
+    res.status(415).json(errorBody('MW_ERR_UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json'));
     return;
   }
   next();
@@ -26,7 +27,9 @@ export const requireBody: RequestHandler = (req, res, next) => {
   if (hasBody && !((req as RawBodyRequest).bodyBytes ?? 0)) {
     res
       .status(400)
-      .json({ error: 'a JSON request body is required', details: [{ path: '(body)', message: 'the body is missing or empty' }] });
+      .json(
+        errorBody('MW_ERR_BODY_REQUIRED', 'a JSON request body is required', [{ path: '(body)', message: 'the body is missing or empty' }]),
+      );
     return;
   }
   next();

@@ -1,5 +1,6 @@
 import express, { type Express, type Router } from 'express';
 import type { AppContext } from '../app/context.js';
+import { errorBody } from '../error-codes.js';
 import { errorHandler } from './error-handler.js';
 import { authenticateBeforeBody } from './auth-middleware.js';
 import { requireBody, requireJsonContentType, type RawBodyRequest } from './content-type.js';
@@ -33,7 +34,7 @@ export function createApp(ctx: AppContext, modules: RouteModule[]): Express {
   registerSystemRoutes(app, api, ctx);
   app.use('/api/v1', api);
   app.use((_req, res) => {
-    res.status(404).json({ error: 'not found' });
+    res.status(404).json(errorBody('MW_ERR_NO_ROUTE', 'not found'));
   });
   app.use(errorHandler(ctx.log));
   return app;

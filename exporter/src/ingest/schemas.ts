@@ -111,6 +111,8 @@ export function ingestSchemas(limits: SchemaLimits) {
     accepted: z.number().int(),
     dropped: z.record(z.string(), z.number().int()).describe('Events or values dropped by cardinality bounds, by reason.'),
   });
+  // Its component name in the OpenAPI document (three operations answer with it).
+  z.globalRegistry.add(ingestResponse, { title: 'IngestResult' });
 
   return { predictionsBody, feedbackBody, kpisBody, referenceBody, referencePath, ingestResponse };
 }

@@ -11,9 +11,13 @@ export class StaleRollbackError extends ConflictError {
     readonly fromVersion: string,
     readonly currentProduction: string | null,
   ) {
-    super(`${model} ${fromVersion} is no longer in production (current: ${currentProduction ?? 'none'}); nothing rolled back`, {
-      from_version: fromVersion,
-      current_production: currentProduction,
-    });
+    super(
+      `${model} ${fromVersion} is no longer in production (current: ${currentProduction ?? 'none'}); nothing rolled back`,
+      {
+        from_version: fromVersion,
+        current_production: currentProduction,
+      },
+      'MW_ERR_STALE_ROLLBACK',
+    );
   }
 }

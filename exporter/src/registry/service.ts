@@ -104,7 +104,7 @@ export class RegistryService {
   async createModel(input: NewModel, actor: string): Promise<ModelView> {
     const at = this.iso();
     return this.store.write(async (tx) => {
-      if (await tx.getModel(input.name)) throw new ConflictError(`model ${input.name} already exists`);
+      if (await tx.getModel(input.name)) throw new ConflictError(`model ${input.name} already exists`, undefined, 'MW_ERR_ALREADY_EXISTS');
       const model = await this.insertModel(tx, input, actor, at);
       return { ...model, productionVersion: null };
     });
@@ -150,7 +150,8 @@ export class RegistryService {
     const at = this.iso();
     return this.store.write(async (tx) => {
       if (!(await tx.getModel(modelName))) await this.insertModel(tx, { name: modelName }, actor, at);
-      if (await tx.getVersion(modelName, input.version)) throw new ConflictError(`${modelName} ${input.version} is already registered`);
+      if (await tx.getVersion(modelName, input.version))
+        throw new ConflictError(`${modelName} ${input.version} is already registered`, undefined, 'MW_ERR_ALREADY_EXISTS');
       const parent = input.lineage?.parent_version;
       if (parent !== undefined && !(await tx.getVersion(modelName, parent))) {
         throw new InvalidInputError(`lineage.parent_version: ${modelName} has no version ${parent}`, [
@@ -214,6 +215,8 @@ export class RegistryService {
         throw new ConflictError(
           `${modelName} ${versionName} is the production version: moving it to ${req.to} leaves ${modelName} with nothing in production. ` +
             'Promote a replacement, roll back, or confirm with allow_empty_production: true',
+          undefined,
+          'MW_ERR_PRODUCTION_WOULD_BE_EMPTY',
         );
       }
 
@@ -222,6 +225,7 @@ export class RegistryService {
         throw new UnprocessableError(
           `${modelName} ${versionName} fails ${failures.length} ${req.to} gate${failures.length > 1 ? 's' : ''}: ${failures.map(describeFailure).join('; ')}`,
           failures,
+          'MW_ERR_GATE_FAILED',
         );
       }
       const forced = failures.length > 0;
@@ -304,11 +308,18 @@ export class RegistryService {
       if (req.fromVersion !== undefined && current?.version !== req.fromVersion) {
         throw new StaleRollbackError(modelName, req.fromVersion, current?.version ?? null);
       }
-      if (!current) throw new ConflictError(`${modelName} has no production version; nothing to roll back`);
+      if (!current)
+        throw new ConflictError(`${modelName} has no production version; nothing to roll back`, undefined, 'MW_ERR_NOTHING_TO_ROLL_BACK');
       const targetName = rollbackTarget(await tx.productionMoves(modelName), current.version);
-      if (!targetName) throw new ConflictError(`${modelName} ${current.version} has no predecessor to roll back to`);
+      if (!targetName)
+        throw new ConflictError(
+          `${modelName} ${current.version} has no predecessor to roll back to`,
+          undefined,
+          'MW_ERR_NOTHING_TO_ROLL_BACK',
+        );
       const target = await tx.getVersion(modelName, targetName);
-      if (!target) throw new ConflictError(`${modelName} predecessor ${targetName} no longer exists`);
+      if (!target)
+        throw new ConflictError(`${modelName} predecessor ${targetName} no longer exists`, undefined, 'MW_ERR_NOTHING_TO_ROLL_BACK');
 
       await this.move(tx, { model: modelName, version: current.version, from: 'production', to: 'archived', at });
       await this.move(tx, { model: modelName, version: target.version, from: target.stage, to: 'production', at });
@@ -359,7 +370,11 @@ export class RegistryService {
 
   private async move(tx: RegistryWriteTx, change: Parameters<RegistryWriteTx['setStage']>[0]): Promise<void> {
     if (!(await tx.setStage(change))) {
-      throw new ConflictError(`${change.model} ${change.version} changed concurrently (no longer in ${change.from}); retry`);
+      throw new ConflictError(
+        `${change.model} ${change.version} changed concurrently (no longer in ${change.from}); retry`,
+        undefined,
+        'MW_ERR_CONCURRENT_CHANGE',
+      );
     }
   }
 

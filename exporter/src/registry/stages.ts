@@ -18,8 +18,12 @@ export function allowedTargets(from: Stage): readonly Stage[] {
 }
 
 export function assertTransitionAllowed(model: string, version: string, from: Stage, to: Stage): void {
-  if (from === to) throw new ConflictError(`${model} ${version} is already in ${to}`);
+  if (from === to) throw new ConflictError(`${model} ${version} is already in ${to}`, undefined, 'MW_ERR_TRANSITION_NOT_ALLOWED');
   if (!ALLOWED[from].includes(to)) {
-    throw new ConflictError(`${model} ${version} cannot move from ${from} to ${to}; from ${from} it can go to ${ALLOWED[from].join(', ')}`);
+    throw new ConflictError(
+      `${model} ${version} cannot move from ${from} to ${to}; from ${from} it can go to ${ALLOWED[from].join(', ')}`,
+      undefined,
+      'MW_ERR_TRANSITION_NOT_ALLOWED',
+    );
   }
 }

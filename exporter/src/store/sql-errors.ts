@@ -33,10 +33,12 @@ export function asConflict(err: unknown): unknown {
       onProduction
         ? 'another version of this model is already in production (a concurrent change won); retry'
         : 'already exists (a concurrent change may have created it)',
+      undefined,
+      onProduction ? 'MW_ERR_CONCURRENT_CHANGE' : 'MW_ERR_ALREADY_EXISTS',
     );
   }
   if (code === '40001' || code === '40P01' || code === 'SQLITE_BUSY') {
-    return new ConflictError('the registry was changed concurrently; retry');
+    return new ConflictError('the registry was changed concurrently; retry', undefined, 'MW_ERR_CONCURRENT_CHANGE');
   }
   if (BAD_BYTES.has(code)) {
     // The text rule (text-rule.ts) keeps such bytes out at the boundary; should any get past

@@ -26,7 +26,7 @@ describe('system endpoints', () => {
   it('answers unknown paths with a JSON 404', async () => {
     const res = await s.api('/api/v1/nothing-here');
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: 'not found' });
+    expect(await res.json()).toEqual({ error: 'not found', code: 'MW_ERR_NO_ROUTE' });
   });
 
   it('serves an OpenAPI document', async () => {

@@ -1,3 +1,4 @@
+import type { components } from '../../api/openapi-types.js';
 import type { Command } from 'commander';
 import { handler } from './runtime.js';
 
@@ -19,7 +20,8 @@ export function registerPromoteCommand(program: Command): void {
     .action(
       handler(async (io, model: string, version: string, flags: PromoteFlags) => {
         const result = (await io.client.transition(model, version, {
-          to: flags.to,
+          // the exporter validates the stage name (400 listing the stages)
+          to: flags.to as components['schemas']['TransitionVersionRequest']['to'],
           reason: flags.reason,
           ...(flags.force ? { force: true } : {}),
           ...(flags.allowEmptyProduction ? { allow_empty_production: true } : {}),

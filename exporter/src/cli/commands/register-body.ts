@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { components } from '../../api/openapi-types.js';
 import { UsageError } from '../client-errors.js';
 
 /** The register command's flags, as commander hands them over. */
@@ -18,13 +19,14 @@ export interface RegisterFlags {
 }
 
 type Json = Record<string, unknown>;
+type RegisterVersionRequest = components['schemas']['RegisterVersionRequest'];
 
 /**
  * Builds the registration request body. `--from-file` gives a base in the API's own shape
  * (what CI tooling already writes); flags given alongside it override single fields, so a
  * pipeline can keep the lineage in a file and pass the fresh metrics on the command line.
  */
-export function buildRegisterBody(version: string, flags: RegisterFlags): Json {
+export function buildRegisterBody(version: string, flags: RegisterFlags): RegisterVersionRequest {
   const base = flags.fromFile ? readJsonFile(flags.fromFile) : {};
   const metrics: Json = { ...asObject(base.metrics, 'metrics') };
   const lineage: Json = { ...asObject(base.lineage, 'lineage') };
@@ -49,7 +51,8 @@ export function buildRegisterBody(version: string, flags: RegisterFlags): Json {
   if (Object.keys(metrics).length) body.metrics = metrics;
   if (Object.keys(lineage).length) body.lineage = lineage;
   if (flags.description !== undefined) body.description = flags.description;
-  return body;
+  // Assembled from the user's flags and file; the exporter validates it (a 400 names the field).
+  return body as RegisterVersionRequest;
 }
 
 function readJsonFile(file: string): Json {

@@ -73,6 +73,7 @@ function reportError(err: unknown, json: boolean): void {
     const body: Record<string, unknown> = { error: message, exit_code: exitCodeFor(err) };
     if (err instanceof ApiError) {
       body.status = err.status;
+      if (err.code !== undefined) body.code = err.code;
       if (err.details !== undefined) body.details = err.details;
     }
     process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);

@@ -1,3 +1,4 @@
+import type { components } from '../../api/openapi-types.js';
 import type { Command } from 'commander';
 import { handler } from './runtime.js';
 import { listTable } from './format.js';
@@ -27,7 +28,10 @@ export function registerTokensCommand(program: Command): void {
     .requiredOption('--role <role>', 'viewer, ingest, operator or admin')
     .action(
       handler(async (io, name: string, flags: { role: string }) => {
-        const created = (await io.client.createToken({ name, role: flags.role })) as Record<string, unknown>;
+        const created = (await io.client.createToken({
+          name,
+          role: flags.role as components['schemas']['CreateTokenRequest']['role'],
+        })) as Record<string, unknown>;
         io.emit(
           created,
           (t) => `created token ${t.id ?? ''} "${name}" (role ${t.role ?? flags.role}); store it now, it is not shown again:\n${t.token}`,

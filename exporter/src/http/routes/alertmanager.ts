@@ -28,6 +28,7 @@ export function registerAlertmanagerRoutes(
 ): void {
   ctx.openapi.add({
     method: 'post',
+    operationId: 'receiveAlertmanagerWebhook',
     path: '/api/v1/alertmanager/webhook',
     summary: 'Alertmanager webhook (payload version 4): alert-driven rollback',
     tag: 'alerting',

@@ -17,6 +17,7 @@ export function registerAuditRoutes(router: Router, ctx: AppContext, registry: R
   route(router, ctx, {
     ...common,
     method: 'get',
+    operationId: 'listAudit',
     path: '/api/v1/audit',
     summary: 'Audit log, newest first',
     query: AuditQueryParams,
@@ -38,6 +39,7 @@ export function registerAuditRoutes(router: Router, ctx: AppContext, registry: R
   route(router, ctx, {
     ...common,
     method: 'get',
+    operationId: 'verifyAudit',
     path: '/api/v1/audit/verify',
     summary: 'Recompute the hash chain and name the first broken entry',
     responses: {

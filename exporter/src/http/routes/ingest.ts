@@ -1,5 +1,4 @@
 import type { Router } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../../app/context.js';
 import { fastValidatePredictions } from '../../ingest/fast-validate.js';
 import type { Monitor } from '../../ingest/monitor.js';
@@ -7,9 +6,10 @@ import type { IngestSchemas, SchemaLimits } from '../../ingest/schemas.js';
 import { requireRole } from '../auth-middleware.js';
 import { route } from '../route.js';
 import { parseInput, rejectProblems } from '../validate.js';
+import { ErrorSchema } from '../error-schema.js';
 import { unknownModel } from './ingest-problems.js';
 
-const errorBody = z.object({ error: z.string(), details: z.array(z.object({ path: z.string(), message: z.string() })).optional() });
+const errorBody = ErrorSchema;
 
 /**
  * POST /predictions and /feedback: validate the whole batch, then apply it at once. Predictions
@@ -19,6 +19,7 @@ export function ingestRoutes(monitor: Monitor, schemas: IngestSchemas, limits: S
   return (router: Router, ctx: AppContext): void => {
     ctx.openapi.add({
       method: 'post',
+      operationId: 'postPredictions',
       path: '/api/v1/predictions',
       summary: 'Ingest a batch of prediction events (features, prediction, scores, latency, errors, optional labels).',
       tag: 'ingest',
@@ -40,6 +41,7 @@ export function ingestRoutes(monitor: Monitor, schemas: IngestSchemas, limits: S
 
     route(router, ctx, {
       method: 'post',
+      operationId: 'postFeedback',
       path: '/api/v1/feedback',
       summary: 'Ground-truth labels, joined to earlier predictions by id (late labels welcome).',
       tag: 'ingest',

@@ -10,6 +10,7 @@ export function kpiRoutes(monitor: Monitor, schemas: IngestSchemas) {
   return (router: Router, ctx: AppContext): void => {
     route(router, ctx, {
       method: 'post',
+      operationId: 'postKpis',
       path: '/api/v1/kpis',
       summary: 'Report business KPIs for a model; the latest value of each is exposed.',
       tag: 'ingest',

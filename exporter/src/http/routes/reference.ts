@@ -31,6 +31,7 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas) {
   return (router: Router, ctx: AppContext): void => {
     route(router, ctx, {
       method: 'put',
+      operationId: 'putReference',
       path: '/api/v1/models/{model}/versions/{version}/reference',
       summary: 'Set the reference (training) sample of a model version; profiles are persisted and survive restarts.',
       tag: 'ingest',

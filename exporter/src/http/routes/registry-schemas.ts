@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../auth/roles.js';
 import { GATE_NAME } from '../../registry/gates.js';
+import { ErrorSchema } from '../error-schema.js';
 import { STAGES } from '../../registry/types.js';
 
 /**
@@ -226,4 +227,13 @@ export const TokenResponse = z.object({
   created_by: z.string(),
   revoked_at: z.string().nullable(),
 });
-export const ErrorResponse = z.object({ error: z.string(), details: z.unknown().optional() });
+export { ErrorSchema as ErrorResponse };
+
+// Component names in the OpenAPI document for the schemas several operations answer with.
+z.globalRegistry.add(ModelResponse, { title: 'Model' });
+z.globalRegistry.add(VersionResponse, { title: 'Version' });
+z.globalRegistry.add(GatesResponse, { title: 'Gates' });
+
+/** A promotion refused by its gates (422, code MW_ERR_GATE_FAILED): the Error body, every failed gate in details. */
+export const GateRefusalResponse = ErrorSchema.extend({ details: z.array(GateFailureResponse) });
+z.globalRegistry.add(GateRefusalResponse, { title: 'GateRefusal' });

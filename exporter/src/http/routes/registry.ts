@@ -41,6 +41,7 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
   route(router, ctx, {
     ...common,
     method: 'get',
+    operationId: 'listModels',
     path: '/api/v1/models',
     summary: 'List models',
     role: 'viewer',
@@ -52,6 +53,7 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
   route(router, ctx, {
     ...common,
     method: 'post',
+    operationId: 'createModel',
     path: '/api/v1/models',
     summary: 'Create a model',
     role: 'operator',
@@ -64,6 +66,7 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
   route(router, ctx, {
     ...common,
     method: 'get',
+    operationId: 'getModel',
     path: '/api/v1/models/{model}',
     summary: 'Get a model',
     role: 'viewer',
@@ -75,6 +78,7 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
   route(router, ctx, {
     ...common,
     method: 'get',
+    operationId: 'listVersions',
     path: '/api/v1/models/{model}/versions',
     summary: 'List versions in registration order',
     role: 'viewer',
@@ -87,6 +91,7 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
   route(router, ctx, {
     ...common,
     method: 'post',
+    operationId: 'registerVersion',
     path: '/api/v1/models/{model}/versions',
     summary: 'Register a version (creates an unknown model with team "ml")',
     role: 'operator',
@@ -104,6 +109,7 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
   route(router, ctx, {
     ...common,
     method: 'get',
+    operationId: 'getVersion',
     path: '/api/v1/models/{model}/versions/{version}',
     summary: 'Get a version with metrics and lineage',
     role: 'viewer',
@@ -115,6 +121,7 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
   route(router, ctx, {
     ...common,
     method: 'post',
+    operationId: 'transitionVersion',
     path: '/api/v1/models/{model}/versions/{version}/transitions',
     summary: 'Move a version to another stage, checking the quality gates (force: admin)',
     role: 'operator',
@@ -128,7 +135,7 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
       ),
       422: {
         description: 'refused by quality gates; details lists every failed gate',
-        schema: z.object({ error: z.string(), details: z.array(S.GateFailureResponse) }),
+        schema: S.GateRefusalResponse,
       },
     },
     handle: async ({ params, body, principal }) => {
@@ -144,6 +151,7 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
   route(router, ctx, {
     ...common,
     method: 'post',
+    operationId: 'rollbackModel',
     path: '/api/v1/models/{model}/rollback',
     summary: 'Return the previous production version to production and archive the current one',
     role: 'operator',
@@ -163,6 +171,7 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
   route(router, ctx, {
     ...common,
     method: 'get',
+    operationId: 'listTransitions',
     path: '/api/v1/models/{model}/transitions',
     summary: 'Stage transition history, newest first',
     role: 'viewer',
@@ -180,6 +189,7 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
   route(router, ctx, {
     ...common,
     method: 'get',
+    operationId: 'getGates',
     path: '/api/v1/models/{model}/gates',
     summary: "The model's effective quality gates",
     role: 'viewer',
@@ -191,6 +201,7 @@ export function registerRegistryRoutes(router: Router, ctx: AppContext, registry
   route(router, ctx, {
     ...common,
     method: 'put',
+    operationId: 'putGates',
     path: '/api/v1/models/{model}/gates',
     summary: "Replace the model's gate overrides (audited)",
     role: 'admin',

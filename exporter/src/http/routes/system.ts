@@ -4,6 +4,9 @@ import { renderMetrics } from '../../collectors/monitoring-exposition.js';
 import { BUILD_VERSION } from '../../version.js';
 
 export function registerSystemRoutes(app: Express, api: Router, ctx: AppContext): void {
+  for (const [operationId, path, summary] of SYSTEM_OPERATIONS) {
+    ctx.openapi.add({ method: 'get', operationId, path, summary, tag: 'system', responses: { 200: { description: summary } } });
+  }
   // A newcomer's `curl localhost:9400/` gets a map instead of a 404.
   app.get('/', (_req, res) => {
     res.json(endpointIndex(ctx.openapi.document(BUILD_VERSION)));
@@ -43,20 +46,21 @@ export function registerSystemRoutes(app: Express, api: Router, ctx: AppContext)
   });
 }
 
-/** Unauthenticated endpoints outside /api/v1 (not in the OpenAPI document's operations). */
-const SYSTEM_ENDPOINTS: Record<string, string> = {
-  'GET /metrics': 'Prometheus exposition',
-  'GET /healthz': 'liveness',
-  'GET /readyz': 'readiness (store reachable)',
-  'GET /api/v1/openapi.json': 'this API as an OpenAPI document',
-};
+/** Unauthenticated GET endpoints, documented here because they are mounted without route(). */
+const SYSTEM_OPERATIONS = [
+  ['getIndex', '/', 'this index of the endpoints (JSON)'],
+  ['getMetrics', '/metrics', 'Prometheus exposition'],
+  ['getHealth', '/healthz', 'liveness'],
+  ['getReadiness', '/readyz', 'readiness (store reachable; 503 if not)'],
+  ['getOpenApiDocument', '/api/v1/openapi.json', 'this API as an OpenAPI 3.1 document'],
+] as const;
 
 /**
- * `{service, version, openapi, endpoints: {"METHOD /path": summary}}` — the system endpoints and
- * every operation of the OpenAPI document, so the index never lists a route that does not exist.
+ * `{service, version, openapi, endpoints: {"METHOD /path": summary}}` — every operation of the
+ * OpenAPI document, so the index never lists a route that does not exist.
  */
 export function endpointIndex(document: Record<string, unknown>): Record<string, unknown> {
-  const endpoints: Record<string, string> = { ...SYSTEM_ENDPOINTS };
+  const endpoints: Record<string, string> = {};
   const paths = document.paths as Record<string, Record<string, { summary?: string }>>;
   for (const [path, methods] of Object.entries(paths)) {
     for (const [method, op] of Object.entries(methods)) endpoints[`${method.toUpperCase()} ${path}`] = op.summary ?? '';

@@ -13,6 +13,7 @@ export function registerTokenRoutes(router: Router, ctx: AppContext, tokens: Tok
   route(router, ctx, {
     ...common,
     method: 'post',
+    operationId: 'createToken',
     path: '/api/v1/tokens',
     summary: 'Issue a token (shown once)',
     body: CreateTokenBody,
@@ -30,6 +31,7 @@ export function registerTokenRoutes(router: Router, ctx: AppContext, tokens: Tok
   route(router, ctx, {
     ...common,
     method: 'get',
+    operationId: 'listTokens',
     path: '/api/v1/tokens',
     summary: 'List tokens (never secrets)',
     responses: { 200: { description: 'tokens', schema: z.object({ tokens: z.array(TokenResponse) }) } },
@@ -39,6 +41,7 @@ export function registerTokenRoutes(router: Router, ctx: AppContext, tokens: Tok
   route(router, ctx, {
     ...common,
     method: 'delete',
+    operationId: 'revokeToken',
     path: '/api/v1/tokens/{id}',
     summary: 'Revoke a token',
     params: TokenParams,

@@ -56,6 +56,7 @@ export function registerWebhookRoutes(router: Router, ctx: AppContext, webhooks:
   route(router, ctx, {
     ...common,
     method: 'post',
+    operationId: 'createWebhook',
     path: '/api/v1/webhooks',
     summary: 'Subscribe a URL to registry events',
     body: CreateWebhookBody,
@@ -71,6 +72,7 @@ export function registerWebhookRoutes(router: Router, ctx: AppContext, webhooks:
   route(router, ctx, {
     ...common,
     method: 'get',
+    operationId: 'listWebhooks',
     path: '/api/v1/webhooks',
     summary: 'List webhooks (never their secrets)',
     responses: { 200: { description: 'webhooks', schema: z.object({ webhooks: z.array(WebhookResponse) }) } },
@@ -95,6 +97,7 @@ export function registerWebhookRoutes(router: Router, ctx: AppContext, webhooks:
   route(router, ctx, {
     ...common,
     method: 'delete',
+    operationId: 'deleteWebhook',
     path: '/api/v1/webhooks/{id}',
     summary: 'Delete a webhook',
     params: WebhookParams,
