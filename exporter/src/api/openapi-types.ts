@@ -362,6 +362,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/webhooks/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A subscription's recent deliveries: status, attempts, last error (newest first) */
+    get: operations['listWebhookDeliveries'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/healthz': {
     parameters: {
       query?: never;
@@ -473,6 +490,7 @@ export interface components {
         | 'MW_ERR_TRANSITION_NOT_ALLOWED'
         | 'MW_ERR_NOTHING_TO_ROLL_BACK'
         | 'MW_ERR_STALE_ROLLBACK'
+        | 'MW_ERR_PRODUCTION_WOULD_BE_EMPTY'
         | 'MW_ERR_CONCURRENT_CHANGE'
         | 'MW_ERR_BODY_TOO_LARGE'
         | 'MW_ERR_UNSUPPORTED_MEDIA_TYPE'
@@ -505,6 +523,7 @@ export interface components {
         | 'MW_ERR_TRANSITION_NOT_ALLOWED'
         | 'MW_ERR_NOTHING_TO_ROLL_BACK'
         | 'MW_ERR_STALE_ROLLBACK'
+        | 'MW_ERR_PRODUCTION_WOULD_BE_EMPTY'
         | 'MW_ERR_CONCURRENT_CHANGE'
         | 'MW_ERR_BODY_TOO_LARGE'
         | 'MW_ERR_UNSUPPORTED_MEDIA_TYPE'
@@ -576,6 +595,7 @@ export interface components {
         gates_overridden: boolean;
         name: string;
         production_version: string | null;
+        rollback_target?: string | null;
         team: string;
       }[];
     };
@@ -639,6 +659,19 @@ export interface components {
         version: string;
       }[];
     };
+    ListWebhookDeliveriesResponse: {
+      deliveries: {
+        attempts: number;
+        created_at: string;
+        event: string;
+        finished_at: string | null;
+        id: string;
+        last_error: string | null;
+        last_status: number | null;
+        /** @enum {string} */
+        status: 'pending' | 'delivered' | 'failed';
+      }[];
+    };
     ListWebhooksResponse: {
       webhooks: {
         created_at: string | null;
@@ -667,6 +700,7 @@ export interface components {
       gates_overridden: boolean;
       name: string;
       production_version: string | null;
+      rollback_target?: string | null;
       team: string;
     };
     PostFeedbackRequest: {
@@ -727,13 +761,31 @@ export interface components {
       features: {
         [key: string]: (number | string | null)[];
       };
+      /** @description Classifiers: true class of each reference row; with score or scores, fits the calibration of the label-free estimate. */
+      labels?: (number | string)[];
       /** @description Binary classifiers: the class `score` is the probability of. Default "1". */
       positive_class?: string | number;
       predictions?: (number | string | null)[];
+      /** @description Binary: P(positive_class) per reference row, as the model scores it live. */
+      score?: number[];
+      /** @description Multiclass: probability per class per reference row. */
+      scores?: {
+        [key: string]: number;
+      }[];
       /** @enum {string} */
       task?: 'classification' | 'regression';
     };
     PutReferenceResponse: {
+      /** @description Present when labels and score/scores were given: the label-free estimate is enabled for this version. */
+      calibration?: {
+        /** @description The same after the fitted isotonic map, in-sample. */
+        ece_after: number;
+        /** @description Expected calibration error of the raw scores on the reference (10 bins). */
+        ece_before: number;
+        /** @enum {string} */
+        kind: 'binary' | 'multiclass';
+        rows: number;
+      };
       dropped_features: string[];
       features: {
         [key: string]: {
@@ -849,6 +901,7 @@ export interface components {
       trigger: 'manual' | 'alert';
     };
     TransitionVersionRequest: {
+      allow_empty_production?: boolean;
       force?: boolean;
       reason: string;
       /** @enum {string} */
@@ -1666,7 +1719,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description exists (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_CONCURRENT_CHANGE) */
+      /** @description exists (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -2152,7 +2205,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description nothing to roll back to, or from_version is no longer in production (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_CONCURRENT_CHANGE) */
+      /** @description nothing to roll back to, or from_version is no longer in production (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -2510,7 +2563,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description version exists (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_CONCURRENT_CHANGE) */
+      /** @description version exists (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -2926,7 +2979,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description not allowed from the current stage, or a concurrent change won (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_CONCURRENT_CHANGE) */
+      /** @description not allowed from the current stage, a concurrent change won, or the production version would leave production without allow_empty_production (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -2934,7 +2987,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "error": "not allowed from the current stage, or a concurrent change won",
+           *       "error": "not allowed from the current stage, a concurrent change won, or the production version would leave production without allow_empty_production",
            *       "code": "MW_ERR_CONFLICT"
            *     }
            */
@@ -3437,7 +3490,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description already revoked (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_CONCURRENT_CHANGE) */
+      /** @description already revoked (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -3760,6 +3813,105 @@ export interface operations {
            * @example {
            *       "error": "the environment webhook (unset MODELWATCH_WEBHOOK_URL instead)",
            *       "code": "MW_ERR_UNPROCESSABLE"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal error (code: MW_ERR_INTERNAL) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "internal error",
+           *       "code": "MW_ERR_INTERNAL"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listWebhookDeliveries: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description deliveries */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ListWebhookDeliveriesResponse'];
+        };
+      };
+      /** @description not a webhook id, or a bad limit (code: MW_ERR_INVALID_INPUT, MW_ERR_BODY_REQUIRED, MW_ERR_BODY_NOT_JSON, MW_ERR_PATH_ENCODING, MW_ERR_BAD_REQUEST) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "not a webhook id, or a bad limit",
+           *       "code": "MW_ERR_INVALID_INPUT"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or invalid bearer token (code: MW_ERR_UNAUTHENTICATED) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "missing or invalid bearer token",
+           *       "code": "MW_ERR_UNAUTHENTICATED"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description role below admin (code: MW_ERR_FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "role below admin",
+           *       "code": "MW_ERR_FORBIDDEN"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unknown webhook (code: MW_ERR_NOT_FOUND, MW_ERR_NO_ROUTE) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unknown webhook",
+           *       "code": "MW_ERR_NOT_FOUND"
            *     }
            */
           'application/json': components['schemas']['Error'];

@@ -82,6 +82,7 @@ export function registerWebhookRoutes(router: Router, ctx: AppContext, webhooks:
   route(router, ctx, {
     ...common,
     method: 'get',
+    operationId: 'listWebhookDeliveries',
     path: '/api/v1/webhooks/{id}/deliveries',
     summary: "A subscription's recent deliveries: status, attempts, last error (newest first)",
     params: WebhookParams,
