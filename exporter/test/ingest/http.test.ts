@@ -170,16 +170,19 @@ describe('ingest HTTP API', () => {
   });
 
   it('documents every ingest endpoint in the OpenAPI document', async () => {
-    const doc = (await (await s.api('/api/v1/openapi.json', { token: null })).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await s.api('/api/v1/openapi.json', { token: null })).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
     expect(Object.keys(doc.paths['/api/v1/predictions'])).toEqual(['post']);
     expect(Object.keys(doc.paths['/api/v1/feedback'])).toEqual(['post']);
     expect(Object.keys(doc.paths['/api/v1/kpis'])).toEqual(['post']);
     expect(Object.keys(doc.paths['/api/v1/models/{model}/versions/{version}/reference'])).toEqual(['put']);
     const op = doc.paths['/api/v1/predictions'].post as {
-      requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } };
+      requestBody: { content: { 'application/json': { schema: { $ref: string } } } };
     };
-    expect(Object.keys(op.requestBody.content['application/json'].schema.properties)).toEqual(
-      expect.arrayContaining(['model', 'version', 'events']),
-    );
+    // The body schema is a named component ($ref), resolved here.
+    const schema = doc.components.schemas[op.requestBody.content['application/json'].schema.$ref.split('/').at(-1)!];
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['model', 'version', 'events']));
   });
 });
