@@ -151,3 +151,16 @@ def test_the_error_body_code_is_kept_when_the_exporter_sends_one():
         with pytest.raises(modelwatch.Conflict) as err:
             modelwatch.Registry(url=fake.url, token="t" * 20).register("m", "1")
     assert (err.value.code, err.value.status, err.value.message) == ("version_exists", 409, "m 1 is already registered")
+
+
+def test_what_the_client_knows_of_the_api_matches_the_openapi_document(openapi_doc):
+    from modelwatch import registry as reg
+
+    paths = openapi_doc["paths"]
+    transition = paths["/api/v1/models/{model}/versions/{version}/transitions"]["post"]
+    schema = transition["requestBody"]["content"]["application/json"]["schema"]
+    assert tuple(schema["properties"]["to"]["enum"]) == modelwatch.STAGES
+    register = paths["/api/v1/models/{model}/versions"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    lineage = set(register["properties"]["lineage"]["properties"])
+    assert lineage == set(reg._LINEAGE_TEXT) | {"hyperparameters", "environment", "tags"}
+    assert "422" in transition["responses"] and "409" in transition["responses"]
