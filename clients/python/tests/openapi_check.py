@@ -1,8 +1,10 @@
 """Checks a request the client sent against the exporter's OpenAPI document.
 
-A small JSON-Schema subset, enough for the exporter's document: type, enum, anyOf,
-properties, required, additionalProperties, propertyNames, items, min/max, minLength/maxLength,
-minItems/maxItems, pattern. Stricter than JSON Schema on one point, on purpose: an object
+A small JSON-Schema subset, enough for the exporter's document: local ``$ref``
+(``#/components/schemas/…``), type, enum, const, anyOf/oneOf, allOf, properties, required,
+additionalProperties, propertyNames, items, minimum/maximum (and exclusive), minLength/maxLength,
+minItems/maxItems, pattern. A validation keyword outside that subset is reported as an error,
+so that the check can never pass a body merely because it did not understand the schema. Stricter than JSON Schema on one point, on purpose: an object
 schema that lists ``properties`` and says nothing of ``additionalProperties`` does NOT allow
 other keys here — a field the document does not define is a client bug even if the server
 happens to ignore it.
@@ -42,13 +44,62 @@ def request_errors(doc: Dict[str, Any], method: str, path: str, body: Any) -> Li
     schema = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
     if schema is None:
         return [f"{method} {template}: the document defines no JSON body"]
-    return [f"{method} {template}: {e}" for e in errors(schema, body, "body")]
+    return [f"{method} {template}: {e}" for e in Checker(doc).errors(schema, body, "body")]
 
 
-def errors(schema: Dict[str, Any], value: Any, where: str) -> List[str]:
+def request_schema(doc: Dict[str, Any], method: str, template: str) -> Dict[str, Any]:
+    """The resolved JSON request schema of an operation (``$ref`` followed)."""
+    op = doc["paths"][template][method.lower()]
+    return Checker(doc).resolve(op["requestBody"]["content"]["application/json"]["schema"])
+
+
+_UNDERSTOOD = {
+    "$ref", "type", "enum", "const", "anyOf", "oneOf", "allOf", "properties", "required", "additionalProperties",
+    "propertyNames", "items", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
+    "minItems", "maxItems", "pattern",
+    # annotations: no effect on validity
+    "format", "description", "default", "example", "examples", "title", "readOnly", "writeOnly", "deprecated",
+}
+
+
+class Checker:
+    def __init__(self, doc: Dict[str, Any]) -> None:
+        self.doc = doc
+
+    def resolve(self, schema: Dict[str, Any]) -> Dict[str, Any]:
+        seen = 0
+        while "$ref" in schema:
+            ref = schema["$ref"]
+            if not ref.startswith("#/") or seen > 20:
+                raise AssertionError(f"cannot resolve $ref {ref!r}")
+            target: Any = self.doc
+            for part in ref[2:].split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+            seen += 1
+        if "allOf" in schema:  # merge, so that a property defined by any part counts as defined
+            merged: Dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+            for part in (self.resolve(p) for p in schema["allOf"]):
+                merged["properties"] = {**merged.get("properties", {}), **part.get("properties", {})}
+                merged["required"] = [*merged.get("required", []), *part.get("required", [])]
+                for k, v in part.items():
+                    merged.setdefault(k, v)
+            schema = merged
+        return schema
+
+    def errors(self, schema: Dict[str, Any], value: Any, where: str) -> List[str]:
+        schema = self.resolve(schema)
+        unknown = set(schema) - _UNDERSTOOD
+        if unknown:
+            return [f"{where}: schema keywords {sorted(unknown)} are not understood by the check"]
+        return errors(schema, value, where, self)
+
+
+def errors(schema: Dict[str, Any], value: Any, where: str, checker: Checker) -> List[str]:
     out: List[str] = []
-    if "anyOf" in schema:
-        if all(errors(s, value, where) for s in schema["anyOf"]):
+    alternatives = schema.get("anyOf", schema.get("oneOf"))
+    if alternatives is not None:
+        if all(checker.errors(s, value, where) for s in alternatives):
             out.append(f"{where}: {value!r} matches none of anyOf")
         return out
     types = schema.get("type")
@@ -58,11 +109,17 @@ def errors(schema: Dict[str, Any], value: Any, where: str) -> List[str]:
             return [f"{where}: {value!r} is not {'/'.join(names)}"]
     if "enum" in schema and value not in schema["enum"]:
         out.append(f"{where}: {value!r} not in {schema['enum']}")
+    if "const" in schema and value != schema["const"]:
+        out.append(f"{where}: {value!r} is not {schema['const']!r}")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if "minimum" in schema and value < schema["minimum"]:
             out.append(f"{where}: {value} < {schema['minimum']}")
         if "maximum" in schema and value > schema["maximum"]:
             out.append(f"{where}: {value} > {schema['maximum']}")
+        if "exclusiveMinimum" in schema and value <= schema["exclusiveMinimum"]:
+            out.append(f"{where}: {value} <= {schema['exclusiveMinimum']}")
+        if "exclusiveMaximum" in schema and value >= schema["exclusiveMaximum"]:
+            out.append(f"{where}: {value} >= {schema['exclusiveMaximum']}")
     if isinstance(value, str):
         out += _string(schema, value, where)
     if isinstance(value, list):
@@ -70,9 +127,9 @@ def errors(schema: Dict[str, Any], value: Any, where: str) -> List[str]:
             out.append(f"{where}: {len(value)} items outside [{schema.get('minItems')}, {schema.get('maxItems')}]")
         if "items" in schema:
             for i, item in enumerate(value):
-                out += errors(schema["items"], item, f"{where}[{i}]")
+                out += checker.errors(schema["items"], item, f"{where}[{i}]")
     if isinstance(value, dict):
-        out += _object(schema, value, where)
+        out += _object(schema, value, where, checker)
     return out
 
 
@@ -85,7 +142,7 @@ def _string(schema: Dict[str, Any], value: str, where: str) -> List[str]:
     return out
 
 
-def _object(schema: Dict[str, Any], value: Dict[str, Any], where: str) -> List[str]:
+def _object(schema: Dict[str, Any], value: Dict[str, Any], where: str, checker: Checker) -> List[str]:
     out = []
     props: Dict[str, Any] = schema.get("properties", {})
     extra: Optional[Any] = schema.get("additionalProperties")
@@ -94,11 +151,11 @@ def _object(schema: Dict[str, Any], value: Dict[str, Any], where: str) -> List[s
             out.append(f"{where}: required field {key!r} missing")
     for key, item in value.items():
         if "propertyNames" in schema:
-            out += _string(schema["propertyNames"], key, f"{where} key {key!r}")
+            out += _string(checker.resolve(schema["propertyNames"]), key, f"{where} key {key!r}")
         if key in props:
-            out += errors(props[key], item, f"{where}.{key}")
+            out += checker.errors(props[key], item, f"{where}.{key}")
         elif isinstance(extra, dict):
-            out += errors(extra, item, f"{where}.{key}")
+            out += checker.errors(extra, item, f"{where}.{key}")
         elif props or extra is False:
             out.append(f"{where}: field {key!r} is not defined by the document")
     return out

@@ -119,6 +119,10 @@ def test_the_openapi_check_fails_on_a_field_the_document_does_not_define(openapi
     ]
     with pytest.raises(AssertionError, match="not an operation"):
         request_errors(openapi_doc, "POST", "/api/v1/labels", {})
+    # a schema the check does not understand fails instead of passing anything
+    from openapi_check import Checker
+
+    assert Checker({}).errors({"not": {"type": "string"}}, 1, "body") == ["body: schema keywords ['not'] are not understood by the check"]
 
 
 def test_a_forked_worker_gets_its_own_sender_thread(exporter):

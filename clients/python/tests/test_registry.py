@@ -156,11 +156,12 @@ def test_the_error_body_code_is_kept_when_the_exporter_sends_one():
 def test_what_the_client_knows_of_the_api_matches_the_openapi_document(openapi_doc):
     from modelwatch import registry as reg
 
-    paths = openapi_doc["paths"]
-    transition = paths["/api/v1/models/{model}/versions/{version}/transitions"]["post"]
-    schema = transition["requestBody"]["content"]["application/json"]["schema"]
-    assert tuple(schema["properties"]["to"]["enum"]) == modelwatch.STAGES
-    register = paths["/api/v1/models/{model}/versions"]["post"]["requestBody"]["content"]["application/json"]["schema"]
-    lineage = set(register["properties"]["lineage"]["properties"])
+    from openapi_check import Checker, request_schema
+
+    transition = openapi_doc["paths"]["/api/v1/models/{model}/versions/{version}/transitions"]["post"]
+    schema = request_schema(openapi_doc, "POST", "/api/v1/models/{model}/versions/{version}/transitions")
+    assert tuple(Checker(openapi_doc).resolve(schema["properties"]["to"])["enum"]) == modelwatch.STAGES
+    register = request_schema(openapi_doc, "POST", "/api/v1/models/{model}/versions")
+    lineage = set(Checker(openapi_doc).resolve(register["properties"]["lineage"])["properties"])
     assert lineage == set(reg._LINEAGE_TEXT) | {"hyperparameters", "environment", "tags"}
     assert "422" in transition["responses"] and "409" in transition["responses"]
