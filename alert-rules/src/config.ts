@@ -17,6 +17,12 @@ export interface ModelThresholds {
   readonly retrainAccuracyBelow: number;
   /** ...or above this PSI on any feature or on the model output. */
   readonly retrainDriftPsiAbove: number;
+  /**
+   * The gate of the label-free estimate: when even the upper end of the estimated accuracy's
+   * 95% band is below it, the version is very likely below it too. Default 0.85, the
+   * registry's default production gate (min_accuracy).
+   */
+  readonly estimatedAccuracyGate: number;
 }
 
 export interface RulesConfig {
@@ -35,6 +41,16 @@ export interface RulesConfig {
   readonly defaults: ModelThresholds;
   /** Per-model overrides, keyed by the model label. */
   readonly models: Readonly<Record<string, Partial<ModelThresholds>>>;
+  /** The label-free estimate (CBPE, from calibrated scores; see the exporter README). */
+  readonly estimate: {
+    /** Scored predictions in the window the estimate must rest on before it may alert. */
+    readonly minEvents: number;
+    /**
+     * Models whose production version is rolled back (action="rollback") when its estimate's
+     * upper band stays below the gate — before any label arrives. Empty: no such rule.
+     */
+    readonly rollbackModels: readonly string[];
+  };
   readonly drift: {
     readonly psiWarning: number;
     readonly psiCritical: number;
@@ -82,6 +98,8 @@ export interface RulesConfig {
     readonly exporterAbsent: string;
     readonly dropped: string;
     readonly retraining: string;
+    readonly estimatedAccuracy: string;
+    readonly estimatedAccuracyRollback: string;
   };
 }
 
@@ -99,6 +117,7 @@ export const config: RulesConfig = {
     latencyP99CriticalSeconds: 1,
     retrainAccuracyBelow: 0.85,
     retrainDriftPsiAbove: 0.1,
+    estimatedAccuracyGate: 0.85,
   },
   models: {
     // A fraud model is retrained sooner and must answer inside the payment flow.
@@ -106,7 +125,13 @@ export const config: RulesConfig = {
       retrainAccuracyBelow: 0.92,
       retrainDriftPsiAbove: 0.05,
       latencyP99Seconds: 0.1,
+      estimatedAccuracyGate: 0.9,
     },
+  },
+  estimate: {
+    minEvents: 200,
+    // Chargebacks label fraud weeks late: a bad release is rolled back on its estimate.
+    rollbackModels: ['fraud-detector'],
   },
   drift: {
     psiWarning: 0.1,
@@ -148,5 +173,7 @@ export const config: RulesConfig = {
     exporterAbsent: '5m',
     dropped: '15m',
     retraining: '30m',
+    estimatedAccuracy: '15m',
+    estimatedAccuracyRollback: '10m',
   },
 };

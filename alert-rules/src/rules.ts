@@ -2,6 +2,7 @@
 import { businessGroup } from './alerts/business.js';
 import { dataQualityGroup } from './alerts/data-quality.js';
 import { driftGroup } from './alerts/drift.js';
+import { estimateGroup } from './alerts/estimate.js';
 import { exporterGroup } from './alerts/exporter.js';
 import { qualityGroup } from './alerts/quality.js';
 import { retrainingGroup } from './alerts/retraining.js';
@@ -15,7 +16,16 @@ export function recordingRules(): RuleFile<RecordingRule> {
 
 export function alertingRules(): RuleFile<AlertingRule> {
   return {
-    groups: [qualityGroup(), driftGroup(), dataQualityGroup(), servingGroup(), businessGroup(), exporterGroup(), retrainingGroup()],
+    groups: [
+      qualityGroup(),
+      estimateGroup(),
+      driftGroup(),
+      dataQualityGroup(),
+      servingGroup(),
+      businessGroup(),
+      exporterGroup(),
+      retrainingGroup(),
+    ],
   };
 }
 

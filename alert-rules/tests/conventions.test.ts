@@ -36,10 +36,13 @@ describe('alert conventions', () => {
     expect(joined || a.labels.team === config.platformTeam).toBe(true);
   });
 
-  it('sends exactly one alert to the rollback webhook, critical and per production model version', () => {
+  it('sends exactly two alerts to the rollback webhook, critical and per production model version', () => {
     const rollback = alerts.filter((a) => a.labels.action === 'rollback');
-    expect(rollback.map((a) => a.alert)).toEqual(['ModelwatchAccuracyCollapse']);
-    expect(rollback[0]!.labels.severity).toBe('critical');
-    expect(rollback[0]!.expr).toContain('stage="production"');
+    // Realized accuracy for every model; the label-free estimate for the models enabled in config.estimate.rollbackModels.
+    expect(rollback.map((a) => a.alert)).toEqual(['ModelwatchAccuracyCollapse', 'ModelwatchEstimatedAccuracyRollback']);
+    for (const r of rollback) {
+      expect(r.labels.severity).toBe('critical');
+      expect(r.expr).toContain('stage="production"');
+    }
   });
 });

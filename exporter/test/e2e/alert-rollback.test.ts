@@ -28,7 +28,7 @@ import {
 } from '@modelwatch/test-support';
 import { startTestServer, type TestServer } from '../helpers/start.js';
 import { parseExposition, sample } from '../ingest/helpers.js';
-import { deriveTestRules, ROLLBACK_ALERT } from './test-rules.js';
+import { deriveTestRules, ESTIMATE_ROLLBACK_ALERT, ROLLBACK_ALERT } from './test-rules.js';
 import { startWebhookTap, type WebhookTap } from './webhook-tap.js';
 
 const FOR_DURATION = '3s';
@@ -331,5 +331,124 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
     process.stderr.write(
       `alert-rollback e2e: rollback ${rollbackSeconds.toFixed(1)} s after the collapse; ${tap.deliveries.length} Alertmanager deliveries\n`,
     );
+  });
+});
+
+/**
+ * Issue 17 end to end: the same loop with no label at all. A production version of a model
+ * enabled for estimate rollbacks (`fraud-detector` in the rules' config) scores its traffic
+ * near 0.5; its reference says such scores are right about half the time, so the label-free
+ * estimate's upper band falls below the model's gate (0.9) and the model is rolled back
+ * before a single label arrives. Test-only change as above: the alert's `for:` (10m → 3s).
+ */
+describe.skipIf(missing.length > 0)('label-free estimate below the gate → Prometheus → Alertmanager → exporter rollback', () => {
+  const FRAUD = 'fraud-detector';
+  let dir: string;
+  let s: TestServer;
+  let tap: WebhookTap;
+  let am: RunningAlertmanager | undefined;
+  let prom: RunningPrometheus | undefined;
+
+  const json = async <T>(res: Response | Promise<Response>, status = 200): Promise<T> => {
+    const r = await res;
+    const text = await r.text();
+    if (r.status !== status) throw new Error(`${r.url} answered ${r.status}, expected ${status}: ${text}`);
+    return JSON.parse(text) as T;
+  };
+  const stages = async () => {
+    const { versions } = await json<{ versions: { version: string; stage: string }[] }>(s.api(`/api/v1/models/${FRAUD}/versions`));
+    return Object.fromEntries(versions.map((v) => [v.version, v.stage]));
+  };
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-e2e-estimate-'));
+    s = await startTestServer();
+    tap = await startWebhookTap(s.url);
+    const { token } = await json<{ token: string }>(
+      s.api('/api/v1/tokens', { method: 'POST', json: { name: 'alertmanager', role: 'operator' } }),
+      201,
+    );
+    const tokenFile = path.join(dir, 'exporter-webhook-token');
+    fs.writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+    const amConfig = path.join(dir, 'alertmanager.yml');
+    fs.writeFileSync(amConfig, shippedAlertmanagerConfig(tap.url, tokenFile, { group_interval: '1s', repeat_interval: '1s' }));
+    am = await startAlertmanager(amConfig);
+    const rules = deriveTestRules(dir, FOR_DURATION, ESTIMATE_ROLLBACK_ALERT);
+    expect(rules.originalFor).toBe('10m');
+    prom = await startPrometheus({ targets: [new URL(s.url).host], ruleFiles: rules.files, alertmanagers: [am.url] });
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([prom?.stop(), am?.stop()]);
+    await Promise.allSettled([tap?.close(), s?.close()]);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('rolls back on the estimate alone, with no label received', { timeout: 180_000 }, async () => {
+    await json(s.api('/api/v1/models', { method: 'POST', json: { name: FRAUD, team: TEAM } }), 201);
+    for (const version of [OLD, NEW]) {
+      await json(
+        s.api(`/api/v1/models/${FRAUD}/versions`, { method: 'POST', json: { version, metrics: { accuracy: 0.95, latency_ms: 12 } } }),
+        201,
+      );
+      for (const to of ['staging', 'production'])
+        await json(s.api(`/api/v1/models/${FRAUD}/versions/${version}/transitions`, { method: 'POST', json: { to, reason: 'release' } }));
+    }
+    expect(await stages()).toEqual({ [OLD]: 'archived', [NEW]: 'production' });
+
+    // NEW's reference: scores calibrated as they are (a row scored s is fraud with frequency s).
+    const n = 1000;
+    const score = Array.from({ length: n }, (_, i) => (i + 0.5) / n);
+    const labels = score.map((p, i) => (((i * 7919) % n) / n < p ? 'fraud' : 'ok'));
+    const ref = await json<{ calibration: { kind: string } }>(
+      s.api(`/api/v1/models/${FRAUD}/versions/${NEW}/reference`, {
+        method: 'PUT',
+        json: { features: { amount: score.map((p) => p * 100) }, labels, score, positive_class: 'fraud' },
+      }),
+    );
+    expect(ref.calibration.kind).toBe('binary');
+
+    // Live traffic the model is unsure about: scores 0.4–0.6, about half right — and no labels.
+    const events = Array.from({ length: 400 }, (_, i) => {
+      const p = 0.4 + (0.2 * i) / 400;
+      return { id: `e-${i}`, features: { amount: p * 100 }, prediction: p >= 0.5 ? 'fraud' : 'ok', score: p };
+    });
+    await json(s.api('/api/v1/predictions', { method: 'POST', json: { model: FRAUD, version: NEW, events } }));
+    const exposed = parseExposition(await (await s.api('/metrics', { token: null })).text());
+    const mv = { model: FRAUD, version: NEW };
+    expect(sample(exposed, 'modelwatch_model_estimated_window_events', mv)).toBe(400);
+    expect(sample(exposed, 'modelwatch_model_estimated_accuracy_upper_ratio', mv)!).toBeLessThan(0.9);
+    expect(sample(exposed, 'modelwatch_labeled_predictions_total', mv)).toBe(0);
+
+    await until('the estimate-driven rollback', async () => ((await stages())[OLD] === 'production' ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    }).catch((err: Error) => {
+      throw new Error(`${err.message}\n--- prometheus ---\n${prom?.log() ?? ''}\n--- alertmanager ---\n${am?.log().slice(-4000) ?? ''}`);
+    });
+    expect(await stages()).toEqual({ [OLD]: 'production', [NEW]: 'archived' });
+
+    const routing = {
+      alertname: ESTIMATE_ROLLBACK_ALERT,
+      action: 'rollback',
+      severity: 'critical',
+      model: FRAUD,
+      version: NEW,
+      team: TEAM,
+    };
+    const fired = await prom!.vector(`max_over_time(ALERTS{alertname="${ESTIMATE_ROLLBACK_ALERT}",alertstate="firing"}[10m])`);
+    expect(fired).toHaveLength(1);
+    expect(fired[0].metric).toMatchObject(routing);
+    // The realized-accuracy rollback had nothing to judge: no labels.
+    expect(await prom!.vector(`ALERTS{alertname="${ROLLBACK_ALERT}"}`)).toHaveLength(0);
+
+    const first = JSON.parse(tap.deliveries[0].requestBody) as { alerts: { labels: Record<string, string> }[] };
+    expect(first.alerts[0].labels).toMatchObject(routing);
+    expect(JSON.parse(tap.deliveries[0].responseBody)).toMatchObject({ rolled_back: 1, failed: 0 });
+    const { entries } = await json<{ entries: AuditEntry[] }>(s.api(`/api/v1/audit?model=${FRAUD}`));
+    const rollbacks = entries.filter((e) => e.action === 'model.rollback');
+    expect(rollbacks).toHaveLength(1);
+    expect(rollbacks[0].reason).toContain(`alert ${ESTIMATE_ROLLBACK_ALERT} firing since`);
+    expect(rollbacks[0].after).toMatchObject({ trigger: 'alert', production_version: OLD, archived_version: NEW });
   });
 });
