@@ -3,6 +3,7 @@ import {
   ClassificationState,
   NumericFeatureState,
   RegressionState,
+  ScoreGrid,
   type CategoricalFeatureReference,
   type FeatureReference,
   type NumericFeatureReference,
@@ -153,7 +154,9 @@ export class VersionState {
     this.revision++;
     if (task === 'classification') {
       this.classification ??= new SlidingWindow((role) => new ClassificationState(role), this.g.fineMs, this.g.fineBuckets);
-      this.probabilities ??= new SlidingWindow((role) => new ClassificationState(role, true), this.g.coarseMs, this.g.coarseBuckets);
+      // One zoomed ROC AUC grid per window, shared by its total and buckets (see ScoreGrid).
+      const grid = new ScoreGrid();
+      this.probabilities ??= new SlidingWindow((role) => new ClassificationState(role, true, grid), this.g.coarseMs, this.g.coarseBuckets);
     } else {
       this.regression ??= new SlidingWindow(() => new RegressionState(), this.g.fineMs, this.g.fineBuckets);
     }

@@ -1,5 +1,5 @@
 import type { ClassificationState } from './classification-state.js';
-import { rocAuc } from './roc-auc.js';
+import { rocAucWithBound } from './roc-auc.js';
 
 export interface ClassMetrics {
   precision: number;
@@ -16,6 +16,8 @@ export interface ClassificationMetrics {
   macro: ClassMetrics;
   weighted: ClassMetrics;
   rocAuc?: number;
+  /** Largest possible |rocAuc − exact ROC AUC| given the histograms (see `rocAucWithBound`). */
+  rocAucBound?: number;
   logLoss?: number;
 }
 
@@ -25,9 +27,10 @@ export interface ClassificationMetrics {
  * - perClass / macro / weighted: `precision_recall_fscore_support(average=None|'macro'|
  *   'weighted', zero_division=0)` over sklearn's default label set, the classes present in
  *   the window's true or predicted labels (perClass has entries only for those).
- * - logLoss: `log_loss` over the events that carried probabilities, probabilities clipped to
- *   [1e-15, 1 − 1e-15] and not renormalised; absent when no event carried them.
- * - rocAuc: see `rocAuc`; absent when not computable.
+ * - logLoss: `log_loss` (scikit-learn ≥ 1.2, `eps='auto'`) over the events that carried
+ *   probabilities: each row clipped to [ε, 1 − ε], ε = 2⁻⁵² (float64 epsilon), then
+ *   renormalised to sum 1; absent when no event carried them.
+ * - rocAuc: see `rocAucWithBound`; absent when not computable.
  * Undefined for an empty window. `classNames[i]` names class index i.
  */
 export function classificationMetrics(s: ClassificationState, classNames: readonly string[]): ClassificationMetrics | undefined {
@@ -61,8 +64,11 @@ export function classificationMetrics(s: ClassificationState, classNames: readon
   const macro = average(present, () => 1, n);
   const weighted = average(present, (m) => m.support, n);
   const result: ClassificationMetrics = { labeled: n, accuracy: correct / n, perClass, macro, weighted };
-  const auc = rocAuc(s, classNames.length);
-  if (auc !== undefined) result.rocAuc = auc;
+  const auc = rocAucWithBound(s, classNames.length);
+  if (auc !== undefined) {
+    result.rocAuc = auc.auc;
+    result.rocAucBound = auc.bound;
+  }
   const logLoss = s.meanLogLoss();
   if (logLoss !== undefined) result.logLoss = logLoss;
   return result;

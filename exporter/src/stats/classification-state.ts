@@ -1,35 +1,56 @@
 import { BinCounts, type CountRole } from './counts.js';
 import { ExactSum } from './exact-sum.js';
 import { SCORE_BINS, scoreBin } from './score-histogram.js';
+import { ZOOM_BINS, zoomBin, zoomRebin, type ScoreGrid, type ZoomFrame, type ZoomMember } from './zoom-grid.js';
 
-/** Probabilities are clipped to [1e-15, 1 − 1e-15] for log loss, as sklearn's `log_loss(eps=1e-15)`. */
-export const LOG_LOSS_EPS = 1e-15;
+/**
+ * Log loss clips probabilities to [ε, 1 − ε] with ε the float64 machine epsilon (2⁻⁵², about
+ * 2.22e-16), as `sklearn.metrics.log_loss(eps='auto')` does since scikit-learn 1.2.
+ */
+export const LOG_LOSS_EPS = Number.EPSILON;
+/**
+ * How far a probability row's sum may be from 1 and still be used: rows within it are
+ * renormalised (divided by their sum) before use; callers reject rows outside it (ingest answers
+ * 400 naming `events[i].scores`). 0.01 admits scores rounded to two decimals over a few classes
+ * and float32 softmax outputs, and refuses rows that are not probabilities at all.
+ */
+export const ROW_SUM_TOLERANCE = 0.01;
 /** Sanity bound on class indices; the caller is expected to bound classes far below this. */
 const MAX_CLASSES = 4096;
 
 /**
- * Window state for a classifier: a confusion matrix, the log-loss sum, and per class a score
- * histogram of positives and of negatives (one-vs-rest, `SCORE_BINS` bins each) for ROC AUC.
- * Memory is O(k² + k·SCORE_BINS) for k classes — fixed by the class count, not by traffic:
- * the histograms are allocated when the first event carries probabilities (a model that never
- * sends them pays nothing) and when a class is first seen, and kept — cleared, not freed —
- * when the state is emptied, so a window's memory stays flat.
+ * Window state for a classifier: a confusion matrix, the log-loss sum, and per class score
+ * histograms of positives and of negatives (one-vs-rest) for ROC AUC: one on a fixed grid,
+ * uniform in log-odds (`SCORE_BINS` bins, see score-histogram.ts), and — for states that share a
+ * window's ScoreGrid — one on that grid, zoomed on the range of the window's scores
+ * (`ZOOM_BINS` bins, see zoom-grid.ts). Memory is O(k² + k·(SCORE_BINS + ZOOM_BINS)) for k
+ * classes — fixed by the class count, not by traffic: the histograms are allocated when the
+ * first event carries probabilities (a model that never sends them pays nothing) and when a
+ * class is first seen, and kept — cleared, not freed — when the state is emptied, so a
+ * window's memory stays flat.
+ *
+ * Every count is a function of the multiset of events added (merged, minus subtracted) and of
+ * the grid, never of their order or batching.
  *
  * Classes are dense indices 0..k−1, k growing with the indices seen (true, predicted, or the
  * length of a probability vector). An event whose probability vector is shorter than k has
  * probability 0 for the missing classes — including classes first seen later, whose
  * histograms start with every earlier scored event as a negative at score 0.
  */
-export class ClassificationState {
+export class ClassificationState implements ZoomMember {
   /**
    * `holdsProbabilities`: the state will hold them, so its histograms are allocated with each
    * class as it is first seen rather than at the first scored event — a window whose buckets
    * fill one by one then reaches its full size at once instead of growing for a whole window.
+   * `grid`: the zoomed grid shared by the states of one window (none: fixed grid only).
    */
   constructor(
     private readonly role: CountRole = 'total',
     private readonly holdsProbabilities = false,
-  ) {}
+    private readonly grid?: ScoreGrid,
+  ) {
+    grid?.join(this);
+  }
 
   private k = 0;
   /**
@@ -43,6 +64,9 @@ export class ClassificationState {
   private readonly logLossSum = new ExactSum();
   private positives: BinCounts[] = [];
   private negatives: BinCounts[] = [];
+  /** Counts on the shared grid (empty without one). */
+  private zoomPositives: BinCounts[] = [];
+  private zoomNegatives: BinCounts[] = [];
 
   /** Events (true and predicted class) in the window. */
   get labeled(): number {
@@ -59,14 +83,23 @@ export class ClassificationState {
     return this.k;
   }
 
+  /**
+   * Adds one event: true and predicted class indices, and optionally its class probabilities
+   * (each in [0, 1]; the row is renormalised to sum 1 — callers keep rows within
+   * ROW_SUM_TOLERANCE of 1, see ingest — and an all-zero row is used as it is).
+   * @throws RangeError on bad indices or probabilities, before anything changes.
+   */
   add(trueIdx: number, predIdx: number, probs?: ArrayLike<number>): void {
     checkIndex(trueIdx, 'true class');
     checkIndex(predIdx, 'predicted class');
+    let rowSum = 1;
     if (probs !== undefined) {
       if (probs.length > MAX_CLASSES) throw new RangeError(`more than ${MAX_CLASSES} probabilities`);
+      rowSum = 0;
       for (let i = 0; i < probs.length; i++) {
         const p = probs[i];
         if (!(p >= 0 && p <= 1)) throw new RangeError(`probability #${i} is not in [0, 1] (${p})`);
+        rowSum += p;
       }
     }
     this.grow(Math.max(trueIdx + 1, predIdx + 1, probs?.length ?? 0));
@@ -75,11 +108,11 @@ export class ClassificationState {
     if (probs === undefined) return;
     this.allocateHistograms();
     for (let c = 0; c < this.k; c++) {
-      const bin = scoreBin(c < probs.length ? probs[c] : 0);
-      (c === trueIdx ? this.positives : this.negatives)[c].increment(bin);
+      // Renormalised (a no-op for rows that sum to exactly 1), capped for rounding.
+      const p = c < probs.length && rowSum > 0 ? Math.min(1, probs[c] / rowSum) : 0;
+      this.addScore(c, p, c === trueIdx, 1);
     }
-    const pTrue = trueIdx < probs.length ? probs[trueIdx] : 0;
-    this.logLossSum.add(-Math.log(Math.min(Math.max(pTrue, LOG_LOSS_EPS), 1 - LOG_LOSS_EPS)));
+    this.logLossSum.add(logLossTerm(probs, trueIdx));
     this.scoredCount++;
   }
 
@@ -107,6 +140,8 @@ export class ClassificationState {
     this.logLossSum.clear();
     for (const h of this.positives) h.clear();
     for (const h of this.negatives) h.clear();
+    for (const h of this.zoomPositives) h.clear();
+    for (const h of this.zoomNegatives) h.clear();
   }
 
   /** Confusion-matrix cell: events of true class t predicted as p. */
@@ -119,10 +154,37 @@ export class ClassificationState {
     return this.scoredCount === 0 ? undefined : this.logLossSum.value() / this.scoredCount;
   }
 
-  /** One-vs-rest score histograms of class c (undefined when no event carried probabilities). */
-  histograms(c: number): { positives: ArrayLike<number>; negatives: ArrayLike<number> } | undefined {
+  /**
+   * One-vs-rest score histograms of class c, on the fixed grid and (with a shared grid) on the
+   * zoomed one; undefined when no event carried probabilities.
+   */
+  histograms(c: number): ClassHistograms | undefined {
     if (this.scoredCount === 0 || c >= this.k) return undefined;
-    return { positives: this.positives[c].view(), negatives: this.negatives[c].view() };
+    const h: ClassHistograms = { positives: this.positives[c].view(), negatives: this.negatives[c].view() };
+    if (this.grid) {
+      h.zoomPositives = this.zoomPositives[c].view();
+      h.zoomNegatives = this.zoomNegatives[c].view();
+    }
+    return h;
+  }
+
+  /** ZoomMember: moves class c's zoom counts to a wider grid (called by the shared grid). */
+  rebinZoom(c: number, from: ZoomFrame, to: ZoomFrame): void {
+    if (c >= this.zoomPositives.length) return;
+    for (const h of [this.zoomPositives[c], this.zoomNegatives[c]]) {
+      const counts = h.toArray();
+      h.clear();
+      for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) h.increment(zoomRebin(i, from, to), counts[i]);
+    }
+  }
+
+  /** Adds (n < 0: removes) |n| scores p of class c, positives or negatives, to its histograms. */
+  private addScore(c: number, p: number, positive: boolean, n: number): void {
+    (positive ? this.positives : this.negatives)[c].increment(scoreBin(p), n);
+    const grid = this.grid;
+    if (!grid) return;
+    if (!grid.holds(c, p)) grid.widen(c, p, p);
+    (positive ? this.zoomPositives : this.zoomNegatives)[c].increment(zoomBin(p, grid.frame(c)!), n);
   }
 
   /**
@@ -131,6 +193,7 @@ export class ClassificationState {
    * negative is refused before anything changes.
    */
   private combine(o: ClassificationState, sign: 1 | -1): void {
+    if (o.scoredCount > 0 && o.grid !== this.grid) throw new RangeError('states on different score grids');
     const labeled = this.labeledCount + sign * o.labeledCount;
     const scored = this.scoredCount + sign * o.scoredCount;
     const refuse = (): never => {
@@ -145,7 +208,9 @@ export class ClassificationState {
         for (let c = 0; c < this.k; c++) {
           const ok =
             c < o.k
-              ? this.positives[c].covers(o.positives[c]) && this.negatives[c].covers(o.negatives[c])
+              ? this.positives[c].covers(o.positives[c]) &&
+                this.negatives[c].covers(o.negatives[c]) &&
+                (!this.grid || (this.zoomPositives[c].covers(o.zoomPositives[c]) && this.zoomNegatives[c].covers(o.zoomNegatives[c])))
               : this.negatives[c].get(0) >= o.scoredCount;
           if (!ok) refuse();
         }
@@ -157,16 +222,22 @@ export class ClassificationState {
     if (o.scoredCount > 0) {
       this.allocateHistograms();
       for (let c = 0; c < this.k; c++) {
-        if (c < o.k) {
-          if (sign === 1) {
-            this.positives[c].add(o.positives[c]);
-            this.negatives[c].add(o.negatives[c]);
-          } else {
-            this.positives[c].subtract(o.positives[c]);
-            this.negatives[c].subtract(o.negatives[c]);
+        if (c >= o.k) {
+          this.addScore(c, 0, false, sign * o.scoredCount);
+        } else if (sign === 1) {
+          this.positives[c].add(o.positives[c]);
+          this.negatives[c].add(o.negatives[c]);
+          if (this.grid) {
+            this.zoomPositives[c].add(o.zoomPositives[c]);
+            this.zoomNegatives[c].add(o.zoomNegatives[c]);
           }
         } else {
-          this.negatives[c].increment(0, sign * o.scoredCount);
+          this.positives[c].subtract(o.positives[c]);
+          this.negatives[c].subtract(o.negatives[c]);
+          if (this.grid) {
+            this.zoomPositives[c].subtract(o.zoomPositives[c]);
+            this.zoomNegatives[c].subtract(o.zoomNegatives[c]);
+          }
         }
       }
     }
@@ -183,26 +254,53 @@ export class ClassificationState {
     for (let t = 0; t < this.k; t++) {
       for (let p = 0; p < this.k; p++) confusion[t * k + p] = this.confusion[t * this.k + p];
     }
-    if (this.positives.length > 0) {
-      for (let c = this.k; c < k; c++) {
-        this.positives.push(new BinCounts(SCORE_BINS, this.role, 2 * c));
-        const negatives = new BinCounts(SCORE_BINS, this.role, 2 * c + 1);
-        if (this.scoredCount > 0) negatives.increment(0, this.scoredCount);
-        this.negatives.push(negatives);
-      }
-    }
+    const had = this.positives.length > 0;
+    const oldK = this.k;
     this.confusion = confusion;
     this.k = k;
+    if (had) {
+      for (let c = oldK; c < k; c++) {
+        this.pushClass(c);
+        if (this.scoredCount > 0) this.addScore(c, 0, false, this.scoredCount);
+      }
+    }
     if (this.holdsProbabilities) this.allocateHistograms();
   }
 
   private allocateHistograms(): void {
     if (this.positives.length > 0) return;
-    for (let c = 0; c < this.k; c++) {
-      this.positives.push(new BinCounts(SCORE_BINS, this.role, 2 * c));
-      this.negatives.push(new BinCounts(SCORE_BINS, this.role, 2 * c + 1));
-    }
+    for (let c = 0; c < this.k; c++) this.pushClass(c);
   }
+
+  private pushClass(c: number): void {
+    this.positives.push(new BinCounts(SCORE_BINS, this.role, 4 * c));
+    this.negatives.push(new BinCounts(SCORE_BINS, this.role, 4 * c + 1));
+    if (!this.grid) return;
+    this.zoomPositives.push(new BinCounts(ZOOM_BINS, this.role, 4 * c + 2));
+    this.zoomNegatives.push(new BinCounts(ZOOM_BINS, this.role, 4 * c + 3));
+  }
+}
+
+/** A class's one-vs-rest histograms: fixed log-odds grid, and the zoomed grid when the state has one. */
+export interface ClassHistograms {
+  positives: ArrayLike<number>;
+  negatives: ArrayLike<number>;
+  zoomPositives?: ArrayLike<number>;
+  zoomNegatives?: ArrayLike<number>;
+}
+
+/**
+ * One event's log loss as `sklearn.metrics.log_loss` (1.2) computes it: every probability of the
+ * row clipped to [ε, 1 − ε], the row divided by its clipped sum, then −ln of the true class's
+ * share. The row is the vector given (classes beyond it have probability 0 but are not part of
+ * the row, so the term never depends on classes seen later).
+ */
+export function logLossTerm(probs: ArrayLike<number>, trueIdx: number): number {
+  const clip = (p: number) => Math.min(Math.max(p, LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
+  let sum = 0;
+  for (let i = 0; i < probs.length; i++) sum += clip(probs[i]);
+  const pTrue = clip(trueIdx < probs.length ? probs[trueIdx] : 0);
+  return -Math.log(pTrue / (trueIdx < probs.length ? sum : sum + pTrue));
 }
 
 function checkIndex(i: number, what: string): void {

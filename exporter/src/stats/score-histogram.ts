@@ -16,12 +16,14 @@ export function scoreBin(p: number): number {
 }
 
 /**
- * Area under the ROC curve from score histograms of positives and negatives: a pair with the
- * positive in a higher bin counts 1, a pair in the same bin 1/2 (the trapezoid rule, which is
- * also how sklearn scores exactly tied scores). Only pairs falling in one bin can be misjudged,
- * so the error is at most ½·Σ_b pos_b·neg_b / (P·N). Undefined without positives or negatives.
+ * Area under the ROC curve from score histograms of positives and negatives (bins in score
+ * order): a pair with the positive in a higher bin counts 1, a pair in the same bin 1/2 (the
+ * trapezoid rule, which is also how sklearn scores exactly tied scores). Only pairs falling in
+ * one bin can be misjudged, and each by at most 1/2, so the exact AUC lies within
+ * `bound` = ½·Σ_b pos_b·neg_b / (P·N) of `auc` — a bound computed from the counts themselves.
+ * Undefined without positives or negatives.
  */
-export function aucFromHistograms(pos: ArrayLike<number>, neg: ArrayLike<number>): number | undefined {
+export function aucWithBound(pos: ArrayLike<number>, neg: ArrayLike<number>): { auc: number; bound: number } | undefined {
   let positives = 0;
   let negatives = 0;
   for (let b = 0; b < pos.length; b++) {
@@ -30,10 +32,18 @@ export function aucFromHistograms(pos: ArrayLike<number>, neg: ArrayLike<number>
   }
   if (positives === 0 || negatives === 0) return undefined;
   let area = 0;
+  let tied = 0;
   let negativesBelow = 0;
   for (let b = 0; b < pos.length; b++) {
     area += pos[b] * (negativesBelow + neg[b] / 2);
+    tied += pos[b] * neg[b];
     negativesBelow += neg[b];
   }
-  return area / positives / negatives;
+  const pairs = positives * negatives;
+  return { auc: area / pairs, bound: tied / 2 / pairs };
+}
+
+/** `aucWithBound(...).auc`. */
+export function aucFromHistograms(pos: ArrayLike<number>, neg: ArrayLike<number>): number | undefined {
+  return aucWithBound(pos, neg)?.auc;
 }

@@ -5,6 +5,7 @@ import {
   ClassificationState,
   NumericFeatureState,
   RegressionState,
+  ScoreGrid,
   buildFeatureReference,
   categoricalDrift,
   classificationMetrics,
@@ -242,6 +243,28 @@ for (const [k, holdsProbabilities] of [
     clear: (s) => s.clear(),
     observe: (s) => ({ labeled: s.labeled, scored: s.scored, metrics: classificationMetrics(s, classNames.slice(0, k)) }),
     events: fc.array(classEvent(k), { maxLength: 60 }),
+  });
+}
+
+// The zoomed ROC AUC grid: states of one window share a ScoreGrid, which only widens, so the
+// laws hold on that grid. A fresh grid for each generated case.
+let grid = new ScoreGrid();
+for (const [k, holdsProbabilities] of [
+  [2, false],
+  [5, true],
+] as const) {
+  checkLaws<ClassificationState, ClassEvent, unknown>({
+    name: `ClassificationState (${k} classes, on a shared zoomed score grid)`,
+    make: (role) => new ClassificationState(role, holdsProbabilities, grid),
+    add: (s, e) => s.add(e.t, e.p, e.probs),
+    merge: (s, o) => s.merge(o),
+    subtract: (s, o) => s.subtract(o),
+    clear: (s) => s.clear(),
+    observe: (s) => ({ labeled: s.labeled, scored: s.scored, metrics: classificationMetrics(s, classNames.slice(0, k)) }),
+    events: fc.array(classEvent(k), { maxLength: 60 }).map((events) => {
+      grid = new ScoreGrid();
+      return events;
+    }),
   });
 }
 

@@ -1,0 +1,105 @@
+/**
+ * A score grid that follows where the scores are, so that ROC AUC keeps its resolution when a
+ * model's scores sit in a narrow band (e.g. all within [0.495, 0.505]), where fixed bins put
+ * every score in one or two bins.
+ *
+ * The grid of a set of scores with minimum lo and maximum hi is two adjacent dyadic cells
+ * [j·2⁻ᴸ, (j+2)·2⁻ᴸ) at the deepest level L ≤ ZOOM_MAX_LEVEL where floor(hi·2ᴸ) − floor(lo·2ᴸ) ≤ 1
+ * (so j = floor(lo·2ᴸ)), each cut into ZOOM_SUBBINS equal bins. It is a function of (lo, hi)
+ * alone, never of the order the scores came in; a band of width w gets cells of width < 2w, so
+ * at least ZOOM_SUBBINS/2 bins fall inside the band.
+ *
+ * Grids of growing ranges nest: every bin of a deeper grid lies inside one bin of a shallower
+ * one (bin edges are multiples of a power of two), so counts move to a wider range by summing,
+ * exactly. Merging, subtracting and re-batching states therefore give the same counts as adding
+ * their scores to one state.
+ */
+export const ZOOM_SUBBINS = 512;
+export const ZOOM_BINS = 2 * ZOOM_SUBBINS;
+/** Deepest level: cells of 2⁻⁴⁰ ≈ 9e-13, still exact as doubles once scaled by ZOOM_SUBBINS. */
+export const ZOOM_MAX_LEVEL = 40;
+
+export interface ZoomFrame {
+  level: number;
+  /** Index of the first of the two cells at `level`. */
+  cell: number;
+}
+
+/** The grid of scores in [lo, hi] (0 ≤ lo ≤ hi ≤ 1). */
+export function zoomFrame(lo: number, hi: number): ZoomFrame {
+  for (let level = ZOOM_MAX_LEVEL; level > 0; level--) {
+    const scale = 2 ** level;
+    const cell = Math.floor(lo * scale);
+    if (Math.floor(hi * scale) - cell <= 1) return { level, cell };
+  }
+  return { level: 0, cell: 0 };
+}
+
+/** Bin of score p in frame f (p inside the frame's range): exact, since scaling by 2^k is. */
+export function zoomBin(p: number, f: ZoomFrame): number {
+  return Math.floor(p * SCALE[f.level]) - f.cell * ZOOM_SUBBINS;
+}
+
+/** Bin of frame `to` that holds bin i of frame `from`, `to` being the frame of a wider range. */
+export function zoomRebin(i: number, from: ZoomFrame, to: ZoomFrame): number {
+  const shift = from.level - to.level;
+  return Math.floor((from.cell * ZOOM_SUBBINS + i) / 2 ** shift) - to.cell * ZOOM_SUBBINS;
+}
+
+/** 2^(level) · ZOOM_SUBBINS for each level. */
+const SCALE = Array.from({ length: ZOOM_MAX_LEVEL + 1 }, (_, level) => 2 ** level * ZOOM_SUBBINS);
+
+/** What a ScoreGrid needs from the states that share it. */
+export interface ZoomMember {
+  /** Moves class c's zoom counts from grid `from` to the wider grid `to`. */
+  rebinZoom(c: number, from: ZoomFrame, to: ZoomFrame): void;
+}
+
+/**
+ * The zoomed score grid of one sliding window, per class, shared by its total and its buckets.
+ * Its range per class is the range of every score the window has been given since it was
+ * created — a function of the set of events, not of their order or batching — and only ever
+ * widens; when it does, every member state moves its counts to the wider grid (exact, grids
+ * nest), so a total and its buckets always count on the same bins and subtracting a bucket is
+ * exact. Starting it from a reference's score range (`widen` before any event) gives the
+ * window its resolution from the first event on. Plain numbers only (snapshot-friendly).
+ */
+export class ScoreGrid {
+  lo: number[] = [];
+  hi: number[] = [];
+  private frames: ZoomFrame[] = [];
+  private readonly members: ZoomMember[] = [];
+
+  join(m: ZoomMember): void {
+    this.members.push(m);
+  }
+
+  /** The grid of class c; undefined while no score of class c was seen. */
+  frame(c: number): ZoomFrame | undefined {
+    return c < this.frames.length && this.lo[c] <= this.hi[c] ? this.frames[c] : undefined;
+  }
+
+  /** Whether class c's range holds p. */
+  holds(c: number, p: number): boolean {
+    return c < this.lo.length && p >= this.lo[c] && p <= this.hi[c];
+  }
+
+  /** Widens class c's range to include [lo, hi], moving every member's counts to the new grid. */
+  widen(c: number, lo: number, hi: number): void {
+    while (this.lo.length <= c) {
+      this.lo.push(Infinity);
+      this.hi.push(-Infinity);
+      this.frames.push({ level: 0, cell: 0 });
+    }
+    const oldLo = this.lo[c];
+    const oldHi = this.hi[c];
+    if (lo >= oldLo && hi <= oldHi) return;
+    const from = this.frames[c];
+    this.lo[c] = Math.min(lo, oldLo);
+    this.hi[c] = Math.max(hi, oldHi);
+    const to = zoomFrame(this.lo[c], this.hi[c]);
+    this.frames[c] = to;
+    if (!(oldLo <= oldHi) || (from.level === to.level && from.cell === to.cell)) return;
+    for (const m of this.members) m.rebinZoom(c, from, to);
+  }
+}
