@@ -174,7 +174,8 @@ export function modelDetail(): Dashboard {
     .withPanel(
       timeseries({
         title: 'Log loss per version',
-        description: 'Window log loss (probabilities clipped to [1e-15, 1-1e-15]); lower is better.',
+        description:
+          'Window log loss as sklearn ≥ 1.2 (probabilities clipped to [ε, 1−ε], ε = float64 epsilon 2.2e-16, rows renormalised); lower is better.',
         queries: [prom('A', `modelwatch_model_log_loss{${MV}}`, { legend: '{{version}}' })],
         unit: 'none',
         min: 0,

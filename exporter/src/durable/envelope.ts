@@ -6,7 +6,7 @@ import { SnapshotFormatError } from './bytes.js';
  * Bump SNAPSHOT_FORMAT whenever an encoder changes what it writes; snapshots of another
  * format are skipped (counted and logged), never misread.
  */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 const MAGIC = Buffer.from('MWS', 'latin1');
 const HEADER = MAGIC.length + 2 + 4;
 

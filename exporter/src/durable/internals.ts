@@ -1,5 +1,6 @@
 import type { BinCounts } from '../stats/counts.js';
 import type { ExactSum } from '../stats/exact-sum.js';
+import type { ScoreGrid } from '../stats/zoom-grid.js';
 
 /**
  * The private fields of the window state classes that a snapshot has to capture. The state
@@ -25,6 +26,9 @@ export interface ClassificationInternals {
   logLossSum: ExactSum;
   positives: BinCounts[];
   negatives: BinCounts[];
+  zoomPositives: BinCounts[];
+  zoomNegatives: BinCounts[];
+  grid: ScoreGrid | undefined;
   allocateHistograms(): void;
 }
 

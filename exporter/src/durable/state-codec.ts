@@ -89,6 +89,16 @@ export const classificationCodec: StateCodec<ClassificationState> = {
       writeBins(w, i.positives[c]);
       writeBins(w, i.negatives[c]);
     }
+    // The window's zoomed score grid (shared by its states; each carries a copy) and its counts.
+    w.u8(i.grid && i.positives.length > 0 ? 1 : 0);
+    if (i.grid && i.positives.length > 0) {
+      w.f64s(i.grid.lo);
+      w.f64s(i.grid.hi);
+      for (let c = 0; c < i.zoomPositives.length; c++) {
+        writeBins(w, i.zoomPositives[c]);
+        writeBins(w, i.zoomNegatives[c]);
+      }
+    }
   },
   read(r, s) {
     const i = internals<ClassificationInternals>(s);
@@ -106,6 +116,19 @@ export const classificationCodec: StateCodec<ClassificationState> = {
       for (let c = 0; c < k; c++) {
         readBins(r, i.positives[c]);
         readBins(r, i.negatives[c]);
+      }
+    }
+    if (r.u8() === 1) {
+      if (!i.grid) throw new SnapshotFormatError('zoomed score counts for a state without a score grid');
+      const lo = r.f64s(MAX_CLASSES);
+      const hi = r.f64s(MAX_CLASSES);
+      if (lo.length !== hi.length || lo.some((l, c) => Number.isNaN(l) || Number.isNaN(hi[c])))
+        throw new SnapshotFormatError('bad score grid');
+      i.grid.restore(lo, hi);
+      i.allocateHistograms();
+      for (let c = 0; c < k; c++) {
+        readBins(r, i.zoomPositives[c]);
+        readBins(r, i.zoomNegatives[c]);
       }
     }
   },

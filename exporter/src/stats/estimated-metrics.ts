@@ -2,8 +2,10 @@ import { applyIsotonic } from './isotonic.js';
 import { calibrateRow, type BinaryCalibration, type Calibration, type MulticlassCalibration } from './calibration.js';
 import { EstimateState } from './estimate-state.js';
 
+import { Z95 } from './wilson.js';
+
 /** z for a two-sided 95% normal interval. */
-export const Z95 = 1.959963984540054;
+export { Z95 };
 
 export interface EstimatedClassMetrics {
   precision: number;

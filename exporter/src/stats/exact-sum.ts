@@ -10,10 +10,15 @@
 export class ExactSum {
   private readonly partials: number[] = [];
 
+  /**
+   * Adds x. Throws RangeError for a non-finite x, or when the sum would overflow a double —
+   * in both cases before anything changes (a refused add leaves the sum as it was).
+   */
   add(x: number): void {
     if (!Number.isFinite(x)) throw new RangeError(`cannot sum a non-finite value (${x})`);
     const partials = this.partials;
-    let i = 0;
+    const next = ExactSum.scratch;
+    next.length = 0;
     for (let j = 0; j < partials.length; j++) {
       let y = partials[j];
       if (Math.abs(x) < Math.abs(y)) {
@@ -23,13 +28,17 @@ export class ExactSum {
       }
       const hi = x + y;
       const lo = y - (hi - x);
-      if (lo !== 0) partials[i++] = lo;
+      if (lo !== 0) next.push(lo);
       x = hi;
     }
     if (!Number.isFinite(x)) throw new RangeError('sum overflowed');
-    partials.length = i;
+    partials.length = 0;
+    for (const p of next) partials.push(p);
     if (x !== 0) partials.push(x);
   }
+
+  /** Work space of add (sums run one at a time). */
+  private static readonly scratch: number[] = [];
 
   merge(o: ExactSum): void {
     for (const p of o.partials.slice()) this.add(p);

@@ -1,5 +1,6 @@
 import { checkedDifference } from './counts.js';
 import { ExactSum } from './exact-sum.js';
+import { MAX_MAGNITUDE, withinMagnitude } from './magnitude.js';
 
 /**
  * Window state for a regressor: exact sums of |error| and error² (see ExactSum), so merge
@@ -14,10 +15,16 @@ export class RegressionState {
     return this.n;
   }
 
+  /**
+   * Adds one labelled prediction. Values must be finite with |x| ≤ MAX_MAGNITUDE (what ingest
+   * accepts), which keeps both sums finite for up to 2^53 events; otherwise RangeError, before
+   * anything changes.
+   */
   add(yTrue: number, yPred: number): void {
-    if (!Number.isFinite(yTrue) || !Number.isFinite(yPred)) throw new RangeError('regression values must be finite');
+    if (!withinMagnitude(yTrue) || !withinMagnitude(yPred)) {
+      throw new RangeError(`regression values must be finite with magnitude at most ${MAX_MAGNITUDE}`);
+    }
     const e = yPred - yTrue;
-    if (!Number.isFinite(e * e)) throw new RangeError('regression error too large to square');
     this.absoluteErrors.add(Math.abs(e));
     this.squaredErrors.add(e * e);
     this.n++;

@@ -84,6 +84,14 @@ export class ScoreGrid {
     return c < this.lo.length && p >= this.lo[c] && p <= this.hi[c];
   }
 
+  /** Sets the ranges as a snapshot recorded them (the members' counts are restored on these grids). */
+  restore(lo: readonly number[], hi: readonly number[]): void {
+    if (lo.length !== hi.length) throw new RangeError('score grid ranges of different lengths');
+    this.lo = [...lo];
+    this.hi = [...hi];
+    this.frames = this.lo.map((l, c) => (l <= this.hi[c] ? zoomFrame(l, this.hi[c]) : { level: 0, cell: 0 }));
+  }
+
   /** Widens class c's range to include [lo, hi], moving every member's counts to the new grid. */
   widen(c: number, lo: number, hi: number): void {
     while (this.lo.length <= c) {

@@ -62,6 +62,19 @@ export interface ReferenceData {
   ksPValues: Array<{ d: number; n: number; m: number; p: number }>;
   categorical: CategoricalCase[];
   aucSweep: Array<{ y: number[]; scores: number[]; auc: number }>;
+  ksSmall: { reference: number[]; window: number[]; d: number; p: number; limiting: number };
+  bandSweep: Array<{ name: string; y: number[]; scores: number[]; auc: number; width?: number }>;
+  logLoss: Array<{ name: string; k: number; events: Array<{ t: number; probs: number[] }>; logLoss: number; rocAuc?: number }>;
+  wilson: { z: number; cases: Array<{ correct: number; n: number; lo: number; hi: number }> };
+  ingest: Record<
+    'churn' | 'order',
+    {
+      events: Array<{ prediction: string; score: number; label: string }>;
+      rocAuc: number;
+      logLoss: number;
+      accuracy: number;
+    }
+  >;
 }
 
 /**

@@ -159,7 +159,7 @@ describe('numeric drift vs NumPy/SciPy', () => {
     }
   });
 
-  it('KS p-value equals scipy.stats.kstwobign.sf(sqrt(en)·d)', () => {
+  it("KS p-value equals scipy.stats.ks_2samp(method='asymp'): kstwo.sf(d, round(en))", () => {
     expect(data.ksPValues.length).toBeGreaterThan(40);
     for (const g of data.ksPValues) {
       // Both sides sum rapidly converging series in double precision; 1e-12 absolute plus
@@ -171,7 +171,7 @@ describe('numeric drift vs NumPy/SciPy', () => {
 
 /**
  * KS statistic: 0 ≤ D_scipy − D ≤ ceil((n−1)/200)/n (proved in numeric-drift.ts), and that bound
- * is < 0.01 for every case here. The p-value then lies between SciPy's kstwobign.sf at D_scipy
+ * is < 0.01 for every case here. The p-value then lies between SciPy's kstwo.sf at D_scipy
  * and at D_scipy − bound, since it decreases with D.
  */
 function checkKs(drift: NonNullable<ReturnType<typeof numericDrift>>, e: NumericCase['expected']): void {
