@@ -14,6 +14,7 @@ import type { PredictionsBody } from '../ingest/schemas.js';
 import { startServer, type RunningServer } from '../server.js';
 import { EVENTS_PER_BATCH, ingestTraffic, type Command, type Reply } from './client-protocol.js';
 import { events, labelFor, prng, referenceSample, type SyntheticEvent } from './traffic.js';
+import { durabilityFigures } from './durability.js';
 
 const TOKEN = 'bench-admin-token-0123456789abcdef';
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -246,8 +247,12 @@ async function main(): Promise<void> {
   );
   const client = new LoadGenerator();
   try {
-    await ingestThroughput(client);
-    await fleet(client);
+    // BENCH_ONLY=durability runs just those figures (the others take minutes).
+    if (process.env.BENCH_ONLY !== 'durability') {
+      await ingestThroughput(client);
+      await fleet(client);
+    }
+    await durabilityFigures(client);
   } finally {
     client.close();
   }

@@ -56,7 +56,7 @@ export class Checkpointer {
   private lastPrune = 0;
 
   constructor(options: CheckpointerOptions) {
-    this.o = { sliceMs: 4, chunkBytes: 512 * 1024, ...options };
+    this.o = { sliceMs: 4, chunkBytes: 64 * 1024, ...options };
   }
 
   /** Restores every stored model (before the server listens). Unreadable snapshots are skipped and reported. */

@@ -30,6 +30,7 @@ export const monitoringFeature: Feature = {
     const durability = await startDurability({ ...ctx, monitor });
     new MonitoringCollector(monitor, ctx.config).register(ctx.metrics);
     services.monitor = monitor;
+    services.checkpointer = durability.checkpointer;
     const limits = {
       maxBatchEvents: ctx.config.maxBatchEvents,
       maxLabelValueLength: ctx.config.limits.maxLabelValueLength,
