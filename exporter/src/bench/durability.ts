@@ -58,7 +58,44 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
 
+/**
+ * Heap and array-buffer bytes per pending prediction (binary classifier with a score, ids of
+ * 36 characters like UUIDs), over `n` entries; needs --expose-gc for a stable figure.
+ */
+function pendingBytesPerEntry(n: number): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const config = loadConfig({
+    MODELWATCH_PENDING_PREDICTIONS_PER_MODEL: String(n),
+    MODELWATCH_PENDING_PREDICTIONS_TOTAL: String(n),
+    MODELWATCH_LOG_LEVEL: 'silent',
+  });
+  const m = new Monitor(config, Date.now);
+  const used = () => {
+    gc?.();
+    gc?.();
+    const u = process.memoryUsage();
+    return u.heapUsed + u.arrayBuffers;
+  };
+  const before = used();
+  for (let b = 0; b < n; b += 1000) {
+    const batch = Array.from({ length: 1000 }, (_, k) => ({
+      id: `${(b + k).toString(16).padStart(8, '0')}-1b9d-4bad-9bdd-2b0d7b3dcb6d`,
+      features: {},
+      prediction: k % 2 ? '1' : '0',
+      score: (k % 100) / 100,
+    }));
+    m.applyPredictions({ model: 'pending', version: 'v1', events: batch });
+  }
+  return (used() - before) / m.pendingCount;
+}
+
 export async function durabilityFigures(client: BenchClient): Promise<void> {
+  const perEntry = pendingBytesPerEntry(500_000);
+  const defaults = loadConfig({});
+  out(
+    `pending predictions: ${perEntry.toFixed(0)} bytes each (36-character ids, binary score); at the default bounds ${fmt(defaults.pendingPredictionsTotal)} total = ${((perEntry * defaults.pendingPredictionsTotal) / 1048576).toFixed(0)} MiB, ${fmt(defaults.pendingPredictionsPerModel)} per model = ${((perEntry * defaults.pendingPredictionsPerModel) / 1048576).toFixed(0)} MiB`,
+  );
+
   // Ingest over HTTP, checkpoints every second (a worst case; the default is 5 s) vs none.
   const rates: Record<string, number[]> = { on: [], off: [] };
   for (let round = 0; round < 2; round++) {

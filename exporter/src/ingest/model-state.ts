@@ -1,6 +1,7 @@
 import { BoundedNames, escapeLabelValue, OTHER } from './bounded-names.js';
 import type { Task } from './reference-profile.js';
 import type { VersionState } from './version-state.js';
+import { PendingTable } from './pending-table.js';
 
 /** A prediction waiting for its label, kept just long enough to join feedback to it. */
 export interface PendingPrediction {
@@ -33,7 +34,7 @@ export class ModelState {
   readonly versions = new Map<string, VersionState>();
   readonly kpis = new Map<string, number>();
   /** Insertion-ordered, so the first key is the oldest: evicted first when a bound is hit. */
-  readonly pending = new Map<string, PendingPrediction>();
+  readonly pending = new PendingTable((i) => this.classes.names[i]);
   feedbackUnknown = 0;
 
   constructor(
