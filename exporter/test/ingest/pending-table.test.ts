@@ -15,6 +15,7 @@ const prediction: fc.Arbitrary<PendingPrediction> = fc
       predName: fc.constantFrom('0', '1', '__other__', 'a-folded-name'),
       score: fc.double({ min: 0, max: 1, noNaN: true }),
       probs: fc.float64Array({ minLength: 1, maxLength: 4, noNaN: true }),
+      at: fc.integer({ min: 0, max: 2 ** 45 }),
     },
     { requiredKeys: ['version', 'pred'] },
   )
@@ -23,6 +24,7 @@ const prediction: fc.Arbitrary<PendingPrediction> = fc
     if (p.predName !== undefined) out.predName = p.predName;
     if (p.score !== undefined) out.score = p.score;
     if (p.probs !== undefined) out.probs = p.probs;
+    if (p.at !== undefined) out.at = p.at;
     return out;
   });
 
