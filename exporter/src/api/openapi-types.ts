@@ -172,6 +172,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/models/{model}/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Health of a model version: window quality, drift and data quality per feature, serving stats, verdict with reasons */
+    get: operations['getModelStatus'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/models/{model}/transitions': {
     parameters: {
       query?: never;
@@ -962,6 +979,65 @@ export interface components {
       stage: 'development' | 'staging' | 'production' | 'archived';
       stage_changed_at: string;
       version: string;
+    };
+    /** VersionStatus */
+    VersionStatus: {
+      features: {
+        count: number;
+        js_distance?: number | null;
+        /** @enum {string} */
+        kind: 'numeric' | 'categorical';
+        ks_pvalue?: number | null;
+        ks_statistic?: number | null;
+        missing_ratio: number | null;
+        name: string;
+        out_of_range_ratio?: number | null;
+        psi: number | null;
+      }[];
+      health: {
+        reasons: {
+          check: string;
+          feature?: string;
+          message: string;
+          /** @enum {string} */
+          severity: 'info' | 'warning' | 'critical';
+          threshold: number;
+          value: number;
+        }[];
+        /** @enum {string} */
+        verdict: 'healthy' | 'degraded' | 'failing' | 'no_data';
+      };
+      model: string;
+      prediction_psi: number | null;
+      production_version: string | null;
+      quality: {
+        accuracy?: number | null;
+        labeled: number;
+        log_loss?: number | null;
+        macro_f1?: number | null;
+        mae?: number | null;
+        rmse?: number | null;
+        roc_auc?: number | null;
+        task: ('classification' | 'regression') | null;
+      };
+      serving: {
+        error_ratio: number | null;
+        errors: number;
+        latency_ms: {
+          mean: number | null;
+          p50: number | null;
+          p95: number | null;
+        };
+        predictions: number;
+      };
+      /** @description registry stage; null when the version is monitored but not registered */
+      stage: string | null;
+      version: string;
+      window: {
+        labeled: number;
+        predictions: number;
+        seconds: number;
+      };
     };
   };
   responses: never;
@@ -2245,6 +2321,105 @@ export interface operations {
            * @example {
            *       "error": "Content-Type is not application/json",
            *       "code": "MW_ERR_UNSUPPORTED_MEDIA_TYPE"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal error (code: MW_ERR_INTERNAL) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "internal error",
+           *       "code": "MW_ERR_INTERNAL"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getModelStatus: {
+    parameters: {
+      query?: {
+        version?: string;
+      };
+      header?: never;
+      path: {
+        model: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the status */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VersionStatus'];
+        };
+      };
+      /** @description invalid path, query or body (code: MW_ERR_INVALID_INPUT, MW_ERR_BODY_REQUIRED, MW_ERR_BODY_NOT_JSON, MW_ERR_PATH_ENCODING, MW_ERR_BAD_REQUEST) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid path, query or body",
+           *       "code": "MW_ERR_INVALID_INPUT"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or invalid bearer token (code: MW_ERR_UNAUTHENTICATED) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "missing or invalid bearer token",
+           *       "code": "MW_ERR_UNAUTHENTICATED"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description role below viewer (code: MW_ERR_FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "role below viewer",
+           *       "code": "MW_ERR_FORBIDDEN"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unknown model or version (code: MW_ERR_NOT_FOUND, MW_ERR_NO_ROUTE) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unknown model or version",
+           *       "code": "MW_ERR_NOT_FOUND"
            *     }
            */
           'application/json': components['schemas']['Error'];

@@ -73,6 +73,10 @@ export class RegistryClient {
     return this.request('GET', 'api/v1/audit/verify');
   }
 
+  status(model: string, version?: string): Promise<Schemas['VersionStatus']> {
+    return this.request('GET', `api/v1/models/${seg(model)}/status`, undefined, { version });
+  }
+
   listTokens(): Promise<Schemas['ListTokensResponse']> {
     return this.request('GET', 'api/v1/tokens');
   }

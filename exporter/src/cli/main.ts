@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { BUILD_VERSION } from '../version.js';
 import { registerServeCommand } from './serve.js';
 import { registerClientCommands } from './commands/index.js';
 
@@ -11,7 +12,12 @@ const program = new Command();
 program
   .name('modelwatch')
   .description('modelwatch exporter and registry client')
-  .version(process.env.npm_package_version ?? '0.1.0');
+  .addHelpText('after', '\n`modelwatch --version` (or -V) prints the version.');
+// Not commander's .version(): its root --version would swallow `status <model> --version <v>`.
+if (process.argv[2] === '--version' || process.argv[2] === '-V') {
+  process.stdout.write(`${BUILD_VERSION}\n`);
+  process.exit(0);
+}
 program.exitOverride((err) => {
   // commander's own errors (unknown option, missing argument) are usage errors.
   if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0);

@@ -75,8 +75,8 @@ describe('README commands against a real exporter', () => {
       const run = await runProcess('bash', ['-c', command], env, REPO_ROOT);
       codes.push(run.code ?? -1);
     }
-    // models, register, promote → staging, promote → production, rollback (v3 has no predecessor: refused)
-    expect(codes).toEqual([0, 0, 0, 0, 1]);
+    // models, register, promote → staging, promote → production, rollback (v3 has no predecessor: refused), status
+    expect(codes).toEqual([0, 0, 0, 0, 1, 0]);
     const model = (await (await s.api('/api/v1/models/churn_classifier')).json()) as { production_version: string | null };
     expect(model.production_version).toBe('v3');
   });

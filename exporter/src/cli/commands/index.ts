@@ -7,6 +7,7 @@ import { registerPromoteCommand } from './promote.js';
 import { registerRollbackCommand } from './rollback.js';
 import { registerAuditCommand } from './audit.js';
 import { registerTokensCommand } from './tokens.js';
+import { registerStatusCommand } from './status.js';
 
 /** Registry client commands (models, versions, register, promote, rollback, audit, tokens). */
 export function registerClientCommands(program: Command): void {
@@ -18,6 +19,7 @@ export function registerClientCommands(program: Command): void {
   registerRollbackCommand(program);
   registerAuditCommand(program);
   registerTokensCommand(program);
+  registerStatusCommand(program);
   program.addHelpText(
     'after',
     '\nExit codes: 0 ok, 1 refused by a quality gate or a conflict, 2 usage error (bad flags, unknown model), 3 authentication or permission, 4 exporter unreachable or failing.\nEnvironment: MODELWATCH_URL, MODELWATCH_TOKEN.',

@@ -1,0 +1,252 @@
+import type { Config } from '../config/config.js';
+import type { ModelState } from '../ingest/model-state.js';
+import type { FeatureTracker, VersionState } from '../ingest/version-state.js';
+import { LATENCY_BUCKETS_SECONDS } from '../metrics/catalog.js';
+import type { StageGates } from '../registry/types.js';
+import { categoricalDrift, classificationMetrics, featureMissingRatio, numericDrift, regressionMetrics, rocAuc } from '../stats/index.js';
+
+/** PSI above which a shift counts as significant (the conventional 0.25; 0.1–0.25 is moderate). */
+export const PSI_SIGNIFICANT = 0.25;
+/** Fewer labels than this in the window: accuracy is reported but not judged. */
+export const MIN_LABELS_TO_JUDGE = 30;
+/** Share of predictions that failed above which serving is degraded. */
+export const MAX_ERROR_RATIO = 0.05;
+
+export type Verdict = 'healthy' | 'degraded' | 'failing' | 'no_data';
+
+export interface HealthReason {
+  /** What was checked: `min_accuracy`, `retrain_min_accuracy`, `feature_psi`, `max_latency_ms`, `error_ratio`, `labels`. */
+  check: string;
+  severity: 'info' | 'warning' | 'critical';
+  /** The measured value and the bound it was compared with. */
+  value: number;
+  threshold: number;
+  feature?: string;
+  message: string;
+}
+
+export interface FeatureStatus {
+  name: string;
+  kind: 'numeric' | 'categorical';
+  /** Values seen in the window (sample size of the drift statistics). */
+  count: number;
+  psi: number | null;
+  ks_statistic?: number | null;
+  ks_pvalue?: number | null;
+  js_distance?: number | null;
+  missing_ratio: number | null;
+  out_of_range_ratio?: number | null;
+}
+
+export interface VersionStatus {
+  model: string;
+  version: string;
+  window: { seconds: number; predictions: number; labeled: number };
+  quality:
+    | {
+        task: 'classification';
+        labeled: number;
+        accuracy: number | null;
+        macro_f1: number | null;
+        roc_auc: number | null;
+        log_loss: number | null;
+      }
+    | { task: 'regression'; labeled: number; mae: number | null; rmse: number | null }
+    | { task: null; labeled: 0 };
+  features: FeatureStatus[];
+  prediction_psi: number | null;
+  /** Since the exporter started (counters), not windowed. */
+  serving: {
+    predictions: number;
+    errors: number;
+    error_ratio: number | null;
+    latency_ms: { mean: number | null; p50: number | null; p95: number | null };
+  };
+  health: { verdict: Verdict; reasons: HealthReason[] };
+}
+
+/**
+ * What the exporter computed for one model version, as JSON: window quality with its sample
+ * size, drift and data quality per feature, serving stats, and a health verdict whose reasons
+ * name each violated bound: the stage's gates (`gates`: min_accuracy against window accuracy,
+ * max_latency_ms against p95 latency), the retrain thresholds (MODELWATCH_RETRAIN_MIN_ACCURACY,
+ * MODELWATCH_RETRAIN_MAX_PSI), PSI_SIGNIFICANT and MAX_ERROR_RATIO. Critical → failing,
+ * warning → degraded. Reads the same window state as /metrics; changes nothing.
+ */
+export function versionStatus(model: ModelState, v: VersionState, config: Config, gates: StageGates, now: number): VersionStatus {
+  v.advance(now);
+  const quality = qualityOf(model, v);
+  const features = v.trackers.map(featureStatus);
+  const serving = servingOf(v);
+  const window = { seconds: config.windowSeconds, predictions: v.windowPredictions.total.count, labeled: quality.labeled };
+  const reasons: HealthReason[] = [];
+  const { minAccuracy, maxPsi } = config.retrain;
+
+  if (quality.task === 'classification' && quality.accuracy !== null) {
+    if (quality.labeled < MIN_LABELS_TO_JUDGE) {
+      reasons.push({
+        check: 'labels',
+        severity: 'info',
+        value: quality.labeled,
+        threshold: MIN_LABELS_TO_JUDGE,
+        message: `only ${quality.labeled} labels in the window: accuracy not judged`,
+      });
+    } else if (gates.min_accuracy !== undefined && quality.accuracy < gates.min_accuracy) {
+      reasons.push({
+        check: 'min_accuracy',
+        severity: 'critical',
+        value: quality.accuracy,
+        threshold: gates.min_accuracy,
+        message: `window accuracy ${round(quality.accuracy)} < gate min_accuracy ${gates.min_accuracy}`,
+      });
+    } else if (quality.accuracy < minAccuracy) {
+      reasons.push({
+        check: 'retrain_min_accuracy',
+        severity: 'warning',
+        value: quality.accuracy,
+        threshold: minAccuracy,
+        message: `window accuracy ${round(quality.accuracy)} < MODELWATCH_RETRAIN_MIN_ACCURACY ${minAccuracy}`,
+      });
+    }
+  }
+  for (const f of features) {
+    if (f.psi === null || f.psi <= maxPsi) continue;
+    const critical = f.psi > PSI_SIGNIFICANT;
+    reasons.push({
+      check: 'feature_psi',
+      severity: critical ? 'critical' : 'warning',
+      value: f.psi,
+      threshold: critical ? PSI_SIGNIFICANT : maxPsi,
+      feature: f.name,
+      message: `${f.name} PSI ${round(f.psi)} > ${critical ? `${PSI_SIGNIFICANT} (significant shift)` : `MODELWATCH_RETRAIN_MAX_PSI ${maxPsi}`}`,
+    });
+  }
+  const p95 = serving.latency_ms.p95;
+  if (p95 !== null && gates.max_latency_ms !== undefined && p95 > gates.max_latency_ms) {
+    reasons.push({
+      check: 'max_latency_ms',
+      severity: 'critical',
+      value: p95,
+      threshold: gates.max_latency_ms,
+      message: `p95 latency ${round(p95)} ms > gate max_latency_ms ${gates.max_latency_ms}`,
+    });
+  }
+  if (serving.error_ratio !== null && serving.error_ratio > MAX_ERROR_RATIO) {
+    reasons.push({
+      check: 'error_ratio',
+      severity: 'warning',
+      value: serving.error_ratio,
+      threshold: MAX_ERROR_RATIO,
+      message: `${round(serving.error_ratio * 100)}% of predictions failed (> ${MAX_ERROR_RATIO * 100}%)`,
+    });
+  }
+  const verdict: Verdict =
+    window.predictions === 0 && serving.predictions === 0
+      ? 'no_data'
+      : reasons.some((r) => r.severity === 'critical')
+        ? 'failing'
+        : reasons.some((r) => r.severity === 'warning')
+          ? 'degraded'
+          : 'healthy';
+  return {
+    model: model.name,
+    version: v.name,
+    window,
+    quality,
+    features,
+    prediction_psi: v.predictionTracker ? psiOf(v.predictionTracker) : null,
+    serving,
+    health: { verdict, reasons },
+  };
+}
+
+function qualityOf(model: ModelState, v: VersionState): VersionStatus['quality'] {
+  if (v.classification) {
+    const total = v.classification.total;
+    const m = classificationMetrics(total, model.classes.names);
+    const scored = v.probabilities?.total;
+    return {
+      task: 'classification',
+      labeled: total.labeled,
+      accuracy: m?.accuracy ?? null,
+      macro_f1: m?.macro.f1 ?? null,
+      roc_auc: scored ? (rocAuc(scored, Math.max(scored.classCount, model.classes.names.length)) ?? null) : null,
+      log_loss: scored?.meanLogLoss() ?? null,
+    };
+  }
+  if (v.regression) {
+    const r = regressionMetrics(v.regression.total);
+    return { task: 'regression', labeled: v.regression.total.labeled, mae: r?.mae ?? null, rmse: r?.rmse ?? null };
+  }
+  return { task: null, labeled: 0 };
+}
+
+function featureStatus(t: FeatureTracker): FeatureStatus {
+  const missing = featureMissingRatio(t.window.total) ?? null;
+  if (t.kind === 'numeric') {
+    const d = numericDrift(t.ref, t.window.total);
+    return {
+      name: t.name,
+      kind: 'numeric',
+      count: t.window.total.count,
+      psi: d?.psi ?? null,
+      ks_statistic: d?.ksStatistic ?? null,
+      ks_pvalue: d?.ksPValue ?? null,
+      missing_ratio: missing,
+      out_of_range_ratio: d?.outOfRangeRatio ?? null,
+    };
+  }
+  const d = categoricalDrift(t.ref, t.window.total);
+  return {
+    name: t.name,
+    kind: 'categorical',
+    count: t.window.total.count,
+    psi: d?.psi ?? null,
+    js_distance: d?.jsDistance ?? null,
+    missing_ratio: missing,
+  };
+}
+
+function psiOf(t: FeatureTracker): number | null {
+  return (t.kind === 'numeric' ? numericDrift(t.ref, t.window.total)?.psi : categoricalDrift(t.ref, t.window.total)?.psi) ?? null;
+}
+
+function servingOf(v: VersionState): VersionStatus['serving'] {
+  let errors = 0;
+  for (const n of v.errors.values()) errors += n;
+  return {
+    predictions: v.predictions,
+    errors,
+    error_ratio: v.predictions > 0 ? errors / v.predictions : null,
+    latency_ms: {
+      mean: v.latencyCount > 0 ? (v.latencySum / v.latencyCount) * 1000 : null,
+      p50: latencyQuantile(v, 0.5),
+      p95: latencyQuantile(v, 0.95),
+    },
+  };
+}
+
+/**
+ * Quantile of the latency histogram in ms, interpolated linearly inside the bucket the way
+ * Prometheus's histogram_quantile does (the +Inf bucket answers with the largest finite bound).
+ */
+export function latencyQuantile(v: Pick<VersionState, 'latencyBuckets' | 'latencyCount'>, q: number): number | null {
+  if (v.latencyCount === 0) return null;
+  const rank = q * v.latencyCount;
+  let cumulative = 0;
+  for (let i = 0; i < v.latencyBuckets.length; i++) {
+    const before = cumulative;
+    cumulative += v.latencyBuckets[i];
+    if (cumulative >= rank && v.latencyBuckets[i] > 0) {
+      if (i >= LATENCY_BUCKETS_SECONDS.length) return LATENCY_BUCKETS_SECONDS[LATENCY_BUCKETS_SECONDS.length - 1] * 1000;
+      const lower = i === 0 ? 0 : LATENCY_BUCKETS_SECONDS[i - 1];
+      const upper = LATENCY_BUCKETS_SECONDS[i];
+      return (lower + ((upper - lower) * (rank - before)) / v.latencyBuckets[i]) * 1000;
+    }
+  }
+  return null;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LATENCY_BUCKETS_SECONDS } from '../../src/metrics/catalog.js';
+import { latencyQuantile } from '../../src/status/version-status.js';
+import { runCli } from '../cli/run-cli.js';
+import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/start.js';
+
+it('latency quantiles interpolate inside the bucket as histogram_quantile does', () => {
+  const buckets = new Float64Array(LATENCY_BUCKETS_SECONDS.length + 1);
+  // 10 observations in (10 ms, 25 ms], 10 in (25 ms, 50 ms]
+  buckets[LATENCY_BUCKETS_SECONDS.indexOf(0.025)] = 10;
+  buckets[LATENCY_BUCKETS_SECONDS.indexOf(0.05)] = 10;
+  const v = { latencyBuckets: buckets, latencyCount: 20 };
+  expect(latencyQuantile(v, 0.5)).toBeCloseTo(25, 9); // rank 10: top of the first bucket
+  expect(latencyQuantile(v, 0.95)).toBeCloseTo(25 + 25 * (9 / 10), 9); // rank 19: 9/10 into (25, 50]
+  expect(latencyQuantile({ latencyBuckets: buckets, latencyCount: 0 }, 0.5)).toBeNull();
+});
+
+describe('GET /api/v1/models/{model}/status and modelwatch status', () => {
+  let s: TestServer;
+  const env = () => ({ MODELWATCH_URL: s.url, MODELWATCH_TOKEN: TEST_ADMIN_TOKEN });
+  beforeAll(async () => {
+    s = await startTestServer();
+    await s.api('/api/v1/models/canary/versions', { method: 'POST', json: { version: 'v1', metrics: { accuracy: 0.9, latency_ms: 20 } } });
+    await s.api('/api/v1/models/canary/versions', { method: 'POST', json: { version: 'v2', metrics: { accuracy: 0.9, latency_ms: 20 } } });
+    for (const to of ['staging', 'production'])
+      await s.api('/api/v1/models/canary/versions/v1/transitions', { method: 'POST', json: { to, reason: 't' } });
+    // Drift is measured against a reference sample (features without one are not tracked).
+    const reference = { features: { amount: Array.from({ length: 200 }, (_, i) => i % 40) } };
+    expect((await s.api('/api/v1/models/canary/versions/v1/reference', { method: 'PUT', json: reference })).status).toBe(200);
+    // 40 labeled predictions of v1, 30 right: window accuracy 0.75, below the production gate 0.85.
+    const events = Array.from({ length: 40 }, (_, i) => ({
+      id: `e${i}`,
+      features: { amount: i },
+      prediction: 'yes',
+      label: i < 30 ? 'yes' : 'no',
+      latency_ms: 12,
+    }));
+    const res = await s.api('/api/v1/predictions', { method: 'POST', json: { model: 'canary', version: 'v1', events } });
+    expect(res.status).toBe(200);
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('judges the production version by default: failing on the min_accuracy gate, with the sample size', async () => {
+    const res = await s.api('/api/v1/models/canary/status');
+    expect(res.status).toBe(200);
+    const status = await res.json();
+    expect(status).toMatchObject({
+      model: 'canary',
+      version: 'v1',
+      stage: 'production',
+      production_version: 'v1',
+      window: { seconds: 3600, predictions: 40, labeled: 40 },
+      quality: { task: 'classification', labeled: 40, accuracy: 0.75 },
+      serving: { predictions: 40, errors: 0, error_ratio: 0 },
+      health: { verdict: 'failing', reasons: [{ check: 'min_accuracy', severity: 'critical', value: 0.75, threshold: 0.85 }] },
+    });
+    expect(status.features).toEqual([expect.objectContaining({ name: 'amount', kind: 'numeric', count: 40 })]);
+    expect(status.serving.latency_ms.p95).toBeGreaterThan(10);
+    expect(status.serving.latency_ms.p95).toBeLessThanOrEqual(25);
+  });
+
+  it('answers no_data for a registered version without traffic, 404 for unknown ones', async () => {
+    expect(await (await s.api('/api/v1/models/canary/status?version=v2')).json()).toMatchObject({
+      version: 'v2',
+      stage: 'development',
+      health: { verdict: 'no_data', reasons: [] },
+    });
+    expect((await s.api('/api/v1/models/canary/status?version=v9')).status).toBe(404);
+    expect((await s.api('/api/v1/models/nope/status')).status).toBe(404);
+  });
+
+  it('modelwatch status prints a table with the verdict and its reasons; --json is the API answer', async () => {
+    const human = await runCli(['status', 'canary'], env());
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('canary v1  stage production  verdict FAILING');
+    expect(human.stdout).toContain('accuracy 0.75 (n=40)');
+    expect(human.stdout).toMatch(/^amount +numeric +40 /m);
+    expect(human.stdout).toContain('critical window accuracy 0.75 < gate min_accuracy 0.85');
+    const json = await runCli(['status', 'canary', '--version', 'v2', '--json'], env());
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ version: 'v2', health: { verdict: 'no_data' } });
+    const missing = await runCli(['status', 'nope'], env());
+    expect(missing.code).toBe(2);
+  });
+});
