@@ -25,6 +25,7 @@ from scipy.spatial.distance import jensenshannon
 from sklearn import metrics
 
 from cbpe import cbpe_cases
+from cbpe_real import real_data_case
 
 RNG = np.random.default_rng(20240611)
 PSI_FLOOR = 1e-4
@@ -469,6 +470,7 @@ def main():
         'aucSweep': auc_sweep(),
         'categorical': categorical_cases(),
         'cbpe': cbpe_cases(),
+        'cbpeReal': real_data_case(),
     }
     text = json.dumps(doc, allow_nan=False)
     if len(sys.argv) > 1:
