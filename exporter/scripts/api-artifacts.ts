@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript';
 import { loadConfig } from '../src/config/config.js';
 import { ERROR_CODES, type ErrorCode } from '../src/error-codes.js';
-import { startServer } from '../src/server.js';
+import { startServer } from '../src/app/root.js';
 import { BUILD_VERSION } from '../src/version.js';
 
 const EXPORTER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,7 +30,7 @@ export async function apiArtifacts(): Promise<Artifacts> {
   });
   const running = await startServer({ config });
   try {
-    const document = running.ctx.openapi.document(BUILD_VERSION);
+    const document = running.parts.openapi.document(BUILD_VERSION);
     const types = astToString(await openapiTS(document as unknown as OpenAPI3, { alphabetize: true }));
     return {
       'exporter/openapi.json': `${JSON.stringify(document, null, 2)}\n`,

@@ -6,7 +6,7 @@ export type Publish = (event: WebhookEventName, data: Record<string, unknown>) =
 /**
  * Makes the registry announce its changes without the registry knowing about webhooks: the
  * three state-changing methods of the published service instance are wrapped so that, once
- * a call has committed, its result is published. Every caller that holds `services.registry`
+ * a call has committed, its result is published. Every caller that holds the registry service
  * (HTTP routes, the alert receiver, Grafana through the API) goes through the wrappers.
  * A failed call publishes nothing.
  */

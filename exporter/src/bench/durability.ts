@@ -5,7 +5,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config/config.js';
-import type { Checkpointer } from '../durable/checkpointer.js';
 import { Checkpointer as CheckpointerClass } from '../durable/checkpointer.js';
 import { buildReferenceProfile } from '../ingest/reference-profile.js';
 import { Monitor } from '../ingest/monitor.js';
@@ -13,7 +12,7 @@ import type { PredictionsBody } from '../ingest/schemas.js';
 import { createLogger } from '../logger.js';
 import { openDatabase } from '../store/database.js';
 import { SnapshotStore } from '../store/snapshot-store.js';
-import { startServer, type RunningServer } from '../server.js';
+import { startServer, type RunningServer } from '../app/root.js';
 import type { Command, Reply } from './client-protocol.js';
 import { EVENTS_PER_BATCH } from './client-protocol.js';
 import { events, labelFor, prng, referenceSample } from './traffic.js';
@@ -116,15 +115,15 @@ export async function durabilityFigures(client: BenchClient): Promise<void> {
   let simNow = Date.UTC(2030, 0, 1);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-bench-durable-'));
   const s = await start(dir, 0, () => simNow);
-  const monitor = s.services.monitor as Monitor;
-  const checkpointer = s.services.checkpointer as Checkpointer;
+  const monitor = s.parts.monitor;
+  const checkpointer = s.parts.checkpointer;
   const rand = prng(11);
   const models = 1000;
   const names = Array.from({ length: models }, (_, m) => `model-${String(m).padStart(4, '0')}`);
   const ref = referenceSample(rand, 1000);
   const { profile } = buildReferenceProfile(ref, {
-    maxFeatures: s.ctx.config.limits.maxFeaturesPerModel,
-    maxCategories: s.ctx.config.limits.maxCategoriesPerFeature,
+    maxFeatures: s.parts.config.limits.maxFeaturesPerModel,
+    maxCategories: s.parts.config.limits.maxCategoriesPerFeature,
   });
   for (const model of names) {
     monitor.applyReference(model, 'v1', profile!);

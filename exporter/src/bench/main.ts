@@ -9,9 +9,8 @@ import { Gauge, Registry } from 'prom-client';
 import { renderMetrics } from '../collectors/monitoring-exposition.js';
 import { loadConfig } from '../config/config.js';
 import { buildReferenceProfile } from '../ingest/reference-profile.js';
-import type { Monitor } from '../ingest/monitor.js';
 import type { PredictionsBody } from '../ingest/schemas.js';
-import { startServer, type RunningServer } from '../server.js';
+import { startServer, type RunningServer } from '../app/root.js';
 import { EVENTS_PER_BATCH, ingestTraffic, type Command, type Reply } from './client-protocol.js';
 import { events, labelFor, prng, referenceSample, type SyntheticEvent } from './traffic.js';
 import { durabilityFigures } from './durability.js';
@@ -106,13 +105,13 @@ async function ingestThroughput(client: LoadGenerator): Promise<void> {
 async function fleet(client: LoadGenerator): Promise<void> {
   let simNow = Date.UTC(2030, 0, 1);
   const s = await start(() => simNow);
-  const monitor = s.services.monitor as Monitor;
+  const monitor = s.parts.monitor;
   const rand = prng(7);
   const models = 1000;
   const ref = referenceSample(rand, 1000);
   const { profile } = buildReferenceProfile(ref, {
-    maxFeatures: s.ctx.config.limits.maxFeaturesPerModel,
-    maxCategories: s.ctx.config.limits.maxCategoriesPerFeature,
+    maxFeatures: s.parts.config.limits.maxFeaturesPerModel,
+    maxCategories: s.parts.config.limits.maxCategoriesPerFeature,
   });
   for (let m = 0; m < models; m++) monitor.applyReference(`model-${String(m).padStart(4, '0')}`, 'v1', profile!);
   const perMinute = 5;
@@ -192,7 +191,7 @@ async function fleet(client: LoadGenerator): Promise<void> {
   for (let i = 0; i < 5; i++) {
     minute(70 + i);
     const a = performance.now();
-    await renderMetrics(s.ctx.metrics);
+    await renderMetrics(s.parts.metrics);
     inProcess.push(performance.now() - a);
   }
   const range = (xs: number[]) => `min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}`;

@@ -21,8 +21,8 @@ export function registerServeCommand(program: Command): void {
         throw err;
       }
       // Loaded here so that client commands (promote, rollback, …) start fast without the server.
-      const [{ startServer }, { demoTrafficFeature }] = await Promise.all([import('../server.js'), import('../demo/feature.js')]);
-      const running = await startServer({ config, extraFeatures: opts.demo ? [demoTrafficFeature] : [] }).catch((err: unknown) => {
+      const { startServer } = await import('../app/root.js');
+      const running = await startServer({ config, demo: opts.demo === true }).catch((err: unknown) => {
         if (!(err instanceof ListenError)) throw err;
         process.stderr.write(`modelwatch: ${err.message}\n`);
         return process.exit(2);
@@ -32,7 +32,7 @@ export function registerServeCommand(program: Command): void {
           host: config.host,
           port: running.port,
           url: running.url,
-          store: running.ctx.database.dialect,
+          store: running.parts.database.dialect,
           sqlitePath: config.sqlitePath,
           demo: opts.demo === true,
           generatedAdminToken: running.generatedAdminToken,

@@ -1,5 +1,5 @@
-import { Counter, Gauge } from 'prom-client';
-import type { AppContext } from '../app/context.js';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Logger } from '../logger.js';
 import { CATALOG, type MetricSpec } from '../metrics/catalog.js';
 import { selectExposedVersions } from '../registry/exposure.js';
 import type { RegistryStore, RollbackCount, StageCount, VersionSummary } from '../registry/ports.js';
@@ -21,8 +21,13 @@ const SNAPSHOT_TTL_MS = 1000;
  * this process saw). Models are capped at limits.maxModels (by name) and versions per model
  * at limits.maxVersionsPerModel, live stages first: old archived versions drop off.
  */
-export function registerRegistryCollectors(ctx: AppContext, store: RegistryStore): void {
-  const { maxModels, maxVersionsPerModel } = ctx.config.limits;
+export function registerRegistryCollectors(
+  metrics: Registry,
+  store: RegistryStore,
+  limits: { maxModels: number; maxVersionsPerModel: number },
+  log: Logger,
+): void {
+  const { maxModels, maxVersionsPerModel } = limits;
   let cached: { at: number; value: Promise<Snapshot> } | undefined;
 
   const load = async (): Promise<Snapshot> => {
@@ -60,9 +65,9 @@ export function registerRegistryCollectors(ctx: AppContext, store: RegistryStore
         metric.reset();
         fill(s);
       },
-      (err: unknown) => ctx.log.warn({ err, metric: 'registry' }, 'registry metrics read failed; serving previous values'),
+      (err: unknown) => log.warn({ err, metric: 'registry' }, 'registry metrics read failed; serving previous values'),
     );
-  const base = (m: MetricSpec) => ({ name: m.name, help: m.help, labelNames: [...m.labels], registers: [ctx.metrics] });
+  const base = (m: MetricSpec) => ({ name: m.name, help: m.help, labelNames: [...m.labels], registers: [metrics] });
 
   new Gauge({
     ...base(CATALOG.modelInfo),

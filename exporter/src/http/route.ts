@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import type { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { HttpContext } from './context.js';
 import type { Principal } from '../auth/authenticator.js';
 import type { Role } from '../auth/roles.js';
 import { principalOf, requireRole } from './auth-middleware.js';
@@ -43,7 +43,7 @@ export function route<
   Q extends z.ZodObject | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
   R = unknown,
->(router: Router, ctx: AppContext, spec: RouteSpec<P, Q, B, R>): void {
+>(router: Router, ctx: HttpContext, spec: RouteSpec<P, Q, B, R>): void {
   const { params, query, body, status = 200, handle, ...doc } = spec;
   ctx.openapi.add({ ...doc, query, body });
   const expressPath = spec.path.replace(/^\/api\/v1/, '').replace(/\{(\w+)\}/g, ':$1');

@@ -88,8 +88,8 @@ export interface ModelView extends ModelRecord {
 /**
  * The model registry: stage machine, quality gates, promotion and rollback, with every state
  * change written to the audit chain in the same transaction as the change itself.
- * Published to other features as `services.registry` (the alert receiver calls `rollback`
- * with trigger 'alert').
+ * Built once in the composition root (app/root.ts); the alert receiver calls `rollback` with
+ * trigger 'alert'.
  */
 export class RegistryService {
   constructor(

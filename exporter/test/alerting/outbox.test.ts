@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditedWrite } from '../../src/store/audited-write.js';
 import { auditDraft } from '../../src/registry/audit-draft.js';
-import type { OutboxRelay } from '../../src/webhooks/outbox.js';
 import { startTestServer, type TestServer } from '../helpers/start.js';
 import { startReceiver, type TestReceiver } from './receiver.js';
 
@@ -11,8 +10,8 @@ describe('webhook outbox', () => {
   let s: TestServer;
   let receiver: TestReceiver;
   let hook: string;
-  const relay = () => s.services.webhookDispatcher as OutboxRelay;
-  const rows = () => s.ctx.database.db.selectFrom('webhook_outbox').selectAll().orderBy('created_at').execute();
+  const relay = () => s.parts.relay;
+  const rows = () => s.parts.database.db.selectFrom('webhook_outbox').selectAll().orderBy('created_at').execute();
 
   beforeAll(async () => {
     receiver = await startReceiver();
@@ -28,7 +27,7 @@ describe('webhook outbox', () => {
   it('writes the delivery in the transaction of the change: a rolled-back change leaves no row', async () => {
     const before = (await rows()).length;
     await expect(
-      auditedWrite(s.ctx.database.db, async (_tx, append) => {
+      auditedWrite(s.parts.database.db, async (_tx, append) => {
         await append(
           auditDraft(new Date().toISOString(), 'test', 'version.register', {
             model: 'ghost',

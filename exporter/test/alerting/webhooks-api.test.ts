@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/start.js';
-import type { WebhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../src/webhooks/signature.js';
 import { alertmanagerPayload } from './alerts.js';
 import { startReceiver, type ReceivedRequest, type TestReceiver } from './receiver.js';
@@ -19,7 +18,7 @@ function verified(req: ReceivedRequest, secret = SECRET): boolean {
 describe('outbound webhooks on registry events', () => {
   let s: TestServer;
   let receiver: TestReceiver;
-  const idle = () => (s.services.webhookDispatcher as WebhookDispatcher).idle();
+  const idle = () => s.parts.relay.idle();
 
   beforeAll(async () => {
     receiver = await startReceiver();
@@ -174,7 +173,7 @@ describe('webhook configured by the environment', () => {
     expect(
       (await s.api('/api/v1/models/envm/versions/1/transitions', { method: 'POST', json: { to: 'staging', reason: 'x' } })).status,
     ).toBe(200);
-    await (s.services.webhookDispatcher as WebhookDispatcher).idle();
+    await s.parts.relay.idle();
     expect(receiver.requests.map((r) => JSON.parse(r.body).event)).toEqual(['version.transitioned']);
     expect(verified(receiver.requests[0])).toBe(true);
     const listing = await (await s.api('/api/v1/webhooks')).text();

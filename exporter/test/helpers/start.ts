@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/config.js';
-import { startServer, type RunningServer, type StartOptions } from '../../src/server.js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/app/root.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 

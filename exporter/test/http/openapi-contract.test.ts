@@ -68,7 +68,7 @@ describe('the OpenAPI document as a contract', () => {
   });
 
   it('gives request examples that the operation itself accepts', () => {
-    const ops = new Map(s.ctx.openapi.operations().map((o) => [o.operationId, o]));
+    const ops = new Map(s.parts.openapi.operations().map((o) => [o.operationId, o]));
     expect(Object.keys(REQUEST_EXAMPLES).filter((id) => !ops.get(id)?.body)).toEqual([]);
     for (const [id, example] of Object.entries(REQUEST_EXAMPLES)) {
       const parsed = ops.get(id)!.body!.safeParse(example);

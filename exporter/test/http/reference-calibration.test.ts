@@ -56,6 +56,6 @@ describe('reference upload with labels and scores (calibration of the label-free
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(await paths(res), JSON.stringify(body)).toContain(path);
     }
-    expect((await s.ctx.references.list()).filter((r) => r.version === 'bad')).toEqual([]);
+    expect((await s.parts.references.list()).filter((r) => r.version === 'bad')).toEqual([]);
   });
 });

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { demoTrafficFeature } from '../../src/demo/feature.js';
 import { startTestServer, type TestServer } from '../helpers/start.js';
 import { sample, scrape } from './helpers.js';
 
 let s: TestServer;
 beforeAll(async () => {
-  s = await startTestServer({}, { extraFeatures: [demoTrafficFeature] });
+  s = await startTestServer({}, { demo: true });
 });
 afterAll(async () => {
   await s.close();
@@ -19,7 +18,7 @@ it('shows real series on /metrics as soon as the demo starts', async () => {
   expect(sample(series, 'modelwatch_model_accuracy_ratio', { model: 'demo-churn' })).toBeGreaterThan(0.5);
   expect(sample(series, 'modelwatch_model_stage', { model: 'demo-churn', version: 'v3', stage: 'production' })).toBe(1);
   // Demo references stay in memory: only the registry entries were written to the store.
-  expect(await s.ctx.references.list()).toEqual([]);
+  expect(await s.parts.references.list()).toEqual([]);
 });
 
 it('registers the demo models once, leaving them as they are on the next start', async () => {
@@ -27,7 +26,7 @@ it('registers the demo models once, leaving them as they are on the next start',
   expect(res.status).toBe(200);
   const before = JSON.stringify(await res.json());
   expect(before).toContain('"production"');
-  const again = await startTestServer({ MODELWATCH_DATA_DIR: s.dataDir, MODELWATCH_PORT: '0' }, { extraFeatures: [demoTrafficFeature] });
+  const again = await startTestServer({ MODELWATCH_DATA_DIR: s.dataDir, MODELWATCH_PORT: '0' }, { demo: true });
   try {
     const after = await again.api('/api/v1/models/demo-fraud/transitions');
     expect(JSON.stringify(await after.json())).toBe(before);

@@ -58,7 +58,7 @@ describe('monitoring exposition: /metrics and registry.metrics() agree', () => {
         expect(more.status).toBe(200);
       }
       const served = monitoring(await (await s.api('/metrics', { token: null })).text());
-      const registry = monitoring(await s.ctx.metrics.metrics());
+      const registry = monitoring(await s.parts.metrics.metrics());
       expect(served.size).toBeGreaterThan(50);
       expect(served.get('modelwatch_feature_js_distance{model="café-model",version="v1",feature="pays"}')).toBeGreaterThan(0);
       expect(served.get('modelwatch_model_accuracy_ratio{model="café-model",version="v1"}')).toBeCloseTo(2 / 3, 12);

@@ -5,7 +5,7 @@ import type { TestServer } from '../helpers/start.js';
 /** Creates a token of `role` directly in the store (the registry's token API is another slice). */
 export async function tokenFor(s: TestServer, role: Role): Promise<string> {
   const t = generateToken();
-  await s.ctx.tokens.insert({
+  await s.parts.tokens.insert({
     id: t.id,
     name: `test-${role}-${t.id}`,
     role,

@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import type { AppContext } from '../../app/context.js';
+import type { HttpContext } from '../context.js';
 import { rollbackForAlerts, type AlertOutcome } from '../../alerting/alert-rollback.js';
 import type { RegistryService } from '../../registry/service.js';
 import { principalOf, requireRole } from '../auth-middleware.js';
@@ -22,7 +22,7 @@ import { AlertmanagerWebhook, AlertmanagerWebhookResponse } from './alertmanager
  */
 export function registerAlertmanagerRoutes(
   router: Router,
-  ctx: AppContext,
+  ctx: HttpContext,
   registry: Pick<RegistryService, 'rollback'>,
   onHandled: (outcomes: readonly AlertOutcome[]) => void = () => {},
 ): void {

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.js';
+import type { HttpContext } from '../context.js';
 import type { RegistryService } from '../../registry/service.js';
 import { route } from '../route.js';
 import { presentAuditEntry, presentVerification } from './registry-presenters.js';
@@ -11,7 +11,7 @@ import { AuditEntryResponse, AuditQueryParams } from './registry-schemas.js';
  * as `before` for the next page. GET /audit/verify → {ok, entries} or {ok: false,
  * first_broken_id, problem, error} (200 either way: a broken chain is a finding, not a fault).
  */
-export function registerAuditRoutes(router: Router, ctx: AppContext, registry: RegistryService): void {
+export function registerAuditRoutes(router: Router, ctx: HttpContext, registry: RegistryService): void {
   const common = { tag: 'audit', role: 'viewer' } as const;
 
   route(router, ctx, {

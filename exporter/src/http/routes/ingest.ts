@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import type { AppContext } from '../../app/context.js';
+import type { HttpContext } from '../context.js';
 import { fastValidatePredictions } from '../../ingest/fast-validate.js';
 import type { Monitor } from '../../ingest/monitor.js';
 import type { IngestSchemas, SchemaLimits } from '../../ingest/schemas.js';
@@ -16,7 +16,7 @@ const errorBody = ErrorSchema;
  * are mounted by hand rather than through route() because the fast validator runs before zod.
  */
 export function ingestRoutes(monitor: Monitor, schemas: IngestSchemas, limits: SchemaLimits) {
-  return (router: Router, ctx: AppContext): void => {
+  return (router: Router, ctx: HttpContext): void => {
     ctx.openapi.add({
       method: 'post',
       operationId: 'postPredictions',

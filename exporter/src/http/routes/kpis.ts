@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import type { AppContext } from '../../app/context.js';
+import type { HttpContext } from '../context.js';
 import type { Monitor } from '../../ingest/monitor.js';
 import type { IngestSchemas } from '../../ingest/schemas.js';
 import { route } from '../route.js';
@@ -7,7 +7,7 @@ import { unknownModel } from './ingest-problems.js';
 
 /** POST /kpis: latest business KPI values per model (modelwatch_business_kpi). */
 export function kpiRoutes(monitor: Monitor, schemas: IngestSchemas) {
-  return (router: Router, ctx: AppContext): void => {
+  return (router: Router, ctx: HttpContext): void => {
     route(router, ctx, {
       method: 'post',
       operationId: 'postKpis',

@@ -1,10 +1,11 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.js';
+import type { HttpContext } from '../context.js';
 import { UnprocessableError } from '../../errors.js';
 import type { Monitor } from '../../ingest/monitor.js';
 import { buildReferenceProfile } from '../../ingest/reference-profile.js';
 import type { IngestSchemas } from '../../ingest/schemas.js';
+import type { ReferenceStore } from '../../store/reference-store.js';
 import { route } from '../route.js';
 import { rejectProblems } from '../validate.js';
 
@@ -26,9 +27,17 @@ const referenceResponse = z.object({
   updated_at: z.string(),
 });
 
+/** What the reference endpoint needs besides the monitor. */
+export interface ReferenceDeps {
+  references: Pick<ReferenceStore, 'put'>;
+  limits: { maxFeaturesPerModel: number; maxCategoriesPerFeature: number };
+  /** Clock in milliseconds, for `updated_at`. */
+  now: () => number;
+}
+
 /** PUT /models/{model}/versions/{version}/reference: the sample drift is measured against. */
-export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas) {
-  return (router: Router, ctx: AppContext): void => {
+export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas, deps: ReferenceDeps) {
+  return (router: Router, ctx: HttpContext): void => {
     route(router, ctx, {
       method: 'put',
       operationId: 'putReference',
@@ -48,8 +57,8 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas) {
       params: schemas.referencePath,
       handle: async ({ params: { model, version }, body }) => {
         const { profile, problems } = buildReferenceProfile(body, {
-          maxFeatures: ctx.config.limits.maxFeaturesPerModel,
-          maxCategories: ctx.config.limits.maxCategoriesPerFeature,
+          maxFeatures: deps.limits.maxFeaturesPerModel,
+          maxCategories: deps.limits.maxCategoriesPerFeature,
         });
         if (!profile) return rejectProblems(problems);
         const task = monitor.taskOf(model);
@@ -57,8 +66,8 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas) {
           rejectProblems([{ path: body.task ? 'task' : 'predictions', message: `model ${model} is a ${task} model` }]);
         const room = monitor.canTrackReference(model, version);
         if (!room.ok) throw new UnprocessableError(room.reason);
-        const updatedAt = new Date(ctx.now()).toISOString();
-        await ctx.references.put({ model, version, profileJson: JSON.stringify(profile), updatedAt });
+        const updatedAt = new Date(deps.now()).toISOString();
+        await deps.references.put({ model, version, profileJson: JSON.stringify(profile), updatedAt });
         monitor.applyReference(model, version, profile);
         return {
           model,

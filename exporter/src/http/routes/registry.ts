@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.js';
+import type { HttpContext } from '../context.js';
 import { roleAtLeast } from '../../auth/roles.js';
 import { ForbiddenError } from '../../errors.js';
 import type { RegistryService } from '../../registry/service.js';
@@ -34,7 +34,7 @@ const TAG = 'registry';
  * - GET/PUT /models/{model}/gates: PUT {staging?, production?, reason?} replaces the model's
  *   overrides (a stage left out returns to the defaults; {} disables that stage's gates).
  */
-export function registerRegistryRoutes(router: Router, ctx: AppContext, registry: RegistryService): void {
+export function registerRegistryRoutes(router: Router, ctx: HttpContext, registry: RegistryService): void {
   const err = (description: string) => ({ description, schema: S.ErrorResponse });
   const common = { tag: TAG } as const;
 

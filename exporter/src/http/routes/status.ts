@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.js';
+import type { Config } from '../../config/config.js';
+import type { HttpContext } from '../context.js';
 import { NotFoundError } from '../../errors.js';
 import type { Monitor } from '../../ingest/monitor.js';
 import { effectiveGates } from '../../registry/gates.js';
@@ -68,8 +69,9 @@ z.globalRegistry.add(StatusResponse, { title: 'VersionStatus' });
  * production version, else the version that sent traffic last) — for CI checking a canary and
  * for on-call when Grafana is down. 404 when neither the registry nor the monitor knows it.
  */
-export function statusRoutes(monitor: Monitor, registry: RegistryService) {
-  return (router: Router, ctx: AppContext): void => {
+/** `config` gives the window length and retrain thresholds; `now` is the clock in milliseconds. */
+export function statusRoutes(monitor: Monitor, registry: RegistryService, config: Config, now: () => number) {
+  return (router: Router, ctx: HttpContext): void => {
     route(router, ctx, {
       method: 'get',
       operationId: 'getModelStatus',
@@ -97,8 +99,8 @@ export function statusRoutes(monitor: Monitor, registry: RegistryService) {
         const stage: Stage | null = record?.stage ?? null;
         const gates = effectiveGates(registered?.gates ?? null)[stage === 'staging' ? 'staging' : 'production'];
         const status: VersionStatus = vs
-          ? versionStatus(state!, vs, ctx.config, gates, ctx.now())
-          : noData(params.model, version, ctx.config.windowSeconds);
+          ? versionStatus(state!, vs, config, gates, now())
+          : noData(params.model, version, config.windowSeconds);
         return { ...status, stage, production_version: registered?.productionVersion ?? null };
       },
     });

@@ -1,9 +1,18 @@
 import type { Express, Router } from 'express';
-import type { AppContext } from '../../app/context.js';
-import { renderMetrics } from '../../collectors/monitoring-exposition.js';
+import type { HttpContext } from '../context.js';
 import { BUILD_VERSION } from '../../version.js';
 
-export function registerSystemRoutes(app: Express, api: Router, ctx: AppContext): void {
+/** What the unauthenticated system endpoints read. */
+export interface SystemEndpoints {
+  /** Store kind, reported by /readyz. */
+  store: string;
+  /** Resolves when the store answers (readiness); rejects otherwise. */
+  ping(): Promise<void>;
+  /** The /metrics body as chunks of bytes, and its content type. */
+  scrape(): Promise<{ contentType: string; chunks: Buffer[] }>;
+}
+
+export function registerSystemRoutes(app: Express, api: Router, ctx: HttpContext, system: SystemEndpoints): void {
   for (const [operationId, path, summary] of SYSTEM_OPERATIONS) {
     ctx.openapi.add({ method: 'get', operationId, path, summary, tag: 'system', responses: { 200: { description: summary } } });
   }
@@ -18,18 +27,18 @@ export function registerSystemRoutes(app: Express, api: Router, ctx: AppContext)
 
   app.get('/readyz', async (_req, res) => {
     try {
-      await ctx.database.ping();
-      res.json({ status: 'ready', store: ctx.database.dialect });
+      await system.ping();
+      res.json({ status: 'ready', store: system.store });
     } catch {
-      res.status(503).json({ status: 'unavailable', store: ctx.database.dialect });
+      res.status(503).json({ status: 'unavailable', store: system.store });
     }
   });
 
   // Bytes straight to the socket: res.send would hash the ~12 MiB body for an ETag and copy it.
   app.get('/metrics', async (_req, res, next) => {
     try {
-      const chunks = await renderMetrics(ctx.metrics);
-      res.setHeader('Content-Type', ctx.metrics.contentType);
+      const { contentType, chunks } = await system.scrape();
+      res.setHeader('Content-Type', contentType);
       res.setHeader(
         'Content-Length',
         chunks.reduce((n, c) => n + c.length, 0),

@@ -1,13 +1,13 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.js';
+import type { HttpContext } from '../context.js';
 import type { TokenService } from '../../registry/token-service.js';
 import { route } from '../route.js';
 import { presentToken } from './registry-presenters.js';
 import { CreateTokenBody, ErrorResponse, TokenParams, TokenResponse } from './registry-schemas.js';
 
 /** Token administration (admin). The token string is in the POST response and nowhere else. */
-export function registerTokenRoutes(router: Router, ctx: AppContext, tokens: TokenService): void {
+export function registerTokenRoutes(router: Router, ctx: HttpContext, tokens: TokenService): void {
   const common = { tag: 'tokens', role: 'admin' } as const;
 
   route(router, ctx, {

@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.js';
+import type { HttpContext } from '../context.js';
 import { WEBHOOK_EVENTS } from '../../webhooks/events.js';
 import type { WebhookService } from '../../webhooks/webhook-service.js';
 import { redactUrl } from '../redact-url.js';
@@ -50,7 +50,7 @@ const WebhookParams = z.object({ id: z.string().regex(/^(wh_[A-Za-z0-9_-]{12}|en
  * {id, event, occurred_at, data} signed with X-Modelwatch-Signature: sha256=HMAC(secret,
  * "<X-Modelwatch-Timestamp>.<body>").
  */
-export function registerWebhookRoutes(router: Router, ctx: AppContext, webhooks: WebhookService): void {
+export function registerWebhookRoutes(router: Router, ctx: HttpContext, webhooks: WebhookService): void {
   const common = { tag: 'webhooks', role: 'admin' } as const;
 
   route(router, ctx, {

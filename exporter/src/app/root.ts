@@ -1,0 +1,279 @@
+import type { Server } from 'node:http';
+import { Gauge, Registry } from 'prom-client';
+import { announceRegistryChanges } from '../alerting/registry-events.js';
+import { Authenticator } from '../auth/authenticator.js';
+import { ensureBootstrapAdmin } from '../auth/bootstrap.js';
+import { AlertingMetrics } from '../collectors/alerting.js';
+import { MonitoringCollector } from '../collectors/monitoring-collector.js';
+import { renderMetrics } from '../collectors/monitoring-exposition.js';
+import { registerRegistryCollectors } from '../collectors/registry.js';
+import type { Config } from '../config/config.js';
+import { startDemoTraffic } from '../demo/traffic.js';
+import type { Checkpointer } from '../durable/checkpointer.js';
+import { startDurability } from '../durable/durability.js';
+import { requireRole } from '../http/auth-middleware.js';
+import type { HttpContext, RouteModule } from '../http/context.js';
+import { createApp } from '../http/create-app.js';
+import { listen } from '../http/listen.js';
+import { OpenApiCatalog } from '../http/openapi.js';
+import { registerAlertmanagerRoutes } from '../http/routes/alertmanager.js';
+import { registerAuditRoutes } from '../http/routes/audit.js';
+import { ingestRoutes } from '../http/routes/ingest.js';
+import { kpiRoutes } from '../http/routes/kpis.js';
+import { referenceRoutes } from '../http/routes/reference.js';
+import { registerRegistryRoutes } from '../http/routes/registry.js';
+import { registerTokenRoutes } from '../http/routes/tokens.js';
+import { statusRoutes } from '../http/routes/status.js';
+import { registerWebhookRoutes } from '../http/routes/webhooks.js';
+import { Monitor } from '../ingest/monitor.js';
+import { parseStoredProfile } from '../ingest/reference-profile.js';
+import { ingestSchemas } from '../ingest/schemas.js';
+import { createLogger, type Logger } from '../logger.js';
+import { CATALOG } from '../metrics/catalog.js';
+import { registerProcessMetrics } from '../metrics/process-metrics.js';
+import { RegistryService } from '../registry/service.js';
+import { TokenService } from '../registry/token-service.js';
+import { openDatabase, type OpenedDatabase } from '../store/database.js';
+import { ReferenceStore } from '../store/reference-store.js';
+import { KyselyRegistryStore } from '../store/registry-store.js';
+import { TokenStore } from '../store/token-store.js';
+import { OutboxStore, type OutboxRow } from '../store/outbox-store.js';
+import { KyselyWebhookStore } from '../store/webhook-store.js';
+import { BUILD_VERSION } from '../version.js';
+import { WebhookDispatcher } from '../webhooks/dispatcher.js';
+import { webhookUrlProblem } from '../webhooks/url-policy.js';
+import { OutboxRelay, writeDeliveriesInTransaction } from '../webhooks/outbox.js';
+import { ENV_WEBHOOK_ID, WebhookService, type DeliveryView } from '../webhooks/webhook-service.js';
+
+/*
+ * The composition root: the one file that knows every part of the exporter. Read it top to
+ * bottom to see how the exporter is put together; each part is built from the parts above it,
+ * in dependency order:
+ *
+ *   config → store(s) → registry service → monitor → collectors → webhooks → alert receiver
+ *          → HTTP routes → server
+ *
+ * Nothing else constructs services or looks them up; parts receive what they use as arguments.
+ */
+
+export interface StartOptions {
+  config: Config;
+  log?: Logger;
+  /** Clock in milliseconds; tests and the bench replace it to simulate time. */
+  now?: () => number;
+  /** Feed three demo models with synthetic traffic (`serve --demo`, `npm start`). */
+  demo?: boolean;
+}
+
+/** Every part the root built, typed, for tests, the bench and the CLI. */
+export interface ExporterParts {
+  config: Config;
+  log: Logger;
+  now: () => number;
+  database: OpenedDatabase;
+  tokens: TokenStore;
+  references: ReferenceStore;
+  registry: RegistryService;
+  monitor: Monitor;
+  /** Writes changed window state to the store (src/durable). */
+  checkpointer: Checkpointer;
+  webhooks: WebhookService;
+  /** Relays the webhook outbox (`idle()` resolves once nothing is in flight). */
+  relay: OutboxRelay;
+  /** Every API operation, for the OpenAPI document. */
+  openapi: OpenApiCatalog;
+  /** prom-client's registry of the small families (process, build info, registry, alerting). */
+  metrics: Registry;
+}
+
+export interface RunningServer {
+  parts: ExporterParts;
+  server: Server;
+  /** The port actually bound (useful with port 0). */
+  port: number;
+  url: string;
+  /** Set only when the admin token was generated at this start. */
+  generatedAdminToken?: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  // config
+  const { config } = options;
+  const log = options.log ?? createLogger(config.logLevel);
+  const now = options.now ?? Date.now;
+
+  // store(s)
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
+  const tokens = new TokenStore(database.db);
+  const references = new ReferenceStore(database.db);
+  const registryStore = new KyselyRegistryStore(database.db);
+  const webhookStore = new KyselyWebhookStore(database.db);
+  const outbox = new OutboxStore(database.db);
+  const generatedAdminToken = config.adminToken ? undefined : await ensureBootstrapAdmin(tokens, new Date().toISOString());
+
+  // registry service
+  const registry = new RegistryService(registryStore, now);
+  const tokenService = new TokenService(registryStore, now);
+
+  // monitor: window state in memory, checkpointed to the store and restored at start (src/durable);
+  // reference profiles are reloaded first, so restored drift windows land on the same bins
+  const monitor = new Monitor(config, now);
+  for (const stored of await references.list()) {
+    const profile = parseStoredProfile(stored.profileJson);
+    if (!profile) {
+      log.warn({ model: stored.model, version: stored.version }, 'skipping unreadable stored reference profile');
+      continue;
+    }
+    monitor.applyReference(stored.model, stored.version, profile);
+  }
+  const metrics = new Registry();
+  const durability = await startDurability({ config, log, database, metrics, monitor, now });
+
+  // collectors, in the order /metrics lists them
+  registerProcessMetrics(metrics);
+  new Gauge({
+    name: CATALOG.buildInfo.name,
+    help: CATALOG.buildInfo.help,
+    labelNames: [...CATALOG.buildInfo.labels],
+    registers: [metrics],
+  }).set({ version: BUILD_VERSION, node_version: process.version }, 1);
+  registerRegistryCollectors(metrics, registryStore, config.limits, log);
+  new MonitoringCollector(monitor, config).register(metrics);
+
+  // webhooks: subscriptions, delivery, and the registry's committed changes announced to them
+  const policy = { allowPrivate: config.webhookAllowPrivate };
+  const envWebhook = config.webhook;
+  if (envWebhook) {
+    const problem = await webhookUrlProblem(envWebhook.url, policy);
+    // A name that does not resolve yet may later; an address that is refused never will.
+    if (problem && !/does not resolve/.test(problem)) throw new Error(`MODELWATCH_WEBHOOK_URL ${problem}`);
+    if (problem) log.warn({ problem }, 'MODELWATCH_WEBHOOK_URL does not resolve yet; deliveries will retry');
+  }
+  // One attempt per dispatch: the outbox relay keeps the retry schedule in the store.
+  const dispatcher = new WebhookDispatcher({ policy, log, maxAttempts: 1, maxPending: 100 });
+  writeDeliveriesInTransaction(database.db, outbox, envWebhook?.events);
+  const relay = new OutboxRelay({
+    store: outbox,
+    dispatcher,
+    targets: async () => {
+      const targets = new Map((await webhookStore.list()).map((h) => [h.id, { id: h.id, url: h.url, secret: h.secret }]));
+      if (envWebhook) targets.set(ENV_WEBHOOK_ID, { id: ENV_WEBHOOK_ID, url: envWebhook.url, secret: envWebhook.secret });
+      return targets;
+    },
+    log,
+    // runs only once deliveries start, by which time `alerting` exists
+    onOutcome: (o) => alerting.delivery(o),
+  });
+  const alerting = new AlertingMetrics(metrics, relay);
+  const webhooks = new WebhookService({
+    store: webhookStore,
+    wake: () => relay.wake(),
+    recentDeliveries: async (id, limit) => (await outbox.recent(id, limit)).map(deliveryView),
+    policy,
+    log,
+    now,
+    envWebhook,
+  });
+  relay.start();
+  announceRegistryChanges(registry, (event, data) => void webhooks.publish(event, data));
+
+  // HTTP routes; the alert receiver rolls back through the registry service
+  const openapi = new OpenApiCatalog();
+  const http: HttpContext = {
+    auth: new Authenticator(tokens, config.adminToken, config.grafanaTokenId),
+    openapi,
+    log,
+  };
+  const limits = {
+    maxBatchEvents: config.maxBatchEvents,
+    maxLabelValueLength: config.limits.maxLabelValueLength,
+    maxReferenceValues: config.maxReferenceValues,
+  };
+  const schemas = ingestSchemas(limits);
+  const routes: RouteModule[] = [
+    // a model another replica checkpointed is loaded before this one applies its events
+    (router, h) => router.post(['/predictions', '/feedback', '/kpis'], requireRole(h.auth, 'ingest'), durability.ensureModel),
+    (router, h) => registerRegistryRoutes(router, h, registry),
+    (router, h) => registerAuditRoutes(router, h, registry),
+    (router, h) => registerTokenRoutes(router, h, tokenService),
+    ingestRoutes(monitor, schemas, limits),
+    kpiRoutes(monitor, schemas),
+    referenceRoutes(monitor, schemas, { references, limits: config.limits, now }),
+    (router, h) => registerAlertmanagerRoutes(router, h, registry, (outcomes) => alerting.alertsHandled(outcomes)),
+    (router, h) => registerWebhookRoutes(router, h, webhooks),
+    statusRoutes(monitor, registry, config, now),
+  ];
+  const app = createApp(http, {
+    maxBodyBytes: config.maxBodyBytes,
+    routes,
+    system: {
+      store: database.dialect,
+      ping: () => database.ping(),
+      scrape: async () => ({ contentType: metrics.contentType, chunks: await renderMetrics(metrics) }),
+    },
+  });
+
+  // demo traffic goes in before the server listens, so /metrics shows real series at once
+  const stopDemo = options.demo ? await startDemoTraffic({ monitor, registry, limits: config.limits }) : undefined;
+
+  // server
+  const stopParts = async () => {
+    stopDemo?.();
+    await relay.close();
+    await durability.close(); // writes the final checkpoint
+  };
+  const server = await listen(app, config.port, config.host).catch(async (err: unknown) => {
+    await stopParts();
+    await database.close();
+    throw err;
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  log.info({ port, store: database.dialect }, 'modelwatch exporter listening');
+  return {
+    parts: {
+      config,
+      log,
+      now,
+      database,
+      tokens,
+      references,
+      registry,
+      monitor,
+      checkpointer: durability.checkpointer,
+      webhooks,
+      relay,
+      openapi,
+      metrics,
+    },
+    server,
+    port,
+    url: `http://${host}:${port}`,
+    generatedAdminToken,
+    async close() {
+      // Stop taking requests and let those in flight finish before the parts close (durability
+      // writes its final checkpoint then), so nothing acknowledged is missed.
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      const force = setTimeout(() => server.closeAllConnections?.(), 2000);
+      await stopped;
+      clearTimeout(force);
+      await stopParts();
+      await database.close();
+    },
+  };
+}
+
+function deliveryView(r: OutboxRow): DeliveryView {
+  return {
+    id: r.id,
+    event: r.event,
+    status: r.status as DeliveryView['status'],
+    attempts: r.attempts,
+    last_status: r.last_status,
+    last_error: r.last_error,
+    created_at: r.created_at,
+    finished_at: r.finished_at,
+  };
+}
