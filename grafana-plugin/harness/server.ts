@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { datasourceBootSettings, runDsQuery, type HarnessDatasource } from './datasources';
-import { matchRoute, proxyTarget, roleAllows, type OrgRole, type PluginRoute, type PluginSettings } from './pluginProxy';
+import { matchRoute, proxyTarget, roleAllows, userHeader, type OrgRole, type PluginRoute, type PluginSettings } from './pluginProxy';
 
 export interface HarnessOptions {
   /** The plugin's built dist/ (module.js, plugin.json, img/). */
@@ -21,6 +21,11 @@ export interface HarnessOptions {
    * ask Prometheus the same question at the same instant and get the same answer.
    */
   dsQuerySettleMs?: number;
+  /**
+   * grafana.ini `[dataproxy] send_user_header` (provisioning/grafana/grafana.ini sets it): the
+   * plugin proxy then sends the signed-in user's login as X-Grafana-User. Default true, as provisioned.
+   */
+  sendUserHeader?: boolean;
 }
 
 export interface RunningHarness {
@@ -43,6 +48,9 @@ const MIME: Record<string, string> = {
   '.md': 'text/markdown',
   '.png': 'image/png',
 };
+
+const ICONS_PREFIX = '/public/build/img/icons/';
+const GRAFANA_UI_ICONS = path.join(path.dirname(require.resolve('@grafana/ui/package.json')), 'dist', 'public', 'img', 'icons');
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -87,6 +95,9 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
   let datasources = [...(options.datasources ?? [])];
   const dsQueries: RunningHarness['dsQueries'] = [];
 
+  // The harness's signed-in user: login `editor` for the Editor role, and so on (see bootData below).
+  const signedInLogin = () => role.toLowerCase();
+
   const meta = () => ({
     id,
     name: 'modelwatch',
@@ -105,7 +116,7 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
     const bootData = {
       user: {
         id: 1,
-        login: role.toLowerCase(),
+        login: signedInLogin(),
         name: `${role} user`,
         orgId: 1,
         orgName: 'Main Org.',
@@ -124,7 +135,7 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
       navTree: [],
     };
     return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>modelwatch – Grafana harness</title>
+<html lang="en"><head><meta charset="utf-8"><base href="/" /><title>modelwatch – Grafana harness</title>
 <script>window.grafanaBootData = ${JSON.stringify(bootData)}; window.harnessBoot = ${JSON.stringify({ pluginId: id })};</script>
 </head><body><div id="root"></div><script src="/harness/host.js"></script></body></html>`;
   };
@@ -178,11 +189,18 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
     const proxyPrefix = `/api/plugin-proxy/${id}/`;
     if (p.startsWith(proxyPrefix)) {
       const proxyPath = p.slice(proxyPrefix.length);
-      const route = matchRoute(routes, proxyPath, method);
-      if (!route) return sendJson(res, 404, { message: 'Plugin route not found' });
-      if (!roleAllows(role, route.reqRole)) return sendJson(res, 403, { message: 'Permission denied' });
-      const target = proxyTarget(route, proxyPath, url.search, settings);
-      const headers: Record<string, string> = { ...target.headers, Accept: 'application/json' };
+      const match = matchRoute(routes, proxyPath, method);
+      if (!match) return sendJson(res, 404, { message: 'plugin route match not found' });
+      if (!roleAllows(role, match.route.reqRole)) return sendJson(res, 403, { message: 'plugin proxy route access denied' });
+      const target = proxyTarget(match, url.search, settings);
+      // Only the headers named here reach the exporter, so an X-Grafana-User the browser sent
+      // is dropped, as Grafana's ApplyUserHeader deletes it before anything else.
+      // The route's headers come after the user header, as addHeaders runs after ApplyUserHeader.
+      const headers: Record<string, string> = {
+        ...userHeader(options.sendUserHeader ?? true, signedInLogin()),
+        ...target.headers,
+        Accept: 'application/json',
+      };
       if (req.headers['content-type']) headers['Content-Type'] = req.headers['content-type'];
       const body = method === 'GET' || method === 'HEAD' ? undefined : new Uint8Array(await readBody(req));
       let upstream: Response;
@@ -198,7 +216,11 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
       return;
     }
 
-    // Grafana's own assets (fonts, images) are not part of the harness.
+    // @grafana/ui's Icon fetches `public/build/img/icons/<set>/<name>.svg` relative to the
+    // <base href> (Grafana's public/views/index.html sets it to appSubUrl + '/'); the SVGs ship
+    // in @grafana/ui's dist/public/img/icons.
+    if (p.startsWith(ICONS_PREFIX)) return serveFile(res, GRAFANA_UI_ICONS, p.slice(ICONS_PREFIX.length));
+    // Grafana's other assets (fonts, images) are not part of the harness.
     if (p.startsWith('/api/') || p.includes('/public/')) return sendJson(res, 404, { message: 'not found' });
     if (p === '/') {
       res.writeHead(302, { Location: `/a/${id}/models` });

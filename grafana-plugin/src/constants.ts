@@ -37,6 +37,18 @@ export function modelTransitionsUrl(model: string): string {
   return `${modelPageUrl(model)}/transitions`;
 }
 
+/** Fixed uid of the model-detail dashboard (dashboards/src/shared/links.ts UIDS.modelDetail). */
+export const MODEL_DETAIL_DASHBOARD_UID = 'modelwatch-model-detail';
+
+/**
+ * The model-detail dashboard for `model`, over the given Grafana time range (`from`/`to` as
+ * Grafana writes them in URLs: `now-6h` or epoch milliseconds).
+ */
+export function modelDashboardUrl(model: string, from: string, to: string): string {
+  const q = new URLSearchParams({ 'var-model': model, from, to });
+  return `/d/${MODEL_DETAIL_DASHBOARD_UID}?${q.toString()}`;
+}
+
 /** data-testid values the unit and browser tests select by; kept here so both agree. */
 export const testIds = {
   models: {
@@ -44,6 +56,11 @@ export const testIds = {
     search: 'mw-models-search',
     row: (model: string) => `mw-model-row-${model}`,
     liveMetrics: 'mw-models-live-metrics',
+    health: 'mw-model-health',
+    reasons: 'mw-model-reasons',
+    alerts: 'mw-model-alerts',
+    worstVersion: 'mw-model-worst-version',
+    dashboardLink: 'mw-model-dashboard-link',
   },
   model: {
     page: 'mw-model-page',

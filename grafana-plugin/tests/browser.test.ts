@@ -1,12 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startExporter, startPrometheus, type RunningExporter, type RunningPrometheus } from '@modelwatch/test-support';
+import { startExporter, startPrometheus, until, type RunningExporter, type RunningPrometheus } from '@modelwatch/test-support';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { HarnessDatasource } from '../harness/datasources';
 import { seedRegistry } from '../harness/seed';
 import { startHarness, type RunningHarness } from '../harness/server';
 import { seedLiveTraffic, type LiveTraffic } from '../harness/traffic';
+import { FLEET, rulesWithoutFor, seedFleetRegistry, seedFleetTraffic } from '../harness/fleet';
+import { TRIAGE_QUERIES, type TriageQuery, type TriageSamples } from '../src/health/queries';
+import { assessFleet } from '../src/health/health';
+import { alertText, TRIAGE_COLUMNS } from '../src/health/present';
 import { LIVE_QUERIES } from '../src/api/liveQueries';
 import { LIVE_COLUMNS } from '../src/components/LiveMetrics/liveColumns';
 import { testIds } from '../src/constants';
@@ -34,7 +38,6 @@ interface Seen {
 describe('modelwatch app in Chromium against a real exporter', () => {
   let exporter: RunningExporter;
   let prometheus: RunningPrometheus;
-  let prometheusStarting: Promise<RunningPrometheus> | undefined;
   let traffic: LiveTraffic;
   let promDatasource: HarnessDatasource;
   let harness: RunningHarness;
@@ -42,6 +45,7 @@ describe('modelwatch app in Chromium against a real exporter', () => {
   let page: Page;
   let token: string;
   let userDataDir: string;
+  let exporterDataDir: string;
   const seen: Seen[] = [];
 
   const shot = (name: string) => page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
@@ -49,12 +53,26 @@ describe('modelwatch app in Chromium against a real exporter', () => {
 
   beforeAll(async () => {
     fs.mkdirSync(OUT, { recursive: true });
-    exporter = await startExporter();
-    // Prometheus picks up its first target ~5 s after start: start it while the registry is seeded.
-    prometheusStarting = startPrometheus({ targets: [new URL(exporter.url).host] });
-    token = (await seedRegistry(exporter)).operatorToken;
-    prometheus = await prometheusStarting;
+    // The exporter trusts X-Grafana-User only from the token named in its configuration, which
+    // exists only once seeded: seed, then restart on the same data with MODELWATCH_GRAFANA_TOKEN_ID.
+    exporterDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-app-exporter-'));
+    const seeding = await startExporter({ dataDir: exporterDataDir });
+    token = (await seedRegistry(seeding)).operatorToken;
+    await seedFleetRegistry(seeding);
+    await seeding.stop();
+    const grafanaTokenId = /^mw_([a-z0-9]{12})_/.exec(token)?.[1] ?? '';
+    exporter = await startExporter({
+      dataDir: exporterDataDir,
+      adminToken: seeding.adminToken,
+      env: { MODELWATCH_GRAFANA_TOKEN_ID: grafanaTokenId },
+    });
+    // The real alerting rules (for: 0s), so ALERTS holds what the triage view must show.
+    prometheus = await startPrometheus({
+      targets: [new URL(exporter.url).host],
+      ruleFiles: rulesWithoutFor(path.join(ROOT, '..', 'alert-rules', 'generated')),
+    });
     traffic = await seedLiveTraffic(exporter, prometheus);
+    await seedFleetTraffic(exporter, prometheus, traffic.ingestToken);
     promDatasource = {
       uid: 'modelwatch-prometheus',
       name: 'Prometheus',
@@ -111,11 +129,9 @@ describe('modelwatch app in Chromium against a real exporter', () => {
   afterAll(async () => {
     await context?.close();
     await harness?.close();
-    await prometheusStarting?.then(
-      (p) => p.stop(),
-      () => {},
-    );
+    await prometheus?.stop();
     await exporter?.stop();
+    if (exporterDataDir) fs.rmSync(exporterDataDir, { recursive: true, force: true });
     if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   });
 
@@ -143,13 +159,13 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     await page.getByRole('columnheader', { name: LIVE_COLUMNS[0].title }).waitFor();
     expect(await page.getByTestId(testIds.models.liveMetrics).count()).toBe(0);
     const headers = (await page.locator('thead th').allTextContents()).map((t) => t.trim());
-    expect(headers).toEqual(['Model', 'Team', 'Production', ...LIVE_COLUMNS.map((c) => c.title)]);
+    expect(headers).toEqual([...TRIAGE_COLUMNS, ...LIVE_COLUMNS.map((c) => c.title)]);
 
     // What the page asked Grafana: the plugin's queries, all against the Prometheus datasource.
     expect(harness.dsQueries).toHaveLength(1);
     const asked = harness.dsQueries[0];
     expect(asked.status).toBe(200);
-    expect(Object.fromEntries(asked.queries.map((q) => [q.refId, q.expr]))).toEqual(LIVE_QUERIES);
+    expect(Object.fromEntries(asked.queries.map((q) => [q.refId, q.expr]))).toEqual({ ...LIVE_QUERIES, ...TRIAGE_QUERIES });
     expect(asked.queries.every((q) => q.datasourceUid === promDatasource.uid)).toBe(true);
 
     // The same queries straight to Prometheus, at the instant Grafana evaluated them.
@@ -166,13 +182,14 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     expect(direct.predictionsPerSecond[traffic.model]).toBeGreaterThan(0);
     expect(direct.p95LatencySeconds[traffic.model]).toBeGreaterThan(0.1);
     expect(direct.p95LatencySeconds[traffic.model]).toBeLessThanOrEqual(0.25);
-    expect(Object.keys(direct.accuracy)).toEqual([traffic.model]);
+    // Only models that got labels have an accuracy: the seeded one and the labelled part of the triage fleet.
+    expect(Object.keys(direct.accuracy).sort()).toEqual([FLEET.canary, traffic.model, FLEET.gate, FLEET.healthy].sort());
 
     const row = page.getByTestId(testIds.models.row(traffic.model));
-    const cells = (await row.locator('td').allTextContents()).slice(3);
+    const cells = (await row.locator('td').allTextContents()).slice(TRIAGE_COLUMNS.length);
     expect(cells).toEqual(LIVE_COLUMNS.map((c) => c.format(direct[c.key][traffic.model])));
     // A model without traffic has no series: dashes, not zeros.
-    const quiet = (await page.getByTestId(testIds.models.row('churn_model')).locator('td').allTextContents()).slice(3);
+    const quiet = (await page.getByTestId(testIds.models.row('churn_model')).locator('td').allTextContents()).slice(TRIAGE_COLUMNS.length);
     expect(quiet).toEqual(LIVE_COLUMNS.map(() => '—'));
     // Cropped to the list: this picture is also the README's.
     const list = await page.getByTestId(testIds.models.page).boundingBox();
@@ -182,6 +199,105 @@ describe('modelwatch app in Chromium against a real exporter', () => {
       clip: { x: 0, y: 0, width: page.viewportSize()?.width ?? 1400, height: Math.ceil(list.y + list.height + 16) },
     });
     await recordHtml('models with live metrics');
+  });
+
+  it('triage: worst first, states and reasons from the alert rules’ thresholds, alerts equal to ALERTS', async () => {
+    // The rules evaluate every second with for: 0s; wait until the fleet's alerts are firing.
+    const firing = (name: string, model: string) =>
+      prometheus.scalar(`count(ALERTS{alertstate="firing",alertname="${name}",model="${model}"})`);
+    for (const [name, model] of [
+      ['ModelwatchAccuracyCollapse', FLEET.gate],
+      ['ModelwatchFeatureDrift', FLEET.drift],
+      ['ModelwatchAccuracyDrop', FLEET.canary],
+    ] as const) {
+      await until(`${name} firing for ${model}`, async () => ((await firing(name, model)) ?? 0) > 0 || undefined, {
+        timeoutMs: 20_000,
+        intervalMs: 250,
+      });
+    }
+    const before = harness.dsQueries.length;
+    await page.goto(`${harness.url}/a/modelwatch-app/models?from=now-1h&to=now`);
+    await page.getByTestId(testIds.models.row(FLEET.gate)).getByTestId(testIds.models.health).waitFor();
+    expect(harness.dsQueries.length).toBe(before + 1);
+    const asked = harness.dsQueries[before];
+
+    // Prometheus asked directly, at the instant Grafana evaluated the page's queries.
+    const samples = {} as TriageSamples;
+    for (const key of Object.keys(TRIAGE_QUERIES) as TriageQuery[]) {
+      const r = await prometheus.query(TRIAGE_QUERIES[key], asked.evaluatedAtMs / 1000);
+      expect(r.status).toBe('success');
+      samples[key] = (r.data?.result as Array<{ metric: Record<string, string>; value: [number, string] }>)
+        .map((x) => ({ labels: x.metric, value: Number(x.value[1]) }))
+        .filter((x) => Number.isFinite(x.value));
+    }
+    const models = ((await exporter.api('GET', '/api/v1/models')).data as { models: Array<{ name: string }> }).models.map((m) => m.name);
+    const expected = assessFleet(models, samples);
+
+    // What the page shows, top to bottom.
+    const rows = page.locator(`tr[data-testid^="${testIds.models.row('')}"]`);
+    const shown: Array<{ model: string; state: string | null; reasons: string[]; alerts: string }> = [];
+    for (const row of await rows.all()) {
+      shown.push({
+        model: ((await row.getAttribute('data-testid')) ?? '').slice(testIds.models.row('').length),
+        state: await row.getAttribute('data-state'),
+        reasons: (await row.getByTestId(testIds.models.reasons).locator('li').allTextContents()).map((t) => t.trim()),
+        alerts: (await row.getByTestId(testIds.models.alerts).count())
+          ? ((await row.getByTestId(testIds.models.alerts).textContent()) ?? '')
+          : '',
+      });
+    }
+    expect(shown.map((r) => r.model)).toEqual(expected.map((h) => h.model));
+    expect(shown.map((r) => [r.model, r.state, r.reasons])).toEqual(expected.map((h) => [h.model, h.state, h.reasons.map((x) => x.text)]));
+
+    // The fleet's stories, stated independently of the code under test.
+    const state = Object.fromEntries(shown.map((r) => [r.model, r.state]));
+    expect(state).toEqual({
+      [FLEET.gate]: 'critical',
+      [FLEET.drift]: 'critical',
+      [FLEET.canary]: 'warning',
+      fraud_detector: 'warning',
+      [FLEET.quiet]: 'nodata',
+      churn_model: 'nodata',
+      [FLEET.healthy]: 'ok',
+    });
+    expect(shown.map((r) => r.state)).toEqual(['critical', 'critical', 'warning', 'warning', 'nodata', 'nodata', 'ok']);
+    const reasons = Object.fromEntries(shown.map((r) => [r.model, r.reasons]));
+    expect(reasons[FLEET.gate][0]).toBe('v1 accuracy 0.70 < 0.75 (validation 0.90 − 0.15), 70 labels');
+    expect(reasons[FLEET.canary]).toContain('v2 accuracy 0.60 < 0.85 gate, 70 labels');
+    expect(reasons[FLEET.drift][0]).toMatch(/^3 features drifting \(v1; worst \w+ PSI \d\.\d\d ≥ 0\.25\)$/);
+    expect(reasons.fraud_detector).toContain('v1.1 errors 10.0% > 5.0%');
+    expect(reasons[FLEET.quiet]).toEqual(['no predictions in the window']);
+    expect(reasons[FLEET.healthy]).toEqual([]);
+    // The canary, not the healthy production version, is the one named; half the traffic.
+    const canaryRow = page.getByTestId(testIds.models.row(FLEET.canary));
+    expect((await canaryRow.getByTestId(testIds.models.worstVersion).textContent())?.replace(/\s+/g, ' ')).toBe('2 staging50% of traffic');
+
+    // Firing alerts shown per model are exactly Prometheus's ALERTS at that instant.
+    const alerts = samples.alerts;
+    for (const row of shown) {
+      const own = alerts
+        .filter((a) => a.labels.model === row.model)
+        .map(alertText)
+        .sort()
+        .join(', ');
+      expect([row.model, row.alerts]).toEqual([row.model, own]);
+    }
+    expect(alerts.some((a) => a.labels.model === FLEET.gate && a.labels.alertname === 'ModelwatchAccuracyCollapse')).toBe(true);
+
+    // Links: the model page, and the model-detail dashboard with the model and the time range.
+    const gateRow = page.getByTestId(testIds.models.row(FLEET.gate));
+    expect(await gateRow.getByRole('link', { name: FLEET.gate }).getAttribute('href')).toBe(`/a/modelwatch-app/models/${FLEET.gate}`);
+    const dash = new URL((await gateRow.getByTestId(testIds.models.dashboardLink).getAttribute('href')) ?? '', harness.url);
+    expect(dash.pathname).toBe('/d/modelwatch-model-detail');
+    expect(Object.fromEntries(dash.searchParams)).toEqual({ 'var-model': FLEET.gate, from: 'now-1h', to: 'now' });
+
+    const list = await page.getByTestId(testIds.models.page).boundingBox();
+    if (!list) throw new Error('models list not laid out');
+    await page.screenshot({
+      path: path.join(OUT, 'models-triage.png'),
+      clip: { x: 0, y: 0, width: page.viewportSize()?.width ?? 1400, height: Math.ceil(list.y + list.height + 16) },
+    });
+    await recordHtml('models triage');
   });
 
   it('refuses 1.0 -> production on the accuracy gate and lists the failure', async () => {
@@ -244,7 +360,13 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     expect(rollback.length).toBeGreaterThan(0);
     expect(rollback.every((t) => t.reason === 'p95 latency alert at 3 a.m.')).toBe(true);
     // Done with the operator token Grafana holds, not the admin token that seeded.
-    expect(rollback[0].actor).toContain('grafana');
+    // ...and audited under the signed-in Editor's login, forwarded by the proxy as X-Grafana-User.
+    const grafanaTokenId = /^mw_([a-z0-9]{12})_/.exec(token)?.[1];
+    expect(rollback[0].actor).toBe(`grafana:editor via token:grafana (${grafanaTokenId})`);
+    const audit = (await exporter.api('GET', '/api/v1/audit?model=fraud_detector&limit=1')).data as {
+      entries: Array<{ actor: string; action: string }>;
+    };
+    expect(audit.entries[0]).toMatchObject({ actor: `grafana:editor via token:grafana (${grafanaTokenId})` });
   });
 
   it('shows the transition history and an intact audit chain', async () => {

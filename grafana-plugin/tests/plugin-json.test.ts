@@ -14,6 +14,15 @@ describe('src/plugin.json', () => {
     expect(valid).toBe(true);
   });
 
+  it('claims no Grafana older than the @grafana packages the build and the harness use (issue 16)', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const built = /^(\d+)\.(\d+)\./.exec(pkg.dependencies['@grafana/ui'])!;
+    const claimed = /^>=(\d+)\.(\d+)\.\d+$/.exec(pluginJson.dependencies.grafanaDependency);
+    expect(claimed?.slice(1, 3)).toEqual(built.slice(1, 3));
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    expect(readme).toContain(`Grafana ${built[1]}.${built[2]} and later`);
+  });
+
   it('the schema rejects what Grafana would reject', () => {
     expect(validate({ ...pluginJson, id: 'ModelWatch' })).toBe(false);
     expect(validate({ ...pluginJson, type: 'application' })).toBe(false);
@@ -42,8 +51,10 @@ describe('src/plugin.json', () => {
       headers: Array<{ name: string; content: string }>;
     }>;
     expect(routes.map((r) => [r.path, r.method, r.reqRole])).toEqual([
-      [EXPORTER_ROUTE, 'GET', 'Viewer'],
-      [EXPORTER_ROUTE, 'POST', 'Editor'],
+      // Grafana matches route paths as router patterns: a static `exporter` would match only
+      // the bare path, never exporter/api/v1/... (pkg/api/pluginproxy/pluginproxy_test.go).
+      [`${EXPORTER_ROUTE}/*`, 'GET', 'Viewer'],
+      [`${EXPORTER_ROUTE}/*`, 'POST', 'Editor'],
     ]);
     for (const r of routes) {
       expect(r.url).toBe('{{ .JsonData.exporterUrl }}');

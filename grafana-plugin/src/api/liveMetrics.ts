@@ -3,6 +3,8 @@ import { lastValueFrom } from 'rxjs';
 import { asArray, asObject } from './json';
 
 import { LIVE_QUERIES } from './liveQueries';
+import { samplesOf } from './dsFrames';
+import { TRIAGE_QUERIES, type TriageQuery, type TriageSamples } from '../health/queries';
 
 export { LIVE_QUERIES };
 
@@ -46,8 +48,11 @@ export function valuesByModel(response: unknown, refId: string): Record<string, 
   return out;
 }
 
-export async function queryLiveMetrics(datasourceUid: string): Promise<LiveMetrics> {
+/** The live columns and the triage samples, from one /api/ds/query request of instant queries. */
+export async function queryLiveMetrics(datasourceUid: string): Promise<{ metrics: LiveMetrics; triage: TriageSamples }> {
   const names = Object.keys(LIVE_QUERIES) as LiveMetricName[];
+  const triageNames = Object.keys(TRIAGE_QUERIES) as TriageQuery[];
+  const exprs: Record<string, string> = { ...LIVE_QUERIES, ...TRIAGE_QUERIES };
   const response = await lastValueFrom(
     getBackendSrv().fetch<unknown>({
       url: '/api/ds/query',
@@ -56,21 +61,22 @@ export async function queryLiveMetrics(datasourceUid: string): Promise<LiveMetri
       data: {
         from: 'now-5m',
         to: 'now',
-        queries: names.map((name) => ({
-          refId: name,
+        queries: Object.entries(exprs).map(([refId, expr]) => ({
+          refId,
           datasource: { uid: datasourceUid, type: 'prometheus' },
-          expr: LIVE_QUERIES[name],
+          expr,
           instant: true,
           range: false,
         })),
       },
     }),
   );
-  const out: LiveMetrics = {};
+  const metrics: LiveMetrics = {};
   for (const name of names) {
     for (const [model, value] of Object.entries(valuesByModel(response.data, name))) {
-      (out[model] ??= {})[name] = value;
+      (metrics[model] ??= {})[name] = value;
     }
   }
-  return out;
+  const triage = Object.fromEntries(triageNames.map((n) => [n, samplesOf(response.data, n)])) as TriageSamples;
+  return { metrics, triage };
 }

@@ -18,4 +18,6 @@ export const getTableStyles = (theme: GrafanaTheme2) => ({
   muted: css({ color: theme.colors.text.secondary }),
   actions: css({ display: 'flex', gap: theme.spacing(1), flexWrap: 'wrap' }),
   section: css({ marginTop: theme.spacing(3) }),
+  link: css({ color: theme.colors.text.link, fontSize: theme.typography.bodySmall.fontSize }),
+  reasons: css({ margin: 0, paddingLeft: theme.spacing(2) }),
 });

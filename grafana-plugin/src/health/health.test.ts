@@ -1,0 +1,76 @@
+import { assessFleet, assessModel } from './health';
+import type { Sample, TriageQuery, TriageSamples } from './queries';
+import { TRIAGE_QUERIES } from './queries';
+import { rulesConfig, thresholdsFor } from './thresholds';
+import { config as alertRulesConfig } from '../../../alert-rules/src/config';
+
+const empty = (): TriageSamples => Object.fromEntries(Object.keys(TRIAGE_QUERIES).map((k) => [k, []])) as unknown as TriageSamples;
+const s = (labels: Record<string, string>, value: number): Sample => ({ labels, value });
+
+function fleet(extra: Partial<Record<TriageQuery, Sample[]>>): TriageSamples {
+  return { ...empty(), ...extra };
+}
+
+describe('triage health', () => {
+  it('reads the alert rules’ own config object, not a copy', () => {
+    expect(rulesConfig).toBe(alertRulesConfig);
+    expect(thresholdsFor('no-such-model')).toEqual(alertRulesConfig.defaults);
+  });
+
+  it('judges accuracy only from the rules’ minimum of labels, against the retraining gate', () => {
+    const gate = rulesConfig.defaults.retrainAccuracyBelow;
+    const min = rulesConfig.minLabeledPerHour;
+    const base = {
+      stage: [s({ model: 'm', version: '7', stage: 'production' }, 1)],
+      accuracy: [s({ model: 'm', version: '7' }, gate - 0.14)],
+      predictions: [s({ model: 'm', version: '7' }, 500)],
+    };
+    expect(assessModel('m', fleet({ ...base, labeled: [s({ model: 'm', version: '7' }, min - 1)] })).state).toBe('ok');
+    const h = assessModel('m', fleet({ ...base, labeled: [s({ model: 'm', version: '7' }, 420)] }));
+    expect(h.state).toBe('warning');
+    expect(h.reasons.map((r) => r.text)).toEqual([`v7 accuracy ${(gate - 0.14).toFixed(2)} < ${gate.toFixed(2)} gate, 420 labels`]);
+  });
+
+  it('is critical when production accuracy collapses below validation minus the collapse margin', () => {
+    const margin = rulesConfig.defaults.accuracyCollapseMargin;
+    const h = assessModel(
+      'm',
+      fleet({
+        stage: [s({ model: 'm', version: '1', stage: 'production' }, 1)],
+        accuracy: [s({ model: 'm', version: '1' }, 0.9 - margin - 0.01)],
+        validationAccuracy: [s({ model: 'm', version: '1' }, 0.9)],
+        labeled: [s({ model: 'm', version: '1' }, 100)],
+        predictions: [s({ model: 'm', version: '1' }, 100)],
+      }),
+    );
+    expect(h.state).toBe('critical');
+    expect(h.worstVersion).toEqual({ version: '1', stage: 'production', share: 1 });
+  });
+
+  it('counts drifting features with the drift thresholds, and orders the fleet worst first', () => {
+    const { psiWarning, psiCritical } = rulesConfig.drift;
+    const samples = fleet({
+      featurePsi: [
+        s({ model: 'd', version: '1', feature: 'a' }, psiCritical),
+        s({ model: 'd', version: '1', feature: 'b' }, psiWarning),
+        s({ model: 'd', version: '1', feature: 'c' }, psiWarning),
+        s({ model: 'd', version: '1', feature: 'e' }, psiWarning - 0.001),
+      ],
+      predictions: [s({ model: 'd', version: '1' }, 10), s({ model: 'ok', version: '1' }, 10)],
+    });
+    const out = assessFleet(['ok', 'quiet', 'd'], samples);
+    expect(out.map((h) => [h.model, h.state])).toEqual([
+      ['d', 'critical'],
+      ['quiet', 'nodata'],
+      ['ok', 'ok'],
+    ]);
+    expect(out[0].reasons[0].text).toMatch(/^3 features drifting/);
+  });
+
+  it('ignores serving ratios below the rules’ minimum traffic', () => {
+    const rate = rulesConfig.minPredictionsPerSecond;
+    const base = { predictions: [s({ model: 'm', version: '1' }, 10)], errorRatio: [s({ model: 'm', version: '1' }, 0.5)] };
+    expect(assessModel('m', fleet({ ...base, predictionsRate: [s({ model: 'm', version: '1' }, rate)] })).state).toBe('ok');
+    expect(assessModel('m', fleet({ ...base, predictionsRate: [s({ model: 'm', version: '1' }, rate * 2)] })).state).toBe('critical');
+  });
+});
