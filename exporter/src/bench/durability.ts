@@ -97,7 +97,7 @@ export async function durabilityFigures(client: BenchClient): Promise<void> {
 
   // Ingest over HTTP, checkpoints every second (a worst case; the default is 5 s) vs none.
   const rates: Record<string, number[]> = { on: [], off: [] };
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < 3; round++) {
     for (const mode of ['off', 'on'] as const) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-bench-durable-'));
       const s = await start(dir, mode === 'on' ? 1 : 0);

@@ -64,23 +64,23 @@ export class Checkpointer {
     const started = performance.now();
     let models = 0;
     let skipped = 0;
-    const generations = await this.o.store.generations();
+    const names = [...(await this.o.store.generations()).keys()];
     let slice = performance.now();
-    for (const model of generations.keys()) {
-      const snap = await this.o.store.load(model);
-      if (!snap) continue;
-      const ok = restoreModel(this.o.monitor, snap, (s) => {
-        skipped++;
-        this.skip(s);
-      });
-      if (ok) {
-        models++;
-        this.generations.set(model, snap.generation);
-        this.markClean(model);
-      }
-      if (performance.now() - slice > this.o.sliceMs) {
-        await yieldToEventLoop();
-        slice = performance.now();
+    for (let page = 0; page < names.length; page += 50) {
+      for (const snap of await this.o.store.loadMany(names.slice(page, page + 50))) {
+        const ok = restoreModel(this.o.monitor, snap, (s) => {
+          skipped++;
+          this.skip(s);
+        });
+        if (ok) {
+          models++;
+          this.generations.set(snap.model, snap.generation);
+          this.markClean(snap.model);
+        }
+        if (performance.now() - slice > this.o.sliceMs) {
+          await yieldToEventLoop();
+          slice = performance.now();
+        }
       }
     }
     return { models, skipped, durationMs: performance.now() - started };

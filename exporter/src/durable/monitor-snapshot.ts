@@ -41,7 +41,11 @@ export function restoreModel(monitor: Monitor, snap: StoredModelSnapshot, skippe
     for (const v of snap.versions) skipped({ model: snap.model, version: v.version, reason: 'its model snapshot is unreadable' });
     return false;
   }
-  monitor.forgetModel(snap.model);
+  // A model that only has its references so far (at start) is restored in place: its versions'
+  // windows are already allocated, and allocating them all a second time would double the
+  // garbage of a restart. Anything else is replaced whole.
+  const existing = monitor.models.get(snap.model);
+  if (!existing || !pristine(existing)) monitor.forgetModel(snap.model);
   const model = monitor.restoreModel(snap.model);
   if (!model) {
     skipped({ model: snap.model, reason: 'model limit reached' });
@@ -55,7 +59,7 @@ export function restoreModel(monitor: Monitor, snap: StoredModelSnapshot, skippe
   for (const [k, v] of header.kpis) model.kpis.set(k, v);
   model.feedbackUnknown = header.feedbackUnknown;
   for (const row of snap.versions) {
-    const v = monitor.restoreVersion(model, row.version);
+    const v = model.versions.get(row.version) ?? monitor.restoreVersion(model, row.version);
     if (!v) {
       skipped({ model: snap.model, version: row.version, reason: 'version limit reached' });
       continue;
@@ -81,5 +85,12 @@ export function restoreModel(monitor: Monitor, snap: StoredModelSnapshot, skippe
     restored++;
   }
   monitor.countRestoredPending(restored);
+  return true;
+}
+
+/** Whether nothing but references reached the model: no event, label, KPI or interned name. */
+function pristine(m: ModelState): boolean {
+  if (m.pending.size || m.kpis.size || m.classes.size || m.errorReasons.size || m.feedbackUnknown) return false;
+  for (const v of m.versions.values()) if (v.predictions || v.labeled || v.feedbackJoined || v.feedbackDuplicate) return false;
   return true;
 }

@@ -63,6 +63,26 @@ export class SnapshotStore {
     });
   }
 
+  /** Several models' snapshots (those that exist), read in one transaction: restore at start pages through them. */
+  async loadMany(models: string[]): Promise<StoredModelSnapshot[]> {
+    if (models.length === 0) return [];
+    return this.db.transaction().execute(async (tx) => {
+      const rows = await tx.selectFrom('model_snapshots').selectAll().where('model', 'in', models).execute();
+      const versions = await tx
+        .selectFrom('version_snapshots')
+        .select(['model', 'version', 'last_seen_ms', 'state'])
+        .where('model', 'in', models)
+        .execute();
+      const byModel = new Map<string, VersionSnapshotRow[]>();
+      for (const v of versions) {
+        let list = byModel.get(v.model);
+        if (!list) byModel.set(v.model, (list = []));
+        list.push({ version: v.version, lastSeenMs: Number(v.last_seen_ms), state: v.state });
+      }
+      return rows.map((m) => ({ model: m.model, generation: m.generation, state: m.state, versions: byModel.get(m.model) ?? [] }));
+    });
+  }
+
   /** Writes the models' snapshots in one transaction: a crash leaves the previous or the new state, never a mix. */
   async write(models: ModelSnapshotWrite[]): Promise<void> {
     if (models.length === 0) return;

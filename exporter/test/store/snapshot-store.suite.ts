@@ -86,7 +86,9 @@ export function describeSnapshotStore(dialect: string, makeHarness: () => Promis
       });
       apply(a, clock, { kind: 'kpi', value: 12.5 });
       await store.write(snapshotAll(a).map((s) => ({ ...s, writtenMs: clock.t, keep: s.versions.map((v) => v.version) })));
-      const loaded = await Promise.all(['clf', 'reg'].map(async (m) => (await store.load(m))!));
+      const loaded = await store.loadMany(['clf', 'reg', 'absent']);
+      expect(loaded.map((l) => l.model).sort()).toEqual(['clf', 'reg']);
+      expect(loaded).toEqual(await Promise.all(loaded.map(async (l) => (await store.load(l.model))!)));
       const b = makeMonitor(config, { t: clock.t });
       expect(restoreAll(b, loaded)).toEqual([]);
       expect(render(b, config)).toBe(render(a, config));
