@@ -86,6 +86,46 @@ describe('generated dashboards', () => {
     expect(checked).toBeGreaterThan(15);
   });
 
+  it('show a failure as a value: stats that can go red have a value when their query finds nothing (issue 16)', () => {
+    let checked = 0;
+    for (const d of dashboards) {
+      for (const p of d.panels.filter((x) => x.type === 'stat')) {
+        const defaults = (p.fieldConfig as { defaults?: { noValue?: string; thresholds?: { steps?: Array<{ color: string }> } } })
+          ?.defaults;
+        if (!defaults?.thresholds?.steps?.some((st) => st.color === 'red')) continue;
+        // Failure counts (fleet-wide count/sum): "nothing found" means 0 failures or 0 exporters up,
+        // a number. A per-model measurement with no samples is honestly "No data".
+        if (!(p.targets ?? []).every((t) => /^(count|sum)\(/.test(t.expr ?? ''))) continue;
+        checked++;
+        const alwaysAnswers = (p.targets ?? []).every((t) => /or vector\(\d+\)$/.test(t.expr ?? ''));
+        expect(defaults.noValue !== undefined || alwaysAnswers, `${d.uid} / ${p.title} shows "No data" instead of a value`).toBe(true);
+      }
+    }
+    expect(checked).toBeGreaterThan(2);
+    const health = dashboards.find((d) => d.uid === UIDS.exporterHealth)!;
+    const up = health.panels.find((p) => p.title === 'Exporters up')!;
+    expect(up.targets?.[0].expr).toMatch(/ or vector\(0\)$/);
+    // Down is red: the base step (below 1) is red.
+    expect(JSON.stringify(up.fieldConfig)).toContain('"steps":[{"value":null,"color":"red"},{"value":1,"color":"green"}]');
+  });
+
+  it('link table cells through a field reference that resolves on table-format rows (issue 16)', () => {
+    const fleet = dashboards.find((d) => d.uid === UIDS.fleet)!;
+    for (const p of fleet.panels.filter((x) => x.type === 'table')) {
+      const json = JSON.stringify(p.fieldConfig ?? {});
+      expect(json, p.title).not.toContain('__field.labels.model');
+      expect(json, p.title).toContain('${__data.fields.model}');
+    }
+  });
+
+  it('never show histogram_quantile NaN for a model without traffic (issue 16)', () => {
+    for (const d of dashboards)
+      for (const p of d.panels)
+        for (const t of p.targets ?? [])
+          if (/histogram_quantile/.test(t.expr ?? '') && p.type !== 'timeseries')
+            expect(t.expr, `${d.uid} / ${p.title}`).toMatch(/>= 0\)?$/);
+  });
+
   it('carry stage-transition and rollback annotations on the model detail dashboard', () => {
     const detail = dashboards.find((d) => d.uid === UIDS.modelDetail)!;
     const exprs = panelAndAnnotationQueries(detail)

@@ -5,7 +5,7 @@ import { modelwatchDashboard } from '../shared/dashboard.js';
 import { UIDS } from '../shared/links.js';
 import { mergedTable, stat, timeseries } from '../shared/panels.js';
 import { prom } from '../shared/query.js';
-import { anyIsBad, neutral } from '../shared/thresholds.js';
+import { anyIsBad, neutral, zeroIsBad } from '../shared/thresholds.js';
 import { datasourceVariable } from '../shared/variables.js';
 
 /**
@@ -37,10 +37,12 @@ export function exporterHealth(): Dashboard {
       stat({
         title: 'Exporters up',
         description: 'Scrape targets that expose modelwatch_build_info and answered the last scrape.',
-        queries: [prom('A', `sum(up ${isExporter})`, { instant: true })],
-        thresholds: neutral(),
+        // up is 0 (not absent) for a target that failed its scrape, but modelwatch_build_info is then
+        // absent, so the join alone would show "No data"; `or vector(0)` turns that into a red 0.
+        queries: [prom('A', `sum(up{job="modelwatch", ${I}} ${isExporter}) or vector(0)`, { instant: true })],
+        thresholds: zeroIsBad(),
         width: 6,
-      }),
+      }).noValue('0'),
     )
     .withPanel(
       stat({

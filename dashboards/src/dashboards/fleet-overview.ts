@@ -13,8 +13,10 @@ import { datasourceVariable } from '../shared/variables.js';
 export const FLEET = {
   accuracy: 'min by (model) (modelwatch_model_accuracy_ratio)',
   maxPsi: 'max by (model) (modelwatch_feature_psi)',
-  p95: 'histogram_quantile(0.95, sum by (model, le) (rate(modelwatch_prediction_latency_seconds_bucket[5m])))',
-  p99: 'histogram_quantile(0.99, sum by (model, le) (rate(modelwatch_prediction_latency_seconds_bucket[5m])))',
+  // A model without traffic in the last 5m has all-zero bucket rates, and histogram_quantile of
+  // those is NaN (shown as "NaN"); `>= 0` is false for NaN, so such models drop out instead.
+  p95: 'histogram_quantile(0.95, sum by (model, le) (rate(modelwatch_prediction_latency_seconds_bucket[5m]))) >= 0',
+  p99: 'histogram_quantile(0.99, sum by (model, le) (rate(modelwatch_prediction_latency_seconds_bucket[5m]))) >= 0',
   // Models with no error series yet read as 0, not as a blank cell.
   errorRatio:
     '(sum by (model) (rate(modelwatch_prediction_errors_total[5m])) or 0 * sum by (model) (rate(modelwatch_predictions_total[5m])))' +
@@ -26,6 +28,9 @@ export const FLEET = {
 } as const;
 
 const toModel = [modelPageDataLink(), modelDetailDataLink()];
+// Table-format rows carry the model as a field, not as a series label: `${__field.labels.model}`
+// is empty there, `${__data.fields.model}` is the row's value (Grafana docs, "Data links", data variables).
+const toModelRow = [modelPageDataLink('${__data.fields.model}'), modelDetailDataLink('${__data.fields.model}')];
 
 export function fleetOverview(): Dashboard {
   return modelwatchDashboard(
@@ -87,10 +92,10 @@ export function fleetOverview(): Dashboard {
           { expr: FLEET.firingAlerts, title: 'Firing alerts', unit: 'none', thresholds: anyIsBad(), colorCells: true },
         ],
         sortBy: { title: 'Accuracy', desc: false },
-        links: toModel,
+        links: toModelRow,
         height: 12,
       })
-        .overrideByName('model', [{ id: 'links', value: toModel.map((l) => l.build()) }])
+        .overrideByName('model', [{ id: 'links', value: toModelRow.map((l) => l.build()) }])
         .overrideByName('version', [{ id: 'displayName', value: 'Production version' }])
         .overrideByName('In production', [{ id: 'custom.hidden', value: true }]),
     )
@@ -158,11 +163,11 @@ export function fleetOverview(): Dashboard {
         description: 'modelwatch alerts firing now, with their severity and team routing.',
         labels: ['model', 'alertname', 'severity', 'team', 'version', 'action'],
         columns: [{ expr: 'ALERTS{alertstate="firing", model!=""}', title: 'Firing' }],
-        links: toModel,
+        links: toModelRow,
         width: 8,
         height: 9,
       })
-        .overrideByName('model', [{ id: 'links', value: toModel.map((l) => l.build()) }])
+        .overrideByName('model', [{ id: 'links', value: toModelRow.map((l) => l.build()) }])
         .overrideByName('Firing', [{ id: 'custom.hidden', value: true }]),
     )
     .build();

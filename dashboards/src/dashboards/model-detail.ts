@@ -82,7 +82,8 @@ export function modelDetail(): Dashboard {
         title: 'Latency p99',
         description: 'p99 serving latency per version (5m).',
         queries: [
-          prom('A', `histogram_quantile(0.99, sum by (version, le) (rate(modelwatch_prediction_latency_seconds_bucket{${MV}}[5m])))`, {
+          // `>= 0` drops the NaN of a version without traffic in the window.
+          prom('A', `histogram_quantile(0.99, sum by (version, le) (rate(modelwatch_prediction_latency_seconds_bucket{${MV}}[5m]))) >= 0`, {
             instant: true,
             legend: '{{version}}',
           }),

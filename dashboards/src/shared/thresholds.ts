@@ -23,4 +23,7 @@ export const badRatio = (): ThresholdsConfigBuilder => steps([null, 'green'], [0
 /** Counts where anything above zero needs attention (firing alerts, rollbacks). */
 export const anyIsBad = (): ThresholdsConfigBuilder => steps([null, 'green'], [1, 'red']);
 
+/** Counts of things that should be up (exporters): red at 0, green from 1, so "down" is a red 0. */
+export const zeroIsBad = (): ThresholdsConfigBuilder => steps([null, 'red'], [1, 'green']);
+
 export const neutral = (): ThresholdsConfigBuilder => steps([null, 'blue']);
