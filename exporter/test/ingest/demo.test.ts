@@ -12,10 +12,13 @@ afterAll(async () => {
 
 it('shows real series on /metrics as soon as the demo starts', async () => {
   const series = await scrape(s);
-  expect(sample(series, 'modelwatch_predictions_total', { model: 'demo-churn' })).toBe(50);
-  expect(sample(series, 'modelwatch_feature_psi', { model: 'demo-fraud', feature: 'num_00' })).toBeGreaterThan(0.1);
-  expect(sample(series, 'modelwatch_retrain_recommended', { model: 'demo-fraud' })).toBe(1);
-  expect(sample(series, 'modelwatch_model_accuracy_ratio', { model: 'demo-churn' })).toBeGreaterThan(0.5);
+  expect(sample(series, 'modelwatch_predictions_total', { model: 'demo-churn' })).toBe(400);
+  // The fleet starts green (fleet.ts; demo-fleet.test.ts follows it as it turns amber and red).
+  for (const model of ['demo-churn', 'demo-ranker', 'demo-search', 'demo-fraud', 'demo-credit', 'demo-pricing']) {
+    expect([model, sample(series, 'modelwatch_retrain_recommended', { model })]).toEqual([model, 0]);
+    expect(sample(series, 'modelwatch_model_accuracy_ratio', { model })).toBeGreaterThan(0.85);
+  }
+  expect(sample(series, 'modelwatch_feature_psi', { model: 'demo-fraud', feature: 'num_00' })).toBeLessThan(0.1);
   expect(sample(series, 'modelwatch_model_stage', { model: 'demo-churn', version: 'v3', stage: 'production' })).toBe(1);
   // Demo references stay in memory: only the registry entries were written to the store.
   expect(await s.parts.references.list()).toEqual([]);
