@@ -120,8 +120,10 @@ export const config: RulesConfig = {
     estimatedAccuracyGate: 0.85,
   },
   models: {
-    // A fraud model is retrained sooner and must answer inside the payment flow.
-    'fraud-detector': {
+    // A fraud model is retrained sooner and must answer inside the payment flow. The key is the
+    // `model` label exactly: fraud_detector is the model examples/fraud-detector.sh registers
+    // (tests/conventions.test.ts checks every key names a model the repository ships).
+    fraud_detector: {
       retrainAccuracyBelow: 0.92,
       retrainDriftPsiAbove: 0.05,
       latencyP99Seconds: 0.1,
@@ -131,7 +133,7 @@ export const config: RulesConfig = {
   estimate: {
     minEvents: 200,
     // Chargebacks label fraud weeks late: a bad release is rolled back on its estimate.
-    rollbackModels: ['fraud-detector'],
+    rollbackModels: ['fraud_detector'],
   },
   drift: {
     psiWarning: 0.1,

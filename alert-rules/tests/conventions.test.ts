@@ -46,3 +46,20 @@ describe('alert conventions', () => {
     }
   });
 });
+
+describe('per-model settings', () => {
+  // A key that matches no model is silently ignored by every rule (issue 16: `fraud-detector`
+  // targeted a model no part of the repository registers). Models the repository ships: the
+  // demo fleet and the model the CLI example registers.
+  const root = new URL('../../', import.meta.url);
+  const demo = readFileSync(new URL('exporter/src/demo/traffic.ts', root), 'utf8');
+  const example = readFileSync(new URL('examples/fraud-detector.sh', root), 'utf8');
+  const shipped = new Set([...demo.matchAll(/model: '([^']+)'/g)].map((m) => m[1]));
+  const exampleModel = /MODEL=\$\{MODEL:-([A-Za-z0-9_.-]+)\}/.exec(example)?.[1];
+  if (exampleModel) shipped.add(exampleModel);
+
+  it('name only models the repository ships', () => {
+    expect(shipped.size).toBeGreaterThan(1);
+    for (const model of [...Object.keys(config.models), ...config.estimate.rollbackModels]) expect(shipped, model).toContain(model);
+  });
+});
