@@ -1,5 +1,5 @@
 /** The habits every alert keeps: naming, severity, annotations, a runbook section, team routing. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { config } from '../src/config.js';
 import { alertingRules } from '../src/rules.js';
@@ -52,7 +52,11 @@ describe('per-model settings', () => {
   // targeted a model no part of the repository registers). Models the repository ships: the
   // demo fleet and the model the CLI example registers.
   const root = new URL('../../', import.meta.url);
-  const demo = readFileSync(new URL('exporter/src/demo/traffic.ts', root), 'utf8');
+  const demoDir = new URL('exporter/src/demo/', root);
+  const demo = readdirSync(demoDir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => readFileSync(new URL(f, demoDir), 'utf8'))
+    .join('\n');
   const example = readFileSync(new URL('examples/fraud-detector.sh', root), 'utf8');
   const shipped = new Set([...demo.matchAll(/model: '([^']+)'/g)].map((m) => m[1]));
   const exampleModel = /MODEL=\$\{MODEL:-([A-Za-z0-9_.-]+)\}/.exec(example)?.[1];
