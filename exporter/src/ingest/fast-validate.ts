@@ -1,5 +1,6 @@
 import { FORBIDDEN_KEYS, isCleanText } from '../text-rule.js';
-import type { PredictionsBody, SchemaLimits } from './schemas.js';
+import { withinMagnitude } from '../stats/index.js';
+import { rowSumProblem, type PredictionsBody, type SchemaLimits } from './schemas.js';
 
 /**
  * A hand-written check of a predictions batch for the common shape, because zod costs several
@@ -25,7 +26,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 function isClassValue(v: unknown): boolean {
-  return (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length >= 1 && v.length <= 1024 && isCleanText(v));
+  return (typeof v === 'number' && withinMagnitude(v)) || (typeof v === 'string' && v.length >= 1 && v.length <= 1024 && isCleanText(v));
 }
 
 function isProbability(v: unknown): boolean {
@@ -51,7 +52,7 @@ function eventOk(e: unknown, limits: SchemaLimits): boolean {
     const v = features[name];
     if (v === null) continue;
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return false;
+      if (!withinMagnitude(v)) return false;
     } else if (typeof v !== 'string' || v.length > 1024 || !isCleanText(v)) return false;
   }
   const failed = e.error !== undefined && e.error !== false;
@@ -61,6 +62,7 @@ function eventOk(e: unknown, limits: SchemaLimits): boolean {
   if (e.scores !== undefined) {
     if (!isPlainObject(e.scores)) return false;
     for (const c in e.scores) if (c.length < 1 || c.length > 1024 || !isCleanKey(c) || !isProbability(e.scores[c])) return false;
+    if (rowSumProblem(e.scores as Record<string, number>) !== undefined) return false;
   }
   if (e.latency_ms !== undefined && !(typeof e.latency_ms === 'number' && e.latency_ms >= 0 && e.latency_ms <= 86_400_000)) return false;
   if (e.label !== undefined && !isClassValue(e.label)) return false;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_MAGNITUDE, ROW_SUM_TOLERANCE } from '../stats/index.js';
 
 export interface SchemaLimits {
   maxBatchEvents: number;
@@ -22,8 +23,13 @@ export function ingestSchemas(limits: SchemaLimits) {
       .max(limits.maxLabelValueLength, `${what} must be at most ${limits.maxLabelValueLength} characters`)
       .refine((s) => !CONTROL.test(s), `${what} must not contain control characters`);
 
-  const featureValue = z.union([z.number(), z.string().max(1024), z.null()]);
-  const classValue = z.union([z.number(), z.string().min(1).max(1024)]);
+  // Numbers are finite with |x| ≤ MAX_MAGNITUDE, so that no window sum can overflow (stats/magnitude.ts).
+  const magnitude = z
+    .number()
+    .min(-MAX_MAGNITUDE, `must be a finite number with magnitude at most ${MAX_MAGNITUDE}`)
+    .max(MAX_MAGNITUDE, `must be a finite number with magnitude at most ${MAX_MAGNITUDE}`);
+  const featureValue = z.union([magnitude, z.string().max(1024), z.null()]);
+  const classValue = z.union([magnitude, z.string().min(1).max(1024)]);
 
   const predictionEvent = z
     .object({
@@ -46,6 +52,10 @@ export function ingestSchemas(limits: SchemaLimits) {
     .superRefine((e, ctx) => {
       if (e.score !== undefined && e.scores !== undefined)
         ctx.addIssue({ code: 'custom', path: ['scores'], message: 'give score or scores, not both' });
+      if (e.scores !== undefined) {
+        const problem = rowSumProblem(e.scores);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['scores'], message: problem });
+      }
       const failed = e.error !== undefined && e.error !== false;
       if (!failed && e.prediction === undefined)
         ctx.addIssue({ code: 'custom', path: ['prediction'], message: 'prediction is required unless error is set' });
@@ -68,7 +78,7 @@ export function ingestSchemas(limits: SchemaLimits) {
 
   const kpisBody = z.object({
     model: labelValue('model'),
-    kpis: z.record(labelValue('kpi name'), z.number()).refine((k) => Object.keys(k).length > 0, 'kpis must not be empty'),
+    kpis: z.record(labelValue('kpi name'), magnitude).refine((k) => Object.keys(k).length > 0, 'kpis must not be empty'),
   });
 
   const referenceBody = z.object({
@@ -76,7 +86,7 @@ export function ingestSchemas(limits: SchemaLimits) {
       .record(labelValue('feature name'), z.array(featureValue).min(1).max(limits.maxReferenceValues))
       .refine((f) => Object.keys(f).length > 0, 'features must not be empty'),
     predictions: z
-      .array(z.union([z.number(), z.string(), z.null()]))
+      .array(z.union([magnitude, z.string(), z.null()]))
       .min(1)
       .max(limits.maxReferenceValues)
       .optional(),
@@ -98,7 +108,12 @@ export function ingestSchemas(limits: SchemaLimits) {
       .optional()
       .describe('Binary: P(positive_class) per reference row, as the model scores it live.'),
     scores: z
-      .array(z.record(z.string().min(1).max(1024), z.number().min(0).max(1)))
+      .array(
+        z.record(z.string().min(1).max(1024), z.number().min(0).max(1)).superRefine((row, ctx) => {
+          const problem = rowSumProblem(row);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+      )
       .min(1)
       .max(limits.maxReferenceValues)
       .optional()
@@ -115,6 +130,17 @@ export function ingestSchemas(limits: SchemaLimits) {
   z.globalRegistry.add(ingestResponse, { title: 'IngestResult' });
 
   return { predictionsBody, feedbackBody, kpisBody, referenceBody, referencePath, ingestResponse };
+}
+
+/**
+ * Why a row of class probabilities cannot be used, or undefined when it can: it must sum to 1
+ * within ROW_SUM_TOLERANCE (0.01); rows within it are renormalised before use (stats/README).
+ */
+export function rowSumProblem(row: Record<string, number>): string | undefined {
+  let sum = 0;
+  for (const c in row) sum += row[c];
+  if (Math.abs(sum - 1) <= ROW_SUM_TOLERANCE) return undefined;
+  return `scores sum to ${sum}; class probabilities must sum to 1 within ${ROW_SUM_TOLERANCE} (rows within it are renormalised)`;
 }
 
 export type IngestSchemas = ReturnType<typeof ingestSchemas>;

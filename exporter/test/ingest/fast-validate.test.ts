@@ -30,14 +30,24 @@ const event = fc.record(
     features: w(
       fc.dictionary(
         name,
-        w(fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string({ maxLength: 5 }), fc.constant(null)), anyValue),
+        w(
+          fc.oneof(fc.double({ min: -1e100, max: 1e100, noNaN: true }), fc.string({ maxLength: 5 }), fc.constant(null)),
+          fc.oneof(anyValue, fc.double({ noNaN: true, noDefaultInfinity: true })),
+        ),
         { maxKeys: 4 },
       ),
       fc.oneof(fc.constant(null), fc.array(fc.integer(), { maxLength: 1 })),
     ),
     prediction: classValue,
     score: probability,
-    scores: fc.dictionary(name, probability, { maxKeys: 3 }),
+    // Rows that sum to 1 (normalised), and rows of arbitrary probabilities (mostly refused).
+    scores: w(
+      fc.dictionary(name, fc.double({ min: 0.01, max: 1, noNaN: true }), { minKeys: 1, maxKeys: 3 }).map((row) => {
+        const sum = Object.values(row).reduce((a, b) => a + b, 0);
+        return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v / sum]));
+      }),
+      fc.dictionary(name, probability, { maxKeys: 3 }),
+    ),
     latency_ms: w(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.double({ min: -1, max: 1e8 })),
     error: w(fc.oneof(fc.boolean(), name), anyValue),
     label: classValue,
