@@ -26,8 +26,8 @@ export interface ClassificationInternals {
   logLossSum: ExactSum;
   positives: BinCounts[];
   negatives: BinCounts[];
-  zoomPositives: BinCounts[];
-  zoomNegatives: BinCounts[];
+  zoomPositives: Array<BinCounts | undefined>;
+  zoomNegatives: Array<BinCounts | undefined>;
   grid: ScoreGrid | undefined;
   allocateHistograms(): void;
 }

@@ -95,8 +95,13 @@ export const classificationCodec: StateCodec<ClassificationState> = {
       w.f64s(i.grid.lo);
       w.f64s(i.grid.hi);
       for (let c = 0; c < i.zoomPositives.length; c++) {
-        writeBins(w, i.zoomPositives[c]);
-        writeBins(w, i.zoomNegatives[c]);
+        const zp = i.zoomPositives[c];
+        const zn = i.zoomNegatives[c];
+        w.u8(zp && zn ? 1 : 0);
+        if (zp && zn) {
+          writeBins(w, zp);
+          writeBins(w, zn);
+        }
       }
     }
   },
@@ -126,9 +131,16 @@ export const classificationCodec: StateCodec<ClassificationState> = {
         throw new SnapshotFormatError('bad score grid');
       i.grid.restore(lo, hi);
       i.allocateHistograms();
+      for (let c = 0; c < k; c++) if (!i.grid.isZoomed(c)) s.releaseZoom(c);
       for (let c = 0; c < k; c++) {
-        readBins(r, i.zoomPositives[c]);
-        readBins(r, i.zoomNegatives[c]);
+        const zp = i.zoomPositives[c];
+        const zn = i.zoomNegatives[c];
+        const present = r.u8() === 1;
+        if (present !== Boolean(zp && zn)) throw new SnapshotFormatError('zoomed score counts do not match the score grid');
+        if (zp && zn) {
+          readBins(r, zp);
+          readBins(r, zn);
+        }
       }
     }
   },

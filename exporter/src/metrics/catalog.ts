@@ -138,7 +138,7 @@ export const CATALOG = {
     'modelwatch_feature_ks_pvalue',
     'gauge',
     MVF,
-    'Asymptotic p-value of the two-sample KS test against the reference.',
+    "p-value of the two-sample KS test against the reference, as scipy.stats.ks_2samp(method='asymp').",
   ),
   featureJsDistance: spec(
     'modelwatch_feature_js_distance',

@@ -64,9 +64,9 @@ export class ClassificationState implements ZoomMember {
   private readonly logLossSum = new ExactSum();
   private positives: BinCounts[] = [];
   private negatives: BinCounts[] = [];
-  /** Counts on the shared grid (empty without one). */
-  private zoomPositives: BinCounts[] = [];
-  private zoomNegatives: BinCounts[] = [];
+  /** Counts on the shared grid (empty without one; undefined for classes no longer zoomed). */
+  private zoomPositives: Array<BinCounts | undefined> = [];
+  private zoomNegatives: Array<BinCounts | undefined> = [];
 
   /** Events (true and predicted class) in the window. */
   get labeled(): number {
@@ -140,8 +140,8 @@ export class ClassificationState implements ZoomMember {
     this.logLossSum.clear();
     for (const h of this.positives) h.clear();
     for (const h of this.negatives) h.clear();
-    for (const h of this.zoomPositives) h.clear();
-    for (const h of this.zoomNegatives) h.clear();
+    for (const h of this.zoomPositives) h?.clear();
+    for (const h of this.zoomNegatives) h?.clear();
   }
 
   /** Confusion-matrix cell: events of true class t predicted as p. */
@@ -161,20 +161,33 @@ export class ClassificationState implements ZoomMember {
   histograms(c: number): ClassHistograms | undefined {
     if (this.scoredCount === 0 || c >= this.k) return undefined;
     const h: ClassHistograms = { positives: this.positives[c].view(), negatives: this.negatives[c].view() };
-    if (this.grid) {
-      h.zoomPositives = this.zoomPositives[c].view();
-      h.zoomNegatives = this.zoomNegatives[c].view();
+    const zp = this.zoomPositives[c];
+    const zn = this.zoomNegatives[c];
+    if (zp && zn) {
+      h.zoomPositives = zp.view();
+      h.zoomNegatives = zn.view();
     }
     return h;
   }
 
   /** ZoomMember: moves class c's zoom counts to a wider grid (called by the shared grid). */
   rebinZoom(c: number, from: ZoomFrame, to: ZoomFrame): void {
-    if (c >= this.zoomPositives.length) return;
     for (const h of [this.zoomPositives[c], this.zoomNegatives[c]]) {
+      if (!h) continue;
       const counts = h.toArray();
       h.clear();
       for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) h.increment(zoomRebin(i, from, to), counts[i]);
+    }
+  }
+
+  /** ZoomMember: drops class c's zoomed counts, and their storage. */
+  releaseZoom(c: number): void {
+    if (c >= this.zoomPositives.length) return;
+    this.zoomPositives[c] = undefined;
+    this.zoomNegatives[c] = undefined;
+    if (typeof this.role === 'object') {
+      this.role.ring.release(4 * c + 2);
+      this.role.ring.release(4 * c + 3);
     }
   }
 
@@ -184,7 +197,8 @@ export class ClassificationState implements ZoomMember {
     const grid = this.grid;
     if (!grid) return;
     if (!grid.holds(c, p)) grid.widen(c, p, p);
-    (positive ? this.zoomPositives : this.zoomNegatives)[c].increment(zoomBin(p, grid.frame(c)!), n);
+    const frame = grid.frame(c);
+    if (frame) (positive ? this.zoomPositives : this.zoomNegatives)[c]!.increment(zoomBin(p, frame), n);
   }
 
   /**
@@ -210,7 +224,8 @@ export class ClassificationState implements ZoomMember {
             c < o.k
               ? this.positives[c].covers(o.positives[c]) &&
                 this.negatives[c].covers(o.negatives[c]) &&
-                (!this.grid || (this.zoomPositives[c].covers(o.zoomPositives[c]) && this.zoomNegatives[c].covers(o.zoomNegatives[c])))
+                zoomCovers(this.zoomPositives[c], o.zoomPositives[c]) &&
+                zoomCovers(this.zoomNegatives[c], o.zoomNegatives[c])
               : this.negatives[c].get(0) >= o.scoredCount;
           if (!ok) refuse();
         }
@@ -227,16 +242,20 @@ export class ClassificationState implements ZoomMember {
         } else if (sign === 1) {
           this.positives[c].add(o.positives[c]);
           this.negatives[c].add(o.negatives[c]);
-          if (this.grid) {
-            this.zoomPositives[c].add(o.zoomPositives[c]);
-            this.zoomNegatives[c].add(o.zoomNegatives[c]);
+          const zp = this.zoomPositives[c];
+          const zn = this.zoomNegatives[c];
+          if (zp && zn) {
+            zp.add(o.zoomPositives[c]!);
+            zn.add(o.zoomNegatives[c]!);
           }
         } else {
           this.positives[c].subtract(o.positives[c]);
           this.negatives[c].subtract(o.negatives[c]);
-          if (this.grid) {
-            this.zoomPositives[c].subtract(o.zoomPositives[c]);
-            this.zoomNegatives[c].subtract(o.zoomNegatives[c]);
+          const zp = this.zoomPositives[c];
+          const zn = this.zoomNegatives[c];
+          if (zp && zn) {
+            zp.subtract(o.zoomPositives[c]!);
+            zn.subtract(o.zoomNegatives[c]!);
           }
         }
       }
@@ -276,8 +295,9 @@ export class ClassificationState implements ZoomMember {
     this.positives.push(new BinCounts(SCORE_BINS, this.role, 4 * c));
     this.negatives.push(new BinCounts(SCORE_BINS, this.role, 4 * c + 1));
     if (!this.grid) return;
-    this.zoomPositives.push(new BinCounts(ZOOM_BINS, this.role, 4 * c + 2));
-    this.zoomNegatives.push(new BinCounts(ZOOM_BINS, this.role, 4 * c + 3));
+    const zoomed = this.grid.isZoomed(c);
+    this.zoomPositives.push(zoomed ? new BinCounts(ZOOM_BINS, this.role, 4 * c + 2) : undefined);
+    this.zoomNegatives.push(zoomed ? new BinCounts(ZOOM_BINS, this.role, 4 * c + 3) : undefined);
   }
 }
 
@@ -301,6 +321,12 @@ export function logLossTerm(probs: ArrayLike<number>, trueIdx: number): number {
   for (let i = 0; i < probs.length; i++) sum += clip(probs[i]);
   const pTrue = clip(trueIdx < probs.length ? probs[trueIdx] : 0);
   return -Math.log(pTrue / (trueIdx < probs.length ? sum : sum + pTrue));
+}
+
+/** Whether `have` covers `take`; both absent (a class no longer zoomed) counts as covered. */
+function zoomCovers(have: BinCounts | undefined, take: BinCounts | undefined): boolean {
+  if (!have || !take) return have === take;
+  return have.covers(take);
 }
 
 function checkIndex(i: number, what: string): void {

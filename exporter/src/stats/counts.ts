@@ -59,6 +59,11 @@ export class CountRing {
     if (!Number.isInteger(rows) || rows < 1) throw new RangeError('a count ring needs at least one row');
   }
 
+  /** Frees the column of `key` (every row's vector of that key must be dropped with it). */
+  release(key: number): void {
+    this.columns.delete(key);
+  }
+
   column(key: number, size: number): CountColumn {
     let c = this.columns.get(key);
     if (!c) this.columns.set(key, (c = new CountColumn(this.rows, size, true)));

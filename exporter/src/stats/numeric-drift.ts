@@ -9,7 +9,7 @@ export interface NumericDrift {
   psi: number;
   /** Two-sample KS statistic: exact, or within 1/200 + 1/n of `scipy.stats.ks_2samp` (see below). */
   ksStatistic: number;
-  /** Asymptotic p-value of `ksStatistic`: `kstwobign.sf(sqrt(n·m/(n+m))·D)`. */
+  /** p-value of `ksStatistic` as `scipy.stats.ks_2samp(method='asymp')`: `kstwo.sf(D, round(n·m/(n+m)))` (see ks-pvalue.ts). */
   ksPValue: number;
   /** missing / (missing + non-missing) in the window. */
   missingRatio: number;

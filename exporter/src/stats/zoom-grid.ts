@@ -49,10 +49,26 @@ export function zoomRebin(i: number, from: ZoomFrame, to: ZoomFrame): number {
 /** 2^(level) · ZOOM_SUBBINS for each level. */
 const SCALE = Array.from({ length: ZOOM_MAX_LEVEL + 1 }, (_, level) => 2 ** level * ZOOM_SUBBINS);
 
+/**
+ * Widest range, in log-odds, on which a class keeps its zoomed histograms. Past it the fixed
+ * log-odds grid already has at least 32 × 8 = 256 bins over the range — what the zoomed grid
+ * guarantees — so the zoomed counts are released: memory is spent only on classes whose scores
+ * are narrow. Whether a class is zoomed depends only on the range (order-free, like the rest).
+ */
+export const ZOOM_MAX_LOGIT_WIDTH = 8;
+
+/** Whether a class whose scores span [lo, hi] keeps zoomed histograms. */
+export function zoomed(lo: number, hi: number): boolean {
+  const logit = (p: number) => Math.min(16, Math.max(-16, Math.log(p) - Math.log1p(-p)));
+  return logit(hi) - logit(lo) <= ZOOM_MAX_LOGIT_WIDTH;
+}
+
 /** What a ScoreGrid needs from the states that share it. */
 export interface ZoomMember {
   /** Moves class c's zoom counts from grid `from` to the wider grid `to`. */
   rebinZoom(c: number, from: ZoomFrame, to: ZoomFrame): void;
+  /** Drops class c's zoomed counts (its range became too wide to need them). */
+  releaseZoom(c: number): void;
 }
 
 /**
@@ -68,15 +84,21 @@ export class ScoreGrid {
   lo: number[] = [];
   hi: number[] = [];
   private frames: ZoomFrame[] = [];
+  private active: boolean[] = [];
   private readonly members: ZoomMember[] = [];
 
   join(m: ZoomMember): void {
     this.members.push(m);
   }
 
-  /** The grid of class c; undefined while no score of class c was seen. */
+  /** The grid of class c; undefined while no score of class c was seen, or when c is not zoomed. */
   frame(c: number): ZoomFrame | undefined {
-    return c < this.frames.length && this.lo[c] <= this.hi[c] ? this.frames[c] : undefined;
+    return c < this.frames.length && this.lo[c] <= this.hi[c] && this.active[c] ? this.frames[c] : undefined;
+  }
+
+  /** Whether class c (still) keeps zoomed histograms: true until its range grows too wide. */
+  isZoomed(c: number): boolean {
+    return c >= this.active.length || this.active[c];
   }
 
   /** Whether class c's range holds p. */
@@ -90,6 +112,7 @@ export class ScoreGrid {
     this.lo = [...lo];
     this.hi = [...hi];
     this.frames = this.lo.map((l, c) => (l <= this.hi[c] ? zoomFrame(l, this.hi[c]) : { level: 0, cell: 0 }));
+    this.active = this.lo.map((l, c) => !(l <= this.hi[c]) || zoomed(l, this.hi[c]));
   }
 
   /** Widens class c's range to include [lo, hi], moving every member's counts to the new grid. */
@@ -98,6 +121,7 @@ export class ScoreGrid {
       this.lo.push(Infinity);
       this.hi.push(-Infinity);
       this.frames.push({ level: 0, cell: 0 });
+      this.active.push(true);
     }
     const oldLo = this.lo[c];
     const oldHi = this.hi[c];
@@ -107,6 +131,12 @@ export class ScoreGrid {
     this.hi[c] = Math.max(hi, oldHi);
     const to = zoomFrame(this.lo[c], this.hi[c]);
     this.frames[c] = to;
+    if (!this.active[c]) return;
+    if (!zoomed(this.lo[c], this.hi[c])) {
+      this.active[c] = false;
+      for (const m of this.members) m.releaseZoom(c);
+      return;
+    }
     if (!(oldLo <= oldHi) || (from.level === to.level && from.cell === to.cell)) return;
     for (const m of this.members) m.rebinZoom(c, from, to);
   }
