@@ -17,8 +17,14 @@ export class ExactSum {
   add(x: number): void {
     if (!Number.isFinite(x)) throw new RangeError(`cannot sum a non-finite value (${x})`);
     const partials = this.partials;
-    const next = ExactSum.scratch;
-    next.length = 0;
+    // Every intermediate sum is at most |x| + Σ|partials|: when that is far from overflowing,
+    // update in place; otherwise work on a copy so that a refused add changes nothing.
+    let bound = Math.abs(x);
+    for (let j = 0; j < partials.length; j++) bound += Math.abs(partials[j]);
+    const inPlace = bound < Number.MAX_VALUE / 2;
+    const next = inPlace ? partials : ExactSum.scratch;
+    if (!inPlace) next.length = 0;
+    let i = 0;
     for (let j = 0; j < partials.length; j++) {
       let y = partials[j];
       if (Math.abs(x) < Math.abs(y)) {
@@ -28,12 +34,15 @@ export class ExactSum {
       }
       const hi = x + y;
       const lo = y - (hi - x);
-      if (lo !== 0) next.push(lo);
+      if (lo !== 0) next[i++] = lo;
       x = hi;
     }
     if (!Number.isFinite(x)) throw new RangeError('sum overflowed');
-    partials.length = 0;
-    for (const p of next) partials.push(p);
+    next.length = i;
+    if (!inPlace) {
+      partials.length = 0;
+      for (const p of next) partials.push(p);
+    }
     if (x !== 0) partials.push(x);
   }
 
