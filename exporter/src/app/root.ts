@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import { Gauge, Registry } from 'prom-client';
-import { announceRegistryChanges } from '../alerting/registry-events.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { ensureBootstrapAdmin } from '../auth/bootstrap.js';
 import { AlertingMetrics } from '../collectors/alerting.js';
@@ -176,7 +175,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     envWebhook,
   });
   relay.start();
-  announceRegistryChanges(registry, (event, data) => void webhooks.publish(event, data));
+  registry.onCommitted((event) => webhooks.committed(event));
 
   // HTTP routes; the alert receiver rolls back through the registry service
   const openapi = new OpenApiCatalog();

@@ -2,6 +2,7 @@ import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError } f
 import { ChainVerifier, type ChainVerification } from './audit-chain.js';
 import { auditDraft } from './audit-draft.js';
 import { StaleRollbackError } from './errors.js';
+import type { RegistryEvent, RegistryListener } from './events.js';
 import { rollbackTarget } from './production-history.js';
 import { describeFailure, effectiveGates, evaluateGates, isGatedStage, type GateFailure } from './gates.js';
 import type { AuditQuery, RegistryReads, RegistryStore, RegistryWriteTx } from './ports.js';
@@ -92,10 +93,35 @@ export interface ModelView extends ModelRecord {
  * trigger 'alert'.
  */
 export class RegistryService {
+  private readonly listeners: RegistryListener[] = [];
+
   constructor(
     private readonly store: RegistryStore,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * Subscribes to committed changes: `listener` is called once after each audited write of
+   * this service commits (model created, version registered, transitioned, rolled back, gates
+   * updated), in subscription order. The composition root subscribes the webhook service.
+   */
+  onCommitted(listener: RegistryListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** One audited write: `fn` runs in the store's transaction; `announce` names what committed. */
+  private async write<T>(fn: (tx: RegistryWriteTx) => Promise<T>, announce: (result: T) => RegistryEvent): Promise<T> {
+    const result = await this.store.write(fn);
+    const event = announce(result);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // The change has committed; a listener's failure is the listener's to report.
+      }
+    }
+    return result;
+  }
 
   private iso(): string {
     return new Date(this.now()).toISOString();
@@ -103,11 +129,15 @@ export class RegistryService {
 
   async createModel(input: NewModel, actor: string): Promise<ModelView> {
     const at = this.iso();
-    return this.store.write(async (tx) => {
-      if (await tx.getModel(input.name)) throw new ConflictError(`model ${input.name} already exists`, undefined, 'MW_ERR_ALREADY_EXISTS');
-      const model = await this.insertModel(tx, input, actor, at);
-      return { ...model, productionVersion: null };
-    });
+    return this.write(
+      async (tx) => {
+        if (await tx.getModel(input.name))
+          throw new ConflictError(`model ${input.name} already exists`, undefined, 'MW_ERR_ALREADY_EXISTS');
+        const model = await this.insertModel(tx, input, actor, at);
+        return { ...model, productionVersion: null };
+      },
+      (model) => ({ type: 'model.created', model }),
+    );
   }
 
   private async insertModel(tx: RegistryWriteTx, input: NewModel, actor: string, at: string): Promise<ModelRecord> {
@@ -148,38 +178,41 @@ export class RegistryService {
    */
   async registerVersion(modelName: string, input: NewVersion, actor: string): Promise<VersionRecord> {
     const at = this.iso();
-    return this.store.write(async (tx) => {
-      if (!(await tx.getModel(modelName))) await this.insertModel(tx, { name: modelName }, actor, at);
-      if (await tx.getVersion(modelName, input.version))
-        throw new ConflictError(`${modelName} ${input.version} is already registered`, undefined, 'MW_ERR_ALREADY_EXISTS');
-      const parent = input.lineage?.parent_version;
-      if (parent !== undefined && !(await tx.getVersion(modelName, parent))) {
-        throw new InvalidInputError(`lineage.parent_version: ${modelName} has no version ${parent}`, [
-          { path: 'lineage.parent_version', message: `${modelName} has no version ${parent}` },
-        ]);
-      }
-      const version: VersionRecord = {
-        model: modelName,
-        version: input.version,
-        stage: 'development',
-        description: input.description ?? '',
-        metrics: input.metrics ?? {},
-        lineage: input.lineage ?? {},
-        predecessor: null,
-        createdAt: at,
-        createdBy: actor,
-        stageChangedAt: at,
-      };
-      await tx.insertVersion(version);
-      await tx.appendAudit(
-        auditDraft(at, actor, 'version.register', {
+    return this.write(
+      async (tx) => {
+        if (!(await tx.getModel(modelName))) await this.insertModel(tx, { name: modelName }, actor, at);
+        if (await tx.getVersion(modelName, input.version))
+          throw new ConflictError(`${modelName} ${input.version} is already registered`, undefined, 'MW_ERR_ALREADY_EXISTS');
+        const parent = input.lineage?.parent_version;
+        if (parent !== undefined && !(await tx.getVersion(modelName, parent))) {
+          throw new InvalidInputError(`lineage.parent_version: ${modelName} has no version ${parent}`, [
+            { path: 'lineage.parent_version', message: `${modelName} has no version ${parent}` },
+          ]);
+        }
+        const version: VersionRecord = {
           model: modelName,
           version: input.version,
-          after: { stage: version.stage, description: version.description, metrics: version.metrics, lineage: version.lineage },
-        }),
-      );
-      return version;
-    });
+          stage: 'development',
+          description: input.description ?? '',
+          metrics: input.metrics ?? {},
+          lineage: input.lineage ?? {},
+          predecessor: null,
+          createdAt: at,
+          createdBy: actor,
+          stageChangedAt: at,
+        };
+        await tx.insertVersion(version);
+        await tx.appendAudit(
+          auditDraft(at, actor, 'version.register', {
+            model: modelName,
+            version: input.version,
+            after: { stage: version.stage, description: version.description, metrics: version.metrics, lineage: version.lineage },
+          }),
+        );
+        return version;
+      },
+      (version) => ({ type: 'version.registered', version }),
+    );
   }
 
   async listVersions(model: string, stage?: Stage): Promise<VersionRecord[]> {
@@ -205,93 +238,96 @@ export class RegistryService {
    */
   async transition(modelName: string, versionName: string, req: TransitionRequest, actor: string): Promise<TransitionResult> {
     const at = this.iso();
-    return this.store.write(async (tx) => {
-      const model = await requireModel(tx, modelName);
-      const version = await requireVersion(tx, modelName, versionName);
-      const from = version.stage;
-      assertTransitionAllowed(modelName, versionName, from, req.to);
-      const leavesProductionEmpty = from === 'production';
-      if (leavesProductionEmpty && !req.allowEmptyProduction) {
-        throw new ConflictError(
-          `${modelName} ${versionName} is the production version: moving it to ${req.to} leaves ${modelName} with nothing in production. ` +
-            'Promote a replacement, roll back, or confirm with allow_empty_production: true',
-          undefined,
-          'MW_ERR_PRODUCTION_WOULD_BE_EMPTY',
-        );
-      }
-
-      const failures = isGatedStage(req.to) ? evaluateGates(effectiveGates(model.gates)[req.to], version.metrics) : [];
-      if (failures.length && !req.force) {
-        throw new UnprocessableError(
-          `${modelName} ${versionName} fails ${failures.length} ${req.to} gate${failures.length > 1 ? 's' : ''}: ${failures.map(describeFailure).join('; ')}`,
-          failures,
-          'MW_ERR_GATE_FAILED',
-        );
-      }
-      const forced = failures.length > 0;
-
-      let archivedVersion: string | null = null;
-      if (req.to === 'production') {
-        const current = await tx.getProductionVersion(modelName);
-        if (current) {
-          await this.move(tx, { model: modelName, version: current.version, from: 'production', to: 'archived', at });
-          await tx.insertTransition({
-            model: modelName,
-            version: current.version,
-            from: 'production',
-            to: 'archived',
-            kind: 'replaced',
-            trigger: null,
-            forced: false,
-            reason: `replaced by ${versionName}: ${req.reason}`,
-            actor,
-            at,
-          });
-          archivedVersion = current.version;
+    return this.write(
+      async (tx) => {
+        const model = await requireModel(tx, modelName);
+        const version = await requireVersion(tx, modelName, versionName);
+        const from = version.stage;
+        assertTransitionAllowed(modelName, versionName, from, req.to);
+        const leavesProductionEmpty = from === 'production';
+        if (leavesProductionEmpty && !req.allowEmptyProduction) {
+          throw new ConflictError(
+            `${modelName} ${versionName} is the production version: moving it to ${req.to} leaves ${modelName} with nothing in production. ` +
+              'Promote a replacement, roll back, or confirm with allow_empty_production: true',
+            undefined,
+            'MW_ERR_PRODUCTION_WOULD_BE_EMPTY',
+          );
         }
-        await this.move(tx, { model: modelName, version: versionName, from, to: 'production', at, predecessor: archivedVersion });
-      } else {
-        await this.move(tx, { model: modelName, version: versionName, from, to: req.to, at });
-      }
-      await tx.insertTransition({
-        model: modelName,
-        version: versionName,
-        from,
-        to: req.to,
-        kind: 'transition',
-        trigger: null,
-        forced,
-        reason: req.reason,
-        actor,
-        at,
-      });
-      await tx.appendAudit(
-        auditDraft(at, actor, forced ? 'version.transition.forced' : 'version.transition', {
+
+        const failures = isGatedStage(req.to) ? evaluateGates(effectiveGates(model.gates)[req.to], version.metrics) : [];
+        if (failures.length && !req.force) {
+          throw new UnprocessableError(
+            `${modelName} ${versionName} fails ${failures.length} ${req.to} gate${failures.length > 1 ? 's' : ''}: ${failures.map(describeFailure).join('; ')}`,
+            failures,
+            'MW_ERR_GATE_FAILED',
+          );
+        }
+        const forced = failures.length > 0;
+
+        let archivedVersion: string | null = null;
+        if (req.to === 'production') {
+          const current = await tx.getProductionVersion(modelName);
+          if (current) {
+            await this.move(tx, { model: modelName, version: current.version, from: 'production', to: 'archived', at });
+            await tx.insertTransition({
+              model: modelName,
+              version: current.version,
+              from: 'production',
+              to: 'archived',
+              kind: 'replaced',
+              trigger: null,
+              forced: false,
+              reason: `replaced by ${versionName}: ${req.reason}`,
+              actor,
+              at,
+            });
+            archivedVersion = current.version;
+          }
+          await this.move(tx, { model: modelName, version: versionName, from, to: 'production', at, predecessor: archivedVersion });
+        } else {
+          await this.move(tx, { model: modelName, version: versionName, from, to: req.to, at });
+        }
+        await tx.insertTransition({
           model: modelName,
           version: versionName,
+          from,
+          to: req.to,
+          kind: 'transition',
+          trigger: null,
+          forced,
           reason: req.reason,
-          before: { stage: from, production_version: req.to === 'production' ? archivedVersion : undefined },
-          after: {
-            stage: req.to,
-            archived_version: archivedVersion ?? undefined,
-            skipped_gates: forced ? failures : undefined,
-            production_left_empty: leavesProductionEmpty || undefined,
-          },
-        }),
-      );
-      return {
-        model: modelName,
-        version: versionName,
-        from,
-        to: req.to,
-        forced,
-        skippedGates: forced ? failures : [],
-        archivedVersion,
-        reason: req.reason,
-        actor,
-        at,
-      };
-    });
+          actor,
+          at,
+        });
+        await tx.appendAudit(
+          auditDraft(at, actor, forced ? 'version.transition.forced' : 'version.transition', {
+            model: modelName,
+            version: versionName,
+            reason: req.reason,
+            before: { stage: from, production_version: req.to === 'production' ? archivedVersion : undefined },
+            after: {
+              stage: req.to,
+              archived_version: archivedVersion ?? undefined,
+              skipped_gates: forced ? failures : undefined,
+              production_left_empty: leavesProductionEmpty || undefined,
+            },
+          }),
+        );
+        return {
+          model: modelName,
+          version: versionName,
+          from,
+          to: req.to,
+          forced,
+          skippedGates: forced ? failures : [],
+          archivedVersion,
+          reason: req.reason,
+          actor,
+          at,
+        };
+      },
+      (transition) => ({ type: 'version.transitioned', transition }),
+    );
   }
 
   /**
@@ -302,70 +338,73 @@ export class RegistryService {
    */
   async rollback(modelName: string, req: RollbackRequest, actor: string): Promise<RollbackResult> {
     const at = this.iso();
-    return this.store.write(async (tx) => {
-      await requireModel(tx, modelName);
-      const current = await tx.getProductionVersion(modelName);
-      if (req.fromVersion !== undefined && current?.version !== req.fromVersion) {
-        throw new StaleRollbackError(modelName, req.fromVersion, current?.version ?? null);
-      }
-      if (!current)
-        throw new ConflictError(`${modelName} has no production version; nothing to roll back`, undefined, 'MW_ERR_NOTHING_TO_ROLL_BACK');
-      const targetName = rollbackTarget(await tx.productionMoves(modelName), current.version);
-      if (!targetName)
-        throw new ConflictError(
-          `${modelName} ${current.version} has no predecessor to roll back to`,
-          undefined,
-          'MW_ERR_NOTHING_TO_ROLL_BACK',
-        );
-      const target = await tx.getVersion(modelName, targetName);
-      if (!target)
-        throw new ConflictError(`${modelName} predecessor ${targetName} no longer exists`, undefined, 'MW_ERR_NOTHING_TO_ROLL_BACK');
+    return this.write(
+      async (tx) => {
+        await requireModel(tx, modelName);
+        const current = await tx.getProductionVersion(modelName);
+        if (req.fromVersion !== undefined && current?.version !== req.fromVersion) {
+          throw new StaleRollbackError(modelName, req.fromVersion, current?.version ?? null);
+        }
+        if (!current)
+          throw new ConflictError(`${modelName} has no production version; nothing to roll back`, undefined, 'MW_ERR_NOTHING_TO_ROLL_BACK');
+        const targetName = rollbackTarget(await tx.productionMoves(modelName), current.version);
+        if (!targetName)
+          throw new ConflictError(
+            `${modelName} ${current.version} has no predecessor to roll back to`,
+            undefined,
+            'MW_ERR_NOTHING_TO_ROLL_BACK',
+          );
+        const target = await tx.getVersion(modelName, targetName);
+        if (!target)
+          throw new ConflictError(`${modelName} predecessor ${targetName} no longer exists`, undefined, 'MW_ERR_NOTHING_TO_ROLL_BACK');
 
-      await this.move(tx, { model: modelName, version: current.version, from: 'production', to: 'archived', at });
-      await this.move(tx, { model: modelName, version: target.version, from: target.stage, to: 'production', at });
-      await tx.insertTransition({
-        model: modelName,
-        version: current.version,
-        from: 'production',
-        to: 'archived',
-        kind: 'rollback',
-        trigger: req.trigger,
-        forced: false,
-        reason: req.reason,
-        actor,
-        at,
-      });
-      await tx.insertTransition({
-        model: modelName,
-        version: target.version,
-        from: target.stage,
-        to: 'production',
-        kind: 'rollback',
-        trigger: req.trigger,
-        forced: false,
-        reason: req.reason,
-        actor,
-        at,
-      });
-      await tx.appendAudit(
-        auditDraft(at, actor, 'model.rollback', {
+        await this.move(tx, { model: modelName, version: current.version, from: 'production', to: 'archived', at });
+        await this.move(tx, { model: modelName, version: target.version, from: target.stage, to: 'production', at });
+        await tx.insertTransition({
+          model: modelName,
+          version: current.version,
+          from: 'production',
+          to: 'archived',
+          kind: 'rollback',
+          trigger: req.trigger,
+          forced: false,
+          reason: req.reason,
+          actor,
+          at,
+        });
+        await tx.insertTransition({
           model: modelName,
           version: target.version,
+          from: target.stage,
+          to: 'production',
+          kind: 'rollback',
+          trigger: req.trigger,
+          forced: false,
           reason: req.reason,
-          before: { production_version: current.version, [target.version]: target.stage },
-          after: { production_version: target.version, archived_version: current.version, trigger: req.trigger },
-        }),
-      );
-      return {
-        model: modelName,
-        fromVersion: current.version,
-        toVersion: target.version,
-        trigger: req.trigger,
-        reason: req.reason,
-        actor,
-        at,
-      };
-    });
+          actor,
+          at,
+        });
+        await tx.appendAudit(
+          auditDraft(at, actor, 'model.rollback', {
+            model: modelName,
+            version: target.version,
+            reason: req.reason,
+            before: { production_version: current.version, [target.version]: target.stage },
+            after: { production_version: target.version, archived_version: current.version, trigger: req.trigger },
+          }),
+        );
+        return {
+          model: modelName,
+          fromVersion: current.version,
+          toVersion: target.version,
+          trigger: req.trigger,
+          reason: req.reason,
+          actor,
+          at,
+        };
+      },
+      (rollback) => ({ type: 'model.rolled_back', rollback }),
+    );
   }
 
   private async move(tx: RegistryWriteTx, change: Parameters<RegistryWriteTx['setStage']>[0]): Promise<void> {
@@ -391,20 +430,23 @@ export class RegistryService {
     actor: string,
   ): Promise<{ gates: Record<GatedStage, StageGates>; overrides: GateOverrides | null }> {
     const at = this.iso();
-    return this.store.write(async (tx) => {
-      const model = await requireModel(tx, modelName);
-      const next = Object.keys(overrides).length ? overrides : null;
-      await tx.setModelGates(modelName, next);
-      await tx.appendAudit(
-        auditDraft(at, actor, 'model.gates.update', {
-          model: modelName,
-          reason,
-          before: { gates: effectiveGates(model.gates) },
-          after: { gates: effectiveGates(next) },
-        }),
-      );
-      return { gates: effectiveGates(next), overrides: next };
-    });
+    return this.write(
+      async (tx) => {
+        const model = await requireModel(tx, modelName);
+        const next = Object.keys(overrides).length ? overrides : null;
+        await tx.setModelGates(modelName, next);
+        await tx.appendAudit(
+          auditDraft(at, actor, 'model.gates.update', {
+            model: modelName,
+            reason,
+            before: { gates: effectiveGates(model.gates) },
+            after: { gates: effectiveGates(next) },
+          }),
+        );
+        return { gates: effectiveGates(next), overrides: next };
+      },
+      (r) => ({ type: 'model.gates_updated', model: modelName, overrides: r.overrides }),
+    );
   }
 
   listAudit(query: AuditQuery): Promise<AuditEntry[]> {

@@ -3,7 +3,7 @@ import { InvalidInputError, NotFoundError, UnprocessableError } from '../errors.
 import type { Logger } from '../logger.js';
 import { auditDraft } from '../registry/audit-draft.js';
 import type { AddressPolicy } from './address-policy.js';
-import type { WebhookEventName } from './events.js';
+import type { RegistryEvent } from '../registry/events.js';
 import { webhookUrlProblem, type Resolver } from './url-policy.js';
 import type { StoredWebhook, WebhookStore } from './ports.js';
 
@@ -116,10 +116,11 @@ export class WebhookService {
   }
 
   /**
-   * Called once a registry change has committed. Its deliveries were written in its own
-   * transaction (webhooks/outbox.ts), so all that is left is to wake the relay; never throws.
+   * The registry's post-commit listener (subscribed in app/root.ts). The change's deliveries were
+   * written in its own transaction (webhooks/outbox.ts), so all that is left is to wake the
+   * relay; never throws.
    */
-  async publish(_event: WebhookEventName, _data: unknown): Promise<void> {
+  committed(_event: RegistryEvent): void {
     this.o.wake();
   }
 
