@@ -8,11 +8,11 @@ export const EVENTS_PER_BATCH = 1000;
 
 export type Command =
   | { type: 'ingest'; url: string; token: string; batches: number; warmup: number; concurrency: number }
-  | { type: 'scrape'; url: string; token: string; count?: boolean };
+  | { type: 'scrape'; url: string; token: string; count?: boolean; gzip?: boolean };
 
 export type Reply =
   | { type: 'ingest'; seconds: number; batches: number }
-  | { type: 'scrape'; ms: number; bytes: number; series?: number }
+  | { type: 'scrape'; ms: number; bytes: number; series?: number; decodedBytes?: number }
   | { type: 'error'; message: string };
 
 /**

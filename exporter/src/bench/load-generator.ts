@@ -4,12 +4,21 @@
  * against the server being measured. Each command is answered by one message.
  */
 import http from 'node:http';
+import zlib from 'node:zlib';
 import { PROCESS_METRIC_NAME } from '../metrics/process-metrics.js';
 import { ingestTraffic, type Command, type Reply } from './client-protocol.js';
 
-function request(agent: http.Agent, url: string, token: string, method: string, body?: string): Promise<{ status: number; body: Buffer }> {
+function request(
+  agent: http.Agent,
+  url: string,
+  token: string,
+  method: string,
+  body?: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const headers = {
+      ...extraHeaders,
       authorization: `Bearer ${token}`,
       ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
     };
@@ -52,9 +61,14 @@ async function ingest(c: Extract<Command, { type: 'ingest' }>): Promise<Reply> {
 
 async function scrape(c: Extract<Command, { type: 'scrape' }>): Promise<Reply> {
   const t0 = performance.now();
-  const r = await request(agent, `${c.url}/metrics`, c.token, 'GET');
-  const ms = performance.now() - t0;
+  // With gzip: the bytes on the wire, and the time until they are decompressed (as Prometheus does).
+  const r = await request(agent, `${c.url}/metrics`, c.token, 'GET', undefined, c.gzip ? { 'accept-encoding': 'gzip' } : {});
   if (r.status !== 200) throw new Error(`scrape: ${r.status}`);
+  if (c.gzip) {
+    const text = zlib.gunzipSync(r.body);
+    return { type: 'scrape', ms: performance.now() - t0, bytes: r.body.length, decodedBytes: text.length };
+  }
+  const ms = performance.now() - t0;
   if (!c.count) return { type: 'scrape', ms, bytes: r.body.length };
   const series = r.body
     .toString()

@@ -204,6 +204,20 @@ async function fleet(client: LoadGenerator): Promise<void> {
     `  nothing changed since the last scrape: median ${median(unchanged).toFixed(0)} ms (${range(unchanged)}), server CPU median ${median(unchangedCpu).toFixed(0)} ms; ratio to baseline = ${(median(unchanged) / baseline).toFixed(3)}`,
   );
   out(`  of which rendering the body in-process (every version changed): median ${median(inProcess).toFixed(0)} ms`);
+  // Accept-Encoding: gzip (what Prometheus sends): bytes on the wire and time including the client's gunzip.
+  const gzipped: number[] = [];
+  const gzippedCpu: number[] = [];
+  let wire = 0;
+  for (let i = 0; i < 5; i++) {
+    minute(80 + i);
+    const r = await client.run({ type: 'scrape', url: s.url, token: TOKEN, gzip: true });
+    gzipped.push(r.reply.ms);
+    gzippedCpu.push(r.serverCpuMs);
+    wire = r.reply.bytes;
+  }
+  out(
+    `  with Accept-Encoding: gzip (every version changed): ${mb(wire)} on the wire (${(size / wire).toFixed(1)}x smaller), median ${median(gzipped).toFixed(0)} ms (${range(gzipped)}) including gunzip, server CPU median ${median(gzippedCpu).toFixed(0)} ms; ratio to identity = ${(median(gzipped) / median(changed)).toFixed(3)}`,
+  );
   out(`  baseline prom-client registry.metrics() for ${fmt(seriesCount)} gauge series: median ${baseline.toFixed(0)} ms`);
   await s.close();
 }

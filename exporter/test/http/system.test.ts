@@ -1,3 +1,6 @@
+import http from 'node:http';
+import zlib from 'node:zlib';
+import { PROCESS_METRIC_NAME } from '../../src/metrics/process-metrics.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/start.js';
 
@@ -46,5 +49,30 @@ describe('system endpoints', () => {
     for (const key of Object.keys(index.endpoints).filter((k) => k.startsWith('GET ') && !k.includes('{'))) {
       expect([key, (await s.api(key.slice(4))).status]).toEqual([key, 200]);
     }
+  });
+
+  it('compresses /metrics with gzip when the scraper accepts it, to the same exposition', async () => {
+    const plain = await s.api('/metrics', { token: null, headers: { 'Accept-Encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    // Process metrics (CPU, memory) move between two scrapes; everything else is identical.
+    const monitoring = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => (l.startsWith('modelwatch_') || l.startsWith('# ')) && !PROCESS_METRIC_NAME.test(l.replace(/^# (HELP|TYPE) /, '')));
+    const plainText = await plain.text();
+    // fetch would decompress on its own: read the raw bytes over node:http instead.
+    const raw = await new Promise<{ encoding?: string; vary?: string; body: Buffer }>((resolve, reject) => {
+      http
+        .get(`${s.url}/metrics`, { headers: { 'Accept-Encoding': 'gzip' } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ encoding: res.headers['content-encoding'], vary: res.headers.vary, body: Buffer.concat(chunks) }));
+        })
+        .on('error', reject);
+    });
+    expect(raw.encoding).toBe('gzip');
+    expect(raw.vary).toBe('Accept-Encoding');
+    expect(monitoring(plainText).length).toBeGreaterThan(20);
+    expect(monitoring(zlib.gunzipSync(raw.body).toString())).toEqual(monitoring(plainText));
   });
 });
