@@ -982,6 +982,17 @@ export interface components {
     };
     /** VersionStatus */
     VersionStatus: {
+      /** @description label-free estimate (CBPE) from calibrated scores; null when the reference carries no labels and scores */
+      estimate: {
+        accuracy: number | null;
+        accuracy_lower: number | null;
+        accuracy_upper: number | null;
+        /** @description scored predictions in the window the estimate rests on */
+        events: number;
+        /** @description binary: F1 of the positive class */
+        macro_f1: number | null;
+        roc_auc: number | null;
+      } | null;
       features: {
         count: number;
         js_distance?: number | null;
@@ -1006,6 +1017,12 @@ export interface components {
         }[];
         /** @enum {string} */
         verdict: 'healthy' | 'degraded' | 'failing' | 'no_data';
+      };
+      labels: {
+        /** @description share of the window's predictions whose label has arrived */
+        coverage: number | null;
+        /** @description predictions waiting for their label */
+        pending: number;
       };
       model: string;
       prediction_psi: number | null;

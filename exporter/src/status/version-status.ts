@@ -3,7 +3,15 @@ import type { ModelState } from '../ingest/model-state.js';
 import type { FeatureTracker, VersionState } from '../ingest/version-state.js';
 import { LATENCY_BUCKETS_SECONDS } from '../metrics/catalog.js';
 import type { StageGates } from '../registry/types.js';
-import { categoricalDrift, classificationMetrics, featureMissingRatio, numericDrift, regressionMetrics, rocAuc } from '../stats/index.js';
+import {
+  categoricalDrift,
+  classificationMetrics,
+  estimatedMetrics,
+  featureMissingRatio,
+  numericDrift,
+  regressionMetrics,
+  rocAuc,
+} from '../stats/index.js';
 
 /** PSI above which a shift counts as significant (the conventional 0.25; 0.1–0.25 is moderate). */
 export const PSI_SIGNIFICANT = 0.25;
@@ -11,11 +19,13 @@ export const PSI_SIGNIFICANT = 0.25;
 export const MIN_LABELS_TO_JUDGE = 30;
 /** Share of predictions that failed above which serving is degraded. */
 export const MAX_ERROR_RATIO = 0.05;
+/** Fewer scored predictions than this: the label-free estimate is reported but not judged (as the rules' estimate.minEvents). */
+export const MIN_EVENTS_TO_JUDGE_ESTIMATE = 200;
 
 export type Verdict = 'healthy' | 'degraded' | 'failing' | 'no_data';
 
 export interface HealthReason {
-  /** What was checked: `min_accuracy`, `retrain_min_accuracy`, `feature_psi`, `max_latency_ms`, `error_ratio`, `labels`. */
+  /** What was checked: `min_accuracy`, `retrain_min_accuracy`, `estimated_accuracy`, `feature_psi`, `max_latency_ms`, `error_ratio`, `labels`. */
   check: string;
   severity: 'info' | 'warning' | 'critical';
   /** The measured value and the bound it was compared with. */
@@ -53,6 +63,17 @@ export interface VersionStatus {
       }
     | { task: 'regression'; labeled: number; mae: number | null; rmse: number | null }
     | { task: null; labeled: 0 };
+  /** Label-free estimate (CBPE) over the window; null without a calibrated reference. */
+  estimate: {
+    events: number;
+    accuracy: number | null;
+    accuracy_lower: number | null;
+    accuracy_upper: number | null;
+    macro_f1: number | null;
+    roc_auc: number | null;
+  } | null;
+  /** How far labels have come: share of the window's predictions labelled, predictions still waiting. */
+  labels: { coverage: number | null; pending: number };
   features: FeatureStatus[];
   prediction_psi: number | null;
   /** Since the exporter started (counters), not windowed. */
@@ -81,6 +102,25 @@ export function versionStatus(model: ModelState, v: VersionState, config: Config
   const window = { seconds: config.windowSeconds, predictions: v.windowPredictions.total.count, labeled: quality.labeled };
   const reasons: HealthReason[] = [];
   const { minAccuracy, maxPsi } = config.retrain;
+  const estimate = estimateOf(v);
+  const labels = {
+    coverage: window.predictions > 0 ? Math.min(1, v.labelTracking.labelled.total.count / window.predictions) : null,
+    pending: v.labelTracking.pending.total,
+  };
+  if (
+    estimate?.accuracy_upper != null &&
+    estimate.events >= MIN_EVENTS_TO_JUDGE_ESTIMATE &&
+    gates.min_accuracy !== undefined &&
+    estimate.accuracy_upper < gates.min_accuracy
+  ) {
+    reasons.push({
+      check: 'estimated_accuracy',
+      severity: 'warning',
+      value: estimate.accuracy_upper,
+      threshold: gates.min_accuracy,
+      message: `estimated accuracy (no labels) at most ${round(estimate.accuracy_upper)} (95% band) < gate min_accuracy ${gates.min_accuracy}`,
+    });
+  }
 
   if (quality.task === 'classification' && quality.accuracy !== null) {
     if (quality.labeled < MIN_LABELS_TO_JUDGE) {
@@ -153,6 +193,8 @@ export function versionStatus(model: ModelState, v: VersionState, config: Config
     version: v.name,
     window,
     quality,
+    estimate,
+    labels,
     features,
     prediction_psi: v.predictionTracker ? psiOf(v.predictionTracker) : null,
     serving,
@@ -179,6 +221,21 @@ function qualityOf(model: ModelState, v: VersionState): VersionStatus['quality']
     return { task: 'regression', labeled: v.regression.total.labeled, mae: r?.mae ?? null, rmse: r?.rmse ?? null };
   }
   return { task: null, labeled: 0 };
+}
+
+function estimateOf(v: VersionState): VersionStatus['estimate'] {
+  const e = v.estimate;
+  if (!e) return null;
+  const m = estimatedMetrics(e.window.total, e.classNames);
+  const f1 = m?.macro?.f1 ?? (m ? Object.values(m.perClass)[0]?.f1 : undefined);
+  return {
+    events: e.window.total.count,
+    accuracy: m?.accuracy ?? null,
+    accuracy_lower: m?.accuracyLower ?? null,
+    accuracy_upper: m?.accuracyUpper ?? null,
+    macro_f1: f1 ?? null,
+    roc_auc: m?.rocAuc ?? null,
+  };
 }
 
 function featureStatus(t: FeatureTracker): FeatureStatus {

@@ -31,6 +31,11 @@ export function renderStatus(s: VersionStatus): string {
     `${s.model} ${s.version}  stage ${s.stage ?? '(not registered)'}  verdict ${s.health.verdict.toUpperCase()}`,
     `window ${s.window.seconds} s: ${s.window.predictions} predictions, ${s.window.labeled} labeled`,
     `quality: ${quality}`,
+    `estimate (no labels): ${
+      s.estimate
+        ? `accuracy ${cell(s.estimate.accuracy)} [${cell(s.estimate.accuracy_lower)}, ${cell(s.estimate.accuracy_upper)}] (n=${s.estimate.events}), F1 ${cell(s.estimate.macro_f1)}, ROC AUC ${cell(s.estimate.roc_auc)}`
+        : 'off (the reference carries no labels and scores)'
+    }; labels: coverage ${cell(s.labels.coverage)}, ${s.labels.pending} waiting`,
     `serving: ${sv.predictions} predictions, ${sv.errors} errors${sv.error_ratio === null ? '' : ` (${cell(sv.error_ratio * 100)}%)`}, latency ms mean ${cell(sv.latency_ms.mean)} p50 ${cell(sv.latency_ms.p50)} p95 ${cell(sv.latency_ms.p95)}`,
     '',
     table(

@@ -28,6 +28,21 @@ const StatusResponse = z.object({
     mae: nullableNumber.optional(),
     rmse: nullableNumber.optional(),
   }),
+  estimate: z
+    .object({
+      events: z.number().describe('scored predictions in the window the estimate rests on'),
+      accuracy: nullableNumber,
+      accuracy_lower: nullableNumber,
+      accuracy_upper: nullableNumber,
+      macro_f1: nullableNumber.describe('binary: F1 of the positive class'),
+      roc_auc: nullableNumber,
+    })
+    .nullable()
+    .describe('label-free estimate (CBPE) from calibrated scores; null when the reference carries no labels and scores'),
+  labels: z.object({
+    coverage: nullableNumber.describe("share of the window's predictions whose label has arrived"),
+    pending: z.number().describe('predictions waiting for their label'),
+  }),
   features: z.array(
     z.object({
       name: z.string(),
@@ -119,6 +134,8 @@ function noData(model: string, version: string, seconds: number): VersionStatus 
     version,
     window: { seconds, predictions: 0, labeled: 0 },
     quality: { task: null, labeled: 0 },
+    estimate: null,
+    labels: { coverage: null, pending: 0 },
     features: [],
     prediction_psi: null,
     serving: { predictions: 0, errors: 0, error_ratio: null, latency_ms: { mean: null, p50: null, p95: null } },
