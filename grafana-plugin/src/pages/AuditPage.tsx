@@ -9,6 +9,7 @@ import { EmptyTableRow } from '../components/EmptyTableRow/EmptyTableRow';
 import { getTableStyles } from '../components/styles';
 import { modelPageUrl, testIds } from '../constants';
 import { useAsync } from '../hooks/useAsync';
+import { Time } from '../components/Time/Time';
 
 const PAGE_SIZE = 200;
 
@@ -49,7 +50,9 @@ function AuditTable({ entries, filter }: { entries: AuditEntry[]; filter: string
         {sorted.map((e) => (
           <tr key={e.id} data-testid={testIds.audit.row}>
             <td>{e.id}</td>
-            <td className={styles.muted}>{e.at}</td>
+            <td className={styles.muted}>
+              <Time iso={e.at} />
+            </td>
             <td>{e.actor}</td>
             <td>
               <code>{e.action}</code>

@@ -4,6 +4,7 @@ import type { GrafanaTheme2 } from '@grafana/data';
 import { Badge, useStyles2 } from '@grafana/ui';
 import type { Transition } from '../../api/types';
 import { testIds } from '../../constants';
+import { Time } from '../Time/Time';
 
 const getStyles = (theme: GrafanaTheme2) => ({
   list: css({ listStyle: 'none', margin: 0, padding: 0, borderLeft: `2px solid ${theme.colors.border.medium}` }),
@@ -49,7 +50,7 @@ export function TransitionTimeline({ transitions, limit }: Props) {
           </div>
           <div>{t.reason || <em>no reason given</em>}</div>
           <div className={styles.meta}>
-            by {t.actor || 'unknown'} · <time dateTime={t.at}>{t.at}</time>
+            by {t.actor || 'unknown'} · <Time iso={t.at} />
           </div>
         </li>
       ))}

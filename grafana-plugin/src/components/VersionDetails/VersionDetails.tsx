@@ -3,6 +3,7 @@ import { useStyles2 } from '@grafana/ui';
 import type { ModelVersion } from '../../api/types';
 import { testIds } from '../../constants';
 import { getTableStyles } from '../styles';
+import { Time } from '../Time/Time';
 
 function KeyValues({ title, values }: { title: string; values: Record<string, string | number | boolean | null> }) {
   const entries = Object.entries(values);
@@ -80,7 +81,7 @@ export function VersionDetails({ version }: { version: ModelVersion }) {
           <>
             <dt>Registered</dt>
             <dd>
-              by {version.createdBy} at {version.createdAt}
+              by {version.createdBy} at {version.createdAt ? <Time iso={version.createdAt} /> : '—'}
             </dd>
           </>
         )}

@@ -6,6 +6,7 @@ import type { ModelVersion } from '../../api/types';
 import { testIds } from '../../constants';
 import { StageBadge } from '../StageBadge/StageBadge';
 import { getTableStyles } from '../styles';
+import { Time } from '../Time/Time';
 
 interface Props {
   versions: ModelVersion[];
@@ -54,7 +55,7 @@ export function VersionsTable({ versions, selected, onSelect, onPromote, onArchi
             {SHOWN_METRICS.map((m) => (
               <td key={m}>{v.metrics[m] ?? '—'}</td>
             ))}
-            <td className={styles.muted}>{v.createdAt ?? '—'}</td>
+            <td className={styles.muted}>{v.createdAt ? <Time iso={v.createdAt} /> : '—'}</td>
             {actions && (
               <td>
                 <div className={styles.actions}>
