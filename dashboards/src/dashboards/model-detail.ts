@@ -117,6 +117,24 @@ export function modelDetail(): Dashboard {
     )
     .withPanel(
       timeseries({
+        title: 'Estimated vs realized accuracy',
+        description:
+          'Accuracy estimated from calibrated scores before labels arrive (CBPE; band: 95% if calibration holds), next to the realized accuracy from labels and the share of predictions labelled so far. A gap that stays as labels arrive means the calibration assumption broke (concept shift).',
+        queries: [
+          prom('A', `modelwatch_model_accuracy_ratio{${MV}}`, { legend: '{{version}} realized' }),
+          prom('B', `modelwatch_model_estimated_accuracy_ratio{${MV}}`, { legend: '{{version}} estimated' }),
+          prom('C', `modelwatch_model_estimated_accuracy_lower_ratio{${MV}}`, { legend: '{{version}} estimated low' }),
+          prom('D', `modelwatch_model_estimated_accuracy_upper_ratio{${MV}}`, { legend: '{{version}} estimated high' }),
+          prom('E', `modelwatch_model_label_coverage_ratio{${MV}}`, { legend: '{{version}} label coverage' }),
+        ],
+        unit: 'percentunit',
+        min: 0,
+        max: 1,
+        links: toModelPage,
+      }),
+    )
+    .withPanel(
+      timeseries({
         title: 'F1 (macro) per version',
         description: 'Macro-averaged F1 over the window, as sklearn average="macro".',
         queries: [prom('A', `modelwatch_model_f1_score{${MV}, class="_macro"}`, { legend: '{{version}}' })],
