@@ -54,6 +54,10 @@ describe('system endpoints', () => {
   it('compresses /metrics with gzip when the scraper accepts it, to the same exposition', async () => {
     const plain = await s.api('/metrics', { token: null, headers: { 'Accept-Encoding': 'identity' } });
     expect(plain.headers.get('content-encoding')).toBeNull();
+    const noHeader = await new Promise<string | undefined>((resolve, reject) => {
+      http.get(`${s.url}/metrics`, (res) => (res.resume(), resolve(res.headers['content-encoding']))).on('error', reject);
+    });
+    expect(noHeader).toBeUndefined();
     // Process metrics (CPU, memory) move between two scrapes; everything else is identical.
     const monitoring = (text: string) =>
       text

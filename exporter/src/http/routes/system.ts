@@ -41,7 +41,8 @@ export function registerSystemRoutes(app: Express, api: Router, ctx: HttpContext
       const { contentType, chunks } = await system.scrape();
       res.setHeader('Content-Type', contentType);
       res.setHeader('Vary', 'Accept-Encoding');
-      if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
+      // Only when asked: a client that sends no Accept-Encoding gets plain text.
+      if (req.headers['accept-encoding'] && req.acceptsEncodings('identity', 'gzip') === 'gzip') {
         // A 1,000-model scrape is ~12 MiB of text; Prometheus asks for gzip. Fastest level: the
         // text compresses ~10x at it, and a higher level costs scrape time for little.
         res.setHeader('Content-Encoding', 'gzip');
