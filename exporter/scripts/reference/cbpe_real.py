@@ -32,7 +32,9 @@ def real_data_case():
         pred = (score[rows] >= 0.5).astype(int)
         p = iso.predict(score[rows])
         q = np.where(pred == 1, p, 1 - p)
+        half = 1.959963984540054 * np.sqrt(np.sum(q * (1 - q))) / len(q)
         return {
+            'band': [max(0.0, float(q.mean() - half)), min(1.0, float(q.mean() + half))],
             'name': name,
             'kind': kind,
             'ids': [int(i) for i in rows],
