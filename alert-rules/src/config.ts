@@ -36,6 +36,11 @@ export interface RulesConfig {
   readonly unassignedTeam: string;
   /** Labeled predictions per hour a version needs before its accuracy is trusted. */
   readonly minLabeledPerHour: number;
+  /**
+   * Events in the drift windows (modelwatch_model_drift_window_events) a version needs before its
+   * drift and data-quality gauges may alert: PSI of two events is noise, not drift.
+   */
+  readonly minDriftEvents: number;
   /** Predictions per second a version needs before latency and error ratios are trusted. */
   readonly minPredictionsPerSecond: number;
   readonly defaults: ModelThresholds;
@@ -109,6 +114,7 @@ export const config: RulesConfig = {
   platformTeam: 'ml-platform',
   unassignedTeam: 'unassigned',
   minLabeledPerHour: 50,
+  minDriftEvents: 50,
   minPredictionsPerSecond: 0.05,
   defaults: {
     accuracyDropMargin: 0.05,

@@ -31,6 +31,12 @@ export const REC = {
  */
 export const ENOUGH_LABELS = `${recorded(REC.labeledRate('1h'))} * 3600 >= ${config.minLabeledPerHour}`;
 
+/**
+ * True for versions whose drift windows hold enough events for PSI, KS and data-quality ratios
+ * to mean something; drift, data-quality and drift-retraining alerts join on it.
+ */
+export const ENOUGH_DRIFT_EVENTS = `max by (model, version) (${series(metric('driftWindowEvents'))}) >= ${config.minDriftEvents}`;
+
 function sumRate(name: string, w: string, by = 'model, version'): string {
   return `sum by (${by}) (rate(${series(name)}[${w}]))`;
 }

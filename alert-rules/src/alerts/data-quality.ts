@@ -3,7 +3,7 @@ import { alert, withTeam } from '../alert.js';
 import { config } from '../config.js';
 import { metric } from '../metrics.js';
 import { percent, recorded, series } from '../promql.js';
-import { REC } from '../recording.js';
+import { ENOUGH_DRIFT_EVENTS, REC } from '../recording.js';
 import type { AlertingRule, RuleGroup } from '../rule-types.js';
 
 function tiered(
@@ -18,7 +18,7 @@ function tiered(
       name,
       severity,
       for: config.for.dataQuality,
-      expr: withTeam(`${ratio} > ${thresholds[severity]}`),
+      expr: withTeam(`(${ratio} > ${thresholds[severity]})\nand on (model, version)\n${ENOUGH_DRIFT_EVENTS}`),
       summary: `Feature values are ${what}.`,
       description:
         `{{ $value | humanizePercentage }} of the values of feature {{ $labels.feature }} of {{ $labels.model }} version {{ $labels.version }} ` +

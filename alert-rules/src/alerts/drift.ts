@@ -3,7 +3,11 @@ import { alert, withTeam } from '../alert.js';
 import { config } from '../config.js';
 import { metric } from '../metrics.js';
 import { series } from '../promql.js';
+import { ENOUGH_DRIFT_EVENTS } from '../recording.js';
 import type { AlertingRule, RuleGroup, Severity } from '../rule-types.js';
+
+/** Keeps an alert quiet until the version's drift windows hold `minDriftEvents` events. */
+const enough = (expr: string) => `(${expr})\nand on (model, version)\n${ENOUGH_DRIFT_EVENTS}`;
 
 // Replicas sharding by model expose a model's gauges from one place; `max` keeps the worst
 // reading if traffic for one model is ever split.
@@ -23,7 +27,7 @@ function featureDrift(): AlertingRule[] {
       name: 'ModelwatchFeatureDrift',
       severity,
       for: config.for.drift,
-      expr: withTeam(`${featurePsi} >= ${psi}`),
+      expr: withTeam(enough(`${featurePsi} >= ${psi}`)),
       summary: `Feature has drifted (${label} PSI) from the reference.`,
       description:
         'PSI of feature {{ $labels.feature }} of {{ $labels.model }} version {{ $labels.version }} is {{ $value | printf "%.3f" }} ' +
@@ -38,7 +42,7 @@ function predictionDrift(): AlertingRule[] {
       name: 'ModelwatchPredictionDrift',
       severity,
       for: config.for.drift,
-      expr: withTeam(`${predictionPsi} >= ${psi}`),
+      expr: withTeam(enough(`${predictionPsi} >= ${psi}`)),
       summary: `Model output has drifted (${label} PSI) from the reference.`,
       description:
         'PSI of the predictions of {{ $labels.model }} version {{ $labels.version }} is {{ $value | printf "%.3f" }} ' +
@@ -55,7 +59,7 @@ function ksDrift(): AlertingRule {
     name: 'ModelwatchFeatureKSDrift',
     severity: 'warning',
     for: config.for.ks,
-    expr: withTeam(`${statistic} > ${config.drift.ksStatisticAbove}\nand\n${pvalue} < ${config.drift.ksPvalueBelow}`),
+    expr: withTeam(enough(`${statistic} > ${config.drift.ksStatisticAbove}\nand\n${pvalue} < ${config.drift.ksPvalueBelow}`)),
     summary: 'Kolmogorov-Smirnov test rejects the reference distribution for a feature.',
     description:
       'KS statistic of feature {{ $labels.feature }} of {{ $labels.model }} version {{ $labels.version }} is {{ $value | printf "%.3f" }} ' +

@@ -1,7 +1,15 @@
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/config.js';
 import { CATALOG, LATENCY_BUCKETS_SECONDS, type MetricSpec } from '../metrics/catalog.js';
-import { categoricalDrift, classificationMetrics, featureMissingRatio, numericDrift, regressionMetrics, rocAuc } from '../stats/index.js';
+import {
+  categoricalDrift,
+  classificationMetrics,
+  featureMissingRatio,
+  numericDrift,
+  regressionMetrics,
+  rocAuc,
+  wilsonInterval,
+} from '../stats/index.js';
 import { escapeLabelValue } from '../ingest/bounded-names.js';
 import type { Monitor } from '../ingest/monitor.js';
 import type { FeatureTracker, VersionState } from '../ingest/version-state.js';
@@ -29,6 +37,9 @@ const FAMILIES = [
   'rmse',
   'windowLabeled',
   'windowPredictions',
+  'accuracyLower',
+  'accuracyUpper',
+  'driftWindowEvents',
   'featurePsi',
   'featureKsStatistic',
   'featureKsPvalue',
@@ -199,6 +210,7 @@ export class MonitoringCollector {
     w.sample(F.windowPredictions, mv, v.windowPredictions.total.count);
 
     let accuracy: number | undefined;
+    let labeled = 0;
     if (v.classification && v.probabilities) {
       w.sample(F.correctPredictions, mv, v.correct);
       const names = model.classes.names;
@@ -206,7 +218,13 @@ export class MonitoringCollector {
       w.sample(F.windowLabeled, mv, v.classification.total.labeled);
       if (m) {
         accuracy = m.accuracy;
+        labeled = m.labeled;
         w.sample(F.accuracy, mv, m.accuracy);
+        const wilson = wilsonInterval(Math.round(m.accuracy * m.labeled), m.labeled);
+        if (wilson) {
+          w.sample(F.accuracyLower, mv, wilson.lo);
+          w.sample(F.accuracyUpper, mv, wilson.hi);
+        }
         for (const [cls, c] of Object.entries(m.perClass)) {
           const l = `${mv},class="${escapeLabelValue(cls)}"`;
           w.sample(F.precision, l, c.precision);
@@ -238,16 +256,24 @@ export class MonitoringCollector {
     }
 
     let maxPsi = 0;
+    let driftEvents = 0;
     for (const t of v.trackers) {
+      const total = t.window.total;
+      driftEvents = Math.max(driftEvents, total.count + total.missing);
       const psi = this.renderFeature(w, t);
       if (psi !== undefined && psi > maxPsi) maxPsi = psi;
     }
     if (v.predictionTracker) {
+      const total = v.predictionTracker.window.total;
+      driftEvents = Math.max(driftEvents, total.count + total.missing);
       const psi = driftPsi(v.predictionTracker);
       if (psi !== undefined) w.sample(F.predictionPsi, mv, psi);
     }
-    const { minAccuracy, maxPsi: psiLimit } = this.config.retrain;
-    const retrain = (accuracy !== undefined && accuracy < minAccuracy) || maxPsi > psiLimit;
+    if (v.trackers.length > 0 || v.predictionTracker) w.sample(F.driftWindowEvents, mv, driftEvents);
+    // Too few events say nothing: below the minimum sample sizes neither condition counts.
+    const { minAccuracy, maxPsi: psiLimit, minLabeled, minDriftEvents } = this.config.retrain;
+    const retrain =
+      (accuracy !== undefined && labeled >= minLabeled && accuracy < minAccuracy) || (driftEvents >= minDriftEvents && maxPsi > psiLimit);
     w.sample(F.retrainRecommended, mv, retrain ? 1 : 0);
     renderEstimateLines(w, F, v);
   }

@@ -36,6 +36,8 @@ const envSchema = z.object({
   MODELWATCH_MAX_REFERENCE_VALUES: z.coerce.number().int().positive().default(1_000_000),
   MODELWATCH_RETRAIN_MIN_ACCURACY: z.coerce.number().min(0).max(1).default(0.85),
   MODELWATCH_RETRAIN_MAX_PSI: z.coerce.number().min(0).default(0.1),
+  MODELWATCH_RETRAIN_MIN_LABELED: z.coerce.number().int().min(0).default(50),
+  MODELWATCH_RETRAIN_MIN_DRIFT_EVENTS: z.coerce.number().int().min(0).default(50),
   MODELWATCH_CHECKPOINT_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   MODELWATCH_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   /** One webhook configured by the environment (CI/chat), besides those added through the API. */
@@ -79,8 +81,12 @@ export interface Config {
   maxErrorReasonsPerModel: number;
   /** Values per feature in a reference sample. */
   maxReferenceValues: number;
-  /** modelwatch_retrain_recommended is 1 below this window accuracy or above this feature PSI. */
-  retrain: { minAccuracy: number; maxPsi: number };
+  /**
+   * modelwatch_retrain_recommended is 1 below `minAccuracy` window accuracy (resting on at least
+   * `minLabeled` labelled events) or above `maxPsi` feature PSI (resting on at least
+   * `minDriftEvents` events in the drift windows); below those sample sizes it stays 0.
+   */
+  retrain: { minAccuracy: number; maxPsi: number; minLabeled: number; minDriftEvents: number };
   webhookAllowPrivate: boolean;
   /**
    * Seconds between checkpoints of window state to the store (src/durable); a crash loses at
@@ -138,7 +144,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pendingPredictionsTotal: e.MODELWATCH_PENDING_PREDICTIONS_TOTAL,
     maxErrorReasonsPerModel: e.MODELWATCH_MAX_ERROR_REASONS_PER_MODEL,
     maxReferenceValues: e.MODELWATCH_MAX_REFERENCE_VALUES,
-    retrain: { minAccuracy: e.MODELWATCH_RETRAIN_MIN_ACCURACY, maxPsi: e.MODELWATCH_RETRAIN_MAX_PSI },
+    retrain: {
+      minAccuracy: e.MODELWATCH_RETRAIN_MIN_ACCURACY,
+      maxPsi: e.MODELWATCH_RETRAIN_MAX_PSI,
+      minLabeled: e.MODELWATCH_RETRAIN_MIN_LABELED,
+      minDriftEvents: e.MODELWATCH_RETRAIN_MIN_DRIFT_EVENTS,
+    },
     webhookAllowPrivate: e.MODELWATCH_WEBHOOK_ALLOW_PRIVATE === 'true',
     checkpointSeconds: e.MODELWATCH_CHECKPOINT_SECONDS,
     webhook: e.MODELWATCH_WEBHOOK_URL

@@ -66,6 +66,24 @@ export const CATALOG = {
   rmse: spec('modelwatch_model_rmse', 'gauge', MV, 'Root mean squared error over the window (regression).'),
   windowLabeled: spec('modelwatch_model_window_labeled', 'gauge', MV, 'Labeled predictions in the sliding window.'),
   windowPredictions: spec('modelwatch_model_window_predictions', 'gauge', MV, 'Predictions in the sliding window.'),
+  accuracyLower: spec(
+    'modelwatch_model_accuracy_lower_ratio',
+    'gauge',
+    MV,
+    'Lower end of the Wilson 95% interval of the window accuracy (rests on modelwatch_model_window_labeled).',
+  ),
+  accuracyUpper: spec(
+    'modelwatch_model_accuracy_upper_ratio',
+    'gauge',
+    MV,
+    'Upper end of the Wilson 95% interval of the window accuracy (rests on modelwatch_model_window_labeled).',
+  ),
+  driftWindowEvents: spec(
+    'modelwatch_model_drift_window_events',
+    'gauge',
+    MV,
+    "Predictions in the drift windows, which the version's drift and data-quality gauges rest on (most of any feature's window).",
+  ),
 
   // Label-free estimate (CBPE) from calibrated scores, over the same window; classifiers whose reference carries labels and scores.
   estimatedAccuracy: spec(
