@@ -208,9 +208,10 @@ def log_loss_cases():
                 'logLoss': metrics.log_loss([t for t, _ in topic], [p for _, p in topic], labels=[0, 1, 2], eps=EPS)})
     rng = np.random.default_rng(7)
     y = rng.integers(0, 4, 500)
-    p = normalise(rng.gamma(np.ones((500, 4)) + 2 * np.eye(4)[y]))
-    p = p * rng.uniform(0.995, 1.005, (500, 1))  # rows within the 0.01 tolerance
-    p[:5, 0] = 0.0  # true-class probability 0 where y == 0
+    y[:5] = 0
+    p = rng.gamma(np.ones((500, 4)) + 2 * np.eye(4)[y])
+    p[:5, 0] = 0.0  # true-class probability exactly 0
+    p = normalise(p) * rng.uniform(0.995, 1.005, (500, 1))  # rows within the 0.01 tolerance
     ev = [{'t': int(t), 'probs': [float(v) for v in row]} for t, row in zip(y, p)]
     out.append({'name': 'multiclass_within_tolerance', 'k': 4, 'events': ev,
                 'logLoss': metrics.log_loss(y, p, labels=[0, 1, 2, 3], eps=EPS),

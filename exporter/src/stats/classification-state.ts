@@ -107,9 +107,12 @@ export class ClassificationState implements ZoomMember {
     this.labeledCount++;
     if (probs === undefined) return;
     this.allocateHistograms();
+    // Rows that reach 1 − ROW_SUM_TOLERANCE are renormalised (a no-op for rows that sum to exactly
+    // 1); a row short of it is partial — e.g. a binary score whose other class is not known yet,
+    // which holds the rest — and is used as it is.
+    const scale = rowSum >= 1 - ROW_SUM_TOLERANCE ? rowSum : 1;
     for (let c = 0; c < this.k; c++) {
-      // Renormalised (a no-op for rows that sum to exactly 1), capped for rounding.
-      const p = c < probs.length && rowSum > 0 ? Math.min(1, probs[c] / rowSum) : 0;
+      const p = c < probs.length ? Math.min(1, probs[c] / scale) : 0;
       this.addScore(c, p, c === trueIdx, 1);
     }
     this.logLossSum.add(logLossTerm(probs, trueIdx));
@@ -313,10 +316,16 @@ export interface ClassHistograms {
  * One event's log loss as `sklearn.metrics.log_loss` (1.2) computes it: every probability of the
  * row clipped to [ε, 1 − ε], the row divided by its clipped sum, then −ln of the true class's
  * share. The row is the vector given (classes beyond it have probability 0 but are not part of
- * the row, so the term never depends on classes seen later).
+ * the row, so the term never depends on classes seen later). A partial row, short of 1 by more
+ * than ROW_SUM_TOLERANCE (ingest refuses such `scores`; it arises from a binary `score` before
+ * the other class is known), costs −ln of the true class's clipped probability.
  */
 export function logLossTerm(probs: ArrayLike<number>, trueIdx: number): number {
   const clip = (p: number) => Math.min(Math.max(p, LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
+  let raw = 0;
+  for (let i = 0; i < probs.length; i++) raw += probs[i];
+  // A partial row (see add) is not renormalised: the true class's own probability counts.
+  if (raw < 1 - ROW_SUM_TOLERANCE) return -Math.log(clip(trueIdx < probs.length ? probs[trueIdx] : 0));
   let sum = 0;
   for (let i = 0; i < probs.length; i++) sum += clip(probs[i]);
   const pTrue = clip(trueIdx < probs.length ? probs[trueIdx] : 0);
