@@ -1,9 +1,12 @@
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Express, Router } from 'express';
 import type { HttpContext } from '../context.js';
 import { BUILD_VERSION } from '../../version.js';
 
 /** What the unauthenticated system endpoints read. */
+const gzip = promisify(zlib.gzip);
+
 export interface SystemEndpoints {
   /** Store kind, reported by /readyz. */
   store: string;
@@ -45,12 +48,12 @@ export function registerSystemRoutes(app: Express, api: Router, ctx: HttpContext
       if (req.headers['accept-encoding'] && req.acceptsEncodings('identity', 'gzip') === 'gzip') {
         // A 1,000-model scrape is ~12 MiB of text; Prometheus asks for gzip. Fastest level: the
         // text compresses ~10x at it, and a higher level costs scrape time for little.
+        // Compressed on the thread pool in one piece, sent with its length: no stream to hold
+        // the rendered chunks (their storage is reused by the next render) past this request.
+        const body = await gzip(Buffer.concat(chunks), { level: zlib.constants.Z_BEST_SPEED });
         res.setHeader('Content-Encoding', 'gzip');
-        const gzip = zlib.createGzip({ level: zlib.constants.Z_BEST_SPEED });
-        gzip.on('error', next);
-        gzip.pipe(res);
-        for (const c of chunks) gzip.write(c);
-        gzip.end();
+        res.setHeader('Content-Length', body.length);
+        res.end(body);
         return;
       }
       res.setHeader(
