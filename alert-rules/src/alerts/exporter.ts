@@ -31,6 +31,22 @@ export function exporterGroup(): RuleGroup<AlertingRule> {
         summary: 'Prometheus has no modelwatch exporter target at all.',
         description: `No target matches ${config.exporterSelector}: the exporter is not discovered or not deployed.`,
       }),
+      // The audit chain head is published on /metrics because the database cannot vouch for
+      // itself: a head id that goes down, or a hash that changes while the id stays, means the
+      // audit log was truncated or rewritten (exporter/src/collectors/audit-head.ts).
+      alert({
+        name: 'ModelwatchAuditHeadRegressed',
+        severity: 'critical',
+        labels: platform,
+        expr: [
+          `max by (job) (${series(metric('auditHeadId'))}) < max by (job) (max_over_time(${series(metric('auditHeadId'))}[1d]))`,
+          `max by (job) (changes(${series(metric('auditHeadHashPrefix'))}[15m]) > changes(${series(metric('auditHeadId'))}[15m]))`,
+          `max by (job) (increase(${series(metric('auditHeadRegressions'))}[15m])) > 0`,
+        ].join('\nor\n'),
+        summary: 'The audit log head went backwards or was rewritten.',
+        description:
+          'The audit chain head of job {{ $labels.job }} is below its highest value of the last day, changed its hash without a new entry, or an exporter saw it regress: the audit log was truncated or rewritten in the database. Run GET /api/v1/audit/verify with the last checkpoint from the logs.',
+      }),
       alert({
         name: 'ModelwatchExporterDroppingData',
         severity: 'warning',

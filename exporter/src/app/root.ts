@@ -1,8 +1,10 @@
 import type { Server } from 'node:http';
 import { Gauge, Registry } from 'prom-client';
+import { loadAuditKeys } from '../auth/audit-keys.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { ensureBootstrapAdmin } from '../auth/bootstrap.js';
 import { AlertingMetrics } from '../collectors/alerting.js';
+import { publishAuditHead } from '../collectors/audit-head.js';
 import { MonitoringCollector } from '../collectors/monitoring-collector.js';
 import { renderMetrics } from '../collectors/monitoring-exposition.js';
 import { registerRegistryCollectors } from '../collectors/registry.js';
@@ -30,6 +32,7 @@ import { ingestSchemas } from '../ingest/schemas.js';
 import { createLogger, type Logger } from '../logger.js';
 import { CATALOG } from '../metrics/catalog.js';
 import { registerProcessMetrics } from '../metrics/process-metrics.js';
+import type { AuditKeyRing } from '../registry/audit-chain.js';
 import { RegistryService } from '../registry/service.js';
 import { TokenService } from '../registry/token-service.js';
 import { openDatabase, type OpenedDatabase } from '../store/database.js';
@@ -70,6 +73,8 @@ export interface ExporterParts {
   log: Logger;
   now: () => number;
   database: OpenedDatabase;
+  /** Signs and verifies the audit chain; from the environment or a secret file, never the database. */
+  auditKeys: AuditKeyRing;
   tokens: TokenStore;
   references: ReferenceStore;
   registry: RegistryService;
@@ -102,12 +107,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const log = options.log ?? createLogger(config.logLevel);
   const now = options.now ?? Date.now;
 
+  // the audit chain's keys, from outside the database
+  const { ring: auditKeys, generated } = loadAuditKeys({ key: config.auditKey, keyFile: config.auditKeyFile, dataDir: config.dataDir });
+  if (generated) log.warn({ file: generated }, 'generated an audit key file; replicas sharing a database must share one key (MODELWATCH_AUDIT_KEY_FILE)');
+
   // store(s)
   const database = await openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
   const tokens = new TokenStore(database.db);
   const references = new ReferenceStore(database.db);
-  const registryStore = new KyselyRegistryStore(database.db);
-  const webhookStore = new KyselyWebhookStore(database.db);
+  const registryStore = new KyselyRegistryStore(database.db, auditKeys);
+  const webhookStore = new KyselyWebhookStore(database.db, auditKeys);
   const outbox = new OutboxStore(database.db);
   const generatedAdminToken = config.adminToken ? undefined : await ensureBootstrapAdmin(tokens, new Date().toISOString());
 
@@ -139,6 +148,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }).set({ version: BUILD_VERSION, node_version: process.version }, 1);
   registerRegistryCollectors(metrics, registryStore, config.limits, log);
   new MonitoringCollector(monitor, config).register(metrics);
+  // the audit chain head, published outside the database: gauges and signed checkpoint lines
+  const stopAuditCheckpoints = publishAuditHead({
+    metrics,
+    registry,
+    keys: auditKeys,
+    log,
+    intervalSeconds: config.auditCheckpointSeconds,
+    now,
+  });
 
   // webhooks: subscriptions, delivery, and the registry's committed changes announced to them
   const policy = { allowPrivate: config.webhookAllowPrivate };
@@ -219,6 +237,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // server
   const stopParts = async () => {
     stopDemo?.();
+    stopAuditCheckpoints();
     await relay.close();
     await durability.close(); // writes the final checkpoint
   };
@@ -237,6 +256,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       log,
       now,
       database,
+      auditKeys,
       tokens,
       references,
       registry,

@@ -39,6 +39,10 @@ const envSchema = z.object({
   MODELWATCH_RETRAIN_MIN_LABELED: z.coerce.number().int().min(0).default(50),
   MODELWATCH_RETRAIN_MIN_DRIFT_EVENTS: z.coerce.number().int().min(0).default(50),
   MODELWATCH_CHECKPOINT_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  /** The audit chain's HMAC key (auth/audit-keys.ts); never stored in the database. */
+  MODELWATCH_AUDIT_KEY: z.string().min(32, 'MODELWATCH_AUDIT_KEY must be at least 32 characters').optional(),
+  MODELWATCH_AUDIT_KEY_FILE: z.string().optional(),
+  MODELWATCH_AUDIT_CHECKPOINT_SECONDS: z.coerce.number().min(0).max(86_400).default(300),
   MODELWATCH_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
   /** One webhook configured by the environment (CI/chat), besides those added through the API. */
   MODELWATCH_WEBHOOK_URL: z.string().optional(),
@@ -94,6 +98,11 @@ export interface Config {
    * the checkpoint at shutdown stay).
    */
   checkpointSeconds: number;
+  /** Audit chain key sources (auth/audit-keys.ts). */
+  auditKey?: string;
+  auditKeyFile?: string;
+  /** Seconds between signed audit checkpoint log lines; 0 turns them off. */
+  auditCheckpointSeconds: number;
   /** The environment-configured webhook, if any (MODELWATCH_WEBHOOK_URL/_SECRET/_EVENTS). */
   webhook?: { url: string; secret: string; events: string[] };
 }
@@ -123,6 +132,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl: e.MODELWATCH_DATABASE_URL,
     sqlitePath: path.join(dataDir, 'modelwatch.sqlite'),
+    auditKey: e.MODELWATCH_AUDIT_KEY,
+    auditKeyFile: e.MODELWATCH_AUDIT_KEY_FILE,
+    auditCheckpointSeconds: e.MODELWATCH_AUDIT_CHECKPOINT_SECONDS,
     adminToken: e.MODELWATCH_ADMIN_TOKEN,
     grafanaTokenId: e.MODELWATCH_GRAFANA_TOKEN_ID || undefined,
     logLevel: e.MODELWATCH_LOG_LEVEL,

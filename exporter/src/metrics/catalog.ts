@@ -197,12 +197,27 @@ export const CATALOG = {
     '1 when window accuracy or drift crosses the retraining thresholds.',
   ),
 
+  // The audit chain's head, published outside the database (alert ModelwatchAuditHeadRegressed).
+  auditHeadId: spec('modelwatch_audit_head_id', 'gauge', [], 'Id of the last audit log entry (the chain head); it never decreases.'),
+  auditHeadHashPrefix: spec(
+    'modelwatch_audit_head_hash_prefix',
+    'gauge',
+    [],
+    'First 48 bits of the chain head hash as a number: for a given head id it never changes.',
+  ),
+  auditHeadRegressions: spec(
+    'modelwatch_audit_head_regressions_total',
+    'counter',
+    [],
+    'Times this process saw the audit head go backwards or change at the same id (truncation or rewrite).',
+  ),
+
   // Alerting: the Alertmanager receiver and outbound webhooks (labels take a handful of fixed values).
   alertsReceived: spec(
     'modelwatch_alerts_received_total',
     'counter',
     ['outcome'],
-    'Alerts received from Alertmanager, by outcome (rolled_back, ignored, failed).',
+    'Alerts received from Alertmanager, by outcome (rolled_back, ignored, failed, rejected).',
   ),
   webhookDeliveries: spec(
     'modelwatch_webhook_deliveries_total',

@@ -1,3 +1,5 @@
+import type { AuditKeyRing } from './audit-chain.js';
+import type { AuditedState } from './audit-replay.js';
 import type {
   AuditDraft,
   AuditEntry,
@@ -21,6 +23,11 @@ export interface RegistryReads {
   getProductionVersion(model: string): Promise<VersionRecord | undefined>;
   /** The model's transitions into or out of production, oldest first (rollback targets). */
   productionMoves(model: string): Promise<TransitionRecord[]>;
+  /** Entries with id > afterId in id order; verification pages through with this. */
+  auditPage(afterId: number, limit: number): Promise<AuditEntry[]>;
+  auditHead(): Promise<{ lastId: number; lastHash: string }>;
+  /** The state tables the audit log describes, for replay (audit-replay.ts). */
+  auditedState(): Promise<AuditedState>;
 }
 
 export interface AuditQuery {
@@ -67,9 +74,8 @@ export interface RegistryStore extends RegistryReads {
   productionVersions(models: readonly string[]): Promise<Map<string, string>>;
   listTransitions(model: string, limit: number): Promise<TransitionRecord[]>;
   listAudit(query: AuditQuery): Promise<AuditEntry[]>;
-  /** Entries with id > afterId in id order; verification pages through with this. */
-  auditPage(afterId: number, limit: number): Promise<AuditEntry[]>;
-  auditHead(): Promise<{ lastId: number; lastHash: string }>;
+  /** The keys entries are signed and verified with. */
+  readonly auditKeys: AuditKeyRing;
 
   versionSummaries(): Promise<VersionSummary[]>;
   transitionCounts(): Promise<StageCount[]>;

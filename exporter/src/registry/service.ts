@@ -1,6 +1,8 @@
 import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError } from '../errors.js';
-import { ChainVerifier, type ChainVerification } from './audit-chain.js';
+import { ChainVerifier, type ChainVerification, type PublishedHead } from './audit-chain.js';
+import { StateReplayer, type UnexplainedRow } from './audit-replay.js';
 import { auditDraft } from './audit-draft.js';
+import { AuditHeadWatch } from './head-watch.js';
 import { StaleRollbackError } from './errors.js';
 import type { RegistryEvent, RegistryListener } from './events.js';
 import { rollbackTarget } from './production-history.js';
@@ -98,6 +100,7 @@ export class RegistryService {
   constructor(
     private readonly store: RegistryStore,
     private readonly now: () => number = Date.now,
+    private readonly watch: AuditHeadWatch = new AuditHeadWatch(),
   ) {}
 
   /**
@@ -454,29 +457,56 @@ export class RegistryService {
   }
 
   /**
-   * Recomputes the whole chain, a page at a time, and names the first broken entry. The head
-   * is read after the walk: every entry read was committed with a head at least as far, so a
-   * head behind the last entry means rows added outside the writers, a head beyond it either
-   * appends made during the walk (read on) or a truncated tail.
+   * Verifies the audit log (DESIGN.md "Integrity"): recomputes every entry's HMAC and link
+   * (reporting every break, not only the first), checks the chain still contains the heads
+   * published outside the database (this process's metric and checkpoints, plus any
+   * `checkpoints` the caller copied from logs), and replays the log against the state tables,
+   * reporting rows the log does not explain (audit-replay.ts). Most of the chain is read page
+   * by page without locks; its tail, the head and the state tables are then read in one
+   * transaction holding the writers' lock, so that they describe one moment.
    */
-  async verifyAudit(pageSize = 1000): Promise<ChainVerification> {
-    const verifier = new ChainVerifier();
+  async verifyAudit(options: { checkpoints?: readonly PublishedHead[]; pageSize?: number } = {}): Promise<AuditVerification> {
+    const pageSize = options.pageSize ?? 1000;
+    const verifier = new ChainVerifier(this.store.auditKeys, [...this.watch.published(), ...(options.checkpoints ?? [])]);
+    const replay = new StateReplayer();
     let lastRead = 0;
-    let head = await this.store.auditHead();
-    for (let round = 0; round < 5; round += 1) {
-      const startedAt = lastRead;
+    const readFrom = async (reads: RegistryReads): Promise<void> => {
       for (;;) {
-        const page = await this.store.auditPage(lastRead, pageSize);
-        if (page.length === 0) break;
+        const page = await reads.auditPage(lastRead, pageSize);
+        if (page.length === 0) return;
+        verifier.feed(page);
+        replay.feed(page);
         lastRead = page[page.length - 1].id;
-        if (!verifier.feed(page)) return verifier.finish(head);
-        if (page.length < pageSize) break;
+        if (page.length < pageSize) return;
       }
-      head = await this.store.auditHead();
-      if (head.lastId <= lastRead || lastRead === startedAt) break;
-    }
-    return verifier.finish(head);
+    };
+    await readFrom(this.store);
+    const { head, state } = await this.store.write(async (tx) => {
+      await readFrom(tx);
+      return { head: await tx.auditHead(), state: await tx.auditedState() };
+    });
+    const chain = verifier.finish(head);
+    const { unexplained, count } = replay.compare(state);
+    if (chain.ok && count === 0) this.watch.observe({ id: head.lastId, hash: head.lastHash });
+    return count === 0 ? chain : { ...chain, ok: false, unexplained, unexplainedCount: count };
   }
+
+  /**
+   * The chain head, recorded as published (the caller exposes it on /metrics or logs it).
+   * `regression` says how it contradicts a head published earlier by this process.
+   */
+  async publishAuditHead(): Promise<{ id: number; hash: string; regression?: 'went backwards' | 'rewritten' }> {
+    const head = await this.store.auditHead();
+    const published = { id: head.lastId, hash: head.lastHash };
+    const regression = this.watch.observe(published);
+    return regression ? { ...published, regression } : published;
+  }
+}
+
+export interface AuditVerification extends ChainVerification {
+  /** State-table rows the audit log does not explain (at most 100 listed). */
+  unexplained?: UnexplainedRow[];
+  unexplainedCount?: number;
 }
 
 /** Reads through the store or inside a write transaction (both are RegistryReads). */

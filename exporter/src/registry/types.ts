@@ -92,6 +92,8 @@ export interface AuditEntry extends AuditDraft {
   id: number;
   prevHash: string;
   hash: string;
+  /** The audit key the entry was written with (audit-chain.ts); null before the chain was keyed. */
+  keyId: string | null;
 }
 
 /** An API token as stored: only the sha256 of its secret, never the secret itself. */

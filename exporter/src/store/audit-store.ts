@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { canonicalJson, chainHash } from '../registry/audit-chain.js';
+import { canonicalJson, chainHash, type AuditKeyRing } from '../registry/audit-chain.js';
 import type { AuditQuery } from '../registry/ports.js';
 import type { AuditDraft, AuditEntry } from '../registry/types.js';
 import type { AuditLogTable, Database } from './schema.js';
@@ -15,7 +15,11 @@ export interface ChainHead {
  * over the one before it.
  */
 export class AuditStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `keys` signs appends; reads need none. */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly keys?: AuditKeyRing,
+  ) {}
 
   /**
    * The first statement of every registry write: a no-op update takes the head row's write
@@ -33,11 +37,13 @@ export class AuditStore {
 
   /** Appends after `head` (which the caller holds locked) and returns the new entry. */
   async append(tx: Transaction<Database>, head: ChainHead, draft: AuditDraft): Promise<AuditEntry> {
+    if (!this.keys) throw new Error('AuditStore.append needs the audit key ring');
+    const key = this.keys.current;
     const id = head.lastId + 1;
     const before = draft.before === undefined || draft.before === null ? null : canonicalJson(draft.before);
     const after = draft.after === undefined || draft.after === null ? null : canonicalJson(draft.after);
     const content = { ...draft, id, before: before === null ? null : JSON.parse(before), after: after === null ? null : JSON.parse(after) };
-    const hash = chainHash(head.lastHash, content);
+    const hash = chainHash(head.lastHash, content, key.secret);
     await tx
       .insertInto('audit_log')
       .values({
@@ -52,10 +58,11 @@ export class AuditStore {
         after,
         prev_hash: head.lastHash,
         hash,
+        key_id: key.id,
       })
       .execute();
     await tx.updateTable('audit_chain_head').set({ last_id: id, last_hash: hash }).where('id', '=', 1).execute();
-    return { ...content, prevHash: head.lastHash, hash };
+    return { ...content, prevHash: head.lastHash, hash, keyId: key.id };
   }
 
   async head(): Promise<ChainHead> {
@@ -102,5 +109,6 @@ function toEntry(r: AuditLogTable): AuditEntry {
     after: parseJson(r.after),
     prevHash: r.prev_hash,
     hash: r.hash,
+    keyId: r.key_id,
   };
 }

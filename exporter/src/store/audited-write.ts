@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import type { AuditKeyRing } from '../registry/audit-chain.js';
 import type { AuditDraft, AuditEntry } from '../registry/types.js';
 import { AuditStore } from './audit-store.js';
 import type { Database } from './schema.js';
@@ -26,13 +27,15 @@ export function addInTransactionHook(db: Kysely<Database>, hook: InTransactionHo
  * transaction whose first act locks the audit chain head. That lock serializes audited writes
  * across processes and replicas, so checks made inside `fn` see the latest committed state and
  * the chain never forks; the change and its audit entry commit or roll back together.
- * Constraint violations and lost races surface as ConflictError.
+ * Entries are signed with the current key of `keys`. Constraint violations and lost races
+ * surface as ConflictError.
  */
 export async function auditedWrite<T>(
   db: Kysely<Database>,
+  keys: AuditKeyRing,
   fn: (tx: Transaction<Database>, appendAudit: AppendAudit) => Promise<T>,
 ): Promise<T> {
-  const audit = new AuditStore(db);
+  const audit = new AuditStore(db, keys);
   try {
     return await db.transaction().execute(async (tx) => {
       let head = await audit.lockHead(tx);

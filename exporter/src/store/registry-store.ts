@@ -22,6 +22,8 @@ import type {
   ValidationMetrics,
   VersionRecord,
 } from '../registry/types.js';
+import type { AuditKeyRing } from '../registry/audit-chain.js';
+import type { AuditedState } from '../registry/audit-replay.js';
 import { AuditStore, type ChainHead } from './audit-store.js';
 import { auditedWrite, type AppendAudit } from './audited-write.js';
 import type { Database, ModelVersionsTable, ModelsTable, StageTransitionsTable } from './schema.js';
@@ -56,6 +58,30 @@ class Reads implements RegistryReads {
       .where('stage', '=', 'production')
       .executeTakeFirst();
     return row ? toVersion(row) : undefined;
+  }
+
+  /** Entries with id > afterId in id order (verification pages through with this). */
+  auditPage(afterId: number, limit: number): Promise<AuditEntry[]> {
+    return new AuditStore(this.ex).page(afterId, limit);
+  }
+
+  auditHead(): Promise<ChainHead> {
+    return new AuditStore(this.ex).head();
+  }
+
+  async auditedState(): Promise<AuditedState> {
+    const [models, versions, tokens, webhooks] = await Promise.all([
+      this.ex.selectFrom('models').select(['name', 'gates']).execute(),
+      this.ex.selectFrom('model_versions').select(['model', 'version', 'stage']).execute(),
+      this.ex.selectFrom('api_tokens').select(['id', 'role', 'revoked_at', 'created_by']).execute(),
+      this.ex.selectFrom('webhooks').select(['id', 'url', 'events']).execute(),
+    ]);
+    return {
+      models: models.map((m) => ({ name: m.name, gates: m.gates === null ? null : (parseLoose(m.gates) as GateOverrides | null) })),
+      versions: versions.map((v) => ({ model: v.model, version: v.version, stage: v.stage as Stage })),
+      tokens: tokens.map((t) => ({ id: t.id, role: t.role, revoked: t.revoked_at !== null, createdBy: t.created_by })),
+      webhooks: webhooks.map((h) => ({ id: h.id, url: h.url, events: (parseLoose(h.events) as string[] | null) ?? [] })),
+    };
   }
 
   async productionMoves(model: string): Promise<TransitionRecord[]> {
@@ -170,14 +196,21 @@ export class KyselyRegistryStore extends Reads implements RegistryStore {
   private readonly audit: AuditStore;
   private readonly tokens: TokenStore;
 
-  constructor(private readonly db: Executor) {
+  constructor(
+    private readonly db: Executor,
+    private readonly keys: AuditKeyRing,
+  ) {
     super(db);
     this.audit = new AuditStore(db);
     this.tokens = new TokenStore(db);
   }
 
+  get auditKeys(): AuditKeyRing {
+    return this.keys;
+  }
+
   write<T>(fn: (tx: RegistryWriteTx) => Promise<T>): Promise<T> {
-    return auditedWrite(this.db, (tx, appendAudit) => fn(new WriteTx(tx, appendAudit)));
+    return auditedWrite(this.db, this.keys, (tx, appendAudit) => fn(new WriteTx(tx, appendAudit)));
   }
 
   async listModels(limit: number): Promise<ModelRecord[]> {
@@ -218,14 +251,6 @@ export class KyselyRegistryStore extends Reads implements RegistryStore {
 
   listAudit(query: AuditQuery): Promise<AuditEntry[]> {
     return this.audit.list(query);
-  }
-
-  auditPage(afterId: number, limit: number): Promise<AuditEntry[]> {
-    return this.audit.page(afterId, limit);
-  }
-
-  auditHead(): Promise<ChainHead> {
-    return this.audit.head();
   }
 
   async versionSummaries(): Promise<VersionSummary[]> {
@@ -308,4 +333,13 @@ function toTransition(r: Selectable<StageTransitionsTable>): TransitionRecord {
     actor: r.actor,
     at: r.at,
   };
+}
+
+/** JSON written by hand may not parse: null then, so that replay reports the row. */
+function parseLoose(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

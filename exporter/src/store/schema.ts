@@ -75,6 +75,8 @@ export interface AuditLogTable {
   after: string | null;
   prev_hash: string;
   hash: string;
+  /** Id of the HMAC key (migration 006); null for entries written before the chain was keyed. */
+  key_id: string | null;
 }
 
 export interface AuditChainHeadTable {

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { StoredWebhook, WebhookStore, WebhookWriteTx } from '../webhooks/ports.js';
+import type { AuditKeyRing } from '../registry/audit-chain.js';
 import { auditedWrite, type AppendAudit } from './audited-write.js';
 import type { Database, WebhooksTable } from './schema.js';
 
@@ -59,12 +60,15 @@ class WriteTx extends Reads implements WebhookWriteTx {
 
 /** SQL for webhook subscriptions (migration 003), shared by every replica through the database. */
 export class KyselyWebhookStore extends Reads implements WebhookStore {
-  constructor(private readonly db: Executor) {
+  constructor(
+    private readonly db: Executor,
+    private readonly keys: AuditKeyRing,
+  ) {
     super(db);
   }
 
   write<T>(fn: (tx: WebhookWriteTx) => Promise<T>): Promise<T> {
-    return auditedWrite(this.db, (tx, appendAudit) => fn(new WriteTx(tx, appendAudit)));
+    return auditedWrite(this.db, this.keys, (tx, appendAudit) => fn(new WriteTx(tx, appendAudit)));
   }
 }
 

@@ -27,7 +27,7 @@ describe('webhook outbox', () => {
   it('writes the delivery in the transaction of the change: a rolled-back change leaves no row', async () => {
     const before = (await rows()).length;
     await expect(
-      auditedWrite(s.parts.database.db, async (_tx, append) => {
+      auditedWrite(s.parts.database.db, s.parts.auditKeys, async (_tx, append) => {
         await append(
           auditDraft(new Date().toISOString(), 'test', 'version.register', {
             model: 'ghost',

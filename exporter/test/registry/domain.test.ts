@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { TEST_AUDIT_KEYS } from '../helpers/audit-keys.js';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, chainHash, ChainVerifier, GENESIS_HASH } from '../../src/registry/audit-chain.js';
 import { selectExposedVersions } from '../../src/registry/exposure.js';
@@ -78,8 +79,8 @@ describe('audit hash chain', () => {
         before: null,
         after: { n: id },
       };
-      const hash = chainHash(prev, e);
-      out.push({ ...e, prevHash: prev, hash });
+      const hash = chainHash(prev, e, TEST_AUDIT_KEYS.get(TEST_AUDIT_KEYS.current.id));
+      out.push({ ...e, prevHash: prev, hash, keyId: TEST_AUDIT_KEYS.current.id });
       prev = hash;
     }
     return out;
@@ -87,7 +88,7 @@ describe('audit hash chain', () => {
 
   it('verifies an intact chain fed in pages', () => {
     const chain = build(7);
-    const v = new ChainVerifier();
+    const v = new ChainVerifier(TEST_AUDIT_KEYS);
     v.feed(chain.slice(0, 3));
     v.feed(chain.slice(3));
     expect(v.finish({ lastId: 7, lastHash: chain[6].hash })).toEqual({ ok: true, entries: 7 });
@@ -98,13 +99,16 @@ describe('audit hash chain', () => {
       fc.property(fc.integer({ min: 1, max: 6 }), fc.constantFrom('actor', 'action', 'reason', 'after', 'at'), (id, field) => {
         const chain = build(6);
         (chain[id - 1] as unknown as Record<string, unknown>)[field] = 'tampered';
-        const v = new ChainVerifier();
+        const v = new ChainVerifier(TEST_AUDIT_KEYS);
         v.feed(chain);
+        // Every break is reported; the chain carries on from the stored row, so one edit is one break.
         expect(v.finish({ lastId: 6, lastHash: chain[5].hash })).toEqual({
           ok: false,
-          entries: id - 1,
+          entries: 6,
           firstBrokenId: id,
           problem: 'hash mismatch',
+          broken: [{ id, problem: 'hash mismatch' }],
+          brokenCount: 1,
         });
       }),
     );
@@ -112,10 +116,10 @@ describe('audit hash chain', () => {
 
   it('catches a deleted middle entry and a truncated tail', () => {
     const chain = build(5);
-    const gap = new ChainVerifier();
+    const gap = new ChainVerifier(TEST_AUDIT_KEYS);
     gap.feed([...chain.slice(0, 2), ...chain.slice(3)]);
     expect(gap.finish({ lastId: 5, lastHash: chain[4].hash })).toMatchObject({ ok: false, firstBrokenId: 3, problem: 'id gap' });
-    const tail = new ChainVerifier();
+    const tail = new ChainVerifier(TEST_AUDIT_KEYS);
     tail.feed(chain.slice(0, 4));
     expect(tail.finish({ lastId: 5, lastHash: chain[4].hash })).toMatchObject({ ok: false, firstBrokenId: 5, problem: 'head mismatch' });
   });

@@ -3,6 +3,7 @@ import type { RegistryEvent } from '../../src/registry/events.js';
 import { RegistryService } from '../../src/registry/service.js';
 import { openDatabase, type OpenedDatabase } from '../../src/store/database.js';
 import { KyselyRegistryStore } from '../../src/store/registry-store.js';
+import { TEST_AUDIT_KEYS } from '../helpers/audit-keys.js';
 
 /** The registry announces each committed audited write through its typed post-commit hook. */
 describe('registry post-commit events', () => {
@@ -12,7 +13,7 @@ describe('registry post-commit events', () => {
 
   beforeAll(async () => {
     database = await openDatabase({ sqlitePath: ':memory:' });
-    registry = new RegistryService(new KyselyRegistryStore(database.db), () => Date.UTC(2030, 0, 1));
+    registry = new RegistryService(new KyselyRegistryStore(database.db, TEST_AUDIT_KEYS), () => Date.UTC(2030, 0, 1));
     registry.onCommitted((e) => seen.push(e));
     registry.onCommitted(() => {
       throw new Error('a failing listener does not fail the committed call');

@@ -30,6 +30,8 @@ async function startReplica(databaseUrl: string, name: string): Promise<Replica>
       MODELWATCH_DATA_DIR: dataDir,
       MODELWATCH_DATABASE_URL: databaseUrl,
       MODELWATCH_ADMIN_TOKEN: ADMIN,
+      // Replicas sharing one database share the audit key (auth/audit-keys.ts).
+      MODELWATCH_AUDIT_KEY: 'replicas-shared-audit-key-0123456789abcdef',
       MODELWATCH_LOG_LEVEL: 'warn',
     },
     ownedDirs: [dataDir],

@@ -1,12 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../src/errors.js';
+import { chainHash, GENESIS_HASH } from '../../src/registry/audit-chain.js';
 import { StaleRollbackError } from '../../src/registry/errors.js';
 import { RegistryService } from '../../src/registry/service.js';
 import { TokenService } from '../../src/registry/token-service.js';
 import type { OpenedDatabase } from '../../src/store/database.js';
 import { KyselyRegistryStore } from '../../src/store/registry-store.js';
 import { KyselyWebhookStore } from '../../src/store/webhook-store.js';
+import { TEST_AUDIT_KEYS } from '../helpers/audit-keys.js';
 
 export interface StoreHarness {
   /** Opens (and migrates) a connection to the suite's database; several may be open at once. */
@@ -51,8 +53,8 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
       a = await harness.open();
       // A second connection (pool) on the same database: a stand-in for another replica.
       b = await harness.openPeer(a);
-      svcA = new RegistryService(new KyselyRegistryStore(a.db));
-      svcB = new RegistryService(new KyselyRegistryStore(b.db));
+      svcA = new RegistryService(new KyselyRegistryStore(a.db, TEST_AUDIT_KEYS));
+      svcB = new RegistryService(new KyselyRegistryStore(b.db, TEST_AUDIT_KEYS));
     });
     afterAll(async () => {
       await a?.close();
@@ -111,7 +113,7 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
       await staged('uniq', ['1', '2']);
       await svcA.transition('uniq', '1', { to: 'production', reason: 't' }, ACTOR);
       // Through the store, skipping the domain's archive-the-current-one step:
-      const store = new KyselyRegistryStore(b.db);
+      const store = new KyselyRegistryStore(b.db, TEST_AUDIT_KEYS);
       const viaStore = store.write((tx) =>
         tx.setStage({ model: 'uniq', version: '2', from: 'staging', to: 'production', at: new Date().toISOString() }),
       );
@@ -171,7 +173,7 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
       expect(ok[0]).toMatchObject({ fromVersion: '2', toVersion: '1', trigger: 'alert' });
       expect(errors).toHaveLength(9);
       for (const e of errors) expect(e).toBeInstanceOf(StaleRollbackError);
-      const rollbacks = await new KyselyRegistryStore(a.db).rollbackCounts();
+      const rollbacks = await new KyselyRegistryStore(a.db, TEST_AUDIT_KEYS).rollbackCounts();
       expect(rollbacks.filter((r) => r.model === 'rb')).toEqual([{ model: 'rb', trigger: 'alert', count: 1 }]);
       // Nothing further back: 1 was the first production version.
       await expect(svcB.rollback('rb', { reason: 'again', trigger: 'manual' }, ACTOR)).rejects.toThrow(/no predecessor/);
@@ -230,12 +232,12 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
     });
 
     it('keeps one unforked audit chain under concurrent writers from two connections', async () => {
-      const before = await new KyselyRegistryStore(a.db).auditHead();
+      const before = await new KyselyRegistryStore(a.db, TEST_AUDIT_KEYS).auditHead();
       const jobs = Array.from({ length: 30 }, (_, i) => () => (i % 2 ? svcA : svcB).registerVersion('chain', { version: `v${i}` }, ACTOR));
       const { ok, errors } = await race(jobs);
       expect(errors).toEqual([]);
       expect(ok).toHaveLength(30);
-      const head = await new KyselyRegistryStore(b.db).auditHead();
+      const head = await new KyselyRegistryStore(b.db, TEST_AUDIT_KEYS).auditHead();
       // 30 registrations plus the model created by whichever came first.
       expect(head.lastId - before.lastId).toBe(31);
       const verification = await svcB.verifyAudit();
@@ -243,8 +245,8 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
     });
 
     it('counts transitions and rollbacks from the database, identically on every connection', async () => {
-      const fromA = await new KyselyRegistryStore(a.db).transitionCounts();
-      const fromB = await new KyselyRegistryStore(b.db).transitionCounts();
+      const fromA = await new KyselyRegistryStore(a.db, TEST_AUDIT_KEYS).transitionCounts();
+      const fromB = await new KyselyRegistryStore(b.db, TEST_AUDIT_KEYS).transitionCounts();
       const key = (c: { model: string; from: string; to: string }) => `${c.model}:${c.from}:${c.to}`;
       const sort = <T extends { model: string; from: string; to: string }>(x: T[]) => [...x].sort((p, q) => key(p).localeCompare(key(q)));
       expect(sort(fromA)).toEqual(sort(fromB));
@@ -254,10 +256,10 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
     });
 
     it('issues and revokes tokens with the audit entry in the same transaction', async () => {
-      const tokens = new TokenService(new KyselyRegistryStore(a.db));
+      const tokens = new TokenService(new KyselyRegistryStore(a.db, TEST_AUDIT_KEYS));
       const created = await tokens.create('ci', 'operator', ACTOR);
       expect(created.token).toMatch(/^mw_[a-z0-9]{12}_/);
-      const listed = await new TokenService(new KyselyRegistryStore(b.db)).list();
+      const listed = await new TokenService(new KyselyRegistryStore(b.db, TEST_AUDIT_KEYS)).list();
       expect(listed.find((t) => t.id === created.id)).toMatchObject({ name: 'ci', role: 'operator', revokedAt: null });
       await tokens.revoke(created.id, ACTOR);
       await expect(tokens.revoke(created.id, ACTOR)).rejects.toBeInstanceOf(ConflictError);
@@ -266,8 +268,8 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
     });
 
     it('writes a webhook subscription change and its audit entry in one transaction', async () => {
-      const hooksA = new KyselyWebhookStore(a.db);
-      const hooksB = new KyselyWebhookStore(b.db);
+      const hooksA = new KyselyWebhookStore(a.db, TEST_AUDIT_KEYS);
+      const hooksB = new KyselyWebhookStore(b.db, TEST_AUDIT_KEYS);
       const hook = {
         id: 'wh_suite000000',
         url: 'https://hooks.example.com/x',
@@ -277,6 +279,8 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
         createdAt: new Date().toISOString(),
         createdBy: ACTOR,
       };
+      // What webhooks/webhook-service.ts records of a subscription: create in after, delete in before.
+      const audited = { id: hook.id, url_origin: 'https://hooks.example.com', events: hook.events, description: hook.description };
       const draft = (action: string) => ({
         at: hook.createdAt,
         actor: ACTOR,
@@ -284,10 +288,10 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
         model: null,
         version: null,
         reason: null,
-        before: null,
-        after: { id: hook.id },
+        before: action === 'webhook.delete' ? audited : null,
+        after: action === 'webhook.create' ? audited : null,
       });
-      const head = () => new KyselyRegistryStore(b.db).auditHead();
+      const head = () => new KyselyRegistryStore(b.db, TEST_AUDIT_KEYS).auditHead();
 
       const start = await head();
       const aborted = hooksA.write(async (tx) => {
@@ -321,15 +325,157 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
       expect(await svcA.verifyAudit()).toMatchObject({ ok: true });
     });
 
+    it('sees every rewrite a database administrator can make (case 18), each undone before the next', async () => {
+      const tokens = new TokenService(new KyselyRegistryStore(a.db, TEST_AUDIT_KEYS));
+      const viewer = await tokens.create('dba-victim', 'viewer', ACTOR);
+      await staged('dba', ['v1', 'v2']);
+      await svcA.transition('dba', 'v1', { to: 'production', reason: 'ship' }, ACTOR);
+      expect(await svcA.verifyAudit()).toMatchObject({ ok: true });
+      // What /metrics and the checkpoint log publish, outside the database.
+      const published = await svcA.publishAuditHead();
+      const rows = (await a.db.selectFrom('audit_log').selectAll().orderBy('id').execute()).map((r) => ({ ...r, id: Number(r.id) }));
+      const headRow = await a.db.selectFrom('audit_chain_head').selectAll().executeTakeFirstOrThrow();
+      const last = rows[rows.length - 1];
+      expect(published).toEqual({ id: last.id, hash: last.hash });
+      const setHead = (id: number, hash: string) =>
+        a.db.updateTable('audit_chain_head').set({ last_id: id, last_hash: hash }).where('id', '=', 1).execute();
+      const restore = async () => {
+        await a.db.deleteFrom('audit_log').execute();
+        for (let i = 0; i < rows.length; i += 200)
+          await a.db
+            .insertInto('audit_log')
+            .values(rows.slice(i, i + 200))
+            .execute();
+        await setHead(Number(headRow.last_id), headRow.last_hash);
+        expect(await svcB.verifyAudit()).toMatchObject({ ok: true });
+      };
+      const problems = (v: { broken?: { problem: string }[] }) => new Set((v.broken ?? []).map((b) => b.problem));
+      const sha256Rechain = (prev: string, r: (typeof rows)[number]) =>
+        chainHash(prev, {
+          ...r,
+          before: r.before === null ? null : JSON.parse(r.before),
+          after: r.after === null ? null : JSON.parse(r.after),
+        });
+
+      // 1. Truncate the tail and point the head at the new tail.
+      await a.db
+        .deleteFrom('audit_log')
+        .where('id', '>', last.id - 3)
+        .execute();
+      await setHead(last.id - 3, rows[rows.length - 4].hash);
+      // svcA is the process that published the head; the rows and head row alone look consistent.
+      let v = await svcA.verifyAudit();
+      expect(v.ok).toBe(false);
+      expect(problems(v)).toEqual(new Set(['head behind a published checkpoint']));
+      expect(v.unexplained?.some((u) => u.table === 'model_versions' && u.key === 'dba v1')).toBe(true);
+      await restore();
+
+      // 2. Delete every row and reset the head to the genesis.
+      await a.db.deleteFrom('audit_log').execute();
+      await setHead(0, GENESIS_HASH);
+      v = await svcA.verifyAudit();
+      expect(v.ok).toBe(false);
+      expect(problems(v).has('head behind a published checkpoint')).toBe(true);
+      expect(v.unexplainedCount).toBeGreaterThan(10);
+      await restore();
+
+      // 3. Append a forged row whose hash is correct by the old (unkeyed) rule, and move the head.
+      const forged = {
+        ...last,
+        id: last.id + 1,
+        action: 'token.create',
+        after: JSON.stringify({ id: viewer.id, name: 'dba-victim', role: 'admin' }),
+        prev_hash: last.hash,
+      };
+      for (const keyId of [TEST_AUDIT_KEYS.current.id, null]) {
+        const row = { ...forged, key_id: keyId, hash: sha256Rechain(last.hash, forged) };
+        await a.db.insertInto('audit_log').values(row).execute();
+        await setHead(row.id, row.hash);
+        v = await svcB.verifyAudit();
+        expect(v).toMatchObject({ ok: false, firstBrokenId: row.id, brokenCount: 1 });
+        expect(problems(v)).toEqual(new Set([keyId === null ? 'unkeyed entry after keyed ones' : 'hash mismatch']));
+        await restore();
+      }
+
+      // 4. Edit a middle row and re-chain everything after it (without the key, only sha256 is possible).
+      const victim = rows[Math.floor(rows.length / 2)].id;
+      let prev = rows[victim - 2].hash;
+      for (const r of rows.filter((x) => x.id >= victim)) {
+        const edited = r.id === victim ? { ...r, reason: 'rewritten' } : r;
+        const hash = sha256Rechain(prev, edited);
+        await a.db.updateTable('audit_log').set({ reason: edited.reason, prev_hash: prev, hash }).where('id', '=', r.id).execute();
+        prev = hash;
+      }
+      await setHead(last.id, prev);
+      v = await svcB.verifyAudit();
+      // Every re-chained entry is reported (not only the first), and so are heads published before.
+      expect(v).toMatchObject({ ok: false, firstBrokenId: victim, problem: 'hash mismatch' });
+      const rechained = rows.filter((x) => x.id >= victim).map((x) => x.id);
+      expect(v.broken?.filter((b) => b.problem === 'hash mismatch').map((b) => b.id)).toEqual(rechained);
+      expect(v.broken?.some((b) => b.problem === 'checkpoint mismatch' && b.id === last.id)).toBe(true);
+      await restore();
+
+      // 5. State changed behind the log's back: a role, a revocation, a stage, gates, a subscription.
+      await a.db.updateTable('api_tokens').set({ role: 'admin' }).where('id', '=', viewer.id).execute();
+      await a.db.updateTable('model_versions').set({ stage: 'archived' }).where('model', '=', 'dba').where('version', '=', 'v2').execute();
+      await a.db.updateTable('models').set({ gates: '{"staging":{}}' }).where('name', '=', 'dba').execute();
+      await a.db
+        .insertInto('webhooks')
+        .values({
+          id: 'wh_dba000000000',
+          url: 'https://evil.example/x',
+          events: '["*"]',
+          secret: 's',
+          description: '',
+          created_at: last.at,
+          created_by: 'dba',
+        })
+        .execute();
+      v = await svcB.verifyAudit();
+      expect(v.ok).toBe(false);
+      expect(v.broken).toBeUndefined();
+      expect(v.unexplained).toEqual(
+        expect.arrayContaining([
+          { table: 'api_tokens', key: viewer.id, problem: 'role is admin; the audit log says viewer' },
+          { table: 'model_versions', key: 'dba v2', problem: 'stage is archived; the audit log says staging' },
+          { table: 'models', key: 'dba', problem: 'gates differ from the last audited gate change' },
+          { table: 'webhooks', key: 'wh_dba000000000', problem: 'no audit entry created this subscription' },
+        ]),
+      );
+      await a.db.updateTable('api_tokens').set({ role: 'viewer', revoked_at: last.at }).where('id', '=', viewer.id).execute();
+      v = await svcB.verifyAudit();
+      expect(v.unexplained).toContainEqual({ table: 'api_tokens', key: viewer.id, problem: 'revoked without an audit entry' });
+      await a.db.updateTable('api_tokens').set({ revoked_at: null }).where('id', '=', viewer.id).execute();
+      await a.db.updateTable('model_versions').set({ stage: 'staging' }).where('model', '=', 'dba').where('version', '=', 'v2').execute();
+      await a.db.updateTable('models').set({ gates: null }).where('name', '=', 'dba').execute();
+      await a.db.deleteFrom('webhooks').where('id', '=', 'wh_dba000000000').execute();
+      expect(await svcB.verifyAudit()).toMatchObject({ ok: true });
+
+      // A checkpoint copied from the signed log line must still be in the chain.
+      expect(await svcB.verifyAudit({ checkpoints: [published] })).toMatchObject({ ok: true });
+      expect(await svcB.verifyAudit({ checkpoints: [{ id: published.id, hash: 'f'.repeat(64) }] })).toMatchObject({
+        ok: false,
+        problem: 'checkpoint mismatch',
+      });
+    });
+
     it('catches a tampered entry, a rewritten chain link and a truncated tail', async () => {
       const good = await svcA.verifyAudit();
-      expect(good.ok).toBe(true);
+      expect(good, JSON.stringify(good)).toMatchObject({ ok: true });
       const total = good.entries;
       const victim = Math.floor(total / 2);
 
       const original = await sql<{ after: string | null }>`select after from audit_log where id = ${victim}`.execute(a.db);
       await sql`update audit_log set after = ${'{"tampered":true}'} where id = ${victim}`.execute(a.db);
-      expect(await svcB.verifyAudit()).toEqual({ ok: false, entries: victim - 1, firstBrokenId: victim, problem: 'hash mismatch' });
+      // Every entry is read and every break listed; the edited entry is the only one.
+      expect(await svcB.verifyAudit()).toEqual({
+        ok: false,
+        entries: total,
+        firstBrokenId: victim,
+        problem: 'hash mismatch',
+        broken: [{ id: victim, problem: 'hash mismatch' }],
+        brokenCount: 1,
+      });
       await sql`update audit_log set after = ${original.rows[0].after} where id = ${victim}`.execute(a.db);
       expect((await svcB.verifyAudit()).ok).toBe(true);
 
@@ -347,7 +493,21 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
       } finally {
         await fresh.close();
       }
-      expect(await svcA.verifyAudit()).toEqual({ ok: false, entries: total - 1, firstBrokenId: total, problem: 'head mismatch' });
+      // The head row, the head this process saw earlier, and the replayed state all disagree:
+      // the state change the dropped entry recorded is now a row the log does not explain.
+      const truncated = await svcA.verifyAudit();
+      expect(truncated).toMatchObject({
+        ok: false,
+        entries: total - 1,
+        firstBrokenId: total,
+        problem: 'head mismatch',
+        broken: [
+          { id: total, problem: 'head mismatch' },
+          { id: total, problem: 'head behind a published checkpoint' },
+        ],
+        brokenCount: 2,
+        unexplainedCount: 1,
+      });
     });
   });
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_AUDIT_KEYS } from '../helpers/audit-keys.js';
 import { RegistryService } from '../../src/registry/service.js';
 import type { OpenedDatabase } from '../../src/store/database.js';
 import { KyselyRegistryStore } from '../../src/store/registry-store.js';
@@ -95,7 +96,7 @@ export function describeSnapshotStore(dialect: string, makeHarness: () => Promis
     });
 
     it('prunes idle and archived versions, and models left without versions: the tables do not grow', async () => {
-      const registry = new RegistryService(new KyselyRegistryStore(db.db));
+      const registry = new RegistryService(new KyselyRegistryStore(db.db, TEST_AUDIT_KEYS));
       await registry.registerVersion('arch', { version: 'old', metrics: {} }, 'test');
       await registry.registerVersion('arch', { version: 'new', metrics: {} }, 'test');
       const now = Date.now();

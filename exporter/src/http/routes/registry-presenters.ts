@@ -1,5 +1,5 @@
 import { redactUrl } from '../redact-url.js';
-import type { ChainVerification } from '../../registry/audit-chain.js';
+import type { AuditVerification } from '../../registry/service.js';
 import { effectiveGates } from '../../registry/gates.js';
 import type { ModelView, RollbackResult, TransitionResult } from '../../registry/service.js';
 import type { TokenInfo } from '../../registry/token-service.js';
@@ -104,16 +104,21 @@ export function presentAuditEntry(e: AuditEntry) {
   };
 }
 
-export function presentVerification(v: ChainVerification) {
-  return v.ok
-    ? { ok: true, entries: v.entries }
-    : {
-        ok: false,
-        entries: v.entries,
-        first_broken_id: v.firstBrokenId,
-        problem: v.problem,
-        error: `audit entry ${v.firstBrokenId}: ${v.problem}`,
-      };
+export function presentVerification(v: AuditVerification) {
+  const unkeyed = v.unkeyedEntries ? { unkeyed_entries: v.unkeyedEntries } : {};
+  if (v.ok) return { ok: true, entries: v.entries, ...unkeyed };
+  const chain =
+    v.firstBrokenId !== undefined
+      ? { first_broken_id: v.firstBrokenId, problem: v.problem, broken_count: v.brokenCount, broken: v.broken }
+      : {};
+  const state = v.unexplainedCount ? { unexplained_count: v.unexplainedCount, unexplained: v.unexplained } : {};
+  const error = [
+    v.firstBrokenId !== undefined ? `audit entry ${v.firstBrokenId}: ${v.problem} (${v.brokenCount} break(s) in all)` : '',
+    v.unexplainedCount ? `${v.unexplainedCount} state row(s) the audit log does not explain` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+  return { ok: false, entries: v.entries, ...unkeyed, ...chain, ...state, error };
 }
 
 /** Never the secret nor its hash. */

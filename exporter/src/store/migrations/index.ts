@@ -3,6 +3,7 @@ import * as m001 from './001-tokens-and-references.js';
 import * as m002 from './002-registry.js';
 import * as m003 from './003-webhooks.js';
 import * as m005 from './005-durable-state.js';
+import * as m006 from './006-keyed-audit.js';
 
 /**
  * Versioned migrations, applied in name order. Add a file, never edit a shipped one.
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '002-registry': m002,
   '003-webhooks': m003,
   '005-durable-state': m005,
+  '006-keyed-audit': m006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
