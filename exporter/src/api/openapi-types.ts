@@ -58,7 +58,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Recompute the hash chain and name the first broken entry */
+    /** Recompute the keyed hash chain, report every break, and replay it against the state tables */
     get: operations['verifyAudit'];
     put?: never;
     post?: never;
@@ -944,11 +944,23 @@ export interface components {
       version: string;
     };
     VerifyAuditResponse: {
+      broken?: {
+        id: number;
+        problem: string;
+      }[];
+      broken_count?: number;
       entries: number;
       error?: string;
       first_broken_id?: number;
       ok: boolean;
       problem?: string;
+      unexplained?: {
+        key: string;
+        problem: string;
+        table: string;
+      }[];
+      unexplained_count?: number;
+      unkeyed_entries?: number;
     };
     /** Version */
     Version: {
@@ -1316,7 +1328,10 @@ export interface operations {
   };
   verifyAudit: {
     parameters: {
-      query?: never;
+      query?: {
+        checkpoint_hash?: string;
+        checkpoint_id?: number;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -1330,6 +1345,21 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['VerifyAuditResponse'];
+        };
+      };
+      /** @description invalid path, query or body (code: MW_ERR_INVALID_INPUT, MW_ERR_BODY_REQUIRED, MW_ERR_BODY_NOT_JSON, MW_ERR_PATH_ENCODING, MW_ERR_BAD_REQUEST) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid path, query or body",
+           *       "code": "MW_ERR_INVALID_INPUT"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
         };
       };
       /** @description missing or invalid bearer token (code: MW_ERR_UNAUTHENTICATED) */
