@@ -109,7 +109,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   // the audit chain's keys, from outside the database
   const { ring: auditKeys, generated } = loadAuditKeys({ key: config.auditKey, keyFile: config.auditKeyFile, dataDir: config.dataDir });
-  if (generated) log.warn({ file: generated }, 'generated an audit key file; replicas sharing a database must share one key (MODELWATCH_AUDIT_KEY_FILE)');
+  if (generated)
+    log.warn(
+      { file: generated },
+      'generated an audit key file; replicas sharing a database must share one key (MODELWATCH_AUDIT_KEY_FILE)',
+    );
 
   // store(s)
   const database = await openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
