@@ -336,13 +336,13 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
 
 /**
  * Issue 17 end to end: the same loop with no label at all. A production version of a model
- * enabled for estimate rollbacks (`fraud-detector` in the rules' config) scores its traffic
+ * enabled for estimate rollbacks (`fraud_detector` in the rules' config, the model examples/fraud-detector.sh registers) scores its traffic
  * near 0.5; its reference says such scores are right about half the time, so the label-free
  * estimate's upper band falls below the model's gate (0.9) and the model is rolled back
  * before a single label arrives. Test-only change as above: the alert's `for:` (10m → 3s).
  */
 describe.skipIf(missing.length > 0)('label-free estimate below the gate → Prometheus → Alertmanager → exporter rollback', () => {
-  const FRAUD = 'fraud-detector';
+  const FRAUD = 'fraud_detector';
   let dir: string;
   let s: TestServer;
   let tap: WebhookTap;
