@@ -1,5 +1,12 @@
 import type { ErrorCode } from './error-codes.js';
 
+/** One bad field of a request, as a 400 names it (ingest and reference checks build these below HTTP). */
+export interface FieldProblem {
+  /** Where, as a JS-like path: `events[3].features.age`. */
+  path: string;
+  message: string;
+}
+
 /**
  * The few typed errors the domain and the store raise. The HTTP layer maps them to status
  * codes in one place (http/error-handler.ts); nothing below HTTP knows about status codes.

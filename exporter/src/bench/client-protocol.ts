@@ -1,5 +1,5 @@
 /** What bench/main.ts and its load-generator child process say to each other, and the ingest traffic they share. */
-import { events, prng, referenceSample } from './traffic.js';
+import { events, prng, referenceSample } from '../demo/synthetic-traffic.js';
 
 const INGEST_SEED = 1;
 export const INGEST_MODELS = 20;

@@ -15,7 +15,7 @@ import { SnapshotStore } from '../store/snapshot-store.js';
 import { startServer, type RunningServer } from '../app/root.js';
 import type { Command, Reply } from './client-protocol.js';
 import { EVENTS_PER_BATCH } from './client-protocol.js';
-import { events, labelFor, prng, referenceSample } from './traffic.js';
+import { events, labelFor, prng, referenceSample } from '../demo/synthetic-traffic.js';
 
 const TOKEN = 'bench-admin-token-0123456789abcdef';
 const out = (s: string) => process.stdout.write(`${s}\n`);

@@ -12,7 +12,7 @@ import { buildReferenceProfile } from '../ingest/reference-profile.js';
 import type { PredictionsBody } from '../ingest/schemas.js';
 import { startServer, type RunningServer } from '../app/root.js';
 import { EVENTS_PER_BATCH, ingestTraffic, type Command, type Reply } from './client-protocol.js';
-import { events, labelFor, prng, referenceSample, type SyntheticEvent } from './traffic.js';
+import { events, labelFor, prng, referenceSample, type SyntheticEvent } from '../demo/synthetic-traffic.js';
 import { durabilityFigures } from './durability.js';
 
 const TOKEN = 'bench-admin-token-0123456789abcdef';

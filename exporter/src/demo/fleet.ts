@@ -1,4 +1,4 @@
-import { featureNames, prng } from '../bench/traffic.js';
+import { featureNames, prng } from './synthetic-traffic.js';
 
 const CATEGORIES = ['web', 'app', 'store', 'phone', 'partner', 'kiosk'];
 const MINUTE = 60_000;

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import { prng } from '../bench/traffic.js';
+import { prng } from './synthetic-traffic.js';
 import { DEMO_FLEET, demoEvents, demoReference, pendingLabel, type DemoEvent } from './fleet.js';
 import type { Monitor } from '../ingest/monitor.js';
 import { buildReferenceProfile } from '../ingest/reference-profile.js';

@@ -1,12 +1,6 @@
 import type { z } from 'zod';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, type FieldProblem } from '../errors.js';
 import { findTextProblems } from '../text-rule.js';
-
-export interface FieldProblem {
-  /** Where, as a JS-like path: `events[3].features.age`. */
-  path: string;
-  message: string;
-}
 
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';

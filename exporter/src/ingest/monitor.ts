@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import type { FieldProblem } from '../http/validate.js';
+import type { FieldProblem } from '../errors.js';
 import { OTHER } from './bounded-names.js';
 import { DropCounter, type DropReason, type DropTally } from './drop-reasons.js';
 import { ModelState, type PendingPrediction } from './model-state.js';

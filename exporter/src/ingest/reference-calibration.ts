@@ -5,7 +5,7 @@ import {
   fitMulticlassCalibration,
   type Calibration,
 } from '../stats/index.js';
-import type { FieldProblem } from '../http/validate.js';
+import type { FieldProblem } from '../errors.js';
 import type { ReferenceBody } from './schemas.js';
 
 /**

@@ -1,5 +1,5 @@
 import { buildFeatureReference, InvalidReferenceError, type Calibration, type FeatureReference } from '../stats/index.js';
-import type { FieldProblem } from '../http/validate.js';
+import type { FieldProblem } from '../errors.js';
 import { isStoredCalibration, referenceCalibration } from './reference-calibration.js';
 import type { ReferenceBody } from './schemas.js';
 

@@ -6,8 +6,6 @@ export const DEFAULT_GATES: Readonly<Record<GatedStage, Readonly<StageGates>>> =
   production: { min_accuracy: 0.85, max_latency_ms: 50 },
 };
 
-export const GATED_STAGES: readonly GatedStage[] = ['staging', 'production'];
-
 /** `min_accuracy`, `max_latency_ms`: a bound and the validation metric it applies to. */
 export const GATE_NAME = /^(min|max)_([a-z][a-z0-9_]{0,63})$/;
 

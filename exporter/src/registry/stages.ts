@@ -13,10 +13,6 @@ const ALLOWED: Record<Stage, readonly Stage[]> = {
   archived: ['development', 'staging'],
 };
 
-export function allowedTargets(from: Stage): readonly Stage[] {
-  return ALLOWED[from];
-}
-
 export function assertTransitionAllowed(model: string, version: string, from: Stage, to: Stage): void {
   if (from === to) throw new ConflictError(`${model} ${version} is already in ${to}`, undefined, 'MW_ERR_TRANSITION_NOT_ALLOWED');
   if (!ALLOWED[from].includes(to)) {

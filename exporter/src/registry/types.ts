@@ -3,10 +3,6 @@
 export const STAGES = ['development', 'staging', 'production', 'archived'] as const;
 export type Stage = (typeof STAGES)[number];
 
-export function isStage(value: string): value is Stage {
-  return (STAGES as readonly string[]).includes(value);
-}
-
 /** Who asked for a rollback: a person (API, CLI, Grafana) or an Alertmanager alert. */
 export const ROLLBACK_TRIGGERS = ['manual', 'alert'] as const;
 export type RollbackTrigger = (typeof ROLLBACK_TRIGGERS)[number];

@@ -87,7 +87,7 @@ export interface AuditChainHeadTable {
 
 /**
  * Outbound webhook subscriptions (migration 003). `secret` is plaintext by necessity: it is
- * the HMAC key each delivery is signed with, so it must be read back (see webhooks/ports.ts).
+ * the HMAC key each delivery is signed with, so it must be read back (see store/webhook-ports.ts).
  */
 export interface WebhooksTable {
   id: string;

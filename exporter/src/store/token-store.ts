@@ -4,11 +4,12 @@ import type { Database } from './schema.js';
 
 type Executor = Kysely<Database>;
 
+/** API tokens (hashes only). `db` is the database or a transaction: KyselyRegistryStore builds one per write. */
 export class TokenStore {
   constructor(private readonly db: Executor) {}
 
-  async insert(token: StoredToken, tx: Executor = this.db): Promise<void> {
-    await tx
+  async insert(token: StoredToken): Promise<void> {
+    await this.db
       .insertInto('api_tokens')
       .values({
         id: token.id,
@@ -22,19 +23,19 @@ export class TokenStore {
       .execute();
   }
 
-  async get(id: string, tx: Executor = this.db): Promise<StoredToken | undefined> {
-    const row = await tx.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+  async get(id: string): Promise<StoredToken | undefined> {
+    const row = await this.db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toToken(row) : undefined;
   }
 
-  async list(tx: Executor = this.db): Promise<StoredToken[]> {
-    const rows = await tx.selectFrom('api_tokens').selectAll().orderBy('created_at').execute();
+  async list(): Promise<StoredToken[]> {
+    const rows = await this.db.selectFrom('api_tokens').selectAll().orderBy('created_at').execute();
     return rows.map(toToken);
   }
 
   /** Returns false when the token does not exist or was already revoked. */
-  async revoke(id: string, at: string, tx: Executor = this.db): Promise<boolean> {
-    const res = await tx
+  async revoke(id: string, at: string): Promise<boolean> {
+    const res = await this.db
       .updateTable('api_tokens')
       .set({ revoked_at: at })
       .where('id', '=', id)

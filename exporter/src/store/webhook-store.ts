@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { StoredWebhook, WebhookStore, WebhookWriteTx } from '../webhooks/ports.js';
+import type { StoredWebhook, WebhookStore, WebhookWriteTx } from './webhook-ports.js';
 import type { AuditKeyRing } from '../registry/audit-chain.js';
 import { auditedWrite, type AppendAudit } from './audited-write.js';
 import type { Database, WebhooksTable } from './schema.js';

@@ -2,10 +2,6 @@
 export const WEBHOOK_EVENTS = ['version.registered', 'version.transitioned', 'model.rolled_back'] as const;
 export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
 
-export function isWebhookEvent(value: string): value is WebhookEventName {
-  return (WEBHOOK_EVENTS as readonly string[]).includes(value);
-}
-
 export function subscribes(events: readonly string[], event: WebhookEventName): boolean {
   return events.includes('*') || events.includes(event);
 }

@@ -5,7 +5,7 @@ import { auditDraft } from '../registry/audit-draft.js';
 import type { AddressPolicy } from './address-policy.js';
 import type { RegistryEvent } from '../registry/events.js';
 import { webhookUrlProblem, type Resolver } from './url-policy.js';
-import type { StoredWebhook, WebhookStore } from './ports.js';
+import type { StoredWebhook, WebhookStore } from '../store/webhook-ports.js';
 
 export interface WebhookSpec {
   url: string;

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { prng } from '../../src/bench/traffic.js';
+import { prng } from '../../src/demo/synthetic-traffic.js';
 import { loadConfig } from '../../src/config/config.js';
 import { DEMO_FLEET, demoEvents, demoReference } from '../../src/demo/fleet.js';
 import { Monitor } from '../../src/ingest/monitor.js';
