@@ -424,7 +424,9 @@ describe.skipIf(missing.length > 0)('label-free estimate below the gate → Prom
       timeoutMs: 60_000,
       intervalMs: 250,
     }).catch((err: Error) => {
-      throw new Error(`${err.message}\n--- prometheus ---\n${prom?.log() ?? ''}\n--- alertmanager ---\n${am?.log().slice(-4000) ?? ''}`);
+      throw new Error(
+        `${err.message}\n--- prometheus ---\n${prom?.log() ?? ''}\n--- alertmanager ---\n${am?.log().slice(-4000) ?? ''}\n--- deliveries ---\n${JSON.stringify(tap?.deliveries ?? [], null, 1)}`,
+      );
     });
     expect(await stages()).toEqual({ [OLD]: 'production', [NEW]: 'archived' });
 
