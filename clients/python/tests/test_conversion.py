@@ -165,6 +165,32 @@ def test_an_unconvertible_event_is_logged_and_counted_not_raised(monitor, caplog
     assert monitor.counters.invalid == 2
 
 
+class _Unprintable:
+    def __str__(self) -> str:
+        raise RuntimeError("no str")
+
+
+class _BrokenMapping(dict):
+    def items(self):  # type: ignore[override]
+        raise KeyError("broken")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.log_prediction({"a": Decimal("sNaN")}, 1),
+        lambda m: m.log_prediction({"a": 1}, None, error=_Unprintable()),
+        lambda m: m.log_prediction(_BrokenMapping(a=1), 1),
+        lambda m: m.log_label(_Unprintable(), "1"),
+        lambda m: m.log_kpis(_BrokenMapping(k=1)),
+    ],
+    ids=["signalling-nan-decimal", "error-whose-str-raises", "features-whose-items-raise", "label-id-whose-str-raises", "kpis-whose-items-raise"],
+)
+def test_no_value_a_caller_passes_raises_into_the_predict_path(monitor, call):
+    call(monitor)
+    assert monitor.counters.invalid == 1 and monitor.counters.pending == 0
+
+
 def test_strict_mode_raises_for_the_caller_to_see():
     m = modelwatch.Monitor("m", "v1", url="http://127.0.0.1:9", token="t" * 20, strict=True, atexit_timeout=None)
     try:

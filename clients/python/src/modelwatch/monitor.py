@@ -123,8 +123,8 @@ class Monitor:
         event_id = id if id is not None else uuid.uuid4().hex
         try:
             event = self._prediction_event(event_id, features, prediction, score, scores, latency_ms, error, timestamp, label)
-        except ConversionError as err:
-            self._invalid("prediction", event_id, err)
+        except Exception as err:  # noqa: BLE001 - a caller's odd value must never break its predict path
+            self._invalid("prediction", event_id, _as_conversion_error(err))
             return event_id
         self._sender.put(("prediction", event))
         return event_id
@@ -134,8 +134,8 @@ class Monitor:
         was dropped or could not be converted."""
         try:
             event = {"id": _event_id(id), "label": convert.label(label, "label")}
-        except ConversionError as err:
-            self._invalid("label", id, err)
+        except Exception as err:  # noqa: BLE001 - see log_prediction
+            self._invalid("label", id, _as_conversion_error(err))
             return False
         return self._sender.put(("label", event))
 
@@ -148,8 +148,8 @@ class Monitor:
                 v = convert.number(value, f"kpis.{name}")
                 if v is not None:
                     values[str(name)] = v
-        except ConversionError as err:
-            self._invalid("KPI report", None, err)
+        except Exception as err:  # noqa: BLE001 - see log_prediction
+            self._invalid("KPI report", None, _as_conversion_error(err))
             return False
         return bool(values) and self._sender.put(("kpis", values))
 
@@ -294,6 +294,17 @@ class Monitor:
             raise err
         self._sender.count_invalid()
         log.warning("modelwatch: %s %r not logged: %s", what, event_id, err)
+
+
+def _as_conversion_error(err: Exception) -> ConversionError:
+    """Any failure while reading the caller's values (a ``__str__`` or ``items()`` that raises,
+    a signalling-NaN ``Decimal``) is reported like a value that cannot be sent: the issue's
+    promise is that nothing raises into the model server's code path."""
+    if isinstance(err, ConversionError):
+        return err
+    wrapped = ConversionError("event", f"could not be read: {type(err).__name__}: {err}")
+    wrapped.__cause__ = err
+    return wrapped
 
 
 def _event_id(value: Any) -> Union[str, int]:
