@@ -59,6 +59,61 @@ interface WebhookSummary {
   alerts: { outcome: string; detail: string; model: string | null; version: string | null; alertname: string | null }[];
 }
 
+/** Reads a JSON answer, failing with the body when the status is not the expected one. */
+async function json<T>(res: Response | Promise<Response>, status = 200): Promise<T> {
+  const r = await res;
+  const text = await r.text();
+  if (r.status !== status) throw new Error(`${r.url} answered ${r.status}, expected ${status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** The whole rollback loop on loopback: exporter, webhook tap, Alertmanager and Prometheus. */
+interface RollbackLoop {
+  dir: string;
+  s: TestServer;
+  tap: WebhookTap;
+  am: RunningAlertmanager;
+  prom: RunningPrometheus;
+  /** The `for:` the shipped rule had before the test shortened it to FOR_DURATION. */
+  originalFor: string;
+}
+
+/**
+ * Starts the loop as an operator would wire it: Alertmanager authenticates with an operator
+ * token made through the token API, and Prometheus loads the shipped rules with `alertName`'s
+ * `for:` shortened. Whatever started before a failure is stopped by stopRollbackLoop.
+ */
+async function startRollbackLoop(prefix: string, alertName: string, loop: Partial<RollbackLoop>): Promise<RollbackLoop> {
+  loop.dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  loop.s = await startTestServer();
+  loop.tap = await startWebhookTap(loop.s.url);
+  const { token } = await json<{ token: string }>(
+    loop.s.api('/api/v1/tokens', { method: 'POST', json: { name: 'alertmanager', role: 'operator' } }),
+    201,
+  );
+  const tokenFile = path.join(loop.dir, 'exporter-webhook-token');
+  fs.writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+  const amConfig = path.join(loop.dir, 'alertmanager.yml');
+  fs.writeFileSync(amConfig, shippedAlertmanagerConfig(loop.tap.url, tokenFile, { group_interval: '1s', repeat_interval: '1s' }));
+  loop.am = await startAlertmanager(amConfig);
+  const rules = deriveTestRules(loop.dir, FOR_DURATION, alertName);
+  loop.originalFor = rules.originalFor;
+  loop.prom = await startPrometheus({ targets: [new URL(loop.s.url).host], ruleFiles: rules.files, alertmanagers: [loop.am.url] });
+  return loop as RollbackLoop;
+}
+
+async function stopRollbackLoop(loop: Partial<RollbackLoop>): Promise<void> {
+  await Promise.allSettled([loop.prom?.stop(), loop.am?.stop()]);
+  await Promise.allSettled([loop.tap?.close(), loop.s?.close()]);
+  if (loop.dir) fs.rmSync(loop.dir, { recursive: true, force: true });
+}
+
+/** Current stage of each version of `model`. */
+async function stagesOf(s: TestServer, model: string): Promise<Record<string, string>> {
+  const { versions } = await json<{ versions: { version: string; stage: string }[] }>(s.api(`/api/v1/models/${model}/versions`));
+  return Object.fromEntries(versions.map((v) => [v.version, v.stage]));
+}
+
 interface AuditEntry {
   action: string;
   actor: string;
@@ -70,7 +125,7 @@ interface AuditEntry {
 }
 
 describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertmanager → exporter rollback', () => {
-  let dir: string;
+  const loop: Partial<RollbackLoop> = {};
   let s: TestServer;
   let tap: WebhookTap;
   let am: RunningAlertmanager | undefined;
@@ -78,16 +133,7 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
   let originalFor: string;
   const started = Date.now();
 
-  const json = async <T>(res: Response | Promise<Response>, status = 200): Promise<T> => {
-    const r = await res;
-    const text = await r.text();
-    if (r.status !== status) throw new Error(`${r.url} answered ${r.status}, expected ${status}: ${text}`);
-    return JSON.parse(text) as T;
-  };
-  const stages = async () => {
-    const { versions } = await json<{ versions: { version: string; stage: string }[] }>(s.api(`/api/v1/models/${MODEL}/versions`));
-    return Object.fromEntries(versions.map((v) => [v.version, v.stage]));
-  };
+  const stages = () => stagesOf(s, MODEL);
   const rollbackEntries = async () => {
     const { entries } = await json<{ entries: AuditEntry[] }>(s.api(`/api/v1/audit?model=${MODEL}`));
     return entries.filter((e) => e.action === 'model.rollback');
@@ -124,30 +170,11 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
   };
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-e2e-rollback-'));
-    s = await startTestServer();
-    tap = await startWebhookTap(s.url);
-
-    // Alertmanager authenticates as an operator token made through the token API, as an operator would.
-    const { token } = await json<{ token: string }>(
-      s.api('/api/v1/tokens', { method: 'POST', json: { name: 'alertmanager', role: 'operator' } }),
-      201,
-    );
-    const tokenFile = path.join(dir, 'exporter-webhook-token');
-    fs.writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
-    const amConfig = path.join(dir, 'alertmanager.yml');
-    fs.writeFileSync(amConfig, shippedAlertmanagerConfig(tap.url, tokenFile, { group_interval: '1s', repeat_interval: '1s' }));
-    am = await startAlertmanager(amConfig);
-
-    const rules = deriveTestRules(dir, FOR_DURATION);
-    originalFor = rules.originalFor;
-    prom = await startPrometheus({ targets: [new URL(s.url).host], ruleFiles: rules.files, alertmanagers: [am.url] });
+    ({ s, tap, am, prom, originalFor } = await startRollbackLoop('modelwatch-e2e-rollback-', ROLLBACK_ALERT, loop));
   });
 
   afterAll(async () => {
-    await Promise.allSettled([prom?.stop(), am?.stop()]);
-    await Promise.allSettled([tap?.close(), s?.close()]);
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await stopRollbackLoop(loop);
     process.stderr.write(`alert-rollback e2e: ${((Date.now() - started) / 1000).toFixed(1)} s including start-up\n`);
   });
 
@@ -210,7 +237,7 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
 
     // The first delivery from Alertmanager is the one that acted, with the token from the file.
     const first = tap.deliveries[0];
-    expect(first.authorization).toBe(`Bearer ${fs.readFileSync(path.join(dir, 'exporter-webhook-token'), 'utf8').trim()}`);
+    expect(first.authorization).toBe(`Bearer ${fs.readFileSync(path.join(loop.dir!, 'exporter-webhook-token'), 'utf8').trim()}`);
     expect(first.status).toBe(200);
     const firstPayload = JSON.parse(first.requestBody) as {
       receiver: string;
@@ -343,46 +370,21 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
  */
 describe.skipIf(missing.length > 0)('label-free estimate below the gate → Prometheus → Alertmanager → exporter rollback', () => {
   const FRAUD = 'fraud_detector';
-  let dir: string;
+  const loop: Partial<RollbackLoop> = {};
   let s: TestServer;
   let tap: WebhookTap;
   let am: RunningAlertmanager | undefined;
   let prom: RunningPrometheus | undefined;
 
-  const json = async <T>(res: Response | Promise<Response>, status = 200): Promise<T> => {
-    const r = await res;
-    const text = await r.text();
-    if (r.status !== status) throw new Error(`${r.url} answered ${r.status}, expected ${status}: ${text}`);
-    return JSON.parse(text) as T;
-  };
-  const stages = async () => {
-    const { versions } = await json<{ versions: { version: string; stage: string }[] }>(s.api(`/api/v1/models/${FRAUD}/versions`));
-    return Object.fromEntries(versions.map((v) => [v.version, v.stage]));
-  };
+  const stages = () => stagesOf(s, FRAUD);
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-e2e-estimate-'));
-    s = await startTestServer();
-    tap = await startWebhookTap(s.url);
-    const { token } = await json<{ token: string }>(
-      s.api('/api/v1/tokens', { method: 'POST', json: { name: 'alertmanager', role: 'operator' } }),
-      201,
-    );
-    const tokenFile = path.join(dir, 'exporter-webhook-token');
-    fs.writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
-    const amConfig = path.join(dir, 'alertmanager.yml');
-    fs.writeFileSync(amConfig, shippedAlertmanagerConfig(tap.url, tokenFile, { group_interval: '1s', repeat_interval: '1s' }));
-    am = await startAlertmanager(amConfig);
-    const rules = deriveTestRules(dir, FOR_DURATION, ESTIMATE_ROLLBACK_ALERT);
-    expect(rules.originalFor).toBe('10m');
-    prom = await startPrometheus({ targets: [new URL(s.url).host], ruleFiles: rules.files, alertmanagers: [am.url] });
+    let originalFor: string;
+    ({ s, tap, am, prom, originalFor } = await startRollbackLoop('modelwatch-e2e-estimate-', ESTIMATE_ROLLBACK_ALERT, loop));
+    expect(originalFor).toBe('10m');
   });
 
-  afterAll(async () => {
-    await Promise.allSettled([prom?.stop(), am?.stop()]);
-    await Promise.allSettled([tap?.close(), s?.close()]);
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stopRollbackLoop(loop));
 
   it('rolls back on the estimate alone, with no label received', { timeout: 180_000 }, async () => {
     await json(s.api('/api/v1/models', { method: 'POST', json: { name: FRAUD, team: TEAM } }), 201);
