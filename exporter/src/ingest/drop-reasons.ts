@@ -26,3 +26,6 @@ export class DropCounter {
 
 /** Per-request tally, returned to the client in the response. */
 export type DropTally = Partial<Record<DropReason, number>>;
+
+/** Counts a drop both in the process-wide counter and in the current request's tally. */
+export type Drop = (reason: DropReason, n?: number) => void;

@@ -1,12 +1,14 @@
 import type { Config } from '../config/config.js';
 import type { FieldProblem } from '../errors.js';
-import { OTHER } from './bounded-names.js';
-import { DropCounter, type DropReason, type DropTally } from './drop-reasons.js';
-import { ModelState, type PendingPrediction } from './model-state.js';
+import { DropCounter, type Drop, type DropReason, type DropTally } from './drop-reasons.js';
+import { observeEstimate } from './estimate-tracker.js';
+import { LabelJoin } from './label-join.js';
+import type { ModelState } from './model-state.js';
 import type { ReferenceProfile, Task } from './reference-profile.js';
 import type { FeedbackBody, KpisBody, PredictionEvent, PredictionsBody } from './schemas.js';
-import { observeEstimate } from './estimate-tracker.js';
-import { observe, VersionState, type WindowGeometry } from './version-state.js';
+import { inferTask, taskProblems } from './task-inference.js';
+import { VersionLifecycle } from './version-lifecycle.js';
+import { observe, type VersionState } from './version-state.js';
 
 export interface IngestResult {
   accepted: number;
@@ -14,61 +16,36 @@ export interface IngestResult {
 }
 
 /**
- * In-memory monitoring state for the fleet: what ingest writes and the collectors read.
+ * In-memory monitoring state for the fleet: what ingest writes and the collectors read. This
+ * class orchestrates; the parts live beside it: which models and versions are tracked
+ * (version-lifecycle.ts), the label join (label-join.ts) and task inference (task-inference.ts).
  * Callers validate first (schemas, then `check*`), so `apply*` never fails half-way: a
  * rejected batch changes nothing. Time comes from `now` so tests can simulate it.
  */
 export class Monitor {
-  readonly models = new Map<string, ModelState>();
+  readonly models: Map<string, ModelState>;
   readonly dropped = new DropCounter();
   readonly ingested = { predictions: 0, feedback: 0, kpis: 0 };
-  /** Reference profiles by model and version, including versions not currently tracked. */
-  private readonly profiles = new Map<string, Map<string, ReferenceProfile>>();
-  private pendingTotal = 0;
-  private readonly geometry: WindowGeometry;
-  private readonly windowMs: number;
+  private readonly lifecycle: VersionLifecycle;
+  private readonly join: LabelJoin;
   private stamp = 0;
 
   constructor(
     private readonly config: Config,
     readonly now: () => number,
   ) {
-    this.windowMs = config.windowSeconds * 1000;
-    this.geometry = {
-      fineMs: config.windowResolutionSeconds * 1000,
-      fineBuckets: config.windowSeconds / config.windowResolutionSeconds,
-      coarseMs: config.sketchResolutionSeconds * 1000,
-      coarseBuckets: config.windowSeconds / config.sketchResolutionSeconds,
-      maxCategories: config.limits.maxCategoriesPerFeature,
-    };
+    this.lifecycle = new VersionLifecycle(config);
+    this.models = this.lifecycle.models;
+    this.join = new LabelJoin(config);
   }
 
   get pendingCount(): number {
-    return this.pendingTotal;
+    return this.join.pendingCount;
   }
 
   /** Semantic checks that need model state (task consistency); [] when the batch may be applied. */
   checkPredictions(body: PredictionsBody): FieldProblem[] {
-    const model = this.models.get(body.model);
-    const existing = model?.task;
-    if (existing && body.task && body.task !== existing) {
-      return [{ path: 'task', message: `model ${body.model} is a ${existing} model` }];
-    }
-    const task = existing ?? body.task ?? inferTask(body.events);
-    if (task !== 'regression') return [];
-    const problems: FieldProblem[] = [];
-    body.events.forEach((e, i) => {
-      if (e.prediction !== undefined && typeof e.prediction !== 'number')
-        problems.push({ path: `events[${i}].prediction`, message: 'a regression model needs a numeric prediction' });
-      if (e.label !== undefined && typeof e.label !== 'number')
-        problems.push({ path: `events[${i}].label`, message: 'a regression model needs a numeric label' });
-      if (e.score !== undefined || e.scores !== undefined)
-        problems.push({
-          path: `events[${i}].${e.score !== undefined ? 'score' : 'scores'}`,
-          message: 'scores apply to classification models only',
-        });
-    });
-    return problems.slice(0, 1000);
+    return taskProblems(this.models.get(body.model)?.task, body);
   }
 
   applyPredictions(body: PredictionsBody): IngestResult {
@@ -78,13 +55,13 @@ export class Monitor {
       this.dropped.add(reason, n);
       tally[reason] = (tally[reason] ?? 0) + n;
     };
-    const model = this.modelFor(body.model);
+    const model = this.lifecycle.modelFor(body.model);
     if (!model) {
       drop('model_limit', body.events.length);
       return { accepted: 0, dropped: tally };
     }
     model.task ??= body.task ?? inferTask(body.events);
-    const { version, folded } = this.versionFor(model, body.version, now);
+    const { version, folded } = this.lifecycle.versionFor(model, body.version, now);
     if (!version) {
       drop('version_folded', body.events.length);
       return { accepted: 0, dropped: tally };
@@ -100,7 +77,7 @@ export class Monitor {
     return { accepted: body.events.length, dropped: tally };
   }
 
-  private applyEvent(model: ModelState, v: VersionState, e: PredictionEvent, now: number, drop: (r: DropReason, n?: number) => void): void {
+  private applyEvent(model: ModelState, v: VersionState, e: PredictionEvent, now: number, drop: Drop): void {
     v.predictions++;
     if (e.latency_ms !== undefined) v.observeLatency(e.latency_ms);
     if (e.error !== undefined && e.error !== false) {
@@ -123,22 +100,17 @@ export class Monitor {
       if (value !== undefined && observe(pt, t, value) === 'folded') drop('category_folded');
     }
     if (counted && v.estimate && model.task === 'classification') observeEstimate(v.estimate, t, e);
-    const pending = this.pendingFor(model, v, e, drop);
+    const pending = this.join.pendingFor(model, v, e, drop);
     if (!pending) return;
     pending.at = t;
     if (e.label !== undefined) {
-      this.applyLabel(model, pending, e.label, t, drop);
+      this.join.applyLabel(model, pending, e.label, t, drop);
       return;
     }
-    this.addPending(model, String(e.id), pending, drop);
+    this.join.hold(model, String(e.id), pending, drop);
   }
 
-  private observeFeatures(
-    v: VersionState,
-    t: number,
-    features: Record<string, number | string | null>,
-    drop: (r: DropReason, n?: number) => void,
-  ): void {
+  private observeFeatures(v: VersionState, t: number, features: Record<string, number | string | null>, drop: Drop): void {
     if (v.trackers.length === 0) return;
     const stamp = ++this.stamp;
     for (const name in features) {
@@ -153,106 +125,6 @@ export class Monitor {
       else if (r === 'folded') drop('category_folded');
     }
     for (const tracker of v.trackers) if (tracker.stamp !== stamp) observe(tracker, t, undefined);
-  }
-
-  /** What is needed to score the prediction once its label is known. */
-  private pendingFor(
-    model: ModelState,
-    v: VersionState,
-    e: PredictionEvent,
-    drop: (r: DropReason, n?: number) => void,
-  ): PendingPrediction | undefined {
-    const prediction = e.prediction as number | string;
-    if (model.task === 'regression') {
-      return typeof prediction === 'number' ? { version: v, pred: prediction } : undefined;
-    }
-    const predName = String(prediction);
-    const cls = model.classes.indexOf(predName);
-    if (cls.folded) drop('class_folded');
-    const p: PendingPrediction = { version: v, pred: cls.index, predName };
-    if (e.score !== undefined) {
-      model.positiveIndex();
-      p.score = e.score;
-    } else if (e.scores !== undefined) {
-      const indexed: Array<[number, number]> = [];
-      for (const c in e.scores) {
-        const ci = model.classes.indexOf(c);
-        if (ci.folded) drop('class_folded');
-        indexed.push([ci.index, e.scores[c]]);
-      }
-      const probs = new Float64Array(model.classes.size);
-      // Folded classes share __other__; clamp in case the client's scores do not sum to 1.
-      for (const [i, q] of indexed) probs[i] = Math.min(1, probs[i] + q);
-      p.probs = probs;
-    }
-    return p;
-  }
-
-  private addPending(model: ModelState, id: string, p: PendingPrediction, drop: (r: DropReason, n?: number) => void): void {
-    const existing = model.pending.get(id);
-    if (existing) {
-      model.pending.delete(id);
-      this.pendingTotal--;
-      if (existing.at !== undefined) existing.version.labelTracking.pending.remove(existing.at);
-      existing.version.revision++;
-    }
-    while (
-      model.pending.size > 0 &&
-      (model.pending.size >= this.config.pendingPredictionsPerModel || this.pendingTotal >= this.config.pendingPredictionsTotal)
-    ) {
-      const oldestId = model.pending.keys().next().value as string;
-      const oldest = model.pending.get(oldestId)!;
-      if (oldest.at !== undefined) oldest.version.labelTracking.pending.remove(oldest.at);
-      oldest.version.revision++;
-      model.pending.delete(oldestId);
-      this.pendingTotal--;
-      drop('pending_evicted');
-    }
-    if (this.pendingTotal >= this.config.pendingPredictionsTotal) {
-      drop('pending_evicted');
-      return;
-    }
-    model.pending.set(id, p);
-    this.pendingTotal++;
-    if (p.at !== undefined) p.version.labelTracking.pending.add(p.at);
-  }
-
-  /** Records a label against a prediction at time `t` (label arrival, or the event's own time). */
-  private applyLabel(
-    model: ModelState,
-    p: PendingPrediction,
-    label: number | string,
-    t: number,
-    drop: (r: DropReason, n?: number) => void,
-  ): void {
-    const v = p.version;
-    v.revision++;
-    v.labeled++;
-    if (p.at !== undefined) v.labelTracking.observeLabel(p.at, t);
-    if (model.task === 'regression') {
-      if (typeof label !== 'number' || !v.regression) return;
-      const b = v.regression.bucketAt(t);
-      if (!b) return;
-      b.add(label, p.pred);
-      v.regression.total.add(label, p.pred);
-      return;
-    }
-    const name = String(label);
-    if (name === p.predName) v.correct++;
-    const cls = model.classes.indexOf(name);
-    if (cls.folded) drop('class_folded');
-    if (!v.classification || !v.probabilities) return;
-    const b = v.classification.bucketAt(t);
-    if (b) {
-      b.add(cls.index, p.pred);
-      v.classification.total.add(cls.index, p.pred);
-    }
-    const probs = model.probabilitiesFor(p);
-    const pb = probs ? v.probabilities.bucketAt(t) : undefined;
-    if (probs && pb) {
-      pb.add(cls.index, p.pred, probs);
-      v.probabilities.total.add(cls.index, p.pred, probs);
-    }
   }
 
   /** Problems that need model state: unknown model (404 by the caller), wrong label type. */
@@ -277,32 +149,7 @@ export class Monitor {
       this.dropped.add(reason, n);
       tally[reason] = (tally[reason] ?? 0) + n;
     };
-    for (const v of model.versions.values()) v.advance(now);
-    // Joined predictions leave the map at once, so its size tracks the labelling delay rather
-    // than the traffic; a second label for the same id is a duplicate within this batch, and
-    // "unknown_prediction" in a later one.
-    const joined = new Map<string, VersionState>();
-    for (const e of body.events) {
-      const id = String(e.id);
-      const done = joined.get(id);
-      if (done) {
-        done.revision++;
-        done.feedbackDuplicate++;
-        continue;
-      }
-      const p = model.pending.get(id);
-      if (!p) {
-        model.feedbackUnknown++;
-        continue;
-      }
-      model.pending.delete(id);
-      this.pendingTotal--;
-      if (p.at !== undefined) p.version.labelTracking.pending.remove(p.at);
-      joined.set(id, p.version);
-      p.version.advance(now);
-      this.applyLabel(model, p, e.label, now, drop);
-      p.version.feedbackJoined++;
-    }
+    this.join.joinFeedback(model, body.events, now, drop);
     this.ingested.feedback += body.events.length;
     return { accepted: body.events.length, dropped: tally };
   }
@@ -331,22 +178,7 @@ export class Monitor {
 
   /** Whether a reference for this model/version can be tracked now (limits), without changing anything. */
   canTrackReference(modelName: string, versionName: string): { ok: true } | { ok: false; reason: string } {
-    const model = this.models.get(modelName);
-    if (!model) {
-      return this.models.size < this.config.limits.maxModels
-        ? { ok: true }
-        : { ok: false, reason: `model limit reached (MODELWATCH_MAX_MODELS=${this.config.limits.maxModels})` };
-    }
-    if (
-      model.versions.has(versionName) ||
-      model.versions.size < this.config.limits.maxVersionsPerModel ||
-      this.idleVersion(model, this.now())
-    )
-      return { ok: true };
-    return {
-      ok: false,
-      reason: `version limit reached for model ${modelName} (MODELWATCH_MAX_VERSIONS_PER_MODEL=${this.config.limits.maxVersionsPerModel}) and no version is idle`,
-    };
+    return this.lifecycle.canTrack(modelName, versionName, this.now());
   }
 
   taskOf(modelName: string): Task | undefined {
@@ -355,11 +187,9 @@ export class Monitor {
 
   /** Installs a (validated, persisted) reference; drift windows for that version restart empty. */
   applyReference(modelName: string, versionName: string, profile: ReferenceProfile): void {
-    let byVersion = this.profiles.get(modelName);
-    if (!byVersion) this.profiles.set(modelName, (byVersion = new Map()));
-    byVersion.set(versionName, profile);
+    this.lifecycle.setProfile(modelName, versionName, profile);
     if (profile.droppedFeatures.length) this.dropped.add('feature_limit', profile.droppedFeatures.length);
-    const model = this.modelFor(modelName);
+    const model = this.lifecycle.modelFor(modelName);
     if (!model) {
       this.dropped.add('model_limit');
       return;
@@ -373,7 +203,7 @@ export class Monitor {
       existing.advance(now);
       return;
     }
-    const { version, folded } = this.versionFor(model, versionName, now);
+    const { version, folded } = this.lifecycle.versionFor(model, versionName, now);
     if (version && !folded) version.advance(now);
   }
 
@@ -381,12 +211,12 @@ export class Monitor {
 
   /** The model's state, created as ingest would; undefined beyond MODELWATCH_MAX_MODELS. */
   restoreModel(name: string): ModelState | undefined {
-    return this.modelFor(name);
+    return this.lifecycle.modelFor(name);
   }
 
   /** The version's state, created as ingest would (reference applied); undefined when it would fold. */
   restoreVersion(model: ModelState, name: string): VersionState | undefined {
-    const { version, folded } = this.versionFor(model, name, this.now());
+    const { version, folded } = this.lifecycle.versionFor(model, name, this.now());
     return folded ? undefined : version;
   }
 
@@ -394,87 +224,14 @@ export class Monitor {
   forgetModel(name: string): void {
     const model = this.models.get(name);
     if (!model) return;
-    this.pendingTotal -= model.pending.size;
+    this.join.forget(model);
     this.models.delete(name);
   }
 
   /** Counts pending predictions added to a model's map by a restore. */
   countRestoredPending(n: number): void {
-    this.pendingTotal += n;
+    this.join.countRestored(n);
   }
-
-  private modelFor(name: string): ModelState | undefined {
-    let model = this.models.get(name);
-    if (model) return model;
-    if (this.models.size >= this.config.limits.maxModels) return undefined;
-    const l = this.config.limits;
-    model = new ModelState(name, {
-      maxVersions: l.maxVersionsPerModel,
-      maxClasses: l.maxClassesPerModel,
-      maxKpis: l.maxKpisPerModel,
-      maxErrorReasons: this.config.maxErrorReasonsPerModel,
-      maxLabelValueLength: l.maxLabelValueLength,
-    });
-    this.models.set(name, model);
-    return model;
-  }
-
-  /**
-   * The version's state, created on first sight. Beyond the per-model bound, the least recently
-   * seen version that has been idle for a whole window is evicted to make room (its series end);
-   * if none is idle, events are counted under version `__other__`.
-   */
-  private versionFor(model: ModelState, name: string, now: number): { version?: VersionState; folded: boolean } {
-    const known = model.versions.get(name);
-    if (known) return { version: known, folded: false };
-    const tracked = [...model.versions.keys()].filter((k) => k !== OTHER).length;
-    if (tracked >= this.config.limits.maxVersionsPerModel) {
-      const idle = this.idleVersion(model, now);
-      if (!idle) return { version: this.otherVersion(model), folded: true };
-      model.versions.delete(idle.name);
-    }
-    const v = new VersionState(name, model.label, this.geometry);
-    v.lastSeen = now;
-    if (model.task) v.ensureTaskWindows(model.task);
-    const profile = this.profiles.get(model.name)?.get(name);
-    if (profile) v.setReference(profile);
-    model.versions.set(name, v);
-    return { version: v, folded: false };
-  }
-
-  private otherVersion(model: ModelState): VersionState {
-    let v = model.versions.get(OTHER);
-    if (!v) {
-      v = new VersionState(OTHER, model.label, this.geometry);
-      if (model.task) v.ensureTaskWindows(model.task);
-      model.versions.set(OTHER, v);
-    }
-    return v;
-  }
-
-  private idleVersion(model: ModelState, now: number): VersionState | undefined {
-    let oldest: VersionState | undefined;
-    for (const v of model.versions.values()) {
-      if (v.name === OTHER || v.lastSeen > now - this.windowMs) continue;
-      if (!oldest || v.lastSeen < oldest.lastSeen) oldest = v;
-    }
-    return oldest;
-  }
-}
-
-/**
- * Task inferred from a model's first batch (see README): scores, or any string prediction or
- * label, mean classification; numeric predictions without scores mean regression. A batch
- * where every event failed decides nothing. Send `task` to override.
- */
-export function inferTask(events: readonly PredictionEvent[]): Task | undefined {
-  let sawNumeric = false;
-  for (const e of events) {
-    if (e.score !== undefined || e.scores !== undefined) return 'classification';
-    if (typeof e.prediction === 'string' || typeof e.label === 'string') return 'classification';
-    if (typeof e.prediction === 'number') sawNumeric = true;
-  }
-  return sawNumeric ? 'regression' : undefined;
 }
 
 /** Event time in ms: ISO-8601 or Unix seconds; arrival time when absent. */
