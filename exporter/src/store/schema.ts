@@ -18,7 +18,7 @@ export interface ApiTokensTable {
 export interface ReferenceProfilesTable {
   model: string;
   version: string;
-  /** JSON of the ReferenceProfile (see stats/reference-profile.ts). */
+  /** JSON of the ReferenceProfile (see ingest/reference-profile.ts). */
   profile: string;
   updated_at: string;
 }
