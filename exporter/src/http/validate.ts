@@ -27,9 +27,15 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what 
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   return rejectProblems(
-    result.error.issues.slice(0, 1000).map((i) => ({ path: formatPath(i.path), message: i.message })),
+    result.error.issues.slice(0, 1000).map((i) => ({ path: formatPath(i.path), message: issueMessage(i) })),
     what,
   );
+}
+
+/** A record key's own problem (say, the name rule) rather than zod's generic "Invalid key in record". */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_key' && issue.issues.length > 0) return issue.issues.map((i) => i.message).join('; ');
+  return issue.message;
 }
 
 /** A 400 naming every problem: the first five in the message, all of them in `details`. */

@@ -1,5 +1,6 @@
 import { FORBIDDEN_KEYS, isCleanText } from '../text-rule.js';
 import { withinMagnitude } from '../stats/index.js';
+import { isName } from '../names.js';
 import { rowSumProblem, type PredictionsBody, type SchemaLimits } from './schemas.js';
 
 /**
@@ -48,7 +49,7 @@ function eventOk(e: unknown, limits: SchemaLimits): boolean {
   if (!isPlainObject(features)) return false;
   for (const name in features) {
     // zod's record output drops a JSON "__proto__" key; leave such oddities to zod.
-    if (!isLabelValue(name, limits.maxLabelValueLength) || !isCleanKey(name)) return false;
+    if (!isName(name) || !isCleanKey(name)) return false;
     const v = features[name];
     if (v === null) continue;
     if (typeof v === 'number') {
@@ -72,7 +73,7 @@ function eventOk(e: unknown, limits: SchemaLimits): boolean {
 export function fastValidatePredictions(body: unknown, limits: SchemaLimits): PredictionsBody | undefined {
   if (!isPlainObject(body)) return undefined;
   for (const k in body) if (k !== 'model' && k !== 'version' && k !== 'events' && k !== 'task') return undefined;
-  if (!isLabelValue(body.model, limits.maxLabelValueLength) || !isLabelValue(body.version, limits.maxLabelValueLength)) return undefined;
+  if (typeof body.model !== 'string' || !isName(body.model) || typeof body.version !== 'string' || !isName(body.version)) return undefined;
   if (body.task !== undefined && body.task !== 'classification' && body.task !== 'regression') return undefined;
   const events = body.events;
   if (!Array.isArray(events) || events.length < 1 || events.length > limits.maxBatchEvents) return undefined;

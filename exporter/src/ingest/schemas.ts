@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { MAX_MAGNITUDE, ROW_SUM_TOLERANCE } from '../stats/index.js';
+import { nameSchema } from '../names.js';
 
 export interface SchemaLimits {
   maxBatchEvents: number;
+  /** Longest error reason kept as a label value (names follow names.ts instead). */
   maxLabelValueLength: number;
   maxReferenceValues: number;
 }
@@ -11,9 +13,13 @@ export interface SchemaLimits {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
+// Model, version, feature and KPI names: the one name rule (names.ts), named in the 400.
+const nameOf = nameSchema;
+
 /**
- * The ingest API's request bodies. Names that become Prometheus label values (model, version,
- * feature, kpi) are length-bounded here; class names come from data and are folded instead.
+ * The ingest API's request bodies. Model, version, feature and KPI names follow the one name
+ * rule (names.ts), as the registry's do; error reasons are length-bounded label values; class
+ * names come from data and are folded instead.
  */
 export function ingestSchemas(limits: SchemaLimits) {
   const labelValue = (what: string) =>
@@ -38,7 +44,7 @@ export function ingestSchemas(limits: SchemaLimits) {
         .union([z.iso.datetime({ offset: true }), z.number().min(0).max(1e11)])
         .optional()
         .describe('When the prediction was made: ISO-8601, or Unix time in seconds. Defaults to arrival time.'),
-      features: z.record(labelValue('feature name'), featureValue).default({}),
+      features: z.record(nameOf('feature name'), featureValue).default({}),
       prediction: classValue.optional().describe('Predicted class, or predicted value for regression. Required unless error is set.'),
       score: z.number().min(0).max(1).optional().describe('Binary classifiers: probability of the positive class.'),
       scores: z.record(z.string().min(1).max(1024), z.number().min(0).max(1)).optional().describe('Multiclass: probability per class.'),
@@ -62,14 +68,14 @@ export function ingestSchemas(limits: SchemaLimits) {
     });
 
   const predictionsBody = z.object({
-    model: labelValue('model'),
-    version: labelValue('version'),
+    model: nameOf('model'),
+    version: nameOf('version'),
     task: z.enum(['classification', 'regression']).optional().describe('Overrides the task inferred from the first batch (see README).'),
     events: z.array(predictionEvent).min(1).max(limits.maxBatchEvents, `at most ${limits.maxBatchEvents} events per batch`),
   });
 
   const feedbackBody = z.object({
-    model: labelValue('model'),
+    model: nameOf('model'),
     events: z
       .array(z.object({ id: z.union([z.string().min(1).max(256), z.number().int()]), label: classValue }))
       .min(1)
@@ -77,13 +83,13 @@ export function ingestSchemas(limits: SchemaLimits) {
   });
 
   const kpisBody = z.object({
-    model: labelValue('model'),
-    kpis: z.record(labelValue('kpi name'), magnitude).refine((k) => Object.keys(k).length > 0, 'kpis must not be empty'),
+    model: nameOf('model'),
+    kpis: z.record(nameOf('KPI name'), magnitude).refine((k) => Object.keys(k).length > 0, 'kpis must not be empty'),
   });
 
   const referenceBody = z.object({
     features: z
-      .record(labelValue('feature name'), z.array(featureValue).min(1).max(limits.maxReferenceValues))
+      .record(nameOf('feature name'), z.array(featureValue).min(1).max(limits.maxReferenceValues))
       .refine((f) => Object.keys(f).length > 0, 'features must not be empty'),
     predictions: z
       .array(z.union([magnitude, z.string(), z.null()]))
@@ -120,7 +126,7 @@ export function ingestSchemas(limits: SchemaLimits) {
       .describe('Multiclass: probability per class per reference row.'),
   });
 
-  const referencePath = z.object({ model: labelValue('model'), version: labelValue('version') });
+  const referencePath = z.object({ model: nameOf('model'), version: nameOf('version') });
 
   const ingestResponse = z.object({
     accepted: z.number().int(),

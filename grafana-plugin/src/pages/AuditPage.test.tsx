@@ -45,6 +45,21 @@ describe('AuditPage', () => {
     expect(backend.callsTo('GET', `${PROXY}/audit`).at(-1)?.params).toEqual({ model: 'fraud_detector', limit: 200 });
   });
 
+  it('refuses a filter the exporter name rule refuses, naming the rule, without asking the exporter', async () => {
+    const backend = installFakeBackend()
+      .on('GET', `${PROXY}/audit/verify`, { status: 200, data: { ok: true, entries: 2 } })
+      .on('GET', `${PROXY}/audit`, { status: 200, data: { entries: auditEntries, next_before: null } });
+    renderApp('/a/modelwatch-app/audit');
+    await screen.findAllByTestId(testIds.audit.row);
+    const calls = backend.callsTo('GET', `${PROXY}/audit`).length;
+    await userEvent.type(screen.getByLabelText('Filter by model'), 'fraud/scorer{Enter}');
+    expect(await screen.findByText(/Not a valid model name: a name is 1-128 characters/)).toBeInTheDocument();
+    expect(backend.callsTo('GET', `${PROXY}/audit`)).toHaveLength(calls);
+    await userEvent.clear(screen.getByLabelText('Filter by model'));
+    await userEvent.type(screen.getByLabelText('Filter by model'), 'fraud scorer{Enter}');
+    await waitFor(() => expect(backend.callsTo('GET', `${PROXY}/audit`).at(-1)?.params).toEqual({ model: 'fraud scorer', limit: 200 }));
+  });
+
   it('shows a 403 as an alert', async () => {
     installFakeBackend()
       .on('GET', `${PROXY}/audit/verify`, { status: 403, data: { error: 'this action needs role viewer' } })

@@ -1,8 +1,9 @@
 import React, { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Input, useStyles2 } from '@grafana/ui';
+import { Alert, Field, Input, useStyles2 } from '@grafana/ui';
 import { exporterApi } from '../api/client';
+import { modelNameProblem } from '../api/names';
 import type { AuditEntry, AuditVerification } from '../api/types';
 import { AsyncContent } from '../components/AsyncContent/AsyncContent';
 import { EmptyTableRow } from '../components/EmptyTableRow/EmptyTableRow';
@@ -75,6 +76,7 @@ function AuditTable({ entries, filter }: { entries: AuditEntry[]; filter: string
 export function AuditPage() {
   const [model, setModel] = useState('');
   const [applied, setApplied] = useState('');
+  const [invalid, setInvalid] = useState<string | undefined>();
   const verify = useAsync(() => exporterApi.verifyAudit(), []);
   const entries = useAsync(() => exporterApi.listAudit({ model: applied || undefined, limit: PAGE_SIZE }), [applied]);
 
@@ -85,16 +87,22 @@ export function AuditPage() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            setApplied(model.trim());
+            const wanted = model.trim();
+            // The exporter's name rule: a name it would refuse can have no entries, so say why instead of asking.
+            const problem = wanted ? modelNameProblem(wanted) : undefined;
+            setInvalid(problem);
+            if (!problem) setApplied(wanted);
           }}
         >
-          <Input
-            placeholder="Filter by model (press Enter)"
-            value={model}
-            onChange={(e) => setModel(e.currentTarget.value)}
-            width={40}
-            aria-label="Filter by model"
-          />
+          <Field invalid={invalid !== undefined} error={invalid}>
+            <Input
+              placeholder="Filter by model (press Enter)"
+              value={model}
+              onChange={(e) => setModel(e.currentTarget.value)}
+              width={40}
+              aria-label="Filter by model"
+            />
+          </Field>
         </form>
         <AsyncContent state={entries} loadingText="Loading audit log…">
           {(list) => <AuditTable entries={list} filter={applied} />}

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_URL, RegistryClient } from '../client.js';
 import { ApiError, exitCodeFor, UsageError } from '../client-errors.js';
+import { nameProblem, type NameKind } from '../../names.js';
 
 /** What every client command gets: a configured client and where to write. */
 export interface CommandIO {
@@ -37,6 +38,7 @@ export function handler<A extends unknown[]>(work: (io: CommandIO, ...args: A) =
     const flags = cmd.optsWithGlobals<GlobalFlags>();
     const json = flags.json === true;
     try {
+      checkNames(cmd, all.slice(0, -2));
       const client = new RegistryClient({ url: checkedUrl(flags.url), token: flags.token || undefined });
       const io: CommandIO = {
         client,
@@ -54,6 +56,28 @@ export function handler<A extends unknown[]>(work: (io: CommandIO, ...args: A) =
       process.exitCode = exitCodeFor(err);
     }
   };
+}
+
+/** Arguments and flags that hold a model or version name, by their commander name. */
+const NAME_KINDS: Record<string, NameKind> = {
+  model: 'model name',
+  version: 'version name',
+  fromVersion: 'version name',
+  parent: 'version name',
+};
+
+/**
+ * Refuses a model or version name the exporter would refuse (names.ts), before any request:
+ * exit 2 with the rule, rather than a 400 or a 404 for a name that can never exist.
+ */
+function checkNames(cmd: Command, positional: unknown[]): void {
+  const values: [string, unknown][] = cmd.registeredArguments.map((a, i) => [a.name(), positional[i]]);
+  values.push(...Object.entries(cmd.opts()));
+  for (const [key, value] of values) {
+    const kind = NAME_KINDS[key];
+    const problem = kind !== undefined && typeof value === 'string' ? nameProblem(kind, value) : undefined;
+    if (problem) throw new UsageError(problem);
+  }
 }
 
 function checkedUrl(url: string): string {

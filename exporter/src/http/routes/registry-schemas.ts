@@ -3,18 +3,16 @@ import { ROLES } from '../../auth/roles.js';
 import { GATE_NAME } from '../../registry/gates.js';
 import { ErrorSchema } from '../error-schema.js';
 import { STAGES } from '../../registry/types.js';
+import { nameSchema } from '../../names.js';
 
 /**
  * Request and response schemas of the registry API. They validate requests and generate the
  * OpenAPI document, so the two cannot drift apart.
  */
 
-/** Model and version names go into URLs and label values: no slashes, no leading dot. */
-export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const name = (what: string) =>
-  z.string().regex(NAME_PATTERN, `${what} must be 1-128 characters of letters, digits, '.', '_', '-', starting with a letter or digit`);
-export const ModelName = name('model name');
-export const VersionName = name('version name');
+/** Model and version names: the one name rule of ingest, registry, CLI and app (names.ts). */
+export const ModelName = nameSchema('model name');
+export const VersionName = nameSchema('version name');
 export const Team = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'team must be 1-64 characters of letters, digits, ".", "_", "-"');
 const Key = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'keys are 1-128 characters of letters, digits, "_", ".", "-"');
 const Text = (max: number) => z.string().max(max);
