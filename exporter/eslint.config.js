@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 /*
  * Layers of src/, lowest first: a folder may import from its own layer and the layers below,
  * never from a layer above (DESIGN.md "Keep the layers apart"; README "How the exporter is
- * built"). Shared leaves (config, errors, logger, metrics catalog, text rule) sit below all.
+ * built"). Shared leaves (config, errors, logger, metrics catalog, text rule, name rule, URL redaction) sit below all.
  * test/layers.test.ts shows that an upward import fails `npm run lint`.
  */
 export const LAYERS = [

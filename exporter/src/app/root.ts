@@ -44,7 +44,7 @@ import { KyselyWebhookStore } from '../store/webhook-store.js';
 import { BUILD_VERSION } from '../version.js';
 import { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { webhookUrlProblem } from '../webhooks/url-policy.js';
-import { OutboxRelay, writeDeliveriesInTransaction } from '../webhooks/outbox.js';
+import { deliveriesInTransaction, OutboxRelay } from '../webhooks/outbox.js';
 import { ENV_WEBHOOK_ID, WebhookService, type DeliveryView } from '../webhooks/webhook-service.js';
 
 /*
@@ -119,9 +119,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const database = await openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
   const tokens = new TokenStore(database.db);
   const references = new ReferenceStore(database.db);
-  const registryStore = new KyselyRegistryStore(database.db, auditKeys);
-  const webhookStore = new KyselyWebhookStore(database.db, auditKeys);
   const outbox = new OutboxStore(database.db);
+  // registry changes write their webhook deliveries in their own transaction (the outbox)
+  const registryStore = new KyselyRegistryStore(database.db, auditKeys, deliveriesInTransaction(outbox, config.webhook?.events));
+  const webhookStore = new KyselyWebhookStore(database.db, auditKeys);
   const generatedAdminToken = config.adminToken ? undefined : await ensureBootstrapAdmin(tokens, new Date().toISOString());
 
   // registry service
@@ -173,7 +174,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }
   // One attempt per dispatch: the outbox relay keeps the retry schedule in the store.
   const dispatcher = new WebhookDispatcher({ policy, log, maxAttempts: 1, maxPending: 100 });
-  writeDeliveriesInTransaction(database.db, outbox, envWebhook?.events);
   const relay = new OutboxRelay({
     store: outbox,
     dispatcher,

@@ -1,3 +1,4 @@
+import type { RegistryEvent } from './events.js';
 import type { AuditKeyRing } from './audit-chain.js';
 import type { AuditedState } from './audit-replay.js';
 import type {
@@ -95,6 +96,12 @@ export interface RegistryWriteTx extends RegistryReads {
   insertTransition(t: NewTransition): Promise<TransitionRecord>;
   /** Appends to the hash chain (the head is already locked by write()). */
   appendAudit(draft: AuditDraft): Promise<AuditEntry>;
+  /**
+   * Hands the change's event to the store's in-transaction subscriber (the webhook outbox, wired
+   * in app/root.ts), whose rows commit or roll back with the change. Called by the registry
+   * service once per audited write, last thing before commit.
+   */
+  announce(event: RegistryEvent): Promise<void>;
   getToken(id: string): Promise<StoredToken | undefined>;
   insertToken(token: StoredToken): Promise<void>;
   revokeToken(id: string, at: string): Promise<boolean>;

@@ -112,10 +112,18 @@ export class RegistryService {
     this.listeners.push(listener);
   }
 
-  /** One audited write: `fn` runs in the store's transaction; `announce` names what committed. */
+  /**
+   * One audited write: `fn` runs in the store's transaction; `announce` names the change, which
+   * the store's in-transaction subscriber (the webhook outbox) sees before commit and the
+   * `onCommitted` listeners after it.
+   */
   private async write<T>(fn: (tx: RegistryWriteTx) => Promise<T>, announce: (result: T) => RegistryEvent): Promise<T> {
-    const result = await this.store.write(fn);
-    const event = announce(result);
+    const { result, event } = await this.store.write(async (tx) => {
+      const result = await fn(tx);
+      const event = announce(result);
+      await tx.announce(event);
+      return { result, event };
+    });
     for (const listener of this.listeners) {
       try {
         listener(event);

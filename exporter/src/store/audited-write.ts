@@ -8,21 +8,6 @@ import { asConflict } from './sql-errors.js';
 export type AppendAudit = (draft: AuditDraft) => Promise<AuditEntry>;
 
 /**
- * Runs inside the transaction of every audited write, after each audit entry is appended:
- * what it writes commits or rolls back with the change (the webhook outbox uses it).
- */
-export type InTransactionHook = (tx: Transaction<Database>, entry: AuditEntry) => Promise<void>;
-
-const hooks = new WeakMap<Kysely<Database>, InTransactionHook[]>();
-
-/** Adds a hook to every audited write made through `db`. */
-export function addInTransactionHook(db: Kysely<Database>, hook: InTransactionHook): void {
-  const list = hooks.get(db) ?? [];
-  list.push(hook);
-  hooks.set(db, list);
-}
-
-/**
  * The one write protocol for every audited change (registry, tokens, webhooks): one
  * transaction whose first act locks the audit chain head. That lock serializes audited writes
  * across processes and replicas, so checks made inside `fn` see the latest committed state and
@@ -42,7 +27,6 @@ export async function auditedWrite<T>(
       return fn(tx, async (draft) => {
         const entry = await audit.append(tx, head, draft);
         head = { lastId: entry.id, lastHash: entry.hash };
-        for (const hook of hooks.get(db) ?? []) await hook(tx, entry);
         return entry;
       });
     });

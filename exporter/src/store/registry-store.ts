@@ -24,6 +24,7 @@ import type {
 } from '../registry/types.js';
 import type { AuditKeyRing } from '../registry/audit-chain.js';
 import type { AuditedState } from '../registry/audit-replay.js';
+import type { RegistryEvent } from '../registry/events.js';
 import { AuditStore, type ChainHead } from './audit-store.js';
 import { auditedWrite, type AppendAudit } from './audited-write.js';
 import type { Database, ModelVersionsTable, ModelsTable, StageTransitionsTable } from './schema.js';
@@ -96,15 +97,26 @@ class Reads implements RegistryReads {
   }
 }
 
+/**
+ * Runs inside the transaction of a registry write, with the event the change announces: what it
+ * writes commits or rolls back with the change (the webhook outbox's delivery rows).
+ */
+export type InTransactionSubscriber = (tx: Transaction<Database>, event: RegistryEvent) => Promise<void>;
+
 class WriteTx extends Reads implements RegistryWriteTx {
   private readonly tokens: TokenStore;
 
   constructor(
     private readonly tx: Transaction<Database>,
     readonly appendAudit: AppendAudit,
+    private readonly subscriber: InTransactionSubscriber | undefined,
   ) {
     super(tx);
     this.tokens = new TokenStore(tx);
+  }
+
+  async announce(event: RegistryEvent): Promise<void> {
+    if (this.subscriber) await this.subscriber(this.tx, event);
   }
 
   async insertModel(m: ModelRecord): Promise<void> {
@@ -196,9 +208,11 @@ export class KyselyRegistryStore extends Reads implements RegistryStore {
   private readonly audit: AuditStore;
   private readonly tokens: TokenStore;
 
+  /** `inTransaction`: told of each registry write's event inside its transaction (the webhook outbox). */
   constructor(
     private readonly db: Executor,
     private readonly keys: AuditKeyRing,
+    private readonly inTransaction?: InTransactionSubscriber,
   ) {
     super(db);
     this.audit = new AuditStore(db);
@@ -210,7 +224,7 @@ export class KyselyRegistryStore extends Reads implements RegistryStore {
   }
 
   write<T>(fn: (tx: RegistryWriteTx) => Promise<T>): Promise<T> {
-    return auditedWrite(this.db, this.keys, (tx, appendAudit) => fn(new WriteTx(tx, appendAudit)));
+    return auditedWrite(this.db, this.keys, (tx, appendAudit) => fn(new WriteTx(tx, appendAudit, this.inTransaction)));
   }
 
   async listModels(limit: number): Promise<ModelRecord[]> {

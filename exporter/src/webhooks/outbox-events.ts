@@ -1,60 +1,30 @@
-import type { AuditEntry } from '../registry/types.js';
+import type { RegistryEvent } from '../registry/events.js';
+import { presentRollback, presentTransitionResult, presentVersion } from '../registry/presenters.js';
 import type { WebhookEventName } from './events.js';
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v && typeof v === 'object' ? (v as Json) : {});
+/** A webhook message: its event name, when the change happened, and the payload's `data`. */
+export interface WebhookMessage {
+  event: WebhookEventName;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
 
 /**
- * The webhook event an audited registry change announces, with its payload, built from the
- * audit entry written in the same transaction (so the delivery row can be written there too).
- * Undefined for changes that announce nothing (tokens, gates, subscriptions).
+ * The webhook message a registry change announces, or undefined for changes that announce
+ * nothing to webhooks (model created, gates updated). `data` is the registry presenter's JSON of
+ * the domain result — the same object the HTTP response shows (registry/presenters.ts) — plus,
+ * for a registration, `actor` and `at`, which every payload carries.
  */
-export function webhookEventOf(e: AuditEntry): { event: WebhookEventName; data: Json } | undefined {
-  const before = obj(e.before);
-  const after = obj(e.after);
-  switch (e.action) {
-    case 'version.register':
-      return {
-        event: 'version.registered',
-        data: {
-          model: e.model,
-          version: e.version,
-          stage: after.stage,
-          metrics: after.metrics,
-          lineage: after.lineage,
-          actor: e.actor,
-          at: e.at,
-        },
-      };
-    case 'version.transition':
-    case 'version.transition.forced':
-      return {
-        event: 'version.transitioned',
-        data: {
-          model: e.model,
-          version: e.version,
-          from: before.stage,
-          to: after.stage,
-          forced: e.action === 'version.transition.forced',
-          archived_version: after.archived_version ?? null,
-          reason: e.reason,
-          actor: e.actor,
-          at: e.at,
-        },
-      };
-    case 'model.rollback':
-      return {
-        event: 'model.rolled_back',
-        data: {
-          model: e.model,
-          from_version: before.production_version,
-          to_version: after.production_version,
-          trigger: after.trigger,
-          reason: e.reason,
-          actor: e.actor,
-          at: e.at,
-        },
-      };
+export function webhookMessageOf(event: RegistryEvent): WebhookMessage | undefined {
+  switch (event.type) {
+    case 'version.registered': {
+      const v = event.version;
+      return { event: 'version.registered', occurredAt: v.createdAt, data: { ...presentVersion(v), actor: v.createdBy, at: v.createdAt } };
+    }
+    case 'version.transitioned':
+      return { event: 'version.transitioned', occurredAt: event.transition.at, data: presentTransitionResult(event.transition) };
+    case 'model.rolled_back':
+      return { event: 'model.rolled_back', occurredAt: event.rollback.at, data: presentRollback(event.rollback) };
     default:
       return undefined;
   }

@@ -1,33 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Logger } from '../logger.js';
-import { addInTransactionHook } from '../store/audited-write.js';
 import type { OutboxRow, OutboxStore } from '../store/outbox-store.js';
-import type { Database } from '../store/schema.js';
+import type { InTransactionSubscriber } from '../store/registry-store.js';
 import type { AttemptRecord, DeliveryOutcome, WebhookDispatcher, WebhookTarget } from './dispatcher.js';
 import { subscribes } from './events.js';
-import { webhookEventOf } from './outbox-events.js';
+import { webhookMessageOf } from './outbox-events.js';
 import { ENV_WEBHOOK_ID } from './webhook-service.js';
 
 /**
- * Makes every audited registry change that announces an event write one delivery row per
- * subscribed webhook in the change's own transaction: a committed change always has its
- * deliveries, a rolled-back one never does. `envEvents`: the events the environment webhook
- * subscribes to, if there is one.
+ * The registry store's in-transaction subscriber (app/root.ts passes it to KyselyRegistryStore):
+ * each registry change that announces a webhook event writes one delivery row per subscribed
+ * webhook in the change's own transaction, so a committed change always has its deliveries and
+ * a rolled-back one never does. `envEvents`: the events the environment webhook subscribes to,
+ * if there is one.
  */
-export function writeDeliveriesInTransaction(db: Kysely<Database>, outbox: OutboxStore, envEvents: string[] | undefined): void {
-  addInTransactionHook(db, async (tx, entry) => {
-    const announced = webhookEventOf(entry);
-    if (!announced) return;
+export function deliveriesInTransaction(outbox: OutboxStore, envEvents: string[] | undefined): InTransactionSubscriber {
+  return async (tx, event) => {
+    const message = webhookMessageOf(event);
+    if (!message) return;
     const targets = await outbox.subscriptions(tx);
     if (envEvents) targets.unshift({ id: ENV_WEBHOOK_ID, events: envEvents });
     for (const t of targets) {
-      if (!subscribes(t.events, announced.event)) continue;
+      if (!subscribes(t.events, message.event)) continue;
       const id = randomUUID();
-      const body = JSON.stringify({ id, event: announced.event, occurred_at: entry.at, data: announced.data });
-      await outbox.insert(tx, { id, webhookId: t.id, event: announced.event, body, createdAt: entry.at });
+      const body = JSON.stringify({ id, event: message.event, occurred_at: message.occurredAt, data: message.data });
+      await outbox.insert(tx, { id, webhookId: t.id, event: message.event, body, createdAt: message.occurredAt });
     }
-  });
+  };
 }
 
 export interface OutboxRelayOptions {

@@ -113,6 +113,28 @@ describe('outbound webhooks on registry events', () => {
     expect(new Set(bodies.map((b) => b.id)).size).toBe(bodies.length);
   });
 
+  it('a payload is the HTTP response of the same change (one presenter), secrets in URLs redacted in both', async () => {
+    const before = receiver.requests.length;
+    const presigned = 's3://models/presented/v1?X-Amz-Signature=0123456789abcdef0123456789abcdef';
+    const registered = await s.api('/api/v1/models/presented/versions', {
+      method: 'POST',
+      json: { version: '1', metrics: { accuracy: 0.9, latency_ms: 10 }, lineage: { artifact_uri: presigned } },
+    });
+    expect(registered.status).toBe(201);
+    const registeredBody = (await registered.json()) as Record<string, unknown>;
+    const moved = await s.api('/api/v1/models/presented/versions/1/transitions', {
+      method: 'POST',
+      json: { to: 'staging', reason: 'same' },
+    });
+    const movedBody = (await moved.json()) as Record<string, unknown>;
+    await idle();
+    const bodies = receiver.requests.slice(before).map((r) => JSON.parse(r.body) as { event: string; data: Record<string, unknown> });
+    const registration = bodies.find((b) => b.event === 'version.registered')!.data;
+    expect(registration).toEqual({ ...registeredBody, actor: 'admin', at: registeredBody.created_at });
+    expect(JSON.stringify(registration)).not.toContain('0123456789abcdef');
+    expect(bodies.find((b) => b.event === 'version.transitioned')!.data).toEqual(movedBody);
+  });
+
   it('retries a delivery the receiver answered with 500, with the same delivery id', async () => {
     const delivered = async () =>
       Number(

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { HttpContext } from '../context.js';
 import type { RegistryService } from '../../registry/service.js';
 import { route } from '../route.js';
-import { presentAuditEntry, presentVerification } from './registry-presenters.js';
+import { presentAuditEntry, presentVerification } from '../../registry/presenters.js';
 import { AuditEntryResponse, AuditQueryParams } from './registry-schemas.js';
 
 /**

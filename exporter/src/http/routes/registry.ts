@@ -12,7 +12,7 @@ import {
   presentTransition,
   presentTransitionResult,
   presentVersion,
-} from './registry-presenters.js';
+} from '../../registry/presenters.js';
 import * as S from './registry-schemas.js';
 
 const TAG = 'registry';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { HttpContext } from '../context.js';
 import type { TokenService } from '../../registry/token-service.js';
 import { route } from '../route.js';
-import { presentToken } from './registry-presenters.js';
+import { presentToken } from '../../registry/presenters.js';
 import { CreateTokenBody, ErrorResponse, TokenParams, TokenResponse } from './registry-schemas.js';
 
 /** Token administration (admin). The token string is in the POST response and nowhere else. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { HttpContext } from '../context.js';
 import { WEBHOOK_EVENTS } from '../../webhooks/events.js';
 import type { WebhookService } from '../../webhooks/webhook-service.js';
-import { redactUrl } from '../redact-url.js';
+import { redactUrl } from '../../redact-url.js';
 import { route } from '../route.js';
 
 /** Every URL the API returns has its credentials redacted (redact-url.ts). */

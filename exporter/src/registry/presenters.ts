@@ -1,11 +1,14 @@
 import { redactUrl } from '../redact-url.js';
-import type { AuditVerification } from '../../registry/service.js';
-import { effectiveGates } from '../../registry/gates.js';
-import type { ModelView, RollbackResult, TransitionResult } from '../../registry/service.js';
-import type { TokenInfo } from '../../registry/token-service.js';
-import type { AuditEntry, GateOverrides, TransitionRecord, VersionRecord } from '../../registry/types.js';
+import { effectiveGates } from './gates.js';
+import type { AuditVerification, ModelView, RollbackResult, TransitionResult } from './service.js';
+import type { TokenInfo } from './token-service.js';
+import type { AuditEntry, GateOverrides, TransitionRecord, VersionRecord } from './types.js';
 
-/** Domain records to the API's snake_case JSON (the shapes in registry-schemas.ts). */
+/**
+ * The one presenter of registry results: domain records to their snake_case JSON. The HTTP
+ * responses (the shapes in http/routes/registry-schemas.ts) and the webhook payloads
+ * (webhooks/outbox-events.ts) both use it, so a field is named and redacted the same way in both.
+ */
 
 export function presentModel(m: ModelView) {
   return {
