@@ -240,6 +240,7 @@ def ingest_cases():
              ('no', 0.4, 'yes')]
     y = [1 if l == 'yes' else 0 for _, _, l in churn]
     s = [sc for _, sc, _ in churn]
+    yp = [1 if p == 'yes' else 0 for p, _, _ in churn]
     rng = np.random.default_rng(4)
     n = 2000
     yy = (rng.random(n) < 0.4).astype(int)
@@ -248,7 +249,11 @@ def ingest_cases():
     return {
         'churn': {'events': [{'prediction': p, 'score': sc, 'label': l} for p, sc, l in churn],
                   'rocAuc': metrics.roc_auc_score(y, s), 'logLoss': metrics.log_loss(y, s, eps=EPS),
-                  'accuracy': metrics.accuracy_score([l for _, _, l in churn], [p for p, _, _ in churn])},
+                  'accuracy': metrics.accuracy_score([l for _, _, l in churn], [p for p, _, _ in churn]),
+                  # sklearn's binary precision/recall/F1 with pos_label='yes'
+                  'precision': metrics.precision_score(y, yp, zero_division=0),
+                  'recall': metrics.recall_score(y, yp, zero_division=0),
+                  'f1': metrics.f1_score(y, yp, zero_division=0)},
         'order': {'events': [{'prediction': str(int(p)), 'score': float(sc), 'label': str(int(t))} for p, sc, t in zip(pred, ss, yy)],
                   'rocAuc': metrics.roc_auc_score(yy, ss), 'logLoss': metrics.log_loss(yy, ss, eps=EPS),
                   'accuracy': metrics.accuracy_score(yy, pred)},

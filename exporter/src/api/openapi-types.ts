@@ -758,6 +758,8 @@ export interface components {
         timestamp?: string | number;
       }[];
       model: string;
+      /** @description Binary classifiers: the class `score` is the probability of. Needed unless the classes are {0, 1}, {"0", "1"} or {false, true}; one per model. */
+      positive_class?: string | number;
       /**
        * @description Overrides the task inferred from the first batch (see README).
        * @enum {string}
@@ -780,7 +782,7 @@ export interface components {
       };
       /** @description Classifiers: true class of each reference row; with score or scores, fits the calibration of the label-free estimate. */
       labels?: (number | string)[];
-      /** @description Binary classifiers: the class `score` is the probability of. Default "1". */
+      /** @description Binary classifiers: the class `score` is the probability of. Inferred only from labels {0, 1}, {"0", "1"} or {false, true}. */
       positive_class?: string | number;
       predictions?: (number | string | null)[];
       /** @description Binary: P(positive_class) per reference row, as the model scores it live. */

@@ -242,7 +242,7 @@ export class MonitoringCollector {
         }
       }
       const scored = v.probabilities.total;
-      const auc = rocAuc(scored, Math.max(scored.classCount, names.length));
+      const auc = rocAuc(scored, Math.max(scored.classCount, names.length), model.aucClassIndex());
       if (auc !== undefined) w.sample(F.rocAuc, mv, auc);
       const ll = scored.meanLogLoss();
       if (ll !== undefined) w.sample(F.logLoss, mv, ll);

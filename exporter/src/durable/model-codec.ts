@@ -15,7 +15,8 @@ export interface PendingRecord {
 
 export interface ModelHeader {
   task?: Task;
-  positiveClass: string;
+  /** Undefined until stated or inferred (written as "", never a class name). */
+  positiveClass?: string;
   classes: string[];
   errorReasons: string[];
   kpis: Array<[string, number]>;
@@ -35,7 +36,7 @@ const HAS_TIME = 16;
 /** Model-level state (task, interned names, KPIs, unknown feedback) and the pending predictions, oldest first. */
 export function writeModel(w: ByteWriter, m: ModelState): void {
   w.u8(TASKS.indexOf(m.task));
-  w.str(m.positiveClass);
+  w.str(m.positiveClass ?? '');
   writeNames(w, m.classes.names);
   writeNames(w, m.errorReasons.names);
   w.uint(m.kpis.size);
@@ -77,7 +78,7 @@ export function readModel(r: ByteReader): { header: ModelHeader; pending: Pendin
   if (t >= TASKS.length) throw new SnapshotFormatError(`unknown task ${t}`);
   const header: ModelHeader = {
     task: TASKS[t],
-    positiveClass: r.str(),
+    positiveClass: r.str() || undefined,
     classes: readNames(r),
     errorReasons: readNames(r),
     kpis: [],

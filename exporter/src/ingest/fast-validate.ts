@@ -72,8 +72,9 @@ function eventOk(e: unknown, limits: SchemaLimits): boolean {
 
 export function fastValidatePredictions(body: unknown, limits: SchemaLimits): PredictionsBody | undefined {
   if (!isPlainObject(body)) return undefined;
-  for (const k in body) if (k !== 'model' && k !== 'version' && k !== 'events' && k !== 'task') return undefined;
+  for (const k in body) if (k !== 'model' && k !== 'version' && k !== 'events' && k !== 'task' && k !== 'positive_class') return undefined;
   if (typeof body.model !== 'string' || !isName(body.model) || typeof body.version !== 'string' || !isName(body.version)) return undefined;
+  if (body.positive_class !== undefined && !isClassValue(body.positive_class)) return undefined;
   if (body.task !== undefined && body.task !== 'classification' && body.task !== 'regression') return undefined;
   const events = body.events;
   if (!Array.isArray(events) || events.length < 1 || events.length > limits.maxBatchEvents) return undefined;

@@ -101,11 +101,11 @@ export class LabelJoin {
       b.add(cls.index, p.pred);
       v.classification.total.add(cls.index, p.pred);
     }
-    const probs = model.probabilitiesFor(p);
-    const pb = probs ? v.probabilities.bucketAt(t) : undefined;
-    if (probs && pb) {
-      pb.add(cls.index, p.pred, probs);
-      v.probabilities.total.add(cls.index, p.pred, probs);
+    const row = model.probabilitiesFor(p);
+    const pb = row ? v.probabilities.bucketAt(t) : undefined;
+    if (row && pb) {
+      pb.add(cls.index, p.pred, row.probs, row.partial);
+      v.probabilities.total.add(cls.index, p.pred, row.probs, row.partial);
     }
   }
 

@@ -28,7 +28,11 @@ export interface ModelBounds {
 export class ModelState {
   readonly label: string;
   task?: Task;
-  positiveClass = '1';
+  /**
+   * The class a binary `score` is the probability of: stated (predictions, reference upload) or
+   * inferred by the shared rule (stats/positive-class.ts); undefined until a batch needs it.
+   */
+  positiveClass?: string;
   readonly classes: BoundedNames;
   readonly errorReasons: BoundedNames;
   readonly versions = new Map<string, VersionState>();
@@ -46,17 +50,32 @@ export class ModelState {
     this.errorReasons = new BoundedNames(bounds.maxErrorReasons, bounds.maxLabelValueLength);
   }
 
-  /** Index of the positive class for binary `score`s, interning it on first use. */
+  /**
+   * Index of the positive class for binary `score`s, interning it on first use. Only called
+   * once ingest has settled the positive class (binary-positive.ts).
+   */
   positiveIndex(): number {
+    if (this.positiveClass === undefined) throw new Error(`model ${this.name} has no positive class`);
     return this.classes.indexOf(this.positiveClass).index;
   }
 
   /**
+   * The class whose probabilities a two-class ROC AUC is computed from: the positive class once
+   * it is known and interned (so the value is sklearn's `roc_auc_score(y == pos, score)` whatever
+   * order the classes were first seen in), else undefined (class index 1).
+   */
+  aucClassIndex(): number | undefined {
+    if (this.positiveClass === undefined) return undefined;
+    return this.classes.peek(this.positiveClass);
+  }
+
+  /**
    * Class probabilities by class index, as known when the label arrives. A binary `score` is
-   * P(positive class); the other class gets 1 - score. `scores` were indexed at ingest and are
+   * P(positive class); the other class gets 1 - score — `partial` when that class is not known
+   * yet (the row then holds the positive class only). `scores` were indexed at ingest and are
    * widened with zeros if classes appeared since.
    */
-  probabilitiesFor(p: PendingPrediction): Float64Array | undefined {
+  probabilitiesFor(p: PendingPrediction): { probs: Float64Array; partial: boolean } | undefined {
     const n = this.classes.size;
     if (p.score !== undefined) {
       const probs = new Float64Array(n);
@@ -64,14 +83,14 @@ export class ModelState {
       probs[pos] = p.score;
       const neg = p.pred !== pos ? p.pred : n === 2 ? 1 - pos : -1;
       if (neg >= 0) probs[neg] = 1 - p.score;
-      return probs;
+      return { probs, partial: neg < 0 };
     }
     if (p.probs && p.probs.length < n) {
       const wider = new Float64Array(n);
       wider.set(p.probs);
-      return wider;
+      return { probs: wider, partial: false };
     }
-    return p.probs;
+    return p.probs && { probs: p.probs, partial: false };
   }
 
   /** Reason label for a failed prediction: the client's string, bounded; `true` means "error". */

@@ -7,6 +7,7 @@ import type { ModelState } from './model-state.js';
 import type { ReferenceProfile, Task } from './reference-profile.js';
 import type { FeedbackBody, KpisBody, PredictionEvent, PredictionsBody } from './schemas.js';
 import { inferTask, taskProblems } from './task-inference.js';
+import { settlePositiveClass } from './binary-positive.js';
 import { VersionLifecycle } from './version-lifecycle.js';
 import { observe, type VersionState } from './version-state.js';
 
@@ -45,7 +46,11 @@ export class Monitor {
 
   /** Semantic checks that need model state (task consistency); [] when the batch may be applied. */
   checkPredictions(body: PredictionsBody): FieldProblem[] {
-    return taskProblems(this.models.get(body.model)?.task, body);
+    const model = this.models.get(body.model);
+    const problems = taskProblems(model?.task, body);
+    if (problems.length || (model?.task ?? body.task ?? inferTask(body.events)) === 'regression') return problems;
+    const { problem } = settlePositiveClass(model, body);
+    return problem ? [problem] : [];
   }
 
   applyPredictions(body: PredictionsBody): IngestResult {
@@ -61,6 +66,7 @@ export class Monitor {
       return { accepted: 0, dropped: tally };
     }
     model.task ??= body.task ?? inferTask(body.events);
+    if (model.task === 'classification') model.positiveClass ??= settlePositiveClass(model, body).positive;
     const { version, folded } = this.lifecycle.versionFor(model, body.version, now);
     if (!version) {
       drop('version_folded', body.events.length);

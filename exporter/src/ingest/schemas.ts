@@ -71,6 +71,12 @@ export function ingestSchemas(limits: SchemaLimits) {
     model: nameOf('model'),
     version: nameOf('version'),
     task: z.enum(['classification', 'regression']).optional().describe('Overrides the task inferred from the first batch (see README).'),
+    positive_class: z
+      .union([z.string().min(1).max(1024), z.number()])
+      .optional()
+      .describe(
+        'Binary classifiers: the class `score` is the probability of. Needed unless the classes are {0, 1}, {"0", "1"} or {false, true}; one per model.',
+      ),
     events: z.array(predictionEvent).min(1).max(limits.maxBatchEvents, `at most ${limits.maxBatchEvents} events per batch`),
   });
 
@@ -99,7 +105,9 @@ export function ingestSchemas(limits: SchemaLimits) {
     positive_class: z
       .union([z.string().min(1).max(1024), z.number()])
       .optional()
-      .describe('Binary classifiers: the class `score` is the probability of. Default "1".'),
+      .describe(
+        'Binary classifiers: the class `score` is the probability of. Inferred only from labels {0, 1}, {"0", "1"} or {false, true}.',
+      ),
     task: z.enum(['classification', 'regression']).optional(),
     labels: z
       .array(classValue)

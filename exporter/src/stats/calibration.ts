@@ -1,4 +1,5 @@
 import { applyIsotonic, fitIsotonic, type IsotonicMap } from './isotonic.js';
+import { inferPositiveClass, POSITIVE_CLASS_RULE } from './positive-class.js';
 
 /** Bins of the expected calibration error: 10 of width 0.1 on [0, 1] (the last one closed). */
 export const ECE_BINS = 10;
@@ -47,8 +48,8 @@ export class CalibrationInputError extends Error {
 }
 
 /**
- * The positive class of binary scores: the one stated, else `"1"` when the labels are a subset
- * of {"0", "1"} (the only unambiguous set once labels are strings). Throws CalibrationInputError
+ * The positive class of binary scores: the one stated, else the one the labels imply by the
+ * shared rule (positive-class.ts: {"0","1"} or {"false","true"}). Throws CalibrationInputError
  * (path `positive_class`) otherwise — a class is never invented.
  */
 export function binaryPositiveClass(labels: readonly string[], stated: string | undefined): string {
@@ -58,10 +59,11 @@ export function binaryPositiveClass(labels: readonly string[], stated: string | 
       throw new CalibrationInputError('labels', `binary scores need two classes, one of them positive_class ${stated}`);
     return stated;
   }
-  if ([...distinct].every((l) => l === '0' || l === '1')) return '1';
+  const inferred = inferPositiveClass(distinct);
+  if (inferred !== undefined) return inferred;
   throw new CalibrationInputError(
     'positive_class',
-    `labels ${[...distinct].slice(0, 3).join(', ')} do not say which class score is the probability of: set positive_class`,
+    `labels ${[...distinct].slice(0, 3).join(', ')} do not say which class score is the probability of: ${POSITIVE_CLASS_RULE}`,
   );
 }
 

@@ -87,9 +87,12 @@ export class ClassificationState implements ZoomMember {
    * Adds one event: true and predicted class indices, and optionally its class probabilities
    * (each in [0, 1]; the row is renormalised to sum 1 — callers keep rows within
    * ROW_SUM_TOLERANCE of 1, see ingest — and an all-zero row is used as it is).
+   * `partial`: the row is known to lack classes (a binary score whose other class has not been
+   * seen yet), so it is used as it is even when its sum comes within the tolerance of 1 — a score
+   * of 0.995 is P(positive) = 0.995, not a row to scale up to 1.
    * @throws RangeError on bad indices or probabilities, before anything changes.
    */
-  add(trueIdx: number, predIdx: number, probs?: ArrayLike<number>): void {
+  add(trueIdx: number, predIdx: number, probs?: ArrayLike<number>, partial = false): void {
     checkIndex(trueIdx, 'true class');
     checkIndex(predIdx, 'predicted class');
     let rowSum = 1;
@@ -110,12 +113,12 @@ export class ClassificationState implements ZoomMember {
     // Rows that reach 1 − ROW_SUM_TOLERANCE are renormalised (a no-op for rows that sum to exactly
     // 1); a row short of it is partial — e.g. a binary score whose other class is not known yet,
     // which holds the rest — and is used as it is.
-    const scale = rowSum >= 1 - ROW_SUM_TOLERANCE ? rowSum : 1;
+    const scale = !partial && rowSum >= 1 - ROW_SUM_TOLERANCE ? rowSum : 1;
     for (let c = 0; c < this.k; c++) {
       const p = c < probs.length ? Math.min(1, probs[c] / scale) : 0;
       this.addScore(c, p, c === trueIdx, 1);
     }
-    this.logLossSum.add(logLossTerm(probs, trueIdx));
+    this.logLossSum.add(logLossTerm(probs, trueIdx, partial));
     this.scoredCount++;
   }
 
@@ -318,14 +321,15 @@ export interface ClassHistograms {
  * share. The row is the vector given (classes beyond it have probability 0 but are not part of
  * the row, so the term never depends on classes seen later). A partial row, short of 1 by more
  * than ROW_SUM_TOLERANCE (ingest refuses such `scores`; it arises from a binary `score` before
- * the other class is known), costs −ln of the true class's clipped probability.
+ * the other class is known, which callers flag with `partial`), costs −ln of the true class's clipped
+ * probability.
  */
-export function logLossTerm(probs: ArrayLike<number>, trueIdx: number): number {
+export function logLossTerm(probs: ArrayLike<number>, trueIdx: number, partial = false): number {
   const clip = (p: number) => Math.min(Math.max(p, LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
   let raw = 0;
   for (let i = 0; i < probs.length; i++) raw += probs[i];
   // A partial row (see add) is not renormalised: the true class's own probability counts.
-  if (raw < 1 - ROW_SUM_TOLERANCE) return -Math.log(clip(trueIdx < probs.length ? probs[trueIdx] : 0));
+  if (partial || raw < 1 - ROW_SUM_TOLERANCE) return -Math.log(clip(trueIdx < probs.length ? probs[trueIdx] : 0));
   let sum = 0;
   for (let i = 0; i < probs.length; i++) sum += clip(probs[i]);
   const pTrue = clip(trueIdx < probs.length ? probs[trueIdx] : 0);

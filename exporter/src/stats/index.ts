@@ -37,6 +37,7 @@ export {
   type MulticlassCalibration,
 } from './calibration.js';
 export { EstimateState } from './estimate-state.js';
+export { inferPositiveClass, POSITIVE_CLASS_RULE, UNAMBIGUOUS_BINARY_CLASSES } from './positive-class.js';
 export {
   Z95,
   aucBin,

@@ -4,7 +4,10 @@ import { aucWithBound } from './score-histogram.js';
 /**
  * ROC AUC of a window from its score histograms, over the events that carried probabilities.
  *
- * - Two classes: the AUC of class index 1's probability (sklearn's `roc_auc_score` binary case).
+ * - Two classes: the AUC of the positive class's probability, `positive` (default class index 1):
+ *   sklearn's `roc_auc_score(y == positive, p_positive)`. Ingest passes its binary models'
+ *   positive class, whose probability every scored event carries (the other class's may be
+ *   missing for events scored before it was first seen).
  * - More classes: the unweighted mean of one-vs-rest AUCs (sklearn's `multi_class='ovr',
  *   average='macro'`) over the classes that have at least one positive and one negative in
  *   the window; the others are skipped, where sklearn would raise instead.
@@ -17,9 +20,9 @@ import { aucWithBound } from './score-histogram.js';
  * every distribution that does not pile more than ~1% of either class into one such bin (exact
  * ties excepted: those sklearn also counts as ½, and they cost nothing).
  */
-export function rocAucWithBound(s: ClassificationState, classCount: number): { auc: number; bound: number } | undefined {
+export function rocAucWithBound(s: ClassificationState, classCount: number, positive = 1): { auc: number; bound: number } | undefined {
   if (classCount === 2) {
-    const h = s.histograms(1);
+    const h = s.histograms(positive);
     return h && bestOf(h);
   }
   if (classCount < 2) return undefined;
@@ -39,8 +42,8 @@ export function rocAucWithBound(s: ClassificationState, classCount: number): { a
 }
 
 /** `rocAucWithBound(...).auc`. */
-export function rocAuc(s: ClassificationState, classCount: number): number | undefined {
-  return rocAucWithBound(s, classCount)?.auc;
+export function rocAuc(s: ClassificationState, classCount: number, positive?: number): number | undefined {
+  return rocAucWithBound(s, classCount, positive)?.auc;
 }
 
 function bestOf(h: ClassHistograms): { auc: number; bound: number } | undefined {

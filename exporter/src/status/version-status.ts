@@ -212,7 +212,7 @@ function qualityOf(model: ModelState, v: VersionState): VersionStatus['quality']
       labeled: total.labeled,
       accuracy: m?.accuracy ?? null,
       macro_f1: m?.macro.f1 ?? null,
-      roc_auc: scored ? (rocAuc(scored, Math.max(scored.classCount, model.classes.names.length)) ?? null) : null,
+      roc_auc: scored ? (rocAuc(scored, Math.max(scored.classCount, model.classes.names.length), model.aucClassIndex()) ?? null) : null,
       log_loss: scored?.meanLogLoss() ?? null,
     };
   }

@@ -36,7 +36,7 @@ async function start(dataDir: string, env: Record<string, string>): Promise<Runn
   return e;
 }
 
-/** sklearn's binary_balanced events as modelwatch predictions (score = P(pos)). */
+/** sklearn's binary_balanced events as modelwatch predictions (score = P(pos): the batch or the reference states positive_class). */
 function predictionEvents(c: ClassificationCase) {
   return c.events.map((e, i) => ({ id: `e${i}`, features: {}, prediction: c.classNames[e.p], score: e.probs![1] }));
 }
@@ -164,11 +164,11 @@ describe('restarts of the exporter process', () => {
       const a = await start(tempDir(), env);
       const b = await start(tempDir(), env);
       const events = predictionEvents(binary);
-      await post(a, '/api/v1/predictions', { model: 'moved', version: 'v1', events: events.slice(0, 2000) });
+      await post(a, '/api/v1/predictions', { model: 'moved', version: 'v1', positive_class: 'pos', events: events.slice(0, 2000) });
       await post(a, '/api/v1/feedback', { model: 'moved', events: labelEvents(binary, 0, 500) });
       expect(await a.stop()).toBe(0);
       // B started before A had the model; its next events for it arrive now.
-      await post(b, '/api/v1/predictions', { model: 'moved', version: 'v1', events: events.slice(2000) });
+      await post(b, '/api/v1/predictions', { model: 'moved', version: 'v1', positive_class: 'pos', events: events.slice(2000) });
       expect((await post(b, '/api/v1/feedback', { model: 'moved', events: labelEvents(binary, 500, 3000) })).accepted).toBe(2500);
       const m = await metrics(b);
       expect(sample(m, 'modelwatch_predictions_total', { model: 'moved' })).toBe(3000);

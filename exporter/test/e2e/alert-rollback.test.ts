@@ -151,6 +151,8 @@ describe.skipIf(missing.length > 0)('accuracy collapse → Prometheus → Alertm
         json: {
           model: MODEL,
           version: NEW,
+          // The score is P("approve"): approve/deny need their positive class stated (issue 11 §2).
+          positive_class: 'approve',
           events: ids.map((id, i) => ({
             id,
             features: { amount: 100 + i, country: 'NL' },

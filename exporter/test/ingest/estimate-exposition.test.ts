@@ -98,7 +98,7 @@ describe('label-free estimate and label series on /metrics', () => {
 
   it('a model without a calibrated reference has label series but no estimate', async () => {
     const events = [{ id: 'x1', features: {}, prediction: 'a', score: 0.3, label: 'a' }];
-    await s.api('/api/v1/predictions', { method: 'POST', json: { model: 'plain', version: 'v1', events } });
+    await s.api('/api/v1/predictions', { method: 'POST', json: { model: 'plain', version: 'v1', positive_class: 'a', events } });
     const m = await scrape(s);
     expect(sample(m, 'modelwatch_model_estimated_accuracy_ratio', { model: 'plain' })).toBeUndefined();
     expect(sample(m, 'modelwatch_model_label_coverage_ratio', { model: 'plain' })).toBe(1);

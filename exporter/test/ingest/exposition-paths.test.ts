@@ -29,6 +29,8 @@ describe('monitoring exposition: /metrics and registry.metrics() agree', () => {
         json: {
           model,
           version: 'v1',
+          // The score is P("oui"): yes/no class names need their positive class stated (issue 11 §2).
+          positive_class: 'oui',
           events: [
             { id: 'a', features: { x: 3, pays: 'ñ' }, prediction: 'oui', score: 0.8, label: 'oui' },
             { id: 'b', features: { x: 30, pays: 'ü' }, prediction: 'non', score: 0.2, label: 'oui' },

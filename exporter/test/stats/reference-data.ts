@@ -73,6 +73,10 @@ export interface ReferenceData {
       rocAuc: number;
       logLoss: number;
       accuracy: number;
+      /** churn only: sklearn's binary precision/recall/F1 with the positive class "yes". */
+      precision?: number;
+      recall?: number;
+      f1?: number;
     }
   >;
 }

@@ -1,0 +1,46 @@
+import type { FieldProblem } from '../errors.js';
+import { inferPositiveClass, POSITIVE_CLASS_RULE } from '../stats/index.js';
+import { OTHER } from './bounded-names.js';
+import type { ModelState } from './model-state.js';
+import type { PredictionsBody } from './schemas.js';
+
+/**
+ * The positive class a predictions batch settles for its model, by the shared rule
+ * (stats/positive-class.ts), or the problem that makes the batch a 400:
+ * - `positive_class` in the request that differs from the one the model already has;
+ * - binary `score`s with no positive class stated now or before, and class names (the model's
+ *   and the batch's predictions and labels) from which none can be inferred.
+ * `positive` is undefined when the batch neither states one nor needs one.
+ */
+export function settlePositiveClass(model: ModelState | undefined, body: PredictionsBody): { positive?: string; problem?: FieldProblem } {
+  const known = model?.positiveClass;
+  const stated = body.positive_class === undefined ? undefined : String(body.positive_class);
+  if (stated !== undefined && known !== undefined && stated !== known) {
+    return {
+      problem: {
+        path: 'positive_class',
+        message: `model ${body.model}'s positive class is "${known}" (stated or inferred earlier); a model has one positive class`,
+      },
+    };
+  }
+  if (stated !== undefined || known !== undefined) return { positive: stated ?? known };
+  if (!body.events.some((e) => e.score !== undefined && (e.error === undefined || e.error === false))) return {};
+  const names = new Set<string>();
+  if (model) for (const n of model.classes.names) if (n !== OTHER) names.add(n);
+  for (const e of body.events) {
+    if (e.prediction !== undefined) names.add(String(e.prediction));
+    if (e.label !== undefined) names.add(String(e.label));
+  }
+  const inferred = inferPositiveClass(names);
+  if (inferred !== undefined) return { positive: inferred };
+  const shown = [...names]
+    .slice(0, 3)
+    .map((n) => JSON.stringify(n))
+    .join(', ');
+  return {
+    problem: {
+      path: 'positive_class',
+      message: `events carry a binary score but the classes (${shown}${names.size > 3 ? ', …' : ''}) do not say which one it is the probability of: ${POSITIVE_CLASS_RULE}`,
+    },
+  };
+}

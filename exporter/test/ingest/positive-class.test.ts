@@ -1,0 +1,111 @@
+/**
+ * Issue 11 §2 and §4 over HTTP (cases 2 and 4): binary scores are the probability of one positive
+ * class, stated or unambiguous, and every binary statistic reads that class's probability
+ * whatever order the classes were first seen in. Right values: scripts/reference/generate.py
+ * (sklearn).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/start.js';
+import { generateReferenceData, type ReferenceData } from '../stats/reference-data.js';
+import { sample, samples, scrape, tokenFor } from './helpers.js';
+
+type Details = { error: string; code: string; details?: Array<{ path: string; message: string }> };
+
+describe('the positive class of binary scores', () => {
+  let s: TestServer;
+  let ingest: string;
+  let ref: ReferenceData['ingest'];
+  beforeAll(async () => {
+    ref = generateReferenceData().ingest;
+    s = await startTestServer({});
+    ingest = await tokenFor(s, 'ingest');
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+  const post = (path: string, json: unknown) => s.api(path, { method: 'POST', json, token: ingest });
+  const churnEvents = () => ref.churn.events.map((e, i) => ({ id: `c${i + 1}`, features: {}, ...e }));
+
+  it('case 2: yes/no labels with a score and no positive class are a 400 naming positive_class, and change nothing', async () => {
+    const res = await post('/api/v1/predictions', { model: 'churn_yes_no', version: 'v1', events: churnEvents() });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as Details;
+    expect(body.code).toBe('MW_ERR_INVALID_INPUT');
+    const problem = body.details!.find((d) => d.path === 'positive_class');
+    expect(problem?.message).toMatch(/\{0, 1\}.*\{"0", "1"\}.*\{false, true\}/);
+    const m = await scrape(s);
+    expect(sample(m, 'modelwatch_predictions_total', { model: 'churn_yes_no' })).toBeUndefined();
+  });
+
+  it('case 2: with positive_class "yes" the AUC, log loss, accuracy and the positive class\'s precision/recall/F1 are sklearn\'s; no phantom class', async () => {
+    const res = await post('/api/v1/predictions', { model: 'churn_stated', version: 'v1', positive_class: 'yes', events: churnEvents() });
+    expect(res.status).toBe(200);
+    const m = await scrape(s);
+    const mv = { model: 'churn_stated', version: 'v1' };
+    expect(Math.abs(sample(m, 'modelwatch_model_roc_auc', mv)! - ref.churn.rocAuc)).toBeLessThanOrEqual(0.005);
+    expect(sample(m, 'modelwatch_model_log_loss', mv)).toBeCloseTo(ref.churn.logLoss, 9);
+    expect(sample(m, 'modelwatch_model_accuracy_ratio', mv)).toBeCloseTo(ref.churn.accuracy, 12);
+    expect(sample(m, 'modelwatch_model_precision_ratio', { ...mv, class: 'yes' })).toBeCloseTo(ref.churn.precision!, 12);
+    expect(sample(m, 'modelwatch_model_recall_ratio', { ...mv, class: 'yes' })).toBeCloseTo(ref.churn.recall!, 12);
+    expect(sample(m, 'modelwatch_model_f1_score', { ...mv, class: 'yes' })).toBeCloseTo(ref.churn.f1!, 12);
+    const classes = samples(m, 'modelwatch_model_precision_ratio', mv).map((x) => /class="([^"]*)"/.exec(x.key)![1]);
+    expect(classes.sort()).toEqual(['_macro', '_weighted', 'no', 'yes']);
+  });
+
+  it('the positive class may come from the reference upload, and a model keeps one', async () => {
+    const put = await s.api('/api/v1/models/churn_ref/versions/v1/reference', {
+      method: 'PUT',
+      json: { features: { x: [1, 2, 3] }, positive_class: 'yes' },
+    });
+    expect(put.status).toBe(200);
+    expect((await post('/api/v1/predictions', { model: 'churn_ref', version: 'v1', events: churnEvents() })).status).toBe(200);
+    const m = await scrape(s);
+    expect(Math.abs(sample(m, 'modelwatch_model_roc_auc', { model: 'churn_ref' })! - ref.churn.rocAuc)).toBeLessThanOrEqual(0.005);
+    const other = await post('/api/v1/predictions', { model: 'churn_ref', version: 'v1', positive_class: 'no', events: churnEvents() });
+    expect(other.status).toBe(400);
+    expect(((await other.json()) as Details).details!.map((d) => d.path)).toEqual(['positive_class']);
+  });
+
+  it('{0, 1}, {"0", "1"} and {false, true} need no positive class; the positive one is 1, "1", true', async () => {
+    for (const [model, neg, pos] of [
+      ['num01', 0, 1],
+      ['str01', '0', '1'],
+      ['bool', 'false', 'true'],
+    ] as const) {
+      const events = ref.churn.events.map((e, i) => ({
+        id: `b${i}`,
+        features: {},
+        prediction: e.prediction === 'yes' ? pos : neg,
+        score: e.score,
+        label: e.label === 'yes' ? pos : neg,
+      }));
+      const res = await post('/api/v1/predictions', { model, version: 'v1', events });
+      expect(res.status, model).toBe(200);
+      const m = await scrape(s);
+      expect(sample(m, 'modelwatch_model_log_loss', { model }), model).toBeCloseTo(ref.churn.logLoss, 9);
+    }
+  });
+
+  it('case 4: binary AUC reads the positive class whatever class was seen first: the first batch all predicted and labelled positive', async () => {
+    const events = ref.order.events.map((e, i) => ({ id: `o${i}`, features: {}, ...e }));
+    const allPositive = events.filter((e) => e.prediction === '1' && e.label === '1');
+    const rest = events.filter((e) => !(e.prediction === '1' && e.label === '1'));
+    expect((await post('/api/v1/predictions', { model: 'order_a', version: 'v1', events: allPositive.slice(0, 50) })).status).toBe(200);
+    expect(
+      (await post('/api/v1/predictions', { model: 'order_a', version: 'v1', events: [...allPositive.slice(50), ...rest] })).status,
+    ).toBe(200);
+    // The same events, the negative class first, in other batches.
+    const reversed = [...events].reverse();
+    for (let i = 0; i < reversed.length; i += 300) {
+      expect((await post('/api/v1/predictions', { model: 'order_b', version: 'v1', events: reversed.slice(i, i + 300) })).status).toBe(200);
+    }
+    const m = await scrape(s);
+    const a = sample(m, 'modelwatch_model_roc_auc', { model: 'order_a' })!;
+    const b = sample(m, 'modelwatch_model_roc_auc', { model: 'order_b' })!;
+    expect(Math.abs(a - ref.order.rocAuc)).toBeLessThanOrEqual(0.005);
+    expect(a).toBe(b);
+    expect(sample(m, 'modelwatch_model_log_loss', { model: 'order_a' })).toBeCloseTo(ref.order.logLoss, 9);
+    expect(sample(m, 'modelwatch_model_log_loss', { model: 'order_b' })).toBeCloseTo(ref.order.logLoss, 9);
+    expect(sample(m, 'modelwatch_model_accuracy_ratio', { model: 'order_a' })).toBeCloseTo(ref.order.accuracy, 12);
+  });
+});
