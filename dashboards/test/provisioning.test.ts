@@ -11,6 +11,7 @@ import { APP_PLUGIN_ID } from '../src/shared/links.js';
 import { recordingRuleFiles } from './helpers/known-metrics.js';
 import { PROMETHEUS_CONFIG, REPO_ROOT } from './helpers/paths.js';
 import { config as rulesConfig } from '../../alert-rules/src/config.js';
+import { parseDockerfile } from '../../exporter/test/docs/dockerfile-steps.js';
 
 const DOCKER_COMPOSE_BIN = '/usr/bin/docker-compose';
 const COMPOSE_FILE = path.join(REPO_ROOT, 'docker-compose.yml');
@@ -19,6 +20,7 @@ const readYaml = <T>(rel: string): T => parse(fs.readFileSync(path.join(REPO_ROO
 interface ComposeService {
   image?: string;
   build?: { context: string; dockerfile: string };
+  entrypoint?: string[];
   volumes?: string[];
   environment?: Record<string, string>;
   ports?: string[];
@@ -124,6 +126,87 @@ describe.skipIf(!binaryExists(DOCKER_COMPOSE_BIN))('docker-compose.yml', () => {
     expect(svc.environment?.MODELWATCH_WEBHOOK_TOKEN).toBeTruthy();
   });
 
+  /**
+   * Each service's environment as its process sees it: `docker-compose config` resolves the
+   * variables from `env`, then a service whose entrypoint is provisioning/tokens.sh gets what
+   * that script exports (run here with `env` in place of the service's own program).
+   */
+  function servicesEnv(env: Record<string, string>): Record<string, Record<string, string>> {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(MODELWATCH_|GRAFANA_)/.test(k)));
+    const resolved = parse(
+      execFileSync(DOCKER_COMPOSE_BIN, ['-f', COMPOSE_FILE, 'config'], { encoding: 'utf8', cwd: REPO_ROOT, env: { ...clean, ...env } }),
+    ) as {
+      services: Record<string, { environment?: Record<string, string | null>; entrypoint?: string[] }>;
+    };
+    const out: Record<string, Record<string, string>> = {};
+    for (const [name, svc] of Object.entries(resolved.services)) {
+      const environment = Object.fromEntries(Object.entries(svc.environment ?? {}).map(([k, v]) => [k, v ?? '']));
+      const mounts = Object.fromEntries(bindMounts(compose().services[name]).map(([host, target]) => [target, host]));
+      const script = svc.entrypoint?.[1] !== undefined ? mounts[svc.entrypoint[1]] : undefined;
+      if (svc.entrypoint?.[0] !== '/bin/sh' || script !== './provisioning/tokens.sh') {
+        out[name] = environment;
+        continue;
+      }
+      const r = spawnSync('/bin/sh', [path.join(REPO_ROOT, script), 'env', '-0'], {
+        encoding: 'utf8',
+        env: { PATH: '/usr/bin:/bin', ...environment },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      out[name] = Object.fromEntries(
+        r.stdout
+          .split('\0')
+          .filter(Boolean)
+          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+      );
+    }
+    return out;
+  }
+
+  /** The token Grafana provisions into the app: secureJsonData's $VARIABLE, from Grafana's environment. */
+  function grafanaAppToken(env: Record<string, Record<string, string>>): string | undefined {
+    const apps = readYaml<{ apps: Array<{ secureJsonData: Record<string, string> }> }>(
+      'provisioning/grafana/plugins/modelwatch-app.yml',
+    ).apps;
+    const variable = /^\$\{?(\w+)\}?$/.exec(apps[0].secureJsonData.exporterToken)![1];
+    return env.grafana[variable];
+  }
+
+  it('derives every token from MODELWATCH_ADMIN_TOKEN alone, so the app is not left on an old default (issue 14)', () => {
+    const admin = 'a-token-the-user-chose-0123456789';
+    const env = servicesEnv({ MODELWATCH_ADMIN_TOKEN: admin });
+    expect(env.exporter.MODELWATCH_ADMIN_TOKEN).toBe(admin);
+    expect(grafanaAppToken(env)).toBe(admin);
+    expect(env.alertmanager.MODELWATCH_WEBHOOK_TOKEN).toBe(admin);
+    expect(env['demo-traffic'].MODELWATCH_TOKEN).toBe(admin);
+    expect(env.exporter.MODELWATCH_GRAFANA_TOKEN_ID).toBe('');
+    // Nothing is left holding the demo default.
+    expect(JSON.stringify(env)).not.toContain('change-me');
+  });
+
+  it('gives Grafana a minted MODELWATCH_GRAFANA_TOKEN and tells the exporter its id', () => {
+    const grafanaToken = `mw_abcdefghij12_${'S'.repeat(20)}_${'t'.repeat(22)}`;
+    const env = servicesEnv({ MODELWATCH_ADMIN_TOKEN: 'a-token-the-user-chose-0123456789', MODELWATCH_GRAFANA_TOKEN: grafanaToken });
+    expect(grafanaAppToken(env)).toBe(grafanaToken);
+    expect(env.exporter.MODELWATCH_GRAFANA_TOKEN_ID).toBe('abcdefghij12');
+    expect(env.alertmanager.MODELWATCH_WEBHOOK_TOKEN).toBe('a-token-the-user-chose-0123456789');
+    // An explicit id wins; a token that is not minted (mw_<id>_…) yields no id.
+    expect(
+      servicesEnv({ MODELWATCH_GRAFANA_TOKEN: grafanaToken, MODELWATCH_GRAFANA_TOKEN_ID: 'zzzzzzzzzzzz' }).exporter
+        .MODELWATCH_GRAFANA_TOKEN_ID,
+    ).toBe('zzzzzzzzzzzz');
+    expect(servicesEnv({ MODELWATCH_GRAFANA_TOKEN: 'mw_short_secret-secret-secret' }).exporter.MODELWATCH_GRAFANA_TOKEN_ID).toBe('');
+  });
+
+  it("keeps each image's own program after provisioning/tokens.sh", () => {
+    const exporterEntrypoint = parseDockerfile(fs.readFileSync(path.join(REPO_ROOT, 'exporter', 'Dockerfile'), 'utf8'))
+      .at(-1)!
+      .steps.find((s) => s.instruction === 'ENTRYPOINT')!.args;
+    const s = compose().services;
+    expect(s.exporter.entrypoint?.slice(2)).toEqual(JSON.parse(exporterEntrypoint));
+    // grafana/grafana's own ENTRYPOINT (packaging/docker/run.sh in grafana/grafana).
+    expect(s.grafana.entrypoint?.slice(2)).toEqual(['/run.sh']);
+  });
+
   it('bind-mounts only paths that exist in the repository (grafana-plugin/dist is build output)', () => {
     const resolved = execFileSync(DOCKER_COMPOSE_BIN, ['-f', COMPOSE_FILE, 'config'], { encoding: 'utf8', cwd: REPO_ROOT });
     expect(resolved).toContain(path.join(REPO_ROOT, 'dashboards', 'generated'));
@@ -170,7 +253,19 @@ describe('provisioning/grafana', () => {
     expect(apps[0].secureJsonData).toEqual({ exporterToken: '$MODELWATCH_GRAFANA_TOKEN' });
     const grafana = compose().services.grafana;
     expect(grafana.environment).toHaveProperty('MODELWATCH_GRAFANA_TOKEN');
-    expect(Object.fromEntries(bindMounts(grafana))['./grafana-plugin/dist']).toBe(`/var/lib/grafana/plugins/${pluginId}`);
+    // The app is built inside Grafana's image (issue 14), where GF_PATHS_PLUGINS points, and no
+    // bind mount hides it with a host folder that a fresh clone does not have.
+    expect(grafana.build).toEqual({ context: '.', dockerfile: 'grafana-plugin/Dockerfile' });
+    const stages = parseDockerfile(fs.readFileSync(path.join(REPO_ROOT, 'grafana-plugin', 'Dockerfile'), 'utf8'));
+    const image = stages[stages.length - 1];
+    expect(image.base).toMatch(/^grafana\/grafana:/);
+    const pluginsDir = /^GF_PATHS_PLUGINS=(\S+)$/.exec(image.steps.find((s) => s.instruction === 'ENV')?.args ?? '')?.[1];
+    expect(pluginsDir).toBeTruthy();
+    const copies = image.steps.filter((s) => s.instruction === 'COPY').map((s) => s.args);
+    expect(copies).toContainEqual(`--from=${stages[0].name} /src/grafana-plugin/dist ${pluginsDir}/${pluginId}`);
+    expect(
+      bindMounts(grafana).filter(([, target]) => target.startsWith(pluginsDir!) || target.startsWith('/var/lib/grafana/plugins')),
+    ).toEqual([]);
   });
 
   it('turns on Grafana’s user header so app actions are audited under the signed-in user (issue 13)', () => {

@@ -14,7 +14,8 @@ import { startShell, type ShellSession } from './shell-session.js';
  */
 const COVERED: Record<string, string> = {
   'npm install && npm start': 'this file: npm start',
-  'docker compose up --build': 'dashboards/test/provisioning.test.ts (docker-compose config) and this file',
+  'docker compose up --build':
+    'dashboards/test/provisioning.test.ts (docker-compose config, derived tokens), test/docs/dockerfile-build.test.ts (both images) and this file',
   'MODELWATCH_TOKEN=<admin token> npx modelwatch tokens create': 'this file: sending events',
   'curl -sS -X POST http://localhost:9400/api/v1/predictions': 'this file: sending events',
   'npx modelwatch models': 'this file: registering and promoting from CI',
