@@ -7,6 +7,7 @@ import { config } from './config.js';
 import { histogramBucket, metric } from './metrics.js';
 import { indent, recorded, series } from './promql.js';
 import type { RecordingRule, RuleGroup } from './rule-types.js';
+import { Z95 } from '../../exporter/src/stats/wilson.js';
 
 export const WINDOWS = ['5m', '1h'] as const;
 export type Window = (typeof WINDOWS)[number];
@@ -21,6 +22,9 @@ export const REC = {
   errorRatio: (w: Window) => `model_version:modelwatch_prediction_errors:ratio_rate${w}`,
   labeledRate: (w: Window) => `model_version:modelwatch_labeled_predictions:rate${w}`,
   accuracy: (w: Window) => `model_version:modelwatch_accuracy:ratio_rate${w}`,
+  /** Ends of the 95% Wilson interval of the last hour's accuracy, from the counters of every replica. */
+  accuracyLower: 'model_version:modelwatch_accuracy:wilson95_lower_rate1h',
+  accuracyUpper: 'model_version:modelwatch_accuracy:wilson95_upper_rate1h',
   latencyBuckets: 'model_version_le:modelwatch_prediction_latency_seconds_bucket:rate5m',
   latency: (q: LatencyQuantile) => `model_version:modelwatch_prediction_latency_seconds:p${q}_rate5m`,
 } as const;
@@ -74,6 +78,34 @@ function windowRules(w: Window): RecordingRule[] {
   ];
 }
 
+/**
+ * The 95% Wilson score interval of the last hour's accuracy, from the summed counters (n labels,
+ * accuracy p): (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n), clamped to [0, 1] — the same
+ * definition and z as the exporter's modelwatch_model_accuracy_{lower,upper}_ratio
+ * (exporter/src/stats/wilson.ts), which are one replica's window. Counters summed across replicas
+ * are the source of truth in PromQL (DESIGN.md "Metrics"), so the rules use these: a model whose
+ * traffic is split between replicas is judged on all of its labels, not on each half.
+ * Absent when no label arrived (n = 0 gives no finite bound).
+ */
+function wilsonRules(): RecordingRule[] {
+  const n = `(${REC.labeledRate('1h')} * 3600)`;
+  const p = REC.accuracy('1h');
+  const z2 = Z95 * Z95;
+  const bound = (sign: '+' | '-') =>
+    `clamp(
+  (
+    ${p} + ${z2} / (2 * ${n})
+    ${sign} ${Z95} * sqrt(${p} * (1 - ${p}) / ${n} + ${z2} / (4 * ${n} ^ 2))
+  )
+  / (1 + ${z2} / ${n}),
+  0, 1
+)`;
+  return [
+    { record: REC.accuracyLower, expr: bound('-') },
+    { record: REC.accuracyUpper, expr: bound('+') },
+  ];
+}
+
 function latencyRules(): RecordingRule[] {
   return [
     { record: REC.latencyBuckets, expr: sumRate(histogramBucket('predictionLatency'), '5m', 'model, version, le') },
@@ -92,6 +124,7 @@ export function recordingGroups(): RuleGroup<RecordingRule>[] {
       rules: [
         teamRule(),
         ...WINDOWS.flatMap(windowRules),
+        ...wilsonRules(),
         { record: REC.modelPredictionsRate, expr: `sum by (model) (${REC.predictionsRate('5m')})` },
         ...latencyRules(),
       ],

@@ -16,12 +16,13 @@ function byAccuracy(): AlertingRule {
     for: config.for.retraining,
     labels: { reason: 'accuracy' },
     expr: withTeam(
-      `${paren(perModel('retrainAccuracyBelow', (m, t) => `${recorded(REC.accuracy('1h'), m)} < ${t}`))}\nand on (model, version)\n${ENOUGH_LABELS}`,
+      // The interval's upper end, as the quality alerts: a noisy point under the threshold is not enough.
+      `${paren(perModel('retrainAccuracyBelow', (m, t) => `${recorded(REC.accuracyUpper, m)} < ${t}`))}\nand on (model, version)\n${ENOUGH_LABELS}`,
     ),
     summary: 'Retraining recommended: accuracy is below the retraining threshold.',
     description:
-      'Accuracy of {{ $labels.model }} version {{ $labels.version }} over the last hour is {{ $value | humanizePercentage }}, ' +
-      `below its retraining threshold (${config.defaults.retrainAccuracyBelow} unless set per model).`,
+      'Even the upper end of the 95% interval of the accuracy of {{ $labels.model }} version {{ $labels.version }} over the last hour ' +
+      `is {{ $value | humanizePercentage }}, below its retraining threshold (${config.defaults.retrainAccuracyBelow} unless set per model).`,
   });
 }
 

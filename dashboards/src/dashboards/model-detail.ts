@@ -106,8 +106,13 @@ export function modelDetail(): Dashboard {
     .withPanel(
       timeseries({
         title: 'Accuracy per version',
-        description: 'Sliding-window accuracy of each version (classification).',
-        queries: [prom('A', `modelwatch_model_accuracy_ratio{${MV}}`, { legend: '{{version}}' })],
+        description:
+          'Sliding-window accuracy of each version (classification), with its 95% Wilson interval: the accuracy alerts fire only when the upper end is below their line, so a point under the line with a wide interval is noise.',
+        queries: [
+          prom('A', `modelwatch_model_accuracy_ratio{${MV}}`, { legend: '{{version}}' }),
+          prom('B', `modelwatch_model_accuracy_lower_ratio{${MV}}`, { legend: '{{version}} 95% low' }),
+          prom('C', `modelwatch_model_accuracy_upper_ratio{${MV}}`, { legend: '{{version}} 95% high' }),
+        ],
         unit: 'percentunit',
         min: 0,
         max: 1,
