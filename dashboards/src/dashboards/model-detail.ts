@@ -142,7 +142,7 @@ export function modelDetail(): Dashboard {
       timeseries({
         title: 'F1 (macro) per version',
         description: 'Macro-averaged F1 over the window, as sklearn average="macro".',
-        queries: [prom('A', `modelwatch_model_f1_score{${MV}, class="_macro"}`, { legend: '{{version}}' })],
+        queries: [prom('A', `modelwatch_model_f1_averaged_score{${MV}, average="macro"}`, { legend: '{{version}}' })],
         unit: 'percentunit',
         min: 0,
         max: 1,
@@ -152,7 +152,8 @@ export function modelDetail(): Dashboard {
     .withPanel(
       mergedTable({
         title: 'Per-class precision, recall, F1',
-        description: "Window precision/recall/F1 per class and version; _macro and _weighted as sklearn's average=.",
+        description:
+          'Window precision/recall/F1 per class and version. The macro and weighted averages are their own series (modelwatch_model_*_averaged_*{average}), so summing over class is safe.',
         labels: ['version', 'class'],
         columns: [
           {

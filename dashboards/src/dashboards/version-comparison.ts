@@ -86,7 +86,7 @@ export function versionComparison(): Dashboard {
       timeseries({
         title: 'F1 (macro)',
         description: 'Macro-averaged F1 over the window.',
-        queries: sideBySide((v) => `modelwatch_model_f1_score{${sel(v, ', class="_macro"')}}`),
+        queries: sideBySide((v) => `modelwatch_model_f1_averaged_score{${sel(v, ', average="macro"')}}`),
         unit: 'percentunit',
         min: 0,
         max: 1,

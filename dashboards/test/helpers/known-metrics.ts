@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Registry } from 'prom-client';
 import { parse } from 'yaml';
 import { CATALOG, type MetricSpec } from '../../../exporter/src/metrics/catalog.js';
-import { registerProcessMetrics } from '../../../exporter/src/metrics/process-metrics.js';
+import { processMetricsRegistry } from '../../../exporter/src/metrics/process-metrics.js';
 import { ALERT_RULES_GENERATED_DIR } from './paths.js';
 
 /** Series Prometheus itself creates for every target or rule (not exported by anyone). */
@@ -29,8 +28,7 @@ export function catalogSeries(): Set<string> {
 
 /** prom-client's default process/Node.js metrics, registered exactly as the exporter does. */
 export async function processSeries(): Promise<Set<string>> {
-  const r = new Registry();
-  registerProcessMetrics(r);
+  const r = processMetricsRegistry();
   const out = new Set<string>();
   for (const m of await r.getMetricsAsJSON()) {
     if (String(m.type) === 'histogram') for (const s of ['_bucket', '_sum', '_count']) out.add(m.name + s);

@@ -1,13 +1,14 @@
 import type { Server } from 'node:http';
-import { Gauge, Registry } from 'prom-client';
 import { loadAuditKeys } from '../auth/audit-keys.js';
 import { Authenticator } from '../auth/authenticator.js';
 import { ensureBootstrapAdmin } from '../auth/bootstrap.js';
 import { AlertingMetrics } from '../collectors/alerting.js';
 import { publishAuditHead } from '../collectors/audit-head.js';
+import { buildInfoCollector } from '../collectors/build-info.js';
+import { Exposition, ScrapeErrors, type Collector } from '../collectors/collector.js';
 import { MonitoringCollector } from '../collectors/monitoring-collector.js';
-import { renderMetrics } from '../collectors/monitoring-exposition.js';
-import { registerRegistryCollectors } from '../collectors/registry.js';
+import { processCollector } from '../collectors/process.js';
+import { registryCollector } from '../collectors/registry.js';
 import type { Config } from '../config/config.js';
 import { startDemoTraffic } from '../demo/traffic.js';
 import type { Checkpointer } from '../durable/checkpointer.js';
@@ -27,11 +28,10 @@ import { registerTokenRoutes } from '../http/routes/tokens.js';
 import { statusRoutes } from '../http/routes/status.js';
 import { registerWebhookRoutes } from '../http/routes/webhooks.js';
 import { Monitor } from '../ingest/monitor.js';
+import { startWindowClock } from '../ingest/window-clock.js';
 import { parseStoredProfile } from '../ingest/reference-profile.js';
 import { ingestSchemas } from '../ingest/schemas.js';
 import { createLogger, type Logger } from '../logger.js';
-import { CATALOG } from '../metrics/catalog.js';
-import { registerProcessMetrics } from '../metrics/process-metrics.js';
 import type { AuditKeyRing } from '../registry/audit-chain.js';
 import { RegistryService } from '../registry/service.js';
 import { TokenService } from '../registry/token-service.js';
@@ -41,7 +41,6 @@ import { KyselyRegistryStore } from '../store/registry-store.js';
 import { TokenStore } from '../store/token-store.js';
 import { OutboxStore, type OutboxRow } from '../store/outbox-store.js';
 import { KyselyWebhookStore } from '../store/webhook-store.js';
-import { BUILD_VERSION } from '../version.js';
 import { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import { webhookUrlProblem } from '../webhooks/url-policy.js';
 import { deliveriesInTransaction, OutboxRelay } from '../webhooks/outbox.js';
@@ -65,6 +64,8 @@ export interface StartOptions {
   now?: () => number;
   /** Feed three demo models with synthetic traffic (`serve --demo`, `npm start`). */
   demo?: boolean;
+  /** How often the windows slide with the clock (default 1 s; see ingest/window-clock.ts). */
+  windowTickMs?: number;
 }
 
 /** Every part the root built, typed, for tests, the bench and the CLI. */
@@ -86,8 +87,8 @@ export interface ExporterParts {
   relay: OutboxRelay;
   /** Every API operation, for the OpenAPI document. */
   openapi: OpenApiCatalog;
-  /** prom-client's registry of the small families (process, build info, registry, alerting). */
-  metrics: Registry;
+  /** /metrics: every collector, in the order the body lists them. */
+  metrics: Exposition;
 }
 
 export interface RunningServer {
@@ -132,6 +133,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // monitor: window state in memory, checkpointed to the store and restored at start (src/durable);
   // reference profiles are reloaded first, so restored drift windows land on the same bins
   const monitor = new Monitor(config, now);
+  const scrapeErrors = new ScrapeErrors(log);
   for (const stored of await references.list()) {
     const profile = parseStoredProfile(stored.profileJson);
     if (!profile) {
@@ -140,28 +142,25 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     }
     monitor.applyReference(stored.model, stored.version, profile);
   }
-  const metrics = new Registry();
-  const durability = await startDurability({ config, log, database, metrics, monitor, now });
+  const durability = await startDurability({ config, log, database, monitor, now });
+  // the windows slide with the clock, so reading them (/metrics, checkpoints) changes nothing
+  const stopWindowClock = startWindowClock({ models: () => monitor.models.values(), now, log, tickMs: options.windowTickMs });
 
-  // collectors, in the order /metrics lists them
-  registerProcessMetrics(metrics);
-  new Gauge({
-    name: CATALOG.buildInfo.name,
-    help: CATALOG.buildInfo.help,
-    labelNames: [...CATALOG.buildInfo.labels],
-    registers: [metrics],
-  }).set({ version: BUILD_VERSION, node_version: process.version }, 1);
-  registerRegistryCollectors(metrics, registryStore, config.limits, log);
-  new MonitoringCollector(monitor, config).register(metrics);
+  // collectors: one contract (collectors/collector.ts), one list, in the order /metrics lists them
   // the audit chain head, published outside the database: gauges and signed checkpoint lines
-  const stopAuditCheckpoints = publishAuditHead({
-    metrics,
-    registry,
-    keys: auditKeys,
-    log,
-    intervalSeconds: config.auditCheckpointSeconds,
-    now,
-  });
+  const auditHead = publishAuditHead({ registry, keys: auditKeys, log, intervalSeconds: config.auditCheckpointSeconds, now });
+  // counts the Alertmanager receiver's outcomes and webhook deliveries (relay built below)
+  const alerting = new AlertingMetrics(() => relay.pendingCount);
+  const collectors: Collector[] = [
+    processCollector(),
+    buildInfoCollector(),
+    registryCollector(registryStore, config.limits, log),
+    new MonitoringCollector(monitor, config, scrapeErrors),
+    auditHead.collector,
+    alerting,
+    durability.collector,
+  ];
+  const metrics = new Exposition(collectors, scrapeErrors);
 
   // webhooks: subscriptions, delivery, and the registry's committed changes announced to them
   const policy = { allowPrivate: config.webhookAllowPrivate };
@@ -186,7 +185,6 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     // runs only once deliveries start, by which time `alerting` exists
     onOutcome: (o) => alerting.delivery(o),
   });
-  const alerting = new AlertingMetrics(metrics, relay);
   const webhooks = new WebhookService({
     store: webhookStore,
     wake: () => relay.wake(),
@@ -231,7 +229,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     system: {
       store: database.dialect,
       ping: () => database.ping(),
-      scrape: async () => ({ contentType: metrics.contentType, chunks: await renderMetrics(metrics) }),
+      scrape: (format) => metrics.render(format),
     },
   });
 
@@ -241,7 +239,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // server
   const stopParts = async () => {
     stopDemo?.();
-    stopAuditCheckpoints();
+    stopWindowClock();
+    auditHead.stop();
     await relay.close();
     await durability.close(); // writes the final checkpoint
   };

@@ -8,7 +8,7 @@ export const EVENTS_PER_BATCH = 1000;
 
 export type Command =
   | { type: 'ingest'; url: string; token: string; batches: number; warmup: number; concurrency: number }
-  | { type: 'scrape'; url: string; token: string; count?: boolean; gzip?: boolean };
+  | { type: 'scrape'; url: string; token: string; count?: boolean; gzip?: boolean; openmetrics?: boolean };
 
 export type Reply =
   | { type: 'ingest'; seconds: number; batches: number }

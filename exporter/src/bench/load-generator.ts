@@ -32,6 +32,9 @@ function request(
   });
 }
 
+const PROMETHEUS_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 let traffic: ReturnType<typeof ingestTraffic> | undefined;
 
@@ -62,11 +65,18 @@ async function ingest(c: Extract<Command, { type: 'ingest' }>): Promise<Reply> {
 async function scrape(c: Extract<Command, { type: 'scrape' }>): Promise<Reply> {
   const t0 = performance.now();
   // With gzip: the bytes on the wire, and the time until they are decompressed (as Prometheus does).
-  const r = await request(agent, `${c.url}/metrics`, c.token, 'GET', undefined, c.gzip ? { 'accept-encoding': 'gzip' } : {});
+  const headers: Record<string, string> = {
+    ...(c.gzip ? { 'accept-encoding': 'gzip' } : {}),
+    // What Prometheus 2.x sends: OpenMetrics first.
+    ...(c.openmetrics ? { accept: PROMETHEUS_ACCEPT } : {}),
+  };
+  const r = await request(agent, `${c.url}/metrics`, c.token, 'GET', undefined, headers);
   if (r.status !== 200) throw new Error(`scrape: ${r.status}`);
-  if (c.gzip) {
-    const text = zlib.gunzipSync(r.body);
-    return { type: 'scrape', ms: performance.now() - t0, bytes: r.body.length, decodedBytes: text.length };
+  if (c.gzip || c.openmetrics) {
+    const text = c.gzip ? zlib.gunzipSync(r.body) : r.body;
+    const ms = performance.now() - t0;
+    if (c.openmetrics && !text.subarray(-6).equals(Buffer.from('# EOF\n'))) throw new Error('scrape: OpenMetrics body without # EOF');
+    return { type: 'scrape', ms, bytes: r.body.length, decodedBytes: text.length };
   }
   const ms = performance.now() - t0;
   if (!c.count) return { type: 'scrape', ms, bytes: r.body.length };

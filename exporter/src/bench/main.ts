@@ -6,7 +6,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Gauge, Registry } from 'prom-client';
-import { renderMetrics } from '../collectors/monitoring-exposition.js';
 import { loadConfig } from '../config/config.js';
 import { buildReferenceProfile } from '../ingest/reference-profile.js';
 import type { PredictionsBody } from '../ingest/schemas.js';
@@ -191,7 +190,7 @@ async function fleet(client: LoadGenerator): Promise<void> {
   for (let i = 0; i < 5; i++) {
     minute(70 + i);
     const a = performance.now();
-    await renderMetrics(s.parts.metrics);
+    await s.parts.metrics.render('prometheus');
     inProcess.push(performance.now() - a);
   }
   const range = (xs: number[]) => `min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}`;
@@ -218,6 +217,22 @@ async function fleet(client: LoadGenerator): Promise<void> {
   out(
     `  with Accept-Encoding: gzip (every version changed): ${mb(wire)} on the wire (${(size / wire).toFixed(1)}x smaller), median ${median(gzipped).toFixed(0)} ms (${range(gzipped)}) including gunzip, server CPU median ${median(gzippedCpu).toFixed(0)} ms; ratio to identity = ${(median(gzipped) / median(changed)).toFixed(3)}`,
   );
+  // Accept: OpenMetrics first (what Prometheus sends), identity and gzip.
+  for (const gzip of [false, true]) {
+    const times: number[] = [];
+    const cpu: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < 5; i++) {
+      minute(90 + i + (gzip ? 5 : 0));
+      const r = await client.run({ type: 'scrape', url: s.url, token: TOKEN, gzip, openmetrics: true });
+      times.push(r.reply.ms);
+      cpu.push(r.serverCpuMs);
+      bytes = r.reply.bytes;
+    }
+    out(
+      `  OpenMetrics${gzip ? ' with gzip' : ''} (every version changed): ${mb(bytes)} on the wire, median ${median(times).toFixed(0)} ms (${range(times)}), server CPU median ${median(cpu).toFixed(0)} ms; ratio to text${gzip ? ' with gzip' : ''} = ${(median(times) / median(gzip ? gzipped : changed)).toFixed(3)}`,
+    );
+  }
   out(`  baseline prom-client registry.metrics() for ${fmt(seriesCount)} gauge series: median ${baseline.toFixed(0)} ms`);
   await s.close();
 }

@@ -1,9 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import { CATALOG } from '../metrics/catalog.js';
 import type { AuditKeyRing } from '../registry/audit-chain.js';
 import type { RegistryService } from '../registry/service.js';
+import type { Collector } from './collector.js';
 
 /** 12 hex digits = 48 bits: exact in a float64 sample. */
 export const HASH_PREFIX_DIGITS = 12;
@@ -27,26 +27,22 @@ export function checkpointSignature(keys: AuditKeyRing, id: number, hash: string
  * A truncated or rewritten log then shows as a head id that went down, or a hash prefix that
  * changed at the same id — in Prometheus's history (alert rule ModelwatchAuditHeadRegressed),
  * in the log, and in this process (counter, and verify's "head behind a published checkpoint").
- * Returns a stop function for the checkpoint timer.
+ * Reading the head at a scrape records it as published: that is the point of publishing it
+ * (registry state, not monitoring state). Returns the collector and a stop function for the timer.
  */
 export function publishAuditHead(opts: {
-  metrics: Registry;
   registry: RegistryService;
   keys: AuditKeyRing;
   log: Logger;
   intervalSeconds: number;
   now: () => number;
-}): () => void {
+}): { collector: Collector; stop: () => void } {
   const { registry, log } = opts;
-  const regressions = new Counter({
-    name: CATALOG.auditHeadRegressions.name,
-    help: CATALOG.auditHeadRegressions.help,
-    registers: [opts.metrics],
-  });
+  let regressions = 0;
   const publish = async () => {
     const head = await registry.publishAuditHead();
     if (head.regression) {
-      regressions.inc();
+      regressions++;
       log.error(
         { audit_head: { id: head.id, hash: head.hash }, problem: head.regression },
         'audit chain head went backwards or was rewritten',
@@ -54,18 +50,16 @@ export function publishAuditHead(opts: {
     }
     return head;
   };
-  new Gauge({
-    name: CATALOG.auditHeadId.name,
-    help: CATALOG.auditHeadId.help,
-    registers: [opts.metrics],
-    async collect() {
+  const collector: Collector = {
+    name: 'audit_head',
+    async collect(out) {
       const head = await publish();
-      this.set(head.id);
-      prefix.set(hashPrefixValue(head.hash));
+      out.family(CATALOG.auditHeadRegressions).sample(undefined, regressions);
+      out.family(CATALOG.auditHeadId).sample(undefined, head.id);
+      out.family(CATALOG.auditHeadHashPrefix).sample(undefined, hashPrefixValue(head.hash));
     },
-  });
-  const prefix = new Gauge({ name: CATALOG.auditHeadHashPrefix.name, help: CATALOG.auditHeadHashPrefix.help, registers: [opts.metrics] });
-  if (opts.intervalSeconds <= 0) return () => undefined;
+  };
+  if (opts.intervalSeconds <= 0) return { collector, stop: () => undefined };
   const timer = setInterval(() => {
     publish().then(
       (head) => {
@@ -77,5 +71,5 @@ export function publishAuditHead(opts: {
     );
   }, opts.intervalSeconds * 1000);
   timer.unref();
-  return () => clearInterval(timer);
+  return { collector, stop: () => clearInterval(timer) };
 }

@@ -13,6 +13,9 @@ export const ESTIMATE_FAMILIES = [
   'estimatedPrecision',
   'estimatedRecall',
   'estimatedF1',
+  'estimatedPrecisionAveraged',
+  'estimatedRecallAveraged',
+  'estimatedF1Averaged',
   'estimatedRocAuc',
   'estimatedEvents',
   'calibrationError',
@@ -56,15 +59,17 @@ export function renderEstimateLines(w: FamilyParts, f: Record<EstimateFamily, nu
   w.sample(f.estimatedAccuracy, mv, m.accuracy);
   w.sample(f.estimatedAccuracyLower, mv, m.accuracyLower);
   w.sample(f.estimatedAccuracyUpper, mv, m.accuracyUpper);
-  const classes: Array<[string, { precision: number; recall: number; f1: number }]> = Object.entries(m.perClass).map(([c, x]) => [
-    `${mv},class="${escapeLabelValue(c)}"`,
-    x,
-  ]);
-  if (m.macro) classes.push([`${mv},class="_macro"`, m.macro]);
-  for (const [labels, x] of classes) {
+  for (const [c, x] of Object.entries(m.perClass)) {
+    const labels = `${mv},class="${escapeLabelValue(c)}"`;
     w.sample(f.estimatedPrecision, labels, x.precision);
     w.sample(f.estimatedRecall, labels, x.recall);
     w.sample(f.estimatedF1, labels, x.f1);
+  }
+  if (m.macro) {
+    const labels = `${mv},average="macro"`;
+    w.sample(f.estimatedPrecisionAveraged, labels, m.macro.precision);
+    w.sample(f.estimatedRecallAveraged, labels, m.macro.recall);
+    w.sample(f.estimatedF1Averaged, labels, m.macro.f1);
   }
   if (m.rocAuc !== undefined) w.sample(f.estimatedRocAuc, mv, m.rocAuc);
 }

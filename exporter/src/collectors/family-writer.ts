@@ -37,6 +37,11 @@ export class FamilyParts {
     this.lines[f].push(prefix, formatValue(value), '\n');
   }
 
+  /** Forgets the lines written since the last render (a unit that failed half-way). */
+  discard(): void {
+    for (const pieces of this.lines) pieces.length = 0;
+  }
+
   /**
    * The unit's sample lines, family after family, encoded once, and the writer emptied for the
    * next unit. Kept as bytes (outside the V8 heap) rather than strings: a scrape that re-renders
@@ -88,9 +93,4 @@ export function formatValue(v: number): string {
   if (Number.isFinite(v)) return String(v);
   if (Number.isNaN(v)) return 'NaN';
   return v > 0 ? '+Inf' : '-Inf';
-}
-
-/** `# HELP` text escaping (backslash and newline), as the text format wants. */
-export function escapeHelp(help: string): string {
-  return help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');
 }

@@ -1,6 +1,5 @@
-import type { Registry } from 'prom-client';
 import type { Config } from '../config/config.js';
-import { CATALOG, LATENCY_BUCKETS_SECONDS, type MetricSpec } from '../metrics/catalog.js';
+import { CATALOG, LATENCY_BUCKETS_SECONDS } from '../metrics/catalog.js';
 import {
   categoricalDrift,
   classificationMetrics,
@@ -15,8 +14,9 @@ import type { Monitor } from '../ingest/monitor.js';
 import type { FeatureTracker, VersionState } from '../ingest/version-state.js';
 import type { ModelState } from '../ingest/model-state.js';
 import { ESTIMATE_FAMILIES, renderEstimateLines } from './estimate-lines.js';
-import { escapeHelp, FamilyParts, type RenderedUnit } from './family-writer.js';
-import { registerMonitoringCollector } from './monitoring-exposition.js';
+import type { Collector, ScrapeErrors } from './collector.js';
+import { familyHeader, type ExpositionFormat, type ExpositionWriter } from './exposition-writer.js';
+import { FamilyParts, type RenderedUnit } from './family-writer.js';
 
 /** The catalog families this collector renders (the registry feature renders its own). */
 const FAMILIES = [
@@ -31,6 +31,9 @@ const FAMILIES = [
   'precision',
   'recall',
   'f1',
+  'precisionAveraged',
+  'recallAveraged',
+  'f1Averaged',
   'rocAuc',
   'logLoss',
   'mae',
@@ -57,10 +60,13 @@ const FAMILIES = [
 type Family = (typeof FAMILIES)[number];
 /** Family index by key, for FamilyParts. */
 const F = Object.fromEntries(FAMILIES.map((k, i) => [k, i])) as Record<Family, number>;
-const NAMES = FAMILIES.map((k) => CATALOG[k].name);
-const HEADERS = FAMILIES.map((k) =>
-  Buffer.from(`# HELP ${CATALOG[k].name} ${escapeHelp(CATALOG[k].help)}\n# TYPE ${CATALOG[k].name} ${CATALOG[k].type}\n`, 'utf8'),
-);
+const SPECS = FAMILIES.map((k) => CATALOG[k]);
+const NAMES = SPECS.map((spec) => spec.name);
+/** Each family's header, encoded once per format. */
+const HEADERS: Record<ExpositionFormat, Buffer[]> = {
+  prometheus: SPECS.map((spec) => Buffer.from(familyHeader(spec, 'prometheus'), 'utf8')),
+  openmetrics: SPECS.map((spec) => Buffer.from(familyHeader(spec, 'openmetrics'), 'utf8')),
+};
 
 const LE = [...LATENCY_BUCKETS_SECONDS.map(String), '+Inf'];
 
@@ -71,14 +77,6 @@ interface CachedVersion {
   unit: RenderedUnit;
 }
 
-/** The exposition of every monitoring family. */
-export interface MonitoringExposition {
-  /** HELP, TYPE and sample lines of every family, UTF-8. */
-  body: Buffer;
-  /** Where family f's sample lines are in `body` (byte offsets: start, end). */
-  samples: Array<[number, number]>;
-}
-
 /**
  * Computes every monitoring series at scrape time from window state: nothing is updated per
  * event. A version's lines are rendered again only when its state changed since the previous
@@ -86,41 +84,37 @@ export interface MonitoringExposition {
  * otherwise its text is reused as it is — it would render identically, so nothing is served
  * stale. Fleet-wide lines (KPIs, unknown feedback, drops) are rendered every scrape.
  *
- * `/metrics` serves `exposition()` directly (see monitoring-exposition.ts). The families are
- * also registered in prom-client's registry, so `registry.metrics()` stays complete.
+ * Why this collector formats its own bytes instead of writing samples through
+ * ExpositionWriter.sample(): it owns ~170k of a full fleet's series, and a scrape where
+ * nothing changed costs one copy of cached bytes instead of formatting every line again
+ * (see `npm run bench`, "nothing changed since the last scrape"). The sample lines are the
+ * same in both exposition formats, so only the headers depend on the format.
+ *
+ * The scrape reads and never advances the windows: they advance from the clock
+ * (ingest/window-clock.ts) and at ingest, so two scrapes at the same state give the same body.
  */
-export class MonitoringCollector {
+export class MonitoringCollector implements Collector {
+  readonly name = 'monitoring';
   private readonly cache = new WeakMap<VersionState, CachedVersion>();
   /** Line prefixes of each feature's families, built once per tracker (see FamilyParts.samplePrefixed). */
   private readonly featurePrefixes = new WeakMap<FeatureTracker, FeaturePrefixes>();
   /** One writer reused for every version a scrape renders. */
   private readonly writer = new FamilyParts(NAMES);
-  private lastExposition: MonitoringExposition | undefined;
 
   constructor(
     private readonly monitor: Monitor,
     private readonly config: Config,
+    private readonly errors: ScrapeErrors,
   ) {}
 
-  register(registry: Registry): void {
-    FAMILIES.forEach((key, f) => {
-      const spec: MetricSpec = CATALOG[key];
-      const get = async () => this.toPromClient(f);
-      const family = { name: spec.name, help: spec.help, type: spec.type, get, getForPromString: get, reset: () => undefined };
-      registry.registerMetric(family as unknown as Parameters<Registry['registerMetric']>[0]);
-    });
-    registerMonitoringCollector(registry, this, new Set(NAMES));
-  }
-
-  /** Every monitoring family as exposition text (HELP, TYPE and samples), from the current state. */
-  exposition(): MonitoringExposition {
-    const now = this.monitor.now();
+  /** Every monitoring family, headers and samples, from the current state. */
+  collect(out: ExpositionWriter): void {
     const units: RenderedUnit[] = [];
     const fleet = new FamilyParts(NAMES);
     for (const model of this.monitor.models.values()) {
       for (const v of model.versions.values()) {
-        v.advance(now);
-        units.push(this.versionLines(model, v));
+        const unit = this.versionLines(model, v);
+        if (unit) units.push(unit);
       }
       if (model.feedbackUnknown > 0)
         fleet.sample(F.feedback, `model="${model.label}",version="__unknown__",outcome="unknown_prediction"`, model.feedbackUnknown);
@@ -131,38 +125,40 @@ export class MonitoringCollector {
     units.push(fleet.render());
 
     // One copy of each unit's bytes into the body, family by family.
+    const headers = HEADERS[out.format];
     let size = 0;
-    for (const h of HEADERS) size += h.length;
+    for (const h of headers) size += h.length;
     for (const unit of units) size += unit.bytes.length;
     const body = Buffer.allocUnsafe(size);
-    const samples: Array<[number, number]> = [];
     let at = 0;
     for (let f = 0; f < FAMILIES.length; f++) {
-      at += HEADERS[f].copy(body, at);
-      const start = at;
+      at += headers[f].copy(body, at);
       for (const unit of units) {
         const from = unit.starts[f];
         const to = unit.starts[f + 1];
         if (to > from) at += unit.bytes.copy(body, at, from, to);
       }
-      samples.push([start, at]);
     }
     if (at !== size) throw new Error(`exposition size mismatch (${at} of ${size} bytes)`);
-    const exposition = { body, samples };
-    this.lastExposition = exposition;
-    // prom-client asks for each family separately, all in one tick: one render serves them.
-    setImmediate(() => {
-      if (this.lastExposition === exposition) this.lastExposition = undefined;
-    });
-    return exposition;
+    out.preRendered(SPECS, body);
   }
 
-  /** A version's lines: the cached ones while the version (and the model's classes) are unchanged. */
-  private versionLines(model: ModelState, v: VersionState): RenderedUnit {
+  /**
+   * A version's lines: the cached ones while the version (and the model's classes) are
+   * unchanged. A version whose state cannot be rendered is left out of this scrape (every
+   * other version still renders), logged once and counted (issue 11).
+   */
+  private versionLines(model: ModelState, v: VersionState): RenderedUnit | undefined {
     const classCount = model.classes.size;
     const cached = this.cache.get(v);
     if (cached && cached.revision === v.revision && cached.classCount === classCount) return cached.unit;
-    this.renderVersion(this.writer, model, v);
+    try {
+      this.renderVersion(this.writer, model, v);
+    } catch (err) {
+      this.writer.discard();
+      this.errors.failed(this.name, err, v.labels, { model: model.name, version: v.name });
+      return undefined;
+    }
     const unit = this.writer.render(cached?.unit);
     if (cached) {
       cached.revision = v.revision;
@@ -170,25 +166,6 @@ export class MonitoringCollector {
       cached.unit = unit;
     } else this.cache.set(v, { revision: v.revision, classCount, unit });
     return unit;
-  }
-
-  /**
-   * Family f for prom-client's registry, which prints each value as `${metricName} ${value}`:
-   * all lines but the last ride in one metricName.
-   */
-  private toPromClient(f: number): {
-    name: string;
-    help: string;
-    type: string;
-    values: Array<{ metricName: string; value: number; labels: Record<string, never> }>;
-    aggregator: 'omit';
-  } {
-    const spec = CATALOG[FAMILIES[f]];
-    const { body, samples } = this.lastExposition ?? this.exposition();
-    const lines = body.toString('utf8', samples[f][0], samples[f][1]).replace(/\n$/, '');
-    const cut = lines.lastIndexOf(' ');
-    const values = lines ? [{ metricName: lines.slice(0, cut), value: parseValue(lines.slice(cut + 1)), labels: {} }] : [];
-    return { name: spec.name, help: spec.help, type: spec.type, values, aggregator: 'omit' };
   }
 
   private renderVersion(w: FamilyParts, model: ModelState, v: VersionState): void {
@@ -231,14 +208,14 @@ export class MonitoringCollector {
           w.sample(F.recall, l, c.recall);
           w.sample(F.f1, l, c.f1);
         }
-        for (const [avg, c] of [
-          ['_macro', m.macro],
-          ['_weighted', m.weighted],
+        for (const [average, c] of [
+          ['macro', m.macro],
+          ['weighted', m.weighted],
         ] as const) {
-          const l = `${mv},class="${avg}"`;
-          w.sample(F.precision, l, c.precision);
-          w.sample(F.recall, l, c.recall);
-          w.sample(F.f1, l, c.f1);
+          const l = `${mv},average="${average}"`;
+          w.sample(F.precisionAveraged, l, c.precision);
+          w.sample(F.recallAveraged, l, c.recall);
+          w.sample(F.f1Averaged, l, c.f1);
         }
       }
       const scored = v.probabilities.total;
@@ -323,9 +300,4 @@ function featurePrefixes(w: FamilyParts, labels: string): FeaturePrefixes {
 
 function driftPsi(t: FeatureTracker): number | undefined {
   return t.kind === 'numeric' ? numericDrift(t.ref, t.window.total)?.psi : categoricalDrift(t.ref, t.window.total)?.psi;
-}
-
-/** Inverse of formatValue. */
-function parseValue(s: string): number {
-  return s === '+Inf' ? Infinity : s === '-Inf' ? -Infinity : Number(s);
 }

@@ -1,6 +1,6 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
-import { CATALOG, type MetricSpec } from '../metrics/catalog.js';
+import { CATALOG } from '../metrics/catalog.js';
+import type { Collector } from './collector.js';
 import { selectExposedVersions } from '../registry/exposure.js';
 import type { RegistryStore, RollbackCount, StageCount, VersionSummary } from '../registry/ports.js';
 import { STAGES } from '../registry/types.js';
@@ -12,7 +12,7 @@ interface Snapshot {
   rollbacks: RollbackCount[];
 }
 
-/** One scrape reads the registry once, however many of its metrics it collects. */
+/** Scrapes close together (several Prometheus servers, replicas' dashboards) share one read. */
 const SNAPSHOT_TTL_MS = 1000;
 
 /**
@@ -21,12 +21,11 @@ const SNAPSHOT_TTL_MS = 1000;
  * this process saw). Models are capped at limits.maxModels (by name) and versions per model
  * at limits.maxVersionsPerModel, live stages first: old archived versions drop off.
  */
-export function registerRegistryCollectors(
-  metrics: Registry,
+export function registryCollector(
   store: RegistryStore,
   limits: { maxModels: number; maxVersionsPerModel: number },
   log: Logger,
-): void {
+): Collector {
   const { maxModels, maxVersionsPerModel } = limits;
   let cached: { at: number; value: Promise<Snapshot> } | undefined;
 
@@ -58,62 +57,34 @@ export function registerRegistryCollectors(
     return cached.value;
   };
 
-  /** A failed read keeps the previous values rather than failing the whole /metrics. */
-  const refresh = <T extends Gauge | Counter>(metric: T, fill: (s: Snapshot) => void) =>
-    snapshot().then(
-      (s) => {
-        metric.reset();
-        fill(s);
-      },
-      (err: unknown) => log.warn({ err, metric: 'registry' }, 'registry metrics read failed; serving previous values'),
-    );
-  const base = (m: MetricSpec) => ({ name: m.name, help: m.help, labelNames: [...m.labels], registers: [metrics] });
+  /** A failed read serves the previous values rather than failing the whole /metrics. */
+  let last: Snapshot | undefined;
+  const current = async (): Promise<Snapshot | undefined> => {
+    try {
+      last = await snapshot();
+    } catch (err) {
+      log.warn({ err, metric: 'registry' }, 'registry metrics read failed; serving previous values');
+    }
+    return last;
+  };
 
-  new Gauge({
-    ...base(CATALOG.modelInfo),
-    async collect() {
-      await refresh(this, (s) => {
-        for (const [model, team] of s.teams) this.set({ model, team }, 1);
-      });
+  return {
+    name: 'registry',
+    async collect(out) {
+      const s = await current();
+      out.family(CATALOG.modelInfo);
+      for (const [model, team] of s?.teams ?? []) out.sample({ model, team }, 1);
+      // Every stage of an exposed version gets a series (0 or 1), so a move is a value
+      // change in place, which PromQL and Grafana state timelines follow without gaps.
+      out.family(CATALOG.modelStage);
+      for (const v of s?.versions ?? [])
+        for (const stage of STAGES) out.sample({ model: v.model, version: v.version, stage }, v.stage === stage ? 1 : 0);
+      out.family(CATALOG.validationAccuracy);
+      for (const v of s?.versions ?? []) if (v.accuracy !== null) out.sample({ model: v.model, version: v.version }, v.accuracy);
+      out.family(CATALOG.stageTransitions);
+      for (const t of s?.transitions ?? []) out.sample({ model: t.model, from: t.from, to: t.to }, t.count);
+      out.family(CATALOG.rollbacks);
+      for (const r of s?.rollbacks ?? []) out.sample({ model: r.model, trigger: r.trigger }, r.count);
     },
-  });
-
-  new Gauge({
-    ...base(CATALOG.modelStage),
-    async collect() {
-      await refresh(this, (s) => {
-        // Every stage of an exposed version gets a series (0 or 1), so a move is a value
-        // change in place, which PromQL and Grafana state timelines follow without gaps.
-        for (const v of s.versions)
-          for (const stage of STAGES) this.set({ model: v.model, version: v.version, stage }, v.stage === stage ? 1 : 0);
-      });
-    },
-  });
-
-  new Gauge({
-    ...base(CATALOG.validationAccuracy),
-    async collect() {
-      await refresh(this, (s) => {
-        for (const v of s.versions) if (v.accuracy !== null) this.set({ model: v.model, version: v.version }, v.accuracy);
-      });
-    },
-  });
-
-  new Counter({
-    ...base(CATALOG.stageTransitions),
-    async collect() {
-      await refresh(this, (s) => {
-        for (const t of s.transitions) this.inc({ model: t.model, from: t.from, to: t.to }, t.count);
-      });
-    },
-  });
-
-  new Counter({
-    ...base(CATALOG.rollbacks),
-    async collect() {
-      await refresh(this, (s) => {
-        for (const r of s.rollbacks) this.inc({ model: r.model, trigger: r.trigger }, r.count);
-      });
-    },
-  });
+  };
 }

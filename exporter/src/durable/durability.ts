@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Collector } from '../collectors/collector.js';
 import type { Config } from '../config/config.js';
 import type { Monitor } from '../ingest/monitor.js';
 import type { Logger } from '../logger.js';
@@ -15,6 +15,8 @@ export interface Durability {
    * the body is this replica's (see Checkpointer.ensure) before the event is applied.
    */
   ensureModel: RequestHandler;
+  /** Checkpoint and restore series for /metrics. */
+  collector: Collector;
   close(): Promise<void>;
 }
 
@@ -26,23 +28,11 @@ export async function startDurability(deps: {
   config: Config;
   log: Logger;
   database: OpenedDatabase;
-  metrics: Registry;
   monitor: Monitor;
   now: () => number;
 }): Promise<Durability> {
-  const { config, log, metrics } = deps;
-  const skipped = counter(metrics, CATALOG.snapshotsSkipped);
-  const checkpoints = new Counter({
-    name: CATALOG.checkpoints.name,
-    help: CATALOG.checkpoints.help,
-    labelNames: ['outcome'],
-    registers: [metrics],
-  });
-  checkpoints.inc({ outcome: 'ok' }, 0);
-  checkpoints.inc({ outcome: 'failed' }, 0);
-  const duration = gauge(metrics, CATALOG.checkpointDuration);
-  const bytes = gauge(metrics, CATALOG.checkpointBytes);
-  const last = gauge(metrics, CATALOG.lastCheckpoint);
+  const { config, log } = deps;
+  const m = { skipped: 0, ok: 0, failed: 0, durationSeconds: 0, bytes: 0, lastSeconds: 0 };
   const checkpointer = new Checkpointer({
     monitor: deps.monitor,
     store: new SnapshotStore(deps.database.db),
@@ -50,13 +40,16 @@ export async function startDurability(deps: {
     intervalMs: config.checkpointSeconds * 1000,
     windowMs: config.windowSeconds * 1000,
     now: deps.now,
-    onSkipped: () => skipped.inc(),
+    onSkipped: () => m.skipped++,
     onCheckpoint: (s) => {
-      if ('failed' in s) return checkpoints.inc({ outcome: 'failed' });
-      checkpoints.inc({ outcome: 'ok' });
-      duration.set(s.durationMs / 1000);
-      bytes.set(s.bytes);
-      last.set(Date.now() / 1000);
+      if ('failed' in s) {
+        m.failed++;
+        return;
+      }
+      m.ok++;
+      m.durationSeconds = s.durationMs / 1000;
+      m.bytes = s.bytes;
+      m.lastSeconds = Date.now() / 1000;
     },
   });
   const restored = await checkpointer.restoreAll();
@@ -70,19 +63,19 @@ export async function startDurability(deps: {
       if (pending) pending.then(() => next(), next);
       else next();
     },
+    collector: {
+      name: 'durability',
+      collect(out) {
+        out.family(CATALOG.snapshotsSkipped).sample(undefined, m.skipped);
+        out.family(CATALOG.checkpoints).sample({ outcome: 'ok' }, m.ok).sample({ outcome: 'failed' }, m.failed);
+        out.family(CATALOG.checkpointDuration).sample(undefined, m.durationSeconds);
+        out.family(CATALOG.checkpointBytes).sample(undefined, m.bytes);
+        out.family(CATALOG.lastCheckpoint).sample(undefined, m.lastSeconds);
+      },
+    },
     async close() {
       const s = await checkpointer.close();
       log.info(s, 'final checkpoint written');
     },
   };
-}
-
-function counter(registry: Registry, spec: { name: string; help: string }): Counter {
-  const c = new Counter({ name: spec.name, help: spec.help, registers: [registry] });
-  c.inc(0);
-  return c;
-}
-
-function gauge(registry: Registry, spec: { name: string; help: string }): Gauge {
-  return new Gauge({ name: spec.name, help: spec.help, registers: [registry] });
 }

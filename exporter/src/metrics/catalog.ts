@@ -51,15 +51,39 @@ export const CATALOG = {
     'modelwatch_model_precision_ratio',
     'gauge',
     [...MV, 'class'],
-    'Precision per class over the window; class also _macro and _weighted.',
+    'Precision per class over the window (averages: modelwatch_model_precision_averaged_ratio).',
   ),
   recall: spec(
     'modelwatch_model_recall_ratio',
     'gauge',
     [...MV, 'class'],
-    'Recall per class over the window; class also _macro and _weighted.',
+    'Recall per class over the window (averages: modelwatch_model_recall_averaged_ratio).',
   ),
-  f1: spec('modelwatch_model_f1_score', 'gauge', [...MV, 'class'], 'F1 per class over the window; class also _macro and _weighted.'),
+  f1: spec(
+    'modelwatch_model_f1_score',
+    'gauge',
+    [...MV, 'class'],
+    'F1 per class over the window (averages: modelwatch_model_f1_averaged_score).',
+  ),
+  // Averages over classes as their own series, so that summing or averaging over `class` never counts them.
+  precisionAveraged: spec(
+    'modelwatch_model_precision_averaged_ratio',
+    'gauge',
+    [...MV, 'average'],
+    "Precision over the window averaged over classes as sklearn's average= (average: macro, weighted).",
+  ),
+  recallAveraged: spec(
+    'modelwatch_model_recall_averaged_ratio',
+    'gauge',
+    [...MV, 'average'],
+    "Recall over the window averaged over classes as sklearn's average= (average: macro, weighted).",
+  ),
+  f1Averaged: spec(
+    'modelwatch_model_f1_averaged_score',
+    'gauge',
+    [...MV, 'average'],
+    "F1 over the window averaged over classes as sklearn's average= (average: macro, weighted).",
+  ),
   rocAuc: spec('modelwatch_model_roc_auc', 'gauge', MV, 'ROC AUC over the window (binary; one-vs-rest macro for multiclass).'),
   logLoss: spec('modelwatch_model_log_loss', 'gauge', MV, 'Log loss over the window.'),
   mae: spec('modelwatch_model_mae', 'gauge', MV, 'Mean absolute error over the window (regression).'),
@@ -108,19 +132,37 @@ export const CATALOG = {
     'modelwatch_model_estimated_precision_ratio',
     'gauge',
     [...MV, 'class'],
-    'Estimated precision: binary for the positive class; multiclass per class (one-vs-rest) and _macro.',
+    'Estimated precision: binary for the positive class; multiclass per class (one-vs-rest).',
   ),
   estimatedRecall: spec(
     'modelwatch_model_estimated_recall_ratio',
     'gauge',
     [...MV, 'class'],
-    'Estimated recall: binary for the positive class; multiclass per class (one-vs-rest) and _macro.',
+    'Estimated recall: binary for the positive class; multiclass per class (one-vs-rest).',
   ),
   estimatedF1: spec(
     'modelwatch_model_estimated_f1_score',
     'gauge',
     [...MV, 'class'],
-    'Estimated F1: binary for the positive class; multiclass per class (one-vs-rest) and _macro.',
+    'Estimated F1: binary for the positive class; multiclass per class (one-vs-rest).',
+  ),
+  estimatedPrecisionAveraged: spec(
+    'modelwatch_model_estimated_precision_averaged_ratio',
+    'gauge',
+    [...MV, 'average'],
+    'Estimated precision averaged over classes (multiclass; average: macro).',
+  ),
+  estimatedRecallAveraged: spec(
+    'modelwatch_model_estimated_recall_averaged_ratio',
+    'gauge',
+    [...MV, 'average'],
+    'Estimated recall averaged over classes (multiclass; average: macro).',
+  ),
+  estimatedF1Averaged: spec(
+    'modelwatch_model_estimated_f1_averaged_score',
+    'gauge',
+    [...MV, 'average'],
+    'Estimated F1 averaged over classes (multiclass; average: macro).',
   ),
   estimatedRocAuc: spec(
     'modelwatch_model_estimated_roc_auc',
@@ -255,6 +297,12 @@ export const CATALOG = {
     [],
     'When the last successful checkpoint finished; a crash loses what arrived after it.',
   ),
+  scrapeErrors: spec(
+    'modelwatch_scrape_errors_total',
+    'counter',
+    ['collector'],
+    'Parts of /metrics left out of a scrape because rendering them failed, by collector (monitoring: one model version each).',
+  ),
   buildInfo: spec('modelwatch_build_info', 'gauge', ['version', 'node_version'], 'Always 1; labels carry the build.'),
 } as const satisfies Record<string, MetricSpec>;
 
@@ -270,5 +318,7 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 for (const m of Object.values(CATALOG) as MetricSpec[]) {
   if (!METRIC_NAME.test(m.name)) throw new Error(`invalid metric name in catalog: ${m.name}`);
+  // OpenMetrics names a counter family without `_total` and its sample with it (exposition-writer.ts).
+  if (m.type === 'counter' && !m.name.endsWith('_total')) throw new Error(`counter ${m.name} must end in _total`);
   for (const l of m.labels) if (!LABEL_NAME.test(l) || l.startsWith('__')) throw new Error(`invalid label name ${l} on ${m.name}`);
 }

@@ -1,5 +1,9 @@
 import fc from 'fast-check';
+import { ScrapeErrors } from '../../src/collectors/collector.js';
+import { ExpositionWriter } from '../../src/collectors/exposition-writer.js';
 import { MonitoringCollector } from '../../src/collectors/monitoring-collector.js';
+import { advanceWindows } from '../../src/ingest/window-clock.js';
+import { createLogger } from '../../src/logger.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
 import { Monitor } from '../../src/ingest/monitor.js';
 import { buildReferenceProfile, type ReferenceProfile } from '../../src/ingest/reference-profile.js';
@@ -181,9 +185,15 @@ export function apply(m: Monitor, clock: { t: number }, step: Step): void {
   }
 }
 
+const silentLogger = createLogger('silent');
+
 /** What /metrics shows of the monitor, without the process-wide counters (ingested, dropped) a restart resets. */
 export function render(m: Monitor, config: Config): string {
-  const text = new MonitoringCollector(m, config).exposition().body.toString('utf8');
+  // As the root's window clock would have by now: windows slide with the clock, not at a read.
+  advanceWindows(m.models.values(), m.now());
+  const out = new ExpositionWriter('prometheus');
+  new MonitoringCollector(m, config, new ScrapeErrors(silentLogger)).collect(out);
+  const text = out.toString();
   return text
     .split('\n')
     .filter((l) => !l.startsWith('modelwatch_ingested_events_total') && !l.startsWith('modelwatch_dropped_total'))

@@ -75,7 +75,7 @@ describe('system endpoints', () => {
         .on('error', reject);
     });
     expect(raw.encoding).toBe('gzip');
-    expect(raw.vary).toBe('Accept-Encoding');
+    expect(raw.vary).toBe('Accept, Accept-Encoding');
     expect(monitoring(plainText).length).toBeGreaterThan(20);
     expect(monitoring(zlib.gunzipSync(raw.body).toString())).toEqual(monitoring(plainText));
   });

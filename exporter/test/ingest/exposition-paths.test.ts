@@ -4,11 +4,11 @@ import { startTestServer, type TestServer } from '../helpers/start.js';
 import { parseExposition } from './helpers.js';
 
 /**
- * /metrics copies the monitoring families from cached per-version bytes; prom-client's own
- * registry.metrics() decodes the same bytes family by family. Both must carry the same series,
- * non-ASCII label values included (byte offsets differ from character offsets there).
+ * /metrics copies the monitoring families from cached per-version bytes into a text-format or
+ * an OpenMetrics body, whose headers differ. Both must carry the same series, non-ASCII label
+ * values included (byte offsets differ from character offsets there).
  */
-describe('monitoring exposition: /metrics and registry.metrics() agree', () => {
+describe('monitoring exposition: the text format and OpenMetrics agree', () => {
   let s: TestServer;
   beforeAll(async () => {
     s = await startTestServer();
@@ -60,7 +60,9 @@ describe('monitoring exposition: /metrics and registry.metrics() agree', () => {
         expect(more.status).toBe(200);
       }
       const served = monitoring(await (await s.api('/metrics', { token: null })).text());
-      const registry = monitoring(await s.parts.metrics.metrics());
+      const openMetrics = await s.api('/metrics', { token: null, headers: { Accept: 'application/openmetrics-text; version=1.0.0' } });
+      expect(openMetrics.headers.get('content-type')).toMatch(/^application\/openmetrics-text; version=1\.0\.0/);
+      const registry = monitoring(await openMetrics.text());
       expect(served.size).toBeGreaterThan(50);
       expect(served.get('modelwatch_feature_js_distance{model="café-model",version="v1",feature="pays"}')).toBeGreaterThan(0);
       expect(served.get('modelwatch_model_accuracy_ratio{model="café-model",version="v1"}')).toBeCloseTo(2 / 3, 12);

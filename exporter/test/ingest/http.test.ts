@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/start.js';
-import { sample, scrape, tokenFor } from './helpers.js';
+import { sample, samples, scrape, tokenFor } from './helpers.js';
 
 type Details = { error: string; details?: Array<{ path: string; message: string }> };
 
@@ -166,7 +166,9 @@ describe('ingest HTTP API', () => {
       12,
     );
     expect(sample(series, 'modelwatch_business_kpi', { model: 'pets', kpi: 'revenue usd' })).toBe(1200);
-    expect(sample(series, 'modelwatch_model_precision_ratio', { model: 'pets', class: '_macro' })).toBeCloseTo((0.5 + 0) / 2, 12);
+    // Averages are their own series (issue 14), never a value of `class`.
+    expect(sample(series, 'modelwatch_model_precision_averaged_ratio', { model: 'pets', average: 'macro' })).toBeCloseTo((0.5 + 0) / 2, 12);
+    expect(samples(series, 'modelwatch_model_precision_ratio', { model: 'pets' }).filter((x) => /class="_/.test(x.key))).toEqual([]);
   });
 
   it('documents every ingest endpoint in the OpenAPI document', async () => {

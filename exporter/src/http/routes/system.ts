@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Express, Router } from 'express';
+import type { ExpositionFormat } from '../../collectors/exposition-writer.js';
 import type { HttpContext } from '../context.js';
 import { BUILD_VERSION } from '../../version.js';
 
@@ -12,8 +13,8 @@ export interface SystemEndpoints {
   store: string;
   /** Resolves when the store answers (readiness); rejects otherwise. */
   ping(): Promise<void>;
-  /** The /metrics body as chunks of bytes, and its content type. */
-  scrape(): Promise<{ contentType: string; chunks: Buffer[] }>;
+  /** The /metrics body in `format` as chunks of bytes, and its content type. */
+  scrape(format: ExpositionFormat): Promise<{ contentType: string; chunks: Buffer[] }>;
 }
 
 export function registerSystemRoutes(app: Express, api: Router, ctx: HttpContext, system: SystemEndpoints): void {
@@ -41,9 +42,12 @@ export function registerSystemRoutes(app: Express, api: Router, ctx: HttpContext
   // Bytes straight to the socket: res.send would hash the ~12 MiB body for an ETag and copy it.
   app.get('/metrics', async (req, res, next) => {
     try {
-      const { contentType, chunks } = await system.scrape();
-      res.setHeader('Content-Type', contentType);
-      res.setHeader('Vary', 'Accept-Encoding');
+      const offer = req.accepts(METRICS_OFFERS);
+      const openMetrics = typeof offer === 'string' && offer.startsWith('application/openmetrics-text');
+      const { contentType, chunks } = await system.scrape(openMetrics ? 'openmetrics' : 'prometheus');
+      // The OpenMetrics version the client asked for (0.0.1 and 1.0.0 read the same body).
+      res.setHeader('Content-Type', openMetrics ? offer : contentType);
+      res.setHeader('Vary', 'Accept, Accept-Encoding');
       // Only when asked: a client that sends no Accept-Encoding gets plain text.
       if (req.headers['accept-encoding'] && req.acceptsEncodings('identity', 'gzip') === 'gzip') {
         // A 1,000-model scrape is ~12 MiB of text; Prometheus asks for gzip. Fastest level: the
@@ -71,6 +75,19 @@ export function registerSystemRoutes(app: Express, api: Router, ctx: HttpContext
     res.json(ctx.openapi.document(BUILD_VERSION));
   });
 }
+
+/**
+ * Content negotiation for /metrics, as Prometheus does it: OpenMetrics when the scraper's
+ * Accept ranks it first (Prometheus sends `application/openmetrics-text;version=1.0.0,…,
+ * text/plain;version=0.0.4;q=0.5,*\/*;q=0.1`), the text format for everything else — no
+ * Accept, `*\/*`, or only types we do not speak (an exporter answers rather than 406).
+ * The text format is listed first, so `*\/*` alone gets it.
+ */
+const METRICS_OFFERS = [
+  'text/plain; version=0.0.4; charset=utf-8',
+  'application/openmetrics-text; version=1.0.0; charset=utf-8',
+  'application/openmetrics-text; version=0.0.1; charset=utf-8',
+];
 
 /** Unauthenticated GET endpoints, documented here because they are mounted without route(). */
 const SYSTEM_OPERATIONS = [
