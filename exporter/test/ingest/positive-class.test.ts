@@ -49,7 +49,10 @@ describe('the positive class of binary scores', () => {
     expect(sample(m, 'modelwatch_model_recall_ratio', { ...mv, class: 'yes' })).toBeCloseTo(ref.churn.recall!, 12);
     expect(sample(m, 'modelwatch_model_f1_score', { ...mv, class: 'yes' })).toBeCloseTo(ref.churn.f1!, 12);
     const classes = samples(m, 'modelwatch_model_precision_ratio', mv).map((x) => /class="([^"]*)"/.exec(x.key)![1]);
-    expect(classes.sort()).toEqual(['_macro', '_weighted', 'no', 'yes']);
+    expect(classes.sort()).toEqual(['no', 'yes']);
+    // The averages are their own series (issue 14), never a class value.
+    const averages = samples(m, 'modelwatch_model_precision_averaged_ratio', mv).map((x) => /average="([^"]*)"/.exec(x.key)![1]);
+    expect(averages.sort()).toEqual(['macro', 'weighted']);
   });
 
   it('the positive class may come from the reference upload, and a model keeps one', async () => {
