@@ -10,7 +10,7 @@ import { MonitoringCollector } from '../collectors/monitoring-collector.js';
 import { processCollector } from '../collectors/process.js';
 import { registryCollector } from '../collectors/registry.js';
 import type { Config } from '../config/config.js';
-import { startDemoTraffic } from '../demo/traffic.js';
+import { prepareDemo, startDemoTraffic } from '../demo/traffic.js';
 import type { Checkpointer } from '../durable/checkpointer.js';
 import { startDurability } from '../durable/durability.js';
 import { requireRole } from '../http/auth-middleware.js';
@@ -134,6 +134,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // reference profiles are reloaded first, so restored drift windows land on the same bins
   const monitor = new Monitor(config, now);
   const scrapeErrors = new ScrapeErrors(log);
+  // the demo fleet's references (in memory) are in place before the restore, like stored ones
+  if (options.demo) await prepareDemo({ registry, monitor, limits: config.limits });
   for (const stored of await references.list()) {
     const profile = parseStoredProfile(stored.profileJson);
     if (!profile) {
@@ -234,7 +236,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   });
 
   // demo traffic goes in before the server listens, so /metrics shows real series at once
-  const stopDemo = options.demo ? await startDemoTraffic({ monitor, registry, limits: config.limits }) : undefined;
+  const stopDemo = options.demo
+    ? await startDemoTraffic({ monitor, ensureModel: (model) => durability.checkpointer.ensure(model) })
+    : undefined;
 
   // server
   const stopParts = async () => {

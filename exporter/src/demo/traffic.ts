@@ -34,37 +34,60 @@ async function registerDemoModels(registry: RegistryService): Promise<void> {
   }
 }
 
-/** What demo traffic feeds. */
-export interface DemoDeps {
-  monitor: Monitor;
+/** What the demo's setup writes to: the registry, and the monitor's reference profiles. */
+export interface DemoSetupDeps {
   registry: RegistryService;
+  monitor: Monitor;
   limits: Config['limits'];
 }
 
 /**
- * Demo traffic for `npm start` (`serve --demo`): a fleet (fleet.ts) where most models are healthy,
- * one drifts, one degrades and one slows down over the first minutes; reference profiles live in
- * memory only (the registry entries above are the only demo data stored), fed a batch every 2 s straight into the
- * monitor, with half the labels arriving a few ticks later as feedback. The first batch goes
- * in before the server listens, so /metrics shows real series at once. Returns its stop.
+ * Prepares the demo fleet (call before window state is restored): each model registered once
+ * with its version in production, and each version given its reference profile, in memory only
+ * (the registry entries are the only demo data stored). The references are in place before the
+ * restore, as stored ones are, so a restart brings the demo's drift windows back onto the same
+ * bins instead of emptying them.
  */
-export async function startDemoTraffic({ monitor, registry, limits }: DemoDeps): Promise<() => void> {
+export async function prepareDemo({ registry, monitor, limits }: DemoSetupDeps): Promise<void> {
   await registerDemoModels(registry);
-  const rand = prng(2024);
   const { profile } = buildReferenceProfile(demoReference(2000), {
     maxFeatures: limits.maxFeaturesPerModel,
     maxCategories: limits.maxCategoriesPerFeature,
   });
   for (const d of DEMO_MODELS) monitor.applyReference(d.model, d.version, profile!);
+}
+
+/** What demo traffic feeds. */
+export interface DemoDeps {
+  monitor: Monitor;
+  /**
+   * Makes a model this replica's to checkpoint (durable/checkpointer.ts `ensure`), as the ingest
+   * routes do before a request's events: demo traffic is kept across restarts like real traffic.
+   */
+  ensureModel: (model: string) => Promise<void> | undefined;
+}
+
+/**
+ * Demo traffic for `npm start` (`serve --demo`), after prepareDemo: a fleet (fleet.ts) where most
+ * models are healthy, one drifts, one degrades and one slows down over the first minutes, fed a
+ * batch every 2 s straight into the monitor, with half the labels arriving a few ticks later as
+ * feedback. The first batch goes in before the server listens, so /metrics shows real series at
+ * once. Returns its stop.
+ */
+export async function startDemoTraffic({ monitor, ensureModel }: DemoDeps): Promise<() => void> {
+  for (const d of DEMO_MODELS) await ensureModel(d.model);
+  const rand = prng(2024);
   const waiting: Array<Array<{ model: string; e: DemoEvent }>> = [];
   const started = monitor.now();
+  // Ids unique to this run: predictions of an earlier run still wait for their labels (restored).
+  const run = started.toString(36);
   let tick = 0;
   const step = () => {
     tick++;
     const elapsed = monitor.now() - started;
     const now: Array<{ model: string; e: DemoEvent }> = [];
     for (const d of DEMO_MODELS) {
-      const batch = demoEvents(d, rand, tick === 1 ? FIRST_BATCH : BATCH, `demo-${tick}-`, elapsed, 0.5);
+      const batch = demoEvents(d, rand, tick === 1 ? FIRST_BATCH : BATCH, `demo-${run}-${tick}-`, elapsed, 0.5);
       monitor.applyPredictions({ model: d.model, version: d.version, events: batch as PredictionsBody['events'] });
       for (const e of batch) if (e.label === undefined) now.push({ model: d.model, e });
     }
