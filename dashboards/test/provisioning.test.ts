@@ -262,7 +262,9 @@ describe('provisioning/grafana', () => {
     const pluginsDir = /^GF_PATHS_PLUGINS=(\S+)$/.exec(image.steps.find((s) => s.instruction === 'ENV')?.args ?? '')?.[1];
     expect(pluginsDir).toBeTruthy();
     const copies = image.steps.filter((s) => s.instruction === 'COPY').map((s) => s.args);
-    expect(copies).toContainEqual(`--from=${stages[0].name} /src/grafana-plugin/dist ${pluginsDir}/${pluginId}`);
+    expect(copies).toContainEqual(`--from=${stages[0].name} --chown=472:0 /src/grafana-plugins/ ${pluginsDir}/`);
+    // …where the build stage put the app's dist under its plugin id.
+    expect(stages[0].steps.map((s) => s.args).join('\n')).toContain(`cp -R grafana-plugin/dist grafana-plugins/${pluginId}`);
     expect(
       bindMounts(grafana).filter(([, target]) => target.startsWith(pluginsDir!) || target.startsWith('/var/lib/grafana/plugins')),
     ).toEqual([]);
