@@ -43,6 +43,10 @@ function buildEnv(): NodeJS.ProcessEnv {
 }
 
 const prodHeaders = fs.existsSync('/usr/include/node/node_api.h');
+if (!prodHeaders)
+  console.warn(
+    'SKIPPED exporter/Dockerfile build steps: no Node headers in /usr/include/node (Debian package nodejs) to compile better-sqlite3',
+  );
 
 /** Names of installed packages under `dir` (node_modules at any depth). */
 function installedPackages(dir: string): Set<string> {
