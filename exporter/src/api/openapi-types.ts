@@ -77,7 +77,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Ground-truth labels, joined to earlier predictions by id (late labels welcome). */
+    /** Ground-truth labels, joined to predictions by id: late labels join at once, early ones are held for their prediction. */
     post: operations['postFeedback'];
     delete?: never;
     options?: never;
@@ -574,11 +574,18 @@ export interface components {
     };
     /** IngestResult */
     IngestResult: {
+      /** @description Predictions: events counted (repeated ids are not). Feedback: labels joined or held. KPIs: values set. */
       accepted: number;
-      /** @description Events or values dropped by cardinality bounds, by reason. */
+      /** @description Events, labels or values not counted, by reason (bounds, duplicate ids and labels, expired or evicted held labels). */
       dropped: {
         [key: string]: number;
       };
+      /** @description Predictions: the ids (first 100) not counted because they repeat a pending or already labelled prediction. */
+      duplicate_ids?: string[];
+      /** @description Feedback: labels that arrived before their prediction, held until it comes (MODELWATCH_HELD_LABEL_SECONDS). */
+      held?: number;
+      /** @description Feedback: labels joined to their prediction now. */
+      joined?: number;
     };
     ListAuditResponse: {
       entries: {
@@ -1435,7 +1442,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description labels applied */
+      /** @description labels joined to their prediction, or held for a prediction still to come; duplicates and dropped labels by reason */
       200: {
         headers: {
           [name: string]: unknown;
@@ -3348,7 +3355,7 @@ export interface operations {
       };
     };
     responses: {
-      /** @description batch applied; what cardinality bounds dropped is reported */
+      /** @description batch applied; what bounds dropped and which ids repeat a known prediction (not counted again) are reported */
       200: {
         headers: {
           [name: string]: unknown;

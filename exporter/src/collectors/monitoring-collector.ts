@@ -24,6 +24,7 @@ const FAMILIES = [
   'predictionErrors',
   'predictionLatency',
   'feedback',
+  'labelsHeld',
   'correctPredictions',
   'labeledPredictions',
   'schemaViolations',
@@ -118,6 +119,7 @@ export class MonitoringCollector implements Collector {
       }
       if (model.feedbackUnknown > 0)
         fleet.sample(F.feedback, `model="${model.label}",version="__unknown__",outcome="unknown_prediction"`, model.feedbackUnknown);
+      if (model.held.size > 0) fleet.sample(F.labelsHeld, `model="${model.label}"`, model.held.size);
       for (const [kpi, value] of model.kpis) fleet.sample(F.businessKpi, `model="${model.label}",kpi="${escapeLabelValue(kpi)}"`, value);
     }
     for (const [reason, n] of this.monitor.dropped.counts) fleet.sample(F.dropped, `reason="${reason}"`, n);

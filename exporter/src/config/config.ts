@@ -32,6 +32,11 @@ const envSchema = z.object({
   MODELWATCH_MAX_LABEL_VALUE_LENGTH: z.coerce.number().int().positive().default(64),
   MODELWATCH_PENDING_PREDICTIONS_PER_MODEL: z.coerce.number().int().positive().default(100_000),
   MODELWATCH_PENDING_PREDICTIONS_TOTAL: z.coerce.number().int().positive().default(2_000_000),
+  MODELWATCH_HELD_LABELS_PER_MODEL: z.coerce.number().int().positive().default(10_000),
+  MODELWATCH_HELD_LABELS_TOTAL: z.coerce.number().int().positive().default(200_000),
+  MODELWATCH_HELD_LABEL_SECONDS: z.coerce.number().int().positive().default(600),
+  MODELWATCH_RECENT_IDS_PER_MODEL: z.coerce.number().int().positive().default(10_000),
+  MODELWATCH_RECENT_IDS_TOTAL: z.coerce.number().int().positive().default(200_000),
   MODELWATCH_MAX_ERROR_REASONS_PER_MODEL: z.coerce.number().int().positive().default(10),
   MODELWATCH_MAX_REFERENCE_VALUES: z.coerce.number().int().positive().default(1_000_000),
   MODELWATCH_RETRAIN_MIN_ACCURACY: z.coerce.number().min(0).max(1).default(0.85),
@@ -82,6 +87,16 @@ export interface Config {
   pendingPredictionsPerModel: number;
   /** Bound on pending (unlabeled) predictions across all models, so memory stays bounded at maxModels. */
   pendingPredictionsTotal: number;
+  /**
+   * Labels that arrive before their prediction are held this long (ms), at most this many per
+   * model and in total (oldest dropped first), and join when the prediction comes.
+   */
+  heldLabels: { perModel: number; total: number; ttlMs: number };
+  /**
+   * Ids of predictions whose label has joined, remembered (oldest forgotten first) so that a
+   * repeated prediction id is recognised after its label, not only while it is pending.
+   */
+  recentIds: { perModel: number; total: number };
   maxErrorReasonsPerModel: number;
   /** Values per feature in a reference sample. */
   maxReferenceValues: number;
@@ -154,6 +169,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     pendingPredictionsPerModel: e.MODELWATCH_PENDING_PREDICTIONS_PER_MODEL,
     pendingPredictionsTotal: e.MODELWATCH_PENDING_PREDICTIONS_TOTAL,
+    heldLabels: {
+      perModel: e.MODELWATCH_HELD_LABELS_PER_MODEL,
+      total: e.MODELWATCH_HELD_LABELS_TOTAL,
+      ttlMs: e.MODELWATCH_HELD_LABEL_SECONDS * 1000,
+    },
+    recentIds: { perModel: e.MODELWATCH_RECENT_IDS_PER_MODEL, total: e.MODELWATCH_RECENT_IDS_TOTAL },
     maxErrorReasonsPerModel: e.MODELWATCH_MAX_ERROR_REASONS_PER_MODEL,
     maxReferenceValues: e.MODELWATCH_MAX_REFERENCE_VALUES,
     retrain: {

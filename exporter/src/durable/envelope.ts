@@ -3,10 +3,18 @@ import { SnapshotFormatError } from './bytes.js';
 
 /**
  * Snapshot bytes: "MWS", the format version, the kind, a CRC-32 of the body, then the body.
- * Bump SNAPSHOT_FORMAT whenever an encoder changes what it writes; snapshots of another
- * format are skipped (counted and logged), never misread.
+ * Bump SNAPSHOT_FORMAT whenever an encoder changes what it writes, and keep the older formats
+ * the decoders still migrate in READABLE_FORMATS; snapshots of any other format are skipped
+ * (counted and logged), never misread.
+ *
+ * - 2: windows, model header, pending predictions.
+ * - 3: + labels held for their prediction and recently joined ids (model snapshots; version
+ *   snapshots are unchanged). A format-2 model snapshot reads as one with neither, and its
+ *   positive class — always written as "1" by format 2, stated or not — is kept only when stated
+ *   otherwise or when the model's classes imply it (stats/positive-class.ts).
  */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
+export const READABLE_FORMATS: readonly number[] = [2, 3];
 const MAGIC = Buffer.from('MWS', 'latin1');
 const HEADER = MAGIC.length + 2 + 4;
 
@@ -23,13 +31,19 @@ export function seal(kind: SnapshotKind, body: Buffer): Buffer {
   return out;
 }
 
-/** The body of sealed bytes; SnapshotFormatError when they are not a snapshot of this kind and format. */
+/** The body of sealed bytes; SnapshotFormatError when they are not a snapshot of this kind in a readable format. */
 export function open(kind: SnapshotKind, bytes: Uint8Array): Buffer {
+  return openVersioned(kind, bytes).body;
+}
+
+/** The body of sealed bytes and the format it was written in (one of READABLE_FORMATS). */
+export function openVersioned(kind: SnapshotKind, bytes: Uint8Array): { body: Buffer; format: number } {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (b.length < HEADER || !b.subarray(0, 3).equals(MAGIC)) throw new SnapshotFormatError('not a modelwatch snapshot');
-  if (b[3] !== SNAPSHOT_FORMAT) throw new SnapshotFormatError(`snapshot format ${b[3]}, this exporter reads ${SNAPSHOT_FORMAT}`);
+  if (!READABLE_FORMATS.includes(b[3]))
+    throw new SnapshotFormatError(`snapshot format ${b[3]}, this exporter reads ${READABLE_FORMATS.join(' and ')}`);
   if (b[4] !== KINDS[kind]) throw new SnapshotFormatError(`not a ${kind} snapshot`);
   const body = b.subarray(HEADER);
   if (zlib.crc32(body) !== b.readUInt32LE(5)) throw new SnapshotFormatError('snapshot checksum mismatch');
-  return body;
+  return { body, format: b[3] };
 }

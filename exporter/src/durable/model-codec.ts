@@ -1,6 +1,9 @@
 import type { ModelState, PendingPrediction } from '../ingest/model-state.js';
 import type { Task } from '../ingest/reference-profile.js';
+import { inferPositiveClass } from '../stats/index.js';
+import { OTHER } from '../ingest/bounded-names.js';
 import { ByteReader, ByteWriter, SnapshotFormatError } from './bytes.js';
+import { SNAPSHOT_FORMAT } from './envelope.js';
 
 /** A pending prediction as read back, before its version object exists. */
 export interface PendingRecord {
@@ -11,6 +14,27 @@ export interface PendingRecord {
   score?: number;
   probs?: Float64Array;
   at?: number;
+}
+
+/** A label held for its prediction, as read back. */
+export interface HeldRecord {
+  id: string;
+  label: number | string;
+  at: number;
+}
+
+/** An id whose label joined, and its version's name, as read back. */
+export interface RecentRecord {
+  id: string;
+  version: string;
+}
+
+/** Everything a model snapshot holds besides the versions' windows. */
+export interface DecodedModel {
+  header: ModelHeader;
+  pending: PendingRecord[];
+  held: HeldRecord[];
+  recent: RecentRecord[];
 }
 
 export interface ModelHeader {
@@ -33,7 +57,10 @@ const HAS_SCORE = 4;
 const HAS_PROBS = 8;
 const HAS_TIME = 16;
 
-/** Model-level state (task, interned names, KPIs, unknown feedback) and the pending predictions, oldest first. */
+/**
+ * Model-level state (task, interned names, KPIs, unknown feedback), the pending predictions,
+ * the held labels and the recently joined ids, each oldest first (format SNAPSHOT_FORMAT).
+ */
 export function writeModel(w: ByteWriter, m: ModelState): void {
   w.u8(TASKS.indexOf(m.task));
   w.str(m.positiveClass ?? '');
@@ -48,16 +75,47 @@ export function writeModel(w: ByteWriter, m: ModelState): void {
   const versions = new Map<string, number>();
   w.uint(m.pending.size);
   for (const [id, p] of m.pending) writePending(w, m, id, p, versions);
+  w.uint(m.held.size);
+  for (const [id, h] of m.held) {
+    w.str(id);
+    if (typeof h.label === 'number') {
+      w.u8(LABEL_NUMBER);
+      w.f64(h.label);
+    } else {
+      w.u8(LABEL_STRING);
+      w.str(h.label);
+    }
+    w.f64(h.at);
+  }
+  w.uint(m.recent.size);
+  for (const [id, v] of m.recent) {
+    w.str(id);
+    writeVersionRef(w, v.name, versions);
+  }
+}
+
+const LABEL_NUMBER = 0;
+const LABEL_STRING = 1;
+
+/** A version name as an index into the names written so far, the name itself on first use. */
+function writeVersionRef(w: ByteWriter, name: string, versions: Map<string, number>): void {
+  let vi = versions.get(name);
+  if (vi === undefined) {
+    versions.set(name, (vi = versions.size));
+    w.uint(vi);
+    w.str(name);
+  } else w.uint(vi);
+}
+
+function readVersionRef(r: ByteReader, versions: string[]): string {
+  const vi = r.bounded(versions.length, 'version index');
+  if (vi === versions.length) versions.push(r.str());
+  return versions[vi];
 }
 
 function writePending(w: ByteWriter, m: ModelState, id: string, p: PendingPrediction, versions: Map<string, number>): void {
   w.str(id);
-  let vi = versions.get(p.version.name);
-  if (vi === undefined) {
-    versions.set(p.version.name, (vi = versions.size));
-    w.uint(vi);
-    w.str(p.version.name);
-  } else w.uint(vi);
+  writeVersionRef(w, p.version.name, versions);
   w.f64(p.pred);
   const sameAsClass = p.predName !== undefined && m.classes.names[p.pred] === p.predName;
   const flags =
@@ -73,7 +131,8 @@ function writePending(w: ByteWriter, m: ModelState, id: string, p: PendingPredic
   if (p.at !== undefined) w.f64(p.at);
 }
 
-export function readModel(r: ByteReader): { header: ModelHeader; pending: PendingRecord[] } {
+/** Reads a model snapshot written in `format` (2 or 3; see envelope.ts for the migration). */
+export function readModel(r: ByteReader, format = SNAPSHOT_FORMAT): DecodedModel {
   const t = r.u8();
   if (t >= TASKS.length) throw new SnapshotFormatError(`unknown task ${t}`);
   const header: ModelHeader = {
@@ -92,9 +151,7 @@ export function readModel(r: ByteReader): { header: ModelHeader; pending: Pendin
   const pending: PendingRecord[] = [];
   for (let i = 0; i < n; i++) {
     const id = r.str();
-    const vi = r.bounded(versions.length, 'version index');
-    if (vi === versions.length) versions.push(r.str());
-    const p: PendingRecord = { id, version: versions[vi], pred: r.f64() };
+    const p: PendingRecord = { id, version: readVersionRef(r, versions), pred: r.f64() };
     const flags = r.u8();
     if (flags & HAS_NAME) p.predName = flags & NAME_IS_CLASS ? header.classes[p.pred] : r.str();
     if (flags & HAS_SCORE) p.score = r.f64();
@@ -102,8 +159,26 @@ export function readModel(r: ByteReader): { header: ModelHeader; pending: Pendin
     if (flags & HAS_TIME) p.at = r.f64();
     pending.push(p);
   }
+  const held: HeldRecord[] = [];
+  const recent: RecentRecord[] = [];
+  if (format >= 3) {
+    const h = r.bounded(MAX_PENDING, 'held labels');
+    for (let i = 0; i < h; i++) {
+      const id = r.str();
+      const kind = r.u8();
+      if (kind !== LABEL_NUMBER && kind !== LABEL_STRING) throw new SnapshotFormatError(`unknown label kind ${kind}`);
+      const label = kind === LABEL_NUMBER ? r.f64() : r.str();
+      held.push({ id, label, at: r.f64() });
+    }
+    const n = r.bounded(MAX_PENDING, 'recent ids');
+    for (let i = 0; i < n; i++) recent.push({ id: r.str(), version: readVersionRef(r, versions) });
+  } else if (header.positiveClass === '1') {
+    // Format 2 wrote "1" for every model that stated nothing: keep it only where the classes imply it.
+    const classes = header.classes.filter((c) => c !== OTHER);
+    if (inferPositiveClass(classes) !== '1') header.positiveClass = undefined;
+  }
   if (!r.done) throw new SnapshotFormatError('trailing bytes after the model snapshot');
-  return { header, pending };
+  return { header, pending, held, recent };
 }
 
 function writeNames(w: ByteWriter, names: readonly string[]): void {

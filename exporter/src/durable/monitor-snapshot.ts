@@ -3,7 +3,7 @@ import type { ModelState } from '../ingest/model-state.js';
 import type { VersionState } from '../ingest/version-state.js';
 import type { StoredModelSnapshot } from '../store/snapshot-store.js';
 import { ByteReader, ByteWriter, SnapshotFormatError } from './bytes.js';
-import { open, seal } from './envelope.js';
+import { open, openVersioned, seal } from './envelope.js';
 import { encodeModel, readModel } from './model-codec.js';
 import { readVersion, writeVersion } from './version-codec.js';
 
@@ -34,7 +34,8 @@ export interface SkippedSnapshot {
 export function restoreModel(monitor: Monitor, snap: StoredModelSnapshot, skipped: (s: SkippedSnapshot) => void): boolean {
   let decoded: ReturnType<typeof readModel>;
   try {
-    decoded = readModel(new ByteReader(open('model', snap.state)));
+    const { body, format } = openVersioned('model', snap.state);
+    decoded = readModel(new ByteReader(body), format);
   } catch (err) {
     if (!(err instanceof SnapshotFormatError)) throw err;
     skipped({ model: snap.model, reason: err.message });
@@ -51,7 +52,7 @@ export function restoreModel(monitor: Monitor, snap: StoredModelSnapshot, skippe
     skipped({ model: snap.model, reason: 'model limit reached' });
     return false;
   }
-  const { header, pending } = decoded;
+  const { header, pending, held, recent } = decoded;
   model.task = header.task;
   model.positiveClass = header.positiveClass;
   for (const c of header.classes) model.classes.indexOf(c);
@@ -76,21 +77,29 @@ export function restoreModel(monitor: Monitor, snap: StoredModelSnapshot, skippe
       monitor.restoreVersion(model, row.version);
     }
   }
-  let restored = 0;
+  const restored = { pending: 0, held: 0, recent: 0 };
   for (const p of pending) {
     const v = model.versions.get(p.version) ?? monitor.restoreVersion(model, p.version);
     if (!v) continue;
     model.pending.set(p.id, { version: v, pred: p.pred, predName: p.predName, score: p.score, probs: p.probs, at: p.at });
     if (p.at !== undefined) v.labelTracking.pending.add(p.at);
-    restored++;
+    restored.pending++;
   }
-  monitor.countRestoredPending(restored);
+  for (const h of held) model.held.set(h.id, { label: h.label, at: h.at });
+  restored.held = model.held.size;
+  for (const r of recent) {
+    const v = model.versions.get(r.version) ?? monitor.restoreVersion(model, r.version);
+    if (v) model.recent.set(r.id, v);
+  }
+  restored.recent = model.recent.size;
+  monitor.countRestored(restored);
   return true;
 }
 
 /** Whether nothing but references reached the model: no event, label, KPI or interned name. */
 function pristine(m: ModelState): boolean {
-  if (m.pending.size || m.kpis.size || m.classes.size || m.errorReasons.size || m.feedbackUnknown) return false;
+  if (m.pending.size || m.held.size || m.recent.size || m.kpis.size || m.classes.size || m.errorReasons.size || m.feedbackUnknown)
+    return false;
   for (const v of m.versions.values()) if (v.predictions || v.labeled || v.feedbackJoined || v.feedbackDuplicate) return false;
   return true;
 }

@@ -12,6 +12,11 @@ export const DROP_REASONS = [
   'feature_limit', // reference features beyond MODELWATCH_MAX_FEATURES_PER_MODEL
   'pending_evicted', // unlabeled predictions evicted from the join map before their label came
   'outside_window', // events timestamped before the sliding window (counted, not windowed)
+  'duplicate_id', // a prediction id seen before (pending with the same prediction, or already labelled): not counted again
+  'duplicate_id_conflict', // a pending prediction id sent again with another prediction or score: the first is kept
+  'duplicate_label', // a label for an id that already has one (in the batch, or joined earlier)
+  'label_expired', // a label held for its prediction longer than MODELWATCH_HELD_LABEL_SECONDS
+  'label_evicted', // a held label pushed out by MODELWATCH_HELD_LABELS_PER_MODEL / _TOTAL
 ] as const;
 
 export type DropReason = (typeof DROP_REASONS)[number];

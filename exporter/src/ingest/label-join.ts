@@ -4,19 +4,55 @@ import type { ModelState, PendingPrediction } from './model-state.js';
 import type { FeedbackBody, PredictionEvent } from './schemas.js';
 import type { VersionState } from './version-state.js';
 
+/** What a repeated prediction id is (see `repeatOf`). */
+export type Repeat = 'new' | 'same' | 'conflict' | 'labelled';
+
+/** How a `/feedback` batch's labels went: joined to their prediction, or held waiting for it. */
+export interface FeedbackCounts {
+  joined: number;
+  held: number;
+}
+
+type JoinBounds = Pick<Config, 'pendingPredictionsPerModel' | 'pendingPredictionsTotal' | 'heldLabels' | 'recentIds'>;
+
 /**
- * The join of labels to predictions by id: what a prediction keeps while it waits for its
- * label (bounded per model and in total, oldest evicted first), and how a label, inline or
- * from `/feedback`, is scored into its version's quality windows.
+ * The join of labels to predictions by id, in either order:
+ * - a prediction waits for its label in the model's pending map (bounded per model and in
+ *   total, oldest evicted first);
+ * - a label that arrives first is held (bounded the same way, and for at most
+ *   MODELWATCH_HELD_LABEL_SECONDS) and joins when its prediction comes; one that never finds it
+ *   counts as `unknown_prediction`;
+ * - ids whose label joined are remembered (bounded), so a repeated prediction id is a duplicate
+ *   after its label too, not only while pending.
+ * A label is scored into its version's quality windows at the time it joins.
  */
 export class LabelJoin {
   private pendingTotal = 0;
+  private heldTotal = 0;
+  private recentTotal = 0;
 
-  constructor(private readonly config: Pick<Config, 'pendingPredictionsPerModel' | 'pendingPredictionsTotal'>) {}
+  constructor(private readonly config: JoinBounds) {}
 
   /** Predictions waiting for their labels, over all models. */
   get pendingCount(): number {
     return this.pendingTotal;
+  }
+
+  /** Labels waiting for their predictions, over all models. */
+  get heldCount(): number {
+    return this.heldTotal;
+  }
+
+  /**
+   * Whether prediction `id` of version `v` was seen before: `labelled` (its label joined),
+   * `same` (pending, same version, prediction and scores: a retry), `conflict` (pending with
+   * another version, prediction or scores), or `new`.
+   */
+  repeatOf(model: ModelState, v: VersionState, id: string, e: PredictionEvent): Repeat {
+    if (model.recent.has(id)) return 'labelled';
+    if (!model.pending.has(id)) return 'new';
+    const p = model.pending.get(id)!;
+    return p.version === v && samePrediction(model, p, e) ? 'same' : 'conflict';
   }
 
   /** What is needed to score the prediction once its label is known. */
@@ -47,15 +83,36 @@ export class LabelJoin {
     return p;
   }
 
-  /** Keeps a prediction until its label comes, evicting the oldest beyond the bounds. */
-  hold(model: ModelState, id: string, p: PendingPrediction, drop: Drop): void {
-    const existing = model.pending.get(id);
-    if (existing) {
-      model.pending.delete(id);
-      this.pendingTotal--;
-      if (existing.at !== undefined) existing.version.labelTracking.pending.remove(existing.at);
-      existing.version.revision++;
+  /**
+   * A new prediction without an inline label: joins the label held for it, if one came first
+   * (scored at `now`), else waits for it. Returns whether a held label joined.
+   */
+  arrive(model: ModelState, id: string, p: PendingPrediction, now: number, drop: Drop): boolean {
+    const held = model.held.get(id);
+    if (held) {
+      model.held.delete(id);
+      this.heldTotal--;
+      this.applyLabel(model, p, held.label, now, drop);
+      p.version.feedbackJoined++;
+      this.remember(model, id, p.version);
+      return true;
     }
+    this.hold(model, id, p, drop);
+    return false;
+  }
+
+  /** A new prediction that carried its label: any label held for it is a duplicate. */
+  labelledInline(model: ModelState, id: string, v: VersionState, drop: Drop): void {
+    if (model.held.delete(id)) {
+      this.heldTotal--;
+      v.feedbackDuplicate++;
+      drop('duplicate_label');
+    }
+    this.remember(model, id, v);
+  }
+
+  /** Keeps a prediction until its label comes, evicting the oldest beyond the bounds. */
+  private hold(model: ModelState, id: string, p: PendingPrediction, drop: Drop): void {
     while (
       model.pending.size > 0 &&
       (model.pending.size >= this.config.pendingPredictionsPerModel || this.pendingTotal >= this.config.pendingPredictionsTotal)
@@ -109,43 +166,118 @@ export class LabelJoin {
     }
   }
 
-  /** Joins a `/feedback` batch's labels, arriving at `now`, to the model's pending predictions. */
-  joinFeedback(model: ModelState, events: FeedbackBody['events'], now: number, drop: Drop): void {
+  /** Joins a label, arriving at `now`, to the pending prediction `id`. */
+  joinPending(model: ModelState, id: string, label: number | string, now: number, drop: Drop): VersionState | undefined {
+    const p = model.pending.get(id);
+    if (!p) return undefined;
+    model.pending.delete(id);
+    this.pendingTotal--;
+    if (p.at !== undefined) p.version.labelTracking.pending.remove(p.at);
+    p.version.advance(now);
+    this.applyLabel(model, p, label, now, drop);
+    this.remember(model, id, p.version);
+    return p.version;
+  }
+
+  /**
+   * Joins a `/feedback` batch's labels, arriving at `now`: to their pending prediction, or held
+   * for a prediction still to come. A second label for an id (in the batch, or after its label
+   * joined) is a duplicate; so is one for an id whose label is already held.
+   */
+  joinFeedback(model: ModelState, events: FeedbackBody['events'], now: number, drop: Drop): FeedbackCounts {
     for (const v of model.versions.values()) v.advance(now);
-    // Joined predictions leave the map at once, so its size tracks the labelling delay rather
-    // than the traffic; a second label for the same id is a duplicate within this batch, and
-    // "unknown_prediction" in a later one.
-    const joined = new Map<string, VersionState>();
+    this.expire(model, now, drop);
+    const counts: FeedbackCounts = { joined: 0, held: 0 };
     for (const e of events) {
       const id = String(e.id);
-      const done = joined.get(id);
+      const done = model.recent.get(id);
       if (done) {
         done.revision++;
         done.feedbackDuplicate++;
+        drop('duplicate_label');
         continue;
       }
-      const p = model.pending.get(id);
-      if (!p) {
-        model.feedbackUnknown++;
-        continue;
-      }
-      model.pending.delete(id);
-      this.pendingTotal--;
-      if (p.at !== undefined) p.version.labelTracking.pending.remove(p.at);
-      joined.set(id, p.version);
-      p.version.advance(now);
-      this.applyLabel(model, p, e.label, now, drop);
-      p.version.feedbackJoined++;
+      const v = this.joinPending(model, id, e.label, now, drop);
+      if (v) {
+        v.feedbackJoined++;
+        counts.joined++;
+      } else if (model.held.has(id)) drop('duplicate_label');
+      else if (this.holdLabel(model, id, e.label, now, drop)) counts.held++;
+    }
+    return counts;
+  }
+
+  /** Drops the model's held labels older than MODELWATCH_HELD_LABEL_SECONDS. */
+  expire(model: ModelState, now: number, drop: Drop): void {
+    const cutoff = now - this.config.heldLabels.ttlMs;
+    for (const [id, h] of model.held) {
+      if (h.at > cutoff) break;
+      model.held.delete(id);
+      this.heldTotal--;
+      model.feedbackUnknown++;
+      drop('label_expired');
     }
   }
 
-  /** Stops counting a forgotten model's pending predictions. */
-  forget(model: ModelState): void {
-    this.pendingTotal -= model.pending.size;
+  private holdLabel(model: ModelState, id: string, label: number | string, now: number, drop: Drop): boolean {
+    const { perModel, total } = this.config.heldLabels;
+    while (model.held.size > 0 && (model.held.size >= perModel || this.heldTotal >= total)) {
+      model.held.delete(model.held.keys().next().value as string);
+      this.heldTotal--;
+      model.feedbackUnknown++;
+      drop('label_evicted');
+    }
+    if (this.heldTotal >= total) {
+      model.feedbackUnknown++;
+      drop('label_evicted');
+      return false;
+    }
+    model.held.set(id, { label, at: now });
+    this.heldTotal++;
+    return true;
   }
 
-  /** Counts pending predictions added to a model's map by a restore. */
-  countRestored(n: number): void {
-    this.pendingTotal += n;
+  /** Remembers that `id`'s label joined, forgetting the oldest beyond the bounds. */
+  private remember(model: ModelState, id: string, v: VersionState): void {
+    if (model.recent.has(id)) return;
+    const { perModel, total } = this.config.recentIds;
+    while (model.recent.size > 0 && (model.recent.size >= perModel || this.recentTotal >= total)) {
+      model.recent.delete(model.recent.keys().next().value as string);
+      this.recentTotal--;
+    }
+    if (this.recentTotal >= total) return;
+    model.recent.set(id, v);
+    this.recentTotal++;
   }
+
+  /** Stops counting a forgotten model's pending predictions, held labels and recent ids. */
+  forget(model: ModelState): void {
+    this.pendingTotal -= model.pending.size;
+    this.heldTotal -= model.held.size;
+    this.recentTotal -= model.recent.size;
+  }
+
+  /** Counts entries added to a model's maps by a restore. */
+  countRestored(n: { pending: number; held: number; recent: number }): void {
+    this.pendingTotal += n.pending;
+    this.heldTotal += n.held;
+    this.recentTotal += n.recent;
+  }
+}
+
+/** Whether a repeated event carries the prediction (and scores) already pending for its id. */
+function samePrediction(model: ModelState, p: PendingPrediction, e: PredictionEvent): boolean {
+  if (model.task === 'regression') return p.pred === e.prediction;
+  if (p.predName !== String(e.prediction) || p.score !== e.score) return false;
+  if ((p.probs === undefined) !== (e.scores === undefined)) return false;
+  if (!p.probs || !e.scores) return true;
+  let nonZero = 0;
+  for (const c in e.scores) {
+    const i = model.classes.peek(c);
+    if (i === undefined || p.probs[i] !== e.scores[c]) return false;
+    if (e.scores[c] !== 0) nonZero++;
+  }
+  let had = 0;
+  for (const q of p.probs) if (q !== 0) had++;
+  return had === nonZero;
 }

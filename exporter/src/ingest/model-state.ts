@@ -16,6 +16,12 @@ export interface PendingPrediction {
   at?: number;
 }
 
+/** A label that arrived before its prediction: the label and when it arrived (ms since the epoch). */
+export interface HeldLabel {
+  label: number | string;
+  at: number;
+}
+
 export interface ModelBounds {
   maxVersions: number;
   maxClasses: number;
@@ -39,6 +45,11 @@ export class ModelState {
   readonly kpis = new Map<string, number>();
   /** Insertion-ordered, so the first key is the oldest: evicted first when a bound is hit. */
   readonly pending = new PendingTable((i) => this.classes.names[i]);
+  /** Labels that arrived before their prediction, oldest first (label-join.ts). */
+  readonly held = new Map<string, HeldLabel>();
+  /** Ids whose label has joined, oldest first, with their version: a repeat is a duplicate. */
+  readonly recent = new Map<string, VersionState>();
+  /** Labels that never found their prediction (held, then expired or evicted). */
   feedbackUnknown = 0;
 
   constructor(

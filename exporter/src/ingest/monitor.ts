@@ -12,9 +12,18 @@ import { VersionLifecycle } from './version-lifecycle.js';
 import { observe, type VersionState } from './version-state.js';
 
 export interface IngestResult {
+  /** Events applied (predictions) or labels taken (joined or held, feedback); KPI values set. */
   accepted: number;
   dropped: DropTally;
+  /** Predictions: ids not counted because they repeat a known prediction (first 100). */
+  duplicateIds?: string[];
+  /** Feedback: labels joined to their prediction now, and labels held for a prediction to come. */
+  joined?: number;
+  held?: number;
 }
+
+/** How many repeated ids a predictions response lists. */
+const LISTED_DUPLICATES = 100;
 
 /**
  * In-memory monitoring state for the fleet: what ingest writes and the collectors read. This
@@ -42,6 +51,11 @@ export class Monitor {
 
   get pendingCount(): number {
     return this.join.pendingCount;
+  }
+
+  /** Labels held for a prediction still to come, over all models. */
+  get heldCount(): number {
+    return this.join.heldCount;
   }
 
   /** Semantic checks that need model state (task consistency); [] when the batch may be applied. */
@@ -77,20 +91,38 @@ export class Monitor {
     version.advance(now);
     version.lastSeen = now;
     version.revision++;
-    for (const e of body.events) this.applyEvent(model, version, e, now, drop);
+    this.join.expire(model, now, drop);
+    const duplicateIds: string[] = [];
+    for (const e of body.events) {
+      if (this.applyEvent(model, version, e, now, drop)) continue;
+      if (duplicateIds.length < LISTED_DUPLICATES) duplicateIds.push(String(e.id));
+    }
     if (model.task === 'classification') for (const v of model.versions.values()) v.reserveClasses(model.classes.size);
-    this.ingested.predictions += body.events.length;
-    return { accepted: body.events.length, dropped: tally };
+    const accepted = body.events.length - (tally.duplicate_id ?? 0) - (tally.duplicate_id_conflict ?? 0);
+    this.ingested.predictions += accepted;
+    return { accepted, dropped: tally, ...(duplicateIds.length ? { duplicateIds } : {}) };
   }
 
-  private applyEvent(model: ModelState, v: VersionState, e: PredictionEvent, now: number, drop: Drop): void {
+  /**
+   * Applies one event; false when it repeats a known prediction id and is not counted again (a
+   * retry with the same prediction only adds its label, if it brings one and none joined yet).
+   */
+  private applyEvent(model: ModelState, v: VersionState, e: PredictionEvent, now: number, drop: Drop): boolean {
+    const failed = e.error !== undefined && e.error !== false;
+    const id = String(e.id);
+    const repeat = failed ? 'new' : this.join.repeatOf(model, v, id, e);
+    if (repeat !== 'new') {
+      drop(repeat === 'conflict' ? 'duplicate_id_conflict' : 'duplicate_id');
+      if (repeat === 'same' && e.label !== undefined) this.join.joinPending(model, id, e.label, now, drop);
+      return false;
+    }
     v.predictions++;
     if (e.latency_ms !== undefined) v.observeLatency(e.latency_ms);
     if (e.error !== undefined && e.error !== false) {
       const { reason, folded } = model.errorReason(e.error);
       if (folded) drop('error_reason_folded');
       v.errors.set(reason, (v.errors.get(reason) ?? 0) + 1);
-      return;
+      return true;
     }
     const t = eventTime(e.timestamp, now);
     const counted = v.windowPredictions.bucketAt(t);
@@ -107,13 +139,15 @@ export class Monitor {
     }
     if (counted && v.estimate && model.task === 'classification') observeEstimate(v.estimate, t, e);
     const pending = this.join.pendingFor(model, v, e, drop);
-    if (!pending) return;
+    if (!pending) return true;
     pending.at = t;
     if (e.label !== undefined) {
       this.join.applyLabel(model, pending, e.label, t, drop);
-      return;
+      this.join.labelledInline(model, id, v, drop);
+      return true;
     }
-    this.join.hold(model, String(e.id), pending, drop);
+    this.join.arrive(model, id, pending, now, drop);
+    return true;
   }
 
   private observeFeatures(v: VersionState, t: number, features: Record<string, number | string | null>, drop: Drop): void {
@@ -150,14 +184,14 @@ export class Monitor {
     const now = this.now();
     const model = this.models.get(body.model);
     const tally: DropTally = {};
-    if (!model) return { accepted: 0, dropped: tally };
+    if (!model) return { accepted: 0, joined: 0, held: 0, dropped: tally };
     const drop = (reason: DropReason, n = 1) => {
       this.dropped.add(reason, n);
       tally[reason] = (tally[reason] ?? 0) + n;
     };
-    this.join.joinFeedback(model, body.events, now, drop);
+    const { joined, held } = this.join.joinFeedback(model, body.events, now, drop);
     this.ingested.feedback += body.events.length;
-    return { accepted: body.events.length, dropped: tally };
+    return { accepted: joined + held, joined, held, dropped: tally };
   }
 
   applyKpis(body: KpisBody): IngestResult | undefined {
@@ -234,8 +268,8 @@ export class Monitor {
     this.models.delete(name);
   }
 
-  /** Counts pending predictions added to a model's map by a restore. */
-  countRestoredPending(n: number): void {
+  /** Counts pending predictions, held labels and recent ids added to a model's maps by a restore. */
+  countRestored(n: { pending: number; held: number; recent: number }): void {
     this.join.countRestored(n);
   }
 }

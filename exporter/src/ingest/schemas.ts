@@ -137,8 +137,23 @@ export function ingestSchemas(limits: SchemaLimits) {
   const referencePath = z.object({ model: nameOf('model'), version: nameOf('version') });
 
   const ingestResponse = z.object({
-    accepted: z.number().int(),
-    dropped: z.record(z.string(), z.number().int()).describe('Events or values dropped by cardinality bounds, by reason.'),
+    accepted: z
+      .number()
+      .int()
+      .describe('Predictions: events counted (repeated ids are not). Feedback: labels joined or held. KPIs: values set.'),
+    dropped: z
+      .record(z.string(), z.number().int())
+      .describe('Events, labels or values not counted, by reason (bounds, duplicate ids and labels, expired or evicted held labels).'),
+    duplicate_ids: z
+      .array(z.string())
+      .optional()
+      .describe('Predictions: the ids (first 100) not counted because they repeat a pending or already labelled prediction.'),
+    joined: z.number().int().optional().describe('Feedback: labels joined to their prediction now.'),
+    held: z
+      .number()
+      .int()
+      .optional()
+      .describe('Feedback: labels that arrived before their prediction, held until it comes (MODELWATCH_HELD_LABEL_SECONDS).'),
   });
   // Its component name in the OpenAPI document (three operations answer with it).
   z.globalRegistry.add(ingestResponse, { title: 'IngestResult' });

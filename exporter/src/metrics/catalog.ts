@@ -36,6 +36,12 @@ export const CATALOG = {
     [...MV, 'outcome'],
     'Ground-truth labels received, by outcome (joined, unknown_prediction, duplicate).',
   ),
+  labelsHeld: spec(
+    'modelwatch_labels_held',
+    'gauge',
+    ['model'],
+    'Labels that arrived before their prediction, held (up to MODELWATCH_HELD_LABEL_SECONDS) until it comes.',
+  ),
   correctPredictions: spec('modelwatch_correct_predictions_total', 'counter', MV, 'Labeled classification predictions that were correct.'),
   labeledPredictions: spec('modelwatch_labeled_predictions_total', 'counter', MV, 'Predictions that received a ground-truth label.'),
   schemaViolations: spec(

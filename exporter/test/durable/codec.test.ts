@@ -55,6 +55,30 @@ describe('snapshot codec', () => {
     }
   });
 
+  it('reads format-2 model snapshots (before held labels): nothing held, and the old default positive class "1" only where the classes imply it', () => {
+    const clock = { t: 1_700_000_000_000 };
+    const a = makeMonitor(config, clock);
+    a.applyPredictions({ model: 'yn', version: 'v1', events: [{ id: 'y1', features: {}, prediction: 'yes' }] } as never);
+    a.applyPredictions({ model: 'bin', version: 'v1', events: [{ id: 'b1', features: {}, prediction: '0', score: 0.2 }] } as never);
+    // Format 2 wrote "1" for every model that stated no positive class.
+    a.models.get('yn')!.positiveClass = '1';
+    const snaps = snapshotAll(a).filter((s) => s.model === 'yn' || s.model === 'bin');
+    for (const snap of snaps) {
+      const v3 = Buffer.from(snap.state);
+      // A format-3 body ends with the held-label and recent-id counts, both 0 here: format 2 had neither.
+      expect([...v3.subarray(-2)]).toEqual([0, 0]);
+      const v2 = Buffer.from(seal('model', v3.subarray(9, -2)));
+      v2[3] = 2;
+      snap.state = v2;
+    }
+    const b = makeMonitor(config, { t: clock.t });
+    expect(restoreAll(b, snaps)).toEqual([]);
+    expect(b.models.get('yn')!.positiveClass).toBeUndefined();
+    expect(b.models.get('bin')!.positiveClass).toBe('1');
+    expect(b.models.get('bin')!.pending.size).toBe(1);
+    expect(b.models.get('bin')!.held.size).toBe(0);
+  });
+
   it('a corrupt version snapshot is skipped, the version starts empty, the rest restores', () => {
     const clock = { t: 1_700_000_000_000 };
     const a = makeMonitor(config, clock);

@@ -54,7 +54,11 @@ async function sigtermRestart(env: Record<string, string>): Promise<void> {
     await post(e, '/api/v1/predictions', { model: 'clf', version: 'v1', events: events.slice(i, i + 1000) });
   await post(e, '/api/v1/feedback', { model: 'clf', events: labelEvents(binary, 0, 900) });
   await post(e, '/api/v1/kpis', { model: 'clf', kpis: { revenue: 42.5 } });
+  // Labels that came before their predictions (case 10) are held across the restart.
+  const early = Array.from({ length: 40 }, (_, i) => ({ id: `early${i}`, label: i % 2 ? 'pos' : 'neg' }));
+  expect(await post(e, '/api/v1/feedback', { model: 'clf', events: early })).toMatchObject({ accepted: 40, held: 40, joined: 0 });
   const before = await durableSeries(e);
+  expect(sample(before, 'modelwatch_labels_held', { model: 'clf' })).toBe(40);
   expect(sample(before, 'modelwatch_predictions_total', { model: 'clf' })).toBe(3000);
   expect(await e.stop()).toBe(0);
 
@@ -71,6 +75,23 @@ async function sigtermRestart(env: Record<string, string>): Promise<void> {
   expect(Math.abs(sample(m, 'modelwatch_model_roc_auc', { model: 'clf' })! - x.rocAuc!)).toBeLessThan(0.005);
   expect(sample(m, 'modelwatch_model_recall_ratio', { model: 'clf', class: 'pos' })).toBeCloseTo(x.perClass.pos.recall, 12);
   expect(sample(m, 'modelwatch_business_kpi', { model: 'clf', kpi: 'revenue' })).toBe(42.5);
+  // The held labels join the predictions that come after the restart; a retry of a prediction
+  // whose label joined before the restart is still recognised as one.
+  const late = early.map((l, i) => ({ id: l.id, features: {}, prediction: i % 4 < 2 ? 'pos' : 'neg', score: i % 4 < 2 ? 0.8 : 0.2 }));
+  expect(await post(e, '/api/v1/predictions', { model: 'clf', version: 'v1', events: late })).toMatchObject({ accepted: 40 });
+  const retry = predictionEvents(binary).slice(0, 5);
+  expect(await post(e, '/api/v1/predictions', { model: 'clf', version: 'v1', events: retry })).toMatchObject({
+    accepted: 0,
+    dropped: { duplicate_id: 5 },
+  });
+  const joined = await metrics(e);
+  expect(sample(joined, 'modelwatch_labels_held', { model: 'clf' })).toBeUndefined();
+  expect(sample(joined, 'modelwatch_feedback_total', { model: 'clf', version: 'v1', outcome: 'joined' })).toBe(3040);
+  expect(sample(joined, 'modelwatch_predictions_total', { model: 'clf' })).toBe(3040);
+  // early{i}: label pos iff i odd, prediction pos iff i % 4 < 2: right for i % 4 in {1, 2}.
+  expect(sample(joined, 'modelwatch_correct_predictions_total', { model: 'clf' })).toBe(
+    sample(m, 'modelwatch_correct_predictions_total', { model: 'clf' })! + 20,
+  );
   expect(await e.stop()).toBe(0);
 }
 

@@ -51,8 +51,9 @@ describe('reference persistence', () => {
     const kpi = await s.api('/api/v1/kpis', { method: 'POST', json: { model: 'churn', kpis: { churned: 3 } } });
     expect(kpi.status).toBe(200); // the model is known from its stored reference
     // Every value far above the reference range: the top decile bin gets everything.
+    // Ids other than the pending prediction 1's: a repeated id is not counted again.
     const events = Array.from({ length: 50 }, (_, i) => ({
-      id: i,
+      id: 100 + i,
       features: { x: 1000 + i, color: 'purple' },
       prediction: 'b',
       score: 0.9,

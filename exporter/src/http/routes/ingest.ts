@@ -26,7 +26,10 @@ export function ingestRoutes(monitor: Monitor, schemas: IngestSchemas, limits: S
       role: 'ingest',
       body: schemas.predictionsBody,
       responses: {
-        200: { description: 'batch applied; what cardinality bounds dropped is reported', schema: schemas.ingestResponse },
+        200: {
+          description: 'batch applied; what bounds dropped and which ids repeat a known prediction (not counted again) are reported',
+          schema: schemas.ingestResponse,
+        },
         400: { description: 'malformed batch; details name each bad event and field; nothing applied', schema: errorBody },
         413: { description: 'body larger than MODELWATCH_MAX_BODY_BYTES' },
         415: { description: 'Content-Type is not application/json' },
@@ -36,19 +39,23 @@ export function ingestRoutes(monitor: Monitor, schemas: IngestSchemas, limits: S
       const body = fastValidatePredictions(req.body, limits) ?? parseInput(schemas.predictionsBody, req.body);
       const problems = monitor.checkPredictions(body);
       if (problems.length) rejectProblems(problems);
-      res.json(monitor.applyPredictions(body));
+      const { duplicateIds, ...result } = monitor.applyPredictions(body);
+      res.json(duplicateIds ? { ...result, duplicate_ids: duplicateIds } : result);
     });
 
     route(router, ctx, {
       method: 'post',
       operationId: 'postFeedback',
       path: '/api/v1/feedback',
-      summary: 'Ground-truth labels, joined to earlier predictions by id (late labels welcome).',
+      summary: 'Ground-truth labels, joined to predictions by id: late labels join at once, early ones are held for their prediction.',
       tag: 'ingest',
       role: 'ingest',
       body: schemas.feedbackBody,
       responses: {
-        200: { description: 'labels applied', schema: schemas.ingestResponse },
+        200: {
+          description: 'labels joined to their prediction, or held for a prediction still to come; duplicates and dropped labels by reason',
+          schema: schemas.ingestResponse,
+        },
         400: { description: 'malformed batch; nothing applied', schema: errorBody },
         404: { description: 'the model has never sent predictions or a reference' },
         413: { description: 'body too large' },
