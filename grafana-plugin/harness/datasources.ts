@@ -149,6 +149,60 @@ function encodeValues(values: number[]): { values: Array<number | null>; entity:
   return { values: out, entity: Object.keys(entity).length ? entity : null };
 }
 
+/**
+ * One range query's Prometheus matrix as Grafana's frames (pkg/promlib/converter/prom.go; golden
+ * file pkg/promlib/converter/testdata/prom-query-range-frame.jsonc): one `timeseries-multi` frame per
+ * series with a `Time` field and a `Value` field carrying the labels; no series gives one empty frame.
+ */
+export function rangeResultToFrames(refId: string, expr: string, stepMs: number, httpStatus: number, prom: PromResponse): DsQueryResult {
+  if (prom.status !== 'success')
+    return { status: httpStatus >= 400 ? httpStatus : 500, error: `${prom.errorType ?? 'error'}: ${prom.error ?? 'query failed'}` };
+  const executedQueryString = `Expr: ${expr}\nStep: ${goDuration(stepMs)}`;
+  const resultType = prom.data?.resultType;
+  if (resultType !== 'matrix')
+    return { status: 500, error: `the harness translates matrix results of range queries only, got ${String(resultType)}` };
+  const series = prom.data?.result as Array<{ metric: Record<string, string>; values: Array<[number, string]> }>;
+  const frames: unknown[] = series.map((s, i) => {
+    const name = legend(s.metric, expr);
+    const encoded = encodeValues(s.values.map(([, v]) => parsePromValue(v)));
+    return {
+      schema: {
+        refId,
+        name,
+        meta: {
+          type: 'timeseries-multi',
+          typeVersion: [0, 1],
+          custom: { resultType: 'matrix' },
+          ...(i === 0 ? { executedQueryString } : {}),
+        },
+        fields: [
+          { name: 'Time', type: 'time', typeInfo: { frame: 'time.Time' }, config: { interval: stepMs } },
+          { name: 'Value', type: 'number', typeInfo: { frame: 'float64' }, labels: s.metric, config: { displayNameFromDS: name } },
+        ],
+      },
+      data: {
+        values: [s.values.map(([t]) => Math.round(t * 1000)), encoded.values],
+        ...(encoded.entity ? { entities: [null, encoded.entity] } : {}),
+      },
+    };
+  });
+  if (frames.length === 0) {
+    frames.push({ schema: { refId, meta: { typeVersion: [0, 0], executedQueryString }, fields: [] }, data: { values: [] } });
+  }
+  return { status: httpStatus, frames };
+}
+
+/**
+ * Grafana aligns a range query's start and end down to a multiple of the step before asking
+ * Prometheus, so that panels refreshed a few seconds apart share their sample instants
+ * (pkg/promlib/models/query.go `AlignTimeRange`; its time-zone offset only matters for steps of a
+ * day or more, which the harness does not imitate).
+ */
+export function alignRange(fromMs: number, toMs: number, stepMs: number): { startS: number; endS: number } {
+  const stepS = stepMs / 1000;
+  return { startS: Math.floor(fromMs / 1000 / stepS) * stepS, endS: Math.floor(toMs / 1000 / stepS) * stepS };
+}
+
 export interface DsQueryResult {
   status: number;
   frames?: unknown[];
@@ -211,12 +265,16 @@ export interface DsQueryOutcome {
   body: { results: Record<string, DsQueryResult> } | { message: string };
   /** The instant every query was evaluated at (Grafana resolves `now` once per request), ms. */
   evaluatedAtMs: number;
+  /** What each refId asked Prometheus: the API and its parameters (for tests to ask the same). */
+  asked: Record<string, { api: 'query' | 'query_range'; params: Record<string, string> }>;
 }
 
 /**
- * POST /api/ds/query for Prometheus datasources: resolves the time range, sends each instant
- * query to the datasource's Prometheus (`/api/v1/query`, with the datasource's httpMethod), and
- * answers `{results: {refId: {status, frames}}}`.
+ * POST /api/ds/query for Prometheus datasources (Grafana's pkg/api/ds_query.go `QueryMetricsV2`,
+ * request body `dtos.MetricRequest`: `from`, `to`, `queries[]`): resolves the time range once, sends
+ * each query to the datasource's Prometheus — `/api/v1/query` for an instant query,
+ * `/api/v1/query_range` for a range query — with the datasource's httpMethod, and answers
+ * `{results: {refId: {status, frames}}}` (backend.QueryDataResponse as JSON).
  */
 export async function runDsQuery(
   raw: unknown,
@@ -226,44 +284,57 @@ export async function runDsQuery(
 ): Promise<DsQueryOutcome> {
   const req = (raw ?? {}) as DsQueryRequest;
   const queries = Array.isArray(req.queries) ? req.queries : [];
-  if (queries.length === 0) return { status: 400, body: { message: 'No queries found in query' }, evaluatedAtMs: nowMs };
+  if (queries.length === 0) return { status: 400, body: { message: 'No queries found in query' }, evaluatedAtMs: nowMs, asked: {} };
   let fromMs: number;
   let toMs: number;
   try {
     fromMs = parseGrafanaTime(req.from ?? 'now-6h', nowMs);
     toMs = parseGrafanaTime(req.to ?? 'now', nowMs);
   } catch (err) {
-    return { status: 400, body: { message: String((err as Error).message) }, evaluatedAtMs: nowMs };
+    return { status: 400, body: { message: String((err as Error).message) }, evaluatedAtMs: nowMs, asked: {} };
   }
   const resolved = [];
   for (const q of queries) {
     const ds = datasources.find((d) => d.uid === q.datasource?.uid);
-    if (!ds) return { status: 404, body: { message: 'Data source not found' }, evaluatedAtMs: toMs };
+    if (!ds) return { status: 404, body: { message: 'Data source not found' }, evaluatedAtMs: toMs, asked: {} };
     resolved.push({ q, ds });
   }
   await beforeQuery();
 
   const results: Record<string, DsQueryResult> = {};
+  const asked: DsQueryOutcome['asked'] = {};
   for (const { q, ds } of resolved) {
     const refId = q.refId ?? 'A';
     const expr = q.expr ?? '';
-    if (q.range || q.instant === false) {
-      results[refId] = { status: 400, error: 'the harness answers instant queries only' };
-      continue;
-    }
     const stepMs = queryStepMs(fromMs, toMs, q.maxDataPoints ?? 100, ds);
-    const params = new URLSearchParams({ query: expr, time: String(toMs / 1000) });
+    // A query is a range query when it asks for `range` (the Prometheus query editor's default
+    // "Range"/"Both"); Grafana's pkg/promlib/models/query.go Parse reads `range` and `instant`.
+    const isRange = q.range === true;
     const method = ds.jsonData.httpMethod ?? 'POST';
+    let params: URLSearchParams;
+    let api: 'query' | 'query_range';
+    if (isRange) {
+      const { startS, endS } = alignRange(fromMs, toMs, stepMs);
+      params = new URLSearchParams({ query: expr, start: String(startS), end: String(endS), step: String(stepMs / 1000) });
+      api = 'query_range';
+    } else {
+      params = new URLSearchParams({ query: expr, time: String(toMs / 1000) });
+      api = 'query';
+    }
+    asked[refId] = { api, params: Object.fromEntries(params) };
     try {
       const res =
         method === 'POST'
-          ? await fetch(`${ds.url}/api/v1/query`, { method: 'POST', body: params })
-          : await fetch(`${ds.url}/api/v1/query?${params.toString()}`);
-      results[refId] = instantResultToFrames(refId, expr, stepMs, res.status, (await res.json()) as PromResponse);
+          ? await fetch(`${ds.url}/api/v1/${api}`, { method: 'POST', body: params })
+          : await fetch(`${ds.url}/api/v1/${api}?${params.toString()}`);
+      const prom = (await res.json()) as PromResponse;
+      results[refId] = isRange
+        ? rangeResultToFrames(refId, expr, stepMs, res.status, prom)
+        : instantResultToFrames(refId, expr, stepMs, res.status, prom);
     } catch (err) {
-      results[refId] = { status: 502, error: `Post "${ds.url}/api/v1/query": ${String(err)}` };
+      results[refId] = { status: 502, error: `Post "${ds.url}/api/v1/${api}": ${String(err)}` };
     }
   }
   const failed = Object.values(results).some((r) => r.error !== undefined);
-  return { status: failed ? 400 : 200, body: { results }, evaluatedAtMs: toMs };
+  return { status: failed ? 400 : 200, body: { results }, evaluatedAtMs: toMs, asked };
 }

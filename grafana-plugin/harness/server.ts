@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { datasourceBootSettings, runDsQuery, type HarnessDatasource } from './datasources';
+import { datasourceBootSettings, runDsQuery, type DsQueryOutcome, type HarnessDatasource } from './datasources';
 import { matchRoute, proxyTarget, roleAllows, userHeader, type OrgRole, type PluginRoute, type PluginSettings } from './pluginProxy';
 
 export interface HarnessOptions {
@@ -36,7 +36,12 @@ export interface RunningHarness {
   /** Takes effect on the next page load (datasources reach the browser in bootData). */
   setDatasources(list: HarnessDatasource[]): void;
   /** Every /api/ds/query answered: when it was evaluated, what it asked, its HTTP status. */
-  dsQueries: Array<{ evaluatedAtMs: number; queries: Array<{ refId: string; expr: string; datasourceUid: string }>; status: number }>;
+  dsQueries: Array<{
+    evaluatedAtMs: number;
+    queries: Array<{ refId: string; expr: string; datasourceUid: string }>;
+    status: number;
+    asked: DsQueryOutcome['asked'];
+  }>;
   close(): Promise<void>;
 }
 
@@ -182,7 +187,7 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
           datasourceUid: String(q.datasource?.uid ?? ''),
         }),
       );
-      dsQueries.push({ evaluatedAtMs: outcome.evaluatedAtMs, queries: asked, status: outcome.status });
+      dsQueries.push({ evaluatedAtMs: outcome.evaluatedAtMs, queries: asked, status: outcome.status, asked: outcome.asked });
       return sendJson(res, outcome.status, outcome.body);
     }
 

@@ -71,6 +71,16 @@ export const testIds = {
     lineage: 'mw-lineage',
     metrics: 'mw-validation-metrics',
   },
+  incident: {
+    view: 'mw-incident',
+    timePicker: 'mw-incident-time',
+    chart: (id: string) => `mw-chart-${id}`,
+    annotation: 'mw-annotation',
+    noData: 'mw-chart-no-data',
+    alerts: 'mw-incident-alerts',
+    changes: 'mw-incident-changes',
+    notice: 'mw-incident-notice',
+  },
   promote: {
     dialog: 'mw-promote-dialog',
     stage: 'mw-promote-stage',
@@ -80,6 +90,7 @@ export const testIds = {
   },
   rollback: {
     dialog: 'mw-rollback-dialog',
+    live: 'mw-rollback-live',
     reason: 'mw-rollback-reason',
     confirm: 'mw-rollback-confirm',
   },

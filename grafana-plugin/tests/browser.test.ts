@@ -14,6 +14,13 @@ import { alertText, TRIAGE_COLUMNS } from '../src/health/present';
 import { LIVE_QUERIES } from '../src/api/liveQueries';
 import { LIVE_COLUMNS } from '../src/components/LiveMetrics/liveColumns';
 import { testIds } from '../src/constants';
+import { alertsQuery, incidentCharts } from '../src/incident/queries';
+import { legendName } from '../src/incident/legend';
+import { describeChange } from '../src/incident/events';
+import { ROLLBACK_ROWS } from '../src/components/RollbackDialog/rollbackRows';
+import { versionNumberQueries } from '../src/api/versionQueries';
+import { toAuditEntry } from '../src/api/normalize';
+import { shows } from './shownNumber';
 
 /**
  * The built plugin in Chromium, against a real exporter through the harness's copy of
@@ -46,6 +53,7 @@ describe('modelwatch app in Chromium against a real exporter', () => {
   let token: string;
   let userDataDir: string;
   let exporterDataDir: string;
+  let seededAtMs: number;
   const seen: Seen[] = [];
 
   const shot = (name: string) => page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
@@ -56,6 +64,8 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     // The exporter trusts X-Grafana-User only from the token named in its configuration, which
     // exists only once seeded: seed, then restart on the same data with MODELWATCH_GRAFANA_TOKEN_ID.
     exporterDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-app-exporter-'));
+    // The incident view's range starts here, so the seeded stage moves fall inside it.
+    seededAtMs = Date.now() - 1000;
     const seeding = await startExporter({ dataDir: exporterDataDir });
     token = (await seedRegistry(seeding)).operatorToken;
     await seedFleetRegistry(seeding);
@@ -107,14 +117,19 @@ describe('modelwatch app in Chromium against a real exporter', () => {
       ],
     });
     page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (err) => seen.push({ what: 'pageerror', text: String(err) }));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') seen.push({ what: 'console error', text: msg.text() });
+    });
     page.setDefaultTimeout(20_000);
     // Everything the browser sends and receives, for the token checks at the end.
     context.on('request', (req) => {
-      void req
-        .allHeaders()
-        .then((h) =>
+      void req.allHeaders().then(
+        (h) =>
           seen.push({ what: `request ${req.method()} ${req.url()}`, text: `${req.url()}\n${JSON.stringify(h)}\n${req.postData() ?? ''}` }),
-        );
+        // A request still in flight when the browser closes has no headers to read.
+        () => {},
+      );
     });
     context.on('response', (res) => {
       const type = res.headers()['content-type'] ?? '';
@@ -300,6 +315,149 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     await recordHtml('models triage');
   });
 
+  it('model page: incident charts equal Prometheus query_range, with registry events, alerts and what changed', async () => {
+    harness.setDatasources([promDatasource]);
+    const model = FLEET.canary;
+    // The canary's accuracy alert fires (rules evaluate every second with for: 0s).
+    await until(
+      'ModelwatchAccuracyDrop firing for the canary',
+      async () =>
+        ((await prometheus.scalar(`count(ALERTS{alertstate="firing",alertname="ModelwatchAccuracyDrop",model="${model}"})`)) ?? 0) > 0 ||
+        undefined,
+      { timeoutMs: 20_000, intervalMs: 250 },
+    );
+    // A couple more rule evaluations, so the alert has points up to the range end (it still fires).
+    await new Promise((r) => setTimeout(r, 2000));
+    const toMs = Date.now();
+    const fromMs = seededAtMs;
+    const before = harness.dsQueries.length;
+    const answered = page.waitForResponse((r) => r.url() === `${harness.url}/api/ds/query` && r.request().method() === 'POST');
+    await page.goto(`${harness.url}/a/modelwatch-app/models/${model}?from=${fromMs}&to=${toMs}`);
+    const response = (await (await answered).json()) as {
+      results: Record<
+        string,
+        { frames: Array<{ schema: { fields: Array<{ labels?: Record<string, string> }> }; data: { values: unknown[][] } }> }
+      >;
+    };
+    const charts = incidentCharts(model);
+    try {
+      for (const spec of charts)
+        await page
+          .getByTestId(testIds.incident.chart(spec.id))
+          .locator(`canvas, [data-testid="${testIds.incident.noData}"]`)
+          .first()
+          .waitFor();
+    } catch (err) {
+      await shot('incident-view-failed');
+      const errors = seen.filter((x) => x.what === 'pageerror' || x.what === 'console error').map((x) => x.text);
+      throw new Error(`${String(err)}\npage errors:\n${errors.join('\n').slice(0, 4000)}`);
+    }
+    await page.getByTestId(testIds.incident.annotation).first().waitFor({ state: 'attached' });
+
+    // One request, every chart's query plus ALERTS, all range queries over the URL's time range.
+    const asked = harness.dsQueries[before];
+    expect(asked.status).toBe(200);
+    const exprs = Object.fromEntries(charts.flatMap((c) => c.queries.map((q) => [q.refId, q.expr])));
+    expect(Object.fromEntries(asked.queries.map((q) => [q.refId, q.expr]))).toEqual({ alerts: alertsQuery(model), ...exprs });
+    expect(Object.values(asked.asked).every((a) => a.api === 'query_range')).toBe(true);
+    expect(Number(asked.asked.acc.params.end)).toBeLessThanOrEqual(toMs / 1000);
+    expect(Number(asked.asked.acc.params.start)).toBeGreaterThan(fromMs / 1000 - Number(asked.asked.acc.params.step));
+
+    // Prometheus asked directly, with the same start, end and step.
+    const direct: Record<string, Array<{ metric: Record<string, string>; values: Array<[number, string]> }>> = {};
+    for (const refId of Object.keys(exprs)) {
+      const { start, end, step } = asked.asked[refId].params;
+      const r = await prometheus.queryRange(exprs[refId], Number(start), Number(end), Number(step));
+      expect(r.status).toBe('success');
+      direct[refId] = r.data?.result as (typeof direct)[string];
+    }
+    // The canary's story is in the data: v2's accuracy is 0.60 on 70 labels, v1's 0.95.
+    const lastOf = (refId: string, version: string) => {
+      const values = direct[refId].find((x) => x.metric.version === version)?.values ?? [];
+      return Number(values[values.length - 1]?.[1]);
+    };
+    expect(lastOf('acc', '2')).toBeCloseTo(0.6, 12);
+    expect(lastOf('labeled', '2')).toBe(70);
+
+    // Every point Grafana's API handed the page is Prometheus's point (null where Prometheus says NaN).
+    for (const refId of Object.keys(exprs)) {
+      const got = response.results[refId].frames
+        .filter((f) => f.schema.fields.length > 1)
+        .map((f) => ({ labels: f.schema.fields[1].labels, points: f.data.values[0].map((t, i) => [t, f.data.values[1][i]]) }));
+      const want = direct[refId].map((x) => ({
+        labels: x.metric,
+        points: x.values.map(([t, v]) => [Math.round(t * 1000), Number.isFinite(Number(v)) ? Number(v) : null]),
+      }));
+      expect([refId, got]).toEqual([refId, want]);
+    }
+
+    // What each chart's legend shows (name, last, min, max) is the direct answer's, within the
+    // rounding of the printed digits.
+    for (const spec of charts) {
+      const expected = new Map<string, number[]>();
+      for (const q of spec.queries) {
+        for (const x of direct[q.refId]) {
+          const values = x.values.map(([, v]) => Number(v)).filter((v) => Number.isFinite(v));
+          if (values.length)
+            expected.set(legendName(q.legend, x.metric), [values[values.length - 1], Math.min(...values), Math.max(...values)]);
+        }
+      }
+      const rows = page.getByTestId(testIds.incident.chart(spec.id)).locator('table tbody tr');
+      const shown = new Map<string, string[]>();
+      for (const row of await rows.all()) {
+        const cells = (await row.locator('td').allTextContents()).map((t) => t.trim());
+        shown.set(cells[1], cells.slice(2));
+      }
+      expect([spec.id, [...shown.keys()].sort()]).toEqual([spec.id, [...expected.keys()].sort()]);
+      for (const [name, want] of expected) {
+        const got = shown.get(name) ?? [];
+        expect([spec.id, name, got, want.map((v, i) => shows(got[i] ?? '', v))]).toEqual([spec.id, name, got, [true, true, true]]);
+      }
+    }
+
+    // Annotations: the registry's stage moves in the range, and one marker per alert period.
+    const transitions = (
+      (await exporter.api('GET', `/api/v1/models/${model}/transitions`)).data as { transitions: Array<{ at: string; kind: string }> }
+    ).transitions.filter((t) => Date.parse(t.at) >= fromMs && Date.parse(t.at) <= toMs);
+    expect(transitions.length).toBe(3);
+    const accuracyChart = page.getByTestId(testIds.incident.chart('accuracy'));
+    const kinds = await accuracyChart
+      .getByTestId(testIds.incident.annotation)
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+    expect(kinds.filter((k) => k === 'transition').length).toBe(transitions.length);
+
+    // Alerts shown as firing are Prometheus's firing ALERTS of the model at the range's end.
+    const firingNow = (await prometheus.query(`ALERTS{model="${model}",alertstate="firing"}`, Number(asked.asked.alerts.params.end))).data
+      ?.result as Array<{ metric: Record<string, string> }>;
+    expect(firingNow.length).toBeGreaterThan(0);
+    const alertRows = page.getByTestId(testIds.incident.alerts).locator('tbody tr');
+    const firingShown: string[] = [];
+    for (const row of await alertRows.all()) {
+      const cells = (await row.locator('td').allTextContents()).map((t) => t.trim());
+      if (cells[0] === 'firing') firingShown.push(`${cells[1]} ${cells[2]}`);
+    }
+    expect(firingShown.sort()).toEqual(firingNow.map((a) => `${a.metric.alertname} ${a.metric.version ?? ''}`.trim()).sort());
+    expect(kinds.filter((k) => k === 'alert').length).toBeGreaterThanOrEqual(firingNow.length);
+
+    // What changed: the model's audit entries in words, newest first.
+    const audit = ((await exporter.api('GET', `/api/v1/audit?model=${model}&limit=500`)).data as { entries: unknown[] }).entries.map(
+      toAuditEntry,
+    );
+    const expectedChanges = audit
+      .filter((e) => Date.parse(e.at) >= fromMs - 3_600_000 && Date.parse(e.at) <= toMs && describeChange(e) !== null)
+      .map((e) => describeChange(e));
+    const changeRows = page.getByTestId(testIds.incident.changes).locator('tbody tr');
+    const changesShown: string[] = [];
+    for (const row of await changeRows.all()) changesShown.push(((await row.locator('td').allTextContents())[1] ?? '').trim());
+    expect(changesShown).toEqual(expectedChanges);
+    expect(changesShown).toEqual(expect.arrayContaining(['v2 moved to staging', 'v1 moved to production', 'v2 registered']));
+
+    const view = await page.getByTestId(testIds.model.page).boundingBox();
+    if (!view) throw new Error('model page not laid out');
+    await page.screenshot({ path: path.join(OUT, 'incident-view.png'), fullPage: true });
+    await recordHtml('incident view');
+  });
+
   it('refuses 1.0 -> production on the accuracy gate and lists the failure', async () => {
     await page.goto(`${harness.url}/a/modelwatch-app/models/fraud_detector`);
     await page.getByTestId(testIds.model.promote('1.0')).click();
@@ -333,6 +491,27 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     const dialog = page.getByTestId(testIds.rollback.dialog);
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('fraud_detector 1.1 returns to production and fraud_detector 1.3 is archived');
+    // Live numbers of both versions, equal to Prometheus at the instant Grafana evaluated them.
+    const live = page.getByTestId(testIds.rollback.live);
+    await live.waitFor();
+    const queries = versionNumberQueries('fraud_detector');
+    const asked = harness.dsQueries.filter((q) => q.queries.some((x) => x.refId === 'p95LatencySeconds')).pop();
+    if (!asked) throw new Error('the dialog asked Grafana nothing');
+    expect(Object.fromEntries(asked.queries.map((q) => [q.refId, q.expr]))).toEqual(queries);
+    for (const row of ROLLBACK_ROWS) {
+      const r = await prometheus.query(queries[row.key], asked.evaluatedAtMs / 1000);
+      const byVersion = Object.fromEntries(
+        (r.data?.result as Array<{ metric: { version: string }; value: [number, string] }>)
+          .map((x) => [x.metric.version, Number(x.value[1])] as const)
+          .filter(([, v]) => Number.isFinite(v)),
+      );
+      const cells = (await live.locator(`tr[data-row="${row.key}"] td`).allTextContents()).map((t) => t.trim());
+      expect([row.key, cells, shows(cells[0], byVersion['1.3']), shows(cells[1], byVersion['1.1'])]).toEqual([row.key, cells, true, true]);
+    }
+    // 1.1 carries the seeded traffic: its accuracy and label count are the traffic's.
+    const accuracyCells = (await live.locator('tr[data-row="accuracy"] td').allTextContents()).map((t) => t.trim());
+    expect(shows(accuracyCells[1], traffic.correct / traffic.labeled)).toBe(true);
+    expect(shows((await live.locator('tr[data-row="labeled"] td').allTextContents())[1], traffic.labeled)).toBe(true);
     await page.getByTestId(testIds.rollback.reason).fill('p95 latency alert at 3 a.m.');
     await shot('rollback-dialog');
     await page.getByTestId(testIds.rollback.confirm).click();

@@ -1,4 +1,11 @@
-import { instantResultToFrames, parseGrafanaTime, queryStepMs, type HarnessDatasource } from '../harness/datasources';
+import {
+  alignRange,
+  instantResultToFrames,
+  parseGrafanaTime,
+  queryStepMs,
+  rangeResultToFrames,
+  type HarnessDatasource,
+} from '../harness/datasources';
 
 // The harness's stand-in for Grafana's Prometheus backend, on the cases the browser test's real
 // Prometheus does not produce: non-finite values, an empty result, a query error.
@@ -61,5 +68,52 @@ describe('harness /api/ds/query translation', () => {
     ]);
     const failed = instantResultToFrames('C', 'up{', 2000, 400, { status: 'error', errorType: 'bad_data', error: 'parse error' });
     expect(failed).toEqual({ status: 400, error: 'bad_data: parse error' });
+  });
+
+  it('answers a range query with one timeseries-multi frame per series, as pkg/promlib does for a matrix', () => {
+    const r = rangeResultToFrames('R', 'x', 2000, 200, {
+      status: 'success',
+      data: {
+        resultType: 'matrix',
+        result: [
+          {
+            metric: { version: '1' },
+            values: [
+              [1700000000, '0.5'],
+              [1700000002, 'NaN'],
+              [1700000004, '0.75'],
+            ],
+          },
+          { metric: { version: '2' }, values: [[1700000002, '1']] },
+        ],
+      },
+    });
+    const frames = r.frames as Array<{
+      schema: { meta: Record<string, unknown>; fields: Array<{ name: string; labels?: unknown }> };
+      data: unknown;
+    }>;
+    expect(frames.map((f) => f.data)).toEqual([
+      {
+        values: [
+          [1700000000000, 1700000002000, 1700000004000],
+          [0.5, null, 0.75],
+        ],
+        entities: [null, { NaN: [1] }],
+      },
+      { values: [[1700000002000], [1]] },
+    ]);
+    expect(
+      frames.map((f) => [f.schema.meta.type, f.schema.meta.custom, f.schema.fields.map((x) => x.name), f.schema.fields[1].labels]),
+    ).toEqual([
+      ['timeseries-multi', { resultType: 'matrix' }, ['Time', 'Value'], { version: '1' }],
+      ['timeseries-multi', { resultType: 'matrix' }, ['Time', 'Value'], { version: '2' }],
+    ]);
+    // A vector where a matrix belongs is the harness's fault, said as such.
+    expect(rangeResultToFrames('R', 'x', 2000, 200, { status: 'success', data: { resultType: 'vector', result: [] } }).status).toBe(500);
+  });
+
+  it('aligns a range query to its step before asking Prometheus', () => {
+    expect(alignRange(1_700_000_001_500, 1_700_000_061_900, 2000)).toEqual({ startS: 1_700_000_000, endS: 1_700_000_060 });
+    expect(alignRange(1_700_000_010_000, 1_700_000_070_000, 15_000)).toEqual({ startS: 1_700_000_010, endS: 1_700_000_070 });
   });
 });

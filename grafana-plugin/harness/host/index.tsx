@@ -9,9 +9,11 @@ import * as emotionCss from '@emotion/css';
 import * as grafanaData from '@grafana/data';
 import * as grafanaUi from '@grafana/ui';
 import * as grafanaRuntime from '@grafana/runtime';
+import * as grafanaSchema from '@grafana/schema';
 import type { AppPlugin, AppPluginMeta } from '@grafana/data';
 import { config, setBackendSrv, setDataSourceSrv } from '@grafana/runtime';
 import { Alert, GlobalStyles, ThemeContext } from '@grafana/ui';
+import uplotCss from 'uplot/dist/uPlot.min.css';
 import { installDefine, loadAmdModule, provide } from './amd';
 import { createBackendSrv } from './backendSrv';
 import { createDataSourceSrv } from './dataSourceSrv';
@@ -26,6 +28,12 @@ interface HarnessBoot {
 }
 const harness = (window as unknown as { harnessBoot: HarnessBoot }).harnessBoot;
 
+// @grafana/ui's GlobalStyles (themes/GlobalStyles/uPlot.ts) only override uPlot's base stylesheet,
+// which Grafana's own CSS bundle carries: a plugin's charts rely on it being on the page.
+const uplotStyle = document.createElement('style');
+uplotStyle.textContent = uplotCss;
+document.head.appendChild(uplotStyle);
+
 provide('react', React);
 provide('react-dom', ReactDOM);
 provide('react-router-dom', ReactRouterDom);
@@ -36,6 +44,7 @@ provide('@emotion/css', emotionCss);
 provide('@grafana/data', grafanaData);
 provide('@grafana/ui', grafanaUi);
 provide('@grafana/runtime', grafanaRuntime);
+provide('@grafana/schema', grafanaSchema);
 installDefine();
 
 setBackendSrv(createBackendSrv());

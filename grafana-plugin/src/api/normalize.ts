@@ -119,6 +119,7 @@ export function toAuditEntry(value: unknown): AuditEntry {
     model: strOrNull(e, 'model'),
     version: strOrNull(e, 'version'),
     reason: strOrNull(e, 'reason'),
+    after: asObject(e.after),
     hash: str(e, 'hash'),
   };
 }

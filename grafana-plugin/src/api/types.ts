@@ -59,6 +59,8 @@ export interface AuditEntry {
   model: string | null;
   version: string | null;
   reason: string | null;
+  /** The state the action left (e.g. `stage`, `archived_version`), as the exporter audited it. */
+  after: Record<string, unknown>;
   hash: string;
 }
 

@@ -14,6 +14,7 @@ import { getTableStyles } from '../components/styles';
 import { TransitionTimeline } from '../components/TransitionTimeline/TransitionTimeline';
 import { VersionDetails } from '../components/VersionDetails/VersionDetails';
 import { VersionsTable } from '../components/VersionsTable/VersionsTable';
+import { IncidentView } from '../incident/IncidentView';
 import { modelTransitionsUrl, prefixRoute, ROUTES, testIds } from '../constants';
 import { useAsync } from '../hooks/useAsync';
 
@@ -81,6 +82,8 @@ export function ModelPage() {
         <AsyncContent state={data} loadingText="Loading model…">
           {({ transitions }) => (
             <>
+              <h3 className={styles.section}>Incident view</h3>
+              <IncidentView model={model} transitions={transitions} />
               <h3 className={styles.section}>Versions</h3>
               <VersionsTable
                 versions={versions}

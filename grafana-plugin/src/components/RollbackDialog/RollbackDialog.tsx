@@ -3,6 +3,7 @@ import { exporterApi } from '../../api/client';
 import type { RollbackResult } from '../../api/types';
 import { testIds } from '../../constants';
 import { ActionDialog } from '../ActionDialog/ActionDialog';
+import { RollbackNumbers } from './RollbackNumbers';
 
 interface Props {
   model: string;
@@ -53,6 +54,7 @@ export function RollbackDialog({ model, current, previous, onDismiss, onDone }: 
           </>
         )}
       </p>
+      <RollbackNumbers model={model} current={current} target={previous} />
     </ActionDialog>
   );
 }

@@ -1,0 +1,5 @@
+/** Stylesheets the harness webpack build imports as text (`type: 'asset/source'`). */
+declare module '*.css' {
+  const text: string;
+  export default text;
+}
