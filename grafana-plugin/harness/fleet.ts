@@ -11,7 +11,7 @@ import { until, type RunningExporter, type RunningPrometheus } from '@modelwatch
  * | model          | what happens                                           | expected health |
  * | -------------- | ------------------------------------------------------ | --------------- |
  * | healthy_model  | v1 production, accuracy 0.95 on 70 labels              | ok              |
- * | gate_model     | v1 production, accuracy 0.70 (validation 0.90)         | critical        |
+ * | gate_model     | v1 production, accuracy 0.60 (validation 0.90)         | critical        |
  * | canary_model   | v1 production fine; v2 staging canary accuracy 0.60    | warning         |
  * | drift_model    | three features far from their reference                | critical        |
  * | quiet_model    | v1 production, no traffic                              | no data         |
@@ -40,7 +40,9 @@ interface Traffic {
 
 const PLAN: Traffic[] = [
   { model: FLEET.healthy, version: '1', n: 70, accuracy: 0.95 },
-  { model: FLEET.gate, version: '1', n: 70, accuracy: 0.7 },
+  // 0.60, not 0.70: the accuracy alerts fire on the upper end of the Wilson interval, which for
+  // 0.70 on these labels sits on the collapse threshold (0.75) and would flap.
+  { model: FLEET.gate, version: '1', n: 70, accuracy: 0.6 },
   { model: FLEET.canary, version: '1', n: 70, accuracy: 0.95 },
   { model: FLEET.canary, version: '2', n: 70, accuracy: 0.6 },
   {
@@ -106,7 +108,7 @@ export async function seedFleetTraffic(exporter: RunningExporter, prometheus: Ru
   const sendRange = async (from: (t: Traffic) => number, to: (t: Traffic) => number) => {
     for (const t of PLAN) {
       const batch = events(t, from(t), to(t));
-      await send('/api/v1/predictions', { model: t.model, version: t.version, events: batch });
+      await send('/api/v1/predictions', { model: t.model, version: t.version, positive_class: 'yes', events: batch });
       if (t.labeled === false) continue;
       const right = Math.round(t.accuracy * t.n);
       // Events 0..right-1 are answered right ('yes'), the rest wrong.

@@ -19,7 +19,7 @@ const POLL = { timeoutMs: 20_000, intervalMs: 200 };
 const MODEL = 'fraud_detector';
 const VERSION = '1.1';
 
-/** A batch of fraud_detector 1.1 predictions; every 10th one failed at the model server. */
+/** A batch of fraud_detector 1.1 predictions (score = P(fraud), so positive_class is "fraud"); every 10th one failed at the model server. */
 function batch(prefix: string, n: number) {
   return Array.from({ length: n }, (_, i) => {
     const id = `${prefix}-${i}`;
@@ -51,11 +51,11 @@ export async function seedLiveTraffic(exporter: RunningExporter, prometheus: Run
   const total = () => prometheus.scalar(`sum(modelwatch_predictions_total${sel})`);
 
   const first = batch('a', 20);
-  await send('/api/v1/predictions', { model: MODEL, version: VERSION, events: first });
+  await send('/api/v1/predictions', { model: MODEL, version: VERSION, positive_class: 'fraud', events: first });
   await until('the first batch in Prometheus', async () => ((await total()) === first.length ? true : undefined), POLL);
 
   const second = batch('b', 50);
-  await send('/api/v1/predictions', { model: MODEL, version: VERSION, events: second });
+  await send('/api/v1/predictions', { model: MODEL, version: VERSION, positive_class: 'fraud', events: second });
   // Ground truth for every prediction that did not fail; every 7th one was wrong.
   const answered = [...first, ...second].filter((e): e is (typeof first)[number] & { prediction: string } => 'prediction' in e);
   const labels = answered.map((e, i) => ({ id: e.id, label: i % 7 === 6 ? (e.prediction === 'fraud' ? 'legit' : 'fraud') : e.prediction }));

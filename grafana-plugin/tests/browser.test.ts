@@ -277,7 +277,7 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     });
     expect(shown.map((r) => r.state)).toEqual(['critical', 'critical', 'warning', 'warning', 'nodata', 'nodata', 'ok']);
     const reasons = Object.fromEntries(shown.map((r) => [r.model, r.reasons]));
-    expect(reasons[FLEET.gate][0]).toBe('v1 accuracy 0.70 < 0.75 (validation 0.90 − 0.15), 70 labels');
+    expect(reasons[FLEET.gate][0]).toBe('v1 accuracy 0.60 < 0.75 (validation 0.90 − 0.15), 70 labels');
     expect(reasons[FLEET.canary]).toContain('v2 accuracy 0.60 < 0.85 gate, 70 labels');
     expect(reasons[FLEET.drift][0]).toMatch(/^3 features drifting \(v1; worst \w+ PSI \d\.\d\d ≥ 0\.25\)$/);
     expect(reasons.fraud_detector).toContain('v1.1 errors 10.0% > 5.0%');

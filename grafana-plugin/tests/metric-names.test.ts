@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LIVE_QUERIES } from '../src/api/liveQueries';
-import { versionNumberQueries } from '../src/api/versionNumbers';
+import { versionNumberQueries } from '../src/api/versionQueries';
 import { incidentCharts } from '../src/incident/queries';
 
 const ALL_QUERIES: Array<[string, string]> = [
