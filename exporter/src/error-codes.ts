@@ -21,6 +21,11 @@ export const ERROR_CODES = {
     status: 409,
     meaning: 'the stage machine does not allow this move (the message names the allowed ones)',
   },
+  MW_ERR_HAS_PRODUCTION: {
+    status: 409,
+    meaning: 'the model has a version in production, so it cannot be archived or deleted (`details.production_version`)',
+  },
+  MW_ERR_MODEL_ARCHIVED: { status: 409, meaning: 'the model is archived (retired): no new versions or moves; delete it to reuse the name' },
   MW_ERR_NOTHING_TO_ROLL_BACK: { status: 409, meaning: 'no production version, or it has no predecessor to return to' },
   MW_ERR_STALE_ROLLBACK: {
     status: 409,

@@ -131,6 +131,24 @@ export interface paths {
     get: operations['getModel'];
     put?: never;
     post?: never;
+    /** Delete a model with nothing in production, with its versions and history (the audit log keeps them) */
+    delete: operations['deleteModel'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/models/{model}/archive': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Retire a model with nothing in production: archive its versions and hide it from listings */
+    post: operations['archiveModel'];
     delete?: never;
     options?: never;
     head?: never;
@@ -451,6 +469,9 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    ArchiveModelRequest: {
+      reason: string;
+    };
     CreateModelRequest: {
       description?: string;
       name: string;
@@ -505,6 +526,8 @@ export interface components {
         | 'MW_ERR_CONFLICT'
         | 'MW_ERR_ALREADY_EXISTS'
         | 'MW_ERR_TRANSITION_NOT_ALLOWED'
+        | 'MW_ERR_HAS_PRODUCTION'
+        | 'MW_ERR_MODEL_ARCHIVED'
         | 'MW_ERR_NOTHING_TO_ROLL_BACK'
         | 'MW_ERR_STALE_ROLLBACK'
         | 'MW_ERR_PRODUCTION_WOULD_BE_EMPTY'
@@ -538,6 +561,8 @@ export interface components {
         | 'MW_ERR_CONFLICT'
         | 'MW_ERR_ALREADY_EXISTS'
         | 'MW_ERR_TRANSITION_NOT_ALLOWED'
+        | 'MW_ERR_HAS_PRODUCTION'
+        | 'MW_ERR_MODEL_ARCHIVED'
         | 'MW_ERR_NOTHING_TO_ROLL_BACK'
         | 'MW_ERR_STALE_ROLLBACK'
         | 'MW_ERR_PRODUCTION_WOULD_BE_EMPTY'
@@ -605,6 +630,7 @@ export interface components {
     };
     ListModelsResponse: {
       models: {
+        archived_at: string | null;
         created_at: string;
         created_by: string;
         description: string;
@@ -643,7 +669,7 @@ export interface components {
         from: 'development' | 'staging' | 'production' | 'archived';
         id: number;
         /** @enum {string} */
-        kind: 'transition' | 'replaced' | 'rollback';
+        kind: 'transition' | 'replaced' | 'rollback' | 'retired';
         model: string;
         reason: string;
         /** @enum {string} */
@@ -710,6 +736,7 @@ export interface components {
     };
     /** Model */
     Model: {
+      archived_at: string | null;
       created_at: string;
       created_by: string;
       description: string;
@@ -726,6 +753,20 @@ export interface components {
       production_version: string | null;
       rollback_target?: string | null;
       team: string;
+    };
+    /** ModelRetirement */
+    ModelRetirement: {
+      actor: string;
+      archived: boolean;
+      at: string;
+      deleted: boolean;
+      model: string;
+      reason: string;
+      versions: {
+        /** @enum {string} */
+        stage: 'development' | 'staging' | 'production' | 'archived';
+        version: string;
+      }[];
     };
     PostFeedbackRequest: {
       events: {
@@ -1698,6 +1739,7 @@ export interface operations {
   listModels: {
     parameters: {
       query?: {
+        include_archived?: 'true' | 'false';
         limit?: number;
       };
       header?: never;
@@ -1851,7 +1893,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description exists (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
+      /** @description exists (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_HAS_PRODUCTION, MW_ERR_MODEL_ARCHIVED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -1988,6 +2030,271 @@ export interface operations {
            * @example {
            *       "error": "unknown model",
            *       "code": "MW_ERR_NOT_FOUND"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal error (code: MW_ERR_INTERNAL) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "internal error",
+           *       "code": "MW_ERR_INTERNAL"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteModel: {
+    parameters: {
+      query: {
+        reason: string;
+      };
+      header?: never;
+      path: {
+        model: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description deleted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModelRetirement'];
+        };
+      };
+      /** @description no reason given (code: MW_ERR_INVALID_INPUT, MW_ERR_BODY_REQUIRED, MW_ERR_BODY_NOT_JSON, MW_ERR_PATH_ENCODING, MW_ERR_BAD_REQUEST) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "no reason given",
+           *       "code": "MW_ERR_INVALID_INPUT"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or invalid bearer token (code: MW_ERR_UNAUTHENTICATED) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "missing or invalid bearer token",
+           *       "code": "MW_ERR_UNAUTHENTICATED"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description role below admin (code: MW_ERR_FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "role below admin",
+           *       "code": "MW_ERR_FORBIDDEN"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unknown model (code: MW_ERR_NOT_FOUND, MW_ERR_NO_ROUTE) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unknown model",
+           *       "code": "MW_ERR_NOT_FOUND"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description a version is in production (MW_ERR_HAS_PRODUCTION) (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_HAS_PRODUCTION, MW_ERR_MODEL_ARCHIVED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "a version is in production (MW_ERR_HAS_PRODUCTION)",
+           *       "code": "MW_ERR_CONFLICT"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal error (code: MW_ERR_INTERNAL) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "internal error",
+           *       "code": "MW_ERR_INTERNAL"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  archiveModel: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        model: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "reason": "replaced by churn_classifier_v2; no traffic since June"
+         *     }
+         */
+        'application/json': components['schemas']['ArchiveModelRequest'];
+      };
+    };
+    responses: {
+      /** @description archived */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModelRetirement'];
+        };
+      };
+      /** @description invalid path, query or body (code: MW_ERR_INVALID_INPUT, MW_ERR_BODY_REQUIRED, MW_ERR_BODY_NOT_JSON, MW_ERR_PATH_ENCODING, MW_ERR_BAD_REQUEST) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid path, query or body",
+           *       "code": "MW_ERR_INVALID_INPUT"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or invalid bearer token (code: MW_ERR_UNAUTHENTICATED) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "missing or invalid bearer token",
+           *       "code": "MW_ERR_UNAUTHENTICATED"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description role below operator (code: MW_ERR_FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "role below operator",
+           *       "code": "MW_ERR_FORBIDDEN"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unknown model (code: MW_ERR_NOT_FOUND, MW_ERR_NO_ROUTE) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unknown model",
+           *       "code": "MW_ERR_NOT_FOUND"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description a version is in production (MW_ERR_HAS_PRODUCTION), or the model is archived already (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_HAS_PRODUCTION, MW_ERR_MODEL_ARCHIVED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "a version is in production (MW_ERR_HAS_PRODUCTION), or the model is archived already",
+           *       "code": "MW_ERR_CONFLICT"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description body larger than MODELWATCH_MAX_BODY_BYTES (code: MW_ERR_BODY_TOO_LARGE) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "body larger than MODELWATCH_MAX_BODY_BYTES",
+           *       "code": "MW_ERR_BODY_TOO_LARGE"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Content-Type is not application/json (code: MW_ERR_UNSUPPORTED_MEDIA_TYPE) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Content-Type is not application/json",
+           *       "code": "MW_ERR_UNSUPPORTED_MEDIA_TYPE"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -2337,7 +2644,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description nothing to roll back to, or from_version is no longer in production (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
+      /** @description nothing to roll back to, or from_version is no longer in production (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_HAS_PRODUCTION, MW_ERR_MODEL_ARCHIVED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -2794,7 +3101,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description version exists (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
+      /** @description version exists (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_HAS_PRODUCTION, MW_ERR_MODEL_ARCHIVED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -3210,7 +3517,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description not allowed from the current stage, a concurrent change won, or the production version would leave production without allow_empty_production (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
+      /** @description not allowed from the current stage, a concurrent change won, or the production version would leave production without allow_empty_production (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_HAS_PRODUCTION, MW_ERR_MODEL_ARCHIVED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -3721,7 +4028,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description already revoked (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
+      /** @description already revoked (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_HAS_PRODUCTION, MW_ERR_MODEL_ARCHIVED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
       409: {
         headers: {
           [name: string]: unknown;

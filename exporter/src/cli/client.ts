@@ -60,6 +60,14 @@ export class RegistryClient {
     return this.request('POST', `api/v1/models/${seg(model)}/rollback`, body);
   }
 
+  archiveModel(model: string, body: Schemas['ArchiveModelRequest']): Promise<Schemas['ModelRetirement']> {
+    return this.request('POST', `api/v1/models/${seg(model)}/archive`, body);
+  }
+
+  deleteModel(model: string, reason: string): Promise<Schemas['ModelRetirement']> {
+    return this.request('DELETE', `api/v1/models/${seg(model)}`, undefined, { reason });
+  }
+
   listTransitions(model: string): Promise<Schemas['ListTransitionsResponse']> {
     return this.request('GET', `api/v1/models/${seg(model)}/transitions`);
   }

@@ -22,6 +22,7 @@ export const REQUEST_EXAMPLES: Readonly<Record<string, unknown>> = {
   },
   transitionVersion: { to: 'staging', reason: 'offline validation passed' },
   rollbackModel: { reason: 'accuracy collapse', from_version: 'v3' },
+  archiveModel: { reason: 'replaced by churn_classifier_v2; no traffic since June' },
   putGates: { production: { min_accuracy: 0.9, max_latency_ms: 40 }, reason: 'tighter SLO' },
   createToken: { name: 'churn-model-server', role: 'ingest' },
   createWebhook: {

@@ -7,7 +7,7 @@ import type { AuditEntry, GateOverrides, Stage } from './types.js';
  * Read in the same transaction as the tail of the chain, so that both describe one moment.
  */
 export interface AuditedState {
-  models: { name: string; gates: GateOverrides | null }[];
+  models: { name: string; gates: GateOverrides | null; archived: boolean }[];
   versions: { model: string; version: string; stage: Stage }[];
   tokens: { id: string; role: string; revoked: boolean; createdBy: string }[];
   webhooks: { id: string; url: string; events: string[] }[];
@@ -41,6 +41,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
  */
 export class StateReplayer {
   private readonly models = new Map<string, string>();
+  private readonly archivedModels = new Set<string>();
   private readonly versions = new Map<string, Stage>();
   private readonly tokens = new Map<string, { role: string; revoked: boolean }>();
   private readonly webhooks = new Map<string, { origin: string; events: string }>();
@@ -59,6 +60,19 @@ export class StateReplayer {
         break;
       case 'model.gates.update':
         if (e.model) this.models.set(e.model, canonicalJson(after.gates ?? null));
+        break;
+      case 'model.archive':
+        if (e.model) this.archivedModels.add(e.model);
+        for (const v of Array.isArray(after.archived_versions) ? after.archived_versions : [])
+          if (typeof v === 'string') this.versions.set(vkey(e.model, v), 'archived');
+        break;
+      case 'model.delete':
+        if (e.model) {
+          this.models.delete(e.model);
+          this.archivedModels.delete(e.model);
+          const prefix = vkey(e.model, '');
+          for (const key of [...this.versions.keys()]) if (key.startsWith(prefix)) this.versions.delete(key);
+        }
         break;
       case 'version.register':
         this.versions.set(vkey(e.model, e.version), 'development');
@@ -120,6 +134,8 @@ export class StateReplayer {
       if (logged === undefined) report({ table: 'models', key: m.name, problem: 'no audit entry created this model' });
       else if (logged !== canonicalJson(effectiveGates(m.gates)))
         report({ table: 'models', key: m.name, problem: 'gates differ from the last audited gate change' });
+      if (logged !== undefined && m.archived !== this.archivedModels.has(m.name))
+        report({ table: 'models', key: m.name, problem: m.archived ? 'archived without an audit entry' : 'the audit log says archived' });
     }
     for (const name of this.models.keys())
       if (!seenModels.has(name)) report({ table: 'models', key: name, problem: 'audited model missing from the table' });

@@ -1,4 +1,4 @@
-import type { ModelView, RollbackResult, TransitionResult } from './service.js';
+import type { ModelRetirement, ModelView, RollbackResult, TransitionResult } from './service.js';
 import type { GateOverrides, VersionRecord } from './types.js';
 
 /**
@@ -11,7 +11,9 @@ export type RegistryEvent =
   | { type: 'version.registered'; version: VersionRecord }
   | { type: 'version.transitioned'; transition: TransitionResult }
   | { type: 'model.rolled_back'; rollback: RollbackResult }
-  | { type: 'model.gates_updated'; model: string; overrides: GateOverrides | null };
+  | { type: 'model.gates_updated'; model: string; overrides: GateOverrides | null }
+  | { type: 'model.archived'; retirement: ModelRetirement }
+  | { type: 'model.deleted'; retirement: ModelRetirement };
 
 /**
  * Told of every committed change (RegistryService.onCommitted). It runs after the commit, so it

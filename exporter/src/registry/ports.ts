@@ -22,6 +22,7 @@ export interface RegistryReads {
   getModel(name: string): Promise<ModelRecord | undefined>;
   getVersion(model: string, version: string): Promise<VersionRecord | undefined>;
   getProductionVersion(model: string): Promise<VersionRecord | undefined>;
+  listVersions(model: string, stage?: Stage): Promise<VersionRecord[]>;
   /** The model's transitions into or out of production, oldest first (rollback targets). */
   productionMoves(model: string): Promise<TransitionRecord[]>;
   /** Entries with id > afterId in id order; verification pages through with this. */
@@ -70,7 +71,6 @@ export interface RegistryStore extends RegistryReads {
   write<T>(fn: (tx: RegistryWriteTx) => Promise<T>): Promise<T>;
 
   listModels(limit: number): Promise<ModelRecord[]>;
-  listVersions(model: string, stage?: Stage): Promise<VersionRecord[]>;
   /** Production version name per model, for listings. */
   productionVersions(models: readonly string[]): Promise<Map<string, string>>;
   listTransitions(model: string, limit: number): Promise<TransitionRecord[]>;
@@ -87,6 +87,10 @@ export interface RegistryStore extends RegistryReads {
 export interface RegistryWriteTx extends RegistryReads {
   insertModel(model: ModelRecord): Promise<void>;
   setModelGates(name: string, gates: GateOverrides | null): Promise<void>;
+  /** Marks the model retired at `at`; false when it already was. */
+  setModelArchived(name: string, at: string): Promise<boolean>;
+  /** Removes the model, its versions and its transition history (the audit log keeps them). */
+  deleteModel(name: string): Promise<void>;
   insertVersion(version: VersionRecord): Promise<void>;
   /**
    * Moves a version from `from` to `to` only if it is still in `from`; false otherwise.

@@ -1,6 +1,6 @@
 import { redactUrl } from '../redact-url.js';
 import { effectiveGates } from './gates.js';
-import type { AuditVerification, ModelView, RollbackResult, TransitionResult } from './service.js';
+import type { AuditVerification, ModelRetirement, ModelView, RollbackResult, TransitionResult } from './service.js';
 import type { TokenInfo } from './token-service.js';
 import type { AuditEntry, GateOverrides, TransitionRecord, VersionRecord } from './types.js';
 
@@ -21,6 +21,20 @@ export function presentModel(m: ModelView) {
     gates_overridden: m.gates !== null,
     created_at: m.createdAt,
     created_by: m.createdBy,
+    archived_at: m.archivedAt,
+  };
+}
+
+/** An archived (`deleted` false) or deleted model: its versions as they were before. */
+export function presentRetirement(r: ModelRetirement, deleted: boolean) {
+  return {
+    model: r.model,
+    archived: !deleted,
+    deleted,
+    versions: r.versions.map((v) => ({ version: v.version, stage: v.stage })),
+    reason: r.reason,
+    actor: r.actor,
+    at: r.at,
   };
 }
 

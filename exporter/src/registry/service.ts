@@ -82,6 +82,16 @@ export interface RollbackResult {
   at: string;
 }
 
+/** What retiring (archiving) or deleting a model did. */
+export interface ModelRetirement {
+  model: string;
+  /** Versions that moved to archived (archive), or every version removed with their stage (delete). */
+  versions: { version: string; stage: Stage }[];
+  reason: string;
+  actor: string;
+  at: string;
+}
+
 export interface ModelView extends ModelRecord {
   productionVersion: string | null;
   /** What a rollback would return to production now (production-history.ts); only from getModel. */
@@ -159,6 +169,7 @@ export class RegistryService {
       gates: null,
       createdAt: at,
       createdBy: actor,
+      archivedAt: null,
     };
     await tx.insertModel(model);
     await tx.appendAudit(
@@ -170,8 +181,9 @@ export class RegistryService {
     return model;
   }
 
-  async listModels(limit: number): Promise<ModelView[]> {
-    const models = await this.store.listModels(limit);
+  /** Models by name; retired (archived) ones only with `includeArchived`. */
+  async listModels(limit: number, includeArchived = false): Promise<ModelView[]> {
+    const models = (await this.store.listModels(limit)).filter((m) => includeArchived || m.archivedAt === null);
     const production = await this.store.productionVersions(models.map((m) => m.name));
     return models.map((m) => ({ ...m, productionVersion: production.get(m.name) ?? null }));
   }
@@ -191,7 +203,9 @@ export class RegistryService {
     const at = this.iso();
     return this.write(
       async (tx) => {
-        if (!(await tx.getModel(modelName))) await this.insertModel(tx, { name: modelName }, actor, at);
+        const existing = await tx.getModel(modelName);
+        if (existing) refuseArchived(existing, 'register a version');
+        else await this.insertModel(tx, { name: modelName }, actor, at);
         if (await tx.getVersion(modelName, input.version))
           throw new ConflictError(`${modelName} ${input.version} is already registered`, undefined, 'MW_ERR_ALREADY_EXISTS');
         const parent = input.lineage?.parent_version;
@@ -252,6 +266,7 @@ export class RegistryService {
     return this.write(
       async (tx) => {
         const model = await requireModel(tx, modelName);
+        refuseArchived(model, `move ${versionName}`);
         const version = await requireVersion(tx, modelName, versionName);
         const from = version.stage;
         assertTransitionAllowed(modelName, versionName, from, req.to);
@@ -418,6 +433,84 @@ export class RegistryService {
     );
   }
 
+  /**
+   * Retires a model that has nothing in production: every version not yet archived moves to
+   * archived (a `retired` transition each), the model is marked archived and leaves the default
+   * listings; its history stays readable. 409 while a version is in production (roll back or
+   * archive it first, explicitly) or when already archived. Audited as `model.archive`.
+   */
+  async archiveModel(modelName: string, reason: string, actor: string): Promise<ModelRetirement> {
+    const at = this.iso();
+    return this.write(
+      async (tx) => {
+        const model = await requireModel(tx, modelName);
+        refuseArchived(model, 'archive it');
+        await refuseProduction(tx, modelName, 'archive');
+        const moved: { version: string; stage: Stage }[] = [];
+        for (const v of await tx.listVersions(modelName)) {
+          if (v.stage === 'archived') continue;
+          await this.move(tx, { model: modelName, version: v.version, from: v.stage, to: 'archived', at });
+          await tx.insertTransition({
+            model: modelName,
+            version: v.version,
+            from: v.stage,
+            to: 'archived',
+            kind: 'retired',
+            trigger: null,
+            forced: false,
+            reason,
+            actor,
+            at,
+          });
+          moved.push({ version: v.version, stage: v.stage });
+        }
+        if (!(await tx.setModelArchived(modelName, at))) throw concurrentChange(modelName);
+        await tx.appendAudit(
+          auditDraft(at, actor, 'model.archive', {
+            model: modelName,
+            reason,
+            before: { archived: false, stages: Object.fromEntries(moved.map((v) => [v.version, v.stage])) },
+            after: { archived: true, archived_versions: moved.map((v) => v.version) },
+          }),
+        );
+        return { model: modelName, versions: moved, reason, actor, at };
+      },
+      (retirement) => ({ type: 'model.archived', retirement }),
+    );
+  }
+
+  /**
+   * Deletes a model that has nothing in production, with its versions and transition history;
+   * the audit log keeps every entry about it, and the `model.delete` entry lists what was removed.
+   * 409 while a version is in production. The name is free for a new model afterwards.
+   */
+  async deleteModel(modelName: string, reason: string, actor: string): Promise<ModelRetirement> {
+    const at = this.iso();
+    return this.write(
+      async (tx) => {
+        const model = await requireModel(tx, modelName);
+        await refuseProduction(tx, modelName, 'delete');
+        const versions = (await tx.listVersions(modelName)).map((v) => ({ version: v.version, stage: v.stage }));
+        await tx.deleteModel(modelName);
+        await tx.appendAudit(
+          auditDraft(at, actor, 'model.delete', {
+            model: modelName,
+            reason,
+            before: {
+              description: model.description,
+              team: model.team,
+              archived: model.archivedAt !== null,
+              versions: Object.fromEntries(versions.map((v) => [v.version, v.stage])),
+            },
+            after: { deleted: true },
+          }),
+        );
+        return { model: modelName, versions, reason, actor, at };
+      },
+      (retirement) => ({ type: 'model.deleted', retirement }),
+    );
+  }
+
   private async move(tx: RegistryWriteTx, change: Parameters<RegistryWriteTx['setStage']>[0]): Promise<void> {
     if (!(await tx.setStage(change))) {
       throw new ConflictError(
@@ -522,6 +615,29 @@ async function requireModel(reads: RegistryReads, name: string): Promise<ModelRe
   const model = await reads.getModel(name);
   if (!model) throw new NotFoundError(`model ${name} not found`);
   return model;
+}
+
+function refuseArchived(model: ModelRecord, what: string): void {
+  if (model.archivedAt !== null)
+    throw new ConflictError(
+      `model ${model.name} was archived at ${model.archivedAt}; cannot ${what}. Delete it to reuse the name`,
+      undefined,
+      'MW_ERR_MODEL_ARCHIVED',
+    );
+}
+
+async function refuseProduction(reads: RegistryReads, model: string, what: 'archive' | 'delete'): Promise<void> {
+  const production = await reads.getProductionVersion(model);
+  if (production)
+    throw new ConflictError(
+      `cannot ${what} ${model}: ${production.version} is in production. Roll back, or move it out with allow_empty_production, first`,
+      { production_version: production.version },
+      'MW_ERR_HAS_PRODUCTION',
+    );
+}
+
+function concurrentChange(model: string): ConflictError {
+  return new ConflictError(`${model} changed concurrently; retry`, undefined, 'MW_ERR_CONCURRENT_CHANGE');
 }
 
 async function requireVersion(reads: RegistryReads, model: string, version: string): Promise<VersionRecord> {

@@ -36,6 +36,8 @@ export interface ModelRecord {
   gates: GateOverrides | null;
   createdAt: string;
   createdBy: string;
+  /** When the model was retired (RegistryService.archiveModel); null while in use. */
+  archivedAt: string | null;
 }
 
 export interface VersionRecord {
@@ -53,9 +55,10 @@ export interface VersionRecord {
 
 /**
  * Why a row in the transition history exists: an explicit transition, the archival of the
- * production version that a promotion replaced, or one of the two moves of a rollback.
+ * production version that a promotion replaced, one of the two moves of a rollback, or the
+ * archival of a version because its model was retired.
  */
-export type TransitionKind = 'transition' | 'replaced' | 'rollback';
+export type TransitionKind = 'transition' | 'replaced' | 'rollback' | 'retired';
 
 export interface TransitionRecord {
   id: number;

@@ -41,6 +41,13 @@ class Reads implements RegistryReads {
     return row ? toModel(row) : undefined;
   }
 
+  async listVersions(model: string, stage?: Stage): Promise<VersionRecord[]> {
+    let q = this.ex.selectFrom('model_versions').selectAll().where('model', '=', model);
+    if (stage) q = q.where('stage', '=', stage);
+    const rows = await q.orderBy('id').execute();
+    return rows.map(toVersion);
+  }
+
   async getVersion(model: string, version: string): Promise<VersionRecord | undefined> {
     const row = await this.ex
       .selectFrom('model_versions')
@@ -72,13 +79,17 @@ class Reads implements RegistryReads {
 
   async auditedState(): Promise<AuditedState> {
     const [models, versions, tokens, webhooks] = await Promise.all([
-      this.ex.selectFrom('models').select(['name', 'gates']).execute(),
+      this.ex.selectFrom('models').select(['name', 'gates', 'archived_at']).execute(),
       this.ex.selectFrom('model_versions').select(['model', 'version', 'stage']).execute(),
       this.ex.selectFrom('api_tokens').select(['id', 'role', 'revoked_at', 'created_by']).execute(),
       this.ex.selectFrom('webhooks').select(['id', 'url', 'events']).execute(),
     ]);
     return {
-      models: models.map((m) => ({ name: m.name, gates: m.gates === null ? null : (parseLoose(m.gates) as GateOverrides | null) })),
+      models: models.map((m) => ({
+        name: m.name,
+        gates: m.gates === null ? null : (parseLoose(m.gates) as GateOverrides | null),
+        archived: m.archived_at !== null,
+      })),
       versions: versions.map((v) => ({ model: v.model, version: v.version, stage: v.stage as Stage })),
       tokens: tokens.map((t) => ({ id: t.id, role: t.role, revoked: t.revoked_at !== null, createdBy: t.created_by })),
       webhooks: webhooks.map((h) => ({ id: h.id, url: h.url, events: (parseLoose(h.events) as string[] | null) ?? [] })),
@@ -129,8 +140,26 @@ class WriteTx extends Reads implements RegistryWriteTx {
         gates: m.gates ? JSON.stringify(m.gates) : null,
         created_at: m.createdAt,
         created_by: m.createdBy,
+        archived_at: m.archivedAt,
       })
       .execute();
+  }
+
+  async setModelArchived(name: string, at: string): Promise<boolean> {
+    const r = await this.tx
+      .updateTable('models')
+      .set({ archived_at: at })
+      .where('name', '=', name)
+      .where('archived_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async deleteModel(name: string): Promise<void> {
+    // Children first: versions and transitions reference the model row.
+    await this.tx.deleteFrom('stage_transitions').where('model', '=', name).execute();
+    await this.tx.deleteFrom('model_versions').where('model', '=', name).execute();
+    await this.tx.deleteFrom('models').where('name', '=', name).execute();
   }
 
   async setModelGates(name: string, gates: GateOverrides | null): Promise<void> {
@@ -232,13 +261,6 @@ export class KyselyRegistryStore extends Reads implements RegistryStore {
     return rows.map(toModel);
   }
 
-  async listVersions(model: string, stage?: Stage): Promise<VersionRecord[]> {
-    let q = this.db.selectFrom('model_versions').selectAll().where('model', '=', model);
-    if (stage) q = q.where('stage', '=', stage);
-    const rows = await q.orderBy('id').execute();
-    return rows.map(toVersion);
-  }
-
   async productionVersions(models: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     if (models.length === 0) return out;
@@ -315,6 +337,7 @@ function toModel(r: Selectable<ModelsTable>): ModelRecord {
     gates: r.gates ? (parseObject(r.gates) as GateOverrides) : null,
     createdAt: r.created_at,
     createdBy: r.created_by,
+    archivedAt: r.archived_at ?? null,
   };
 }
 

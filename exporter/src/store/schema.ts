@@ -32,6 +32,8 @@ export interface ModelsTable {
   gates: string | null;
   created_at: string;
   created_by: string;
+  /** When the model was retired (migration 007); null while in use. */
+  archived_at: string | null;
 }
 
 export interface ModelVersionsTable {

@@ -231,6 +231,90 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
       expect(entry).toMatchObject({ action: 'version.transition', after: { stage: 'archived', production_left_empty: true } });
     });
 
+    it('archives (retires) a model only with nothing in production: versions archived, hidden from listings, audited (issue 14)', async () => {
+      await staged('retiring', ['v1', 'v2']);
+      await svcA.transition('retiring', 'v2', { to: 'production', reason: 'ship' }, ACTOR);
+      const refused = await svcA.archiveModel('retiring', 'demo model', ACTOR).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(ConflictError);
+      expect(refused).toMatchObject({ code: 'MW_ERR_HAS_PRODUCTION', details: { production_version: 'v2' } });
+      expect((await svcA.getModel('retiring')).archivedAt).toBeNull();
+
+      await svcA.transition('retiring', 'v2', { to: 'archived', reason: 'retire', allowEmptyProduction: true }, ACTOR);
+      const done = await svcA.archiveModel('retiring', 'demo model', ACTOR);
+      expect(done.versions).toEqual([{ version: 'v1', stage: 'staging' }]);
+      expect((await svcA.listVersions('retiring')).map((v) => v.stage)).toEqual(['archived', 'archived']);
+      expect((await svcA.getModel('retiring')).archivedAt).toBe(done.at);
+      expect((await svcA.listModels(1000)).map((m) => m.name)).not.toContain('retiring');
+      expect((await svcA.listModels(1000, true)).map((m) => m.name)).toContain('retiring');
+      await expect(svcA.archiveModel('retiring', 'again', ACTOR)).rejects.toMatchObject({ code: 'MW_ERR_MODEL_ARCHIVED' });
+      await expect(svcA.registerVersion('retiring', { version: 'v3' }, ACTOR)).rejects.toMatchObject({ code: 'MW_ERR_MODEL_ARCHIVED' });
+      await expect(svcA.transition('retiring', 'v1', { to: 'staging', reason: 'back' }, ACTOR)).rejects.toMatchObject({
+        code: 'MW_ERR_MODEL_ARCHIVED',
+      });
+      const [entry] = await svcA.listAudit({ model: 'retiring', limit: 1 });
+      expect(entry).toMatchObject({ action: 'model.archive', actor: ACTOR, reason: 'demo model', after: { archived_versions: ['v1'] } });
+      expect((await svcA.listTransitions('retiring', 10))[0]).toMatchObject({
+        version: 'v1',
+        from: 'staging',
+        to: 'archived',
+        kind: 'retired',
+      });
+      expect(await svcA.verifyAudit()).toMatchObject({ ok: true });
+
+      // Marking a model archived (or not) behind the registry's back is state the log does not explain.
+      await sql`update models set archived_at = null where name = 'retiring'`.execute(a.db);
+      expect(await svcA.verifyAudit()).toMatchObject({
+        ok: false,
+        unexplained: [{ table: 'models', key: 'retiring', problem: 'the audit log says archived' }],
+      });
+      await sql`update models set archived_at = ${done.at} where name = 'retiring'`.execute(a.db);
+      expect(await svcA.verifyAudit()).toMatchObject({ ok: true });
+    });
+
+    it('deletes a model only with nothing in production, with its versions and history; the log keeps it (issue 14)', async () => {
+      await staged('doomed', ['v1', 'v2']);
+      await svcA.transition('doomed', 'v1', { to: 'production', reason: 'ship' }, ACTOR);
+      await expect(svcA.deleteModel('doomed', 'demo', ACTOR)).rejects.toMatchObject({ code: 'MW_ERR_HAS_PRODUCTION' });
+      expect((await svcA.listVersions('doomed')).length).toBe(2);
+
+      await svcA.rollback('doomed', { reason: 'x', trigger: 'manual' }, ACTOR).catch(() => undefined); // nothing to roll back to
+      await svcA.transition('doomed', 'v1', { to: 'archived', reason: 'retire', allowEmptyProduction: true }, ACTOR);
+      const done = await svcA.deleteModel('doomed', 'demo model', ACTOR);
+      expect(done.versions).toEqual([
+        { version: 'v1', stage: 'archived' },
+        { version: 'v2', stage: 'staging' },
+      ]);
+      await expect(svcA.getModel('doomed')).rejects.toThrow(/not found/);
+      for (const table of ['model_versions', 'stage_transitions'] as const) {
+        const rows = await a.db.selectFrom(table).select('model').where('model', '=', 'doomed').execute();
+        expect([table, rows.length]).toEqual([table, 0]);
+      }
+      const history = await svcA.listAudit({ model: 'doomed', limit: 100 });
+      expect(history[0]).toMatchObject({
+        action: 'model.delete',
+        reason: 'demo model',
+        before: { versions: { v1: 'archived', v2: 'staging' } },
+      });
+      expect(history.some((e) => e.action === 'version.register')).toBe(true);
+      expect(await svcA.verifyAudit()).toMatchObject({ ok: true });
+      // The name is free again, and the new model starts a fresh history.
+      await svcA.registerVersion('doomed', { version: 'v1' }, ACTOR);
+      expect((await svcA.listVersions('doomed')).map((v) => v.stage)).toEqual(['development']);
+      expect(await svcA.verifyAudit()).toMatchObject({ ok: true });
+    });
+
+    it('never leaves an archived model with a production version when archive races a promotion on another connection', async () => {
+      await staged('contested', ['v1']);
+      const { ok } = await race<unknown>([
+        () => svcA.archiveModel('contested', 'retire', ACTOR),
+        () => svcB.transition('contested', 'v1', { to: 'production', reason: 'ship' }, ACTOR),
+      ]);
+      expect(ok).toHaveLength(1);
+      const model = await svcA.getModel('contested');
+      expect(model.archivedAt !== null && model.productionVersion !== null).toBe(false);
+      expect(await svcA.verifyAudit()).toMatchObject({ ok: true });
+    });
+
     it('keeps one unforked audit chain under concurrent writers from two connections', async () => {
       const before = await new KyselyRegistryStore(a.db, TEST_AUDIT_KEYS).auditHead();
       const jobs = Array.from({ length: 30 }, (_, i) => () => (i % 2 ? svcA : svcB).registerVersion('chain', { version: `v${i}` }, ACTOR));

@@ -5,11 +5,12 @@ import { registerVersionsCommand } from './versions.js';
 import { registerRegisterCommand } from './register.js';
 import { registerPromoteCommand } from './promote.js';
 import { registerRollbackCommand } from './rollback.js';
+import { registerRetireCommands } from './retire.js';
 import { registerAuditCommand } from './audit.js';
 import { registerTokensCommand } from './tokens.js';
 import { registerStatusCommand } from './status.js';
 
-/** Registry client commands (models, versions, register, promote, rollback, audit, tokens). */
+/** Registry client commands (models, versions, register, promote, rollback, archive, delete, audit, tokens). */
 export function registerClientCommands(program: Command): void {
   addGlobalOptions(program);
   registerModelsCommand(program);
@@ -17,6 +18,7 @@ export function registerClientCommands(program: Command): void {
   registerRegisterCommand(program);
   registerPromoteCommand(program);
   registerRollbackCommand(program);
+  registerRetireCommands(program);
   registerAuditCommand(program);
   registerTokensCommand(program);
   registerStatusCommand(program);

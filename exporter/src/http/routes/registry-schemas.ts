@@ -105,6 +105,9 @@ export const TransitionBody = z
   })
   .strict();
 export const RollbackBody = z.object({ reason: Reason, from_version: VersionName.optional() }).strict();
+export const ArchiveModelBody = z.object({ reason: Reason }).strict();
+/** DELETE has no body: the reason the audit log records comes in the query. */
+export const DeleteModelQuery = z.object({ reason: Reason });
 
 const StageGatesBody = z
   .record(z.string().regex(GATE_NAME, 'gate names are min_<metric> or max_<metric>'), z.number())
@@ -127,7 +130,14 @@ export const VersionParams = z.object({ model: ModelName, version: VersionName }
 export const TokenParams = z.object({ id: z.string().regex(/^[a-z0-9]{12}$/, 'token id is 12 lowercase letters or digits') });
 
 const Limit = (def: number, max: number) => z.coerce.number().int().min(1).max(max).default(def);
-export const ListModelsQuery = z.object({ limit: Limit(1000, 10000) });
+export const ListModelsQuery = z.object({
+  limit: Limit(1000, 10000),
+  include_archived: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .describe('also list archived (retired) models'),
+});
 export const ListVersionsQuery = z.object({ stage: z.enum(STAGES).optional() });
 export const ListTransitionsQuery = z.object({ limit: Limit(100, 1000) });
 /** Audit ids are 32-bit integers (PostgreSQL `integer`): a larger cursor is not one we issued. */
@@ -151,6 +161,8 @@ export const ModelResponse = z.object({
   gates_overridden: z.boolean(),
   created_at: z.string(),
   created_by: z.string(),
+  /** When the model was archived (retired); null while in use. */
+  archived_at: z.string().nullable(),
 });
 export const VersionResponse = z.object({
   model: z.string(),
@@ -192,9 +204,19 @@ export const TransitionRecordResponse = z.object({
   version: z.string(),
   from: z.enum(STAGES),
   to: z.enum(STAGES),
-  kind: z.enum(['transition', 'replaced', 'rollback']),
+  kind: z.enum(['transition', 'replaced', 'rollback', 'retired']),
   trigger: z.enum(['manual', 'alert']).nullable(),
   forced: z.boolean(),
+  reason: z.string(),
+  actor: z.string(),
+  at: z.string(),
+});
+/** What archiving or deleting a model did: the versions archived, or removed with the stage they had. */
+export const ModelRetirementResponse = z.object({
+  model: z.string(),
+  archived: z.boolean(),
+  deleted: z.boolean(),
+  versions: z.array(z.object({ version: z.string(), stage: z.enum(STAGES) })),
   reason: z.string(),
   actor: z.string(),
   at: z.string(),
@@ -231,6 +253,7 @@ export { ErrorSchema as ErrorResponse };
 z.globalRegistry.add(ModelResponse, { title: 'Model' });
 z.globalRegistry.add(VersionResponse, { title: 'Version' });
 z.globalRegistry.add(GatesResponse, { title: 'Gates' });
+z.globalRegistry.add(ModelRetirementResponse, { title: 'ModelRetirement' });
 
 /** A promotion refused by its gates (422, code MW_ERR_GATE_FAILED): the Error body, every failed gate in details. */
 export const GateRefusalResponse = ErrorSchema.extend({ details: z.array(GateFailureResponse) });

@@ -8,6 +8,7 @@ import { route } from '../route.js';
 import {
   presentGates,
   presentModel,
+  presentRetirement,
   presentRollback,
   presentTransition,
   presentTransitionResult,
@@ -31,6 +32,8 @@ const TAG = 'registry';
  * - POST /models/{model}/rollback {reason, from_version?} → 200 {from_version, to_version,
  *   trigger: "manual", …}; 409 when there is nothing to roll back to, or when from_version is
  *   no longer in production (details.current_production).
+ * - POST /models/{model}/archive {reason} (operator) → 200; DELETE /models/{model}?reason= (admin)
+ *   → 200; both 409 while a version is in production.
  * - GET/PUT /models/{model}/gates: PUT {staging?, production?, reason?} replaces the model's
  *   overrides (a stage left out returns to the defaults; {} disables that stage's gates).
  */
@@ -47,7 +50,7 @@ export function registerRegistryRoutes(router: Router, ctx: HttpContext, registr
     role: 'viewer',
     query: S.ListModelsQuery,
     responses: { 200: { description: 'models by name', schema: z.object({ models: z.array(S.ModelResponse) }) } },
-    handle: async ({ query }) => ({ models: (await registry.listModels(query.limit)).map(presentModel) }),
+    handle: async ({ query }) => ({ models: (await registry.listModels(query.limit, query.include_archived)).map(presentModel) }),
   });
 
   route(router, ctx, {
@@ -166,6 +169,43 @@ export function registerRegistryRoutes(router: Router, ctx: HttpContext, registr
       presentRollback(
         await registry.rollback(params.model, { reason: body.reason, fromVersion: body.from_version, trigger: 'manual' }, principal.actor),
       ),
+  });
+
+  route(router, ctx, {
+    ...common,
+    method: 'post',
+    operationId: 'archiveModel',
+    path: '/api/v1/models/{model}/archive',
+    summary: 'Retire a model with nothing in production: archive its versions and hide it from listings',
+    role: 'operator',
+    params: S.ModelParams,
+    body: S.ArchiveModelBody,
+    responses: {
+      200: { description: 'archived', schema: S.ModelRetirementResponse },
+      404: err('unknown model'),
+      409: err('a version is in production (MW_ERR_HAS_PRODUCTION), or the model is archived already'),
+    },
+    handle: async ({ params, body, principal }) =>
+      presentRetirement(await registry.archiveModel(params.model, body.reason, principal.actor), false),
+  });
+
+  route(router, ctx, {
+    ...common,
+    method: 'delete',
+    operationId: 'deleteModel',
+    path: '/api/v1/models/{model}',
+    summary: 'Delete a model with nothing in production, with its versions and history (the audit log keeps them)',
+    role: 'admin',
+    params: S.ModelParams,
+    query: S.DeleteModelQuery,
+    responses: {
+      200: { description: 'deleted', schema: S.ModelRetirementResponse },
+      400: err('no reason given'),
+      404: err('unknown model'),
+      409: err('a version is in production (MW_ERR_HAS_PRODUCTION)'),
+    },
+    handle: async ({ params, query, principal }) =>
+      presentRetirement(await registry.deleteModel(params.model, query.reason, principal.actor), true),
   });
 
   route(router, ctx, {

@@ -4,6 +4,7 @@ import * as m002 from './002-registry.js';
 import * as m003 from './003-webhooks.js';
 import * as m005 from './005-durable-state.js';
 import * as m006 from './006-keyed-audit.js';
+import * as m007 from './007-model-archive.js';
 
 /**
  * Versioned migrations, applied in name order. Add a file, never edit a shipped one.
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '003-webhooks': m003,
   '005-durable-state': m005,
   '006-keyed-audit': m006,
+  '007-model-archive': m007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -46,6 +46,7 @@ export function TransitionTimeline({ transitions, limit }: Props) {
             </span>
             {t.kind === 'rollback' && <Badge text={t.trigger === 'alert' ? 'rollback (alert)' : 'rollback'} color="red" />}
             {t.kind === 'replaced' && <Badge text="replaced" color="purple" />}
+            {t.kind === 'retired' && <Badge text="model retired" color="orange" />}
             {t.forced && <Badge text="forced past gates" color="orange" />}
           </div>
           <div>{t.reason || <em>no reason given</em>}</div>
