@@ -29,3 +29,43 @@ export function redactUrl(raw: string): string {
   url.hash = url.hash ? REDACTED : '';
   return url.toString();
 }
+
+// A URL inside free text: a scheme, "://", then everything up to whitespace or a quote/bracket.
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()[\]{}]+/gi;
+
+/**
+ * `text` with every URL in it redacted as redactUrl does (reasons, alert annotations). A URL with
+ * nothing to redact is left exactly as written (not normalised), so clean text is unchanged.
+ */
+export function redactUrlsInText(text: string): string {
+  return text.replace(URL_IN_TEXT, (url) => {
+    const redacted = redactUrl(url);
+    if (redacted === url) return url;
+    try {
+      return redacted === new URL(url).toString() ? url : redacted;
+    } catch {
+      return url;
+    }
+  });
+}
+
+/** Keys whose string values are credentials whatever they look like (lineage environment, hyperparameters). */
+const SECRET_KEY = /secret|passw(?:or)?d|token|api[-_]?key|credential|private[-_]?key|signature/i;
+
+/**
+ * A copy of a JSON value fit for the audit log, which viewers read and which can never be
+ * rewritten (so a secret written there stays forever): every URL in every string is redacted,
+ * and a string under a credential-like key (`AWS_SECRET_ACCESS_KEY`, `db_password`, `api_key`)
+ * becomes REDACTED. Numbers, booleans and keys are kept, so `max_tokens: 512` stays.
+ */
+export function redactSecretsDeep(value: unknown, key?: string): unknown {
+  if (typeof value === 'string') return key !== undefined && SECRET_KEY.test(key) ? REDACTED : redactUrlsInText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactSecretsDeep(v));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    // defineProperty: a key the text rule refuses upstream must still never reach a prototype.
+    Object.defineProperty(out, k, { value: redactSecretsDeep(v, k), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}

@@ -124,6 +124,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // registry changes write their webhook deliveries in their own transaction (the outbox)
   const registryStore = new KyselyRegistryStore(database.db, auditKeys, deliveriesInTransaction(outbox, config.webhook?.events));
   const webhookStore = new KyselyWebhookStore(database.db, auditKeys);
+  // webhook secrets from before migration 008 (or under a retired audit key) get sealed now
+  const sealedSecrets = await webhookStore.sealPlaintextSecrets();
+  if (sealedSecrets) log.info({ sealed: sealedSecrets }, 'encrypted stored webhook secrets under the current audit key');
   const generatedAdminToken = config.adminToken ? undefined : await ensureBootstrapAdmin(tokens, new Date().toISOString());
 
   // registry service

@@ -1,3 +1,4 @@
+import { redactSecretsDeep, redactUrlsInText } from '../redact-url.js';
 import type { Kysely, Transaction } from 'kysely';
 import { canonicalJson, chainHash, type AuditKeyRing } from '../registry/audit-chain.js';
 import type { AuditQuery } from '../registry/ports.js';
@@ -40,6 +41,14 @@ export class AuditStore {
     if (!this.keys) throw new Error('AuditStore.append needs the audit key ring');
     const key = this.keys.current;
     const id = head.lastId + 1;
+    // Redacted before hashing: what is hashed is what is stored, and no credential ever enters
+    // the log, which viewers read and nobody can rewrite (redact-url.ts).
+    draft = {
+      ...draft,
+      reason: draft.reason === null ? null : redactUrlsInText(draft.reason),
+      before: redactSecretsDeep(draft.before),
+      after: redactSecretsDeep(draft.after),
+    };
     const before = draft.before === undefined || draft.before === null ? null : canonicalJson(draft.before);
     const after = draft.after === undefined || draft.after === null ? null : canonicalJson(draft.after);
     const content = { ...draft, id, before: before === null ? null : JSON.parse(before), after: after === null ? null : JSON.parse(after) };

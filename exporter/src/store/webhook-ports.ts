@@ -9,8 +9,9 @@ export interface StoredWebhook {
   url: string;
   events: string[];
   /**
-   * Kept as given, not hashed: unlike a bearer token, the signing secret has to be read back
-   * to compute each delivery's HMAC. The API never returns it and the audit log never records it.
+   * In the clear here, not hashed: unlike a bearer token, the signing secret has to be read back
+   * to compute each delivery's HMAC. The store keeps it encrypted (store/secret-box.ts); the API
+   * never returns it and the audit log never records it.
    */
   secret: string;
   description: string;

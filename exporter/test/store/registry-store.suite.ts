@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../src/errors.js';
-import { chainHash, GENESIS_HASH } from '../../src/registry/audit-chain.js';
+import { chainHash, GENESIS_HASH, keyRingOf } from '../../src/registry/audit-chain.js';
 import { StaleRollbackError } from '../../src/registry/errors.js';
 import { RegistryService } from '../../src/registry/service.js';
 import { TokenService } from '../../src/registry/token-service.js';
@@ -406,6 +406,74 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
       expect(deleted.count).toBe((await hooksA.list()).length);
       const [last] = await svcA.listAudit({ limit: 1 });
       expect(last).toMatchObject({ id: start.lastId + 2, action: 'webhook.delete' });
+      expect(await svcA.verifyAudit()).toMatchObject({ ok: true });
+    });
+
+    it('keeps webhook secrets encrypted at rest, seals plaintext rows from before migration 008, re-seals after key rotation', async () => {
+      const hooks = new KyselyWebhookStore(a.db, TEST_AUDIT_KEYS);
+      const secret = 'sealed-secret-0123456789-ÄÖÜ';
+      const hook = {
+        id: 'wh_sealed00000',
+        url: 'https://hooks.example.com/sealed',
+        events: ['*'],
+        secret,
+        description: 'sealed',
+        createdAt: new Date().toISOString(),
+        createdBy: ACTOR,
+      };
+      const audited = { id: hook.id, url_origin: 'https://hooks.example.com', events: hook.events, description: hook.description };
+      const entry = (action: string) => ({
+        at: hook.createdAt,
+        actor: ACTOR,
+        action,
+        model: null,
+        version: null,
+        reason: null,
+        before: action === 'webhook.delete' ? audited : null,
+        after: action === 'webhook.create' ? audited : null,
+      });
+      const raw = async () =>
+        (await a.db.selectFrom('webhooks').select('secret').where('id', '=', hook.id).executeTakeFirstOrThrow()).secret;
+      const setRaw = (value: string) => a.db.updateTable('webhooks').set({ secret: value }).where('id', '=', hook.id).execute();
+      await hooks.write(async (tx) => {
+        await tx.insert(hook);
+        await tx.appendAudit(entry('webhook.create'));
+      });
+
+      const sealed = await raw();
+      expect(sealed).toMatch(/^enc:v1:[0-9a-f]{12}:/);
+      expect(sealed).not.toContain('sealed-secret');
+      expect((await hooks.list()).find((h) => h.id === hook.id)?.secret).toBe(secret);
+
+      // A row written before migration 008 holds the secret in plaintext: still read, sealed at start.
+      await setRaw(secret);
+      expect((await hooks.list()).find((h) => h.id === hook.id)?.secret).toBe(secret);
+      expect(await hooks.sealPlaintextSecrets()).toBe(1);
+      expect(await raw()).toMatch(/^enc:v1:/);
+      expect(await hooks.sealPlaintextSecrets()).toBe(0);
+
+      // An altered ciphertext is refused (GCM tag), never read as another secret.
+      const current = await raw();
+      const parts = current.split(':');
+      parts[5] = Buffer.from(Buffer.from(parts[5], 'base64url').map((b, i) => (i === 0 ? b ^ 1 : b))).toString('base64url');
+      await setRaw(parts.join(':'));
+      await expect(hooks.list()).rejects.toThrow();
+      await setRaw(current);
+
+      // Rotation: a ring with a newer key reads the old row and re-seals it under the new key.
+      const rotated = keyRingOf([TEST_AUDIT_KEYS.current.secret, Buffer.from('rotated-audit-key-0123456789abcdef-0123')]);
+      const hooksRotated = new KyselyWebhookStore(a.db, rotated);
+      expect((await hooksRotated.list()).find((h) => h.id === hook.id)?.secret).toBe(secret);
+      expect(await hooksRotated.sealPlaintextSecrets()).toBe(1);
+      expect(await raw()).toMatch(new RegExp(`^enc:v1:${rotated.current.id}:`));
+      expect((await hooksRotated.list()).find((h) => h.id === hook.id)?.secret).toBe(secret);
+      await expect(hooks.list()).rejects.toThrow(/not in the key ring/);
+      await setRaw(current);
+
+      await hooks.write(async (tx) => {
+        await tx.delete(hook.id);
+        await tx.appendAudit(entry('webhook.delete'));
+      });
       expect(await svcA.verifyAudit()).toMatchObject({ ok: true });
     });
 

@@ -5,6 +5,7 @@ import * as m003 from './003-webhooks.js';
 import * as m005 from './005-durable-state.js';
 import * as m006 from './006-keyed-audit.js';
 import * as m007 from './007-model-archive.js';
+import * as m008 from './008-sealed-secrets.js';
 
 /**
  * Versioned migrations, applied in name order. Add a file, never edit a shipped one.
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '005-durable-state': m005,
   '006-keyed-audit': m006,
   '007-model-archive': m007,
+  '008-sealed-secrets': m008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
