@@ -89,7 +89,7 @@ export function restoreModel(monitor: Monitor, snap: StoredModelSnapshot, skippe
   restored.held = model.held.size;
   for (const r of recent) {
     const v = model.versions.get(r.version) ?? monitor.restoreVersion(model, r.version);
-    if (v) model.recent.set(r.id, v);
+    if (v) model.recent.add(r.id, v);
   }
   restored.recent = model.recent.size;
   monitor.countRestored(restored);

@@ -239,15 +239,10 @@ export class LabelJoin {
 
   /** Remembers that `id`'s label joined, forgetting the oldest beyond the bounds. */
   private remember(model: ModelState, id: string, v: VersionState): void {
-    if (model.recent.has(id)) return;
-    const { perModel, total } = this.config.recentIds;
-    while (model.recent.size > 0 && (model.recent.size >= perModel || this.recentTotal >= total)) {
-      model.recent.delete(model.recent.keys().next().value as string);
-      this.recentTotal--;
-    }
-    if (this.recentTotal >= total) return;
-    model.recent.set(id, v);
+    if (!model.recent.add(id, v)) return;
     this.recentTotal++;
+    const { perModel, total } = this.config.recentIds;
+    while ((model.recent.size > perModel || this.recentTotal > total) && model.recent.evictOldest()) this.recentTotal--;
   }
 
   /** Stops counting a forgotten model's pending predictions, held labels and recent ids. */

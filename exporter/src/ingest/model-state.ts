@@ -2,6 +2,7 @@ import { BoundedNames, escapeLabelValue, OTHER } from './bounded-names.js';
 import type { Task } from './reference-profile.js';
 import type { VersionState } from './version-state.js';
 import { PendingTable } from './pending-table.js';
+import { RecentIds } from './recent-ids.js';
 
 /** A prediction waiting for its label, kept just long enough to join feedback to it. */
 export interface PendingPrediction {
@@ -48,7 +49,7 @@ export class ModelState {
   /** Labels that arrived before their prediction, oldest first (label-join.ts). */
   readonly held = new Map<string, HeldLabel>();
   /** Ids whose label has joined, oldest first, with their version: a repeat is a duplicate. */
-  readonly recent = new Map<string, VersionState>();
+  readonly recent = new RecentIds();
   /** Labels that never found their prediction (held, then expired or evicted). */
   feedbackUnknown = 0;
 
