@@ -13,6 +13,7 @@ import { startServer, type RunningServer } from '../app/root.js';
 import { EVENTS_PER_BATCH, ingestTraffic, type Command, type Reply } from './client-protocol.js';
 import { events, labelFor, prng, referenceSample, type SyntheticEvent } from '../demo/synthetic-traffic.js';
 import { durabilityFigures } from './durability.js';
+import { auditVerifyFigures } from './audit-verify.js';
 
 const TOKEN = 'bench-admin-token-0123456789abcdef';
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -275,12 +276,14 @@ async function main(): Promise<void> {
   );
   const client = new LoadGenerator();
   try {
-    // BENCH_ONLY=durability runs just those figures (the others take minutes).
-    if (process.env.BENCH_ONLY !== 'durability') {
+    // BENCH_ONLY=durability or BENCH_ONLY=audit runs just those figures (the others take minutes).
+    const only = process.env.BENCH_ONLY;
+    if (only === undefined || only === '') {
       await ingestThroughput(client);
       await fleet(client);
     }
-    await durabilityFigures(client);
+    if (!only || only === 'durability') await durabilityFigures(client);
+    if (!only || only === 'audit') await auditVerifyFigures();
   } finally {
     client.close();
   }
