@@ -39,6 +39,21 @@ export function datasourceBootSettings(list: HarnessDatasource[]): Record<string
           alerting: true,
           annotations: true,
           backend: true,
+          // The plugin's plugin.json metadata (Grafana's frontendsettings.go copies it into each
+          // datasource's `meta`); DataSourcePicker shows `info.logos.small` and `signature`.
+          info: {
+            author: { name: 'Grafana Labs' },
+            description: 'Open source time series database & alerting',
+            logos: {
+              small: 'public/plugins/prometheus/img/prometheus_logo.svg',
+              large: 'public/plugins/prometheus/img/prometheus_logo.svg',
+            },
+            links: [],
+            screenshots: [],
+            updated: '',
+            version: '13.1.1',
+          },
+          signature: 'internal',
         },
         url: `/api/datasources/proxy/uid/${ds.uid}`,
         access: 'proxy',

@@ -117,6 +117,11 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
     module: `public/plugins/${id}/module.js`,
   });
 
+  // The page Grafana serves for every frontend route: public/views/index.html, which sets
+  // <base href="[[.AppSubUrl]]/"> and writes `window.grafanaBootData = { user, settings, navTree }`
+  // from pkg/api/dtos/index.go (IndexViewData: `User` is CurrentUser, `Settings` FrontendSettingsDTO
+  // from pkg/api/frontendsettings.go, whose `datasources` map is keyed by datasource name). Only the
+  // fields the plugin and @grafana/runtime's config read are filled in.
   const shell = () => {
     const bootData = {
       user: {

@@ -569,10 +569,30 @@ describe('modelwatch app in Chromium against a real exporter', () => {
 
   it('the config page shows the token only as configured', async () => {
     harness.setRole('Admin');
+    harness.setDatasources([promDatasource]);
     await page.goto(`${harness.url}/plugins/modelwatch-app`);
-    await page.getByTestId(testIds.config.tokenConfigured).waitFor();
+    await page
+      .getByTestId(testIds.config.tokenConfigured)
+      .waitFor()
+      .catch(async (err: unknown) => {
+        await shot('config-failed');
+        throw new Error(
+          `${String(err)}\n${seen
+            .filter((x) => x.what === 'pageerror')
+            .map((x) => x.text)
+            .join('\n')
+            .slice(0, 3000)}`,
+        );
+      });
     expect(await page.getByTestId(testIds.config.token).inputValue()).toBe('configured');
     expect(await page.getByTestId(testIds.config.url).inputValue()).toBe(exporter.url);
+    // The datasource is chosen with Grafana's DataSourcePicker, from the Prometheus datasources in bootData.
+    await page.getByTestId(testIds.config.prometheus).getByLabel('Select a data source').click();
+    const options = page.getByRole('option');
+    await options.first().waitFor();
+    // Grafana's picker marks the default datasource as such.
+    expect((await options.allTextContents()).map((t) => t.trim())).toEqual([`${promDatasource.name} (default)`]);
+    await page.keyboard.press('Escape');
     await shot('config');
     await recordHtml('config');
   });

@@ -67,9 +67,17 @@ export function installFakeBackend(): FakeBackend {
   return fake;
 }
 
+/** Datasources as getDataSourceSrv() lists them (with the plugin meta DataSourcePicker reads). */
 export function setDatasources(list: Array<{ uid: string; name: string; type: string }>): void {
+  const settings = list.map((d) => ({ ...d, meta: { id: d.type, name: d.type, info: { logos: {} } } }));
+  const matches = (d: { type: string }, filters?: { type?: string; pluginId?: string }) =>
+    (!filters?.type || d.type === filters.type) && (!filters?.pluginId || d.type === filters.pluginId);
   setDataSourceSrv({
-    getList: (filters?: { type?: string }) => list.filter((d) => !filters?.type || d.type === filters.type),
+    getList: (filters?: { type?: string; pluginId?: string }) => settings.filter((d) => matches(d, filters)),
+    getInstanceSettings: (ref?: string | { uid?: string } | null) => {
+      const key = typeof ref === 'string' ? ref : ref?.uid;
+      return settings.find((d) => d.uid === key || d.name === key);
+    },
   } as unknown as DataSourceSrv);
 }
 

@@ -3,7 +3,7 @@ import { render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { AppPlugin } from '@grafana/data';
 import { testIds } from '../../constants';
-import { installFakeBackend } from '../../test/fakeBackend';
+import { installFakeBackend, setDatasources } from '../../test/fakeBackend';
 import { appMeta } from '../../test/render';
 import type { AppJsonData } from '../../types';
 import { AppConfig } from './AppConfig';
@@ -20,6 +20,7 @@ function renderConfig(meta = appMeta()) {
 describe('AppConfig', () => {
   let reload: jest.SpyInstance;
   beforeEach(() => {
+    setDatasources([]);
     reload = jest.spyOn(pageReload, 'reload').mockImplementation(() => {});
   });
   afterEach(() => reload.mockRestore());
@@ -35,8 +36,15 @@ describe('AppConfig', () => {
 
   it('keeps the stored token when saving other settings (no secureJsonData sent)', async () => {
     const backend = installFakeBackend().on('POST', SETTINGS, { status: 200, data: {} });
+    setDatasources([
+      { uid: 'loki-uid', name: 'Loki', type: 'loki' },
+      { uid: 'prom-uid', name: 'Prometheus EU', type: 'prometheus' },
+    ]);
     renderConfig();
-    await userEvent.type(screen.getByTestId(testIds.config.prometheus), 'prom-uid');
+    // Grafana's datasource picker lists only Prometheus datasources.
+    await userEvent.click(screen.getByLabelText('Select a data source'));
+    expect(screen.queryByText('Loki')).not.toBeInTheDocument();
+    await userEvent.click(await screen.findByText('Prometheus EU'));
     await userEvent.click(screen.getByTestId(testIds.config.save));
     await waitFor(() => expect(reload).toHaveBeenCalled());
     expect(backend.callsTo('POST', SETTINGS)[0].data).toEqual({

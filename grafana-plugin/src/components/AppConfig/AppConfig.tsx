@@ -1,7 +1,7 @@
 import React, { useState } from 'react';
 import { lastValueFrom } from 'rxjs';
 import type { AppPluginMeta, PluginConfigPageProps, PluginMeta } from '@grafana/data';
-import { getBackendSrv } from '@grafana/runtime';
+import { DataSourcePicker, getBackendSrv } from '@grafana/runtime';
 import { Alert, Button, Field, FieldSet, Input, SecretInput } from '@grafana/ui';
 import { toApiError, type ApiError } from '../../api/errors';
 import { testIds } from '../../constants';
@@ -110,15 +110,19 @@ export function AppConfig({ plugin }: AppConfigProps) {
           </div>
         </Field>
         <Field
-          label="Prometheus datasource UID (optional)"
-          description="For live accuracy, traffic and latency on the models list. Defaults to the first Prometheus datasource."
+          label="Prometheus datasource (optional)"
+          description="Scrapes the exporter; used for the models list's health and live numbers and the model page's charts. Cleared: the first Prometheus datasource."
         >
-          <Input
-            data-testid={testIds.config.prometheus}
-            width={60}
-            value={prometheusUid}
-            onChange={(e) => setPrometheusUid(e.currentTarget.value.trim())}
-          />
+          <div data-testid={testIds.config.prometheus}>
+            <DataSourcePicker
+              pluginId="prometheus"
+              current={prometheusUid || null}
+              noDefault
+              width={60}
+              onChange={(ds) => setPrometheusUid(ds.uid)}
+              onClear={() => setPrometheusUid('')}
+            />
+          </div>
         </Field>
       </FieldSet>
       {error && (
