@@ -85,3 +85,35 @@ def test_a_dataframe_reference_with_missing_values(exporter):
     # count: present values; NaN and None both arrive as missing
     assert profile["features"]["age"] == {"kind": "numeric", "count": 2, "missing": 2}
     assert profile["features"]["plan"] == {"kind": "categorical", "count": 3, "missing": 1}
+
+
+def test_yes_no_labels_need_and_use_positive_class(exporter, served):
+    """Issue 11 §2: a binary score over "yes"/"no" is P(positive_class); without it the exporter
+    refuses the batch (counted as failed), with it AUC and log loss are sklearn's for pos_label."""
+    from sklearn.metrics import log_loss
+
+    model, _, X_test, y_test = served
+    names = np.where(y_test.to_numpy() == 1, "yes", "no")
+    proba = model.predict_proba(X_test)[:, 1]
+    pred = np.where(proba >= 0.5, "yes", "no")
+
+    def send(monitor):
+        for i in range(len(X_test)):
+            monitor.log_prediction({"x": float(i)}, pred[i], score=float(proba[i]), label=names[i])
+        assert monitor.flush(30)
+        return monitor.counters
+
+    with modelwatch.Monitor("py_yes_no", "v1", url=exporter.url, token=exporter.token, batch_size=500, max_retries=0) as monitor:
+        counters = send(monitor)
+    assert counters.failed == len(X_test) and counters.sent == 0
+    assert not any(n == "modelwatch_predictions_total" and ("model", "py_yes_no") in ls for n, ls in exporter.metrics())
+
+    with modelwatch.Monitor(
+        "py_yes_no", "v1", url=exporter.url, token=exporter.token, batch_size=500, positive_class="yes", strict=True
+    ) as monitor:
+        counters = send(monitor)
+    assert counters.sent == len(X_test) and counters.failed == 0
+    labels = dict(model="py_yes_no", version="v1")
+    y = (names == "yes").astype(int)
+    assert exporter.value("modelwatch_model_roc_auc", **labels) == pytest.approx(roc_auc_score(y, proba), abs=0.005)
+    assert exporter.value("modelwatch_model_log_loss", **labels) == pytest.approx(log_loss(y, proba), rel=1e-9)

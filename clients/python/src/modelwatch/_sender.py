@@ -60,6 +60,7 @@ class Sender:
         model: str,
         version: str,
         *,
+        positive_class: Any = None,
         max_queue: int,
         batch_size: int,
         flush_interval: float,
@@ -70,6 +71,7 @@ class Sender:
         self._transport = transport
         self._model = model
         self._version = version
+        self._positive_class = positive_class
         self._max_queue = max_queue
         self._batch_size = batch_size
         self._flush_interval = flush_interval
@@ -205,6 +207,12 @@ class Sender:
             self._in_flight -= sent + failed + dropped
             self._cond.notify_all()
 
+    def _predictions_body(self, events: List[Any]) -> Dict[str, Any]:
+        body: Dict[str, Any] = {"model": self._model, "version": self._version, "events": events}
+        if self._positive_class is not None:
+            body["positive_class"] = self._positive_class
+        return body
+
     def _deliver(self, batch: List[Item]) -> None:
         predictions = [p for k, p in batch if k == "prediction"]
         labels = [p for k, p in batch if k == "label"]
@@ -214,7 +222,7 @@ class Sender:
             self._send_events(
                 "prediction events",
                 "/api/v1/predictions",
-                lambda evs: {"model": self._model, "version": self._version, "events": evs},
+                lambda evs: self._predictions_body(evs),
                 predictions,
             )
         if labels:

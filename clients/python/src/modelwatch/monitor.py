@@ -44,6 +44,10 @@ class Monitor:
             [0, min(max_backoff, backoff · 2^n)].
         feature_names: lets ``features`` be a sequence or numpy row in that order.
         classes: lets ``scores`` be a sequence (e.g. a ``predict_proba`` row) in that order.
+        positive_class: the class a binary ``score`` is the probability of, sent with every batch
+            of predictions. Needed when the classes are not ``0``/``1`` or ``"true"``/``"false"``
+            (e.g. ``"yes"``/``"no"``): without it the exporter refuses scored batches with a 400
+            naming ``positive_class``, rather than guess.
         strict: raise :class:`~modelwatch.errors.ConversionError` for a value that cannot be
             sent, instead of logging it (with the field name) and counting it as ``invalid``.
         atexit_timeout: seconds the interpreter's exit waits to send what is queued;
@@ -66,6 +70,7 @@ class Monitor:
         max_backoff: float = 30.0,
         feature_names: Optional[Sequence[str]] = None,
         classes: Optional[Sequence[Any]] = None,
+        positive_class: Any = None,
         strict: bool = False,
         atexit_timeout: Optional[float] = 5.0,
     ) -> None:
@@ -76,11 +81,13 @@ class Monitor:
         self.feature_names = list(feature_names) if feature_names is not None else None
         self.classes = [str(convert.label(c, "classes")) for c in classes] if classes is not None else None
         self.strict = strict
+        self.positive_class = convert.label(positive_class, "positive_class") if positive_class is not None else None
         self._transport = Transport(url, token, timeout)
         self._sender = Sender(
             self._transport,
             model,
             version,
+            positive_class=self.positive_class,
             max_queue=max_queue,
             batch_size=batch_size,
             flush_interval=flush_interval,
