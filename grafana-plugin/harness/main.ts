@@ -1,13 +1,20 @@
-/* Runs the harness by hand: a real exporter, seeded, and the harness in front of it. */
+/*
+ * Runs the harness by hand (`npm run harness -w grafana-plugin`): builds the plugin and the harness
+ * host bundle from the current source, then starts a real exporter (seeded), Debian's Prometheus
+ * when installed, and the harness in front of them, and prints the URL to open.
+ */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { HarnessDatasource } from './datasources';
 import { PROMETHEUS_BIN, startExporter, startPrometheus, type RunningPrometheus } from '@modelwatch/test-support';
+import { buildForHarness, harnessDirs } from './build';
 import { seedRegistry } from './seed';
 import { startHarness } from './server';
 import { seedLiveTraffic } from './traffic';
 
 async function main(): Promise<void> {
+  process.stdout.write('harness: building the plugin and the harness host…\n');
+  const dirs = harnessDirs();
+  await buildForHarness(dirs);
   const exporter = await startExporter();
   const { operatorToken } = await seedRegistry(exporter);
   // With Debian's Prometheus installed, the models list gets live metrics as in Grafana.
@@ -26,8 +33,8 @@ async function main(): Promise<void> {
     });
   } else process.stdout.write(`${PROMETHEUS_BIN} not found: no Prometheus datasource, no live metrics\n`);
   const harness = await startHarness({
-    pluginDist: path.resolve(__dirname, '..', 'dist'),
-    hostDist: path.resolve(__dirname, 'dist'),
+    pluginDist: dirs.pluginDist,
+    hostDist: dirs.hostDist,
     settings: { jsonData: { exporterUrl: exporter.url }, secureJsonData: { exporterToken: operatorToken } },
     role: (process.env.HARNESS_ROLE as 'Viewer' | 'Editor' | 'Admin') ?? 'Editor',
     datasources,
@@ -45,4 +52,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-void main();
+main().catch((err: unknown) => {
+  process.stderr.write(`harness: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

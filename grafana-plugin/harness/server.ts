@@ -237,6 +237,14 @@ export async function startHarness(options: HarnessOptions): Promise<RunningHarn
       res.end();
       return;
     }
+    // Without the host bundle the shell would be a blank page; say what is missing instead.
+    if (!fs.existsSync(path.join(options.hostDist, 'host.js'))) {
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(
+        `The harness host bundle ${path.join(options.hostDist, 'host.js')} is not built: start the harness with \`npm run harness -w grafana-plugin\`, which builds it.\n`,
+      );
+      return;
+    }
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(shell());
   }
