@@ -130,18 +130,53 @@ export function smirnovSf(n: number, x: number): number {
   let last = n - nxfl - (alpha === 0 ? 0 : 1);
   if (alpha === 0) last -= 1;
   const terms = last + 1;
-  let logC = 0; // log C(n, j)
-  let logSum = -Infinity;
-  const logEps = Math.log(Number.EPSILON);
+  // The sum runs against its largest term so far (m): s = Σ exp(t_j − m), rescaled when a
+  // larger term comes. One exp and two logs per term, log C(n, j) from a table per n: the
+  // p-value of every numeric feature is computed at each scrape that re-renders its version,
+  // and the log-sum-exp form this replaces cost twice as much (most of a full scrape).
+  const logC = logBinomials(n);
+  const invN = 1 / n;
+  let m = -Infinity;
+  let sum = 0;
   for (let j = 0; j < terms; j++) {
-    if (j > 0) logC += Math.log((n - j + 1) / j);
-    const a = x + j / n;
-    const b = (n - j) / n - x;
-    const t = logC + (j - 1) * Math.log(a) + (n - j) * Math.log(b);
-    logSum = logSum === -Infinity ? t : Math.max(logSum, t) + Math.log1p(Math.exp(-Math.abs(logSum - t)));
-    if (j !== terms - 1 && Math.log(4 * (terms - j)) + t < logEps + logSum) break;
+    const t = logC[j] + (j - 1) * Math.log(x + j * invN) + (n - j) * Math.log((n - j) * invN - x);
+    let e: number;
+    if (t > m) {
+      sum = sum * Math.exp(m - t) + 1;
+      m = t;
+      e = 1;
+    } else {
+      e = Math.exp(t - m);
+      sum += e;
+    }
+    // Stop, as SciPy does, once the remaining terms (at most 4·(terms − j) of this size) cannot change the sum.
+    if (j !== terms - 1 && 4 * (terms - j) * e < Number.EPSILON * sum) break;
   }
-  return clip(x * Math.exp(logSum));
+  return clip(x * Math.exp(m + Math.log(sum)));
+}
+
+/**
+ * log C(n, j) for j = 0..n, kept for recent n (a fleet's windows share a handful of sizes),
+ * at most TABLE_DOUBLES doubles in all (8 MiB), oldest dropped first.
+ */
+const binomialTables = new Map<number, Float64Array>();
+const TABLE_DOUBLES = 1 << 20;
+let tableDoubles = 0;
+function logBinomials(n: number): Float64Array {
+  let table = binomialTables.get(n);
+  if (table) return table;
+  table = new Float64Array(n + 1);
+  for (let j = 1; j <= n; j++) table[j] = table[j - 1] + Math.log((n - j + 1) / j);
+  for (const [k, t] of binomialTables) {
+    if (tableDoubles + table.length <= TABLE_DOUBLES) break;
+    binomialTables.delete(k);
+    tableDoubles -= t.length;
+  }
+  if (table.length <= TABLE_DOUBLES) {
+    binomialTables.set(n, table);
+    tableDoubles += table.length;
+  }
+  return table;
 }
 
 // 2^128 scaling, as SciPy, to keep the matrix and recursion values in range.
