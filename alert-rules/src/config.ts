@@ -102,6 +102,7 @@ export interface RulesConfig {
     readonly exporterDown: string;
     readonly exporterAbsent: string;
     readonly dropped: string;
+    readonly scrapeErrors: string;
     readonly retraining: string;
     readonly estimatedAccuracy: string;
     readonly estimatedAccuracyRollback: string;
@@ -180,6 +181,7 @@ export const config: RulesConfig = {
     exporterDown: '2m',
     exporterAbsent: '5m',
     dropped: '15m',
+    scrapeErrors: '5m',
     retraining: '30m',
     estimatedAccuracy: '15m',
     estimatedAccuracyRollback: '10m',

@@ -47,6 +47,18 @@ export function exporterGroup(): RuleGroup<AlertingRule> {
         description:
           'The audit chain head of job {{ $labels.job }} is below its highest value of the last day, changed its hash without a new entry, or an exporter saw it regress: the audit log was truncated or rewritten in the database. Run GET /api/v1/audit/verify with the last checkpoint from the logs.',
       }),
+      // A part of /metrics that failed to render is left out (one model version, or one
+      // collector), not served stale: its series go quiet, which no per-model alert notices.
+      alert({
+        name: 'ModelwatchScrapeErrors',
+        severity: 'warning',
+        for: config.for.scrapeErrors,
+        labels: platform,
+        expr: `sum by (job, collector) (increase(${series(metric('scrapeErrors'))}[10m])) > 0`,
+        summary: "Part of the exporter's /metrics cannot be rendered and is left out of scrapes.",
+        description:
+          'Collector {{ $labels.collector }} of job {{ $labels.job }} failed to render {{ $value | printf "%.0f" }} times in 10 minutes; its series (for monitoring: one model version) are missing. The exporter log names the version and the error.',
+      }),
       alert({
         name: 'ModelwatchExporterDroppingData',
         severity: 'warning',
