@@ -70,7 +70,12 @@ async function scrape(c: Extract<Command, { type: 'scrape' }>): Promise<Reply> {
     // What Prometheus 2.x sends: OpenMetrics first.
     ...(c.openmetrics ? { accept: PROMETHEUS_ACCEPT } : {}),
   };
-  const r = await request(agent, `${c.url}/metrics`, c.token, 'GET', undefined, headers);
+  // A kept-alive socket the server closed while idle (5 s keep-alive; the bench renders
+  // in-process between scrapes) fails at reuse with ECONNRESET: a GET is safe to send again.
+  const r = await request(agent, `${c.url}/metrics`, c.token, 'GET', undefined, headers).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ECONNRESET') throw err;
+    return request(agent, `${c.url}/metrics`, c.token, 'GET', undefined, headers);
+  });
   if (r.status !== 200) throw new Error(`scrape: ${r.status}`);
   if (c.gzip || c.openmetrics) {
     const text = c.gzip ? zlib.gunzipSync(r.body) : r.body;

@@ -74,16 +74,31 @@ export class Exposition {
     for (const c of collectors) errors.expect(c.name);
   }
 
-  /** One scrape: the body as chunks of bytes, and its content type. */
+  /**
+   * One scrape: the body as chunks of bytes, and its content type. The collectors run
+   * concurrently, each into a writer of its own (their reads of the store wait together, not
+   * one after the other, e.g. behind a checkpoint), and are appended in list order.
+   */
   async render(format: ExpositionFormat): Promise<{ contentType: string; chunks: Buffer[] }> {
+    const parts = await Promise.all(
+      this.collectors.map(async (c) => {
+        const part = new ExpositionWriter(format);
+        try {
+          await c.collect(part);
+          return { c, part };
+        } catch (err) {
+          this.errors.failed(c.name, err);
+          return undefined;
+        }
+      }),
+    );
     const out = new ExpositionWriter(format);
-    for (const c of this.collectors) {
-      const mark = out.mark();
+    for (const p of parts) {
+      if (!p) continue;
       try {
-        await c.collect(out);
+        out.append(p.part);
       } catch (err) {
-        out.rollback(mark);
-        this.errors.failed(c.name, err);
+        this.errors.failed(p.c.name, err);
       }
     }
     this.errors.collect(out);

@@ -41,7 +41,8 @@ const UNITS = ['seconds', 'bytes', 'ratio'] as const;
  *
  * A family name may appear once per body (both formats require a family's samples to be
  * contiguous); a second header for it throws, so two collectors cannot silently interleave.
- * `mark()`/`rollback()` drop what a failing collector wrote before it threw.
+ * Each collector writes into a writer of its own, appended to the body once it is done
+ * (see Exposition.render): what a failing collector wrote is simply not appended.
  */
 export class ExpositionWriter {
   private readonly chunks: Buffer[] = [];
@@ -113,18 +114,22 @@ export class ExpositionWriter {
     return this;
   }
 
-  /** A point to roll back to (see rollback). */
-  mark(): WriterMark {
-    this.cut();
-    return { chunks: this.chunks.length, families: this.families.length };
-  }
-
-  /** Forgets everything written since `m`, families included. */
-  rollback(m: WriterMark): void {
-    this.text = [];
-    this.chunks.length = m.chunks;
-    for (const name of this.families.splice(m.families)) this.seen.delete(name);
+  /**
+   * Appends what `part` (a writer of the same format) holds, families and all.
+   * @throws Error if a family of `part` was already written here.
+   */
+  append(part: ExpositionWriter): this {
+    if (part.format !== this.format) throw new Error('append() across exposition formats');
+    for (const name of part.families) {
+      if (this.seen.has(name)) throw new Error(`metric family ${name} written twice in one scrape`);
+      this.seen.add(name);
+      this.families.push(name);
+    }
     this.current = undefined;
+    this.cut();
+    part.cut();
+    this.chunks.push(...part.chunks);
+    return this;
   }
 
   /** The body as chunks (in order), with `# EOF` for OpenMetrics; the writer is done after this. */
@@ -144,11 +149,6 @@ export class ExpositionWriter {
     this.chunks.push(Buffer.from(this.text.join(''), 'utf8'));
     this.text = [];
   }
-}
-
-export interface WriterMark {
-  readonly chunks: number;
-  readonly families: number;
 }
 
 const headers = new Map<string, string>();
