@@ -771,7 +771,7 @@ export interface components {
     PostFeedbackRequest: {
       events: {
         id: string | number;
-        label: number | string;
+        label: number | string | boolean;
       }[];
       model: string;
     };
@@ -792,10 +792,10 @@ export interface components {
         /** @description Prediction id; feedback joins on it. */
         id: string | number;
         /** @description Ground truth, when already known. */
-        label?: number | string;
+        label?: number | string | boolean;
         latency_ms?: number;
         /** @description Predicted class, or predicted value for regression. Required unless error is set. */
-        prediction?: number | string;
+        prediction?: number | string | boolean;
         /** @description Binary classifiers: probability of the positive class. */
         score?: number;
         /** @description Multiclass: probability per class. */
@@ -807,7 +807,7 @@ export interface components {
       }[];
       model: string;
       /** @description Binary classifiers: the class `score` is the probability of. Needed unless the classes are {0, 1}, {"0", "1"} or {false, true}; one per model. */
-      positive_class?: string | number;
+      positive_class?: string | number | boolean;
       /**
        * @description Overrides the task inferred from the first batch (see README).
        * @enum {string}
@@ -829,9 +829,9 @@ export interface components {
         [key: string]: (number | string | null)[];
       };
       /** @description Classifiers: true class of each reference row; with score or scores, fits the calibration of the label-free estimate. */
-      labels?: (number | string)[];
+      labels?: (number | string | boolean)[];
       /** @description Binary classifiers: the class `score` is the probability of. Inferred only from labels {0, 1}, {"0", "1"} or {false, true}. */
-      positive_class?: string | number;
+      positive_class?: string | number | boolean;
       predictions?: (number | string | null)[];
       /** @description Binary: P(positive_class) per reference row, as the model scores it live. */
       score?: number[];

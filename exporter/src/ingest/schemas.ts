@@ -35,7 +35,8 @@ export function ingestSchemas(limits: SchemaLimits) {
     .min(-MAX_MAGNITUDE, `must be a finite number with magnitude at most ${MAX_MAGNITUDE}`)
     .max(MAX_MAGNITUDE, `must be a finite number with magnitude at most ${MAX_MAGNITUDE}`);
   const featureValue = z.union([magnitude, z.string().max(1024), z.null()]);
-  const classValue = z.union([magnitude, z.string().min(1).max(1024)]);
+  // JSON true/false are the classes "true"/"false" (a Python bool label arrives as one).
+  const classValue = z.union([magnitude, z.string().min(1).max(1024), z.boolean().transform((b) => String(b))]);
 
   const predictionEvent = z
     .object({
@@ -72,7 +73,7 @@ export function ingestSchemas(limits: SchemaLimits) {
     version: nameOf('version'),
     task: z.enum(['classification', 'regression']).optional().describe('Overrides the task inferred from the first batch (see README).'),
     positive_class: z
-      .union([z.string().min(1).max(1024), z.number()])
+      .union([z.string().min(1).max(1024), z.number(), z.boolean().transform((b) => String(b))])
       .optional()
       .describe(
         'Binary classifiers: the class `score` is the probability of. Needed unless the classes are {0, 1}, {"0", "1"} or {false, true}; one per model.',
@@ -103,7 +104,7 @@ export function ingestSchemas(limits: SchemaLimits) {
       .max(limits.maxReferenceValues)
       .optional(),
     positive_class: z
-      .union([z.string().min(1).max(1024), z.number()])
+      .union([z.string().min(1).max(1024), z.number(), z.boolean().transform((b) => String(b))])
       .optional()
       .describe(
         'Binary classifiers: the class `score` is the probability of. Inferred only from labels {0, 1}, {"0", "1"} or {false, true}.',

@@ -74,6 +74,7 @@ describe('the positive class of binary scores', () => {
       ['num01', 0, 1],
       ['str01', '0', '1'],
       ['bool', 'false', 'true'],
+      ['json_bool', false, true],
     ] as const) {
       const events = ref.churn.events.map((e, i) => ({
         id: `b${i}`,
