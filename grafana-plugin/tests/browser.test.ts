@@ -19,7 +19,7 @@ import { legendName } from '../src/incident/legend';
 import { describeChange } from '../src/incident/events';
 import { ROLLBACK_ROWS } from '../src/components/RollbackDialog/rollbackRows';
 import { versionNumberQueries } from '../src/api/versionQueries';
-import { toAuditEntry } from '../src/api/normalize';
+import { toAuditEntry, type ApiListAudit } from '../src/api/normalize';
 import { shows } from './shownNumber';
 
 /**
@@ -440,9 +440,7 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     expect(kinds.filter((k) => k === 'alert').length).toBeGreaterThanOrEqual(firingNow.length);
 
     // What changed: the model's audit entries in words, newest first.
-    const audit = ((await exporter.api('GET', `/api/v1/audit?model=${model}&limit=500`)).data as { entries: unknown[] }).entries.map(
-      toAuditEntry,
-    );
+    const audit = ((await exporter.api('GET', `/api/v1/audit?model=${model}&limit=500`)).data as ApiListAudit).entries.map(toAuditEntry);
     const expectedChanges = audit
       .filter((e) => Date.parse(e.at) >= fromMs - 3_600_000 && Date.parse(e.at) <= toMs && describeChange(e) !== null)
       .map((e) => describeChange(e));

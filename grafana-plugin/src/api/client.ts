@@ -2,8 +2,21 @@ import { getBackendSrv, type BackendSrvRequest } from '@grafana/runtime';
 import { lastValueFrom } from 'rxjs';
 import { EXPORTER_PROXY_BASE } from '../constants';
 import { toApiError } from './errors';
-import { listOf } from './json';
-import { toAuditEntry, toModel, toRollbackResult, toTransition, toVerification, toVersion } from './normalize';
+import {
+  toAuditEntry,
+  toModel,
+  toRollbackResult,
+  toTransition,
+  toVerification,
+  toVersion,
+  type ApiListAudit,
+  type ApiListModels,
+  type ApiListTransitions,
+  type ApiListVersions,
+  type ApiModel,
+  type ApiRollback,
+  type ApiVerification,
+} from './normalize';
 import type { AuditEntry, AuditVerification, ModelSummary, ModelVersion, RollbackResult, Stage, Transition } from './types';
 
 /** A model or version name as one URL path segment, whatever characters it holds. */
@@ -36,32 +49,32 @@ async function request<T>(method: 'GET' | 'POST', path: string, data?: unknown, 
 
 export const exporterApi = {
   async listModels(): Promise<ModelSummary[]> {
-    return listOf(await request('GET', 'models'), 'models').map(toModel);
+    return (await request<ApiListModels>('GET', 'models')).models.map(toModel);
   },
   async getModel(model: string): Promise<ModelSummary> {
-    return toModel(await request('GET', `models/${seg(model)}`));
+    return toModel(await request<ApiModel>('GET', `models/${seg(model)}`));
   },
   async listVersions(model: string): Promise<ModelVersion[]> {
-    return listOf(await request('GET', `models/${seg(model)}/versions`), 'versions').map(toVersion);
+    return (await request<ApiListVersions>('GET', `models/${seg(model)}/versions`)).versions.map(toVersion);
   },
   async listTransitions(model: string): Promise<Transition[]> {
-    return listOf(await request('GET', `models/${seg(model)}/transitions`), 'transitions').map(toTransition);
+    return (await request<ApiListTransitions>('GET', `models/${seg(model)}/transitions`)).transitions.map(toTransition);
   },
   async transition(model: string, version: string, to: Stage, reason: string): Promise<void> {
     await request('POST', `models/${seg(model)}/versions/${seg(version)}/transitions`, { to, reason });
   },
   async rollback(model: string, reason: string, fromVersion?: string): Promise<RollbackResult> {
     const body = fromVersion ? { reason, from_version: fromVersion } : { reason };
-    return toRollbackResult(await request('POST', `models/${seg(model)}/rollback`, body));
+    return toRollbackResult(await request<ApiRollback>('POST', `models/${seg(model)}/rollback`, body));
   },
   async listAudit(params: { model?: string; limit?: number } = {}): Promise<AuditEntry[]> {
     const query: Record<string, string | number> = {};
     if (params.model) query.model = params.model;
     if (params.limit) query.limit = params.limit;
-    return listOf(await request('GET', 'audit', undefined, query), 'entries').map(toAuditEntry);
+    return (await request<ApiListAudit>('GET', 'audit', undefined, query)).entries.map(toAuditEntry);
   },
   async verifyAudit(): Promise<AuditVerification> {
-    return toVerification(await request('GET', 'audit/verify'));
+    return toVerification(await request<ApiVerification>('GET', 'audit/verify'));
   },
 };
 

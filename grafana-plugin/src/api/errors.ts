@@ -1,6 +1,10 @@
 import { isFetchError } from '@grafana/runtime';
 import type { GateFailure } from './types';
-import { asArray, asNumberOrNull, asObject, asString } from './json';
+import type { components } from '../../../exporter/src/api/openapi-types';
+import { asObject } from './json';
+
+type ErrorBody = components['schemas']['Error'];
+type GateRefusal = components['schemas']['GateRefusal'];
 
 export type ApiErrorKind =
   'not-configured' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'gates' | 'invalid' | 'unreachable' | 'server';
@@ -22,27 +26,26 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The message of a failed call: the exporter's error body (`Error.error` in its OpenAPI document),
+ * or Grafana's own `{message}` when Grafana answered (a proxy route that does not match, a 502).
+ */
 function exporterMessage(data: unknown): string | null {
-  const body = asObject(data);
+  const body = asObject(data) as Partial<ErrorBody> & { message?: unknown };
   if (typeof body.error === 'string') return body.error;
   if (typeof body.message === 'string') return body.message;
   return null;
 }
 
-/** The 422 body lists failures in `details` (an array, or `{failures: [...]}`). */
-export function gateFailuresOf(data: unknown): GateFailure[] {
+function isGateRefusal(data: unknown): data is GateRefusal {
   const body = asObject(data);
-  const details = body.details;
-  const list = Array.isArray(details) ? details : asArray(asObject(details).failures ?? asObject(details).gates ?? body.failures);
-  return list.map((item) => {
-    const f = asObject(item);
-    return {
-      gate: asString(f.gate) ?? '',
-      metric: asString(f.metric) ?? '',
-      required: asNumberOrNull(f.required),
-      actual: asNumberOrNull(f.actual),
-    };
-  });
+  return body.code === 'MW_ERR_GATE_FAILED' && Array.isArray(body.details);
+}
+
+/** Every failed gate of a 422 refusal (`GateRefusal.details`); none for any other body. */
+export function gateFailuresOf(data: unknown): GateFailure[] {
+  if (!isGateRefusal(data)) return [];
+  return data.details.map((f) => ({ gate: f.gate, metric: f.metric, required: f.required, actual: f.actual }));
 }
 
 export function toApiError(err: unknown): ApiError {

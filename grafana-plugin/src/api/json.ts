@@ -1,4 +1,7 @@
-/** Small readers for JSON of unknown shape: the pages never trust the exporter's types blindly. */
+/**
+ * Small readers for JSON the OpenAPI document does not type: Grafana's /api/ds/query frames and
+ * Grafana's own error bodies.
+ */
 export type JsonObject = Record<string, unknown>;
 
 export function asObject(value: unknown): JsonObject {
@@ -11,21 +14,4 @@ export function asArray(value: unknown): unknown[] {
 
 export function asString(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
-}
-
-export function asNumberOrNull(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-/** Reads the first of several spellings of one field (`production_version`, `productionVersion`). */
-export function pick(obj: JsonObject, ...keys: string[]): unknown {
-  for (const k of keys) if (obj[k] !== undefined) return obj[k];
-  return undefined;
-}
-
-/** A list answer may be a bare array or wrapped: `{models: [...]}`, `{items: [...]}`. */
-export function listOf(value: unknown, key: string): unknown[] {
-  if (Array.isArray(value)) return value;
-  const obj = asObject(value);
-  return asArray(obj[key] ?? obj.items ?? obj.data);
 }

@@ -8,15 +8,14 @@ describe('normalize', () => {
       description: 'card fraud scoring',
       team: 'risk',
       productionVersion: '1.1',
-      versionCount: null,
       createdAt: '2026-01-01T00:00:00.000Z',
     });
   });
 
-  it('maps a version with its lineage and drops non-numeric metrics', () => {
-    const v = toVersion({ ...versions[1], metrics: { accuracy: 0.87, note: 'x' } });
+  it('maps a version with its lineage and metrics', () => {
+    const v = toVersion(versions[1]);
     expect(v.stage).toBe('production');
-    expect(v.metrics).toEqual({ accuracy: 0.87 });
+    expect(v.metrics).toEqual({ accuracy: 0.87, latency_ms: 40 });
     expect(v.lineage).toEqual({
       dataVersion: 'transactions-1.1',
       codeCommit: 'c0ffee11',

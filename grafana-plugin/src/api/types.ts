@@ -1,4 +1,7 @@
-/** The registry as the pages see it (camelCase); normalize.ts maps the exporter's JSON onto it. */
+/**
+ * The registry as the pages see it (camelCase view models); normalize.ts maps the exporter's JSON,
+ * typed by the generated OpenAPI types, onto them.
+ */
 
 export const STAGES = ['development', 'staging', 'production', 'archived'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -18,8 +21,6 @@ export interface ModelSummary {
   description: string;
   team: string;
   productionVersion: string | null;
-  /** Present when the exporter reports it. */
-  versionCount: number | null;
   createdAt: string | null;
 }
 

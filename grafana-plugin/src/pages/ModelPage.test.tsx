@@ -103,6 +103,7 @@ describe('ModelPage', () => {
     registry().on('POST', `${M}/versions/1.0/transitions`, {
       status: 422,
       data: {
+        code: 'MW_ERR_GATE_FAILED',
         error: 'fraud_detector 1.0 fails 2 production gates: accuracy 0.82 < 0.85; latency_ms 45 > 40',
         details: [
           { gate: 'max_latency_ms', metric: 'latency_ms', required: 40, actual: 45 },

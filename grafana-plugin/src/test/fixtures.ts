@@ -1,7 +1,9 @@
+import type { ApiAuditEntry, ApiModel, ApiTransition, ApiVersion } from '../api/normalize';
+import type { Stage } from '../api/types';
 import { fraudDetectorLineage } from './lineage';
 
-/** Exporter answers in the API's own snake_case shapes (exporter/src/http/routes/registry-presenters.ts). */
-export const models = [
+/** Exporter answers, typed by the types generated from its OpenAPI document (a fixture that drifts from it fails tsc). */
+export const models: ApiModel[] = [
   {
     name: 'fraud_detector',
     description: 'card fraud scoring',
@@ -9,6 +11,7 @@ export const models = [
     production_version: '1.1',
     gates: { staging: { min_accuracy: 0.8 }, production: { min_accuracy: 0.85 } },
     gates_overridden: false,
+    archived_at: null,
     created_at: '2026-01-01T00:00:00.000Z',
     created_by: 'token:ci',
   },
@@ -17,14 +20,15 @@ export const models = [
     description: 'who leaves next month',
     team: 'growth',
     production_version: null,
-    gates: {},
+    gates: { staging: {}, production: {} },
     gates_overridden: false,
+    archived_at: null,
     created_at: '2026-01-02T00:00:00.000Z',
     created_by: 'token:ci',
   },
 ];
 
-function version(v: string, stage: string, accuracy: number, latency: number, predecessor: string | null, parent?: string) {
+function version(v: string, stage: Stage, accuracy: number, latency: number, predecessor: string | null, parent?: string): ApiVersion {
   return {
     model: 'fraud_detector',
     version: v,
@@ -39,13 +43,13 @@ function version(v: string, stage: string, accuracy: number, latency: number, pr
   };
 }
 
-export const versions = [
+export const versions: ApiVersion[] = [
   version('1.0', 'staging', 0.82, 45, null),
   version('1.1', 'production', 0.87, 40, '0.9', '1.0'),
   version('1.2', 'development', 0.83, 60, null, '1.1'),
 ];
 
-export const transitions = [
+export const transitions: ApiTransition[] = [
   {
     id: 1,
     model: 'fraud_detector',
@@ -87,7 +91,7 @@ export const transitions = [
   },
 ];
 
-export const auditEntries = [
+export const auditEntries: ApiAuditEntry[] = [
   {
     id: 2,
     at: '2026-01-06T10:00:00.000Z',

@@ -24,9 +24,18 @@ describe('toApiError', () => {
     if (status !== 502) expect(err.message).toContain(`exporter says ${status}`);
   });
 
+  it('reads no gate failures from a 422 that is not a gate refusal (e.g. a version that cannot be tracked)', () => {
+    const err = toApiError(
+      fetchError(422, { code: 'MW_ERR_UNPROCESSABLE', error: 'too many features', details: [{ path: 'features', message: 'at most 50' }] }),
+    );
+    expect(err.gateFailures).toEqual([]);
+    expect(err.message).toBe('too many features');
+  });
+
   it('reads every gate failure of a 422', () => {
     const err = toApiError(
       fetchError(422, {
+        code: 'MW_ERR_GATE_FAILED',
         error: 'fails',
         details: [
           { gate: 'min_accuracy', metric: 'accuracy', required: 0.85, actual: 0.82 },

@@ -3,9 +3,10 @@ import { render, screen, within } from '@testing-library/react';
 import { toVersion } from '../../api/normalize';
 import { testIds } from '../../constants';
 import { versions } from '../../test/fixtures';
+import type { Stage } from '../../api/types';
 import { PromoteDialog } from './PromoteDialog';
 
-function targetsOffered(stage: string): Array<string | undefined> {
+function targetsOffered(stage: Stage): Array<string | undefined> {
   const v = toVersion({ ...versions[0], stage });
   const { unmount } = render(<PromoteDialog version={v} onDismiss={() => {}} onDone={() => {}} />);
   const labels = within(screen.getByTestId(testIds.promote.stage))
