@@ -149,7 +149,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   }
   const durability = await startDurability({ config, log, database, monitor, now });
   // the windows slide with the clock, so reading them (/metrics, checkpoints) changes nothing
-  const stopWindowClock = startWindowClock({ models: () => monitor.models.values(), now, log, tickMs: options.windowTickMs });
+  const stopWindowClock = startWindowClock({
+    models: () => monitor.models.values(),
+    now,
+    log,
+    tickMs: options.windowTickMs,
+    onTick: (t) => monitor.expireHeldLabels(t),
+  });
 
   // collectors: one contract (collectors/collector.ts), one list, in the order /metrics lists them
   // the audit chain head, published outside the database: gauges and signed checkpoint lines

@@ -53,6 +53,16 @@ export class Monitor {
     return this.join.pendingCount;
   }
 
+  /**
+   * Drops the labels held longer than MODELWATCH_HELD_LABEL_SECONDS, in every model (run by the
+   * window clock, so a model that receives nothing more still lets them go).
+   */
+  expireHeldLabels(now = this.now()): void {
+    if (this.join.heldCount === 0) return;
+    const drop = (reason: DropReason, n = 1) => this.dropped.add(reason, n);
+    for (const model of this.models.values()) if (model.held.size > 0) this.join.expire(model, now, drop);
+  }
+
   /** Labels held for a prediction still to come, over all models. */
   get heldCount(): number {
     return this.join.heldCount;

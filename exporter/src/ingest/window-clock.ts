@@ -36,9 +36,15 @@ export function startWindowClock(opts: {
   now: () => number;
   log: Logger;
   tickMs?: number;
+  /** Also run on each tick, after the windows slide (the monitor drops labels held too long). */
+  onTick?: (now: number) => void;
 }): () => void {
   const failed = new WeakSet<object>();
-  const timer = setInterval(() => advanceWindows(opts.models(), opts.now(), opts.log, failed), opts.tickMs ?? 1000);
+  const timer = setInterval(() => {
+    const now = opts.now();
+    advanceWindows(opts.models(), now, opts.log, failed);
+    opts.onTick?.(now);
+  }, opts.tickMs ?? 1000);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -115,12 +115,15 @@ describe('prediction ids and labels that come first', () => {
     let m = await scrape(s);
     expect(sample(m, 'modelwatch_labels_held', { model: 'bounded' })).toBe(3);
     expect(sample(m, 'modelwatch_feedback_total', { model: 'bounded', outcome: 'unknown_prediction' })).toBe(2);
-    await new Promise((r) => setTimeout(r, 2100));
-    // The next batch for the model drops what expired, then h5's prediction finds nothing.
-    expect(await predict('bounded', [{ id: 'h5', features: {}, prediction: 'a' }])).toEqual({ accepted: 1, dropped: { label_expired: 3 } });
+    // The window clock drops what expired, with no further traffic for the model.
+    await new Promise((r) => setTimeout(r, 3200));
     m = await scrape(s);
     expect(sample(m, 'modelwatch_labels_held', { model: 'bounded' })).toBeUndefined();
     expect(sample(m, 'modelwatch_feedback_total', { model: 'bounded', outcome: 'unknown_prediction' })).toBe(5);
+    expect(sample(m, 'modelwatch_dropped_total', { reason: 'label_expired' })).toBe(3);
+    // h5's prediction then finds no label.
+    expect(await predict('bounded', [{ id: 'h5', features: {}, prediction: 'a' }])).toEqual({ accepted: 1, dropped: {} });
+    m = await scrape(s);
     expect(sample(m, 'modelwatch_labeled_predictions_total', { model: 'bounded' })).toBe(0);
   });
 });
