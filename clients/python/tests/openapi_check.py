@@ -12,7 +12,10 @@ happens to ignore it.
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
+import unicodedata
 from typing import Any, Dict, List, Optional, Tuple
 
 _TYPES = {
@@ -137,7 +140,7 @@ def _string(schema: Dict[str, Any], value: str, where: str) -> List[str]:
     out = []
     if len(value) < schema.get("minLength", 0) or len(value) > schema.get("maxLength", len(value)):
         out.append(f"{where}: length {len(value)} outside [{schema.get('minLength')}, {schema.get('maxLength')}]")
-    if "pattern" in schema and not re.search(schema["pattern"], value):
+    if "pattern" in schema and not re.search(_python_pattern(schema["pattern"]), value):
         out.append(f"{where}: {value!r} does not match {schema['pattern']}")
     return out
 
@@ -159,3 +162,45 @@ def _object(schema: Dict[str, Any], value: Dict[str, Any], where: str, checker: 
         elif props or extra is False:
             out.append(f"{where}: field {key!r} is not defined by the document")
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def _category_ranges(major: str) -> str:
+    """Every code point whose Unicode general category starts with ``major`` (L, M, N), as the
+    ``a-z``-style ranges of a character class: Python's ``re`` has no ``\\p{…}`` escapes."""
+    ranges: List[Tuple[int, int]] = []
+    for cp in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(cp)).startswith(major):
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+
+
+@functools.lru_cache(maxsize=None)
+def _python_pattern(pattern: str) -> str:
+    """The document's ECMAScript ``u``-flag pattern in Python ``re`` syntax: ``\\p{L}``, ``\\p{M}``
+    and ``\\p{N}`` become explicit ranges (inside a class as they stand, outside in brackets)."""
+    out: List[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        m = re.match(r"\\p\{([LMN])\}", pattern[i:])
+        if m:
+            ranges = _category_ranges(m.group(1))
+            out.append(ranges if in_class else f"[{ranges}]")
+            i += m.end()
+            continue
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[":
+            in_class = True
+        elif ch == "]":
+            in_class = False
+        out.append(ch)
+        i += 1
+    return "".join(out)

@@ -32,7 +32,9 @@ def test_events_go_in_batches_by_size_and_by_time(exporter, sent_requests):
 
 
 def test_context_manager_close_sends_what_is_queued_and_kpis_merge(exporter, sent_requests):
-    with modelwatch.Monitor("py_close", "v1", url=exporter.url, token=exporter.token, flush_interval=60, atexit_timeout=None) as m:
+    with modelwatch.Monitor(
+        "py_close", "v1", url=exporter.url, token=exporter.token, flush_interval=60, atexit_timeout=None, positive_class="yes"
+    ) as m:
         ids = [m.log_prediction({"x": 1.0}, "yes", score=0.9) for _ in range(3)]
         for i in ids:
             m.log_label(i, "yes")
@@ -149,7 +151,9 @@ def test_a_forked_worker_gets_its_own_sender_thread(exporter):
 def test_the_decorator_times_an_async_predict(exporter):
     import asyncio
 
-    with modelwatch.Monitor("py_track_async", "v1", url=exporter.url, token=exporter.token, atexit_timeout=None) as m:
+    with modelwatch.Monitor(
+        "py_track_async", "v1", url=exporter.url, token=exporter.token, atexit_timeout=None, positive_class="spam"
+    ) as m:
 
         @m.track
         async def predict(features):

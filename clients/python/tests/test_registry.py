@@ -136,7 +136,7 @@ def test_usage_errors(registry, exporter):
         registry.version("py_never_registered", "1.0")
     assert err.value.exit_code == 2
     with pytest.raises(modelwatch.BadRequest) as err:
-        registry.register("py_bad", "no spaces allowed", metrics={"accuracy": 0.9})
+        registry.register("py_bad", "no/slashes allowed", metrics={"accuracy": 0.9})
     assert err.value.status == 400 and err.value.exit_code == 2 and "version" in str(err.value)
     with pytest.raises(modelwatch.ConversionError, match=r"^lineage\.owner: unknown lineage field"):
         registry.register("py_bad", "1.0", lineage={"owner": "me"})

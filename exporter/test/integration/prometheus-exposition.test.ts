@@ -56,7 +56,8 @@ describe.skipIf(!PROMTOOL || !PROMETHEUS)('Prometheus exposition', () => {
   const rand = lcg(42);
   const reference = Array.from({ length: 500 }, () => Math.round(rand() * 1000) / 10);
   const current = Array.from({ length: 400 }, () => Math.round((rand() * 80 + 30) * 10) / 10);
-  const classes = ['cat', 'dog', 'fox'];
+  // a class is free text (a name is not): quotes and a backslash must survive the exposition's escaping
+  const classes = ['cat', 'dog', 'fox "red" \\'];
   const events = current.map((x, i) => {
     const prediction = classes[Math.floor(rand() * 3)];
     const label = rand() < 0.7 ? prediction : classes[Math.floor(rand() * 3)];
@@ -74,7 +75,7 @@ describe.skipIf(!PROMTOOL || !PROMETHEUS)('Prometheus exposition', () => {
       ).status,
     ).toBe(200);
     expect((await s.api('/api/v1/predictions', { method: 'POST', json: { model: 'fraud', version: 'v3', events } })).status).toBe(200);
-    expect((await s.api('/api/v1/kpis', { method: 'POST', json: { model: 'fraud', kpis: { 'chargebacks "eur"': 12 } } })).status).toBe(200);
+    expect((await s.api('/api/v1/kpis', { method: 'POST', json: { model: 'fraud', kpis: { 'chargebacks eur': 12 } } })).status).toBe(200);
   });
   afterAll(async () => {
     await prom?.stop();
@@ -115,7 +116,9 @@ describe.skipIf(!PROMTOOL || !PROMETHEUS)('Prometheus exposition', () => {
     const up = await prom.vector('up{job="modelwatch"}');
     expect(up[0]?.value[1]).toBe('1');
     const kpi = await prom.vector('modelwatch_business_kpi{model="fraud"}');
-    expect(kpi[0]?.metric.kpi).toBe('chargebacks "eur"');
+    expect(kpi[0]?.metric.kpi).toBe('chargebacks eur');
+    const recall = await prom.vector('modelwatch_model_recall_ratio{model="fraud",version="v3"}');
+    expect(recall.map((r) => r.metric.class).sort()).toEqual([...classes].sort());
     const count = await prom.vector('modelwatch_prediction_latency_seconds_count{model="fraud"}');
     expect(Number(count[0]?.value[1])).toBe(events.length);
   });
