@@ -49,6 +49,7 @@ export function exporterHealth(): Dashboard {
         title: 'Dropped / s',
         description: 'Data dropped or folded into __other__ by cardinality bounds and limits; anything above 0 means a limit is being hit.',
         queries: [prom('A', `sum(rate(modelwatch_dropped_total{${I}}[5m]))`, { instant: true })],
+        unit: 'eps',
         thresholds: anyIsBad(),
         width: 6,
       }).noValue('0'),
@@ -98,7 +99,7 @@ export function exporterHealth(): Dashboard {
         title: 'Dropped by reason',
         description: 'What the cardinality bounds and limits dropped or folded, per second.',
         queries: [prom('A', `sum by (reason) (rate(modelwatch_dropped_total{${I}}[$__rate_interval]))`, { legend: '{{reason}}' })],
-        unit: 'short',
+        unit: 'eps',
         min: 0,
         width: 8,
       }).noValue('nothing dropped'),
@@ -111,7 +112,7 @@ export function exporterHealth(): Dashboard {
         queries: [
           prom('A', `sum by (endpoint) (rate(modelwatch_ingested_events_total{${I}}[$__rate_interval]))`, { legend: '{{endpoint}}' }),
         ],
-        unit: 'short',
+        unit: 'eps',
         min: 0,
       }),
     )

@@ -237,7 +237,8 @@ export function modelDetail(): Dashboard {
         title: 'Feedback by outcome',
         description: 'Ground-truth labels received per second: joined to a prediction, unknown prediction id, or duplicate.',
         queries: [prom('A', `sum by (outcome) (rate(modelwatch_feedback_total{${MV}}[$__rate_interval]))`, { legend: '{{outcome}}' })],
-        unit: 'reqps',
+        // Labels are events, not requests: one feedback request carries many.
+        unit: 'eps',
         min: 0,
       }),
     )
@@ -325,7 +326,7 @@ export function modelDetail(): Dashboard {
         title: 'Schema violations',
         description: 'Feature values that broke the reference schema, per second, by kind.',
         queries: [prom('A', `sum by (kind) (rate(modelwatch_schema_violations_total{${MV}}[$__rate_interval]))`, { legend: '{{kind}}' })],
-        unit: 'short',
+        unit: 'cps',
         min: 0,
         width: 8,
       }),
