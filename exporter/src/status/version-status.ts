@@ -92,7 +92,13 @@ export interface VersionStatus {
  * name each violated bound: the stage's gates (`gates`: min_accuracy against window accuracy,
  * max_latency_ms against p95 latency), the retrain thresholds (MODELWATCH_RETRAIN_MIN_ACCURACY,
  * MODELWATCH_RETRAIN_MAX_PSI), PSI_SIGNIFICANT and MAX_ERROR_RATIO. Critical → failing,
- * warning → degraded. Reads the same window state as /metrics; changes nothing.
+ * warning → degraded. Reads the same window state as /metrics.
+ *
+ * It first advances the version's windows to `now`: the same idempotent step the window clock
+ * (ingest/window-clock.ts) takes every second, which only expires buckets older than the window.
+ * A read does it too because status answers for a caller's `now` (tests and `--demo` inject a
+ * clock the timer does not follow), and a verdict must never count events that have left the
+ * window. It adds nothing and changes no count a scrape would not have dropped a second later.
  */
 export function versionStatus(model: ModelState, v: VersionState, config: Config, gates: StageGates, now: number): VersionStatus {
   v.advance(now);
