@@ -474,6 +474,7 @@ export interface components {
     };
     CreateModelRequest: {
       description?: string;
+      /** @description a name: 1-128 characters of letters, digits, '.', '_' and '-' (no spaces), starting with a letter or digit */
       name: string;
       team?: string;
     };
@@ -693,6 +694,7 @@ export interface components {
           hyperparameters?: {
             [key: string]: string | number | boolean | null;
           };
+          /** @description a name: 1-128 characters of letters, digits, '.', '_' and '-' (no spaces), starting with a letter or digit */
           parent_version?: string;
           tags?: {
             [key: string]: string;
@@ -773,12 +775,14 @@ export interface components {
         id: string | number;
         label: number | string | boolean;
       }[];
+      /** @description a name: 1-128 characters of letters, digits, '.', '_' and '-' (no spaces), starting with a letter or digit */
       model: string;
     };
     PostKpisRequest: {
       kpis: {
         [key: string]: number;
       };
+      /** @description a name: 1-128 characters of letters, digits, '.', '_' and '-' (no spaces), starting with a letter or digit */
       model: string;
     };
     PostPredictionsRequest: {
@@ -805,6 +809,7 @@ export interface components {
         /** @description When the prediction was made: ISO-8601, or Unix time in seconds. Defaults to arrival time. */
         timestamp?: string | number;
       }[];
+      /** @description a name: 1-128 characters of letters, digits, '.', '_' and '-' (no spaces), starting with a letter or digit */
       model: string;
       /** @description Binary classifiers: the class `score` is the probability of. Needed unless the classes are {0, 1}, {"0", "1"} or {false, true}; one per model. */
       positive_class?: string | number | boolean;
@@ -813,6 +818,7 @@ export interface components {
        * @enum {string}
        */
       task?: 'classification' | 'regression';
+      /** @description a name: 1-128 characters of letters, digits, '.', '_' and '-' (no spaces), starting with a letter or digit */
       version: string;
     };
     PutGatesRequest: {
@@ -931,6 +937,7 @@ export interface components {
         hyperparameters?: {
           [key: string]: string | number | boolean | null;
         };
+        /** @description a name: 1-128 characters of letters, digits, '.', '_' and '-' (no spaces), starting with a letter or digit */
         parent_version?: string;
         tags?: {
           [key: string]: string;
@@ -942,6 +949,7 @@ export interface components {
       } & {
         [key: string]: number;
       };
+      /** @description a name: 1-128 characters of letters, digits, '.', '_' and '-' (no spaces), starting with a letter or digit */
       version: string;
     };
     RevokeTokenResponse: {
@@ -954,6 +962,7 @@ export interface components {
       role: 'viewer' | 'ingest' | 'operator' | 'admin';
     };
     RollbackModelRequest: {
+      /** @description a name: 1-128 characters of letters, digits, '.', '_' and '-' (no spaces), starting with a letter or digit */
       from_version?: string;
       reason: string;
     };
@@ -1027,6 +1036,7 @@ export interface components {
         hyperparameters?: {
           [key: string]: string | number | boolean | null;
         };
+        /** @description a name: 1-128 characters of letters, digits, '.', '_' and '-' (no spaces), starting with a letter or digit */
         parent_version?: string;
         tags?: {
           [key: string]: string;

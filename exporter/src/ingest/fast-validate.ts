@@ -1,6 +1,6 @@
 import { FORBIDDEN_KEYS, isCleanText } from '../text-rule.js';
 import { withinMagnitude } from '../stats/index.js';
-import { isName } from '../names.js';
+import { isFeatureName, isName } from '../names.js';
 import { rowSumProblem, type PredictionsBody, type SchemaLimits } from './schemas.js';
 
 /**
@@ -49,7 +49,7 @@ function eventOk(e: unknown, limits: SchemaLimits): boolean {
   if (!isPlainObject(features)) return false;
   for (const name in features) {
     // zod's record output drops a JSON "__proto__" key; leave such oddities to zod.
-    if (!isName(name) || !isCleanKey(name)) return false;
+    if (!isFeatureName(name) || !isCleanKey(name)) return false;
     const v = features[name];
     if (v === null) continue;
     if (typeof v === 'number') {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_MAGNITUDE, ROW_SUM_TOLERANCE } from '../stats/index.js';
-import { nameSchema } from '../names.js';
+import { featureNameSchema, nameSchema } from '../names.js';
 
 export interface SchemaLimits {
   maxBatchEvents: number;
@@ -13,7 +13,7 @@ export interface SchemaLimits {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-// Model, version, feature and KPI names: the one name rule (names.ts), named in the 400.
+// Model and version names: the identifier rule (names.ts), named in the 400; features and KPIs: the column-name rule.
 const nameOf = nameSchema;
 
 /**
@@ -45,7 +45,7 @@ export function ingestSchemas(limits: SchemaLimits) {
         .union([z.iso.datetime({ offset: true }), z.number().min(0).max(1e11)])
         .optional()
         .describe('When the prediction was made: ISO-8601, or Unix time in seconds. Defaults to arrival time.'),
-      features: z.record(nameOf('feature name'), featureValue).default({}),
+      features: z.record(featureNameSchema('feature name'), featureValue).default({}),
       prediction: classValue.optional().describe('Predicted class, or predicted value for regression. Required unless error is set.'),
       score: z.number().min(0).max(1).optional().describe('Binary classifiers: probability of the positive class.'),
       scores: z.record(z.string().min(1).max(1024), z.number().min(0).max(1)).optional().describe('Multiclass: probability per class.'),
@@ -91,12 +91,12 @@ export function ingestSchemas(limits: SchemaLimits) {
 
   const kpisBody = z.object({
     model: nameOf('model'),
-    kpis: z.record(nameOf('KPI name'), magnitude).refine((k) => Object.keys(k).length > 0, 'kpis must not be empty'),
+    kpis: z.record(featureNameSchema('KPI name'), magnitude).refine((k) => Object.keys(k).length > 0, 'kpis must not be empty'),
   });
 
   const referenceBody = z.object({
     features: z
-      .record(nameOf('feature name'), z.array(featureValue).min(1).max(limits.maxReferenceValues))
+      .record(featureNameSchema('feature name'), z.array(featureValue).min(1).max(limits.maxReferenceValues))
       .refine((f) => Object.keys(f).length > 0, 'features must not be empty'),
     predictions: z
       .array(z.union([magnitude, z.string(), z.null()]))

@@ -56,8 +56,8 @@ describe('AuditPage', () => {
     expect(await screen.findByText(/Not a valid model name: a name is 1-128 characters/)).toBeInTheDocument();
     expect(backend.callsTo('GET', `${PROXY}/audit`)).toHaveLength(calls);
     await userEvent.clear(screen.getByLabelText('Filter by model'));
-    await userEvent.type(screen.getByLabelText('Filter by model'), 'fraud scorer{Enter}');
-    await waitFor(() => expect(backend.callsTo('GET', `${PROXY}/audit`).at(-1)?.params).toEqual({ model: 'fraud scorer', limit: 200 }));
+    await userEvent.type(screen.getByLabelText('Filter by model'), 'fraud_scorer{Enter}');
+    await waitFor(() => expect(backend.callsTo('GET', `${PROXY}/audit`).at(-1)?.params).toEqual({ model: 'fraud_scorer', limit: 200 }));
   });
 
   it('shows a 403 as an alert', async () => {
