@@ -119,7 +119,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // store(s)
   const database = await openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
   const tokens = new TokenStore(database.db);
-  const references = new ReferenceStore(database.db);
+  const references = new ReferenceStore(database.db, auditKeys);
   const outbox = new OutboxStore(database.db);
   // registry changes write their webhook deliveries in their own transaction (the outbox)
   const registryStore = new KyselyRegistryStore(database.db, auditKeys, deliveriesInTransaction(outbox, config.webhook?.events));

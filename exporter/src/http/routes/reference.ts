@@ -55,7 +55,7 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas, deps: 
         422: { description: 'the model or version cannot be tracked within the cardinality bounds' },
       },
       params: schemas.referencePath,
-      handle: async ({ params: { model, version }, body }) => {
+      handle: async ({ params: { model, version }, body, principal }) => {
         const { profile, problems } = buildReferenceProfile(body, {
           maxFeatures: deps.limits.maxFeaturesPerModel,
           maxCategories: deps.limits.maxCategoriesPerFeature,
@@ -67,7 +67,12 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas, deps: 
         const room = monitor.canTrackReference(model, version);
         if (!room.ok) throw new UnprocessableError(room.reason);
         const updatedAt = new Date(deps.now()).toISOString();
-        await deps.references.put({ model, version, profileJson: JSON.stringify(profile), updatedAt });
+        // the audit entry keeps counts and a digest of the profile, never the sample
+        await deps.references.put({ model, version, profileJson: JSON.stringify(profile), updatedAt }, principal.actor, {
+          features: Object.keys(profile.features).length,
+          droppedFeatures: profile.droppedFeatures.length,
+          samples: Math.max(...Object.values(body.features).map((values) => values.length)),
+        });
         monitor.applyReference(model, version, profile);
         return {
           model,
