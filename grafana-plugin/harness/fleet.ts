@@ -118,6 +118,13 @@ export async function seedFleetTraffic(exporter: RunningExporter, prometheus: Ru
       });
     }
   };
+  // canary v2's training sample, uploaded by the ingest pipeline before its traffic: the same x
+  // as its traffic (no drift); an audited change the incident view lists and marks.
+  const canaryX = Array.from({ length: PLAN.find((t) => t.model === FLEET.canary && t.version === '2')?.n ?? 0 }, (_, i) => i);
+  await ok(
+    exporter.api('PUT', `/api/v1/models/${FLEET.canary}/versions/2/reference`, { features: { x: canaryX } }, ingestToken),
+    'canary reference',
+  );
   const total = PLAN.reduce((a, t) => a + t.n, 0);
   const seen = () => prometheus.scalar(`sum(modelwatch_predictions_total{model=~"${Object.values(FLEET).join('|')}"})`);
   await sendRange(

@@ -449,6 +449,27 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     for (const row of await changeRows.all()) changesShown.push(((await row.locator('td').allTextContents())[1] ?? '').trim());
     expect(changesShown).toEqual(expectedChanges);
     expect(changesShown).toEqual(expect.arrayContaining(['v2 moved to staging', 'v1 moved to production', 'v2 registered']));
+    // The canary's reference upload (harness/fleet.ts) is a change: its row is its audit entry, cell
+    // by cell, and it is marked on the charts like the stage moves.
+    const uploads = audit.filter((e) => e.action === 'version.reference' && Date.parse(e.at) >= fromMs && Date.parse(e.at) <= toMs);
+    expect(uploads.map((e) => [e.version, e.actor, e.before, e.after])).toEqual([
+      [
+        '2',
+        'token:model-server',
+        null,
+        { features: 1, dropped_features: 0, samples: 70, profile_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      ],
+    ]);
+    const uploadRow = changeRows.nth(changesShown.indexOf('v2 reference sample uploaded (1 feature, 70 samples)'));
+    expect((await uploadRow.locator('td').allTextContents()).map((t) => t.trim())).toEqual([
+      // dateTimeFormat's default 'YYYY-MM-DD HH:mm:ss' (@grafana/data datetime/formats.ts) in the
+      // harness user's timezone, utc (boot data); @grafana/data itself needs a window to load
+      new Date(Date.parse(uploads[0].at)).toISOString().slice(0, 19).replace('T', ' '),
+      describeChange(uploads[0]),
+      uploads[0].actor,
+      uploads[0].reason ?? '',
+    ]);
+    expect(kinds.filter((k) => k === 'reference').length).toBe(uploads.length);
 
     // The incident view alone: this picture is also the README's.
     await page.getByTestId(testIds.incident.view).screenshot({ path: path.join(OUT, 'incident-view.png') });

@@ -72,7 +72,8 @@ export function toTransition(t: ApiTransition): Transition {
 }
 
 export function toAuditEntry(e: ApiAuditEntry): AuditEntry {
-  const after = e.after !== null && typeof e.after === 'object' && !Array.isArray(e.after) ? (e.after as Record<string, unknown>) : {};
+  const record = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+  const after = record(e.after) ?? {};
   return {
     id: e.id,
     at: e.at,
@@ -81,6 +82,7 @@ export function toAuditEntry(e: ApiAuditEntry): AuditEntry {
     model: e.model,
     version: e.version,
     reason: e.reason,
+    before: record(e.before),
     after,
     hash: e.hash,
   };

@@ -60,6 +60,8 @@ export interface AuditEntry {
   model: string | null;
   version: string | null;
   reason: string | null;
+  /** The state the action replaced (e.g. a previous reference's digest); null when there was none. */
+  before: Record<string, unknown> | null;
   /** The state the action left (e.g. `stage`, `archived_version`), as the exporter audited it. */
   after: Record<string, unknown>;
   hash: string;

@@ -81,8 +81,13 @@ export function prepareFrames(
   });
 }
 
-const EVENT_COLOR: Record<IncidentEvent['kind'], string> = { transition: '#5794F2', rollback: '#FF9830', alert: '#F2495C' };
-const EVENT_ICON = { transition: 'exchange-alt', rollback: 'history', alert: 'bell' } as const;
+const EVENT_COLOR: Record<IncidentEvent['kind'], string> = {
+  transition: '#5794F2',
+  rollback: '#FF9830',
+  alert: '#F2495C',
+  reference: '#B877D9',
+};
+const EVENT_ICON = { transition: 'exchange-alt', rollback: 'history', alert: 'bell', reference: 'cloud-upload' } as const;
 
 /**
  * Registry events and alerts on a chart, the way Grafana's annotations look: a vertical line at the

@@ -11,7 +11,7 @@ import type { Transition } from '../api/types';
 import { useAppSettings } from '../components/App/AppSettings';
 import { testIds } from '../constants';
 import { useAsync } from '../hooks/useAsync';
-import { alertEvents, alertSpans, changesAround, registryEvents, type AlertSpan, type Change } from './events';
+import { alertEvents, alertSpans, changesAround, referenceEvents, registryEvents, type AlertSpan, type Change } from './events';
 import { IncidentChart, prepareFrames } from './IncidentChart';
 import { alertsQuery, incidentCharts } from './queries';
 import { parseUrlTime } from './urlTime';
@@ -98,8 +98,11 @@ export function IncidentView({ model, transitions }: { model: string; transition
     return alertSpans(frames, step, toMs);
   }, [data.value, toMs]);
   const events = useMemo(
-    () => [...registryEvents(transitions, fromMs, toMs), ...alertEvents(spans)].sort((a, b) => a.at - b.at),
-    [transitions, spans, fromMs, toMs],
+    () =>
+      [...registryEvents(transitions, fromMs, toMs), ...referenceEvents(data.value?.audit ?? [], fromMs, toMs), ...alertEvents(spans)].sort(
+        (a, b) => a.at - b.at,
+      ),
+    [transitions, data.value, spans, fromMs, toMs],
   );
   const changes = useMemo(() => changesAround(data.value?.audit ?? [], fromMs, toMs, CHANGES_MARGIN_MS), [data.value, fromMs, toMs]);
   const when = (ms: number) => dateTimeFormat(ms, { timeZone });

@@ -1,6 +1,6 @@
 import { FieldType, toDataFrame } from '@grafana/data';
 import type { AuditEntry, Transition } from '../api/types';
-import { alertSpans, changesAround, registryEvents } from './events';
+import { alertSpans, changesAround, referenceEvents, registryEvents } from './events';
 
 const alertFrame = (labels: Record<string, string>, times: number[]) =>
   toDataFrame({
@@ -68,6 +68,7 @@ const entry = (over: Partial<AuditEntry>): AuditEntry => ({
   model: 'm',
   version: '2',
   reason: 'canary',
+  before: null,
   after: { stage: 'staging' },
   hash: 'h',
   ...over,
@@ -90,5 +91,50 @@ describe('changesAround', () => {
       3_600_000,
     );
     expect(changes.map((c) => c.what)).toEqual(['quality gates changed', 'rolled back: v1 in production, v2 archived', 'v2 registered']);
+  });
+});
+
+describe('reference uploads', () => {
+  const upload = (over: Partial<AuditEntry>) =>
+    entry({
+      action: 'version.reference',
+      reason: null,
+      after: { features: 3, dropped_features: 0, samples: 500, profile_sha256: 'ab' },
+      ...over,
+    });
+  const from = Date.parse('2025-01-01T00:00:00Z');
+  const to = Date.parse('2025-01-01T01:00:00Z');
+
+  it('are changes in words: first upload or replacement, with counts', () => {
+    const changes = changesAround(
+      [
+        upload({ id: 1 }),
+        upload({ id: 2, at: '2025-01-01T00:20:00Z', before: { profile_sha256: 'ab' }, after: { features: 1, samples: 1 } }),
+      ],
+      from,
+      to,
+      0,
+    );
+    expect(changes.map((c) => [c.what, c.actor, c.reason])).toEqual([
+      ['v2 reference sample replaced (1 feature, 1 sample)', 'alice', ''],
+      ['v2 reference sample uploaded (3 features, 500 samples)', 'alice', ''],
+    ]);
+  });
+
+  it('are annotations inside the range only, oldest first; other actions are not', () => {
+    const events = referenceEvents(
+      [
+        upload({ id: 3, at: '2025-01-01T00:30:00Z', version: '3' }),
+        upload({ id: 1, at: '2024-12-31T23:59:00Z' }),
+        entry({ id: 2 }),
+        upload({ id: 4, at: '2025-01-01T00:05:00Z' }),
+      ],
+      from,
+      to,
+    );
+    expect(events.map((e) => [e.kind, e.at, e.title, e.detail])).toEqual([
+      ['reference', Date.parse('2025-01-01T00:05:00Z'), 'v2 reference sample uploaded (3 features, 500 samples)', 'alice'],
+      ['reference', Date.parse('2025-01-01T00:30:00Z'), 'v3 reference sample uploaded (3 features, 500 samples)', 'alice'],
+    ]);
   });
 });

@@ -7,7 +7,7 @@ export interface IncidentEvent {
   at: number;
   /** For alerts: the last instant the alert was seen active (epoch ms). */
   endAt?: number;
-  kind: 'transition' | 'rollback' | 'alert';
+  kind: 'transition' | 'rollback' | 'alert' | 'reference';
   title: string;
   detail: string;
 }
@@ -23,6 +23,20 @@ export function registryEvents(transitions: Transition[], fromMs: number, toMs: 
       title: t.kind === 'rollback' ? `rollback: v${t.version} back to ${t.to}` : `v${t.version} ${t.from} → ${t.to}`,
       detail: `${t.actor}${t.reason ? `: ${t.reason}` : ''}${t.forced ? ' (forced past the gates)' : ''}`,
     }))
+    .sort((a, b) => a.at - b.at);
+}
+
+/**
+ * Reference (training) sample uploads inside [fromMs, toMs], from the audit log: the exporter
+ * records each accepted upload as a `version.reference` entry; drift is measured against the
+ * new sample from then on, so the drift charts may step there.
+ */
+export function referenceEvents(entries: AuditEntry[], fromMs: number, toMs: number): IncidentEvent[] {
+  return entries
+    .filter((e) => e.action === REFERENCE_ACTION)
+    .map((e) => ({ e, at: Date.parse(e.at) }))
+    .filter(({ at }) => Number.isFinite(at) && at >= fromMs && at <= toMs)
+    .map(({ e, at }) => ({ at, kind: 'reference' as const, title: describeChange(e) ?? '', detail: e.actor }))
     .sort((a, b) => a.at - b.at);
 }
 
@@ -88,6 +102,11 @@ export function alertEvents(spans: AlertSpan[]): IncidentEvent[] {
   }));
 }
 
+/** The exporter's audit action for an accepted reference upload (store/reference-store.ts). */
+export const REFERENCE_ACTION = 'version.reference';
+
+const count = (n: unknown, unit: string) => `${String(n ?? '?')} ${unit}${n === 1 ? '' : 's'}`;
+
 /** What an audit entry changed, in words; null for actions that do not change the model. */
 export function describeChange(e: AuditEntry): string | null {
   const v = e.version ? `v${e.version}` : '';
@@ -104,6 +123,8 @@ export function describeChange(e: AuditEntry): string | null {
       return `rolled back: ${v} in production, v${String(e.after.archived_version ?? '?')} archived`;
     case 'model.gates.update':
       return 'quality gates changed';
+    case REFERENCE_ACTION:
+      return `${v} reference sample ${e.before ? 'replaced' : 'uploaded'} (${count(e.after.features, 'feature')}, ${count(e.after.samples, 'sample')})`;
     default:
       return null;
   }
