@@ -7,7 +7,16 @@ type ErrorBody = components['schemas']['Error'];
 type GateRefusal = components['schemas']['GateRefusal'];
 
 export type ApiErrorKind =
-  'not-configured' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'gates' | 'invalid' | 'unreachable' | 'server';
+  | 'not-configured'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'gates'
+  | 'refused'
+  | 'invalid'
+  | 'unreachable'
+  | 'server';
 
 /**
  * A failed exporter call, turned into something a page can show: a title an on-call engineer
@@ -68,7 +77,10 @@ export function toApiError(err: unknown): ApiError {
       case 409:
         return new ApiError('conflict', 'Refused: the registry is not in a state that allows this', msg, status);
       case 422:
-        return new ApiError('gates', 'Refused by the quality gates', msg, status, gateFailuresOf(err.data));
+        // Only a GateRefusal body is a gate refusal; the exporter's other 422s are its rules and
+        // limits (MW_ERR_UNPROCESSABLE: cardinality bounds, the webhook cap, …; docs/errors.md).
+        if (isGateRefusal(err.data)) return new ApiError('gates', 'Refused by the quality gates', msg, status, gateFailuresOf(err.data));
+        return new ApiError('refused', 'Refused by a rule or limit of the exporter', msg, status);
       case 400:
       case 413:
         return new ApiError('invalid', 'The exporter rejected the request', msg, status);

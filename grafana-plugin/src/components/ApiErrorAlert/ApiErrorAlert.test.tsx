@@ -13,7 +13,7 @@ describe('toApiError', () => {
     [403, 'forbidden'],
     [404, 'not-found'],
     [409, 'conflict'],
-    [422, 'gates'],
+    [422, 'refused'],
     [400, 'invalid'],
     [502, 'unreachable'],
     [500, 'server'],
@@ -30,6 +30,30 @@ describe('toApiError', () => {
     );
     expect(err.gateFailures).toEqual([]);
     expect(err.message).toBe('too many features');
+    expect([err.kind, err.title]).toEqual(['refused', 'Refused by a rule or limit of the exporter']);
+  });
+
+  it('titles a 422 with a GateRefusal body as a gate refusal', () => {
+    const err = toApiError(
+      fetchError(422, {
+        code: 'MW_ERR_GATE_FAILED',
+        error: 'fails 1 gate',
+        details: [{ gate: 'min_accuracy', metric: 'accuracy', required: 0.85, actual: 0.82 }],
+      }),
+    );
+    expect([err.kind, err.title]).toEqual(['gates', 'Refused by the quality gates']);
+  });
+
+  it('shows a refused 422 that is not a gate refusal under its own title, with no gate list', () => {
+    render(
+      <ApiErrorAlert
+        error={toApiError(fetchError(422, { code: 'MW_ERR_UNPROCESSABLE', error: 'at most 20 webhooks; delete one first' }))}
+      />,
+    );
+    const alert = screen.getByTestId(testIds.error);
+    expect(alert).toHaveTextContent('Refused by a rule or limit of the exporter (HTTP 422)');
+    expect(alert).not.toHaveTextContent('quality gates');
+    expect(screen.queryByTestId(testIds.promote.gateFailures)).toBeNull();
   });
 
   it('reads every gate failure of a 422', () => {

@@ -15,7 +15,7 @@ export function ApiErrorAlert({ error, onRetry }: Props) {
   return (
     <Alert
       data-testid={testIds.error}
-      severity={error.kind === 'gates' || error.kind === 'conflict' ? 'warning' : 'error'}
+      severity={error.kind === 'gates' || error.kind === 'refused' || error.kind === 'conflict' ? 'warning' : 'error'}
       title={`${error.title}${status}`}
     >
       <div>{error.message}</div>
