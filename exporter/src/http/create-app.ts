@@ -4,6 +4,7 @@ import { errorBody } from '../error-codes.js';
 import { errorHandler } from './error-handler.js';
 import { authenticateBeforeBody } from './auth-middleware.js';
 import { requireBody, requireJsonContentType, type RawBodyRequest } from './content-type.js';
+import { rejectDuplicateKeys, type KeptBodyRequest } from './duplicate-keys.js';
 import { registerSystemRoutes, type SystemEndpoints } from './routes/system.js';
 
 export type { RouteModule } from './context.js';
@@ -34,10 +35,12 @@ export function createApp(ctx: HttpContext, options: AppOptions): Express {
       strict: true,
       verify: (req, _res, buf) => {
         (req as RawBodyRequest).bodyBytes = buf.length;
+        (req as KeptBodyRequest).rawBody = buf;
       },
     }),
   );
   api.use(requireBody);
+  api.use(rejectDuplicateKeys);
   for (const mount of options.routes) mount(api, ctx);
   registerSystemRoutes(app, api, ctx, options.system);
   app.use('/api/v1', api);

@@ -89,6 +89,23 @@ const CASES: Case[] = [
   { name: 'JSON array', method: 'POST', path: '/api/v1/models', raw: '[]', status: 400 },
   { name: 'deeply nested arrays', method: 'POST', path: '/api/v1/models', raw: `${'['.repeat(20000)}${']'.repeat(20000)}`, status: 400 },
   { name: 'no Content-Type', method: 'POST', path: '/api/v1/models', raw: '{"name":"a"}', contentType: null, status: 415 },
+  // Duplicate keys: JSON.parse keeps the last, so a second "staging" silently replaced the first.
+  {
+    name: 'duplicate key drops a gate',
+    method: 'PUT',
+    path: '/api/v1/models/m/gates',
+    raw: '{"staging":{"min_accuracy":0.9},"staging":{}}',
+    status: 400,
+    field: 'staging',
+  },
+  {
+    name: 'duplicate key spelled with an escape',
+    method: 'POST',
+    path: '/api/v1/models/m/versions',
+    raw: '{"version":"v9","metrics":{"accuracy":0.5,"\\u0061ccuracy":0.99}}',
+    status: 400,
+    field: 'metrics.accuracy',
+  },
   { name: 'text/plain', method: 'PUT', path: '/api/v1/models/m/gates', raw: '{}', contentType: 'text/plain', status: 415 },
   {
     name: 'unsupported charset',
