@@ -15,7 +15,8 @@ describe('AuditPage', () => {
     renderApp('/a/modelwatch-app/audit');
     expect(await screen.findByTestId(testIds.audit.verify)).toHaveTextContent('Audit chain verified');
     expect(screen.getByTestId(testIds.audit.verify)).toHaveTextContent('2 entries checked');
-    const rows = await screen.findAllByTestId(testIds.audit.row);
+    // The test id is in each row's first cell (InteractiveTable renders the rows).
+    const rows = (await screen.findAllByTestId(testIds.audit.row)).map((cell) => cell.closest('tr')!);
     expect(rows.map((r) => r.firstElementChild?.textContent)).toEqual(['2', '1']);
     expect(rows[0]).toHaveTextContent('version.transition');
     expect(rows[0]).toHaveTextContent('beats 1.0');

@@ -1,13 +1,11 @@
-import React, { useState } from 'react';
+import React, { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Field, Input, useStyles2 } from '@grafana/ui';
+import { Alert, type Column, Field, Input, InteractiveTable } from '@grafana/ui';
 import { exporterApi } from '../api/client';
 import { modelNameProblem } from '../api/names';
 import type { AuditEntry, AuditVerification } from '../api/types';
 import { AsyncContent } from '../components/AsyncContent/AsyncContent';
-import { EmptyTableRow } from '../components/EmptyTableRow/EmptyTableRow';
-import { getTableStyles } from '../components/styles';
 import { modelPageUrl, testIds } from '../constants';
 import { useAsync } from '../hooks/useAsync';
 import { Time } from '../components/Time/Time';
@@ -30,46 +28,26 @@ function VerifyStatus({ result }: { result: AuditVerification }) {
   );
 }
 
+const AUDIT_COLUMNS: Array<Column<AuditEntry>> = [
+  // The row's test id sits in its first cell: InteractiveTable renders the <tr> itself.
+  { id: 'id', header: '#', cell: ({ row }) => <span data-testid={testIds.audit.row}>{row.original.id}</span> },
+  { id: 'at', header: 'At', cell: ({ row }) => <Time iso={row.original.at} /> },
+  { id: 'actor', header: 'Actor' },
+  { id: 'action', header: 'Action', cell: ({ row }) => <code>{row.original.action}</code> },
+  {
+    id: 'model',
+    header: 'Model',
+    cell: ({ row }) => (row.original.model ? <Link to={modelPageUrl(row.original.model)}>{row.original.model}</Link> : '—'),
+  },
+  { id: 'version', header: 'Version', cell: ({ row }) => row.original.version ?? '—' },
+  { id: 'reason', header: 'Reason', cell: ({ row }) => row.original.reason ?? '' },
+  { id: 'hash', header: 'Hash', cell: ({ row }) => <code title={row.original.hash}>{row.original.hash.slice(0, 12)}</code> },
+];
+
 function AuditTable({ entries, filter }: { entries: AuditEntry[]; filter: string }) {
-  const styles = useStyles2(getTableStyles);
-  const sorted = [...entries].sort((a, b) => b.id - a.id);
-  return (
-    <table className={styles.table}>
-      <thead>
-        <tr>
-          <th>#</th>
-          <th>At</th>
-          <th>Actor</th>
-          <th>Action</th>
-          <th>Model</th>
-          <th>Version</th>
-          <th>Reason</th>
-          <th>Hash</th>
-        </tr>
-      </thead>
-      <tbody>
-        {sorted.map((e) => (
-          <tr key={e.id} data-testid={testIds.audit.row}>
-            <td>{e.id}</td>
-            <td className={styles.muted}>
-              <Time iso={e.at} />
-            </td>
-            <td>{e.actor}</td>
-            <td>
-              <code>{e.action}</code>
-            </td>
-            <td>{e.model ? <Link to={modelPageUrl(e.model)}>{e.model}</Link> : '—'}</td>
-            <td>{e.version ?? '—'}</td>
-            <td>{e.reason ?? ''}</td>
-            <td className={styles.muted}>
-              <code title={e.hash}>{e.hash.slice(0, 12)}</code>
-            </td>
-          </tr>
-        ))}
-        {sorted.length === 0 && <EmptyTableRow columns={8}>No audit entries{filter ? ` for ${filter}` : ''}.</EmptyTableRow>}
-      </tbody>
-    </table>
-  );
+  const sorted = useMemo(() => [...entries].sort((a, b) => b.id - a.id), [entries]);
+  if (sorted.length === 0) return <p>No audit entries{filter ? ` for ${filter}` : ''}.</p>;
+  return <InteractiveTable columns={AUDIT_COLUMNS} data={sorted} getRowId={(e) => String(e.id)} />;
 }
 
 /** The tamper-evident audit log, newest first, with the hash chain's verification status. */
