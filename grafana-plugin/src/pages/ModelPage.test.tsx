@@ -23,9 +23,10 @@ describe('ModelPage', () => {
     setOrgRole('Viewer');
     registry();
     renderApp(URL);
-    const prodRow = await screen.findByTestId(testIds.model.versionRow('1.1'));
+    // The test id is in each row's first cell (InteractiveTable renders the rows).
+    const prodRow = (await screen.findByTestId(testIds.model.versionRow('1.1'))).closest('tr')!;
     expect(within(prodRow).getByText('production')).toBeInTheDocument();
-    expect(within(screen.getByTestId(testIds.model.versionRow('1.0'))).getByText('staging')).toBeInTheDocument();
+    expect(within(screen.getByTestId(testIds.model.versionRow('1.0')).closest('tr')!).getByText('staging')).toBeInTheDocument();
     expect(within(screen.getByTestId(testIds.model.metrics)).getByText('0.87')).toBeInTheDocument();
     const lineage = screen.getByTestId(testIds.model.lineage);
     expect(lineage).toHaveTextContent('transactions-1.1');

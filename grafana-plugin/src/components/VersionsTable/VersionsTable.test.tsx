@@ -26,6 +26,10 @@ describe('VersionsTable', () => {
     expect(onPromote.mock.calls[0][0].version).toBe('1.2');
     expect(onArchive.mock.calls[0][0].version).toBe('1.0');
     expect(onSelect).toHaveBeenCalledWith('1.0');
-    expect(within(screen.getByTestId(testIds.model.versionRow('1.2'))).getByText('60')).toBeInTheDocument();
+    // the selected version (whose details show) is marked, as the row highlight did
+    expect(screen.getByRole('button', { name: 'Show details of 1.1' })).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByRole('button', { name: 'Show details of 1.0' })).toHaveAttribute('aria-pressed', 'false');
+    // The test id is in each row's first cell (InteractiveTable renders the rows).
+    expect(within(screen.getByTestId(testIds.model.versionRow('1.2')).closest('tr')!).getByText('60')).toBeInTheDocument();
   });
 });

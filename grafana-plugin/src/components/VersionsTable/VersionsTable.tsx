@@ -1,6 +1,5 @@
-import React from 'react';
-import { cx } from '@emotion/css';
-import { Button, useStyles2 } from '@grafana/ui';
+import React, { useMemo } from 'react';
+import { Button, type Column, InteractiveTable, useStyles2 } from '@grafana/ui';
 import { canArchive, promotionTargets } from '../../api/stages';
 import type { ModelVersion } from '../../api/types';
 import { testIds } from '../../constants';
@@ -19,74 +18,74 @@ interface Props {
 
 const SHOWN_METRICS = ['accuracy', 'latency_ms'];
 
+/** A model's versions in Grafana's InteractiveTable; the selected version's button is filled. */
 export function VersionsTable({ versions, selected, onSelect, onPromote, onArchive }: Props) {
   const styles = useStyles2(getTableStyles);
-  const actions = Boolean(onPromote || onArchive);
-  return (
-    <table className={styles.table}>
-      <thead>
-        <tr>
-          <th>Version</th>
-          <th>Stage</th>
-          {SHOWN_METRICS.map((m) => (
-            <th key={m}>{m}</th>
-          ))}
-          <th>Registered</th>
-          {actions && <th>Actions</th>}
-        </tr>
-      </thead>
-      <tbody>
-        {versions.map((v) => (
-          <tr key={v.version} data-testid={testIds.model.versionRow(v.version)} className={cx(v.version === selected && styles.selected)}>
-            <td>
+  const columns = useMemo<Array<Column<ModelVersion>>>(() => {
+    const cols: Array<Column<ModelVersion>> = [
+      {
+        id: 'version',
+        header: 'Version',
+        // The row's test id sits in its first cell: InteractiveTable renders the <tr> itself.
+        cell: ({ row: { original: v } }) => (
+          <span data-testid={testIds.model.versionRow(v.version)}>
+            <Button
+              variant="secondary"
+              fill={v.version === selected ? 'solid' : 'text'}
+              size="sm"
+              onClick={() => onSelect(v.version)}
+              aria-label={`Show details of ${v.version}`}
+              aria-pressed={v.version === selected}
+            >
+              {v.version}
+            </Button>
+          </span>
+        ),
+      },
+      { id: 'stage', header: 'Stage', cell: ({ row }) => <StageBadge stage={row.original.stage} /> },
+      ...SHOWN_METRICS.map((m) => ({
+        id: m,
+        header: m,
+        cell: ({ row }: { row: { original: ModelVersion } }) => row.original.metrics[m] ?? '—',
+      })),
+      {
+        id: 'createdAt',
+        header: 'Registered',
+        cell: ({ row }) => (row.original.createdAt ? <Time iso={row.original.createdAt} /> : '—'),
+      },
+    ];
+    if (onPromote || onArchive)
+      cols.push({
+        id: 'actions',
+        header: 'Actions',
+        cell: ({ row: { original: v } }) => (
+          <div className={styles.actions}>
+            {onPromote && promotionTargets(v.stage).length > 0 && (
               <Button
-                variant="secondary"
-                fill="text"
                 size="sm"
-                onClick={() => onSelect(v.version)}
-                aria-label={`Show details of ${v.version}`}
+                variant="primary"
+                icon="arrow-up"
+                data-testid={testIds.model.promote(v.version)}
+                onClick={() => onPromote(v)}
               >
-                {v.version}
+                Move…
               </Button>
-            </td>
-            <td>
-              <StageBadge stage={v.stage} />
-            </td>
-            {SHOWN_METRICS.map((m) => (
-              <td key={m}>{v.metrics[m] ?? '—'}</td>
-            ))}
-            <td className={styles.muted}>{v.createdAt ? <Time iso={v.createdAt} /> : '—'}</td>
-            {actions && (
-              <td>
-                <div className={styles.actions}>
-                  {onPromote && promotionTargets(v.stage).length > 0 && (
-                    <Button
-                      size="sm"
-                      variant="primary"
-                      icon="arrow-up"
-                      data-testid={testIds.model.promote(v.version)}
-                      onClick={() => onPromote(v)}
-                    >
-                      Move…
-                    </Button>
-                  )}
-                  {onArchive && canArchive(v.stage) && (
-                    <Button
-                      size="sm"
-                      variant="secondary"
-                      icon="archive-alt"
-                      data-testid={testIds.model.archive(v.version)}
-                      onClick={() => onArchive(v)}
-                    >
-                      Archive
-                    </Button>
-                  )}
-                </div>
-              </td>
             )}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+            {onArchive && canArchive(v.stage) && (
+              <Button
+                size="sm"
+                variant="secondary"
+                icon="archive-alt"
+                data-testid={testIds.model.archive(v.version)}
+                onClick={() => onArchive(v)}
+              >
+                Archive
+              </Button>
+            )}
+          </div>
+        ),
+      });
+    return cols;
+  }, [selected, onSelect, onPromote, onArchive, styles]);
+  return <InteractiveTable columns={columns} data={versions} getRowId={(v) => v.version} />;
 }
