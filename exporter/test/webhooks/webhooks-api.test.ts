@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/start.js';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../src/webhooks/signature.js';
-import { alertmanagerPayload } from './alerts.js';
-import { startReceiver, type ReceivedRequest, type TestReceiver } from './receiver.js';
+import { alertmanagerPayload } from '../alerting/alerts.js';
+import { startReceiver, type ReceivedRequest, type TestReceiver } from '../alerting/receiver.js';
 
 const SECRET = 'ci-webhook-secret-0123456789';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROCESS_METRIC_NAME } from '../../src/metrics/process-metrics.js';
 import { startTestServer, type TestServer } from '../helpers/start.js';
-import { parseExposition } from './helpers.js';
+import { parseExposition } from '../ingest/helpers.js';
 
 /**
  * /metrics copies the monitoring families from cached per-version bytes into a text-format or

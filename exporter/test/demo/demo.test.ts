@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/start.js';
-import { sample, scrape } from './helpers.js';
+import { sample, scrape } from '../ingest/helpers.js';
 
 let s: TestServer;
 beforeAll(async () => {

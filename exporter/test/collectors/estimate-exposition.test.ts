@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimatedMetrics, fitBinaryCalibration, newEstimateState, estimateBinary } from '../../src/stats/index.js';
 import { startTestServer, type TestServer } from '../helpers/start.js';
-import { sample, scrape } from './helpers.js';
+import { sample, scrape } from '../ingest/helpers.js';
 
 /** A small seeded generator, so the test's events are the same on every run. */
 function rng(seed: number): () => number {

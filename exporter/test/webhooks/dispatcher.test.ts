@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { WebhookDispatcher, type DeliveryOutcome } from '../../src/webhooks/dispatcher.js';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../src/webhooks/signature.js';
-import { startReceiver, type TestReceiver } from './receiver.js';
+import { startReceiver, type TestReceiver } from '../alerting/receiver.js';
 
 const log = createLogger('silent');
 const message = { event: 'version.registered', occurredAt: '2026-01-01T00:00:00.000Z', data: { model: 'm', version: '1' } };

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FEATURE_NAME_RULE, isFeatureName, isName, NAME_RULE, nameProblem, nameRuleJson } from '../../src/names.js';
-import { alertmanagerPayload } from '../alerting/alerts.js';
-import { runCli } from '../cli/run-cli.js';
-import { REPO_ROOT } from '../docs/readme-blocks.js';
-import { startTestServer, type TestServer } from '../helpers/start.js';
+import { FEATURE_NAME_RULE, isFeatureName, isName, NAME_RULE, nameProblem, nameRuleJson } from '../src/names.js';
+import { alertmanagerPayload } from './alerting/alerts.js';
+import { runCli } from './cli/run-cli.js';
+import { REPO_ROOT } from './docs/readme-blocks.js';
+import { startTestServer, type TestServer } from './helpers/start.js';
 
 // Issue 10 "two name rules": the registry accepted [A-Za-z0-9._-]{1,128}, ingest any label value up
 // to 64 characters. One module (src/names.ts) now decides for both, the CLI and the Grafana app:

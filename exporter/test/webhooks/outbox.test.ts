@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditedWrite } from '../../src/store/audited-write.js';
 import { auditDraft } from '../../src/registry/audit-draft.js';
 import { startTestServer, type TestServer } from '../helpers/start.js';
-import { startReceiver, type TestReceiver } from './receiver.js';
+import { startReceiver, type TestReceiver } from '../alerting/receiver.js';
 
 const SECRET = 'outbox-webhook-secret-0123456789';
 
