@@ -56,6 +56,8 @@ describe('modelwatch app in Chromium against a real exporter', () => {
   let seededAtMs: number;
   const seen: Seen[] = [];
 
+  // The row test id sits in the model cell (InteractiveTable renders the <tr> itself): the row is its <tr>.
+  const modelRow = (name: string) => page.getByTestId(testIds.models.row(name)).locator('xpath=ancestor::tr[1]');
   const shot = (name: string) => page.screenshot({ path: path.join(OUT, `${name}.png`), fullPage: true });
   const recordHtml = async (what: string) => seen.push({ what: `html ${what}`, text: await page.content() });
 
@@ -152,7 +154,7 @@ describe('modelwatch app in Chromium against a real exporter', () => {
 
   it('lists models with the production version and filters by search', async () => {
     await page.goto(`${harness.url}/a/modelwatch-app/models`);
-    const row = page.getByTestId(testIds.models.row('fraud_detector'));
+    const row = modelRow('fraud_detector');
     await row.waitFor();
     expect(await row.textContent()).toContain('1.1');
     // No Prometheus datasource in Grafana: the page says why the live columns are missing.
@@ -200,11 +202,11 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     // Only models that got labels have an accuracy: the seeded one and the labelled part of the triage fleet.
     expect(Object.keys(direct.accuracy).sort()).toEqual([FLEET.canary, traffic.model, FLEET.gate, FLEET.healthy].sort());
 
-    const row = page.getByTestId(testIds.models.row(traffic.model));
+    const row = modelRow(traffic.model);
     const cells = (await row.locator('td').allTextContents()).slice(TRIAGE_COLUMNS.length);
     expect(cells).toEqual(LIVE_COLUMNS.map((c) => c.format(direct[c.key][traffic.model])));
     // A model without traffic has no series: dashes, not zeros.
-    const quiet = (await page.getByTestId(testIds.models.row('churn_model')).locator('td').allTextContents()).slice(TRIAGE_COLUMNS.length);
+    const quiet = (await modelRow('churn_model').locator('td').allTextContents()).slice(TRIAGE_COLUMNS.length);
     expect(quiet).toEqual(LIVE_COLUMNS.map(() => '—'));
     // Cropped to the list: this picture is also the README's.
     const list = await page.getByTestId(testIds.models.page).boundingBox();
@@ -232,7 +234,7 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     }
     const before = harness.dsQueries.length;
     await page.goto(`${harness.url}/a/modelwatch-app/models?from=now-1h&to=now`);
-    await page.getByTestId(testIds.models.row(FLEET.gate)).getByTestId(testIds.models.health).waitFor();
+    await modelRow(FLEET.gate).getByTestId(testIds.models.health).waitFor();
     expect(harness.dsQueries.length).toBe(before + 1);
     const asked = harness.dsQueries[before];
 
@@ -249,12 +251,13 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     const expected = assessFleet(models, samples);
 
     // What the page shows, top to bottom.
-    const rows = page.locator(`tr[data-testid^="${testIds.models.row('')}"]`);
+    const marker = `[data-testid^="${testIds.models.row('')}"]`;
+    const rows = page.locator('tr').filter({ has: page.locator(marker) });
     const shown: Array<{ model: string; state: string | null; reasons: string[]; alerts: string }> = [];
     for (const row of await rows.all()) {
       shown.push({
-        model: ((await row.getAttribute('data-testid')) ?? '').slice(testIds.models.row('').length),
-        state: await row.getAttribute('data-state'),
+        model: ((await row.locator(marker).getAttribute('data-testid')) ?? '').slice(testIds.models.row('').length),
+        state: await row.locator(marker).getAttribute('data-state'),
         reasons: (await row.getByTestId(testIds.models.reasons).locator('li').allTextContents()).map((t) => t.trim()),
         alerts: (await row.getByTestId(testIds.models.alerts).count())
           ? ((await row.getByTestId(testIds.models.alerts).textContent()) ?? '')
@@ -284,7 +287,7 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     expect(reasons[FLEET.quiet]).toEqual(['no predictions in the window']);
     expect(reasons[FLEET.healthy]).toEqual([]);
     // The canary, not the healthy production version, is the one named; half the traffic.
-    const canaryRow = page.getByTestId(testIds.models.row(FLEET.canary));
+    const canaryRow = modelRow(FLEET.canary);
     expect((await canaryRow.getByTestId(testIds.models.worstVersion).textContent())?.replace(/\s+/g, ' ')).toBe('2 staging50% of traffic');
 
     // Firing alerts shown per model are exactly Prometheus's ALERTS at that instant.
@@ -300,7 +303,7 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     expect(alerts.some((a) => a.labels.model === FLEET.gate && a.labels.alertname === 'ModelwatchAccuracyCollapse')).toBe(true);
 
     // Links: the model page, and the model-detail dashboard with the model and the time range.
-    const gateRow = page.getByTestId(testIds.models.row(FLEET.gate));
+    const gateRow = modelRow(FLEET.gate);
     expect(await gateRow.getByRole('link', { name: FLEET.gate }).getAttribute('href')).toBe(`/a/modelwatch-app/models/${FLEET.gate}`);
     const dash = new URL((await gateRow.getByTestId(testIds.models.dashboardLink).getAttribute('href')) ?? '', harness.url);
     expect(dash.pathname).toBe('/d/modelwatch-model-detail');

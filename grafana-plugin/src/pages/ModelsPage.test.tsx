@@ -26,11 +26,14 @@ describe('ModelsPage', () => {
   it('lists models with their production version and links to each model page', async () => {
     installFakeBackend().on('GET', `${PROXY}/models`, { status: 200, data: { models } });
     renderApp('/a/modelwatch-app/models');
-    const row = await screen.findByTestId(testIds.models.row('fraud_detector'));
+    // The test id is in each row's model cell (InteractiveTable renders the rows).
+    const row = (await screen.findByTestId(testIds.models.row('fraud_detector'))).closest('tr')!;
     expect(within(row).getByText('1.1')).toBeInTheDocument();
     expect(within(row).getByText('production')).toBeInTheDocument();
     expect(within(row).getByRole('link', { name: 'fraud_detector' })).toHaveAttribute('href', '/a/modelwatch-app/models/fraud_detector');
-    expect(within(screen.getByTestId(testIds.models.row('churn_model'))).getByText('none in production')).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId(testIds.models.row('churn_model')).closest('tr')!).getByText('none in production'),
+    ).toBeInTheDocument();
   });
 
   it('filters by name, team or description as the user types', async () => {
@@ -69,7 +72,8 @@ describe('ModelsPage', () => {
         },
       });
     renderApp('/a/modelwatch-app/models');
-    const row = await screen.findByTestId(testIds.models.row('fraud_detector'));
+    // The test id is in each row's model cell (InteractiveTable renders the rows).
+    const row = (await screen.findByTestId(testIds.models.row('fraud_detector'))).closest('tr')!;
     await waitFor(() => expect(within(row).getByText('91.3%')).toBeInTheDocument());
     expect(within(row).getByText('12.50')).toBeInTheDocument();
     expect(within(row).getByText('1.25%')).toBeInTheDocument();

@@ -1,22 +1,102 @@
-import React, { useMemo, useState } from 'react';
+import React, { type ReactNode, useMemo, useState } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Icon, Input, useStyles2 } from '@grafana/ui';
+import { Alert, type Column, Icon, Input, InteractiveTable, useStyles2 } from '@grafana/ui';
 import { exporterApi } from '../api/client';
 import { useAppSettings } from '../components/App/AppSettings';
 import { AsyncContent } from '../components/AsyncContent/AsyncContent';
-import { EmptyTableRow } from '../components/EmptyTableRow/EmptyTableRow';
 import { HealthBadge } from '../components/Health/HealthBadge';
-import { LiveMetricCells, LIVE_COLUMNS, useLiveMetrics } from '../components/LiveMetrics/LiveMetrics';
+import { LIVE_COLUMNS, useLiveMetrics } from '../components/LiveMetrics/LiveMetrics';
 import { StageBadge } from '../components/StageBadge/StageBadge';
 import { getTableStyles } from '../components/styles';
 import { modelDashboardUrl, modelPageUrl, testIds } from '../constants';
 import { assessFleet, type ModelHealth } from '../health/health';
 import { useAsync } from '../hooks/useAsync';
 import { alertText, shareText, TRIAGE_COLUMNS } from '../health/present';
-import { STAGES, type Stage } from '../api/types';
+import { STAGES, type ModelSummary, type Stage } from '../api/types';
 
 const isStage = (s: string): s is Stage => (STAGES as readonly string[]).includes(s);
+
+interface TriageRow {
+  model: ModelSummary;
+  health: ModelHealth | undefined;
+}
+type CellArg = { row: { original: TriageRow } };
+type Styles = ReturnType<typeof getTableStyles>;
+
+/** Each triage column's cell, given the table styles and the time range the dashboard link carries. */
+const TRIAGE_CELLS: Record<(typeof TRIAGE_COLUMNS)[number], (styles: Styles, from: string, to: string) => (arg: CellArg) => ReactNode> = {
+  Health: () =>
+    function HealthCell({ row: { original: r } }) {
+      return r.health ? <HealthBadge state={r.health.state} /> : null;
+    },
+  Model: (styles, from, to) =>
+    function ModelCell({ row: { original: r } }) {
+      const m = r.model;
+      return (
+        // The row's test id and state sit in the model cell: InteractiveTable renders the <tr> itself.
+        <div data-testid={testIds.models.row(m.name)} data-state={r.health?.state}>
+          <Link to={modelPageUrl(m.name)}>{m.name}</Link>
+          {m.description && <div className={styles.muted}>{m.description}</div>}
+          {/* Another Grafana route, not this app's: a plain link, which Grafana's router takes over. */}
+          <div>
+            <a href={modelDashboardUrl(m.name, from, to)} data-testid={testIds.models.dashboardLink} className={styles.link}>
+              <Icon name="apps" /> model-detail dashboard
+            </a>
+          </div>
+        </div>
+      );
+    },
+  Why: (styles) =>
+    function WhyCell({ row: { original: r } }) {
+      const h = r.health;
+      if (!h) return null;
+      return (
+        <>
+          <ul data-testid={testIds.models.reasons} className={styles.reasons}>
+            {h.reasons.map((x) => (
+              <li key={x.text}>{x.text}</li>
+            ))}
+          </ul>
+          {h.alerts.length > 0 && (
+            <div className={styles.muted}>
+              <Icon name="bell" /> firing: <span data-testid={testIds.models.alerts}>{h.alerts.map(alertText).sort().join(', ')}</span>
+            </div>
+          )}
+        </>
+      );
+    },
+  'Worst version': (styles) =>
+    function WorstVersionCell({ row: { original: r } }) {
+      const w = r.health?.worstVersion;
+      return (
+        <div data-testid={testIds.models.worstVersion}>
+          {w ? (
+            <>
+              {w.version} {isStage(w.stage) ? <StageBadge stage={w.stage} /> : w.stage}
+              <div className={styles.muted}>{shareText(w.share)}</div>
+            </>
+          ) : (
+            '—'
+          )}
+        </div>
+      );
+    },
+  Team: () =>
+    function TeamCell({ row: { original: r } }) {
+      return <>{r.model.team || '—'}</>;
+    },
+  Production: (styles) =>
+    function ProductionCell({ row: { original: r } }) {
+      return r.model.productionVersion ? (
+        <>
+          <StageBadge stage="production" /> {r.model.productionVersion}
+        </>
+      ) : (
+        <span className={styles.muted}>none in production</span>
+      );
+    },
+};
 
 /**
  * All registered models as a triage list: health from live Prometheus data judged with the
@@ -48,7 +128,24 @@ export function ModelsPage() {
     return q ? sorted.filter((m) => [m.name, m.team, m.description].some((s) => s.toLowerCase().includes(q))) : sorted;
   }, [models.value, search, health]);
   const byModel = useMemo(() => new Map<string, ModelHealth>((health ?? []).map((h) => [h.model, h])), [health]);
-  const columns = health ? TRIAGE_COLUMNS : TRIAGE_COLUMNS.filter((c) => c === 'Model' || c === 'Team' || c === 'Production');
+  const rows = useMemo<TriageRow[]>(() => shown.map((m) => ({ model: m, health: byModel.get(m.name) })), [shown, byModel]);
+  const tableColumns = useMemo<Array<Column<TriageRow>>>(() => {
+    const names = health ? TRIAGE_COLUMNS : TRIAGE_COLUMNS.filter((c) => c === 'Model' || c === 'Team' || c === 'Production');
+    const cols = names.map((name) => ({ id: name, header: name, cell: TRIAGE_CELLS[name](styles, from, to) }));
+    const metrics = live.metrics;
+    if (!metrics) return cols;
+    return [
+      ...cols,
+      ...LIVE_COLUMNS.map((c) => ({
+        id: c.key,
+        header: c.title,
+        cell: ({ row }: CellArg) => {
+          const v = metrics[row.original.model.name]?.[c.key];
+          return v === undefined ? '—' : c.format(v);
+        },
+      })),
+    ];
+  }, [health, live.metrics, styles, from, to]);
 
   return (
     <PluginPage>
@@ -67,86 +164,15 @@ export function ModelsPage() {
           </Alert>
         )}
         <AsyncContent state={models} loadingText="Loading models…">
-          {(all) => (
-            <table className={`${styles.table} ${styles.section}`}>
-              <thead>
-                <tr>
-                  {columns.map((c) => (
-                    <th key={c}>{c}</th>
-                  ))}
-                  {live.metrics && LIVE_COLUMNS.map((c) => <th key={c.key}>{c.title}</th>)}
-                </tr>
-              </thead>
-              <tbody>
-                {shown.map((m) => {
-                  const h = byModel.get(m.name);
-                  return (
-                    <tr key={m.name} data-testid={testIds.models.row(m.name)} data-state={h?.state}>
-                      {h && (
-                        <td>
-                          <HealthBadge state={h.state} />
-                        </td>
-                      )}
-                      <td>
-                        <Link to={modelPageUrl(m.name)}>{m.name}</Link>
-                        {m.description && <div className={styles.muted}>{m.description}</div>}
-                        {/* Another Grafana route, not this app's: a plain link, which Grafana's router takes over. */}
-                        <div>
-                          <a href={modelDashboardUrl(m.name, from, to)} data-testid={testIds.models.dashboardLink} className={styles.link}>
-                            <Icon name="apps" /> model-detail dashboard
-                          </a>
-                        </div>
-                      </td>
-                      {h && (
-                        <td>
-                          <ul data-testid={testIds.models.reasons} className={styles.reasons}>
-                            {h.reasons.map((r) => (
-                              <li key={r.text}>{r.text}</li>
-                            ))}
-                          </ul>
-                          {h.alerts.length > 0 && (
-                            <div className={styles.muted}>
-                              <Icon name="bell" /> firing:{' '}
-                              <span data-testid={testIds.models.alerts}>{h.alerts.map(alertText).sort().join(', ')}</span>
-                            </div>
-                          )}
-                        </td>
-                      )}
-                      {h && (
-                        <td data-testid={testIds.models.worstVersion}>
-                          {h.worstVersion ? (
-                            <>
-                              {h.worstVersion.version}{' '}
-                              {isStage(h.worstVersion.stage) ? <StageBadge stage={h.worstVersion.stage} /> : h.worstVersion.stage}
-                              <div className={styles.muted}>{shareText(h.worstVersion.share)}</div>
-                            </>
-                          ) : (
-                            '—'
-                          )}
-                        </td>
-                      )}
-                      <td>{m.team || '—'}</td>
-                      <td>
-                        {m.productionVersion ? (
-                          <>
-                            <StageBadge stage="production" /> {m.productionVersion}
-                          </>
-                        ) : (
-                          <span className={styles.muted}>none in production</span>
-                        )}
-                      </td>
-                      {live.metrics && <LiveMetricCells values={live.metrics[m.name]} />}
-                    </tr>
-                  );
-                })}
-                {shown.length === 0 && (
-                  <EmptyTableRow columns={columns.length + (live.metrics ? LIVE_COLUMNS.length : 0)}>
-                    {all.length === 0 ? 'No models are registered yet.' : `No model matches “${search}”.`}
-                  </EmptyTableRow>
-                )}
-              </tbody>
-            </table>
-          )}
+          {(all) =>
+            rows.length === 0 ? (
+              <p className={styles.section}>{all.length === 0 ? 'No models are registered yet.' : `No model matches “${search}”.`}</p>
+            ) : (
+              <div className={styles.section}>
+                <InteractiveTable columns={tableColumns} data={rows} getRowId={(r) => r.model.name} />
+              </div>
+            )
+          }
         </AsyncContent>
       </div>
     </PluginPage>

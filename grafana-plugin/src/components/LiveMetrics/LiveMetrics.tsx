@@ -1,5 +1,5 @@
-import React, { useEffect, useState } from 'react';
-import { choosePrometheus, queryLiveMetrics, type LiveMetricName, type LiveMetrics } from '../../api/liveMetrics';
+import { useEffect, useState } from 'react';
+import { choosePrometheus, queryLiveMetrics, type LiveMetrics } from '../../api/liveMetrics';
 import { LIVE_COLUMNS } from './liveColumns';
 import type { TriageSamples } from '../../health/queries';
 
@@ -41,15 +41,4 @@ export function useLiveMetrics(configuredUid: string | undefined): LiveState {
     };
   }, [configuredUid]);
   return state;
-}
-
-export function LiveMetricCells({ values }: { values: Partial<Record<LiveMetricName, number>> | undefined }) {
-  return (
-    <>
-      {LIVE_COLUMNS.map((c) => {
-        const v = values?.[c.key];
-        return <td key={c.key}>{v === undefined ? '—' : c.format(v)}</td>;
-      })}
-    </>
-  );
 }
