@@ -14,7 +14,6 @@ export const getTableStyles = (theme: GrafanaTheme2) => ({
     },
     th: { color: theme.colors.text.secondary, fontWeight: theme.typography.fontWeightMedium },
   }),
-  selected: css({ background: theme.colors.action.selected }),
   muted: css({ color: theme.colors.text.secondary }),
   actions: css({ display: 'flex', gap: theme.spacing(1), flexWrap: 'wrap' }),
   section: css({ marginTop: theme.spacing(3) }),
