@@ -173,6 +173,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/models/{model}/positive-class': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** State (or clear, with null) the class a binary model's score is the probability of (audited) */
+    put: operations['putPositiveClass'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/models/{model}/rollback': {
     parameters: {
       query?: never;
@@ -476,6 +493,8 @@ export interface components {
       description?: string;
       /** @description a name: 1-128 characters of letters, digits, '.', '_' and '-' (no spaces), starting with a letter or digit */
       name: string;
+      /** @description Binary models: the class `score` is the probability of; ingest uses it when the request and the reference do not state one. */
+      positive_class?: string | number | boolean;
       team?: string;
     };
     CreateTokenRequest: {
@@ -645,6 +664,7 @@ export interface components {
         };
         gates_overridden: boolean;
         name: string;
+        positive_class: string | null;
         production_version: string | null;
         rollback_target?: string | null;
         team: string;
@@ -752,6 +772,7 @@ export interface components {
       };
       gates_overridden: boolean;
       name: string;
+      positive_class: string | null;
       production_version: string | null;
       rollback_target?: string | null;
       team: string;
@@ -829,6 +850,11 @@ export interface components {
       staging?: {
         [key: string]: number;
       };
+    };
+    PutPositiveClassRequest: {
+      /** @description the positive class, or null to clear it */
+      positive_class: (string | number | boolean) | null;
+      reason?: string;
     };
     PutReferenceRequest: {
       features: {
@@ -2496,6 +2522,137 @@ export interface operations {
           /**
            * @example {
            *       "error": "role below admin",
+           *       "code": "MW_ERR_FORBIDDEN"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description unknown model (code: MW_ERR_NOT_FOUND, MW_ERR_NO_ROUTE) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "unknown model",
+           *       "code": "MW_ERR_NOT_FOUND"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description body larger than MODELWATCH_MAX_BODY_BYTES (code: MW_ERR_BODY_TOO_LARGE) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "body larger than MODELWATCH_MAX_BODY_BYTES",
+           *       "code": "MW_ERR_BODY_TOO_LARGE"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Content-Type is not application/json (code: MW_ERR_UNSUPPORTED_MEDIA_TYPE) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "Content-Type is not application/json",
+           *       "code": "MW_ERR_UNSUPPORTED_MEDIA_TYPE"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description internal error (code: MW_ERR_INTERNAL) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "internal error",
+           *       "code": "MW_ERR_INTERNAL"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  putPositiveClass: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        model: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PutPositiveClassRequest'];
+      };
+    };
+    responses: {
+      /** @description the model */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Model'];
+        };
+      };
+      /** @description invalid body (code: MW_ERR_INVALID_INPUT, MW_ERR_BODY_REQUIRED, MW_ERR_BODY_NOT_JSON, MW_ERR_PATH_ENCODING, MW_ERR_BAD_REQUEST) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "invalid body",
+           *       "code": "MW_ERR_INVALID_INPUT"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description missing or invalid bearer token (code: MW_ERR_UNAUTHENTICATED) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "missing or invalid bearer token",
+           *       "code": "MW_ERR_UNAUTHENTICATED"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description role below operator (code: MW_ERR_FORBIDDEN) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "role below operator",
            *       "code": "MW_ERR_FORBIDDEN"
            *     }
            */

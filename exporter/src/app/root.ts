@@ -20,6 +20,7 @@ import { listen } from '../http/listen.js';
 import { OpenApiCatalog } from '../http/openapi.js';
 import { registerAlertmanagerRoutes } from '../http/routes/alertmanager.js';
 import { registerAuditRoutes } from '../http/routes/audit.js';
+import { PositiveClassLookup } from '../registry/positive-class-lookup.js';
 import { ingestRoutes } from '../http/routes/ingest.js';
 import { kpiRoutes } from '../http/routes/kpis.js';
 import { referenceRoutes } from '../http/routes/reference.js';
@@ -132,6 +133,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // registry service
   const registry = new RegistryService(registryStore, now);
   const tokenService = new TokenService(registryStore, now);
+  // ingest consults the registry's positive class per model (issue 11), cached briefly
+  const positiveClasses = new PositiveClassLookup(registryStore, now, (model, err) =>
+    log.warn({ model, err }, 'could not read the registered positive class; using the last known one'),
+  );
+  registry.onCommitted(positiveClasses.onCommitted);
 
   // monitor: window state in memory, checkpointed to the store and restored at start (src/durable);
   // reference profiles are reloaded first, so restored drift windows land on the same bins
@@ -227,7 +233,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     (router, h) => registerRegistryRoutes(router, h, registry),
     (router, h) => registerAuditRoutes(router, h, registry),
     (router, h) => registerTokenRoutes(router, h, tokenService),
-    ingestRoutes(monitor, schemas, limits),
+    ingestRoutes(monitor, schemas, limits, positiveClasses),
     kpiRoutes(monitor, schemas),
     referenceRoutes(monitor, schemas, { references, limits: config.limits, now }),
     (router, h) => registerAlertmanagerRoutes(router, h, registry, (outcomes) => alerting.alertsHandled(outcomes)),

@@ -43,6 +43,10 @@ export class RegistryClient {
     return this.request('POST', 'api/v1/models', body);
   }
 
+  setPositiveClass(model: string, body: Schemas['PutPositiveClassRequest']): Promise<Schemas['Model']> {
+    return this.request('PUT', `api/v1/models/${seg(model)}/positive-class`, body);
+  }
+
   listVersions(model: string): Promise<Schemas['ListVersionsResponse']> {
     return this.request('GET', `api/v1/models/${seg(model)}/versions`);
   }

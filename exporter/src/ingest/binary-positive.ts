@@ -7,23 +7,33 @@ import type { PredictionsBody } from './schemas.js';
 /**
  * The positive class a predictions batch settles for its model, by the shared rule
  * (stats/positive-class.ts), or the problem that makes the batch a 400:
- * - `positive_class` in the request that differs from the one the model already has;
- * - binary `score`s with no positive class stated now or before, and class names (the model's
+ * - two sources that state different classes: the request's `positive_class`, the one the model
+ *   already has (reference profile, an earlier batch) and `registered`, the model registry's;
+ * - binary `score`s with no positive class stated by any source, and class names (the model's
  *   and the batch's predictions and labels) from which none can be inferred.
  * `positive` is undefined when the batch neither states one nor needs one.
  */
-export function settlePositiveClass(model: ModelState | undefined, body: PredictionsBody): { positive?: string; problem?: FieldProblem } {
-  const known = model?.positiveClass;
-  const stated = body.positive_class === undefined ? undefined : String(body.positive_class);
-  if (stated !== undefined && known !== undefined && stated !== known) {
+export function settlePositiveClass(
+  model: ModelState | undefined,
+  body: PredictionsBody,
+  registered?: string,
+): { positive?: string; problem?: FieldProblem } {
+  const sources: [where: string, positive: string | undefined][] = [
+    ['this request', body.positive_class === undefined ? undefined : String(body.positive_class)],
+    ['stated or inferred earlier', model?.positiveClass],
+    ['the model registry', registered],
+  ];
+  const stated = sources.filter((s): s is [string, string] => s[1] !== undefined);
+  const other = stated.find((s) => s[1] !== stated[0]?.[1]);
+  if (stated[0] && other) {
     return {
       problem: {
         path: 'positive_class',
-        message: `model ${body.model}'s positive class is "${known}" (stated or inferred earlier); a model has one positive class`,
+        message: `model ${body.model}'s positive class is "${stated[0][1]}" (${stated[0][0]}) and "${other[1]}" (${other[0]}); a model has one positive class`,
       },
     };
   }
-  if (stated !== undefined || known !== undefined) return { positive: stated ?? known };
+  if (stated[0]) return { positive: stated[0][1] };
   if (!body.events.some((e) => e.score !== undefined && (e.error === undefined || e.error === false))) return {};
   const names = new Set<string>();
   if (model) for (const n of model.classes.names) if (n !== OTHER) names.add(n);

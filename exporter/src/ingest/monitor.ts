@@ -68,16 +68,20 @@ export class Monitor {
     return this.join.heldCount;
   }
 
-  /** Semantic checks that need model state (task consistency); [] when the batch may be applied. */
-  checkPredictions(body: PredictionsBody): FieldProblem[] {
+  /**
+   * Semantic checks that need model state (task consistency, positive class); [] when the batch
+   * may be applied. `registeredPositive` is the model registry's positive class for the model.
+   */
+  checkPredictions(body: PredictionsBody, registeredPositive?: string): FieldProblem[] {
     const model = this.models.get(body.model);
     const problems = taskProblems(model?.task, body);
     if (problems.length || (model?.task ?? body.task ?? inferTask(body.events)) === 'regression') return problems;
-    const { problem } = settlePositiveClass(model, body);
+    const { problem } = settlePositiveClass(model, body, registeredPositive);
     return problem ? [problem] : [];
   }
 
-  applyPredictions(body: PredictionsBody): IngestResult {
+  /** Applies a batch checkPredictions accepted, with the same `registeredPositive`. */
+  applyPredictions(body: PredictionsBody, registeredPositive?: string): IngestResult {
     const now = this.now();
     const tally: DropTally = {};
     const drop = (reason: DropReason, n = 1) => {
@@ -90,7 +94,7 @@ export class Monitor {
       return { accepted: 0, dropped: tally };
     }
     model.task ??= body.task ?? inferTask(body.events);
-    if (model.task === 'classification') model.positiveClass ??= settlePositiveClass(model, body).positive;
+    if (model.task === 'classification') model.positiveClass ??= settlePositiveClass(model, body, registeredPositive).positive;
     const { version, folded } = this.lifecycle.versionFor(model, body.version, now);
     if (!version) {
       drop('version_folded', body.events.length);

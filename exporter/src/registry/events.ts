@@ -12,6 +12,7 @@ export type RegistryEvent =
   | { type: 'version.transitioned'; transition: TransitionResult }
   | { type: 'model.rolled_back'; rollback: RollbackResult }
   | { type: 'model.gates_updated'; model: string; overrides: GateOverrides | null }
+  | { type: 'model.positive_class_updated'; model: string; positiveClass: string | null }
   | { type: 'model.archived'; retirement: ModelRetirement }
   | { type: 'model.deleted'; retirement: ModelRetirement };
 

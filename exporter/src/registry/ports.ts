@@ -87,6 +87,7 @@ export interface RegistryStore extends RegistryReads {
 export interface RegistryWriteTx extends RegistryReads {
   insertModel(model: ModelRecord): Promise<void>;
   setModelGates(name: string, gates: GateOverrides | null): Promise<void>;
+  setModelPositiveClass(name: string, positiveClass: string | null): Promise<void>;
   /** Marks the model retired at `at`; false when it already was. */
   setModelArchived(name: string, at: string): Promise<boolean>;
   /** Removes the model, its versions and its transition history (the audit log keeps them). */

@@ -19,6 +19,7 @@ export function presentModel(m: ModelView) {
     ...(m.rollbackTarget !== undefined ? { rollback_target: m.rollbackTarget } : {}),
     gates: effectiveGates(m.gates),
     gates_overridden: m.gates !== null,
+    positive_class: m.positiveClass,
     created_at: m.createdAt,
     created_by: m.createdBy,
     archived_at: m.archivedAt,

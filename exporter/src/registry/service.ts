@@ -29,6 +29,8 @@ export interface NewModel {
   name: string;
   description?: string;
   team?: string;
+  /** Binary models: the class `score` is the probability of (see ModelRecord.positiveClass). */
+  positive_class?: string;
 }
 
 export interface NewVersion {
@@ -167,6 +169,7 @@ export class RegistryService {
       description: input.description ?? '',
       team: input.team ?? DEFAULT_TEAM,
       gates: null,
+      positiveClass: input.positive_class ?? null,
       createdAt: at,
       createdBy: actor,
       archivedAt: null,
@@ -175,7 +178,12 @@ export class RegistryService {
     await tx.appendAudit(
       auditDraft(at, actor, 'model.create', {
         model: model.name,
-        after: { name: model.name, description: model.description, team: model.team },
+        after: {
+          name: model.name,
+          description: model.description,
+          team: model.team,
+          ...(model.positiveClass !== null ? { positive_class: model.positiveClass } : {}),
+        },
       }),
     );
     return model;
@@ -550,6 +558,32 @@ export class RegistryService {
         return { gates: effectiveGates(next), overrides: next };
       },
       (r) => ({ type: 'model.gates_updated', model: modelName, overrides: r.overrides }),
+    );
+  }
+
+  /**
+   * States (or, with null, clears) the class a binary model's `score` is the probability of.
+   * Ingest consults it when neither the request nor the reference profile states one, and
+   * refuses a batch (400, `positive_class`) whose stated class differs from it. Audited.
+   */
+  async setPositiveClass(modelName: string, positiveClass: string | null, reason: string | null, actor: string): Promise<ModelView> {
+    const at = this.iso();
+    return this.write(
+      async (tx) => {
+        const model = await requireModel(tx, modelName);
+        await tx.setModelPositiveClass(modelName, positiveClass);
+        await tx.appendAudit(
+          auditDraft(at, actor, 'model.positive_class.update', {
+            model: modelName,
+            reason,
+            before: { positive_class: model.positiveClass },
+            after: { positive_class: positiveClass },
+          }),
+        );
+        const production = await tx.getProductionVersion(modelName);
+        return { ...model, positiveClass, productionVersion: production?.version ?? null };
+      },
+      (m) => ({ type: 'model.positive_class_updated', model: m.name, positiveClass: m.positiveClass }),
     );
   }
 

@@ -34,6 +34,11 @@ export interface ModelRecord {
   description: string;
   team: string;
   gates: GateOverrides | null;
+  /**
+   * The class a binary model's `score` is the probability of, as a string (JSON 1 and "1" are
+   * one class); null when the registry does not state one (stats/positive-class.ts).
+   */
+  positiveClass: string | null;
   createdAt: string;
   createdBy: string;
   /** When the model was retired (RegistryService.archiveModel); null while in use. */

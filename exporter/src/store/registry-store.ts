@@ -87,7 +87,7 @@ class Reads implements RegistryReads {
     return {
       models: models.map((m) => ({
         name: m.name,
-        gates: m.gates === null ? null : (parseLoose(m.gates) as GateOverrides | null),
+        gates: m.gates === null ? null : gatesOf(parseLoose(m.gates)),
         archived: m.archived_at !== null,
       })),
       versions: versions.map((v) => ({ model: v.model, version: v.version, stage: v.stage as Stage })),
@@ -137,7 +137,7 @@ class WriteTx extends Reads implements RegistryWriteTx {
         name: m.name,
         description: m.description,
         team: m.team,
-        gates: m.gates ? JSON.stringify(m.gates) : null,
+        gates: settingsJson(m.gates, m.positiveClass),
         created_at: m.createdAt,
         created_by: m.createdBy,
         archived_at: m.archivedAt,
@@ -163,9 +163,19 @@ class WriteTx extends Reads implements RegistryWriteTx {
   }
 
   async setModelGates(name: string, gates: GateOverrides | null): Promise<void> {
+    const current = await this.getModel(name);
     await this.tx
       .updateTable('models')
-      .set({ gates: gates ? JSON.stringify(gates) : null })
+      .set({ gates: settingsJson(gates, current?.positiveClass ?? null) })
+      .where('name', '=', name)
+      .execute();
+  }
+
+  async setModelPositiveClass(name: string, positiveClass: string | null): Promise<void> {
+    const current = await this.getModel(name);
+    await this.tx
+      .updateTable('models')
+      .set({ gates: settingsJson(current?.gates ?? null, positiveClass) })
       .where('name', '=', name)
       .execute();
   }
@@ -329,12 +339,31 @@ function parseObject(text: string): Record<string, unknown> {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
+/**
+ * The models.gates column holds the model's settings document: its gate overrides (`staging`,
+ * `production`) and, since issue 11, `positive_class` — kept in the one JSON column so that the
+ * setting needs no migration. Null when the model has neither.
+ */
+function settingsJson(gates: GateOverrides | null, positiveClass: string | null): string | null {
+  if (gates === null && positiveClass === null) return null;
+  return JSON.stringify({ ...(gates ?? {}), ...(positiveClass !== null ? { positive_class: positiveClass } : {}) });
+}
+
+/** The gate overrides of a settings document (settingsJson); null when it has none. */
+function gatesOf(doc: unknown): GateOverrides | null {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return null;
+  const { positive_class: _, ...gates } = doc as Record<string, unknown>;
+  return Object.keys(gates).length ? (gates as GateOverrides) : null;
+}
+
 function toModel(r: Selectable<ModelsTable>): ModelRecord {
+  const settings = r.gates ? parseObject(r.gates) : {};
   return {
     name: r.name,
     description: r.description,
     team: r.team,
-    gates: r.gates ? (parseObject(r.gates) as GateOverrides) : null,
+    gates: gatesOf(settings),
+    positiveClass: typeof settings.positive_class === 'string' ? settings.positive_class : null,
     createdAt: r.created_at,
     createdBy: r.created_by,
     archivedAt: r.archived_at ?? null,

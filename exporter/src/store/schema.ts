@@ -28,7 +28,10 @@ export interface ModelsTable {
   name: string;
   description: string;
   team: string;
-  /** JSON of per-model gate overrides, null for the defaults. */
+  /**
+   * JSON of the model's settings: gate overrides (`staging`, `production`) and `positive_class`
+   * (issue 11); null for the defaults and no positive class (registry-store.ts settingsJson).
+   */
   gates: string | null;
   created_at: string;
   created_by: string;

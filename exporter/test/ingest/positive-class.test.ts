@@ -69,6 +69,66 @@ describe('the positive class of binary scores', () => {
     expect(((await other.json()) as Details).details!.map((d) => d.path)).toEqual(['positive_class']);
   });
 
+  it("the positive class may come from the model's registry entry: a yes/no model gets sklearn's values; other sources must agree", async () => {
+    const operator = await tokenFor(s, 'operator');
+    const created = await s.api('/api/v1/models', {
+      method: 'POST',
+      json: { name: 'churn_registry', positive_class: 'yes' },
+      token: operator,
+    });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ positive_class: 'yes' });
+    expect((await post('/api/v1/predictions', { model: 'churn_registry', version: 'v1', events: churnEvents() })).status).toBe(200);
+    const m = await scrape(s);
+    const mv = { model: 'churn_registry', version: 'v1' };
+    expect(Math.abs(sample(m, 'modelwatch_model_roc_auc', mv)! - ref.churn.rocAuc)).toBeLessThanOrEqual(0.005);
+    expect(sample(m, 'modelwatch_model_log_loss', mv)).toBeCloseTo(ref.churn.logLoss, 9);
+    expect(sample(m, 'modelwatch_model_precision_ratio', { ...mv, class: 'yes' })).toBeCloseTo(ref.churn.precision!, 12);
+    expect(sample(m, 'modelwatch_model_recall_ratio', { ...mv, class: 'yes' })).toBeCloseTo(ref.churn.recall!, 12);
+    // a request stating another class than the registry's is a 400, and changes nothing
+    const before = await scrape(s);
+    const other = await post('/api/v1/predictions', {
+      model: 'churn_registry',
+      version: 'v1',
+      positive_class: 'no',
+      events: churnEvents().map((e) => ({ ...e, id: `x${e.id}` })),
+    });
+    expect(other.status).toBe(400);
+    const problem = ((await other.json()) as Details).details!;
+    expect(problem.map((d) => d.path)).toEqual(['positive_class']);
+    expect(problem[0]!.message).toMatch(/registry/);
+    expect(sample(await scrape(s), 'modelwatch_predictions_total', mv)).toBe(sample(before, 'modelwatch_predictions_total', mv));
+
+    // set later through PUT /positive-class (the CLI's register --positive-class), on a model that has not sent yet
+    const put = await s.api('/api/v1/models/churn_registry_later/positive-class', {
+      method: 'PUT',
+      json: { positive_class: 'yes' },
+      token: operator,
+    });
+    expect(put.status).toBe(404);
+    await s.api('/api/v1/models', { method: 'POST', json: { name: 'churn_registry_later' }, token: operator });
+    const refused = await post('/api/v1/predictions', { model: 'churn_registry_later', version: 'v1', events: churnEvents() });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as Details).details!.map((d) => d.path)).toEqual(['positive_class']);
+    const set = await s.api('/api/v1/models/churn_registry_later/positive-class', {
+      method: 'PUT',
+      json: { positive_class: 'yes', reason: 'scores are P(churn)' },
+      token: operator,
+    });
+    expect(set.status).toBe(200);
+    expect((await post('/api/v1/predictions', { model: 'churn_registry_later', version: 'v1', events: churnEvents() })).status).toBe(200);
+    expect(sample(await scrape(s), 'modelwatch_model_log_loss', { model: 'churn_registry_later' })).toBeCloseTo(ref.churn.logLoss, 9);
+    // the registry now disagreeing with what the model settled on is a conflict too
+    await s.api('/api/v1/models/churn_registry_later/positive-class', { method: 'PUT', json: { positive_class: 'no' }, token: operator });
+    const conflict = await post('/api/v1/predictions', {
+      model: 'churn_registry_later',
+      version: 'v1',
+      events: churnEvents().map((e) => ({ ...e, id: `y${e.id}` })),
+    });
+    expect(conflict.status).toBe(400);
+    expect(((await conflict.json()) as Details).details!.map((d) => d.path)).toEqual(['positive_class']);
+  });
+
   it('{0, 1}, {"0", "1"} and {false, true} need no positive class; the positive one is 1, "1", true', async () => {
     for (const [model, neg, pos] of [
       ['num01', 0, 1],

@@ -109,6 +109,29 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
       expect((await svcB.getModel('rt')).team).toBe('risk');
     });
 
+    it("keeps a model's positive class beside its gate overrides: set, changed, cleared, audited, read on every connection (issue 11)", async () => {
+      await svcA.createModel({ name: 'yesno', positive_class: 'yes' }, ACTOR);
+      expect((await svcB.getModel('yesno')).positiveClass).toBe('yes');
+      // gates and positive class share the models.gates JSON document: neither write loses the other
+      await svcA.setGates('yesno', { staging: { min_accuracy: 0.7 } }, null, ACTOR);
+      expect(await svcB.getModel('yesno')).toMatchObject({ positiveClass: 'yes', gates: { staging: { min_accuracy: 0.7 } } });
+      await svcA.setPositiveClass('yesno', 'no', 'scores are P(no)', ACTOR);
+      expect(await svcB.getModel('yesno')).toMatchObject({ positiveClass: 'no', gates: { staging: { min_accuracy: 0.7 } } });
+      await svcA.setGates('yesno', {}, null, ACTOR);
+      expect(await svcB.getModel('yesno')).toMatchObject({ positiveClass: 'no', gates: null });
+      await svcA.setPositiveClass('yesno', null, null, ACTOR);
+      expect(await svcB.getModel('yesno')).toMatchObject({ positiveClass: null, gates: null });
+      const [cleared, , changed] = await svcA.listAudit({ model: 'yesno', limit: 3 });
+      expect(cleared).toMatchObject({
+        action: 'model.positive_class.update',
+        before: { positive_class: 'no' },
+        after: { positive_class: null },
+      });
+      expect(changed).toMatchObject({ action: 'model.positive_class.update', reason: 'scores are P(no)', after: { positive_class: 'no' } });
+      expect(await svcA.verifyAudit()).toMatchObject({ ok: true });
+      await expect(svcA.setPositiveClass('nobody', 'yes', null, ACTOR)).rejects.toThrow(/nobody/);
+    });
+
     it('refuses a second production version in the database itself, even bypassing the domain', async () => {
       await staged('uniq', ['1', '2']);
       await svcA.transition('uniq', '1', { to: 'production', reason: 't' }, ACTOR);

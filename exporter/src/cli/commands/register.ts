@@ -17,11 +17,15 @@ export function registerRegisterCommand(program: Command): void {
     .option('--tag <name=value>', 'tag (repeatable)', collect)
     .option('--parent <version>', 'version this one was derived from')
     .option('--description <text>', 'free-text description')
+    .option('--positive-class <class>', "binary models: the class the score is the probability of (set on the model's registry entry)")
     .option('--from-file <path>', 'JSON request body to start from (flags override its fields)')
     .action(
-      handler(async (io, model: string, version: string, flags: RegisterFlags) => {
-        const body = buildRegisterBody(version, flags);
+      handler(async (io, model: string, version: string, flags: RegisterFlags & { positiveClass?: string }) => {
+        const { positiveClass, ...rest } = flags;
+        const body = buildRegisterBody(version, rest);
         const created = (await io.client.registerVersion(model, body)) as Record<string, unknown>;
+        // the positive class belongs to the model, not the version: set after the version (which may create the model)
+        if (positiveClass !== undefined) await io.client.setPositiveClass(model, { positive_class: positiveClass });
         io.emit(created, (v) => `registered ${model} ${v.version} in ${v.stage}`);
       }),
     );

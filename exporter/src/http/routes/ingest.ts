@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { HttpContext } from '../context.js';
 import { fastValidatePredictions } from '../../ingest/fast-validate.js';
 import type { Monitor } from '../../ingest/monitor.js';
+import type { PositiveClassLookup } from '../../registry/positive-class-lookup.js';
 import type { IngestSchemas, SchemaLimits } from '../../ingest/schemas.js';
 import { requireRole } from '../auth-middleware.js';
 import { route } from '../route.js';
@@ -14,8 +15,11 @@ const errorBody = ErrorSchema;
 /**
  * POST /predictions and /feedback: validate the whole batch, then apply it at once. Predictions
  * are mounted by hand rather than through route() because the fast validator runs before zod.
+ * `registered` gives the model registry's positive class, one of the sources of the positive
+ * class rule (stats/positive-class.ts); it is read before the check, and check and apply then
+ * run without yielding, so no other batch interleaves.
  */
-export function ingestRoutes(monitor: Monitor, schemas: IngestSchemas, limits: SchemaLimits) {
+export function ingestRoutes(monitor: Monitor, schemas: IngestSchemas, limits: SchemaLimits, registered: Pick<PositiveClassLookup, 'get'>) {
   return (router: Router, ctx: HttpContext): void => {
     ctx.openapi.add({
       method: 'post',
@@ -35,11 +39,12 @@ export function ingestRoutes(monitor: Monitor, schemas: IngestSchemas, limits: S
         415: { description: 'Content-Type is not application/json' },
       },
     });
-    router.post('/predictions', requireRole(ctx.auth, 'ingest'), (req, res) => {
+    router.post('/predictions', requireRole(ctx.auth, 'ingest'), async (req, res) => {
       const body = fastValidatePredictions(req.body, limits) ?? parseInput(schemas.predictionsBody, req.body);
-      const problems = monitor.checkPredictions(body);
+      const positive = await registered.get(body.model);
+      const problems = monitor.checkPredictions(body, positive);
       if (problems.length) rejectProblems(problems);
-      const { duplicateIds, ...result } = monitor.applyPredictions(body);
+      const { duplicateIds, ...result } = monitor.applyPredictions(body, positive);
       res.json(duplicateIds ? { ...result, duplicate_ids: duplicateIds } : result);
     });
 

@@ -89,7 +89,19 @@ export const LineageBody = z
   })
   .strict();
 
-export const CreateModelBody = z.object({ name: ModelName, description: Text(2000).optional(), team: Team.optional() }).strict();
+/** A class name as ingest accepts it; JSON 1, "1" (and true, "true") name one class. */
+const PositiveClass = z
+  .union([z.string().min(1).max(1024), z.number(), z.boolean()])
+  .transform((c) => String(c))
+  .describe('Binary models: the class `score` is the probability of; ingest uses it when the request and the reference do not state one.');
+
+export const CreateModelBody = z
+  .object({ name: ModelName, description: Text(2000).optional(), team: Team.optional(), positive_class: PositiveClass.optional() })
+  .strict();
+
+export const PositiveClassBody = z
+  .object({ positive_class: PositiveClass.nullable().describe('the positive class, or null to clear it'), reason: Text(1000).optional() })
+  .strict();
 
 export const RegisterVersionBody = z
   .object({ version: VersionName, description: Text(2000).optional(), metrics: Metrics.optional(), lineage: LineageBody.optional() })
@@ -159,6 +171,8 @@ export const ModelResponse = z.object({
   rollback_target: z.string().nullable().optional(),
   gates: z.object({ staging: Gates, production: Gates }),
   gates_overridden: z.boolean(),
+  /** The class a binary model's `score` is the probability of; null when the registry states none. */
+  positive_class: z.string().nullable(),
   created_at: z.string(),
   created_by: z.string(),
   /** When the model was archived (retired); null while in use. */

@@ -34,6 +34,8 @@ const TAG = 'registry';
  *   no longer in production (details.current_production).
  * - POST /models/{model}/archive {reason} (operator) → 200; DELETE /models/{model}?reason= (admin)
  *   → 200; both 409 while a version is in production.
+ * - PUT /models/{model}/positive-class {positive_class: class | null, reason?}: the class a binary
+ *   model's `score` is the probability of, which ingest consults (issue 11).
  * - GET/PUT /models/{model}/gates: PUT {staging?, production?, reason?} replaces the model's
  *   overrides (a stage left out returns to the defaults; {} disables that stage's gates).
  */
@@ -250,5 +252,19 @@ export function registerRegistryRoutes(router: Router, ctx: HttpContext, registr
     responses: { 200: { description: 'the new effective gates', schema: S.GatesResponse }, 404: err('unknown model') },
     handle: async ({ params, body: { reason, ...overrides }, principal }) =>
       presentGates(params.model, await registry.setGates(params.model, overrides, reason ?? null, principal.actor)),
+  });
+
+  route(router, ctx, {
+    ...common,
+    method: 'put',
+    operationId: 'putPositiveClass',
+    path: '/api/v1/models/{model}/positive-class',
+    summary: "State (or clear, with null) the class a binary model's score is the probability of (audited)",
+    role: 'operator',
+    params: S.ModelParams,
+    body: S.PositiveClassBody,
+    responses: { 200: { description: 'the model', schema: S.ModelResponse }, 400: err('invalid body'), 404: err('unknown model') },
+    handle: async ({ params, body, principal }) =>
+      presentModel(await registry.setPositiveClass(params.model, body.positive_class, body.reason ?? null, principal.actor)),
   });
 }
