@@ -155,8 +155,21 @@ export function versionStatus(model: ModelState, v: VersionState, config: Config
       });
     }
   }
+  // As modelwatch_retrain_recommended and the drift alerts: PSI over a handful of events is noise.
+  const driftEvents = Math.max(0, ...[...v.trackers, ...(v.predictionTracker ? [v.predictionTracker] : [])].map(driftEventsOf));
   for (const f of features) {
     if (f.psi === null || f.psi <= maxPsi) continue;
+    if (driftEvents < config.retrain.minDriftEvents) {
+      reasons.push({
+        check: 'feature_psi',
+        severity: 'info',
+        value: f.psi,
+        threshold: config.retrain.minDriftEvents,
+        feature: f.name,
+        message: `${f.name} PSI ${round(f.psi)} rests on only ${driftEvents} events (< MODELWATCH_RETRAIN_MIN_DRIFT_EVENTS ${config.retrain.minDriftEvents}): not judged`,
+      });
+      continue;
+    }
     const critical = f.psi > PSI_SIGNIFICANT;
     reasons.push({
       check: 'feature_psi',
@@ -206,6 +219,11 @@ export function versionStatus(model: ModelState, v: VersionState, config: Config
     serving,
     health: { verdict, reasons },
   };
+}
+
+/** Events a drift tracker's window rests on, missing values included (as modelwatch_model_drift_window_events). */
+function driftEventsOf(t: { window: { total: { count: number; missing: number } } }): number {
+  return t.window.total.count + t.window.total.missing;
 }
 
 function qualityOf(model: ModelState, v: VersionState): VersionStatus['quality'] {

@@ -85,3 +85,37 @@ describe('GET /api/v1/models/{model}/status and modelwatch status', () => {
     expect(missing.code).toBe(2);
   });
 });
+
+describe('status on a handful of drift events', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('does not call a version failing on the PSI of 2 events (as retrain_recommended), and does above the minimum', async () => {
+    const reference = { features: { x: Array.from({ length: 100 }, (_, i) => i % 10) } };
+    expect((await s.api('/api/v1/models/tiny/versions/v1/reference', { method: 'PUT', json: reference })).status).toBe(200);
+    const send = async (from: number, n: number) =>
+      (
+        await s.api('/api/v1/predictions', {
+          method: 'POST',
+          json: {
+            model: 'tiny',
+            version: 'v1',
+            events: Array.from({ length: n }, (_, i) => ({ id: `t${from + i}`, features: { x: 9 }, prediction: 'a' })),
+          },
+        })
+      ).status;
+    expect(await send(0, 2)).toBe(200);
+    const few = await (await s.api('/api/v1/models/tiny/status?version=v1')).json();
+    expect(few.features[0].psi).toBeGreaterThan(0.25);
+    expect(few.health.verdict).toBe('healthy');
+    expect(few.health.reasons).toEqual([expect.objectContaining({ check: 'feature_psi', severity: 'info', feature: 'x' })]);
+    expect(await send(2, 60)).toBe(200);
+    const many = await (await s.api('/api/v1/models/tiny/status?version=v1')).json();
+    expect(many.health).toMatchObject({ verdict: 'failing', reasons: [{ check: 'feature_psi', severity: 'critical', feature: 'x' }] });
+  });
+});
