@@ -15,8 +15,13 @@ import {
 
 /** PSI above which a shift counts as significant (the conventional 0.25; 0.1–0.25 is moderate). */
 export const PSI_SIGNIFICANT = 0.25;
-/** Fewer labels than this in the window: accuracy is reported but not judged. */
-export const MIN_LABELS_TO_JUDGE = 30;
+/**
+ * Fewer latency observations than this: p95 is reported but not judged against `max_latency_ms`.
+ * Below 20 observations the 95th percentile is the largest one, and interpolating inside its
+ * histogram bucket (as Prometheus's histogram_quantile does) can put it well above anything seen:
+ * one 14 ms request reads as p95 24 ms in the (10, 25] ms bucket.
+ */
+export const MIN_LATENCY_EVENTS_TO_JUDGE = 20;
 /** Share of predictions that failed above which serving is degraded. */
 export const MAX_ERROR_RATIO = 0.05;
 /** Fewer scored predictions than this: the label-free estimate is reported but not judged (as the rules' estimate.minEvents). */
@@ -129,13 +134,15 @@ export function versionStatus(model: ModelState, v: VersionState, config: Config
   }
 
   if (quality.task === 'classification' && quality.accuracy !== null) {
-    if (quality.labeled < MIN_LABELS_TO_JUDGE) {
+    // The same minimum as modelwatch_retrain_recommended and the accuracy alerts (MODELWATCH_RETRAIN_MIN_LABELED).
+    const minLabeled = config.retrain.minLabeled;
+    if (quality.labeled < minLabeled) {
       reasons.push({
         check: 'labels',
         severity: 'info',
         value: quality.labeled,
-        threshold: MIN_LABELS_TO_JUDGE,
-        message: `only ${quality.labeled} labels in the window: accuracy not judged`,
+        threshold: minLabeled,
+        message: `only ${quality.labeled} label${quality.labeled === 1 ? '' : 's'} in the window (< MODELWATCH_RETRAIN_MIN_LABELED ${minLabeled}): accuracy not judged`,
       });
     } else if (gates.min_accuracy !== undefined && quality.accuracy < gates.min_accuracy) {
       reasons.push({
@@ -181,7 +188,15 @@ export function versionStatus(model: ModelState, v: VersionState, config: Config
     });
   }
   const p95 = serving.latency_ms.p95;
-  if (p95 !== null && gates.max_latency_ms !== undefined && p95 > gates.max_latency_ms) {
+  if (p95 !== null && gates.max_latency_ms !== undefined && p95 > gates.max_latency_ms && v.latencyCount < MIN_LATENCY_EVENTS_TO_JUDGE) {
+    reasons.push({
+      check: 'max_latency_ms',
+      severity: 'info',
+      value: p95,
+      threshold: MIN_LATENCY_EVENTS_TO_JUDGE,
+      message: `p95 latency ${round(p95)} ms rests on only ${v.latencyCount} observation${v.latencyCount === 1 ? '' : 's'} (< ${MIN_LATENCY_EVENTS_TO_JUDGE}): not judged`,
+    });
+  } else if (p95 !== null && gates.max_latency_ms !== undefined && p95 > gates.max_latency_ms) {
     reasons.push({
       check: 'max_latency_ms',
       severity: 'critical',

@@ -19,7 +19,8 @@ describe('GET /api/v1/models/{model}/status and modelwatch status', () => {
   let s: TestServer;
   const env = () => ({ MODELWATCH_URL: s.url, MODELWATCH_TOKEN: TEST_ADMIN_TOKEN });
   beforeAll(async () => {
-    s = await startTestServer();
+    // 40 labels are judged here because the minimum is set to 40 (status follows the setting).
+    s = await startTestServer({ MODELWATCH_RETRAIN_MIN_LABELED: '40' });
     await s.api('/api/v1/models/canary/versions', { method: 'POST', json: { version: 'v1', metrics: { accuracy: 0.9, latency_ms: 20 } } });
     await s.api('/api/v1/models/canary/versions', { method: 'POST', json: { version: 'v2', metrics: { accuracy: 0.9, latency_ms: 20 } } });
     for (const to of ['staging', 'production'])
@@ -117,5 +118,95 @@ describe('status on a handful of drift events', () => {
     expect(await send(2, 60)).toBe(200);
     const many = await (await s.api('/api/v1/models/tiny/status?version=v1')).json();
     expect(many.health).toMatchObject({ verdict: 'failing', reasons: [{ check: 'feature_psi', severity: 'critical', feature: 'x' }] });
+  });
+});
+
+describe('status on a handful of labels and latency observations', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+    const register = await s.api('/api/v1/models/lat/versions', {
+      method: 'POST',
+      json: { version: 'v1', metrics: { accuracy: 0.9, latency_ms: 12 } },
+    });
+    expect(register.status).toBe(201);
+    const gates = { production: { min_accuracy: 0.85, max_latency_ms: 20 }, reason: 'a tight latency gate' };
+    expect((await s.api('/api/v1/models/lat/gates', { method: 'PUT', json: gates })).status).toBe(200);
+    for (const to of ['staging', 'production'])
+      expect((await s.api('/api/v1/models/lat/versions/v1/transitions', { method: 'POST', json: { to, reason: 't' } })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  const send = async (from: number, n: number) =>
+    (
+      await s.api('/api/v1/predictions', {
+        method: 'POST',
+        json: {
+          model: 'lat',
+          version: 'v1',
+          // every 4th prediction wrong: accuracy 0.75, below the 0.85 gate
+          events: Array.from({ length: n }, (_, i) => ({
+            id: `l${from + i}`,
+            features: {},
+            prediction: 'a',
+            label: (from + i) % 4 === 3 ? 'b' : 'a',
+            latency_ms: 14,
+          })),
+        },
+      })
+    ).status;
+
+  it('judges accuracy from MODELWATCH_RETRAIN_MIN_LABELED (default 50) labels, as retrain_recommended does', async () => {
+    expect(await send(0, 40)).toBe(200);
+    const status = await (await s.api('/api/v1/models/lat/status')).json();
+    expect(status.quality).toMatchObject({ labeled: 40, accuracy: 0.75 });
+    expect(status.health.reasons).toContainEqual(expect.objectContaining({ check: 'labels', severity: 'info', value: 40, threshold: 50 }));
+    expect(status.health.reasons).not.toContainEqual(expect.objectContaining({ check: 'min_accuracy' }));
+    expect(await send(40, 20)).toBe(200);
+    const judged = await (await s.api('/api/v1/models/lat/status')).json();
+    expect(judged.health.reasons).toContainEqual(
+      expect.objectContaining({ check: 'min_accuracy', severity: 'critical', value: 0.75, threshold: 0.85 }),
+    );
+  });
+});
+
+describe('status on one latency observation', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+    await s.api('/api/v1/models/one/versions', { method: 'POST', json: { version: 'v1', metrics: { accuracy: 0.9, latency_ms: 12 } } });
+    await s.api('/api/v1/models/one/gates', { method: 'PUT', json: { production: { max_latency_ms: 20 }, reason: 'tight' } });
+    for (const to of ['staging', 'production'])
+      expect((await s.api('/api/v1/models/one/versions/v1/transitions', { method: 'POST', json: { to, reason: 't' } })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('does not fail the latency gate on one 14 ms request whose bucket interpolates to p95 24 ms; judges it from 20 on', async () => {
+    const post = (from: number, n: number) =>
+      s.api('/api/v1/predictions', {
+        method: 'POST',
+        json: {
+          model: 'one',
+          version: 'v1',
+          events: Array.from({ length: n }, (_, i) => ({ id: `o${from + i}`, features: {}, prediction: 'a', latency_ms: 14 })),
+        },
+      });
+    expect((await post(0, 1)).status).toBe(200);
+    const one = await (await s.api('/api/v1/models/one/status')).json();
+    expect(one.serving.latency_ms.p95).toBeGreaterThan(20); // the interpolation the gate must not trust on one event
+    expect(one.health.verdict).toBe('healthy');
+    expect(one.health.reasons).toContainEqual(
+      expect.objectContaining({ check: 'max_latency_ms', severity: 'info', value: one.serving.latency_ms.p95, threshold: 20 }),
+    );
+    expect((await post(1, 19)).status).toBe(200);
+    const twenty = await (await s.api('/api/v1/models/one/status')).json();
+    expect(twenty.health).toMatchObject({
+      verdict: 'failing',
+      reasons: [expect.objectContaining({ check: 'max_latency_ms', severity: 'critical', threshold: 20 })],
+    });
   });
 });
