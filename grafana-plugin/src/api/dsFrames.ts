@@ -1,3 +1,5 @@
+import { getBackendSrv } from '@grafana/runtime';
+import { lastValueFrom } from 'rxjs';
 import { asArray, asObject } from './json';
 import type { Sample } from '../health/queries';
 
@@ -26,4 +28,31 @@ export function samplesOf(response: unknown, refId: string): Sample[] {
     });
   }
   return out;
+}
+
+/**
+ * Instant queries through Grafana's datasource query API (`POST /api/ds/query`, one entry per
+ * refId with `instant: true`, over the last five minutes as Grafana's stat panels ask). Returns
+ * the raw answer for `samplesOf`; the one request behind the models list and the version numbers.
+ */
+export async function queryInstant(datasourceUid: string, exprs: Record<string, string>): Promise<unknown> {
+  const response = await lastValueFrom(
+    getBackendSrv().fetch<unknown>({
+      url: '/api/ds/query',
+      method: 'POST',
+      showErrorAlert: false,
+      data: {
+        from: 'now-5m',
+        to: 'now',
+        queries: Object.entries(exprs).map(([refId, expr]) => ({
+          refId,
+          datasource: { uid: datasourceUid, type: 'prometheus' },
+          expr,
+          instant: true,
+          range: false,
+        })),
+      },
+    }),
+  );
+  return response.data;
 }

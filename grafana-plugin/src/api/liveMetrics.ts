@@ -1,9 +1,7 @@
-import { getBackendSrv, getDataSourceSrv } from '@grafana/runtime';
-import { lastValueFrom } from 'rxjs';
-import { asArray, asObject } from './json';
+import { getDataSourceSrv } from '@grafana/runtime';
 
 import { LIVE_QUERIES } from './liveQueries';
-import { samplesOf } from './dsFrames';
+import { queryInstant, samplesOf } from './dsFrames';
 import { TRIAGE_QUERIES, type TriageQuery, type TriageSamples } from '../health/queries';
 
 export { LIVE_QUERIES };
@@ -32,19 +30,7 @@ export function choosePrometheus(configuredUid: string | undefined): DatasourceC
 /** Takes the last value of each series frame of an instant query, keyed by its `model` label. */
 export function valuesByModel(response: unknown, refId: string): Record<string, number> {
   const out: Record<string, number> = {};
-  const frames = asArray(asObject(asObject(asObject(response).results)[refId]).frames);
-  for (const frame of frames) {
-    const fields = asArray(asObject(asObject(frame).schema).fields);
-    const values = asArray(asObject(asObject(frame).data).values);
-    fields.forEach((field, i) => {
-      const f = asObject(field);
-      const model = asObject(f.labels).model;
-      if (f.type !== 'number' || typeof model !== 'string') return;
-      const column = asArray(values[i]);
-      const last = column[column.length - 1];
-      if (typeof last === 'number' && Number.isFinite(last)) out[model] = last;
-    });
-  }
+  for (const { labels, value } of samplesOf(response, refId)) if (labels.model !== undefined) out[labels.model] = value;
   return out;
 }
 
@@ -53,30 +39,13 @@ export async function queryLiveMetrics(datasourceUid: string): Promise<{ metrics
   const names = Object.keys(LIVE_QUERIES) as LiveMetricName[];
   const triageNames = Object.keys(TRIAGE_QUERIES) as TriageQuery[];
   const exprs: Record<string, string> = { ...LIVE_QUERIES, ...TRIAGE_QUERIES };
-  const response = await lastValueFrom(
-    getBackendSrv().fetch<unknown>({
-      url: '/api/ds/query',
-      method: 'POST',
-      showErrorAlert: false,
-      data: {
-        from: 'now-5m',
-        to: 'now',
-        queries: Object.entries(exprs).map(([refId, expr]) => ({
-          refId,
-          datasource: { uid: datasourceUid, type: 'prometheus' },
-          expr,
-          instant: true,
-          range: false,
-        })),
-      },
-    }),
-  );
+  const data = await queryInstant(datasourceUid, exprs);
   const metrics: LiveMetrics = {};
   for (const name of names) {
-    for (const [model, value] of Object.entries(valuesByModel(response.data, name))) {
+    for (const [model, value] of Object.entries(valuesByModel(data, name))) {
       (metrics[model] ??= {})[name] = value;
     }
   }
-  const triage = Object.fromEntries(triageNames.map((n) => [n, samplesOf(response.data, n)])) as TriageSamples;
+  const triage = Object.fromEntries(triageNames.map((n) => [n, samplesOf(data, n)])) as TriageSamples;
   return { metrics, triage };
 }

@@ -1,6 +1,4 @@
-import { getBackendSrv } from '@grafana/runtime';
-import { lastValueFrom } from 'rxjs';
-import { samplesOf } from './dsFrames';
+import { queryInstant, samplesOf } from './dsFrames';
 import { versionNumberQueries, type VersionNumber } from './versionQueries';
 
 export { versionNumberQueries, type VersionNumber };
@@ -9,27 +7,10 @@ export type VersionNumbers = Record<string, Partial<Record<VersionNumber, number
 /** The numbers per version, from one instant `/api/ds/query` request; a version without series has none. */
 export async function queryVersionNumbers(datasourceUid: string, model: string): Promise<VersionNumbers> {
   const exprs = versionNumberQueries(model);
-  const response = await lastValueFrom(
-    getBackendSrv().fetch<unknown>({
-      url: '/api/ds/query',
-      method: 'POST',
-      showErrorAlert: false,
-      data: {
-        from: 'now-5m',
-        to: 'now',
-        queries: Object.entries(exprs).map(([refId, expr]) => ({
-          refId,
-          datasource: { uid: datasourceUid, type: 'prometheus' },
-          expr,
-          instant: true,
-          range: false,
-        })),
-      },
-    }),
-  );
+  const data = await queryInstant(datasourceUid, exprs);
   const out: VersionNumbers = {};
   for (const key of Object.keys(exprs) as VersionNumber[]) {
-    for (const s of samplesOf(response.data, key)) {
+    for (const s of samplesOf(data, key)) {
       const v = s.labels.version;
       if (v !== undefined) (out[v] ??= {})[key] = s.value;
     }
