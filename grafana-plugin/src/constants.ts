@@ -97,6 +97,15 @@ export const testIds = {
   archive: {
     confirm: 'mw-archive-confirm',
   },
+  retire: {
+    archive: 'mw-archive-model',
+    delete: 'mw-delete-model',
+    dialog: 'mw-retire-dialog',
+    reason: 'mw-retire-reason',
+    archivedNotice: 'mw-model-archived',
+    showArchived: 'mw-models-show-archived',
+    archivedTag: 'mw-model-archived-tag',
+  },
   transitions: {
     timeline: 'mw-transitions',
     item: 'mw-transition-item',

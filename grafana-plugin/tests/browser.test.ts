@@ -588,6 +588,56 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     await recordHtml('audit');
   });
 
+  it('archives a model as a signed-in Editor: refused with the exporter’s 409 while in production, then audited under that user', async () => {
+    const grafanaTokenId = /^mw_([a-z0-9]{12})_/.exec(token)?.[1];
+    const dialog = page.getByRole('dialog');
+    // fraud_detector has 1.1 in production: the exporter refuses, and the dialog says why.
+    await page.goto(`${harness.url}/a/modelwatch-app/models/fraud_detector`);
+    await page.getByTestId(testIds.retire.archive).click();
+    expect(await dialog.textContent()).toContain('Archive model fraud_detector?');
+    await page.getByTestId(testIds.retire.reason).fill('retire the old scorer');
+    await dialog.getByRole('button', { name: 'Archive model' }).click();
+    const refusal = dialog.getByTestId(testIds.error);
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('HTTP 409');
+    expect(await refusal.textContent()).toContain('cannot archive fraud_detector: 1.1 is in production');
+    await shot('archive-refused');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(((await exporter.api('GET', '/api/v1/models/fraud_detector')).data as { archived_at: string | null }).archived_at).toBeNull();
+
+    // churn_model has nothing in production: archived, audited under the Editor's login.
+    await page.goto(`${harness.url}/a/modelwatch-app/models/churn_model`);
+    await page.getByTestId(testIds.retire.archive).click();
+    expect(await dialog.textContent()).toContain('Every version of churn_model moves to archived');
+    await page.getByTestId(testIds.retire.reason).fill('replaced by churn_v2');
+    await dialog.getByRole('button', { name: 'Archive model' }).click();
+    await page
+      .getByTestId('mw-action-done')
+      .filter({ hasText: 'churn_model archived; versions archived: 2.0 (was development)' })
+      .waitFor();
+    await page.getByTestId(testIds.retire.archivedNotice).waitFor();
+    expect(await page.getByTestId(testIds.retire.archive).count()).toBe(0);
+    const model = (await exporter.api('GET', '/api/v1/models/churn_model')).data as { archived_at: string | null };
+    expect(model.archived_at).not.toBeNull();
+    const audit = (await exporter.api('GET', '/api/v1/audit?model=churn_model&limit=1')).data as {
+      entries: Array<{ actor: string; action: string; reason?: string }>;
+    };
+    expect(audit.entries[0]).toMatchObject({ action: 'model.archive', actor: `grafana:editor via token:grafana (${grafanaTokenId})` });
+
+    // The list hides it as GET /models does, and shows it marked when archived models are shown.
+    await page.goto(`${harness.url}/a/modelwatch-app/models`);
+    await page.getByTestId(testIds.models.row('fraud_detector')).waitFor();
+    expect(await page.getByTestId(testIds.models.row('churn_model')).count()).toBe(0);
+    await page.getByTestId(testIds.retire.showArchived).click({ force: true });
+    const archivedRow = page.getByTestId(testIds.models.row('churn_model'));
+    await archivedRow.waitFor();
+    expect(await archivedRow.getByTestId(testIds.retire.archivedTag).textContent()).toContain('archived');
+    // An Editor is not offered Delete: it is the exporter's admin action.
+    await page.goto(`${harness.url}/a/modelwatch-app/models/fraud_detector`);
+    await page.getByTestId(testIds.retire.archive).waitFor();
+    expect(await page.getByTestId(testIds.retire.delete).count()).toBe(0);
+  });
+
   it('the config page shows the token only as configured', async () => {
     harness.setRole('Admin');
     harness.setDatasources([promDatasource]);
@@ -624,6 +674,8 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     await page.getByTestId(testIds.model.versionRow('1.1')).waitFor();
     expect(await page.getByTestId(testIds.model.rollback).count()).toBe(0);
     expect(await page.getByTestId(testIds.model.promote('1.0')).count()).toBe(0);
+    expect(await page.getByTestId(testIds.retire.archive).count()).toBe(0);
+    expect(await page.getByTestId(testIds.retire.delete).count()).toBe(0);
     const status = await page.evaluate(async () => {
       const res = await fetch('/api/plugin-proxy/modelwatch-app/exporter/api/v1/models/fraud_detector/rollback', {
         method: 'POST',

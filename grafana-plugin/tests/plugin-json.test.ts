@@ -42,7 +42,7 @@ describe('src/plugin.json', () => {
     expect(MODEL_PAGE_URL_PATTERN).toBe(`/a/${PLUGIN_ID}/models/:model`);
   });
 
-  it('proxies to the exporter URL with the token only from secureJsonData, reads for Viewers and writes for Editors', () => {
+  it('proxies to the exporter URL with the token only from secureJsonData, reads for Viewers, writes for Editors, deletes for Admins', () => {
     const routes = pluginJson.routes as Array<{
       path: string;
       method: string;
@@ -55,6 +55,8 @@ describe('src/plugin.json', () => {
       // the bare path, never exporter/api/v1/... (pkg/api/pluginproxy/pluginproxy_test.go).
       [`${EXPORTER_ROUTE}/*`, 'GET', 'Viewer'],
       [`${EXPORTER_ROUTE}/*`, 'POST', 'Editor'],
+      // Deleting a model is the exporter's admin action: only Grafana Admins reach it.
+      [`${EXPORTER_ROUTE}/*`, 'DELETE', 'Admin'],
     ]);
     for (const r of routes) {
       expect(r.url).toBe('{{ .JsonData.exporterUrl }}');

@@ -5,6 +5,7 @@ import { toApiError } from './errors';
 import {
   toAuditEntry,
   toModel,
+  toRetirement,
   toRollbackResult,
   toTransition,
   toVerification,
@@ -14,10 +15,20 @@ import {
   type ApiListTransitions,
   type ApiListVersions,
   type ApiModel,
+  type ApiRetirement,
   type ApiRollback,
   type ApiVerification,
 } from './normalize';
-import type { AuditEntry, AuditVerification, ModelSummary, ModelVersion, RollbackResult, Stage, Transition } from './types';
+import type {
+  AuditEntry,
+  AuditVerification,
+  ModelRetirement,
+  ModelSummary,
+  ModelVersion,
+  RollbackResult,
+  Stage,
+  Transition,
+} from './types';
 
 /** A model or version name as one URL path segment, whatever characters it holds. */
 function seg(value: string): string {
@@ -29,7 +40,12 @@ function seg(value: string): string {
  * token server-side. Errors become ApiError (with gate failures for a 422); Grafana's own
  * error toasts are turned off because each page shows the error where it happened.
  */
-async function request<T>(method: 'GET' | 'POST', path: string, data?: unknown, params?: Record<string, string | number>): Promise<T> {
+async function request<T>(
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  data?: unknown,
+  params?: Record<string, string | number>,
+): Promise<T> {
   const options: BackendSrvRequest = {
     url: `${EXPORTER_PROXY_BASE}/api/v1/${path}`,
     method,
@@ -48,8 +64,10 @@ async function request<T>(method: 'GET' | 'POST', path: string, data?: unknown, 
 }
 
 export const exporterApi = {
-  async listModels(): Promise<ModelSummary[]> {
-    return (await request<ApiListModels>('GET', 'models')).models.map(toModel);
+  /** Archived (retired) models are left out, as the exporter lists them, unless `includeArchived`. */
+  async listModels(options: { includeArchived?: boolean } = {}): Promise<ModelSummary[]> {
+    const params = options.includeArchived ? { include_archived: 'true' } : undefined;
+    return (await request<ApiListModels>('GET', 'models', undefined, params)).models.map(toModel);
   },
   async getModel(model: string): Promise<ModelSummary> {
     return toModel(await request<ApiModel>('GET', `models/${seg(model)}`));
@@ -66,6 +84,14 @@ export const exporterApi = {
   async rollback(model: string, reason: string, fromVersion?: string): Promise<RollbackResult> {
     const body = fromVersion ? { reason, from_version: fromVersion } : { reason };
     return toRollbackResult(await request<ApiRollback>('POST', `models/${seg(model)}/rollback`, body));
+  },
+  /** Archives every version and hides the model from listings (exporter role operator); 409 while a version is in production. */
+  async archiveModel(model: string, reason: string): Promise<ModelRetirement> {
+    return toRetirement(await request<ApiRetirement>('POST', `models/${seg(model)}/archive`, { reason }));
+  },
+  /** Removes the model with its versions and history (exporter role admin; the audit log keeps them); 409 while a version is in production. */
+  async deleteModel(model: string, reason: string): Promise<ModelRetirement> {
+    return toRetirement(await request<ApiRetirement>('DELETE', `models/${seg(model)}`, undefined, { reason }));
   },
   async listAudit(params: { model?: string; limit?: number } = {}): Promise<AuditEntry[]> {
     const query: Record<string, string | number> = {};

@@ -9,6 +9,7 @@ describe('normalize', () => {
       team: 'risk',
       productionVersion: '1.1',
       createdAt: '2026-01-01T00:00:00.000Z',
+      archivedAt: null,
     });
   });
 

@@ -4,7 +4,16 @@
  * view models (types.ts). One spelling per field: the document's.
  */
 import type { components } from '../../../exporter/src/api/openapi-types';
-import type { AuditEntry, AuditVerification, Lineage, ModelSummary, ModelVersion, RollbackResult, Transition } from './types';
+import type {
+  AuditEntry,
+  AuditVerification,
+  Lineage,
+  ModelRetirement,
+  ModelSummary,
+  ModelVersion,
+  RollbackResult,
+  Transition,
+} from './types';
 
 type Schemas = components['schemas'];
 export type ApiModel = Schemas['Model'];
@@ -13,6 +22,7 @@ export type ApiTransition = Schemas['ListTransitionsResponse']['transitions'][nu
 export type ApiAuditEntry = Schemas['ListAuditResponse']['entries'][number];
 export type ApiVerification = Schemas['VerifyAuditResponse'];
 export type ApiRollback = Schemas['RollbackModelResponse'];
+export type ApiRetirement = Schemas['ModelRetirement'];
 export type ApiListModels = Schemas['ListModelsResponse'];
 export type ApiListVersions = Schemas['ListVersionsResponse'];
 export type ApiListTransitions = Schemas['ListTransitionsResponse'];
@@ -25,7 +35,12 @@ export function toModel(m: ApiModel): ModelSummary {
     team: m.team,
     productionVersion: m.production_version,
     createdAt: m.created_at,
+    archivedAt: m.archived_at,
   };
+}
+
+export function toRetirement(r: ApiRetirement): ModelRetirement {
+  return { model: r.model, deleted: r.deleted, versions: r.versions.map((v) => ({ version: v.version, stage: v.stage })), actor: r.actor };
 }
 
 export function toLineage(l: ApiVersion['lineage']): Lineage {

@@ -22,6 +22,16 @@ export interface ModelSummary {
   team: string;
   productionVersion: string | null;
   createdAt: string | null;
+  /** When the model was archived (retired); null while in use. */
+  archivedAt: string | null;
+}
+
+/** What archiving or deleting a model did: its versions with the stage each had before. */
+export interface ModelRetirement {
+  model: string;
+  deleted: boolean;
+  versions: Array<{ version: string; stage: Stage }>;
+  actor: string;
 }
 
 export interface ModelVersion {

@@ -1,7 +1,7 @@
 import React, { type ReactNode, useMemo, useState } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, type Column, Icon, Input, InteractiveTable, useStyles2 } from '@grafana/ui';
+import { Alert, type Column, Icon, InlineField, InlineSwitch, Input, InteractiveTable, Stack, useStyles2 } from '@grafana/ui';
 import { exporterApi } from '../api/client';
 import { useAppSettings } from '../components/App/AppSettings';
 import { AsyncContent } from '../components/AsyncContent/AsyncContent';
@@ -37,6 +37,12 @@ const TRIAGE_CELLS: Record<(typeof TRIAGE_COLUMNS)[number], (styles: Styles, fro
         // The row's test id and state sit in the model cell: InteractiveTable renders the <tr> itself.
         <div data-testid={testIds.models.row(m.name)} data-state={r.health?.state}>
           <Link to={modelPageUrl(m.name)}>{m.name}</Link>
+          {m.archivedAt && (
+            <span data-testid={testIds.retire.archivedTag} className={styles.muted}>
+              {' '}
+              (archived)
+            </span>
+          )}
           {m.description && <div className={styles.muted}>{m.description}</div>}
           {/* Another Grafana route, not this app's: a plain link, which Grafana's router takes over. */}
           <div>
@@ -108,7 +114,9 @@ export function ModelsPage() {
   const settings = useAppSettings();
   const location = useLocation();
   const [search, setSearch] = useState('');
-  const models = useAsync(() => exporterApi.listModels(), []);
+  // Archived (retired) models are hidden as the exporter's GET /models hides them, unless asked for.
+  const [showArchived, setShowArchived] = useState(false);
+  const models = useAsync(() => exporterApi.listModels({ includeArchived: showArchived }), [showArchived]);
   const live = useLiveMetrics(settings.prometheusUid);
   // Grafana keeps the time range in the URL as from/to; carry it to the dashboard.
   const params = new URLSearchParams(location.search);
@@ -150,14 +158,23 @@ export function ModelsPage() {
   return (
     <PluginPage>
       <div data-testid={testIds.models.page}>
-        <Input
-          data-testid={testIds.models.search}
-          prefix={<Icon name="search" />}
-          placeholder="Search models by name, team or description"
-          value={search}
-          onChange={(e) => setSearch(e.currentTarget.value)}
-          width={60}
-        />
+        <Stack gap={2} alignItems="center">
+          <Input
+            data-testid={testIds.models.search}
+            prefix={<Icon name="search" />}
+            placeholder="Search models by name, team or description"
+            value={search}
+            onChange={(e) => setSearch(e.currentTarget.value)}
+            width={60}
+          />
+          <InlineField label="Show archived" tooltip="Archived (retired) models are left out unless shown">
+            <InlineSwitch
+              data-testid={testIds.retire.showArchived}
+              value={showArchived}
+              onChange={(e) => setShowArchived(e.currentTarget.checked)}
+            />
+          </InlineField>
+        </Stack>
         {live.notice && (
           <Alert severity="info" title="Live metrics unavailable" data-testid={testIds.models.liveMetrics}>
             {live.notice}
