@@ -13,6 +13,7 @@ export interface ClientOptions {
 type Query = Record<string, string | number | boolean | undefined>;
 type Schemas = components['schemas'];
 type AuditQuery = NonNullable<operations['listAudit']['parameters']['query']>;
+type ModelsQuery = NonNullable<operations['listModels']['parameters']['query']>;
 
 /**
  * The registry HTTP API as the CLI uses it. One method per endpoint, so that the paths live
@@ -31,8 +32,9 @@ export class RegistryClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  listModels(): Promise<Schemas['ListModelsResponse']> {
-    return this.request('GET', 'api/v1/models');
+  /** Query values as typed on the command line (the exporter parses and validates them). */
+  listModels(query: Partial<Record<keyof ModelsQuery, string>> = {}): Promise<Schemas['ListModelsResponse']> {
+    return this.request('GET', 'api/v1/models', undefined, query);
   }
 
   getModel(model: string): Promise<Schemas['Model']> {

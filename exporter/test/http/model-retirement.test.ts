@@ -97,6 +97,34 @@ describe('archiving and deleting a model over the API and the CLI', () => {
     await ship('demo-c', '2', []);
     const archived = await runCli(['archive', 'demo-c', '--reason', 'demo'], env);
     expect([archived.code, archived.stdout.trim()]).toEqual([0, 'demo-c: archived; versions archived: 2 (was development)']);
+    // `models` leaves the archived model out as GET /models does; --include-archived lists it with when.
+    const listed = await runCli(['models'], env);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).not.toMatch(/^demo-c\s/m);
+    expect(listed.stdout).not.toMatch(/ARCHIVED/);
+    const all = await runCli(['models', '--include-archived'], env);
+    expect(all.code, all.stderr).toBe(0);
+    const archivedAt = ((await (await s.api('/api/v1/models/demo-c')).json()) as { archived_at: string }).archived_at;
+    expect(all.stdout).toMatch(/^MODEL\s+TEAM\s+PRODUCTION\s+GATES\s+CREATED\s+ARCHIVED$/m);
+    expect(
+      all.stdout
+        .split('\n')
+        .find((l) => l.startsWith('demo-c '))
+        ?.endsWith(` ${archivedAt}`),
+    ).toBe(true);
+    const allJson = JSON.parse((await runCli(['models', '--include-archived', '--json'], env)).stdout) as {
+      models: { name: string; archived_at: string | null }[];
+    };
+    expect(allJson.models.map((m) => m.name)).toEqual(await names('?include_archived=true'));
+    expect(allJson.models.find((m) => m.name === 'demo-c')?.archived_at).toBe(archivedAt);
+    const limited = JSON.parse((await runCli(['models', '--include-archived', '--limit', '1', '--json'], env)).stdout) as {
+      models: { name: string }[];
+    };
+    expect(limited.models.map((m) => m.name)).toEqual((await names('?include_archived=true')).slice(0, 1));
+    const badLimit = await runCli(['models', '--limit', '0'], env);
+    // A 400 is a usage error for the CLI (exit 2), with the exporter's message naming the field.
+    expect(badLimit.code).toBe(2);
+    expect(badLimit.stderr).toMatch(/limit/);
     const deleted = await runCli(['delete', 'demo-c', '--reason', 'demo', '--json'], env);
     expect(deleted.code).toBe(0);
     expect(JSON.parse(deleted.stdout)).toMatchObject({ model: 'demo-c', deleted: true });
