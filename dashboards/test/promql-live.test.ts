@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  loadGeneratedDashboards,
-  panelAndAnnotationQueries,
-  parseLabelValues,
-  variableQuery,
-  type DashboardJson,
-} from './helpers/dashboard-queries.js';
+import { loadGeneratedDashboards, panelAndAnnotationQueries, type DashboardJson } from './helpers/dashboard-queries.js';
 import { TEST_ADMIN_TOKEN, startDemoExporter, startTrafficGenerator, type DemoExporter } from './helpers/exporter.js';
 import { liveTestConfig } from './helpers/live-config.js';
 import {
@@ -18,7 +12,8 @@ import {
   type RunningPrometheus,
 } from '@modelwatch/test-support';
 import { dataPoints } from './helpers/data-points.js';
-import { leftoverVariables, regexAlternation, substitute } from './helpers/substitute.js';
+import { leftoverVariables, substitute } from './helpers/substitute.js';
+import { variableAssignments } from './helpers/variable-assignments.js';
 
 /**
  * Queries that may legitimately return nothing against a healthy exporter fed with demo traffic.
@@ -39,32 +34,6 @@ const ALLOWED_EMPTY: Record<string, string> = {
 function builtins(prom: RunningPrometheus): Record<string, string> {
   const rangeSeconds = Math.max(10, Math.ceil(Date.now() / 1000 - prom.startedAt));
   return { __rate_interval: '15s', __interval: '2s', __range: `${rangeSeconds}s`, __range_s: String(rangeSeconds) };
-}
-
-/**
- * Every assignment of the dashboard's variables worth trying: one per model (a classification panel
- * needs a classification model, a regression panel a regression one). Multi/All variables take all
- * values as Grafana renders them; champion/challenger take the first and last version.
- */
-async function variableAssignments(d: DashboardJson, prom: RunningPrometheus): Promise<Array<Record<string, string>>> {
-  let assignments: Array<Record<string, string>> = [{}];
-  for (const v of d.templating.list) {
-    if (v.type !== 'query') continue;
-    const q = variableQuery(v);
-    if (!q) throw new Error(`${d.uid} variable ${v.name} has no query`);
-    const { selector, label } = parseLabelValues(q);
-    const next: Array<Record<string, string>> = [];
-    for (const a of assignments) {
-      const values = await prom.labelValues(label, substitute(selector, a));
-      if (values.length === 0) throw new Error(`${d.uid} variable ${v.name} (${q}) has no values for ${JSON.stringify(a)}`);
-      if (v.includeAll) next.push({ ...a, [v.name]: (v as { allValue?: string }).allValue || regexAlternation(values) });
-      else if (v.name === 'model') for (const value of values) next.push({ ...a, model: value });
-      else if (v.name === 'challenger') next.push({ ...a, [v.name]: values[values.length - 1] });
-      else next.push({ ...a, [v.name]: values[0] });
-    }
-    assignments = next;
-  }
-  return assignments;
 }
 
 describe.skipIf(!binaryExists(PROMETHEUS_BIN))('every dashboard query against a real Prometheus scraping the demo exporter', () => {

@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startExporter, startPrometheus, until, type RunningExporter, type RunningPrometheus } from '@modelwatch/test-support';
+import {
+  publishReadmePictures,
+  startExporter,
+  startPrometheus,
+  until,
+  type RunningExporter,
+  type RunningPrometheus,
+} from '@modelwatch/test-support';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { HarnessDatasource } from '../harness/datasources';
 import { seedRegistry } from '../harness/seed';
@@ -32,6 +39,9 @@ jest.setTimeout(120_000);
 const CHROMIUM = '/usr/bin/chromium';
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, 'test-output');
+/** Pictures the READMEs show, drawn by this test into OUT (MODELWATCH_UPDATE_SCREENSHOTS=1 refreshes them). */
+const README_PICTURES = ['models-live.png', 'models-triage.png', 'incident-view.png', 'gate-failure.png', 'model-page.png'];
+const SUITE_STARTED_MS = Date.now();
 
 if (!fs.existsSync(CHROMIUM)) {
   throw new Error(`${CHROMIUM} not found: install Debian's chromium package (.ci/run does) to run the browser test`);
@@ -707,5 +717,11 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     const secrets = [token, exporter.adminToken!, traffic.ingestToken];
     const leaks = seen.filter((s) => secrets.some((secret) => s.text.includes(secret))).map((s) => s.what);
     expect(leaks).toEqual([]);
+  });
+
+  it('drew every picture the READMEs show (MODELWATCH_UPDATE_SCREENSHOTS=1 copies them to docs/images)', () => {
+    const drawn = Object.fromEntries(README_PICTURES.map((f) => [path.join(OUT, f), `grafana-plugin/docs/images/${f}`]));
+    for (const f of Object.keys(drawn)) expect(fs.statSync(f).mtimeMs).toBeGreaterThanOrEqual(SUITE_STARTED_MS);
+    publishReadmePictures(drawn, SUITE_STARTED_MS);
   });
 });

@@ -20,3 +20,4 @@ export {
   type RunningAlertmanager,
 } from './alertmanager.js';
 export { startExporter, type ExporterOptions, type RunningExporter } from './exporter.js';
+export { README_PICTURES, publishReadmePictures, updatingScreenshots } from './screenshots.js';
