@@ -14,7 +14,7 @@ import { loadGeneratedDashboards, type DashboardJson } from './helpers/dashboard
 import { TEST_ADMIN_TOKEN, startDemoExporter, startTrafficGenerator, type DemoExporter } from './helpers/exporter.js';
 import { liveTestConfig } from './helpers/live-config.js';
 import { DASHBOARDS_DIR } from './helpers/paths.js';
-import { variableAssignments } from './helpers/variable-assignments.js';
+import { variableAssignments, variableSelections } from './helpers/variable-assignments.js';
 import { CHROMIUM, startRenderer, type PanelRenderer } from './render/browser.js';
 import { compositeHtml, indexHtml, type IndexEntry } from './render/composite.js';
 import { panelSize, type Dashboard, type Panel } from './render/dashboard.js';
@@ -165,6 +165,7 @@ describe.skipIf(!binaryExists(PROMETHEUS_BIN) || !fs.existsSync(CHROMIUM))('dash
         fs.mkdirSync(path.join(OUT, name), { recursive: true });
         const entry: IndexEntry = { dashboard: d.title, vars: option.vars, composite: `${name}.png`, panels: [] };
         const pngOf = new Map<Panel, string>();
+        const selections = await variableSelections(d as unknown as DashboardJson, option.vars, p);
         for (const panel of leafPanels(d)) {
           const size = panelSize(panel);
           const data = await queryPanel(p, panel, option.vars, r, size.width);
@@ -186,6 +187,18 @@ describe.skipIf(!binaryExists(PROMETHEUS_BIN) || !fs.existsSync(CHROMIUM))('dash
           if (!(pixels.variance > 20 && pixels.colours > 4)) fail(`blank picture (${JSON.stringify(pixels)})`);
           const bad = rendered.values.filter((v) => /NaN|undefined|null|Infinity/.test(v));
           if (bad.length || /\bNaN\b|undefined/.test(rendered.text)) fail(`shows ${JSON.stringify(bad.length ? bad : rendered.text)}`);
+          // A panel whose query uses a variable shows only what the variable selects (e.g. the
+          // exporter's instances, not Prometheus's own process under "All").
+          const allowed = new Map<string, Set<string>>();
+          for (const sel of selections)
+            if ((panel.targets ?? []).some((t) => new RegExp(`\\$\\{?${sel.name}\\b`).test(t.expr ?? '')))
+              allowed.set(sel.label, new Set([...(allowed.get(sel.label) ?? []), ...sel.allowed]));
+          for (const [label, values] of allowed) {
+            const stray = [
+              ...new Set(data.series.filter((s) => label in s.labels && !values.has(s.labels[label])).map((s) => s.labels[label])),
+            ];
+            if (stray.length) fail(`shows ${label} ${stray.join(', ')}, which its variables do not select (${[...values].join(', ')})`);
+          }
           if (hasData(data)) {
             drawnWithData.add(k);
             if (rendered.noData) fail('has data but shows its no-data text');

@@ -130,7 +130,7 @@ export function exporterHealth(): Dashboard {
       timeseries({
         title: 'CPU',
         description: 'CPU seconds per second used by the exporter process.',
-        queries: [prom('A', `rate(process_cpu_seconds_total{${I}}[$__rate_interval])`, { legend: '{{instance}}' })],
+        queries: [prom('A', `rate(process_cpu_seconds_total{${I}}[$__rate_interval]) ${isExporter}`, { legend: '{{instance}}' })],
         unit: 'percentunit',
         min: 0,
         width: 8,
@@ -141,8 +141,8 @@ export function exporterHealth(): Dashboard {
         title: 'Memory',
         description: 'Resident memory and V8 heap in use; should stay flat with steady traffic.',
         queries: [
-          prom('A', `process_resident_memory_bytes{${I}}`, { legend: 'RSS {{instance}}' }),
-          prom('B', `sum by (instance) (nodejs_heap_size_used_bytes{${I}})`, { legend: 'heap used {{instance}}' }),
+          prom('A', `process_resident_memory_bytes{${I}} ${isExporter}`, { legend: 'RSS {{instance}}' }),
+          prom('B', `sum by (instance) (nodejs_heap_size_used_bytes{${I}} ${isExporter})`, { legend: 'heap used {{instance}}' }),
         ],
         unit: 'bytes',
         min: 0,
@@ -153,7 +153,7 @@ export function exporterHealth(): Dashboard {
       timeseries({
         title: 'Event loop lag p99',
         description: 'Node.js event loop delay: high values mean ingest or scrapes are starving each other.',
-        queries: [prom('A', `nodejs_eventloop_lag_p99_seconds{${I}}`, { legend: '{{instance}}' })],
+        queries: [prom('A', `nodejs_eventloop_lag_p99_seconds{${I}} ${isExporter}`, { legend: '{{instance}}' })],
         unit: 's',
         min: 0,
         width: 8,

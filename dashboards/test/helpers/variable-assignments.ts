@@ -30,3 +30,22 @@ export async function variableAssignments(
   }
   return assignments;
 }
+
+/**
+ * What each query variable selects under `vars`: the label it lists (`label_values(selector, label)`)
+ * and the values a panel may show for it — every value Grafana offers for an All/multi variable,
+ * else the one chosen.
+ */
+export async function variableSelections(
+  d: DashboardJson,
+  vars: Record<string, string>,
+  prom: Pick<RunningPrometheus, 'labelValues'>,
+): Promise<Array<{ name: string; label: string; allowed: string[] }>> {
+  const out: Array<{ name: string; label: string; allowed: string[] }> = [];
+  for (const v of d.templating.list) {
+    if (v.type !== 'query') continue;
+    const { selector, label } = parseLabelValues(variableQuery(v)!);
+    out.push({ name: v.name, label, allowed: v.includeAll ? await prom.labelValues(label, substitute(selector, vars)) : [vars[v.name]] });
+  }
+  return out;
+}
