@@ -11,11 +11,13 @@ export interface AuditedState {
   versions: { model: string; version: string; stage: Stage }[];
   tokens: { id: string; role: string; revoked: boolean; createdBy: string }[];
   webhooks: { id: string; url: string; events: string[] }[];
+  /** Each stored reference profile with the hex sha256 of its stored JSON (reference-store.ts `profileDigest`). */
+  references: { model: string; version: string; profileSha256: string }[];
 }
 
 /** A row whose state the audit log does not explain. */
 export interface UnexplainedRow {
-  table: 'models' | 'model_versions' | 'api_tokens' | 'webhooks';
+  table: 'models' | 'model_versions' | 'api_tokens' | 'webhooks' | 'reference_profiles';
   key: string;
   problem: string;
 }
@@ -34,9 +36,9 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 /**
  * Replays the audit log into the state it describes — each version's stage, each model's
- * gates, each token's role and revocation, each webhook subscription — and compares that with
- * the tables. A row changed by SQL behind the registry's back (a stage set by hand, a viewer
- * token made admin, a subscription inserted) is reported, even though the chain itself is
+ * gates, each token's role and revocation, each webhook subscription, the sha256 of each stored
+ * reference profile — and compares that with the tables. A row changed by SQL behind the registry's back (a stage set by hand, a viewer
+ * token made admin, a subscription inserted, a reference profile edited) is reported, even though the chain itself is
  * intact. Only what the log records can be checked: see the README's security section.
  */
 export class StateReplayer {
@@ -45,6 +47,8 @@ export class StateReplayer {
   private readonly versions = new Map<string, Stage>();
   private readonly tokens = new Map<string, { role: string; revoked: boolean }>();
   private readonly webhooks = new Map<string, { origin: string; events: string }>();
+  /** The digest of each version's reference profile as its last `version.reference` entry logged it, with that entry's id. */
+  private readonly references = new Map<string, { sha256: string; entryId: number }>();
 
   feed(entries: readonly AuditEntry[]): void {
     for (const e of entries) this.apply(e);
@@ -89,6 +93,13 @@ export class StateReplayer {
         this.versions.set(vkey(e.model, e.version), 'production');
         const archived = str(after.archived_version) ?? str(before.production_version);
         if (archived) this.versions.set(vkey(e.model, archived), 'archived');
+        break;
+      }
+      case 'version.reference': {
+        // A deleted model's profiles stay in reference_profiles (only its registry rows go), so
+        // model.delete leaves these alone; a new upload for the same name supersedes them.
+        const sha256 = str(after.profile_sha256);
+        if (sha256) this.references.set(vkey(e.model, e.version), { sha256, entryId: e.id });
         break;
       }
       case 'token.create': {
@@ -195,6 +206,29 @@ export class StateReplayer {
     }
     for (const id of this.webhooks.keys())
       if (!seenHooks.has(id)) report({ table: 'webhooks', key: id, problem: 'audited subscription missing from the table' });
+
+    const seenReferences = new Set<string>();
+    for (const r of state.references) {
+      const key = `${r.model}\u0000${r.version}`;
+      seenReferences.add(key);
+      const logged = this.references.get(key);
+      const shown = `${r.model} ${r.version}`;
+      if (logged === undefined)
+        report({ table: 'reference_profiles', key: shown, problem: 'no version.reference audit entry uploaded this profile' });
+      else if (logged.sha256 !== r.profileSha256)
+        report({
+          table: 'reference_profiles',
+          key: shown,
+          problem: `profile sha256 ${r.profileSha256.slice(0, 12)}… differs from ${logged.sha256.slice(0, 12)}… logged in audit entry ${logged.entryId} (version.reference)`,
+        });
+    }
+    for (const [key, logged] of this.references)
+      if (!seenReferences.has(key))
+        report({
+          table: 'reference_profiles',
+          key: key.replace('\u0000', ' '),
+          problem: `profile uploaded in audit entry ${logged.entryId} (version.reference) missing from the table`,
+        });
 
     return { unexplained: out, count };
   }

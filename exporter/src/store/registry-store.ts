@@ -24,6 +24,7 @@ import type {
 } from '../registry/types.js';
 import type { AuditKeyRing } from '../registry/audit-chain.js';
 import type { AuditedState } from '../registry/audit-replay.js';
+import { profileDigest } from './reference-store.js';
 import type { RegistryEvent } from '../registry/events.js';
 import { AuditStore, type ChainHead } from './audit-store.js';
 import { auditedWrite, type AppendAudit } from './audited-write.js';
@@ -78,11 +79,12 @@ class Reads implements RegistryReads {
   }
 
   async auditedState(): Promise<AuditedState> {
-    const [models, versions, tokens, webhooks] = await Promise.all([
+    const [models, versions, tokens, webhooks, references] = await Promise.all([
       this.ex.selectFrom('models').select(['name', 'gates', 'archived_at']).execute(),
       this.ex.selectFrom('model_versions').select(['model', 'version', 'stage']).execute(),
       this.ex.selectFrom('api_tokens').select(['id', 'role', 'revoked_at', 'created_by']).execute(),
       this.ex.selectFrom('webhooks').select(['id', 'url', 'events']).execute(),
+      this.ex.selectFrom('reference_profiles').select(['model', 'version', 'profile']).execute(),
     ]);
     return {
       models: models.map((m) => ({
@@ -93,6 +95,8 @@ class Reads implements RegistryReads {
       versions: versions.map((v) => ({ model: v.model, version: v.version, stage: v.stage as Stage })),
       tokens: tokens.map((t) => ({ id: t.id, role: t.role, revoked: t.revoked_at !== null, createdBy: t.created_by })),
       webhooks: webhooks.map((h) => ({ id: h.id, url: h.url, events: (parseLoose(h.events) as string[] | null) ?? [] })),
+      // The digest of the text as stored, the same one the upload's audit entry logged.
+      references: references.map((r) => ({ model: r.model, version: r.version, profileSha256: profileDigest(r.profile) })),
     };
   }
 

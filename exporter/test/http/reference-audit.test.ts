@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shouldSkipPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
-import { startTestServer, type TestServer } from '../helpers/start.js';
+import { runCli } from '../cli/run-cli.js';
+import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/start.js';
 
 interface AuditEntry {
   id: number;
@@ -93,6 +94,45 @@ function describeReferenceAudit(db: string, setup: Setup) {
       expect(await stored('2')).toEqual(kept);
       expect(await stored('3')).toBeUndefined();
       expect(((await (await s.api('/api/v1/audit/verify')).json()) as { ok: boolean }).ok).toBe(true);
+    });
+
+    it('verify (GET /audit/verify and `modelwatch audit verify`) names a profile edited in the database and the entry that logged it', async () => {
+      expect((await put('1', sample(3))).status).toBe(200);
+      const entry = (await audit())[0];
+      expect(entry).toMatchObject({ action: 'version.reference', model: 'fraud', version: '1' });
+      const original = (await stored('1'))!.profileJson;
+      const edited = JSON.stringify({ ...JSON.parse(original), tampered: true });
+      // Behind the exporter's back, as a database administrator could.
+      const setProfile = (json: string) =>
+        s.parts.database.db
+          .updateTable('reference_profiles')
+          .set({ profile: json })
+          .where('model', '=', 'fraud')
+          .where('version', '=', '1')
+          .execute();
+      const cli = (args: string[]) => runCli(args, { MODELWATCH_URL: s.url, MODELWATCH_TOKEN: TEST_ADMIN_TOKEN });
+      await setProfile(edited);
+      try {
+        const problem = `profile sha256 ${sha256(edited).slice(0, 12)}… differs from ${sha256(original).slice(0, 12)}… logged in audit entry ${entry.id} (version.reference)`;
+        const verify = (await (await s.api('/api/v1/audit/verify')).json()) as Record<string, unknown>;
+        expect(verify).toMatchObject({
+          ok: false,
+          unexplained_count: 1,
+          unexplained: [{ table: 'reference_profiles', key: 'fraud 1', problem }],
+        });
+        expect(verify.broken).toBeUndefined();
+        const [text, flag] = await Promise.all([cli(['audit', 'verify']), cli(['audit', '--verify'])]);
+        for (const r of [text, flag]) {
+          expect(r.code, r.stderr).toBe(1);
+          expect(r.stdout).toContain('audit log BROKEN: 1 state row(s) the audit log does not explain');
+          expect(r.stdout).toContain(`reference_profiles fraud 1: ${problem}`);
+        }
+      } finally {
+        await setProfile(original);
+      }
+      const intact = await cli(['audit', 'verify']);
+      expect([intact.code, intact.stdout]).toEqual([0, expect.stringMatching(/^audit log intact: \d+ entries verified\n$/)]);
+      expect((await cli(['audit', 'check'])).code).toBe(2);
     });
   });
 }

@@ -7,6 +7,7 @@ import { RegistryService } from '../../src/registry/service.js';
 import { TokenService } from '../../src/registry/token-service.js';
 import type { OpenedDatabase } from '../../src/store/database.js';
 import { KyselyRegistryStore } from '../../src/store/registry-store.js';
+import { profileDigest, ReferenceStore } from '../../src/store/reference-store.js';
 import { KyselyWebhookStore } from '../../src/store/webhook-store.js';
 import { TEST_AUDIT_KEYS } from '../helpers/audit-keys.js';
 
@@ -632,6 +633,71 @@ export function describeRegistryStore(dialect: string, makeHarness: () => Promis
         ok: false,
         problem: 'checkpoint mismatch',
       });
+    });
+
+    it('reports a reference profile edited, inserted or removed behind the log, naming the version and the version.reference entry', async () => {
+      const refs = new ReferenceStore(a.db, TEST_AUDIT_KEYS);
+      await staged('refd', ['v1', 'v2']);
+      const profile = (mean: number) => JSON.stringify({ features: { amount: { kind: 'numeric', mean } } });
+      const upload = (version: string, json: string) =>
+        refs.put({ model: 'refd', version, profileJson: json, updatedAt: new Date().toISOString() }, ACTOR, {
+          features: 1,
+          droppedFeatures: 0,
+          samples: 10,
+        });
+      const first = await upload('v1', profile(1));
+      expect(await svcA.verifyAudit()).toMatchObject({ ok: true });
+      const setProfile = (json: string) =>
+        a.db.updateTable('reference_profiles').set({ profile: json }).where('model', '=', 'refd').where('version', '=', 'v1').execute();
+      const sha = (json: string) => profileDigest(json).slice(0, 12);
+
+      // Edited in the database directly: verify fails naming the version and the entry that logged the profile.
+      await setProfile(profile(2));
+      let v = await svcB.verifyAudit();
+      expect(v.ok).toBe(false);
+      expect(v.broken).toBeUndefined();
+      expect(v.unexplained).toEqual([
+        {
+          table: 'reference_profiles',
+          key: 'refd v1',
+          problem: `profile sha256 ${sha(profile(2))}… differs from ${sha(profile(1))}… logged in audit entry ${first.id} (version.reference)`,
+        },
+      ]);
+      await setProfile(profile(1));
+      expect(await svcB.verifyAudit()).toMatchObject({ ok: true });
+
+      // A later upload supersedes: the earlier profile put back by SQL no longer matches.
+      const second = await upload('v1', profile(3));
+      expect(await svcA.verifyAudit()).toMatchObject({ ok: true });
+      await setProfile(profile(1));
+      v = await svcA.verifyAudit();
+      expect(v.unexplained).toEqual([
+        expect.objectContaining({ key: 'refd v1', problem: expect.stringContaining(`audit entry ${second.id} `) }),
+      ]);
+      await setProfile(profile(3));
+
+      // Inserted without an upload, and deleted after one.
+      await a.db
+        .insertInto('reference_profiles')
+        .values({ model: 'refd', version: 'v2', profile: profile(4), updated_at: new Date().toISOString() })
+        .execute();
+      await a.db.deleteFrom('reference_profiles').where('model', '=', 'refd').where('version', '=', 'v1').execute();
+      v = await svcB.verifyAudit();
+      expect(v.unexplained).toEqual(
+        expect.arrayContaining([
+          { table: 'reference_profiles', key: 'refd v2', problem: 'no version.reference audit entry uploaded this profile' },
+          {
+            table: 'reference_profiles',
+            key: 'refd v1',
+            problem: `profile uploaded in audit entry ${second.id} (version.reference) missing from the table`,
+          },
+        ]),
+      );
+      expect(v.unexplainedCount).toBe(2);
+      await a.db.deleteFrom('reference_profiles').where('model', '=', 'refd').execute();
+      // A new profile, so that the next test's dropped newest entry leaves a row it no longer explains.
+      await upload('v1', profile(5));
+      expect(await svcB.verifyAudit()).toMatchObject({ ok: true });
     });
 
     it('catches a tampered entry, a rewritten chain link and a truncated tail', async () => {
