@@ -18,7 +18,7 @@ import { variableAssignments, variableSelections } from './helpers/variable-assi
 import { CHROMIUM, startRenderer, type PanelRenderer } from './render/browser.js';
 import { compositeHtml, indexHtml, type IndexEntry } from './render/composite.js';
 import { panelSize, type Dashboard, type Panel } from './render/dashboard.js';
-import { displayProcessor, text } from './render/grafana.js';
+import { colorByName, displayProcessor, text } from './render/grafana.js';
 import { INSTANT_TYPES, queryPanel, RANGE_TYPES, type PanelData } from './render/panel-data.js';
 import { panelView } from './render/panel-view.js';
 import { unitMismatches } from './render/units.js';
@@ -247,5 +247,45 @@ describe.skipIf(!binaryExists(PROMETHEUS_BIN) || !fs.existsSync(CHROMIUM))('dash
     // Only a run that drew every panel right refreshes the README's pictures.
     expect(Object.values(readme).sort()).toEqual(Object.values(README_PICTURES).sort());
     publishReadmePictures(readme, began);
+  });
+
+  // Issue 16: "Exporters up" showed "No data" instead of a red 0 when the exporter was down.
+  it('with the exporter down, draws "Exporters up" as a red 0 (a failure shows as a value)', async () => {
+    const p = prom!;
+    const d = (loadGeneratedDashboards() as unknown as Dashboard[]).find((x) => x.uid === 'modelwatch-exporter-health')!;
+    const vars = (await variableAssignments(d as unknown as DashboardJson, p))[0];
+    await traffic?.stop();
+    await exporter?.stop();
+    exporter = undefined;
+    await until(
+      'Prometheus to see the exporter down',
+      async () => {
+        const r = await p.query('up{job="modelwatch"} == 0');
+        return r.status === 'success' && (r.data.result as unknown[]).length > 0 ? true : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, child: p.child },
+    );
+    const dir = path.join(OUT, 'exporter-health-down');
+    fs.mkdirSync(dir, { recursive: true });
+    const r = { fromMs: p.startedAt * 1000, toMs: Date.now() };
+    const pngOf = new Map<Panel, string>();
+    let up: { values: string[]; statColors: string[] } | undefined;
+    for (const panel of leafPanels(d)) {
+      const size = panelSize(panel);
+      const data = await queryPanel(p, panel, vars, r, size.width);
+      const png = `exporter-health-down/${String(panel.id).padStart(2, '0')}-${slug(panel.title)}.png`;
+      pngOf.set(panel, png);
+      const { rendered } = await renderer!.render(panelView(panel, data, size), path.join(OUT, png));
+      if (panel.title === 'Exporters up') up = rendered;
+    }
+    const html = path.join(OUT, 'exporter-health-down.html');
+    fs.writeFileSync(
+      html,
+      compositeHtml(d, vars, 'exporter stopped', (panel) => pngOf.get(panel)!),
+    );
+    await renderer!.screenshotFile(html, path.join(OUT, 'exporter-health-down.png'), 1600);
+    const red = colorByName('red');
+    const rgb = `rgb(${[1, 3, 5].map((i) => parseInt(red.slice(i, i + 2), 16)).join(', ')})`;
+    expect({ values: up?.values, statColors: up?.statColors }).toEqual({ values: ['0'], statColors: [rgb] });
   });
 });

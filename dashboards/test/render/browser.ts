@@ -22,6 +22,8 @@ export interface Rendered {
   cells: Array<{ column: string; text: string }>;
   noData: boolean;
   text: string;
+  /** Background colour of each stat box, as the browser computed it (`rgb(r, g, b)`). */
+  statColors: string[];
   /** The texts of every value shown (stat values, legend cells, table value cells, noValue). */
   values: string[];
 }

@@ -74,7 +74,7 @@ function timeSeries(p: Panel, data: PanelData, height: number): TimeSeriesView {
     return { name: s.name, color: s.color, last: text(display(last)), max: text(display(max)) };
   });
   const fillOpacity = Number((cfg.custom?.fillOpacity as number | undefined) ?? 0) / 100;
-  const axisWidth = 16 + 7 * Math.max(...ticks.map((t) => t.label.length));
+  const axisWidth = 28 + 7 * Math.max(...ticks.map((t) => t.label.length));
   return { kind: 'timeseries', xs, series, yMin, yMax, ticks, legend, fillOpacity, axisWidth };
 }
 

@@ -176,6 +176,7 @@
     else if (view.kind === 'table') table(view, body, report);
     else grid(view, body, report);
     report.text = panel.innerText;
+    report.statColors = [...panel.querySelectorAll('.stat')].map((e) => getComputedStyle(e).backgroundColor);
     report.values = [...panel.querySelectorAll('[data-value]')].map((e) => e.getAttribute('data-value') || e.textContent);
     return report;
   };
