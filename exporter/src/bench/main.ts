@@ -14,6 +14,7 @@ import { EVENTS_PER_BATCH, ingestTraffic, type Command, type Reply } from './cli
 import { events, labelFor, prng, referenceSample, type SyntheticEvent } from '../demo/synthetic-traffic.js';
 import { durabilityFigures } from './durability.js';
 import { auditVerifyFigures } from './audit-verify.js';
+import { ingestPathFigures } from './ingest-path.js';
 
 const TOKEN = 'bench-admin-token-0123456789abcdef';
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -276,12 +277,13 @@ async function main(): Promise<void> {
   );
   const client = new LoadGenerator();
   try {
-    // BENCH_ONLY=durability or BENCH_ONLY=audit runs just those figures (the others take minutes).
+    // BENCH_ONLY=ingest, durability or audit runs just those figures (the others take minutes).
     const only = process.env.BENCH_ONLY;
-    if (only === undefined || only === '') {
+    if (!only || only === 'ingest') {
       await ingestThroughput(client);
-      await fleet(client);
+      ingestPathFigures(out, fmt);
     }
+    if (!only) await fleet(client);
     if (!only || only === 'durability') await durabilityFigures(client);
     if (!only || only === 'audit') await auditVerifyFigures();
   } finally {
