@@ -43,6 +43,11 @@ export const ERROR_CODES = {
     status: 422,
     meaning: 'a promotion failed its quality gates; `details` lists each `{gate, metric, required, actual}`',
   },
+  MW_ERR_BATCH_NOT_APPLIED: {
+    status: 500,
+    meaning:
+      'applying the batch failed inside the exporter (logged, counted in modelwatch_ingest_failures_total); nothing of it was applied, so sending it again is safe',
+  },
   MW_ERR_INTERNAL: { status: 500, meaning: 'a fault of the exporter (logged); never caused by the request' },
 } as const;
 

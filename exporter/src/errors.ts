@@ -35,3 +35,21 @@ export class NotFoundError extends DomainError {}
 export class ConflictError extends DomainError {}
 /** Understood but refused by a rule (quality gates): 422. `details` lists every failure. */
 export class UnprocessableError extends DomainError {}
+
+/**
+ * A batch whose apply threw inside the exporter and was rolled back whole (issue 11 §1): 500
+ * MW_ERR_BATCH_NOT_APPLIED. Not the client's fault; `cause` is the fault, for the log only.
+ */
+export class BatchNotAppliedError extends DomainError {
+  constructor(
+    readonly endpoint: string,
+    cause: unknown,
+  ) {
+    super(
+      `the ${endpoint} batch could not be applied (a fault of the exporter, logged); nothing of it was applied, so sending it again is safe`,
+      undefined,
+      'MW_ERR_BATCH_NOT_APPLIED',
+    );
+    this.cause = cause;
+  }
+}

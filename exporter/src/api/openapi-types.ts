@@ -556,6 +556,7 @@ export interface components {
         | 'MW_ERR_UNSUPPORTED_MEDIA_TYPE'
         | 'MW_ERR_UNPROCESSABLE'
         | 'MW_ERR_GATE_FAILED'
+        | 'MW_ERR_BATCH_NOT_APPLIED'
         | 'MW_ERR_INTERNAL';
       /** @description structured detail: the bad fields, the failed gates, … */
       details?: unknown;
@@ -591,6 +592,7 @@ export interface components {
         | 'MW_ERR_UNSUPPORTED_MEDIA_TYPE'
         | 'MW_ERR_UNPROCESSABLE'
         | 'MW_ERR_GATE_FAILED'
+        | 'MW_ERR_BATCH_NOT_APPLIED'
         | 'MW_ERR_INTERNAL';
       details: {
         actual: number | null;
@@ -1179,7 +1181,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -1188,7 +1190,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -1302,7 +1304,7 @@ export interface operations {
           'application/json': components['schemas']['ReceiveAlertmanagerWebhookResponse'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -1311,7 +1313,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -1395,7 +1397,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -1404,7 +1406,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -1478,7 +1480,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -1487,7 +1489,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -1618,7 +1620,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -1627,7 +1629,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -1755,7 +1757,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -1764,7 +1766,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -1838,7 +1840,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -1847,7 +1849,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -1974,7 +1976,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -1983,7 +1985,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -2071,7 +2073,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -2080,7 +2082,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -2185,7 +2187,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -2194,7 +2196,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -2336,7 +2338,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -2345,7 +2347,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -2433,7 +2435,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -2442,7 +2444,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -2573,7 +2575,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -2582,7 +2584,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -2704,7 +2706,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -2713,7 +2715,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -2856,7 +2858,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -2865,7 +2867,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -2955,7 +2957,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -2964,7 +2966,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -3054,7 +3056,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -3063,7 +3065,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -3153,7 +3155,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -3162,7 +3164,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -3313,7 +3315,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -3322,7 +3324,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -3411,7 +3413,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -3420,7 +3422,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -3576,7 +3578,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -3585,7 +3587,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -3738,7 +3740,7 @@ export interface operations {
           'application/json': components['schemas']['GateRefusal'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -3747,7 +3749,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -3771,7 +3773,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -3780,7 +3782,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -3913,7 +3915,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -3922,7 +3924,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -3978,7 +3980,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -3987,7 +3989,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -4098,7 +4100,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -4107,7 +4109,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -4210,7 +4212,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -4219,7 +4221,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -4275,7 +4277,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -4284,7 +4286,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -4413,7 +4415,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -4422,7 +4424,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -4523,7 +4525,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -4532,7 +4534,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -4622,7 +4624,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -4631,7 +4633,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -4655,7 +4657,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -4664,7 +4666,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -4688,7 +4690,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -4697,7 +4699,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -4721,7 +4723,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description internal error (code: MW_ERR_INTERNAL) */
+      /** @description internal error (code: MW_ERR_BATCH_NOT_APPLIED, MW_ERR_INTERNAL) */
       500: {
         headers: {
           [name: string]: unknown;
@@ -4730,7 +4732,7 @@ export interface operations {
           /**
            * @example {
            *       "error": "internal error",
-           *       "code": "MW_ERR_INTERNAL"
+           *       "code": "MW_ERR_BATCH_NOT_APPLIED"
            *     }
            */
           'application/json': components['schemas']['Error'];

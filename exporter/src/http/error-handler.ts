@@ -38,6 +38,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     if (err instanceof DomainError) {
       const status = statusFor(err);
+      if (status >= 500) log.error({ err: err.cause ?? err, code: codeFor(err) }, err.message);
       if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
       res.status(status).json(errorBody(codeFor(err), err.message, err.details));
       return;

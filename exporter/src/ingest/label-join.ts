@@ -3,6 +3,7 @@ import type { Drop } from './drop-reasons.js';
 import type { ModelState, PendingPrediction } from './model-state.js';
 import type { FeedbackBody, PredictionEvent } from './schemas.js';
 import type { VersionState } from './version-state.js';
+import { activeTxn } from '../windows/txn.js';
 
 /** What a repeated prediction id is (see `repeatOf`). */
 export type Repeat = 'new' | 'same' | 'conflict' | 'labelled';
@@ -32,6 +33,18 @@ export class LabelJoin {
   private recentTotal = 0;
 
   constructor(private readonly config: JoinBounds) {}
+
+  /** Inside an ingest transaction (windows/txn.ts), saves the totals once, to restore them on rollback. */
+  touch(): void {
+    const txn = activeTxn();
+    if (txn === undefined) return;
+    const { pendingTotal, heldTotal, recentTotal } = this;
+    txn.onRollback(() => {
+      this.pendingTotal = pendingTotal;
+      this.heldTotal = heldTotal;
+      this.recentTotal = recentTotal;
+    });
+  }
 
   /** Predictions waiting for their labels, over all models. */
   get pendingCount(): number {
@@ -90,6 +103,7 @@ export class LabelJoin {
   arrive(model: ModelState, id: string, p: PendingPrediction, now: number, drop: Drop): boolean {
     const held = model.held.get(id);
     if (held) {
+      model.touchHeld();
       model.held.delete(id);
       this.heldTotal--;
       this.applyLabel(model, p, held.label, now, drop);
@@ -103,7 +117,10 @@ export class LabelJoin {
 
   /** A new prediction that carried its label: any label held for it is a duplicate. */
   labelledInline(model: ModelState, id: string, v: VersionState, drop: Drop): void {
-    if (model.held.delete(id)) {
+    if (model.held.has(id)) {
+      model.touchHeld();
+      v.touch();
+      model.held.delete(id);
       this.heldTotal--;
       v.feedbackDuplicate++;
       drop('duplicate_label');
@@ -119,6 +136,7 @@ export class LabelJoin {
     ) {
       const oldestId = model.pending.keys().next().value as string;
       const oldest = model.pending.get(oldestId)!;
+      oldest.version.touch();
       if (oldest.at !== undefined) oldest.version.labelTracking.pending.remove(oldest.at);
       oldest.version.revision++;
       model.pending.delete(oldestId);
@@ -137,6 +155,7 @@ export class LabelJoin {
   /** Records a label against a prediction at time `t` (label arrival, or the event's own time). */
   applyLabel(model: ModelState, p: PendingPrediction, label: number | string, t: number, drop: Drop): void {
     const v = p.version;
+    v.touch();
     v.revision++;
     v.labeled++;
     if (p.at !== undefined) v.labelTracking.observeLabel(p.at, t);
@@ -172,6 +191,7 @@ export class LabelJoin {
     if (!p) return undefined;
     model.pending.delete(id);
     this.pendingTotal--;
+    p.version.touch();
     if (p.at !== undefined) p.version.labelTracking.pending.remove(p.at);
     p.version.advance(now);
     this.applyLabel(model, p, label, now, drop);
@@ -192,6 +212,7 @@ export class LabelJoin {
       const id = String(e.id);
       const done = model.recent.get(id);
       if (done) {
+        done.touch();
         done.revision++;
         done.feedbackDuplicate++;
         drop('duplicate_label');
@@ -212,6 +233,7 @@ export class LabelJoin {
     const cutoff = now - this.config.heldLabels.ttlMs;
     for (const [id, h] of model.held) {
       if (h.at > cutoff) break;
+      model.touchHeld();
       model.held.delete(id);
       this.heldTotal--;
       model.feedbackUnknown++;
@@ -221,6 +243,7 @@ export class LabelJoin {
 
   private holdLabel(model: ModelState, id: string, label: number | string, now: number, drop: Drop): boolean {
     const { perModel, total } = this.config.heldLabels;
+    model.touchHeld();
     while (model.held.size > 0 && (model.held.size >= perModel || this.heldTotal >= total)) {
       model.held.delete(model.held.keys().next().value as string);
       this.heldTotal--;

@@ -3,6 +3,7 @@ import type { Task } from './reference-profile.js';
 import type { VersionState } from './version-state.js';
 import { PendingTable } from './pending-table.js';
 import { RecentIds } from './recent-ids.js';
+import { activeTxn } from '../windows/txn.js';
 
 /** A prediction waiting for its label, kept just long enough to join feedback to it. */
 export interface PendingPrediction {
@@ -60,6 +61,33 @@ export class ModelState {
     this.label = escapeLabelValue(name);
     this.classes = new BoundedNames(bounds.maxClasses, bounds.maxLabelValueLength);
     this.errorReasons = new BoundedNames(bounds.maxErrorReasons, bounds.maxLabelValueLength);
+  }
+
+  /**
+   * Inside an ingest transaction (windows/txn.ts), saves the model's own fields, interned names,
+   * versions and KPIs the first time the batch touches it. The join tables save themselves
+   * (pending, recent) or are saved by the join before it changes them (held: `touchHeld`).
+   */
+  touch(): void {
+    const txn = activeTxn();
+    if (txn === undefined || txn.id === this.txnId) return;
+    this.txnId = txn.id;
+    const { task, positiveClass, feedbackUnknown } = this;
+    txn.save(this.classes);
+    txn.save(this.errorReasons);
+    txn.saveContents(this.versions);
+    txn.saveContents(this.kpis);
+    txn.onRollback(() => {
+      this.task = task;
+      this.positiveClass = positiveClass;
+      this.feedbackUnknown = feedbackUnknown;
+    });
+  }
+  private txnId = 0;
+
+  /** Saves the held labels before the join changes them (a copy, once per transaction). */
+  touchHeld(): void {
+    activeTxn()?.saveContents(this.held);
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
-import type { FieldProblem } from '../errors.js';
+import { BatchNotAppliedError, type FieldProblem } from '../errors.js';
+import { transaction } from '../windows/txn.js';
 import { DropCounter, type Drop, type DropReason, type DropTally } from './drop-reasons.js';
 import { observeEstimate } from './estimate-tracker.js';
 import { LabelJoin } from './label-join.js';
@@ -29,13 +30,20 @@ const LISTED_DUPLICATES = 100;
  * In-memory monitoring state for the fleet: what ingest writes and the collectors read. This
  * class orchestrates; the parts live beside it: which models and versions are tracked
  * (version-lifecycle.ts), the label join (label-join.ts) and task inference (task-inference.ts).
- * Callers validate first (schemas, then `check*`), so `apply*` never fails half-way: a
- * rejected batch changes nothing. Time comes from `now` so tests can simulate it.
+ * Callers validate first (schemas, then `check*`): a rejected batch changes nothing. Each
+ * `apply*` is then a transaction (windows/txn.ts): should anything throw while a batch is being
+ * applied, every structure it touched is written back, so the monitoring state (snapshots,
+ * /metrics, status) is exactly as before; the caller gets a BatchNotAppliedError (500
+ * MW_ERR_BATCH_NOT_APPLIED), counted in `applyFailures`, and a retry applies the batch as if
+ * the failure never happened. The process-wide counters (`dropped`, `ingested`) are only
+ * added to once the batch succeeded. Time comes from `now` so tests can simulate it.
  */
 export class Monitor {
   readonly models: Map<string, ModelState>;
   readonly dropped = new DropCounter();
   readonly ingested = { predictions: 0, feedback: 0, kpis: 0 };
+  /** Batches rolled back because applying them threw (modelwatch_ingest_failures_total). */
+  readonly applyFailures = { predictions: 0, feedback: 0, kpis: 0, reference: 0 };
   private readonly lifecycle: VersionLifecycle;
   private readonly join: LabelJoin;
   private stamp = 0;
@@ -80,19 +88,23 @@ export class Monitor {
     return problem ? [problem] : [];
   }
 
-  /** Applies a batch checkPredictions accepted, with the same `registeredPositive`. */
+  /** Applies a batch checkPredictions accepted, with the same `registeredPositive`; all or nothing (see the class comment). */
   applyPredictions(body: PredictionsBody, registeredPositive?: string): IngestResult {
-    const now = this.now();
     const tally: DropTally = {};
-    const drop = (reason: DropReason, n = 1) => {
-      this.dropped.add(reason, n);
-      tally[reason] = (tally[reason] ?? 0) + n;
-    };
+    const result = this.atomically('predictions', tally, () => this.predictionsBatch(body, registeredPositive, tally));
+    this.ingested.predictions += result.accepted;
+    return result;
+  }
+
+  private predictionsBatch(body: PredictionsBody, registeredPositive: string | undefined, tally: DropTally): IngestResult {
+    const now = this.now();
+    const drop = tallyInto(tally);
     const model = this.lifecycle.modelFor(body.model);
     if (!model) {
       drop('model_limit', body.events.length);
       return { accepted: 0, dropped: tally };
     }
+    model.touch();
     model.task ??= body.task ?? inferTask(body.events);
     if (model.task === 'classification') model.positiveClass ??= settlePositiveClass(model, body, registeredPositive).positive;
     const { version, folded } = this.lifecycle.versionFor(model, body.version, now);
@@ -100,8 +112,11 @@ export class Monitor {
       drop('version_folded', body.events.length);
       return { accepted: 0, dropped: tally };
     }
+    version.touch();
     if (folded) drop('version_folded', body.events.length);
     if (model.task) version.ensureTaskWindows(model.task);
+    // Advancing to `now` is the passage of time, not an effect of the batch; the windows save
+    // what it expires all the same, so a rollback restores them exactly.
     version.advance(now);
     version.lastSeen = now;
     version.revision++;
@@ -113,8 +128,28 @@ export class Monitor {
     }
     if (model.task === 'classification') for (const v of model.versions.values()) v.reserveClasses(model.classes.size);
     const accepted = body.events.length - (tally.duplicate_id ?? 0) - (tally.duplicate_id_conflict ?? 0);
-    this.ingested.predictions += accepted;
     return { accepted, dropped: tally, ...(duplicateIds.length ? { duplicateIds } : {}) };
+  }
+
+  /**
+   * Runs one batch's apply as a transaction (windows/txn.ts). On success the drops it tallied
+   * are added to `dropped`; on a throw everything it touched is restored, the failure is counted
+   * and a BatchNotAppliedError carries the cause to the caller.
+   */
+  private atomically<T>(endpoint: keyof Monitor['applyFailures'], tally: DropTally, f: () => T): T {
+    let result: T;
+    try {
+      result = transaction(() => {
+        this.join.touch();
+        return f();
+      });
+    } catch (err) {
+      for (const k of Object.keys(tally)) delete tally[k as DropReason];
+      this.applyFailures[endpoint]++;
+      throw new BatchNotAppliedError(endpoint, err);
+    }
+    for (const [reason, n] of Object.entries(tally)) this.dropped.add(reason as DropReason, n);
+    return result;
   }
 
   /**
@@ -194,34 +229,38 @@ export class Monitor {
     return { unknownModel: false, problems: problems.slice(0, 1000) };
   }
 
+  /** Applies a batch checkFeedback accepted; all or nothing (see the class comment). */
   applyFeedback(body: FeedbackBody): IngestResult {
-    const now = this.now();
-    const model = this.models.get(body.model);
     const tally: DropTally = {};
-    if (!model) return { accepted: 0, joined: 0, held: 0, dropped: tally };
-    const drop = (reason: DropReason, n = 1) => {
-      this.dropped.add(reason, n);
-      tally[reason] = (tally[reason] ?? 0) + n;
-    };
-    const { joined, held } = this.join.joinFeedback(model, body.events, now, drop);
+    const result = this.atomically('feedback', tally, () => {
+      const now = this.now();
+      const model = this.models.get(body.model);
+      if (!model) return undefined;
+      model.touch();
+      return this.join.joinFeedback(model, body.events, now, tallyInto(tally));
+    });
+    if (!result) return { accepted: 0, joined: 0, held: 0, dropped: tally };
     this.ingested.feedback += body.events.length;
-    return { accepted: joined + held, joined, held, dropped: tally };
+    return { accepted: result.joined + result.held, ...result, dropped: tally };
   }
 
+  /** Sets a model's KPIs, within MODELWATCH_MAX_KPIS_PER_MODEL; undefined for an unknown model. All or nothing. */
   applyKpis(body: KpisBody): IngestResult | undefined {
-    const model = this.models.get(body.model);
-    if (!model) return undefined;
     const tally: DropTally = {};
-    let accepted = 0;
-    for (const [name, value] of Object.entries(body.kpis)) {
-      if (model.kpis.has(name) || model.kpis.size < this.config.limits.maxKpisPerModel) {
-        model.kpis.set(name, value);
-        accepted++;
-      } else {
-        this.dropped.add('kpi_limit');
-        tally.kpi_limit = (tally.kpi_limit ?? 0) + 1;
+    const accepted = this.atomically('kpis', tally, () => {
+      const model = this.models.get(body.model);
+      if (!model) return undefined;
+      model.touch();
+      let n = 0;
+      for (const [name, value] of Object.entries(body.kpis)) {
+        if (model.kpis.has(name) || model.kpis.size < this.config.limits.maxKpisPerModel) {
+          model.kpis.set(name, value);
+          n++;
+        } else tally.kpi_limit = (tally.kpi_limit ?? 0) + 1;
       }
-    }
+      return n;
+    });
+    if (accepted === undefined) return undefined;
     this.ingested.kpis += accepted;
     return { accepted, dropped: tally };
   }
@@ -239,26 +278,33 @@ export class Monitor {
     return this.models.get(modelName)?.task;
   }
 
-  /** Installs a (validated, persisted) reference; drift windows for that version restart empty. */
+  /**
+   * Installs a (validated, persisted) reference; drift windows for that version restart empty.
+   * All or nothing (see the class comment).
+   */
   applyReference(modelName: string, versionName: string, profile: ReferenceProfile): void {
-    this.lifecycle.setProfile(modelName, versionName, profile);
-    if (profile.droppedFeatures.length) this.dropped.add('feature_limit', profile.droppedFeatures.length);
-    const model = this.lifecycle.modelFor(modelName);
-    if (!model) {
-      this.dropped.add('model_limit');
-      return;
-    }
-    if (profile.task) model.task ??= profile.task;
-    if (profile.positiveClass !== undefined) model.positiveClass = profile.positiveClass;
-    const now = this.now();
-    const existing = model.versions.get(versionName);
-    if (existing) {
-      existing.setReference(profile);
-      existing.advance(now);
-      return;
-    }
-    const { version, folded } = this.lifecycle.versionFor(model, versionName, now);
-    if (version && !folded) version.advance(now);
+    const tally: DropTally = {};
+    this.atomically('reference', tally, () => {
+      this.lifecycle.setProfile(modelName, versionName, profile);
+      if (profile.droppedFeatures.length) tally.feature_limit = profile.droppedFeatures.length;
+      const model = this.lifecycle.modelFor(modelName);
+      if (!model) {
+        tally.model_limit = 1;
+        return;
+      }
+      model.touch();
+      if (profile.task) model.task ??= profile.task;
+      if (profile.positiveClass !== undefined) model.positiveClass = profile.positiveClass;
+      const now = this.now();
+      const existing = model.versions.get(versionName);
+      if (existing) {
+        existing.setReference(profile);
+        existing.advance(now);
+        return;
+      }
+      const { version, folded } = this.lifecycle.versionFor(model, versionName, now);
+      if (version && !folded) version.advance(now);
+    });
   }
 
   // Restoring snapshots (src/durable): the same creation paths and bounds as ingest.
@@ -286,6 +332,13 @@ export class Monitor {
   countRestored(n: { pending: number; held: number; recent: number }): void {
     this.join.countRestored(n);
   }
+}
+
+/** A Drop that counts into the batch's tally (added to the process-wide counter once the batch succeeded). */
+function tallyInto(tally: DropTally): Drop {
+  return (reason, n = 1) => {
+    tally[reason] = (tally[reason] ?? 0) + n;
+  };
 }
 
 /** Event time in ms: ISO-8601 or Unix seconds; arrival time when absent. */

@@ -1,5 +1,6 @@
 import type { PendingPrediction } from './model-state.js';
 import type { VersionState } from './version-state.js';
+import { activeTxn } from '../windows/txn.js';
 
 const NO_NAME = 0;
 /** predName is the class name at index `pred` (the common case: nothing stored). */
@@ -17,6 +18,12 @@ const MAX_VERSIONS = 0xffff;
  * string, and 27 bytes of columns — about 90 to 115 bytes instead of 180 to 205 for a Map of objects
  * (measured by `npm run bench`-style counting of heap + array buffers; see README). Multiclass
  * probability vectors and folded class names, rarer, stay in side maps.
+ *
+ * Inside an ingest transaction (windows/txn.ts) the table keeps an undo record instead of a
+ * copy (it holds up to 100k entries): every entry has an insertion number, entries added since
+ * the transaction began are the ones numbered from its mark, and the older entries it deletes
+ * are kept aside; a rollback drops the former, puts the latter back and restores the order by
+ * insertion number.
  */
 export class PendingTable implements Iterable<[string, PendingPrediction]> {
   private readonly slots = new Map<string, number>();
@@ -32,6 +39,12 @@ export class PendingTable implements Iterable<[string, PendingPrediction]> {
   private readonly probs = new Map<number, Float64Array>();
   private versions: VersionState[] = [];
   private readonly versionIndex = new Map<VersionState, number>();
+  /** Insertion number of each slot's entry (the order a rollback restores). */
+  private seq = new Float64Array(0);
+  private nextSeq = 0;
+  private txnId = 0;
+  private txnMark = 0;
+  private txnRemoved: Array<[string, PendingPrediction, number]> = [];
 
   /** `className(i)`: the model's class name at index i, to store a predicted name as its index. */
   constructor(private readonly className: (i: number) => string | undefined) {}
@@ -52,7 +65,14 @@ export class PendingTable implements Iterable<[string, PendingPrediction]> {
   /** Adds (or replaces, moving it to the newest position) the prediction for `id`. */
   set(id: string, p: PendingPrediction): this {
     this.delete(id);
+    this.touch();
+    this.put(id, p, this.nextSeq++);
+    return this;
+  }
+
+  private put(id: string, p: PendingPrediction, seq: number): void {
     const slot = this.free.length ? this.free.pop()! : this.grow();
+    this.seq[slot] = seq;
     this.pred[slot] = p.pred;
     this.score[slot] = p.score ?? NaN;
     this.at[slot] = p.at ?? NaN;
@@ -71,17 +91,41 @@ export class PendingTable implements Iterable<[string, PendingPrediction]> {
     }
     this.flags[slot] = f;
     this.slots.set(id, slot);
-    return this;
   }
 
   delete(id: string): boolean {
     const slot = this.slots.get(id);
     if (slot === undefined) return false;
+    this.touch();
+    if (activeTxn() !== undefined && this.seq[slot] < this.txnMark) this.txnRemoved.push([id, this.read(slot), this.seq[slot]]);
     this.slots.delete(id);
     if (this.flags[slot] & NAME_APART) this.names.delete(slot);
     if (this.flags[slot] & HAS_PROBS) this.probs.delete(slot);
     this.free.push(slot);
     return true;
+  }
+
+  /** Starts the undo record the first time a transaction changes the table. */
+  private touch(): void {
+    const txn = activeTxn();
+    if (txn === undefined || txn.id === this.txnId) return;
+    this.txnId = txn.id;
+    this.txnMark = this.nextSeq;
+    const removed: Array<[string, PendingPrediction, number]> = [];
+    this.txnRemoved = removed;
+    const mark = this.nextSeq;
+    txn.onRollback(() => this.rollback(mark, removed));
+  }
+
+  /** Undoes a transaction: O(n log n), only on the failure path. */
+  private rollback(mark: number, removed: Array<[string, PendingPrediction, number]>): void {
+    const kept: Array<[string, PendingPrediction, number]> = [];
+    for (const [id, slot] of this.slots) if (this.seq[slot] < mark) kept.push([id, this.read(slot), this.seq[slot]]);
+    const all = kept.concat(removed).sort((a, b) => a[2] - b[2]);
+    for (const id of [...this.slots.keys()]) this.delete(id);
+    for (const [id, p, seq] of all) this.put(id, p, seq);
+    this.nextSeq = mark;
+    this.txnRemoved = [];
   }
 
   /** Ids, oldest first. */
@@ -119,6 +163,7 @@ export class PendingTable implements Iterable<[string, PendingPrediction]> {
       this.at = widen(this.at, (n) => new Float64Array(n));
       this.flags = widen(this.flags, (n) => new Uint8Array(n));
       this.version = widen(this.version, (n) => new Uint16Array(n));
+      this.seq = widen(this.seq, (n) => new Float64Array(n));
       this.capacity = capacity;
     }
     return this.next++;

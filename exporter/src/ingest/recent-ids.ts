@@ -1,10 +1,18 @@
 import type { VersionState } from './version-state.js';
+import { activeTxn } from '../windows/txn.js';
+
+const ADDED = 0;
+const REPLACED = 1;
+const EVICTED = 2;
+const COMPACTED = 3;
 
 /**
  * Ids whose label has joined, oldest first, with their version: a FIFO with membership. A Map
  * alone would do, but evicting its oldest key through `keys().next()` walks over every entry
  * deleted before it until V8 compacts the table — the cost grows with the churn. Here the order
  * lives in an array with a moving start (compacted when half of it is dead), so eviction is O(1).
+ * Inside an ingest transaction (windows/txn.ts) each change is logged (a compaction too), so a
+ * rollback puts every id back where it was.
  */
 export class RecentIds implements Iterable<[string, VersionState]> {
   private readonly versions = new Map<string, VersionState>();
@@ -25,24 +33,76 @@ export class RecentIds implements Iterable<[string, VersionState]> {
 
   /** Adds `id` as the newest; false when it was there already (its version is then replaced). */
   add(id: string, v: VersionState): boolean {
-    const before = this.versions.size;
+    const log = this.undoLog();
+    const old = this.versions.get(id);
     this.versions.set(id, v);
-    if (this.versions.size === before) return false;
+    if (old !== undefined) {
+      log?.push(id, old, REPLACED);
+      return false;
+    }
     this.order.push(id);
+    log?.push(id, ADDED);
     return true;
   }
 
   /** Forgets the oldest id; false when empty. */
   evictOldest(): boolean {
+    const start = this.start;
     while (this.start < this.order.length) {
-      const id = this.order[this.start];
+      const at = this.start;
+      const id = this.order[at];
       this.order[this.start++] = undefined;
+      const v = id === undefined ? undefined : this.versions.get(id);
       if (id !== undefined && this.versions.delete(id)) {
+        this.undoLog()?.push(at, id, v, start, EVICTED);
         this.compact();
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Inside an ingest transaction, the log of this table's changes (flat: each record's fields,
+   * then its kind), rolled back as one step; undefined outside one.
+   */
+  private undoLog(): unknown[] | undefined {
+    const txn = activeTxn();
+    if (txn === undefined) return undefined;
+    if (txn.id !== this.txnId) {
+      this.txnId = txn.id;
+      const log: unknown[] = [];
+      this.log = log;
+      txn.onRollback(() => this.rollback(log));
+    }
+    return this.log;
+  }
+  private txnId = 0;
+  private log: unknown[] = [];
+
+  /** Undoes the logged changes, newest first. */
+  private rollback(log: unknown[]): void {
+    while (log.length) {
+      const kind = log.pop();
+      if (kind === ADDED) {
+        this.versions.delete(log.pop() as string);
+        this.order.pop();
+      } else if (kind === REPLACED) {
+        const old = log.pop() as VersionState;
+        this.versions.set(log.pop() as string, old);
+      } else if (kind === EVICTED) {
+        const start = log.pop() as number;
+        const v = log.pop() as VersionState;
+        const id = log.pop() as string;
+        const at = log.pop() as number;
+        this.order[at] = id;
+        this.versions.set(id, v);
+        this.start = start;
+      } else {
+        this.start = log.pop() as number;
+        this.order = log.pop() as Array<string | undefined>;
+      }
+    }
   }
 
   *[Symbol.iterator](): IterableIterator<[string, VersionState]> {
@@ -54,7 +114,10 @@ export class RecentIds implements Iterable<[string, VersionState]> {
 
   private compact(): void {
     if (this.start < 1024 || this.start * 2 < this.order.length) return;
-    this.order = this.order.slice(this.start);
+    const { order, start } = this;
+    this.order = order.slice(start);
     this.start = 0;
+    // The old array is left as it was: undo records logged before this one index into it.
+    this.undoLog()?.push(order, start, COMPACTED);
   }
 }

@@ -3,6 +3,7 @@ import { OTHER } from './bounded-names.js';
 import { ModelState } from './model-state.js';
 import type { ReferenceProfile } from './reference-profile.js';
 import { VersionState, type WindowGeometry } from './version-state.js';
+import { activeTxn } from '../windows/txn.js';
 
 /**
  * Which models and versions are tracked, within the configured bounds: models are created on
@@ -31,8 +32,15 @@ export class VersionLifecycle {
   /** Remembers a version's reference profile; applied to the version now or when it is created. */
   setProfile(modelName: string, versionName: string, profile: ReferenceProfile): void {
     let byVersion = this.profiles.get(modelName);
-    if (!byVersion) this.profiles.set(modelName, (byVersion = new Map()));
+    const txn = activeTxn();
+    if (!byVersion) {
+      this.profiles.set(modelName, (byVersion = new Map()));
+      txn?.onRollback(() => this.profiles.delete(modelName));
+    }
+    const old = byVersion.get(versionName);
     byVersion.set(versionName, profile);
+    const versions = byVersion;
+    txn?.onRollback(() => (old ? versions.set(versionName, old) : versions.delete(versionName)));
   }
 
   /** Whether a reference for this model/version can be tracked now (limits), without changing anything. */
@@ -65,6 +73,7 @@ export class VersionLifecycle {
       maxLabelValueLength: l.maxLabelValueLength,
     });
     this.models.set(name, model);
+    activeTxn()?.onRollback(() => this.models.delete(name));
     return model;
   }
 
@@ -76,6 +85,7 @@ export class VersionLifecycle {
   versionFor(model: ModelState, name: string, now: number): { version?: VersionState; folded: boolean } {
     const known = model.versions.get(name);
     if (known) return { version: known, folded: false };
+    model.touch();
     const tracked = [...model.versions.keys()].filter((k) => k !== OTHER).length;
     if (tracked >= this.config.limits.maxVersionsPerModel) {
       const idle = this.idleVersion(model, now);

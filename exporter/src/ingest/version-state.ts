@@ -11,6 +11,7 @@ import {
 import { LATENCY_BUCKETS_SECONDS } from '../metrics/catalog.js';
 import { CountState } from '../windows/count-state.js';
 import { SlidingWindow } from '../windows/sliding-window.js';
+import { activeTxn, markShared } from '../windows/txn.js';
 import { escapeLabelValue, flatString } from './bounded-names.js';
 import { makeEstimateTracker, type EstimateTracker } from './estimate-tracker.js';
 import { LabelTracking } from './label-tracking.js';
@@ -50,6 +51,7 @@ export type FeatureTracker =
  */
 export function makeTracker(name: string, mvLabels: string, ref: FeatureReference, g: WindowGeometry): FeatureTracker {
   const labels = flatString(`${mvLabels},feature="${escapeLabelValue(name)}"`);
+  markShared(ref); // read-only: the states point to it, a transaction need not copy it
   if (ref.kind === 'numeric') {
     return {
       kind: 'numeric',
@@ -149,8 +151,24 @@ export class VersionState {
     this.labelTracking = new LabelTracking(g.fineMs, g.fineBuckets);
   }
 
+  /**
+   * Inside an ingest transaction (windows/txn.ts), saves this version's counters, maps and
+   * label tracking the first time the batch touches it; windows save themselves. Every writer
+   * of the fields above calls it first.
+   */
+  touch(): void {
+    const txn = activeTxn();
+    if (txn === undefined || txn.id === this.txnId) return;
+    this.txnId = txn.id;
+    txn.saveFields(this);
+    txn.saveFields(this.labelTracking);
+    txn.save(this.labelTracking.pending);
+  }
+  private txnId = 0;
+
   /** Allocates the quality windows once the model's task is known. */
   ensureTaskWindows(task: Task): void {
+    this.touch();
     this.revision++;
     if (task === 'classification') {
       this.classification ??= new SlidingWindow((role) => new ClassificationState(role), this.g.fineMs, this.g.fineBuckets);
@@ -168,6 +186,7 @@ export class VersionState {
    */
   reserveClasses(k: number): void {
     if (!this.probabilities || k <= this.reservedClasses) return;
+    this.touch();
     this.reservedClasses = k;
     this.probabilities.forEachState((s) => s.reserve(k));
   }
@@ -175,6 +194,7 @@ export class VersionState {
 
   /** Replaces the reference; drift windows restart empty because their bins depend on it. */
   setReference(profile: ReferenceProfile): void {
+    this.touch();
     this.revision++;
     this.reference = profile;
     this.trackers = Object.entries(profile.features).map(([name, ref]) => makeTracker(name, this.labels, ref, this.g));
@@ -185,6 +205,7 @@ export class VersionState {
   }
 
   advance(now: number): void {
+    this.touch();
     let expired = this.windowPredictions.advance(now);
     if (this.classification?.advance(now)) expired = true;
     if (this.probabilities?.advance(now)) expired = true;
@@ -197,6 +218,7 @@ export class VersionState {
   }
 
   observeLatency(ms: number): void {
+    this.touch();
     const s = ms / 1000;
     let i = 0;
     while (i < LATENCY_BUCKETS_SECONDS.length && s > LATENCY_BUCKETS_SECONDS[i]) i++;

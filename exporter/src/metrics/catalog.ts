@@ -283,6 +283,12 @@ export const CATALOG = {
   // Exporter itself.
   dropped: spec('modelwatch_dropped_total', 'counter', ['reason'], 'Data dropped or folded by cardinality bounds and limits, by reason.'),
   ingestedEvents: spec('modelwatch_ingested_events_total', 'counter', ['endpoint'], 'Events accepted by ingest endpoints.'),
+  ingestFailures: spec(
+    'modelwatch_ingest_failures_total',
+    'counter',
+    ['endpoint'],
+    'Ingest batches that failed inside the exporter while being applied and were rolled back whole (nothing applied, a retry is safe), by endpoint.',
+  ),
   snapshotsSkipped: spec(
     'modelwatch_snapshots_skipped_total',
     'counter',

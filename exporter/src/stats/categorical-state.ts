@@ -1,4 +1,4 @@
-import { BinCounts, checkedDifference, type CountRole } from './counts.js';
+import { BinCounts, checkedDifference, type CountRole, type NumberStash } from './counts.js';
 import { OTHER_CATEGORY, type CategoricalFeatureReference } from './feature-reference.js';
 
 /**
@@ -49,6 +49,27 @@ export class CategoricalFeatureState {
     // A reference that folded its tail counts every unknown value in its __other__: no slots.
     const slots = this.refOtherIndex >= 0 ? 0 : maxCategories;
     this.slotCounts = new BinCounts(slots, role, 1);
+  }
+
+  /** Saves the state for a rollback (see BinCounts.saveState); returns what writes it back. */
+  saveState(stash: NumberStash): () => void {
+    const refCounts = this.refCounts.saveState(stash);
+    const slotCounts = this.slotCounts.saveState(stash);
+    const { otherCount, nonMissing, missingCount } = this;
+    const slotNames = this.slotNames;
+    const names = slotNames?.slice();
+    return () => {
+      refCounts();
+      slotCounts();
+      this.otherCount = otherCount;
+      this.nonMissing = nonMissing;
+      this.missingCount = missingCount;
+      this.slotNames = slotNames;
+      if (slotNames && names) {
+        slotNames.length = names.length;
+        for (let i = 0; i < names.length; i++) slotNames[i] = names[i];
+      }
+    };
   }
 
   /** Non-missing values in the window. */

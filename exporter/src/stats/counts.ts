@@ -8,6 +8,18 @@ export function checkedDifference(a: number, b: number): number {
 
 type CountArray = Uint16Array | Uint32Array | Float64Array;
 
+/**
+ * Where a state saved for a rollback puts its numbers: a scratch area reused from one save to
+ * the next (windows/txn.ts), so that saving allocates no ArrayBuffer — short-lived buffers make
+ * V8 collect far more often.
+ */
+export interface NumberStash {
+  /** Copies a[off, off+n) aside; returns where, for `load`. */
+  put(a: CountArray, off: number, n: number): number;
+  /** Writes back into a[off, off+n) what `put` returned `at` for. */
+  load(a: CountArray, off: number, n: number, at: number): void;
+}
+
 const LIMIT_16 = 0xffff;
 const LIMIT_32 = 0xffffffff;
 const LIMIT_F64 = Number.MAX_SAFE_INTEGER;
@@ -181,6 +193,24 @@ export class BinCounts {
     const dst = this.col.a;
     const d0 = this.off;
     for (let i = 0; i < this.size; i++) dst[d0 + i] -= src[so + i];
+  }
+
+  /**
+   * Saves this vector (only its own row of a shared column) and returns what writes it back,
+   * with the column's width as it was. Ingest's transactions (windows/txn.ts) call it instead
+   * of copying the whole column: a batch touches one row of a window's ring. A column widened
+   * since is narrowed back by the earliest save, whose rows the batch had not changed yet.
+   */
+  saveState(stash: NumberStash): () => void {
+    const col = this.col;
+    const { a, limit } = col;
+    const { off, size } = this;
+    const at = stash.put(a, off, size);
+    return () => {
+      col.a = a;
+      col.limit = limit;
+      stash.load(a, off, size, at);
+    };
   }
 
   /** Zeroes the counts, keeping the storage (and its width) for the next use. */

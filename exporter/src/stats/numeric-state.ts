@@ -1,4 +1,4 @@
-import { BinCounts, checkedDifference, type CountRole } from './counts.js';
+import { BinCounts, checkedDifference, type CountRole, type NumberStash } from './counts.js';
 import type { NumericFeatureReference } from './feature-reference.js';
 import { countBelow } from './quantile.js';
 
@@ -63,6 +63,18 @@ export class NumericFeatureState {
 
   addMissing(): void {
     this.missingCount++;
+  }
+
+  /** Saves the state for a rollback (see BinCounts.saveState); returns what writes it back. */
+  saveState(stash: NumberStash): () => void {
+    const bins = this.bins.saveState(stash);
+    const { nonMissing, missingCount, outOfRangeCount } = this;
+    return () => {
+      bins();
+      this.nonMissing = nonMissing;
+      this.missingCount = missingCount;
+      this.outOfRangeCount = outOfRangeCount;
+    };
   }
 
   merge(o: NumericFeatureState): void {

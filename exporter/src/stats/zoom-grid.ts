@@ -81,6 +81,11 @@ export interface ZoomMember {
  * window its resolution from the first event on. Plain numbers only (snapshot-friendly).
  */
 export class ScoreGrid {
+  /**
+   * Called before a grid changes (and moves its members' counts): ingest's transactions
+   * (windows/txn.ts) save the grid and its members then, rather than on every batch.
+   */
+  static beforeChange?: (grid: ScoreGrid) => void;
   lo: number[] = [];
   hi: number[] = [];
   private frames: ZoomFrame[] = [];
@@ -117,6 +122,7 @@ export class ScoreGrid {
 
   /** Widens class c's range to include [lo, hi], moving every member's counts to the new grid. */
   widen(c: number, lo: number, hi: number): void {
+    if (c >= this.lo.length || lo < this.lo[c] || hi > this.hi[c]) ScoreGrid.beforeChange?.(this);
     while (this.lo.length <= c) {
       this.lo.push(Infinity);
       this.hi.push(-Infinity);

@@ -16,6 +16,14 @@ export class CountState implements Mergeable<CountState> {
     this.count -= o.count;
   }
 
+  /** Saves the count for a rollback (windows/txn.ts); returns what writes it back. */
+  saveState(): () => void {
+    const count = this.count;
+    return () => {
+      this.count = count;
+    };
+  }
+
   clear(): void {
     this.count = 0;
   }

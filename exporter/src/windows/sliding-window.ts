@@ -1,4 +1,5 @@
 import { CountRing, type CountRole } from '../stats/counts.js';
+import { activeTxn } from './txn.js';
 
 /** What a window needs from a state: merging two states equals computing over their union. */
 export interface Mergeable<S> {
@@ -27,6 +28,10 @@ export class SlidingWindow<S extends Mergeable<S>> {
    */
   private readonly slotEpoch: number[];
   private currentEpoch = -Infinity;
+  /** The transaction (txn.ts) this window last saved itself in, and the slots it saved there. */
+  private txnId = 0;
+  private txnSlots?: boolean[];
+  private lastSaved = -1;
 
   /**
    * `make` builds each state; it is told whether the state is the total or which row of the
@@ -52,12 +57,15 @@ export class SlidingWindow<S extends Mergeable<S>> {
   advance(now: number): boolean {
     const epoch = Math.floor(now / this.bucketMs);
     if (epoch <= this.currentEpoch) return false;
+    const txn = activeTxn() !== undefined;
+    if (txn) this.saveInTxn(-1);
     this.currentEpoch = epoch;
     const oldest = epoch - this.bucketCount + 1;
     let expired = false;
     for (let slot = 0; slot < this.bucketCount; slot++) {
       const held = this.slotEpoch[slot];
       if (held !== -Infinity && held < oldest) {
+        if (txn) this.saveInTxn(slot);
         this.total.subtract(this.buckets[slot]);
         this.buckets[slot].clear();
         this.slotEpoch[slot] = -Infinity;
@@ -76,18 +84,48 @@ export class SlidingWindow<S extends Mergeable<S>> {
     if (epoch > this.currentEpoch) epoch = this.currentEpoch;
     if (epoch <= this.currentEpoch - this.bucketCount) return undefined;
     const slot = ((epoch % this.bucketCount) + this.bucketCount) % this.bucketCount;
+    // Hot path: one comparison when this slot was the last one saved in the running transaction.
+    const txn = activeTxn();
+    if (txn !== undefined && this.lastSaved !== txn.id * this.bucketCount + slot) this.saveInTxn(slot);
     this.slotEpoch[slot] = epoch;
     return this.buckets[slot];
   }
 
+  /**
+   * Inside a transaction (txn.ts), saves this window's epochs and total the first time it is
+   * touched, and bucket `slot` (-1: none) the first time that one is: a caller that gets a
+   * bucket from bucketAt writes to it and to the total, nothing else.
+   */
+  private saveInTxn(slot: number): void {
+    const txn = activeTxn()!;
+    if (this.txnId !== txn.id) {
+      this.txnId = txn.id;
+      this.txnSlots = new Array<boolean>(this.bucketCount).fill(false);
+      const epoch = this.currentEpoch;
+      const slots = this.slotEpoch.slice();
+      txn.onRollback(() => {
+        this.currentEpoch = epoch;
+        for (let i = 0; i < slots.length; i++) this.slotEpoch[i] = slots[i];
+      });
+      txn.save(this.total);
+    }
+    if (slot >= 0 && !this.txnSlots![slot]) {
+      this.txnSlots![slot] = true;
+      txn.save(this.buckets[slot]);
+    }
+    if (slot >= 0) this.lastSaved = txn.id * this.bucketCount + slot;
+  }
+
   /** Calls f on the total and on every bucket (e.g. to size them all at once). */
   forEachState(f: (s: S) => void): void {
+    if (activeTxn() !== undefined) for (let slot = -1; slot < this.bucketCount; slot++) this.saveInTxn(slot);
     f(this.total);
     for (const b of this.buckets) f(b);
   }
 
   /** Empties every bucket and the total. */
   clear(): void {
+    if (activeTxn() !== undefined) for (let slot = -1; slot < this.bucketCount; slot++) this.saveInTxn(slot);
     for (const b of this.buckets) b.clear();
     this.total.clear();
     this.slotEpoch.fill(-Infinity);

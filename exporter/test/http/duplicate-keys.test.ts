@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findDuplicateKey } from '../../src/http/duplicate-keys.js';
+import { duplicateKeyOf, findDuplicateKey } from '../../src/http/duplicate-keys.js';
 
 const scan = (text: string) => findDuplicateKey(Buffer.from(text, 'utf8'));
 
@@ -21,6 +21,38 @@ describe('findDuplicateKey', () => {
       fc.property(fc.jsonValue(), (v) => {
         expect(scan(JSON.stringify(v))).toBeUndefined();
         expect(scan(JSON.stringify(v, null, 2))).toBeUndefined();
+      }),
+    );
+  });
+});
+
+describe('duplicateKeyOf (the check every request runs)', () => {
+  const check = (text: string) => duplicateKeyOf(Buffer.from(text, 'utf8'), JSON.parse(text));
+
+  it('agrees with findDuplicateKey on bodies with and without repeated keys, escapes and colons in strings', () => {
+    for (const text of [
+      '{"staging":{"min_accuracy":0.9},"staging":{}}',
+      '{"events":[{"id":"a:b"},{"id":"b","features":{"age":1,"x":"}\\":","age":2}}]}',
+      '[[1,2],{"a":1,"\\u0061":2}]',
+      '{"a":{"a":1},"b":[{"a":1},{"a":2}],"c":"\\"a\\":"}',
+      '{"__proto__":1,"__proto__":2}',
+      '{"__proto__":{"x":1},"y":"\\\\"}',
+    ])
+      expect(check(text), text).toBe(findDuplicateKey(Buffer.from(text, 'utf8')));
+  });
+
+  it('is undefined for anything JSON.stringify writes, and names a key repeated anywhere', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.nat(), (v, at) => {
+        const text = JSON.stringify(v);
+        expect(check(text)).toBeUndefined();
+        // Repeat the first key of the at-th object (if any) in place: `{"k":` becomes `{"k":1,"k":`.
+        const opens = [...text.matchAll(/\{"((?:[^"\\]|\\.)*)":/g)];
+        if (opens.length === 0) return;
+        const m = opens[at % opens.length];
+        const dup = text.slice(0, m.index) + `{"${m[1]}":1,"${m[1]}":` + text.slice(m.index! + m[0].length);
+        expect(check(dup)).toBe(findDuplicateKey(Buffer.from(dup, 'utf8')));
+        expect(check(dup)).toBeDefined();
       }),
     );
   });
