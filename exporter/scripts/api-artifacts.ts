@@ -7,7 +7,9 @@ import { loadConfig } from '../src/config/config.js';
 import { ERROR_CODES, type ErrorCode } from '../src/error-codes.js';
 import { startServer } from '../src/app/root.js';
 import { BUILD_VERSION } from '../src/version.js';
-import { nameRuleJson } from '../src/names.js';
+import { FEATURE_NAME_RULE, NAME_MAX_LENGTH, nameRuleJson, NAME_RULE } from '../src/names.js';
+import { MAX_MAGNITUDE } from '../src/stats/index.js';
+import type { Config } from '../src/config/config.js';
 
 const EXPORTER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -19,7 +21,8 @@ export type Artifacts = Record<string, string>;
  * types openapi-typescript derives from it (exporter/src/api/openapi-types.ts, imported by the
  * CLI client and exported for other clients as `@modelwatch/exporter/api`) and the error code
  * catalog (docs/errors.md), and the name rule for the Grafana app
- * (grafana-plugin/src/api/name-rule.json, from src/names.ts). The document comes from a real exporter's route catalog.
+ * (grafana-plugin/src/api/name-rule.json, from src/names.ts), and the limits the Python client checks
+ * (clients/python/src/modelwatch/limits.json). The document comes from a real exporter's route catalog.
  */
 export async function apiArtifacts(): Promise<Artifacts> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-api-'));
@@ -40,11 +43,33 @@ export async function apiArtifacts(): Promise<Artifacts> {
       'docs/errors.md': errorCatalogMarkdown(),
       // The one name rule for the Grafana app's bundle (grafana-plugin/src/api/names.ts reads it).
       'grafana-plugin/src/api/name-rule.json': `${JSON.stringify(nameRuleJson(), null, 2)}\n`,
+      // The limits the Python client checks before sending, with the exporter's own messages.
+      'clients/python/src/modelwatch/limits.json': `${JSON.stringify(clientLimitsJson(config), null, 2)}\n`,
     };
   } finally {
     await running.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What clients/python/src/modelwatch/limits.py reads: the exporter's default limits (a deployment
+ * may raise them: MODELWATCH_MAX_BATCH_EVENTS, MODELWATCH_MAX_BODY_BYTES) and the messages its
+ * 400/413 answers carry, so the client refuses before sending with the words the server would use.
+ * The Python tests compare each message with a real exporter's answer.
+ */
+function clientLimitsJson(config: Config) {
+  return {
+    max_batch_events: config.maxBatchEvents,
+    max_batch_events_message: `at most ${config.maxBatchEvents} events per batch`,
+    max_body_bytes: config.maxBodyBytes,
+    max_body_bytes_message: 'request body too large',
+    max_magnitude: MAX_MAGNITUDE,
+    max_magnitude_message: `must be a finite number with magnitude at most ${MAX_MAGNITUDE}`,
+    name_max_length: NAME_MAX_LENGTH,
+    name_rule: NAME_RULE,
+    feature_name_rule: FEATURE_NAME_RULE,
+  };
 }
 
 function errorCatalogMarkdown(): string {

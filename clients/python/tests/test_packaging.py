@@ -28,6 +28,8 @@ def test_pip_installs_a_typed_package_that_needs_only_the_standard_library(tmp_p
         timeout=120,
     )
     assert (target / "modelwatch" / "py.typed").exists()
+    # the exporter's limits the client checks before sending ship with it
+    assert (target / "modelwatch" / "limits.json").exists()
     # -I: isolated (no user site, no PYTHONPATH); numpy/pandas must not be imported by the package
     probe = (
         f"import sys; sys.path.insert(0, {str(target)!r}); import modelwatch; "

@@ -13,6 +13,7 @@ from ._version import __version__
 from .errors import (
     AuthError,
     BadRequest,
+    BodyTooLarge,
     Conflict,
     ConversionError,
     FailedGate,
@@ -29,6 +30,7 @@ from .timing import Timed
 __all__ = [
     "AuthError",
     "BadRequest",
+    "BodyTooLarge",
     "Conflict",
     "ConversionError",
     "Counters",

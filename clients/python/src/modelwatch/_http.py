@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional
 
 from ._version import __version__
+from .errors import BodyTooLarge
+from .limits import MAX_BODY_BYTES, MAX_BODY_BYTES_MESSAGE
 
 DEFAULT_URL = "http://127.0.0.1:9400"
 
@@ -70,11 +72,18 @@ class Transport:
     ``$MODELWATCH_TOKEN``. ``timeout`` is seconds per request (connect and each read).
     """
 
-    def __init__(self, url: Optional[str] = None, token: Optional[str] = None, timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        url: Optional[str] = None,
+        token: Optional[str] = None,
+        timeout: float = 5.0,
+        max_body_bytes: int = MAX_BODY_BYTES,
+    ) -> None:
         base = url or os.environ.get("MODELWATCH_URL") or DEFAULT_URL
         self.base = base.rstrip("/")
         self._token = token if token is not None else os.environ.get("MODELWATCH_TOKEN")
         self.timeout = timeout
+        self.max_body_bytes = max_body_bytes
 
     @property
     def has_token(self) -> bool:
@@ -89,7 +98,9 @@ class Transport:
     ) -> Response:
         """Sends one request; returns the answer whatever its status.
 
-        Raises :class:`NetworkError` when no answer arrives.
+        Raises :class:`NetworkError` when no answer arrives, and
+        :class:`~modelwatch.errors.BodyTooLarge` (without sending) for a body over
+        ``max_body_bytes``, which the exporter would refuse with 413.
         """
         url = self.base + path
         if query:
@@ -102,6 +113,8 @@ class Transport:
         data = None
         if body is not None:
             data = encode(body)
+            if len(data) > self.max_body_bytes:
+                raise BodyTooLarge(MAX_BODY_BYTES_MESSAGE, len(data), self.max_body_bytes)
             headers["Content-Type"] = "application/json"
         req = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:

@@ -7,6 +7,8 @@ that can wait on the network happens here. Delivery rules:
 - network error, 5xx, 429: retried up to ``max_retries`` times with exponential backoff and
   full jitter (a random delay in [0, min(max_backoff, backoff · 2^attempt)] seconds), then the
   events count as ``failed``.
+- a body over the exporter's size limit is not sent: the batch is split in halves until each
+  fits (an event too large on its own counts as ``failed``), as the exporter would answer 413.
 - other 4xx: not retried; the exporter's message (field and problem) is logged at ERROR and the
   events count as ``failed``. When a 400 names the bad events (``events[i]…``), the other
   events of the batch are sent once more without them, so one bad event does not lose the rest.
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Deque, Dict, List, Optional, Set, Tuple
 
 from ._http import NetworkError, Response, Transport
+from .errors import BodyTooLarge
 
 log = logging.getLogger("modelwatch")
 
@@ -235,7 +238,17 @@ class Sender:
             self._done(**{outcome: len(kpis)})
 
     def _send_events(self, what: str, path: str, body: Callable[[List[Any]], Any], events: List[Any]) -> None:
-        res = self._attempts(path, body(events), f"{len(events)} {what}")
+        try:
+            res = self._attempts(path, body(events), f"{len(events)} {what}")
+        except BodyTooLarge as err:
+            # Over the exporter's body limit (it would answer 413): send the halves; one event
+            # that alone is too large cannot be sent at all.
+            if len(events) == 1:
+                log.error("modelwatch: 1 of the %s not sent to %s: %s", what, path, err)
+                return self._done(failed=1)
+            half = len(events) // 2
+            self._send_events(what, path, body, events[:half])
+            return self._send_events(what, path, body, events[half:])
         if res is None:
             return self._done(dropped=len(events)) if self._abandon.is_set() else self._done(failed=len(events))
         if res.ok:
@@ -255,7 +268,11 @@ class Sender:
         self._done(failed=len(rest))
 
     def _post(self, path: str, body: Any, what: str) -> str:
-        res = self._attempts(path, body, what)
+        try:
+            res = self._attempts(path, body, what)
+        except BodyTooLarge as err:
+            log.error("modelwatch: %s not sent to %s: %s", what, path, err)
+            return "failed"
         if res is None:
             return "dropped" if self._abandon.is_set() else "failed"
         if res.ok:

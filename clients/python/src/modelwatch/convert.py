@@ -12,8 +12,14 @@ prediction and its label compare equal on the exporter):
 - numpy integers and floats → Python ``int`` / ``float``; ``Decimal`` → ``float``;
 - ``datetime`` (and ``pandas.Timestamp``, ``numpy.datetime64``) → Unix seconds; a naive
   datetime is taken as UTC; ``date`` → seconds at midnight UTC; ``timedelta`` → seconds;
+- ``numpy.longdouble`` → the nearest float64 (the exporter computes in float64);
 - ``str`` → itself; anything else — and ±infinity, which JSON cannot carry — raises
   :class:`~modelwatch.errors.ConversionError` naming the field.
+
+What monitoring sends (feature values, predictions, labels, KPIs, reference samples) is also held
+to the exporter's limits (:mod:`modelwatch.limits`): numbers of magnitude at most 1e100, feature
+and KPI names by the column-name rule, and no two keys of one mapping that become the same name
+as text (``1`` and ``"1"``), which JSON would otherwise silently merge into one.
 """
 
 from __future__ import annotations
@@ -21,9 +27,10 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from decimal import Decimal
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union, cast
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Union, cast
 
 from .errors import ConversionError
+from .limits import MAX_MAGNITUDE, MAX_MAGNITUDE_MESSAGE, feature_name_problem
 
 Scalar = Union[int, float, str, None]
 
@@ -85,10 +92,71 @@ def _numpy(value: Any, dtype: Any, field: str) -> Scalar:
         return scalar(value.astype("datetime64[us]").reshape(()).item(), field)
     if kind == "m":
         return scalar(value.astype("timedelta64[us]").reshape(()).item(), field)
-    item = value.item() if shape == () else value.reshape(()).item()
+    if shape != ():
+        value = value.reshape(())
+    if kind == "f" and getattr(dtype, "itemsize", 8) > 8:
+        return _longdouble(value, field)
+    item = value.item()
     if type(item) is type(value):  # an object that is not a numpy scalar after all
         raise ConversionError(field, f"cannot send a value of type {type(value).__qualname__}")
     return scalar(item, field)
+
+
+def _longdouble(value: Any, field: str) -> Optional[float]:
+    """numpy.longdouble (float96/float128): ``.item()`` returns it unchanged, as no Python type
+    holds it. The exporter computes in float64, so it is sent as the nearest float64; beyond the
+    exporter's magnitude limit (which float64 could not hold either) it is refused in its words."""
+    if value != value:
+        return None
+    if abs(value) > MAX_MAGNITUDE and not _isinf(value):
+        raise ConversionError(field, MAX_MAGNITUDE_MESSAGE)
+    return _float(float(value), field)
+
+
+def _isinf(value: Any) -> bool:
+    return bool(value == float("inf") or value == float("-inf"))
+
+
+def bounded(value: Scalar, field: str) -> Scalar:
+    """``value`` if it is not a number beyond the exporter's magnitude limit (|x| ≤ 1e100,
+    stats/magnitude.ts), else ConversionError with the exporter's message."""
+    if isinstance(value, (int, float)) and abs(value) > MAX_MAGNITUDE:
+        raise ConversionError(field, MAX_MAGNITUDE_MESSAGE)
+    return value
+
+
+def distinct_names(pairs: Iterable[Any], field: str) -> List[Any]:
+    """``(key, value)`` pairs as ``[(str(key), value, key)]``, refusing two keys that become
+    the same name as text (``1`` and ``"1"``, or a DataFrame's duplicate columns): sent as
+    JSON, one would silently replace the other."""
+    out = [(str(k), v, k) for k, v in pairs]
+    seen: Dict[str, Any] = {}
+    if len({name for name, _, _ in out}) != len(out):
+        for name, _, key in out:
+            if name in seen:
+                raise ConversionError(
+                    f"{field}.{name}",
+                    f"keys {seen[name]!r} and {key!r} are both {name!r} as text, and JSON names must be unique: rename one",
+                )
+            seen[name] = key
+    return out
+
+
+# Feature names seen valid; bounded, so endless distinct names cost a check each, never memory.
+_VALID_FEATURE_NAMES: Set[str] = set()
+_VALID_FEATURE_NAMES_MAX = 10_000
+
+
+def feature_name(name: str, field: str, kind: str = "feature name") -> str:
+    """``name`` if it follows the exporter's column-name rule, else ConversionError with its message."""
+    if name in _VALID_FEATURE_NAMES:
+        return name
+    problem = feature_name_problem(kind, name)
+    if problem is not None:
+        raise ConversionError(field, problem)
+    if len(_VALID_FEATURE_NAMES) < _VALID_FEATURE_NAMES_MAX:
+        _VALID_FEATURE_NAMES.add(name)
+    return name
 
 
 def _is_nat(value: Any) -> bool:
@@ -97,7 +165,7 @@ def _is_nat(value: Any) -> bool:
 
 def label(value: Any, field: str) -> Union[int, float, str]:
     """A prediction or label: a class or a regression value; missing is an error."""
-    out = scalar(value, field)
+    out = bounded(scalar(value, field), field)
     if out is None:
         raise ConversionError(field, "is missing (None or NaN)")
     if out == "":
@@ -149,7 +217,22 @@ def row(features: Any, field: str = "features", names: Optional[Sequence[str]] =
         raise ConversionError(
             field, f"expected a mapping of feature name to value, got {type(features).__qualname__} (or pass feature_names)"
         )
-    return {str(k): scalar(v, f"{field}.{k}") for k, v in items}
+    pairs = list(items)
+    out: Dict[str, Scalar] = {}
+    # The hot path of log_prediction: plain floats and strings skip the general conversion.
+    for k, v in pairs:
+        name = k if type(k) is str else str(k)
+        if name in out:
+            distinct_names(pairs, field)  # raises, naming both keys
+        if name not in _VALID_FEATURE_NAMES:
+            feature_name(name, f"{field}.{name}")
+        t = type(v)
+        if (t is float and -MAX_MAGNITUDE <= v <= MAX_MAGNITUDE) or t is str:  # NaN fails the comparison
+            out[name] = v
+        else:
+            f = f"{field}.{name}"
+            out[name] = bounded(scalar(v, f), f)
+    return out
 
 
 def columns(data: Any, field: str = "features", names: Optional[Sequence[str]] = None) -> Dict[str, List[Scalar]]:
@@ -158,10 +241,11 @@ def columns(data: Any, field: str = "features", names: Optional[Sequence[str]] =
     Accepts a pandas DataFrame, a mapping of column name to values, a list of row mappings, or
     a 2-d array / list of rows when ``names`` is given.
     """
-    if hasattr(data, "columns") and hasattr(data, "items"):  # DataFrame
-        return {str(name): sequence(values, f"{field}.{name}") for name, values in data.items()}
-    if isinstance(data, Mapping):
-        return {str(name): sequence(values, f"{field}.{name}") for name, values in data.items()}
+    if (hasattr(data, "columns") and hasattr(data, "items")) or isinstance(data, Mapping):  # DataFrame or mapping
+        return {
+            feature_name(name, f"{field}.{name}"): bounded_all(sequence(values, f"{field}.{name}"), f"{field}.{name}")
+            for name, values, _ in distinct_names(data.items(), field)
+        }
     rows = data.tolist() if hasattr(data, "tolist") else list(data)
     out: Dict[str, List[Scalar]] = {}
     for i, r in enumerate(rows):
@@ -179,3 +263,12 @@ def sequence(values: Any, field: str) -> List[Scalar]:
     # tolist() is the fast path for numbers, but turns datetime64[ns] into integers of nanoseconds
     seq = values.tolist() if hasattr(values, "tolist") and kind not in ("M", "m") else values
     return [scalar(v, f"{field}[{i}]") for i, v in enumerate(seq)]
+
+
+def bounded_all(values: List[Scalar], field: str) -> List[Scalar]:
+    """``values`` when every number is within the exporter's magnitude limit; else
+    ConversionError naming ``field[i]``."""
+    for i, v in enumerate(values):
+        if isinstance(v, (int, float)) and abs(v) > MAX_MAGNITUDE:
+            raise ConversionError(f"{field}[{i}]", MAX_MAGNITUDE_MESSAGE)
+    return values

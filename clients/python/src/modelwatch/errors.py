@@ -40,6 +40,17 @@ class BadRequest(ModelwatchError):
     exit_code = 2
 
 
+class BodyTooLarge(BadRequest):
+    """A request body over the exporter's size limit (``MODELWATCH_MAX_BODY_BYTES``, 32 MiB by
+    default), refused before it was sent: the exporter would answer 413 ``request body too large``.
+    ``size`` and ``limit`` are bytes."""
+
+    def __init__(self, message: str, size: int, limit: int) -> None:
+        super().__init__(f"{message}: {size} bytes, over the limit of {limit}", None, None, "MW_ERR_BODY_TOO_LARGE")
+        self.size = size
+        self.limit = limit
+
+
 class NotFound(ModelwatchError):
     """404: unknown model or version."""
 

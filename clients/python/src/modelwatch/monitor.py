@@ -7,12 +7,13 @@ import logging
 import time
 import uuid
 import weakref
-from typing import Any, Dict, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Mapping, Optional, Sequence, Union, cast
 
 from . import convert
 from ._http import NetworkError, Transport, segment
 from ._sender import Counters, Sender
 from .errors import ConversionError, Unreachable, error_for
+from .limits import MAX_BATCH_EVENTS, MAX_BATCH_EVENTS_MESSAGE, MAX_BODY_BYTES, name_problem
 from .timing import Timed, track
 
 log = logging.getLogger("modelwatch")
@@ -35,7 +36,7 @@ class Monitor:
         model, version: what the events belong to (names as the exporter's API accepts).
         url: exporter base URL; default ``$MODELWATCH_URL``, then ``http://127.0.0.1:9400``.
         token: bearer token with the ``ingest`` role; default ``$MODELWATCH_TOKEN``.
-        batch_size: events per request (the exporter's default limit is 50,000).
+        batch_size: events per request (at most the exporter's limit, 50,000 by default).
         flush_interval: seconds a partial batch may wait.
         max_queue: events held while the exporter is slow or down.
         timeout: seconds per HTTP request.
@@ -52,6 +53,13 @@ class Monitor:
             sent, instead of logging it (with the field name) and counting it as ``invalid``.
         atexit_timeout: seconds the interpreter's exit waits to send what is queued;
             ``None`` registers no exit hook.
+        max_body_bytes: the exporter's ``MODELWATCH_MAX_BODY_BYTES`` (32 MiB by default). A
+            batch whose JSON is larger is split before sending rather than refused with 413.
+
+    The exporter's limits are checked before sending, with its own messages
+    (:mod:`modelwatch.limits`): ``model``/``version`` names (``ConversionError`` here),
+    ``batch_size`` (at most 50,000, ``ValueError``), feature and KPI names, numbers of magnitude
+    at most 1e100, and keys that would collide as text (``1`` and ``"1"``), per event.
     """
 
     def __init__(
@@ -73,16 +81,24 @@ class Monitor:
         positive_class: Any = None,
         strict: bool = False,
         atexit_timeout: Optional[float] = 5.0,
+        max_body_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         if batch_size < 1 or max_queue < 1:
             raise ValueError("batch_size and max_queue must be at least 1")
+        if batch_size > MAX_BATCH_EVENTS:
+            raise ValueError(f"batch_size {batch_size}: {MAX_BATCH_EVENTS_MESSAGE}")
+        # Every batch would be refused with a 400: say so now, in the exporter's words.
+        for kind, name in (("model", model), ("version", version)):
+            problem = name_problem(kind, name) if isinstance(name, str) else f"{kind} must be a string"
+            if problem is not None:
+                raise ConversionError(kind, problem)
         self.model = model
         self.version = version
         self.feature_names = list(feature_names) if feature_names is not None else None
         self.classes = [str(convert.label(c, "classes")) for c in classes] if classes is not None else None
         self.strict = strict
         self.positive_class = convert.label(positive_class, "positive_class") if positive_class is not None else None
-        self._transport = Transport(url, token, timeout)
+        self._transport = Transport(url, token, timeout, max_body_bytes)
         self._sender = Sender(
             self._transport,
             model,
@@ -151,10 +167,11 @@ class Monitor:
         each. Missing (None/NaN) values are left out. False when dropped or not convertible."""
         try:
             values: Dict[str, float] = {}
-            for name, value in kpis.items():
-                v = convert.number(value, f"kpis.{name}")
+            for name, value, _ in convert.distinct_names(kpis.items(), "kpis"):
+                field = f"kpis.{name}"
+                v = convert.number(value, field)
                 if v is not None:
-                    values[str(name)] = v
+                    values[convert.feature_name(name, field, "KPI name")] = cast(float, convert.bounded(v, field))
         except Exception as err:  # noqa: BLE001 - see log_prediction
             self._invalid("KPI report", None, _as_conversion_error(err))
             return False
@@ -182,7 +199,7 @@ class Monitor:
         """
         body: Dict[str, Any] = {"features": convert.columns(data, "features", self.feature_names)}
         if predictions is not None:
-            body["predictions"] = convert.sequence(predictions, "predictions")
+            body["predictions"] = convert.bounded_all(convert.sequence(predictions, "predictions"), "predictions")
         if positive_class is not None:
             body["positive_class"] = convert.label(positive_class, "positive_class")
         if task is not None:
@@ -288,8 +305,9 @@ class Monitor:
         else:
             raise ConversionError("scores", "a sequence needs the Monitor's classes= (e.g. model.classes_)")
         out: Dict[str, float] = {}
-        for cls, p in items:
-            name = str(convert.label(cls, "scores"))
+        # classes 1 and "1" are one class to the exporter: refuse rather than keep either probability
+        named = convert.distinct_names(((convert.label(cls, "scores"), p) for cls, p in items), "scores")
+        for name, p, _ in named:
             v = convert.probability(p, f"scores.{name}")
             if v is None:
                 raise ConversionError(f"scores.{name}", "is missing (None or NaN)")
