@@ -678,6 +678,28 @@ describe('modelwatch app in Chromium against a real exporter', () => {
     await recordHtml('config');
   });
 
+  it('an Admin is offered Delete behind the typed model name; the exporter refuses it to the operator token (403) and nothing is deleted', async () => {
+    harness.setRole('Admin');
+    await page.goto(`${harness.url}/a/modelwatch-app/models/churn_model`);
+    await page.getByTestId(testIds.retire.delete).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.textContent()).toContain('Delete model churn_model?');
+    await page.getByTestId(testIds.retire.reason).fill('created by mistake');
+    const confirm = dialog.getByRole('button', { name: 'Delete model' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByPlaceholder('Type "churn_model" to confirm').fill('churn_model');
+    await confirm.click();
+    const refusal = dialog.getByTestId(testIds.error);
+    await refusal.waitFor();
+    // The DELETE route (reqRole Admin) let it through; the exporter's own RBAC refused the operator token.
+    expect(await refusal.textContent()).toContain('HTTP 403');
+    expect(
+      harness.proxied.some((p) => p.method === 'DELETE' && p.url.includes('/api/v1/models/churn_model?reason=') && p.status === 403),
+    ).toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect((await exporter.api('GET', '/api/v1/models/churn_model')).status).toBe(200);
+  });
+
   it('a Viewer sees no actions, and the proxy refuses a Viewer POST', async () => {
     harness.setRole('Viewer');
     await page.goto(`${harness.url}/a/modelwatch-app/models/fraud_detector`);
@@ -695,6 +717,13 @@ describe('modelwatch app in Chromium against a real exporter', () => {
       return res.status;
     });
     expect(status).toBe(403);
+    // ...and a Viewer's (or Editor's) DELETE: the route needs Admin.
+    const deleteStatus = await page.evaluate(async () => {
+      const res = await fetch('/api/plugin-proxy/modelwatch-app/exporter/api/v1/models/churn_model?reason=viewer', { method: 'DELETE' });
+      return res.status;
+    });
+    expect(deleteStatus).toBe(403);
+    expect((await exporter.api('GET', '/api/v1/models/churn_model')).status).toBe(200);
     const model = (await exporter.api('GET', '/api/v1/models/fraud_detector')).data as { production_version: string };
     expect(model.production_version).toBe('1.1');
   });
