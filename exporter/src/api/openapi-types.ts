@@ -3473,7 +3473,7 @@ export interface operations {
           'application/json': components['schemas']['PutReferenceResponse'];
         };
       };
-      /** @description malformed sample (names each bad feature) (code: MW_ERR_INVALID_INPUT, MW_ERR_BODY_REQUIRED, MW_ERR_BODY_NOT_JSON, MW_ERR_PATH_ENCODING, MW_ERR_BAD_REQUEST) */
+      /** @description malformed sample (names each bad feature), or a positive_class other than the one the model registry or earlier batches gave the model (code: MW_ERR_INVALID_INPUT, MW_ERR_BODY_REQUIRED, MW_ERR_BODY_NOT_JSON, MW_ERR_PATH_ENCODING, MW_ERR_BAD_REQUEST) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3481,7 +3481,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "error": "malformed sample (names each bad feature)",
+           *       "error": "malformed sample (names each bad feature), or a positive_class other than the one the model registry or earlier batches gave the model",
            *       "code": "MW_ERR_INVALID_INPUT"
            *     }
            */

@@ -235,7 +235,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     (router, h) => registerTokenRoutes(router, h, tokenService),
     ingestRoutes(monitor, schemas, limits, positiveClasses),
     kpiRoutes(monitor, schemas),
-    referenceRoutes(monitor, schemas, { references, limits: config.limits, now }),
+    referenceRoutes(monitor, schemas, { references, limits: config.limits, now, registered: positiveClasses }),
     (router, h) => registerAlertmanagerRoutes(router, h, registry, (outcomes) => alerting.alertsHandled(outcomes)),
     (router, h) => registerWebhookRoutes(router, h, webhooks),
     statusRoutes(monitor, registry, config, now),

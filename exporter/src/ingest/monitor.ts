@@ -8,7 +8,7 @@ import type { ModelState } from './model-state.js';
 import type { ReferenceProfile, Task } from './reference-profile.js';
 import type { FeedbackBody, KpisBody, PredictionEvent, PredictionsBody } from './schemas.js';
 import { inferTask, taskProblems } from './task-inference.js';
-import { settlePositiveClass } from './binary-positive.js';
+import { agreedPositiveClass, settlePositiveClass } from './binary-positive.js';
 import { VersionLifecycle } from './version-lifecycle.js';
 import { observe, type VersionState } from './version-state.js';
 
@@ -272,6 +272,22 @@ export class Monitor {
   /** Whether a reference for this model/version can be tracked now (limits), without changing anything. */
   canTrackReference(modelName: string, versionName: string): { ok: true } | { ok: false; reason: string } {
     return this.lifecycle.canTrack(modelName, versionName, this.now());
+  }
+
+  /**
+   * Problems a reference upload has with the model's state (issue 11 §2): a positive class the
+   * profile states (or infers from its labels) that differs from the registry's entry
+   * (`registeredPositive`) or from the one the model already settled on is a 400 naming
+   * `positive_class` and both sources — the rule predictions follow (binary-positive.ts).
+   */
+  checkReference(modelName: string, profile: ReferenceProfile, registeredPositive?: string): FieldProblem[] {
+    if (profile.positiveClass === undefined) return [];
+    const { problem } = agreedPositiveClass(modelName, [
+      ['this reference', profile.positiveClass],
+      ['stated or inferred earlier', this.models.get(modelName)?.positiveClass],
+      ['the model registry', registeredPositive],
+    ]);
+    return problem ? [problem] : [];
   }
 
   taskOf(modelName: string): Task | undefined {

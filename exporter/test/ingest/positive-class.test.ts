@@ -129,6 +129,31 @@ describe('the positive class of binary scores', () => {
     expect(((await conflict.json()) as Details).details!.map((d) => d.path)).toEqual(['positive_class']);
   });
 
+  it("a reference upload is checked against the registry's positive class and the model's, naming both sources; nothing is stored", async () => {
+    const operator = await tokenFor(s, 'operator');
+    await s.api('/api/v1/models', { method: 'POST', json: { name: 'churn_ref_registry', positive_class: 'yes' }, token: operator });
+    const put = (model: string, json: unknown) =>
+      s.api(`/api/v1/models/${model}/versions/v1/reference`, { method: 'PUT', json, token: ingest });
+    const refused = await put('churn_ref_registry', { features: { x: [1, 2, 3] }, positive_class: 'no' });
+    expect(refused.status).toBe(400);
+    const body = (await refused.json()) as Details;
+    expect(body.details!.map((d) => d.path)).toEqual(['positive_class']);
+    expect(body.details![0]!.message).toMatch(/"no" \(this reference\).*"yes" \(the model registry\)/);
+    // nothing stored or installed: no reference, the model untouched
+    expect((await s.parts.references.list()).some((r) => r.model === 'churn_ref_registry')).toBe(false);
+    expect([...(await scrape(s)).keys()].some((k) => k.includes('churn_ref_registry'))).toBe(false);
+    // the same profile in the registry's class, and one stating none, are accepted
+    expect((await put('churn_ref_registry', { features: { x: [1, 2, 3] }, positive_class: 'yes' })).status).toBe(200);
+    expect((await put('churn_ref_registry', { features: { x: [1, 2, 3] } })).status).toBe(200);
+    // a model that settled its class from a batch keeps it against a later reference too
+    expect(
+      (await post('/api/v1/predictions', { model: 'churn_batch', version: 'v1', positive_class: 'yes', events: churnEvents() })).status,
+    ).toBe(200);
+    const late = await put('churn_batch', { features: { x: [1, 2, 3] }, positive_class: 'no' });
+    expect(late.status).toBe(400);
+    expect(((await late.json()) as Details).details![0]!.message).toMatch(/"no" \(this reference\).*"yes" \(stated or inferred earlier\)/);
+  });
+
   it('{0, 1}, {"0", "1"} and {false, true} need no positive class; the positive one is 1, "1", true', async () => {
     for (const [model, neg, pos] of [
       ['num01', 0, 1],

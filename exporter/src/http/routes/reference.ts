@@ -6,6 +6,7 @@ import type { Monitor } from '../../ingest/monitor.js';
 import { buildReferenceProfile } from '../../ingest/reference-profile.js';
 import type { IngestSchemas } from '../../ingest/schemas.js';
 import type { ReferenceStore } from '../../store/reference-store.js';
+import type { PositiveClassLookup } from '../../registry/positive-class-lookup.js';
 import { route } from '../route.js';
 import { rejectProblems } from '../validate.js';
 
@@ -33,6 +34,8 @@ export interface ReferenceDeps {
   limits: { maxFeaturesPerModel: number; maxCategoriesPerFeature: number };
   /** Clock in milliseconds, for `updated_at`. */
   now: () => number;
+  /** The model registry's positive class per model (one of the sources that must agree). */
+  registered: Pick<PositiveClassLookup, 'get'>;
 }
 
 /** PUT /models/{model}/versions/{version}/reference: the sample drift is measured against. */
@@ -51,7 +54,10 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas, deps: 
           description: 'reference profiled, stored and in use; drift windows of this version restart empty',
           schema: referenceResponse,
         },
-        400: { description: 'malformed sample (names each bad feature)' },
+        400: {
+          description:
+            'malformed sample (names each bad feature), or a positive_class other than the one the model registry or earlier batches gave the model',
+        },
         422: { description: 'the model or version cannot be tracked within the cardinality bounds' },
       },
       params: schemas.referencePath,
@@ -64,6 +70,8 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas, deps: 
         const task = monitor.taskOf(model);
         if (task && profile.task && task !== profile.task)
           rejectProblems([{ path: body.task ? 'task' : 'predictions', message: `model ${model} is a ${task} model` }]);
+        const positiveProblems = monitor.checkReference(model, profile, await deps.registered.get(model));
+        if (positiveProblems.length) rejectProblems(positiveProblems);
         const room = monitor.canTrackReference(model, version);
         if (!room.ok) throw new UnprocessableError(room.reason);
         const updatedAt = new Date(deps.now()).toISOString();
