@@ -1,4 +1,4 @@
-import { BinCounts, type CountRole } from './counts.js';
+import { BinCounts, type CountRole, type NumberStash } from './counts.js';
 import { ExactSum } from './exact-sum.js';
 import { SCORE_BINS, scoreBin } from './score-histogram.js';
 import { ZOOM_BINS, zoomBin, zoomRebin, type ScoreGrid, type ZoomFrame, type ZoomMember } from './zoom-grid.js';
@@ -177,6 +177,46 @@ export class ClassificationState implements ZoomMember {
   }
 
   /** ZoomMember: moves class c's zoom counts to a wider grid (called by the shared grid). */
+  /**
+   * Saves the state for a rollback (windows/txn.ts): its counts (its own rows of the window's
+   * count ring), sums and class vectors; the shared score grid saves itself before it changes.
+   * Rows allocated after the save are zeroed by the rollback, so that a class allocated again
+   * later finds its row empty.
+   */
+  saveState(stash: NumberStash): () => void {
+    const { k, confusion, labeledCount, scoredCount, positives, negatives, zoomPositives, zoomNegatives } = this;
+    const lists = [positives, negatives, zoomPositives, zoomNegatives];
+    const kept = lists.map((l) => l.slice());
+    const had = new Set<BinCounts>();
+    const rows: Array<() => void> = [];
+    for (const l of kept)
+      for (const b of l)
+        if (b) {
+          had.add(b);
+          rows.push(b.saveState(stash));
+        }
+    const counts = confusion.slice();
+    const sum = this.logLossSum.saveState();
+    const ring = typeof this.role === 'object' ? this.role.ring.saveState() : undefined;
+    return () => {
+      // Saved rows first (they put back the column's width), then the rows allocated since.
+      for (const r of rows) r();
+      for (const l of lists) for (const b of l) if (b && !had.has(b)) b.clear();
+      lists.forEach((l, i) => {
+        l.length = kept[i].length;
+        for (let j = 0; j < kept[i].length; j++) l[j] = kept[i][j];
+      });
+      ring?.();
+      sum();
+      confusion.length = counts.length;
+      for (let i = 0; i < counts.length; i++) confusion[i] = counts[i];
+      this.confusion = confusion;
+      this.k = k;
+      this.labeledCount = labeledCount;
+      this.scoredCount = scoredCount;
+    };
+  }
+
   rebinZoom(c: number, from: ZoomFrame, to: ZoomFrame): void {
     for (const h of [this.zoomPositives[c], this.zoomNegatives[c]]) {
       if (!h) continue;

@@ -71,6 +71,15 @@ export class CountRing {
     if (!Number.isInteger(rows) || rows < 1) throw new RangeError('a count ring needs at least one row');
   }
 
+  /** Saves which columns the ring has, for a rollback (windows/txn.ts); returns what puts them back. */
+  saveState(): () => void {
+    const columns = [...this.columns];
+    return () => {
+      this.columns.clear();
+      for (const [k, c] of columns) this.columns.set(k, c);
+    };
+  }
+
   /** Frees the column of `key` (every row's vector of that key must be dropped with it). */
   release(key: number): void {
     this.columns.delete(key);

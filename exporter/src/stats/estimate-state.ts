@@ -1,3 +1,5 @@
+import type { NumberStash } from './counts.js';
+
 /** Slots before the confusion cells: event count, Σ q(1 − q). */
 const HEAD = 2;
 
@@ -34,6 +36,12 @@ export class EstimateState {
     this.posAt = HEAD + k * k;
     this.negAt = this.posAt + bins;
     this.values = new Float64Array(this.negAt + bins);
+  }
+
+  /** Saves the state for a rollback (windows/txn.ts); returns what writes it back. */
+  saveState(stash: NumberStash): () => void {
+    const at = stash.put(this.values, 0, this.values.length);
+    return () => stash.load(this.values, 0, this.values.length, at);
   }
 
   /** Scored events the estimate rests on. */

@@ -57,6 +57,16 @@ export class ExactSum {
     for (const p of o.partials.slice()) this.add(-p);
   }
 
+  /** Saves the sum for a rollback (windows/txn.ts); returns what writes it back. */
+  saveState(): () => void {
+    const partials = this.partials;
+    const copy = partials.slice();
+    return () => {
+      partials.length = copy.length;
+      for (let i = 0; i < copy.length; i++) partials[i] = copy[i];
+    };
+  }
+
   clear(): void {
     this.partials.length = 0;
   }
