@@ -1,4 +1,8 @@
-/** Grafana-style template substitution: `$name`, `${name}`, `${name:fmt}` and `[[name]]`, longest names first. */
+/**
+ * Grafana-style template substitution: `$name`, `${name}`, `${name:fmt}` and `[[name]]`, longest names
+ * first — the three forms of https://grafana.com/docs/grafana/latest/dashboards/variables/variable-syntax/
+ * (`$model` in a dashboard query is replaced by the selected model's name).
+ */
 export function substitute(expr: string, vars: Record<string, string>): string {
   let out = expr;
   const names = Object.keys(vars).sort((a, b) => b.length - a.length);
@@ -16,7 +20,11 @@ export function substitute(expr: string, vars: Record<string, string>): string {
 /** What is left unsubstituted (a variable the dashboard uses but never defines). */
 export const leftoverVariables = (expr: string): string[] => [...expr.matchAll(/\$\{?([a-zA-Z_][a-zA-Z0-9_]*)/g)].map((m) => m[1]);
 
-/** Grafana's multi-value/All rendering for Prometheus: a regex alternation of escaped values. */
+/**
+ * Grafana's multi-value/All rendering for Prometheus: a regex alternation of regex-escaped values
+ * (https://grafana.com/docs/grafana/latest/datasources/prometheus/template-variables/ and the
+ * Prometheus data source's `interpolateQueryExpr`); an All variable with `allValue` uses that instead.
+ */
 export const regexAlternation = (values: string[]): string =>
   values.length === 1 ? escapeRegex(values[0]) : `(${values.map(escapeRegex).join('|')})`;
 
