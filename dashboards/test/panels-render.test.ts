@@ -18,10 +18,11 @@ import { variableAssignments, variableSelections } from './helpers/variable-assi
 import { CHROMIUM, startRenderer, type PanelRenderer } from './render/browser.js';
 import { compositeHtml, indexHtml, type IndexEntry } from './render/composite.js';
 import { panelSize, type Dashboard, type Panel } from './render/dashboard.js';
-import { colorByName, displayProcessor, text } from './render/grafana.js';
-import { INSTANT_TYPES, queryPanel, RANGE_TYPES, type PanelData } from './render/panel-data.js';
+import { colorByName } from './render/grafana.js';
+import { INSTANT_TYPES, queryPanel, RANGE_TYPES } from './render/panel-data.js';
 import { panelView } from './render/panel-view.js';
-import { unitMismatches } from './render/units.js';
+import { hasData, panelFailures, resultSeries } from './render/checks.js';
+import { fewestAssignments, type Assignment } from './render/cover.js';
 
 /**
  * Every panel of every generated dashboard drawn from a real Prometheus scraping the demo exporter
@@ -56,7 +57,6 @@ const DATA_DEADLINE_MS = 90_000;
 
 const key = (d: Dashboard, p: Panel) => `${d.uid} / ${p.title}`;
 const leafPanels = (d: Dashboard) => d.panels.filter((p) => p.type !== 'row');
-const hasData = (data: PanelData) => data.series.some((s) => s.points.length > 0);
 const slug = (s: string) =>
   s
     .toLowerCase()
@@ -118,12 +118,12 @@ describe.skipIf(!binaryExists(PROMETHEUS_BIN) || !fs.existsSync(CHROMIUM))('dash
     // regression), then pick the fewest assignments that cover every panel with data.
     const range = () => ({ fromMs: p.startedAt * 1000, toMs: Date.now() });
     const deadline = Date.now() + DATA_DEADLINE_MS;
-    let coverage = new Map<string, Array<{ vars: Record<string, string>; panels: Set<string> }>>();
+    let coverage = new Map<string, Assignment[]>();
     for (;;) {
       coverage = new Map();
       const missing: string[] = [];
       for (const d of dashboards) {
-        const options: Array<{ vars: Record<string, string>; panels: Set<string> }> = [];
+        const options: Assignment[] = [];
         for (const vars of await variableAssignments(d as unknown as DashboardJson, p)) {
           const withData = new Set<string>();
           for (const panel of leafPanels(d))
@@ -148,17 +148,7 @@ describe.skipIf(!binaryExists(PROMETHEUS_BIN) || !fs.existsSync(CHROMIUM))('dash
     const drawnWithData = new Set<string>();
     const readme: Record<string, string> = {};
     for (const d of dashboards) {
-      const options = coverage.get(d.uid)!;
-      const chosen: typeof options = [];
-      const need = new Set(options.flatMap((o) => [...o.panels]));
-      while (need.size > 0) {
-        const best = options.reduce((a, b) =>
-          [...b.panels].filter((k) => need.has(k)).length > [...a.panels].filter((k) => need.has(k)).length ? b : a,
-        );
-        chosen.push(best);
-        for (const k of best.panels) need.delete(k);
-      }
-      if (chosen.length === 0) chosen.push(options[0]);
+      const chosen = fewestAssignments(coverage.get(d.uid)!);
       for (const [i, option] of chosen.entries()) {
         const r = range();
         const name = `${slug(d.uid.replace(/^modelwatch-/, ''))}${chosen.length > 1 ? `-${i + 1}` : ''}`;
@@ -179,48 +169,14 @@ describe.skipIf(!binaryExists(PROMETHEUS_BIN) || !fs.existsSync(CHROMIUM))('dash
             JSON.stringify({ exprs: data.exprs, series: data.series }, null, 1),
           );
           const k = key(d, panel);
-          const where = `${k} ${JSON.stringify(option.vars)}`;
-          const fail = (m: string) => failures.push(`${where}: ${m}`);
-          const resultSeries = Object.values(data.resultSeries).reduce((a, b) => a + b, 0);
-          if (data.errors.length) fail(`query errors ${data.errors.join('; ')}`);
-          if (pageErrors.length) fail(`page errors ${pageErrors.join('; ')}`);
-          if (!(pixels.variance > 20 && pixels.colours > 4)) fail(`blank picture (${JSON.stringify(pixels)})`);
-          const bad = rendered.values.filter((v) => /NaN|undefined|null|Infinity/.test(v));
-          if (bad.length || /\bNaN\b|undefined/.test(rendered.text)) fail(`shows ${JSON.stringify(bad.length ? bad : rendered.text)}`);
-          // A panel whose query uses a variable shows only what the variable selects (e.g. the
-          // exporter's instances, not Prometheus's own process under "All").
-          const allowed = new Map<string, Set<string>>();
-          for (const sel of selections)
-            if ((panel.targets ?? []).some((t) => new RegExp(`\\$\\{?${sel.name}\\b`).test(t.expr ?? '')))
-              allowed.set(sel.label, new Set([...(allowed.get(sel.label) ?? []), ...sel.allowed]));
-          for (const [label, values] of allowed) {
-            const stray = [
-              ...new Set(data.series.filter((s) => label in s.labels && !values.has(s.labels[label])).map((s) => s.labels[label])),
-            ];
-            if (stray.length) fail(`shows ${label} ${stray.join(', ')}, which its variables do not select (${[...values].join(', ')})`);
-          }
-          if (hasData(data)) {
-            drawnWithData.add(k);
-            if (rendered.noData) fail('has data but shows its no-data text');
-            const drawn =
-              panel.type === 'table' ? rendered.valueCells + (view.kind === 'table' ? view.hiddenValueCells : 0) : rendered.series;
-            if (drawn !== resultSeries) fail(`drew ${drawn} series/values, Prometheus returned ${resultSeries}`);
-            for (const m of unitMismatches(panel, view, rendered)) fail(m);
-          } else {
-            // Grafana shows the panel's noValue, or "No data" without one (a stat shows it as its value).
-            const expected =
-              panel.type === 'stat'
-                ? text(displayProcessor(panel.fieldConfig?.defaults ?? {})(null)) || 'No data'
-                : (panel.fieldConfig?.defaults?.noValue ?? 'No data');
-            if (!rendered.values.includes(expected))
-              fail(`no data: shows ${JSON.stringify(rendered.values)}, not its noValue ${JSON.stringify(expected)}`);
-            if (data.series.length && panel.type !== 'table') fail(`${data.series.length} series without points`);
-          }
+          if (hasData(data)) drawnWithData.add(k);
+          const drawn = { panel, data, view, rendered, pixels, pageErrors, selections };
+          for (const m of panelFailures(drawn)) failures.push(`${k} ${JSON.stringify(option.vars)}: ${m}`);
           entry.panels.push({
             title: panel.title,
             png,
             note: hasData(data)
-              ? `${resultSeries} series, ${rendered.values.slice(0, 4).join(', ')}`
+              ? `${resultSeries(data)} series, ${rendered.values.slice(0, 4).join(', ')}`
               : `no data: ${rendered.values.join(', ')}`,
           });
         }
