@@ -15,7 +15,7 @@ const MAX_VERSIONS = 0xffff;
  * oldest: evicted first), with the Map subset the join uses (get, set, delete, size, keys,
  * iteration). Rather than an object per prediction, the fields live in typed columns indexed by
  * a slot, and the id maps to its slot: per entry one Map entry (id → small integer), the id
- * string, and 27 bytes of columns — about 90 to 115 bytes instead of 180 to 205 for a Map of objects
+ * string, and 35 bytes of columns — about 98 to 123 bytes instead of 180 to 205 for a Map of objects
  * (measured by `npm run bench`-style counting of heap + array buffers; see README). Multiclass
  * probability vectors and folded class names, rarer, stay in side maps.
  *
