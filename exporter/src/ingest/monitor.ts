@@ -290,6 +290,11 @@ export class Monitor {
     return problem ? [problem] : [];
   }
 
+  /** The positive class the model settled on (stated or inferred by an earlier batch or reference), if any. */
+  positiveClassOf(modelName: string): string | undefined {
+    return this.models.get(modelName)?.positiveClass;
+  }
+
   taskOf(modelName: string): Task | undefined {
     return this.models.get(modelName)?.task;
   }

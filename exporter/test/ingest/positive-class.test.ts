@@ -154,6 +154,34 @@ describe('the positive class of binary scores', () => {
     expect(((await late.json()) as Details).details![0]!.message).toMatch(/"no" \(this reference\).*"yes" \(stated or inferred earlier\)/);
   });
 
+  it("a reference with yes/no labels and a score takes the registry's (or the model's settled) positive class when it states none", async () => {
+    const operator = await tokenFor(s, 'operator');
+    await s.api('/api/v1/models', { method: 'POST', json: { name: 'churn_ref_default', positive_class: 'yes' }, token: operator });
+    const calibrated = {
+      features: { x: [1, 2, 3, 4, 5, 6] },
+      predictions: ['yes', 'no', 'yes', 'no', 'yes', 'no'],
+      labels: ['yes', 'no', 'yes', 'no', 'no', 'yes'],
+      score: [0.9, 0.1, 0.8, 0.2, 0.6, 0.4],
+    };
+    const put = (model: string) =>
+      s.api(`/api/v1/models/${model}/versions/v1/reference`, { method: 'PUT', json: calibrated, token: ingest });
+    const fromRegistry = await put('churn_ref_default');
+    expect(fromRegistry.status).toBe(200);
+    expect(((await fromRegistry.json()) as { calibration?: { kind: string } }).calibration?.kind).toBe('binary');
+    // then predictions stating none are scored against it: the class is the registry's
+    expect((await post('/api/v1/predictions', { model: 'churn_ref_default', version: 'v1', events: churnEvents() })).status).toBe(200);
+    // a model that settled "yes" from a batch: the reference needs no positive_class either
+    expect(
+      (await post('/api/v1/predictions', { model: 'churn_settled_default', version: 'v1', positive_class: 'yes', events: churnEvents() }))
+        .status,
+    ).toBe(200);
+    expect((await put('churn_settled_default')).status).toBe(200);
+    // with neither, the class cannot be told: still a 400 naming positive_class
+    const unknown = await put('churn_ref_unknown');
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as Details).details!.map((d) => d.path)).toEqual(['positive_class']);
+  });
+
   it('{0, 1}, {"0", "1"} and {false, true} need no positive class; the positive one is 1, "1", true', async () => {
     for (const [model, neg, pos] of [
       ['num01', 0, 1],

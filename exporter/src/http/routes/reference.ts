@@ -62,7 +62,14 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas, deps: 
       },
       params: schemas.referencePath,
       handle: async ({ params: { model, version }, body, principal }) => {
-        const { profile, problems } = buildReferenceProfile(body, {
+        const registered = await deps.registered.get(model);
+        // Binary scores are P(positive class): one the registry or earlier batches gave the model
+        // counts as stated when the labels hold it, as it does for predictions (a disagreeing one
+        // is refused below); labels without it still get the 400 asking for positive_class.
+        const known = registered ?? monitor.positiveClassOf(model);
+        const stated =
+          body.score !== undefined && body.positive_class === undefined && body.labels?.some((l) => String(l) === known) === true;
+        const { profile, problems } = buildReferenceProfile(stated ? { ...body, positive_class: known } : body, {
           maxFeatures: deps.limits.maxFeaturesPerModel,
           maxCategories: deps.limits.maxCategoriesPerFeature,
         });
@@ -70,7 +77,7 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas, deps: 
         const task = monitor.taskOf(model);
         if (task && profile.task && task !== profile.task)
           rejectProblems([{ path: body.task ? 'task' : 'predictions', message: `model ${model} is a ${task} model` }]);
-        const positiveProblems = monitor.checkReference(model, profile, await deps.registered.get(model));
+        const positiveProblems = monitor.checkReference(model, profile, registered);
         if (positiveProblems.length) rejectProblems(positiveProblems);
         const room = monitor.canTrackReference(model, version);
         if (!room.ok) throw new UnprocessableError(room.reason);
