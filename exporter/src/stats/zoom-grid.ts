@@ -77,8 +77,11 @@ export interface ZoomMember {
  * created — a function of the set of events, not of their order or batching — and only ever
  * widens; when it does, every member state moves its counts to the wider grid (exact, grids
  * nest), so a total and its buckets always count on the same bins and subtracting a bucket is
- * exact. Starting it from a reference's score range (`widen` before any event) gives the
- * window its resolution from the first event on. Plain numbers only (snapshot-friendly).
+ * exact. It is deliberately not seeded from the reference's scores: because rebinning is exact,
+ * the bins end up as fine as the observed range allows whatever the start, and a reference
+ * wider than the live scores only makes them coarser (3,000 scores in bands 0.001–0.01 wide:
+ * |AUC − sklearn| ≤ 3.3e-5 unseeded, up to 1.2e-3 seeded with a 5× wider range, issue 11 §4).
+ * Plain numbers only (snapshot-friendly).
  */
 export class ScoreGrid {
   /**
