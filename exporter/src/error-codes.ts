@@ -48,6 +48,15 @@ export const ERROR_CODES = {
     meaning:
       'applying the batch failed inside the exporter (logged, counted in modelwatch_ingest_failures_total); nothing of it was applied, so sending it again is safe',
   },
+  MW_ERR_JOURNAL_FULL: {
+    status: 503,
+    meaning:
+      'the ingest journal holds MODELWATCH_JOURNAL_MAX_MB of batches no checkpoint covers yet (checkpoints are failing); nothing was applied, retry after `Retry-After` seconds',
+  },
+  MW_ERR_JOURNAL_UNAVAILABLE: {
+    status: 503,
+    meaning: 'the batch could not be written to the ingest journal (store error); nothing was applied, retry after `Retry-After` seconds',
+  },
   MW_ERR_INTERNAL: { status: 500, meaning: 'a fault of the exporter (logged); never caused by the request' },
 } as const;
 

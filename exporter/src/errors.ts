@@ -53,3 +53,18 @@ export class BatchNotAppliedError extends DomainError {
     this.cause = cause;
   }
 }
+
+/**
+ * The exporter cannot make the request durable right now (the ingest journal is full or its
+ * store fails): 503 with Retry-After. Nothing was applied; the client retries.
+ */
+export class UnavailableError extends DomainError {
+  constructor(
+    message: string,
+    /** Seconds the client should wait before retrying (the Retry-After header). */
+    readonly retryAfterSeconds: number,
+    code?: ErrorCode,
+  ) {
+    super(message, undefined, code);
+  }
+}

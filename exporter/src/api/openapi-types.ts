@@ -557,6 +557,8 @@ export interface components {
         | 'MW_ERR_UNPROCESSABLE'
         | 'MW_ERR_GATE_FAILED'
         | 'MW_ERR_BATCH_NOT_APPLIED'
+        | 'MW_ERR_JOURNAL_FULL'
+        | 'MW_ERR_JOURNAL_UNAVAILABLE'
         | 'MW_ERR_INTERNAL';
       /** @description structured detail: the bad fields, the failed gates, … */
       details?: unknown;
@@ -593,6 +595,8 @@ export interface components {
         | 'MW_ERR_UNPROCESSABLE'
         | 'MW_ERR_GATE_FAILED'
         | 'MW_ERR_BATCH_NOT_APPLIED'
+        | 'MW_ERR_JOURNAL_FULL'
+        | 'MW_ERR_JOURNAL_UNAVAILABLE'
         | 'MW_ERR_INTERNAL';
       details: {
         actual: number | null;
@@ -1635,6 +1639,21 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
+      /** @description the batch could not be journaled (journal full or store error); nothing applied; retry after Retry-After (code: MW_ERR_JOURNAL_FULL, MW_ERR_JOURNAL_UNAVAILABLE) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "the batch could not be journaled (journal full or store error); nothing applied; retry after Retry-After",
+           *       "code": "MW_ERR_JOURNAL_FULL"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
     };
   };
   postKpis: {
@@ -1767,6 +1786,21 @@ export interface operations {
            * @example {
            *       "error": "internal error",
            *       "code": "MW_ERR_BATCH_NOT_APPLIED"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the KPIs could not be journaled (journal full or store error); nothing applied; retry after Retry-After (code: MW_ERR_JOURNAL_FULL, MW_ERR_JOURNAL_UNAVAILABLE) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "the KPIs could not be journaled (journal full or store error); nothing applied; retry after Retry-After",
+           *       "code": "MW_ERR_JOURNAL_FULL"
            *     }
            */
           'application/json': components['schemas']['Error'];
@@ -3925,6 +3959,21 @@ export interface operations {
            * @example {
            *       "error": "internal error",
            *       "code": "MW_ERR_BATCH_NOT_APPLIED"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the batch could not be journaled (journal full or store error); nothing applied; retry after Retry-After (code: MW_ERR_JOURNAL_FULL, MW_ERR_JOURNAL_UNAVAILABLE) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "the batch could not be journaled (journal full or store error); nothing applied; retry after Retry-After",
+           *       "code": "MW_ERR_JOURNAL_FULL"
            *     }
            */
           'application/json': components['schemas']['Error'];

@@ -12,7 +12,9 @@ import { registryCollector } from '../collectors/registry.js';
 import type { Config } from '../config/config.js';
 import { prepareDemo, startDemoTraffic } from '../demo/traffic.js';
 import type { Checkpointer } from '../durable/checkpointer.js';
+import { ApplyClock } from '../durable/apply-clock.js';
 import { startDurability } from '../durable/durability.js';
+import { Journal } from '../durable/journal.js';
 import { requireRole } from '../http/auth-middleware.js';
 import type { HttpContext, RouteModule } from '../http/context.js';
 import { createApp } from '../http/create-app.js';
@@ -22,6 +24,7 @@ import { registerAlertmanagerRoutes } from '../http/routes/alertmanager.js';
 import { registerAuditRoutes } from '../http/routes/audit.js';
 import { PositiveClassLookup } from '../registry/positive-class-lookup.js';
 import { ingestRoutes } from '../http/routes/ingest.js';
+import { ingestCommands } from '../http/routes/ingest-commands.js';
 import { kpiRoutes } from '../http/routes/kpis.js';
 import { referenceRoutes } from '../http/routes/reference.js';
 import { registerRegistryRoutes } from '../http/routes/registry.js';
@@ -29,7 +32,7 @@ import { registerTokenRoutes } from '../http/routes/tokens.js';
 import { statusRoutes } from '../http/routes/status.js';
 import { registerWebhookRoutes } from '../http/routes/webhooks.js';
 import { Monitor } from '../ingest/monitor.js';
-import { startWindowClock } from '../ingest/window-clock.js';
+import { advanceWindows, startWindowClock } from '../ingest/window-clock.js';
 import { parseStoredProfile } from '../ingest/reference-profile.js';
 import { ingestSchemas } from '../ingest/schemas.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -37,6 +40,7 @@ import type { AuditKeyRing } from '../registry/audit-chain.js';
 import { RegistryService } from '../registry/service.js';
 import { TokenService } from '../registry/token-service.js';
 import { openDatabase, type OpenedDatabase } from '../store/database.js';
+import { JournalStore } from '../store/journal-store.js';
 import { ReferenceStore } from '../store/reference-store.js';
 import { KyselyRegistryStore } from '../store/registry-store.js';
 import { TokenStore } from '../store/token-store.js';
@@ -83,6 +87,8 @@ export interface ExporterParts {
   monitor: Monitor;
   /** Writes changed window state to the store (src/durable). */
   checkpointer: Checkpointer;
+  /** The write-ahead ingest journal (src/durable/journal.ts). */
+  journal: Journal;
   webhooks: WebhookService;
   /** Relays the webhook outbox (`idle()` resolves once nothing is in flight). */
   relay: OutboxRelay;
@@ -141,7 +147,24 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
   // monitor: window state in memory, checkpointed to the store and restored at start (src/durable);
   // reference profiles are reloaded first, so restored drift windows land on the same bins
-  const monitor = new Monitor(config, now);
+  // the journal pins the monitor's clock to a batch's recorded time while applying it (live and replay)
+  const applyClock = new ApplyClock(now);
+  const monitor = new Monitor(config, applyClock.now);
+  const limits = {
+    maxBatchEvents: config.maxBatchEvents,
+    maxLabelValueLength: config.limits.maxLabelValueLength,
+    maxReferenceValues: config.maxReferenceValues,
+  };
+  const schemas = ingestSchemas(limits);
+  const commands = ingestCommands(monitor, schemas, limits);
+  const journal = new Journal({
+    store: new JournalStore(database.db, config.journal.instance),
+    clock: applyClock,
+    log,
+    enabled: config.journal.enabled,
+    maxBytes: config.journal.maxBytes,
+    retryAfterSeconds: Math.max(1, config.checkpointSeconds),
+  });
   const scrapeErrors = new ScrapeErrors(log);
   // the demo fleet's references (in memory) are in place before the restore, like stored ones
   if (options.demo) await prepareDemo({ registry, monitor, limits: config.limits });
@@ -153,7 +176,23 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     }
     monitor.applyReference(stored.model, stored.version, profile);
   }
-  const durability = await startDurability({ config, log, database, monitor, now });
+  // restore the snapshots, then replay the journal rows they do not cover (src/durable)
+  const durability = await startDurability({
+    config,
+    log,
+    database,
+    monitor,
+    now,
+    journal: {
+      journal,
+      apply: commands.replay,
+      // what the window clock does each second, at the recorded time of the replayed batches
+      tick: (t) => {
+        advanceWindows(monitor.models.values(), t, log);
+        monitor.expireHeldLabels(t);
+      },
+    },
+  });
   // the windows slide with the clock, so reading them (/metrics, checkpoints) changes nothing
   const stopWindowClock = startWindowClock({
     models: () => monitor.models.values(),
@@ -176,6 +215,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     auditHead.collector,
     alerting,
     durability.collector,
+    journal.collector,
   ];
   const metrics = new Exposition(collectors, scrapeErrors);
 
@@ -221,21 +261,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     openapi,
     log,
   };
-  const limits = {
-    maxBatchEvents: config.maxBatchEvents,
-    maxLabelValueLength: config.limits.maxLabelValueLength,
-    maxReferenceValues: config.maxReferenceValues,
-  };
-  const schemas = ingestSchemas(limits);
   const routes: RouteModule[] = [
     // a model another replica checkpointed is loaded before this one applies its events
     (router, h) => router.post(['/predictions', '/feedback', '/kpis'], requireRole(h.auth, 'ingest'), durability.ensureModel),
     (router, h) => registerRegistryRoutes(router, h, registry),
     (router, h) => registerAuditRoutes(router, h, registry),
     (router, h) => registerTokenRoutes(router, h, tokenService),
-    ingestRoutes(monitor, schemas, limits, positiveClasses),
-    kpiRoutes(monitor, schemas),
-    referenceRoutes(monitor, schemas, { references, limits: config.limits, now, registered: positiveClasses }),
+    ingestRoutes(monitor, schemas, commands, journal, positiveClasses),
+    kpiRoutes(monitor, schemas, commands, journal),
+    referenceRoutes(monitor, schemas, { references, limits: config.limits, now, registered: positiveClasses, journal }),
     (router, h) => registerAlertmanagerRoutes(router, h, registry, (outcomes) => alerting.alertsHandled(outcomes)),
     (router, h) => registerWebhookRoutes(router, h, webhooks),
     statusRoutes(monitor, registry, config, now),
@@ -284,6 +318,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       registry,
       monitor,
       checkpointer: durability.checkpointer,
+      journal,
       webhooks,
       relay,
       openapi,

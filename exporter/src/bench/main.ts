@@ -20,7 +20,7 @@ const TOKEN = 'bench-admin-token-0123456789abcdef';
 const out = (s: string) => process.stdout.write(`${s}\n`);
 const gc = (globalThis as { gc?: () => void }).gc;
 
-async function start(now?: () => number): Promise<RunningServer> {
+async function start(now?: () => number, env: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-bench-'));
   const config = loadConfig({
     MODELWATCH_PORT: '0',
@@ -28,6 +28,7 @@ async function start(now?: () => number): Promise<RunningServer> {
     MODELWATCH_DATA_DIR: dataDir,
     MODELWATCH_ADMIN_TOKEN: TOKEN,
     MODELWATCH_LOG_LEVEL: 'silent',
+    ...env,
   });
   return startServer({ config, now });
 }
@@ -96,6 +97,33 @@ async function ingestThroughput(client: LoadGenerator): Promise<void> {
     `  baseline JSON.parse of the same bodies: ${fmt(parseRate)} events/s; ratio ingest/baseline = ${(rate / parseRate).toFixed(3)} (per server CPU-second: ${(cpuRate / parseRate).toFixed(3)})`,
   );
   await s.close();
+}
+
+/**
+ * (1b) The same ingest with the write-ahead journal (the default, above) against without it
+ * (MODELWATCH_JOURNAL=false), alternating fresh servers so that load drifts hit both alike.
+ */
+async function journalThroughput(client: LoadGenerator): Promise<void> {
+  const batches = 300;
+  const rates: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  for (let round = 0; round < 3; round++) {
+    for (const mode of ['off', 'on'] as const) {
+      const s = await start(undefined, { MODELWATCH_JOURNAL: mode === 'on' ? 'true' : 'false' });
+      const { reply, serverCpuMs } = await client.run({ type: 'ingest', url: s.url, token: TOKEN, batches, warmup: 40, concurrency: 4 });
+      rates[mode].push((batches * EVENTS_PER_BATCH) / reply.seconds);
+      cpu[mode].push((batches * EVENTS_PER_BATCH) / (serverCpuMs / 1000));
+      await s.close();
+    }
+  }
+  const on = median(rates.on);
+  const off = median(rates.off);
+  out(
+    `ingest with the write-ahead journal (SQLite, synchronous=FULL, group commit): median ${fmt(on)} events/s vs ${fmt(off)} without; ratio on/off = ${(on / off).toFixed(3)} (target >= 0.90)`,
+  );
+  out(
+    `  per server CPU-second: ${fmt(median(cpu.on))} vs ${fmt(median(cpu.off))}; ratio = ${(median(cpu.on) / median(cpu.off)).toFixed(3)}`,
+  );
 }
 
 /**
@@ -282,6 +310,7 @@ async function main(): Promise<void> {
     if (!only || only === 'ingest') {
       await ingestThroughput(client);
       ingestPathFigures(out, fmt);
+      await journalThroughput(client);
     }
     if (!only) await fleet(client);
     if (!only || only === 'durability') await durabilityFigures(client);

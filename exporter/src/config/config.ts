@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -44,6 +45,11 @@ const envSchema = z.object({
   MODELWATCH_RETRAIN_MIN_LABELED: z.coerce.number().int().min(0).default(50),
   MODELWATCH_RETRAIN_MIN_DRIFT_EVENTS: z.coerce.number().int().min(0).default(50),
   MODELWATCH_CHECKPOINT_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  /** The write-ahead ingest journal (src/durable/journal.ts): acknowledged batches survive kill -9. */
+  MODELWATCH_JOURNAL: z.enum(['true', 'false']).default('true'),
+  MODELWATCH_JOURNAL_MAX_MB: z.coerce.number().positive().default(1024),
+  /** Names this exporter's journal rows; replicas sharing a database need distinct, stable names. */
+  MODELWATCH_INSTANCE: z.string().min(1).max(256).optional(),
   /** The audit chain's HMAC key (auth/audit-keys.ts); never stored in the database. */
   MODELWATCH_AUDIT_KEY: z.string().min(32, 'MODELWATCH_AUDIT_KEY must be at least 32 characters').optional(),
   MODELWATCH_AUDIT_KEY_FILE: z.string().optional(),
@@ -113,6 +119,12 @@ export interface Config {
    * the checkpoint at shutdown stay).
    */
   checkpointSeconds: number;
+  /**
+   * The write-ahead ingest journal: on, every acknowledged ingest batch is in the store before
+   * its answer and is replayed after a crash; `maxBytes` uncovered bytes make ingest answer 503.
+   * `instance` names this exporter's rows (default host name and data directory).
+   */
+  journal: { enabled: boolean; maxBytes: number; instance: string };
   /** Audit chain key sources (auth/audit-keys.ts). */
   auditKey?: string;
   auditKeyFile?: string;
@@ -185,6 +197,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     webhookAllowPrivate: e.MODELWATCH_WEBHOOK_ALLOW_PRIVATE === 'true',
     checkpointSeconds: e.MODELWATCH_CHECKPOINT_SECONDS,
+    journal: {
+      enabled: e.MODELWATCH_JOURNAL === 'true',
+      maxBytes: Math.round(e.MODELWATCH_JOURNAL_MAX_MB * 1024 * 1024),
+      instance: e.MODELWATCH_INSTANCE ?? `${os.hostname()}:${dataDir}`.slice(0, 256),
+    },
     webhook: e.MODELWATCH_WEBHOOK_URL
       ? {
           url: e.MODELWATCH_WEBHOOK_URL,

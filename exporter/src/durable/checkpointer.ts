@@ -28,6 +28,12 @@ export interface CheckpointerOptions {
   sliceMs?: number;
   /** Snapshot bytes per store transaction (each model whole in one). */
   chunkBytes?: number;
+  /**
+   * The ingest journal (journal.ts): each model's snapshot records the journal's applied seq
+   * when it was encoded, and rows up to the seq applied when a checkpoint began are deleted
+   * once every model of it is written.
+   */
+  journal?: { readonly appliedSeq: number; truncate(seq: number): Promise<void> };
 }
 
 /**
@@ -42,8 +48,8 @@ export interface CheckpointerOptions {
  * for a model moves to this replica after the first stopped cleanly, its windows continue.
  */
 export class Checkpointer {
-  private readonly o: Required<Omit<CheckpointerOptions, 'onSkipped' | 'onCheckpoint'>> &
-    Pick<CheckpointerOptions, 'onSkipped' | 'onCheckpoint'>;
+  private readonly o: Required<Omit<CheckpointerOptions, 'onSkipped' | 'onCheckpoint' | 'journal'>> &
+    Pick<CheckpointerOptions, 'onSkipped' | 'onCheckpoint' | 'journal'>;
   /** Generation of each model's snapshot as this process last restored or wrote it. */
   private readonly generations = new Map<string, string>();
   private readonly owned = new Set<string>();
@@ -59,9 +65,13 @@ export class Checkpointer {
     this.o = { sliceMs: 4, chunkBytes: 64 * 1024, ...options };
   }
 
-  /** Restores every stored model (before the server listens). Unreadable snapshots are skipped and reported. */
-  async restoreAll(): Promise<{ models: number; skipped: number; durationMs: number }> {
+  /**
+   * Restores every stored model (before the server listens). Unreadable snapshots are skipped and
+   * reported. `covered` gives each restored model's last covered journal seq (for the replay).
+   */
+  async restoreAll(): Promise<{ models: number; skipped: number; durationMs: number; covered: Map<string, number> }> {
     const started = performance.now();
+    const covered = new Map<string, number>();
     let models = 0;
     let skipped = 0;
     const names = [...(await this.o.store.generations()).keys()];
@@ -74,6 +84,7 @@ export class Checkpointer {
         });
         if (ok) {
           models++;
+          if (snap.journalSeq !== undefined) covered.set(snap.model, snap.journalSeq);
           this.generations.set(snap.model, snap.generation);
           this.markClean(snap.model);
         }
@@ -83,7 +94,12 @@ export class Checkpointer {
         }
       }
     }
-    return { models, skipped, durationMs: performance.now() - started };
+    return { models, skipped, durationMs: performance.now() - started, covered };
+  }
+
+  /** Makes `model` this replica's to checkpoint without reloading it (the journal replayed into it). */
+  adopt(model: string): void {
+    this.owned.add(model);
   }
 
   /**
@@ -169,6 +185,8 @@ export class Checkpointer {
       };
       let slice = performance.now();
       const now = this.o.now();
+      // Every journal row up to here is in memory; each model encoded below includes them.
+      const coveredSeq = this.o.journal?.appliedSeq;
       for (const name of [...this.owned]) {
         const model = this.o.monitor.models.get(name);
         if (!model) {
@@ -188,6 +206,7 @@ export class Checkpointer {
           state: snapshotModel(model),
           versions: changed.map((v) => ({ version: v.name, lastSeenMs: v.lastSeen, state: snapshotVersion(v) })),
           keep: versions.map((v) => v.name),
+          journalSeq: this.o.journal?.appliedSeq,
         };
         const bytes = write.state.byteLength + write.versions.reduce((n, v) => n + v.state.byteLength, 0);
         chunk.push(write);
@@ -207,6 +226,9 @@ export class Checkpointer {
         }
       }
       await flush();
+      // Every changed model is written with a seq >= coveredSeq, and an unchanged one received
+      // no batch that changed it since its last write: the rows up to coveredSeq are not needed.
+      if (coveredSeq !== undefined && this.o.journal) await this.o.journal.truncate(coveredSeq);
       if (now - this.lastPrune >= Math.min(60_000, this.o.windowMs)) {
         this.lastPrune = now;
         await this.o.store.prune(now - this.o.windowMs);

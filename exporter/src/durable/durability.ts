@@ -6,7 +6,9 @@ import type { Logger } from '../logger.js';
 import { CATALOG } from '../metrics/catalog.js';
 import type { OpenedDatabase } from '../store/database.js';
 import { SnapshotStore } from '../store/snapshot-store.js';
+import type { StoredJournalRecord } from '../store/journal-store.js';
 import { Checkpointer } from './checkpointer.js';
+import type { Journal } from './journal.js';
 
 export interface Durability {
   checkpointer: Checkpointer;
@@ -30,6 +32,11 @@ export async function startDurability(deps: {
   database: OpenedDatabase;
   monitor: Monitor;
   now: () => number;
+  /**
+   * The ingest journal, replayed after the restore: `apply` parses, checks and applies one row
+   * as its endpoint does; `tick` slides the windows and expires held labels to a time.
+   */
+  journal: { journal: Journal; apply: (r: StoredJournalRecord) => void; tick: (nowMs: number) => void };
 }): Promise<Durability> {
   const { config, log } = deps;
   const m = { skipped: 0, ok: 0, failed: 0, durationSeconds: 0, bytes: 0, lastSeconds: 0 };
@@ -40,6 +47,7 @@ export async function startDurability(deps: {
     intervalMs: config.checkpointSeconds * 1000,
     windowMs: config.windowSeconds * 1000,
     now: deps.now,
+    journal: deps.journal.journal,
     onSkipped: () => m.skipped++,
     onCheckpoint: (s) => {
       if ('failed' in s) {
@@ -52,8 +60,15 @@ export async function startDurability(deps: {
       m.lastSeconds = Date.now() / 1000;
     },
   });
-  const restored = await checkpointer.restoreAll();
+  const { covered, ...restored } = await checkpointer.restoreAll();
   log.info(restored, 'restored window state from the store');
+  const replayed = await deps.journal.journal.replay({
+    covered,
+    apply: deps.journal.apply,
+    tick: deps.journal.tick,
+    adopt: (model) => checkpointer.adopt(model),
+  });
+  if (replayed.applied + replayed.refused > 0) log.info(replayed, 'replayed the ingest journal onto the restored state');
   checkpointer.start();
   return {
     checkpointer,

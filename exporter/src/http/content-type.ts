@@ -15,6 +15,13 @@ export const requireJsonContentType: RequestHandler = (req, res, next) => {
 /** A request whose body express.json read: how many bytes it had. */
 export interface RawBodyRequest extends IncomingMessage {
   bodyBytes?: number;
+  /** The JSON body as received: the ingest journal stores these bytes (src/durable/journal.ts). */
+  bodyBuffer?: Buffer;
+}
+
+/** The body bytes express.json read, or the parsed body re-serialized when there were none. */
+export function bodyBytesOf(req: IncomingMessage & { body?: unknown }): Buffer {
+  return (req as RawBodyRequest).bodyBuffer ?? Buffer.from(JSON.stringify(req.body ?? null));
 }
 
 /**

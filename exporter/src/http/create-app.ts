@@ -35,6 +35,7 @@ export function createApp(ctx: HttpContext, options: AppOptions): Express {
       strict: true,
       verify: (req, _res, buf) => {
         (req as RawBodyRequest).bodyBytes = buf.length;
+        (req as RawBodyRequest).bodyBuffer = buf;
         (req as KeptBodyRequest).rawBody = buf;
       },
     }),

@@ -6,6 +6,7 @@ import {
   InvalidInputError,
   NotFoundError,
   UnauthenticatedError,
+  UnavailableError,
   UnprocessableError,
 } from '../errors.js';
 import { ERROR_CODES, errorBody, type ErrorCode } from '../error-codes.js';
@@ -20,6 +21,7 @@ export function codeFor(err: DomainError): ErrorCode {
   if (err instanceof NotFoundError) return 'MW_ERR_NOT_FOUND';
   if (err instanceof ConflictError) return 'MW_ERR_CONFLICT';
   if (err instanceof UnprocessableError) return 'MW_ERR_UNPROCESSABLE';
+  if (err instanceof UnavailableError) return 'MW_ERR_JOURNAL_UNAVAILABLE';
   return 'MW_ERR_INVALID_INPUT';
 }
 
@@ -40,6 +42,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       const status = statusFor(err);
       if (status >= 500) log.error({ err: err.cause ?? err, code: codeFor(err) }, err.message);
       if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+      if (err instanceof UnavailableError) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
       res.status(status).json(errorBody(codeFor(err), err.message, err.details));
       return;
     }

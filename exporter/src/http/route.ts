@@ -6,6 +6,7 @@ import type { Role } from '../auth/roles.js';
 import { principalOf, requireRole } from './auth-middleware.js';
 import type { OperationSpec } from './openapi.js';
 import { parseInput } from './validate.js';
+import { bodyBytesOf } from './content-type.js';
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -14,6 +15,8 @@ export interface RouteInput<P, Q, B> {
   query: Parsed<Q>;
   body: Parsed<B>;
   principal: Principal;
+  /** The body as received, for the ingest journal. */
+  raw: Buffer;
 }
 
 export interface RouteSpec<
@@ -53,6 +56,9 @@ export function route<
       query: query ? parseInput(query, req.query, 'query') : undefined,
       body: body ? parseInput(body, req.body) : undefined,
       principal: principalOf(req),
+      get raw() {
+        return bodyBytesOf(req);
+      },
     } as RouteInput<P, Q, B>;
     const result = await handle(input);
     if (status === 204) res.status(204).end();

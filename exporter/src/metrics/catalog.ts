@@ -309,6 +309,30 @@ export const CATALOG = {
     [],
     'When the last successful checkpoint finished; a crash loses what arrived after it.',
   ),
+  journalBytes: spec(
+    'modelwatch_journal_bytes',
+    'gauge',
+    [],
+    'Bytes of acknowledged ingest batches in the write-ahead journal that no checkpoint covers yet; at MODELWATCH_JOURNAL_MAX_MB ingest answers 503.',
+  ),
+  journalBatches: spec(
+    'modelwatch_journal_batches',
+    'gauge',
+    [],
+    'Ingest batches in the write-ahead journal that no checkpoint covers yet.',
+  ),
+  journalRejected: spec(
+    'modelwatch_journal_rejected_total',
+    'counter',
+    ['reason'],
+    'Ingest batches refused with 503 because they could not be journaled, by reason (full: checkpoints are not keeping up; store_error: the append failed). Nothing of them was applied.',
+  ),
+  journalReplayed: spec(
+    'modelwatch_journal_replayed_total',
+    'counter',
+    ['outcome'],
+    'Journaled batches read at start, by outcome (applied: replayed onto the restored snapshot; covered: already in it; refused: refused again, as when acknowledged).',
+  ),
   scrapeErrors: spec(
     'modelwatch_scrape_errors_total',
     'counter',

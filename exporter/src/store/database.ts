@@ -38,6 +38,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
     if (options.sqlitePath !== ':memory:') createPrivateFile(options.sqlitePath);
     const sqlite = new SQLite(options.sqlitePath);
     sqlite.pragma('journal_mode = WAL');
+    // FULL: in WAL mode each commit syncs the WAL, so what a transaction commits (an ingest
+    // journal row, src/durable/journal.ts) survives power loss and OS crashes, not only a killed
+    // process (NORMAL would protect against the latter only). Group commit shares the fsync.
+    sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });

@@ -112,6 +112,8 @@ export interface ModelSnapshotsTable {
   generation: string;
   written_ms: number;
   state: Uint8Array;
+  /** The last ingest journal seq the snapshot covers (migration 009); null when written without one. */
+  journal_seq: number | null;
 }
 
 export interface VersionSnapshotsTable {
@@ -139,6 +141,21 @@ export interface WebhookOutboxTable {
   finished_at: string | null;
 }
 
+/** One acknowledged ingest batch not yet covered by a checkpoint (migration 009; src/durable/journal.ts). */
+export interface IngestJournalTable {
+  seq: Generated<number>;
+  instance: string;
+  /** predictions, feedback, kpis or reference. */
+  kind: string;
+  model: string;
+  /** The clock the batch was applied with, in ms. */
+  now_ms: number;
+  /** The registry's positive class the predictions apply consulted. */
+  positive_class: string | null;
+  /** The request body as received (reference: the stored profile JSON). */
+  body: Uint8Array;
+}
+
 export interface Database {
   api_tokens: ApiTokensTable;
   reference_profiles: ReferenceProfilesTable;
@@ -151,6 +168,7 @@ export interface Database {
   model_snapshots: ModelSnapshotsTable;
   version_snapshots: VersionSnapshotsTable;
   webhook_outbox: WebhookOutboxTable;
+  ingest_journal: IngestJournalTable;
 }
 
 export type { ColumnType, Generated };

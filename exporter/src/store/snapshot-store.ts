@@ -17,11 +17,15 @@ export interface ModelSnapshotWrite {
   versions: VersionSnapshotRow[];
   /** Every version the model still tracks; rows of versions not listed are deleted. */
   keep: string[];
+  /** The last ingest journal seq applied when the model was encoded (src/durable/journal.ts). */
+  journalSeq?: number;
 }
 
 export interface StoredModelSnapshot {
   model: string;
   generation: string;
+  /** The last ingest journal seq the snapshot covers; journal rows after it are replayed onto it. */
+  journalSeq?: number;
   state: Uint8Array;
   versions: VersionSnapshotRow[];
 }
@@ -57,6 +61,7 @@ export class SnapshotStore {
       return {
         model,
         generation: m.generation,
+        journalSeq: seqOf(m.journal_seq),
         state: m.state,
         versions: versions.map((v) => ({ version: v.version, lastSeenMs: Number(v.last_seen_ms), state: v.state })),
       };
@@ -79,7 +84,13 @@ export class SnapshotStore {
         if (!list) byModel.set(v.model, (list = []));
         list.push({ version: v.version, lastSeenMs: Number(v.last_seen_ms), state: v.state });
       }
-      return rows.map((m) => ({ model: m.model, generation: m.generation, state: m.state, versions: byModel.get(m.model) ?? [] }));
+      return rows.map((m) => ({
+        model: m.model,
+        generation: m.generation,
+        journalSeq: seqOf(m.journal_seq),
+        state: m.state,
+        versions: byModel.get(m.model) ?? [],
+      }));
     });
   }
 
@@ -88,10 +99,12 @@ export class SnapshotStore {
     if (models.length === 0) return;
     await this.db.transaction().execute(async (tx) => {
       for (const m of models) {
+        // The covered journal seq goes in the same row, so a crash leaves both old or both new.
+        const row = { generation: m.generation, written_ms: m.writtenMs, state: m.state, journal_seq: m.journalSeq ?? null };
         await tx
           .insertInto('model_snapshots')
-          .values({ model: m.model, generation: m.generation, written_ms: m.writtenMs, state: m.state })
-          .onConflict((oc) => oc.column('model').doUpdateSet({ generation: m.generation, written_ms: m.writtenMs, state: m.state }))
+          .values({ model: m.model, ...row })
+          .onConflict((oc) => oc.column('model').doUpdateSet(row))
           .execute();
         for (const v of m.versions) {
           await tx
@@ -151,4 +164,9 @@ export class SnapshotStore {
     const bytes = [...m, ...v].reduce((n, r) => n + r.state.byteLength, 0);
     return { models: m.length, versions: v.length, bytes };
   }
+}
+
+/** PostgreSQL returns double precision as a number, SQLite too; null means no journal. */
+function seqOf(v: number | string | null): number | undefined {
+  return v === null || v === undefined ? undefined : Number(v);
 }

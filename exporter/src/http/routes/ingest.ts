@@ -1,25 +1,34 @@
 import type { Router } from 'express';
 import type { HttpContext } from '../context.js';
-import { fastValidatePredictions } from '../../ingest/fast-validate.js';
+import type { Journal } from '../../durable/journal.js';
 import type { Monitor } from '../../ingest/monitor.js';
 import type { PositiveClassLookup } from '../../registry/positive-class-lookup.js';
-import type { IngestSchemas, SchemaLimits } from '../../ingest/schemas.js';
+import type { IngestSchemas } from '../../ingest/schemas.js';
 import { requireRole } from '../auth-middleware.js';
+import { bodyBytesOf } from '../content-type.js';
 import { route } from '../route.js';
-import { parseInput, rejectProblems } from '../validate.js';
+import { rejectProblems } from '../validate.js';
 import { ErrorSchema } from '../error-schema.js';
+import type { IngestCommands } from './ingest-commands.js';
 import { unknownModel } from './ingest-problems.js';
 
 const errorBody = ErrorSchema;
 
 /**
- * POST /predictions and /feedback: validate the whole batch, then apply it at once. Predictions
- * are mounted by hand rather than through route() because the fast validator runs before zod.
- * `registered` gives the model registry's positive class, one of the sources of the positive
- * class rule (stats/positive-class.ts); it is read before the check, and check and apply then
- * run without yielding, so no other batch interleaves.
+ * POST /predictions and /feedback: validate the whole batch, check it against the state (a batch
+ * refused here is not journaled), then hand it to the journal, which appends it and applies it
+ * (re-checking, since other batches may apply first) before the answer. Predictions are mounted
+ * by hand rather than through route() because the fast validator runs before zod. `registered`
+ * gives the model registry's positive class, one of the sources of the positive class rule
+ * (stats/positive-class.ts); it is read before the check and journaled with the batch.
  */
-export function ingestRoutes(monitor: Monitor, schemas: IngestSchemas, limits: SchemaLimits, registered: Pick<PositiveClassLookup, 'get'>) {
+export function ingestRoutes(
+  monitor: Monitor,
+  schemas: IngestSchemas,
+  commands: IngestCommands,
+  journal: Pick<Journal, 'submit'>,
+  registered: Pick<PositiveClassLookup, 'get'>,
+) {
   return (router: Router, ctx: HttpContext): void => {
     ctx.openapi.add({
       method: 'post',
@@ -37,14 +46,18 @@ export function ingestRoutes(monitor: Monitor, schemas: IngestSchemas, limits: S
         400: { description: 'malformed batch; details name each bad event and field; nothing applied', schema: errorBody },
         413: { description: 'body larger than MODELWATCH_MAX_BODY_BYTES' },
         415: { description: 'Content-Type is not application/json' },
+        503: { description: 'the batch could not be journaled (journal full or store error); nothing applied; retry after Retry-After' },
       },
     });
     router.post('/predictions', requireRole(ctx.auth, 'ingest'), async (req, res) => {
-      const body = fastValidatePredictions(req.body, limits) ?? parseInput(schemas.predictionsBody, req.body);
+      const body = commands.parsePredictions(req.body);
       const positive = await registered.get(body.model);
       const problems = monitor.checkPredictions(body, positive);
       if (problems.length) rejectProblems(problems);
-      const { duplicateIds, ...result } = monitor.applyPredictions(body, positive);
+      const { duplicateIds, ...result } = await journal.submit(
+        { kind: 'predictions', model: body.model, positiveClass: positive, body: bodyBytesOf(req) },
+        () => commands.applyPredictions(body, positive),
+      );
       res.json(duplicateIds ? { ...result, duplicate_ids: duplicateIds } : result);
     });
 
@@ -65,12 +78,13 @@ export function ingestRoutes(monitor: Monitor, schemas: IngestSchemas, limits: S
         404: { description: 'the model has never sent predictions or a reference' },
         413: { description: 'body too large' },
         415: { description: 'Content-Type is not application/json' },
+        503: { description: 'the batch could not be journaled (journal full or store error); nothing applied; retry after Retry-After' },
       },
-      handle: async ({ body }) => {
+      handle: async ({ body, raw }) => {
         const { unknownModel: unknown, problems } = monitor.checkFeedback(body);
         if (unknown) unknownModel(body.model);
         if (problems.length) rejectProblems(problems);
-        return monitor.applyFeedback(body);
+        return journal.submit({ kind: 'feedback', model: body.model, body: raw }, () => commands.applyFeedback(body));
       },
     });
   };

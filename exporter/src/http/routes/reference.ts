@@ -5,6 +5,7 @@ import { UnprocessableError } from '../../errors.js';
 import type { Monitor } from '../../ingest/monitor.js';
 import { buildReferenceProfile } from '../../ingest/reference-profile.js';
 import type { IngestSchemas } from '../../ingest/schemas.js';
+import type { Journal } from '../../durable/journal.js';
 import type { ReferenceStore } from '../../store/reference-store.js';
 import type { PositiveClassLookup } from '../../registry/positive-class-lookup.js';
 import { route } from '../route.js';
@@ -36,6 +37,11 @@ export interface ReferenceDeps {
   now: () => number;
   /** The model registry's positive class per model (one of the sources that must agree). */
   registered: Pick<PositiveClassLookup, 'get'>;
+  /**
+   * The profile is durable in the reference store already; it is journaled too so that a
+   * replay after a crash resets the drift windows at the same point among the batches.
+   */
+  journal: Pick<Journal, 'submit'>;
 }
 
 /** PUT /models/{model}/versions/{version}/reference: the sample drift is measured against. */
@@ -88,7 +94,11 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas, deps: 
           droppedFeatures: profile.droppedFeatures.length,
           samples: Math.max(...Object.values(body.features).map((values) => values.length)),
         });
-        monitor.applyReference(model, version, profile);
+        const profileJson = JSON.stringify(profile);
+        await deps.journal.submit(
+          { kind: 'reference', model, body: Buffer.from(`{"version":${JSON.stringify(version)},"profile":${profileJson}}`) },
+          () => monitor.applyReference(model, version, profile),
+        );
         return {
           model,
           version,

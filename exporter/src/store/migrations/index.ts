@@ -6,6 +6,7 @@ import * as m005 from './005-durable-state.js';
 import * as m006 from './006-keyed-audit.js';
 import * as m007 from './007-model-archive.js';
 import * as m008 from './008-sealed-secrets.js';
+import * as m009 from './009-ingest-journal.js';
 
 /**
  * Versioned migrations, applied in name order. Add a file, never edit a shipped one.
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '006-keyed-audit': m006,
   '007-model-archive': m007,
   '008-sealed-secrets': m008,
+  '009-ingest-journal': m009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,0 +1,90 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export type JournalKind = 'predictions' | 'feedback' | 'kpis' | 'reference';
+
+/** One ingest batch as the journal keeps it (see src/durable/journal.ts). */
+export interface JournalRecord {
+  kind: JournalKind;
+  model: string;
+  /** The clock, in ms, the batch is applied with (live and at replay). */
+  nowMs: number;
+  /** Predictions: the registry's positive class the apply consulted. */
+  positiveClass?: string;
+  /** The request body as received, UTF-8 JSON (reference: the stored profile and version). */
+  body: Uint8Array;
+}
+
+export interface StoredJournalRecord extends JournalRecord {
+  seq: number;
+}
+
+/**
+ * The ingest journal table (migration 009) of one exporter instance. Every method touches only
+ * the rows of `instance`.
+ */
+export class JournalStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly instance: string,
+  ) {}
+
+  /**
+   * Appends `records` in one transaction, in order, and deletes the `voided` seqs (batches
+   * whose apply was refused) in the same one. Returns the records' seqs, increasing: the
+   * database assigns them one insert after the other, so their order is the order given.
+   */
+  async append(records: readonly JournalRecord[], voided: readonly number[] = []): Promise<number[]> {
+    return this.db.transaction().execute(async (tx) => {
+      const seqs: number[] = [];
+      for (const r of records) {
+        const row = await tx
+          .insertInto('ingest_journal')
+          .values({
+            instance: this.instance,
+            kind: r.kind,
+            model: r.model,
+            now_ms: r.nowMs,
+            positive_class: r.positiveClass ?? null,
+            body: r.body,
+          })
+          .returning('seq')
+          .executeTakeFirstOrThrow();
+        seqs.push(Number(row.seq));
+      }
+      if (voided.length > 0)
+        await tx
+          .deleteFrom('ingest_journal')
+          .where('instance', '=', this.instance)
+          .where('seq', 'in', [...voided])
+          .execute();
+      return seqs;
+    });
+  }
+
+  /** Up to `limit` of this instance's rows after `afterSeq`, in seq order (replay pages through them). */
+  async read(afterSeq: number, limit: number): Promise<StoredJournalRecord[]> {
+    const rows = await this.db
+      .selectFrom('ingest_journal')
+      .selectAll()
+      .where('instance', '=', this.instance)
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      kind: r.kind as JournalKind,
+      model: r.model,
+      nowMs: Number(r.now_ms),
+      ...(r.positive_class !== null ? { positiveClass: r.positive_class } : {}),
+      body: r.body,
+    }));
+  }
+
+  /** Deletes this instance's rows up to and including `seq` (a checkpoint covers them). Returns how many. */
+  async truncate(seq: number): Promise<number> {
+    const r = await this.db.deleteFrom('ingest_journal').where('instance', '=', this.instance).where('seq', '<=', seq).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+}
