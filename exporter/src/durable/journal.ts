@@ -140,15 +140,19 @@ export class Journal {
     // Applied in seq order without yielding: nothing interleaves, appliedSeq is exact.
     for (let i = 0; i < batch.length; i++) {
       const q = batch[i];
-      this.rows.push([seqs[i], q.record.body.byteLength]);
-      this.bytes += q.record.body.byteLength;
       this.applied = seqs[i];
+      let result: unknown;
       try {
-        q.resolve(this.o.clock.pin(q.record.nowMs, q.apply));
+        result = this.o.clock.pin(q.record.nowMs, q.apply);
       } catch (err) {
+        // Not acknowledged: its row goes with the next commit and is not counted meanwhile.
         this.voided.push(seqs[i]);
         q.reject(err);
+        continue;
       }
+      this.rows.push([seqs[i], q.record.body.byteLength]);
+      this.bytes += q.record.body.byteLength;
+      q.resolve(result);
     }
     this.flushing = false;
     this.schedule();
