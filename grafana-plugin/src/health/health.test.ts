@@ -23,6 +23,7 @@ describe('triage health', () => {
     const base = {
       stage: [s({ model: 'm', version: '7', stage: 'production' }, 1)],
       accuracy: [s({ model: 'm', version: '7' }, gate - 0.14)],
+      accuracyUpper: [s({ model: 'm', version: '7' }, gate - 0.1)],
       predictions: [s({ model: 'm', version: '7' }, 500)],
     };
     expect(assessModel('m', fleet({ ...base, labeled: [s({ model: 'm', version: '7' }, min - 1)] })).state).toBe('ok');
@@ -38,6 +39,7 @@ describe('triage health', () => {
       fleet({
         stage: [s({ model: 'm', version: '1', stage: 'production' }, 1)],
         accuracy: [s({ model: 'm', version: '1' }, 0.9 - margin - 0.01)],
+        accuracyUpper: [s({ model: 'm', version: '1' }, 0.9 - margin - 0.005)],
         validationAccuracy: [s({ model: 'm', version: '1' }, 0.9)],
         labeled: [s({ model: 'm', version: '1' }, 100)],
         predictions: [s({ model: 'm', version: '1' }, 100)],
@@ -57,6 +59,7 @@ describe('triage health', () => {
         s({ model: 'd', version: '1', feature: 'e' }, psiWarning - 0.001),
       ],
       predictions: [s({ model: 'd', version: '1' }, 10), s({ model: 'ok', version: '1' }, 10)],
+      driftEvents: [s({ model: 'd', version: '1' }, rulesConfig.minDriftEvents)],
     });
     const out = assessFleet(['ok', 'quiet', 'd'], samples);
     expect(out.map((h) => [h.model, h.state])).toEqual([
@@ -72,5 +75,36 @@ describe('triage health', () => {
     const base = { predictions: [s({ model: 'm', version: '1' }, 10)], errorRatio: [s({ model: 'm', version: '1' }, 0.5)] };
     expect(assessModel('m', fleet({ ...base, predictionsRate: [s({ model: 'm', version: '1' }, rate)] })).state).toBe('ok');
     expect(assessModel('m', fleet({ ...base, predictionsRate: [s({ model: 'm', version: '1' }, rate * 2)] })).state).toBe('critical');
+  });
+
+  // The accuracy alerts fire on the upper end of the 95% Wilson interval, not on the point: 0.80 on
+  // 60 labels (upper 0.89) against validation 0.90 − 0.05 or the 0.85 gate fires nothing.
+  it('keeps quiet where the accuracy rules do: a point under the line whose 95% interval reaches it', () => {
+    const min = rulesConfig.minLabeledPerHour;
+    const base = {
+      stage: [s({ model: 'm', version: '1', stage: 'production' }, 1)],
+      accuracy: [s({ model: 'm', version: '1' }, 0.8)],
+      validationAccuracy: [s({ model: 'm', version: '1' }, 0.9)],
+      labeled: [s({ model: 'm', version: '1' }, min + 10)],
+      predictions: [s({ model: 'm', version: '1' }, min + 10)],
+    };
+    expect(assessModel('m', fleet({ ...base, accuracyUpper: [s({ model: 'm', version: '1' }, 0.89)] })).state).toBe('ok');
+    expect(assessModel('m', fleet({ ...base, accuracyUpper: [s({ model: 'm', version: '1' }, 0.84)] })).state).toBe('warning');
+    // No interval (an exporter that does not expose it): no verdict, as no alert can fire either.
+    expect(assessModel('m', fleet(base)).state).toBe('ok');
+  });
+
+  it('judges drift only from the rules’ minimum of drift-window events', () => {
+    const min = rulesConfig.minDriftEvents;
+    const base = {
+      featurePsi: [s({ model: 'd', version: '1', feature: 'a' }, 2)],
+      predictionPsi: [s({ model: 'd', version: '1' }, 2)],
+      predictions: [s({ model: 'd', version: '1' }, 10)],
+    };
+    expect(assessModel('d', fleet({ ...base, driftEvents: [s({ model: 'd', version: '1' }, min - 1)] })).state).toBe('ok');
+    expect(assessModel('d', fleet(base)).state).toBe('ok');
+    const h = assessModel('d', fleet({ ...base, driftEvents: [s({ model: 'd', version: '1' }, min)] }));
+    expect(h.state).toBe('critical');
+    expect(h.reasons).toHaveLength(2);
   });
 });

@@ -50,23 +50,28 @@ function rank(severity: Reason['severity']): number {
   return STATE_ORDER.indexOf(severity);
 }
 
-/** Accuracy reasons of one version: collapse (production only, critical), drop below validation, retraining gate. */
+/**
+ * Accuracy reasons of one version: collapse (production only, critical), drop below validation, retraining gate.
+ * Judged as alert-rules/src/alerts/quality.ts and retraining.ts judge: the upper end of the 95% interval
+ * against each line; the text shows the point.
+ */
 function accuracyReason(model: string, version: string, stage: string, s: VersionInputs): Reason | undefined {
-  if (s.accuracy === undefined || s.labeled === undefined) return undefined;
+  if (s.accuracy === undefined || s.accuracyUpper === undefined || s.labeled === undefined) return undefined;
   // ENOUGH_LABELS in alert-rules/src/recording.ts: labeled per hour over the 1 h window.
   if (s.labeled < rulesConfig.minLabeledPerHour) return undefined;
   const t = thresholdsFor(model);
   const labels = `${Math.round(s.labeled)} labels`;
   const head = `v${version} accuracy ${fmt(s.accuracy)}`;
-  if (s.validation !== undefined && stage === 'production' && s.accuracy < s.validation - t.accuracyCollapseMargin)
+  const upper = s.accuracyUpper;
+  if (s.validation !== undefined && stage === 'production' && upper < s.validation - t.accuracyCollapseMargin)
     return {
       severity: 'critical',
       version,
       text: `${head} < ${fmt(s.validation - t.accuracyCollapseMargin)} (validation ${fmt(s.validation)} − ${t.accuracyCollapseMargin}), ${labels}`,
     };
-  if (s.accuracy < t.retrainAccuracyBelow)
+  if (upper < t.retrainAccuracyBelow)
     return { severity: 'warning', version, text: `${head} < ${fmt(t.retrainAccuracyBelow)} gate, ${labels}` };
-  if (s.validation !== undefined && s.accuracy < s.validation - t.accuracyDropMargin)
+  if (s.validation !== undefined && upper < s.validation - t.accuracyDropMargin)
     return {
       severity: 'warning',
       version,
@@ -77,6 +82,8 @@ function accuracyReason(model: string, version: string, stage: string, s: Versio
 
 interface VersionInputs {
   accuracy?: number;
+  /** Upper end of the accuracy's 95% Wilson interval. */
+  accuracyUpper?: number;
   labeled?: number;
   validation?: number;
   rate?: number;
@@ -110,8 +117,13 @@ function servingReasons(model: string, version: string, s: VersionInputs): Reaso
   return out;
 }
 
-/** Drift reasons of one version: features (and the output) at or above the PSI warning/critical levels. */
+/**
+ * Drift reasons of one version: features (and the output) at or above the PSI warning/critical levels,
+ * once its drift windows hold the rules' minDriftEvents (ENOUGH_DRIFT_EVENTS in alert-rules/src/recording.ts).
+ */
 function driftReasons(model: string, version: string, samples: TriageSamples): Reason[] {
+  const events = samples.driftEvents.find((s) => s.labels.model === model && s.labels.version === version)?.value;
+  if (events === undefined || events < rulesConfig.minDriftEvents) return [];
   const { psiWarning, psiCritical } = rulesConfig.drift;
   const features = samples.featurePsi.filter((s) => s.labels.model === model && s.labels.version === version && s.value >= psiWarning);
   const out: Reason[] = [];
@@ -146,6 +158,7 @@ export function assessModel(model: string, samples: TriageSamples): ModelHealth 
   const stages = new Map<string, string>();
   for (const s of samples.stage) if (s.labels.model === model && s.labels.version) stages.set(s.labels.version, s.labels.stage ?? '');
   const accuracy = byVersion(samples.accuracy, model);
+  const accuracyUpper = byVersion(samples.accuracyUpper, model);
   const labeled = byVersion(samples.labeled, model);
   const validation = byVersion(samples.validationAccuracy, model);
   const predictions = byVersion(samples.predictions, model);
@@ -164,6 +177,7 @@ export function assessModel(model: string, samples: TriageSamples): ModelHealth 
   for (const version of [...versions].sort()) {
     const inputs: VersionInputs = {
       accuracy: accuracy.get(version),
+      accuracyUpper: accuracyUpper.get(version),
       labeled: labeled.get(version),
       validation: validation.get(version),
       rate: rate.get(version),

@@ -8,12 +8,19 @@
 export const TRIAGE_QUERIES = {
   /** Window accuracy per version. */
   accuracy: 'max by (model, version) (modelwatch_model_accuracy_ratio)',
+  /**
+   * Upper end of the window accuracy's 95% Wilson interval: the accuracy alerts fire on it, not on
+   * the point, so a noisy point under a line whose interval still reaches it is not a finding.
+   */
+  accuracyUpper: 'max by (model, version) (modelwatch_model_accuracy_upper_ratio)',
   /** Labeled predictions in the window: the sample size accuracy is trusted from. */
   labeled: 'max by (model, version) (modelwatch_model_window_labeled)',
   /** Predictions in the window: the traffic share of each version. */
   predictions: 'max by (model, version) (modelwatch_model_window_predictions)',
   validationAccuracy: 'max by (model, version) (modelwatch_model_validation_accuracy_ratio)',
   stage: 'max by (model, version, stage) (modelwatch_model_stage) == 1',
+  /** Events in the drift windows: PSI is judged from the rules' minDriftEvents on, as the drift alerts. */
+  driftEvents: 'max by (model, version) (modelwatch_model_drift_window_events)',
   featurePsi: 'max by (model, version, feature) (modelwatch_feature_psi)',
   predictionPsi: 'max by (model, version) (modelwatch_prediction_psi)',
   predictionsRate: 'sum by (model, version) (rate(modelwatch_predictions_total[5m]))',
