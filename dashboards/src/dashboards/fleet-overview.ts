@@ -27,6 +27,8 @@ export const FLEET = {
   firingAlerts: 'count by (model) (ALERTS{alertstate="firing", model!=""}) or 0 * max by (model) (modelwatch_model_info)',
 } as const;
 
+/** Labels of modelwatch's alerts worth a column (feature: drift and data quality; reason: retraining; kpi: business). */
+const FIRING_LABELS = ['model', 'alertname', 'severity', 'team', 'version', 'feature', 'kpi', 'reason', 'action'] as const;
 const toModel = [modelPageDataLink(), modelDetailDataLink()];
 // Table-format rows carry the model as a field, not as a series label: `${__field.labels.model}`
 // is empty there, `${__data.fields.model}` is the row's value (Grafana docs, "Data links", data variables).
@@ -161,8 +163,9 @@ export function fleetOverview(): Dashboard {
       mergedTable({
         title: 'Firing alerts',
         description: 'modelwatch alerts firing now, with their severity and team routing.',
-        labels: ['model', 'alertname', 'severity', 'team', 'version', 'action'],
-        columns: [{ expr: 'ALERTS{alertstate="firing", model!=""}', title: 'Firing' }],
+        labels: [...FIRING_LABELS],
+        // Aggregated to the labels shown: ALERTS also carries alertstate, always "firing" here.
+        columns: [{ expr: `max by (${FIRING_LABELS.join(', ')}) (ALERTS{alertstate="firing", model!=""})`, title: 'Firing' }],
         links: toModelRow,
         width: 8,
         height: 9,

@@ -154,24 +154,25 @@ export function modelDetail(): Dashboard {
         title: 'Per-class precision, recall, F1',
         description:
           'Window precision/recall/F1 per class and version. The macro and weighted averages are their own series (modelwatch_model_*_averaged_*{average}), so summing over class is safe.',
+        // Aggregated to the labels shown: the raw series would add instance, job and model columns (and a row per replica).
         labels: ['version', 'class'],
         columns: [
           {
-            expr: `modelwatch_model_precision_ratio{${MV}}`,
+            expr: `max by (version, class) (modelwatch_model_precision_ratio{${MV}})`,
             title: 'Precision',
             unit: 'percentunit',
             thresholds: higherIsBetterRatio(),
             colorCells: true,
           },
           {
-            expr: `modelwatch_model_recall_ratio{${MV}}`,
+            expr: `max by (version, class) (modelwatch_model_recall_ratio{${MV}})`,
             title: 'Recall',
             unit: 'percentunit',
             thresholds: higherIsBetterRatio(),
             colorCells: true,
           },
           {
-            expr: `modelwatch_model_f1_score{${MV}}`,
+            expr: `max by (version, class) (modelwatch_model_f1_score{${MV}})`,
             title: 'F1',
             unit: 'percentunit',
             thresholds: higherIsBetterRatio(),
@@ -284,12 +285,23 @@ export function modelDetail(): Dashboard {
       mergedTable({
         title: 'Drift now, per feature',
         description: 'Current drift statistics per feature and version, largest PSI first.',
+        // Aggregated to the labels shown, as the per-class table.
         labels: ['version', 'feature'],
         columns: [
-          { expr: `modelwatch_feature_psi{${MV}}`, title: 'PSI', thresholds: psiBands(), colorCells: true },
-          { expr: `modelwatch_feature_ks_statistic{${MV}}`, title: 'KS statistic', thresholds: distanceBands(), colorCells: true },
-          { expr: `modelwatch_feature_ks_pvalue{${MV}}`, title: 'KS p-value', unit: 'none' },
-          { expr: `modelwatch_feature_js_distance{${MV}}`, title: 'JS distance', thresholds: distanceBands(), colorCells: true },
+          { expr: `max by (version, feature) (modelwatch_feature_psi{${MV}})`, title: 'PSI', thresholds: psiBands(), colorCells: true },
+          {
+            expr: `max by (version, feature) (modelwatch_feature_ks_statistic{${MV}})`,
+            title: 'KS statistic',
+            thresholds: distanceBands(),
+            colorCells: true,
+          },
+          { expr: `min by (version, feature) (modelwatch_feature_ks_pvalue{${MV}})`, title: 'KS p-value', unit: 'none' },
+          {
+            expr: `max by (version, feature) (modelwatch_feature_js_distance{${MV}})`,
+            title: 'JS distance',
+            thresholds: distanceBands(),
+            colorCells: true,
+          },
         ],
         sortBy: { title: 'PSI', desc: true },
         links: toModelPage,

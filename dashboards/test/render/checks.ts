@@ -22,10 +22,22 @@ export const hasData = (data: PanelData): boolean => data.series.some((s) => s.p
 /** Series (or table values) Prometheus returned for the panel's targets. */
 export const resultSeries = (data: PanelData): number => Object.values(data.resultSeries).reduce((a, b) => a + b, 0);
 
+/** The columns a merged table names: its organize step's labels and value columns, renamed, and display names. */
+function namedColumns(p: Panel): Set<string> {
+  const organize = p.transformations?.find((t) => t.id === 'organize')?.options as
+    { indexByName?: Record<string, number>; renameByName?: Record<string, string> } | undefined;
+  const named = Object.keys(organize?.indexByName ?? {}).map((c) => organize?.renameByName?.[c] ?? c);
+  const displayed = (p.fieldConfig?.overrides ?? []).flatMap((o) =>
+    o.properties.filter((x) => x.id === 'displayName').map((x) => String(x.value)),
+  );
+  return new Set([...named, ...displayed]);
+}
+
 /**
  * Why the drawing of one panel is wrong, empty when it is right: query or page errors, a blank
  * picture, NaN/undefined shown, label values its variables do not select, a series count other
- * than Prometheus's, values without the panel's unit, or (no data) anything but its noValue.
+ * than Prometheus's, values without the panel's unit, table columns the panel does not name, or (no
+ * data) anything but its noValue.
  */
 export function panelFailures({ panel, data, view, rendered, pixels, pageErrors, selections }: DrawnPanel): string[] {
   const out: string[] = [];
@@ -49,6 +61,12 @@ export function panelFailures({ panel, data, view, rendered, pixels, pageErrors,
     const drawn = panel.type === 'table' ? rendered.valueCells + (view.kind === 'table' ? view.hiddenValueCells : 0) : rendered.series;
     if (drawn !== resultSeries(data)) out.push(`drew ${drawn} series/values, Prometheus returned ${resultSeries(data)}`);
     out.push(...unitMismatches(panel, view, rendered));
+    // A table shows the labels its panel names and its value columns, nothing else: a stray
+    // instance/job column (or the model the dashboard already selects) is noise at 3 a.m.
+    if (view.kind === 'table') {
+      const stray = view.columns.filter((c) => !namedColumns(panel).has(c));
+      if (stray.length) out.push(`table shows columns it does not name: ${stray.join(', ')}`);
+    }
   } else {
     // Grafana shows the panel's noValue, or "No data" without one (a stat shows it as its value).
     const expected =
