@@ -17,7 +17,7 @@ type Row = Record<string, string | number>;
  * column, one column per label and `Value #<refId>` (`Value` when the panel has one target); then the
  * panel's transformations — `merge` (rows that agree on every field they share become one row,
  * Grafana's transformers/merge) and `organize` (exclude, order, rename) — then overrides by name
- * (unit, thresholds, colour-background cells, hidden columns, display name).
+ * (unit, thresholds, colour-background cells, hidden columns, display name) and the panel's sortBy.
  */
 export function tableView(p: Panel, data: PanelData): TableView {
   const targets = p.targets ?? [];
@@ -52,6 +52,22 @@ export function tableView(p: Panel, data: PanelData): TableView {
     }
     return c;
   };
+  const shownName = (c: string) => config(rename(c)).displayName ?? rename(c);
+  // The panel's sortBy (options.sortBy[0], by display name): Grafana's table starts sorted by it.
+  // Rows without a value go last either way (as in the old table's sortTableData for ascending;
+  // where TableNG puts them when descending was not checked against its source).
+  const sortBy = (p.options?.sortBy as Array<{ displayName: string; desc?: boolean }> | undefined)?.[0];
+  const sortCol = sortBy ? columns.find((c) => shownName(c) === sortBy.displayName) : undefined;
+  if (sortBy && sortCol === undefined) throw new Error(`${p.title}: sortBy names no column (${sortBy.displayName})`);
+  if (sortBy && sortCol !== undefined) {
+    const sign = sortBy.desc ? -1 : 1;
+    rows = [...rows].sort((a, b) => {
+      const x = a[sortCol];
+      const y = b[sortCol];
+      if (x === undefined || y === undefined) return Number(x === undefined) - Number(y === undefined);
+      return sign * (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y)));
+    });
+  }
   const shown = columns.filter((c) => !config(rename(c)).custom?.hidden);
   let hiddenValueCells = 0;
   for (const c of columns) if (!shown.includes(c) && valueCols.has(c)) hiddenValueCells += rows.filter((r) => r[c] !== undefined).length;
@@ -66,7 +82,7 @@ export function tableView(p: Panel, data: PanelData): TableView {
       return { text: text(d), color: background ? d.color : undefined, value: true };
     }),
   );
-  return { kind: 'table', columns: shown.map((c) => config(rename(c)).displayName ?? rename(c)), rows: cells, hiddenValueCells };
+  return { kind: 'table', columns: shown.map(shownName), rows: cells, hiddenValueCells };
 }
 
 /** Grafana's merge transformation: a row joins an earlier one when every field both have is equal (Time aside). */
