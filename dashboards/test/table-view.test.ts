@@ -3,6 +3,7 @@ import { loadGeneratedDashboards } from './helpers/dashboard-queries.js';
 import type { Dashboard } from './render/dashboard.js';
 import { panelFailures } from './render/checks.js';
 import type { PanelData } from './render/panel-data.js';
+import { panelView } from './render/panel-view.js';
 import { tableView } from './render/table-view.js';
 
 const panelOf = (uid: string, title: string) =>
@@ -41,7 +42,7 @@ describe('the render test’s tables', () => {
       exprs: {},
       instant: true,
     } as unknown as PanelData;
-    const view = tableView(panel, data);
+    const view = panelView(panel, data, { width: 800, height: 300 });
     const rendered = { series: 0, valueCells: 3, axisLabels: [], cells: [], noData: false, text: '', statColors: [], values: ['90.0%'] };
     const failures = panelFailures({
       panel,
