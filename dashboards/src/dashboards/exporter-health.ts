@@ -164,7 +164,8 @@ export function exporterHealth(): Dashboard {
         title: 'Build',
         description: 'Exporter and Node.js version of each instance.',
         labels: ['instance', 'version', 'node_version'],
-        columns: [{ expr: `modelwatch_build_info{${I}}`, title: 'Up' }],
+        // Aggregated to the labels shown: the raw series adds a job column.
+        columns: [{ expr: `max by (instance, version, node_version) (modelwatch_build_info{${I}})`, title: 'Up' }],
         height: 5,
       }).overrideByName('Up', [{ id: 'custom.hidden', value: true }]),
     )
