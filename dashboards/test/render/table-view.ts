@@ -58,7 +58,7 @@ export function tableView(p: Panel, data: PanelData): TableView {
   // where TableNG puts them when descending was not checked against its source).
   const sortBy = (p.options?.sortBy as Array<{ displayName: string; desc?: boolean }> | undefined)?.[0];
   const sortCol = sortBy ? columns.find((c) => shownName(c) === sortBy.displayName) : undefined;
-  if (sortBy && sortCol === undefined) throw new Error(`${p.title}: sortBy names no column (${sortBy.displayName})`);
+  // A sortBy column no query answered (e.g. F1 for a regression model) leaves the order as it is, as in Grafana.
   if (sortBy && sortCol !== undefined) {
     const sign = sortBy.desc ? -1 : 1;
     rows = [...rows].sort((a, b) => {
