@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_MAGNITUDE, ROW_SUM_TOLERANCE } from '../stats/index.js';
+import { MAX_MAGNITUDE, ROW_SUM_MAX, ROW_SUM_MIN, ROW_SUM_TOLERANCE } from '../stats/index.js';
 import { featureNameSchema, nameSchema } from '../names.js';
 
 export interface SchemaLimits {
@@ -169,7 +169,7 @@ export function ingestSchemas(limits: SchemaLimits) {
 export function rowSumProblem(row: Record<string, number>): string | undefined {
   let sum = 0;
   for (const c in row) sum += row[c];
-  if (Math.abs(sum - 1) <= ROW_SUM_TOLERANCE) return undefined;
+  if (sum >= ROW_SUM_MIN && sum <= ROW_SUM_MAX) return undefined;
   return `scores sum to ${sum}; class probabilities must sum to 1 within ${ROW_SUM_TOLERANCE} (rows within it are renormalised)`;
 }
 

@@ -15,6 +15,12 @@ export const LOG_LOSS_EPS = Number.EPSILON;
  * and float32 softmax outputs, and refuses rows that are not probabilities at all.
  */
 export const ROW_SUM_TOLERANCE = 0.01;
+/**
+ * The row sums within ROW_SUM_TOLERANCE of 1, widened by 1e-9 for float rounding: decimal rows
+ * summing to exactly 0.99 or 1.01 (0.33 + 0.33 + 0.33 adds up to 0.99 + 9e-18 below) are within it.
+ */
+export const ROW_SUM_MIN = 1 - ROW_SUM_TOLERANCE - 1e-9;
+export const ROW_SUM_MAX = 1 + ROW_SUM_TOLERANCE + 1e-9;
 /** Sanity bound on class indices; the caller is expected to bound classes far below this. */
 const MAX_CLASSES = 4096;
 
@@ -113,7 +119,7 @@ export class ClassificationState implements ZoomMember {
     // Rows that reach 1 − ROW_SUM_TOLERANCE are renormalised (a no-op for rows that sum to exactly
     // 1); a row short of it is partial — e.g. a binary score whose other class is not known yet,
     // which holds the rest — and is used as it is.
-    const scale = !partial && rowSum >= 1 - ROW_SUM_TOLERANCE ? rowSum : 1;
+    const scale = !partial && rowSum >= ROW_SUM_MIN ? rowSum : 1;
     for (let c = 0; c < this.k; c++) {
       const p = c < probs.length ? Math.min(1, probs[c] / scale) : 0;
       this.addScore(c, p, c === trueIdx, 1);
@@ -369,7 +375,7 @@ export function logLossTerm(probs: ArrayLike<number>, trueIdx: number, partial =
   let raw = 0;
   for (let i = 0; i < probs.length; i++) raw += probs[i];
   // A partial row (see add) is not renormalised: the true class's own probability counts.
-  if (partial || raw < 1 - ROW_SUM_TOLERANCE) return -Math.log(clip(trueIdx < probs.length ? probs[trueIdx] : 0));
+  if (partial || raw < ROW_SUM_MIN) return -Math.log(clip(trueIdx < probs.length ? probs[trueIdx] : 0));
   let sum = 0;
   for (let i = 0; i < probs.length; i++) sum += clip(probs[i]);
   const pTrue = clip(trueIdx < probs.length ? probs[trueIdx] : 0);

@@ -13,7 +13,15 @@ export { numericDrift, type NumericDrift } from './numeric-drift.js';
 export { CategoricalFeatureState } from './categorical-state.js';
 export { categoricalDrift, type CategoricalDrift } from './categorical-drift.js';
 export { ScoreGrid, ZOOM_BINS, zoomFrame, type ZoomFrame } from './zoom-grid.js';
-export { ClassificationState, LOG_LOSS_EPS, ROW_SUM_TOLERANCE, logLossTerm, type ClassHistograms } from './classification-state.js';
+export {
+  ClassificationState,
+  LOG_LOSS_EPS,
+  ROW_SUM_MAX,
+  ROW_SUM_MIN,
+  ROW_SUM_TOLERANCE,
+  logLossTerm,
+  type ClassHistograms,
+} from './classification-state.js';
 export { classificationMetrics, type ClassMetrics, type ClassificationMetrics } from './classification-metrics.js';
 export { rocAuc, rocAucWithBound } from './roc-auc.js';
 export { RegressionState, regressionMetrics } from './regression.js';

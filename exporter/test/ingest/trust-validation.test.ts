@@ -90,5 +90,19 @@ describe('ingest refuses what the statistics cannot hold', () => {
       events: [{ id: 't5', features: {}, prediction: 'a', scores: { a: 0.7, b: 0.2, c: 0.105 }, label: 'a' }],
     });
     expect(ok.status).toBe(200);
+    // rows rounded to two decimals that sum to exactly 0.99 or 1.01 are within 0.01 (in floats,
+    // 0.33 + 0.33 + 0.33 is 0.99 + 9e-18 off): accepted, and renormalised like any row within it
+    const edge = await post('/api/v1/predictions', {
+      model: 'topic_edge',
+      version: 'v1',
+      events: [
+        { id: 'e1', features: {}, prediction: 'a', scores: { a: 0.33, b: 0.33, c: 0.33 }, label: 'a' },
+        { id: 'e2', features: {}, prediction: 'b', scores: { a: 0.6, b: 0.2, c: 0.21 }, label: 'b' },
+      ],
+    });
+    expect(edge.status).toBe(200);
+    // sklearn log_loss renormalises each row: (−ln(0.33/0.99) − ln(0.2/1.01)) / 2
+    const logLoss = sample(await scrape(s), 'modelwatch_model_log_loss', { model: 'topic_edge', version: 'v1' });
+    expect(logLoss).toBeCloseTo((-Math.log(0.33 / 0.99) - Math.log(0.2 / 1.01)) / 2, 12);
   });
 });
