@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { HttpContext } from '../context.js';
-import { UnprocessableError } from '../../errors.js';
+import { DomainError, UnavailableError, UnprocessableError } from '../../errors.js';
 import type { Monitor } from '../../ingest/monitor.js';
 import { buildReferenceProfile } from '../../ingest/reference-profile.js';
 import type { IngestSchemas } from '../../ingest/schemas.js';
@@ -89,11 +89,23 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas, deps: 
         if (!room.ok) throw new UnprocessableError(room.reason);
         const updatedAt = new Date(deps.now()).toISOString();
         // the audit entry keeps counts and a digest of the profile, never the sample
-        await deps.references.put({ model, version, profileJson: JSON.stringify(profile), updatedAt }, principal.actor, {
-          features: Object.keys(profile.features).length,
-          droppedFeatures: profile.droppedFeatures.length,
-          samples: Math.max(...Object.values(body.features).map((values) => values.length)),
-        });
+        try {
+          await deps.references.put({ model, version, profileJson: JSON.stringify(profile), updatedAt }, principal.actor, {
+            features: Object.keys(profile.features).length,
+            droppedFeatures: profile.droppedFeatures.length,
+            samples: Math.max(...Object.values(body.features).map((values) => values.length)),
+          });
+        } catch (err) {
+          if (err instanceof DomainError) throw err;
+          // The store is down (as the journal's append would be): a retryable 503, not a 500.
+          const unavailable = new UnavailableError(
+            'the reference could not be written to the store; nothing was applied, retry',
+            1,
+            'MW_ERR_JOURNAL_UNAVAILABLE',
+          );
+          unavailable.cause = err;
+          throw unavailable;
+        }
         const profileJson = JSON.stringify(profile);
         await deps.journal.submit(
           { kind: 'reference', model, body: Buffer.from(`{"version":${JSON.stringify(version)},"profile":${profileJson}}`) },
