@@ -258,11 +258,12 @@ export class Checkpointer {
 }
 
 /**
- * Changes to a model's snapshot. Every ingest change to a version bumps its revision; the
- * model-level state that can change without one (KPIs, held labels, feedback for unknown ids) is added.
+ * Changes to a model's snapshot. Every ingest change to a version bumps its revision, and every
+ * batch that touched the model its `changes`; the model-level state the window clock changes
+ * outside a batch (held labels expiring) is added.
  */
 function modelPrint(m: ModelState): string {
-  let s = `${m.feedbackUnknown}|${m.pending.size}|${m.held.size}|${m.recent.size}|${m.classes.size}|${m.task ?? ''}|${m.positiveClass ?? ''}`;
+  let s = `${m.changes}|${m.feedbackUnknown}|${m.pending.size}|${m.held.size}|${m.recent.size}|${m.classes.size}|${m.task ?? ''}|${m.positiveClass ?? ''}`;
   for (const v of m.versions.values()) s += `|${v.name}:${v.revision}`;
   for (const [k, v] of m.kpis) s += `|${k}=${v}`;
   return s;

@@ -53,6 +53,12 @@ export class ModelState {
   readonly recent = new RecentIds();
   /** Labels that never found their prediction (held, then expired or evicted). */
   feedbackUnknown = 0;
+  /**
+   * Batches applied to this model (one per transaction that touched it). The checkpointer writes a
+   * model whose count moved: the journal deletes the rows a checkpoint covers, so a change no size
+   * or revision shows (a held label replaced under its id) must still make the model dirty.
+   */
+  changes = 0;
 
   constructor(
     readonly name: string,
@@ -72,7 +78,7 @@ export class ModelState {
     const txn = activeTxn();
     if (txn === undefined || txn.id === this.txnId) return;
     this.txnId = txn.id;
-    const { task, positiveClass, feedbackUnknown } = this;
+    const { task, positiveClass, feedbackUnknown, changes } = this;
     txn.save(this.classes);
     txn.save(this.errorReasons);
     txn.saveContents(this.versions);
@@ -81,7 +87,9 @@ export class ModelState {
       this.task = task;
       this.positiveClass = positiveClass;
       this.feedbackUnknown = feedbackUnknown;
+      this.changes = changes;
     });
+    this.changes++;
   }
   private txnId = 0;
 
