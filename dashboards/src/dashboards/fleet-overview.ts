@@ -3,7 +3,7 @@ import { modelwatchDashboard } from '../shared/dashboard.js';
 import { UIDS, modelDetailDataLink, modelListDataLink, modelPageDataLink } from '../shared/links.js';
 import { barGauge, mergedTable, stat } from '../shared/panels.js';
 import { prom } from '../shared/query.js';
-import { anyIsBad, badRatio, higherIsBetterRatio, latencySeconds, neutral, psiBands } from '../shared/thresholds.js';
+import { accuracyBands, anyIsBad, errorRatio, latencySeconds, neutral, psiBands, rules } from '../shared/thresholds.js';
 import { datasourceVariable } from '../shared/variables.js';
 
 /**
@@ -60,9 +60,10 @@ export function fleetOverview(): Dashboard {
     )
     .withPanel(
       stat({
-        title: 'Models drifting (PSI ≥ 0.25)',
+        // The critical ModelwatchFeatureDrift threshold, with the alert's operator (>=).
+        title: `Models drifting (PSI ≥ ${rules.drift.psiCritical})`,
         description: 'Models with at least one feature whose PSI is significant.',
-        queries: [prom('A', `count(${FLEET.maxPsi} >= 0.25) or vector(0)`, { instant: true })],
+        queries: [prom('A', `count(${FLEET.maxPsi} >= ${rules.drift.psiCritical}) or vector(0)`, { instant: true })],
         thresholds: anyIsBad(),
         links: [modelListDataLink()],
       }),
@@ -84,11 +85,12 @@ export function fleetOverview(): Dashboard {
           'One row per model; sorted by window accuracy, lowest first. Red cells break a production gate or a drift/latency/error threshold. Click the model name for its registry page.',
         labels: ['model', 'version'],
         columns: [
-          { expr: FLEET.accuracy, title: 'Accuracy', unit: 'percentunit', thresholds: higherIsBetterRatio(), colorCells: true },
+          { expr: FLEET.accuracy, title: 'Accuracy', unit: 'percentunit', thresholds: accuracyBands(), colorCells: true },
           { expr: FLEET.maxPsi, title: 'Max feature PSI', unit: 'none', thresholds: psiBands(), colorCells: true },
+          // p95 against the p99 alert's steps: a p95 over a step means the p99 is too, never the reverse.
           { expr: FLEET.p95, title: 'Latency p95', unit: 's', thresholds: latencySeconds(), colorCells: true },
           { expr: FLEET.p99, title: 'Latency p99', unit: 's', thresholds: latencySeconds(), colorCells: true },
-          { expr: FLEET.errorRatio, title: 'Error rate', unit: 'percentunit', thresholds: badRatio(), colorCells: true },
+          { expr: FLEET.errorRatio, title: 'Error rate', unit: 'percentunit', thresholds: errorRatio(), colorCells: true },
           { expr: FLEET.throughput, title: 'Predictions / s', unit: 'reqps' },
           { expr: FLEET.productionVersion, title: 'In production', unit: 'none' },
           { expr: FLEET.firingAlerts, title: 'Firing alerts', unit: 'none', thresholds: anyIsBad(), colorCells: true },
@@ -110,14 +112,14 @@ export function fleetOverview(): Dashboard {
         unit: 'percentunit',
         min: 0,
         max: 1,
-        thresholds: higherIsBetterRatio(),
+        thresholds: accuracyBands(),
         links: toModel,
       }),
     )
     .withPanel(
       barGauge({
         title: 'Drift: max feature PSI (highest first)',
-        description: "Largest PSI over the model's features: < 0.1 stable, 0.1–0.25 moderate, ≥ 0.25 significant.",
+        description: `Largest PSI over the model's features: < ${rules.drift.psiWarning} stable, ${rules.drift.psiWarning}–${rules.drift.psiCritical} moderate, ≥ ${rules.drift.psiCritical} significant.`,
         queries: [prom('A', `sort_desc(${FLEET.maxPsi})`, { instant: true, legend: '{{model}}' })],
         min: 0,
         max: 0.5,
@@ -143,8 +145,9 @@ export function fleetOverview(): Dashboard {
         queries: [prom('A', `sort_desc(${FLEET.errorRatio})`, { instant: true, legend: '{{model}}' })],
         unit: 'percentunit',
         min: 0,
-        max: 0.1,
-        thresholds: badRatio(),
+        // Room above the critical step, so a red bar is visible.
+        max: 2 * rules.errors.ratioCritical,
+        thresholds: errorRatio(),
         links: toModel,
       }),
     )

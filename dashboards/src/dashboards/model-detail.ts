@@ -4,7 +4,20 @@ import { modelwatchDashboard } from '../shared/dashboard.js';
 import { UIDS, appModelPageLink, modelPageDataLink } from '../shared/links.js';
 import { latencyHeatmap, mergedTable, stat, stateTimeline, statusHistory, timeseries } from '../shared/panels.js';
 import { prom } from '../shared/query.js';
-import { anyIsBad, badRatio, distanceBands, higherIsBetterRatio, latencySeconds, neutral, psiBands } from '../shared/thresholds.js';
+import {
+  accuracyBands,
+  anyIsBad,
+  errorRatio,
+  jsDistanceBands,
+  ksBands,
+  latencySeconds,
+  missingRatio,
+  neutral,
+  outOfRangeRatio,
+  perClassBands,
+  psiBands,
+  rules,
+} from '../shared/thresholds.js';
 import { datasourceVariable, modelVariable, versionVariable } from '../shared/variables.js';
 
 const MV = 'model="$model", version=~"$version"';
@@ -60,11 +73,10 @@ export function modelDetail(): Dashboard {
     .withPanel(
       stat({
         title: 'Accuracy (window)',
-        description:
-          "Window accuracy per version. Red under the staging gate (0.80), orange under production's (0.85). Click for the model page.",
+        description: `Window accuracy per version. Orange under the retraining gate (${rules.defaults.retrainAccuracyBelow}, the alert's). Click for the model page.`,
         queries: [prom('A', `modelwatch_model_accuracy_ratio{${MV}}`, { instant: true, legend: '{{version}}' })],
         unit: 'percentunit',
-        thresholds: higherIsBetterRatio(),
+        thresholds: accuracyBands(),
         links: toModelPage,
       }),
     )
@@ -116,7 +128,7 @@ export function modelDetail(): Dashboard {
         unit: 'percentunit',
         min: 0,
         max: 1,
-        thresholds: higherIsBetterRatio(),
+        thresholds: accuracyBands(),
         links: toModelPage,
       }),
     )
@@ -161,21 +173,21 @@ export function modelDetail(): Dashboard {
             expr: `max by (version, class) (modelwatch_model_precision_ratio{${MV}})`,
             title: 'Precision',
             unit: 'percentunit',
-            thresholds: higherIsBetterRatio(),
+            thresholds: perClassBands(),
             colorCells: true,
           },
           {
             expr: `max by (version, class) (modelwatch_model_recall_ratio{${MV}})`,
             title: 'Recall',
             unit: 'percentunit',
-            thresholds: higherIsBetterRatio(),
+            thresholds: perClassBands(),
             colorCells: true,
           },
           {
             expr: `max by (version, class) (modelwatch_model_f1_score{${MV}})`,
             title: 'F1',
             unit: 'percentunit',
-            thresholds: higherIsBetterRatio(),
+            thresholds: perClassBands(),
             colorCells: true,
           },
         ],
@@ -247,7 +259,7 @@ export function modelDetail(): Dashboard {
     .withPanel(
       statusHistory({
         title: 'PSI per feature (heat map)',
-        description: 'Population stability index of each feature against the reference: green < 0.1, orange 0.1–0.25, red ≥ 0.25.',
+        description: `Population stability index of each feature against the reference: green < ${rules.drift.psiWarning}, orange from ${rules.drift.psiWarning} (drift warning), red from ${rules.drift.psiCritical} (critical).`,
         queries: [prom('A', `max by (feature) (modelwatch_feature_psi{${MV}})`, { legend: '{{feature}}' })],
         thresholds: psiBands(),
         links: toModelPage,
@@ -258,7 +270,7 @@ export function modelDetail(): Dashboard {
         title: 'KS statistic per feature (heat map)',
         description: 'Two-sample Kolmogorov–Smirnov statistic of numeric features against the reference.',
         queries: [prom('A', `max by (feature) (modelwatch_feature_ks_statistic{${MV}})`, { legend: '{{feature}}' })],
-        thresholds: distanceBands(),
+        thresholds: ksBands(),
         links: toModelPage,
       }),
     )
@@ -267,7 +279,7 @@ export function modelDetail(): Dashboard {
         title: 'Jensen–Shannon distance per feature (heat map)',
         description: "JS distance (base 2) of categorical features' frequencies against the reference.",
         queries: [prom('A', `max by (feature) (modelwatch_feature_js_distance{${MV}})`, { legend: '{{feature}}' })],
-        thresholds: distanceBands(),
+        thresholds: jsDistanceBands(),
         links: toModelPage,
       }),
     )
@@ -292,14 +304,14 @@ export function modelDetail(): Dashboard {
           {
             expr: `max by (version, feature) (modelwatch_feature_ks_statistic{${MV}})`,
             title: 'KS statistic',
-            thresholds: distanceBands(),
+            thresholds: ksBands(),
             colorCells: true,
           },
           { expr: `min by (version, feature) (modelwatch_feature_ks_pvalue{${MV}})`, title: 'KS p-value', unit: 'none' },
           {
             expr: `max by (version, feature) (modelwatch_feature_js_distance{${MV}})`,
             title: 'JS distance',
-            thresholds: distanceBands(),
+            thresholds: jsDistanceBands(),
             colorCells: true,
           },
         ],
@@ -316,7 +328,7 @@ export function modelDetail(): Dashboard {
         queries: [prom('A', `max by (feature) (modelwatch_feature_missing_ratio{${MV}})`, { legend: '{{feature}}' })],
         unit: 'percentunit',
         min: 0,
-        thresholds: badRatio(),
+        thresholds: missingRatio(),
         width: 8,
         links: toModelPage,
       }),
@@ -328,7 +340,7 @@ export function modelDetail(): Dashboard {
         queries: [prom('A', `max by (feature) (modelwatch_feature_out_of_range_ratio{${MV}})`, { legend: '{{feature}}' })],
         unit: 'percentunit',
         min: 0,
-        thresholds: badRatio(),
+        thresholds: outOfRangeRatio(),
         width: 8,
         links: toModelPage,
       }),
@@ -395,7 +407,7 @@ export function modelDetail(): Dashboard {
         ],
         unit: 'percentunit',
         min: 0,
-        thresholds: badRatio(),
+        thresholds: errorRatio(),
         links: toModelPage,
       }),
     )

@@ -3,7 +3,7 @@ import { modelwatchDashboard } from '../shared/dashboard.js';
 import { UIDS, appModelPageLink, modelPageDataLink } from '../shared/links.js';
 import { barGauge, stat, timeseries } from '../shared/panels.js';
 import { prom } from '../shared/query.js';
-import { badRatio, higherIsBetterRatio, latencySeconds, neutral, psiBands } from '../shared/thresholds.js';
+import { accuracyBands, errorRatio, latencySeconds, neutral, psiBands } from '../shared/thresholds.js';
 import { datasourceVariable, modelVariable, versionVariable } from '../shared/variables.js';
 
 const toModelPage = [modelPageDataLink('${model}')];
@@ -36,7 +36,7 @@ export function versionComparison(): Dashboard {
         description: 'Window accuracy of both versions.',
         queries: sideBySide((v) => `modelwatch_model_accuracy_ratio{${sel(v)}}`).map((q) => q.instant()),
         unit: 'percentunit',
-        thresholds: higherIsBetterRatio(),
+        thresholds: accuracyBands(),
         links: toModelPage,
         width: 8,
       }),
@@ -64,7 +64,7 @@ export function versionComparison(): Dashboard {
         description: 'Accuracy each version recorded on its validation set when it was registered.',
         queries: sideBySide((v) => `modelwatch_model_validation_accuracy_ratio{${sel(v)}}`).map((q) => q.instant()),
         unit: 'percentunit',
-        thresholds: higherIsBetterRatio(),
+        thresholds: accuracyBands(),
         width: 8,
         links: toModelPage,
       }),
@@ -78,7 +78,7 @@ export function versionComparison(): Dashboard {
         unit: 'percentunit',
         min: 0,
         max: 1,
-        thresholds: higherIsBetterRatio(),
+        thresholds: accuracyBands(),
         links: toModelPage,
       }),
     )
@@ -155,7 +155,7 @@ export function versionComparison(): Dashboard {
         ),
         unit: 'percentunit',
         min: 0,
-        thresholds: badRatio(),
+        thresholds: errorRatio(),
         links: toModelPage,
         width: 8,
       }),
