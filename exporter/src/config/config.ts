@@ -107,7 +107,8 @@ export interface Config {
   /** Values per feature in a reference sample. */
   maxReferenceValues: number;
   /**
-   * modelwatch_retrain_recommended is 1 below `minAccuracy` window accuracy (resting on at least
+   * modelwatch_retrain_recommended is 1 when the upper end of window accuracy's Wilson 95% interval
+   * (stats/wilson.ts, as the accuracy alerts) is below `minAccuracy` (resting on at least
    * `minLabeled` labelled events) or above `maxPsi` feature PSI (resting on at least
    * `minDriftEvents` events in the drift windows); below those sample sizes it stays 0.
    */

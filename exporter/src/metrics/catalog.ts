@@ -242,7 +242,7 @@ export const CATALOG = {
     'modelwatch_retrain_recommended',
     'gauge',
     MV,
-    '1 when window accuracy or drift crosses the retraining thresholds.',
+    "1 when the upper end of the window accuracy's Wilson 95% interval is below the retraining threshold, or drift is above it.",
   ),
 
   // The audit chain's head, published outside the database (alert ModelwatchAuditHeadRegressed).

@@ -56,6 +56,6 @@ export {
   type EstimatedClassMetrics,
   type EstimatedMetrics,
 } from './estimated-metrics.js';
-export { wilsonInterval } from './wilson.js';
+export { wilsonInterval, wilsonUpper } from './wilson.js';
 export { kstwoSf, smirnovSf, roundHalfEven } from './ks-pvalue.js';
 export { MAX_MAGNITUDE, withinMagnitude } from './magnitude.js';

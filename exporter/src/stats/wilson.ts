@@ -18,3 +18,14 @@ export function wilsonInterval(successes: number, n: number, z = Z95): { lo: num
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
   return { lo: Math.max(0, center - half), hi: Math.min(1, center + half) };
 }
+
+/**
+ * Upper end of the Wilson 95% interval (z = Z95) of a window accuracy over `labeled` labels:
+ * the value the accuracy alerts compare with their threshold (the recording rule
+ * `model_version:modelwatch_accuracy:wilson95_upper_rate1h`, alert-rules/src/recording.ts, uses
+ * this formula and Z95). `accuracy` in [0, 1] is rounded back to a count of right predictions.
+ * Undefined when `labeled` is 0.
+ */
+export function wilsonUpper(accuracy: number, labeled: number): number | undefined {
+  return wilsonInterval(Math.round(accuracy * labeled), labeled)?.hi;
+}

@@ -11,6 +11,7 @@ import {
   numericDrift,
   regressionMetrics,
   rocAuc,
+  wilsonUpper,
 } from '../stats/index.js';
 
 /** PSI above which a shift counts as significant (the conventional 0.25; 0.1–0.25 is moderate). */
@@ -33,7 +34,7 @@ export interface HealthReason {
   /** What was checked: `min_accuracy`, `retrain_min_accuracy`, `estimated_accuracy`, `feature_psi`, `max_latency_ms`, `error_ratio`, `labels`. */
   check: string;
   severity: 'info' | 'warning' | 'critical';
-  /** The measured value and the bound it was compared with. */
+  /** The measured value and the bound it was compared with (for accuracy: its Wilson 95% upper end). */
   value: number;
   threshold: number;
   feature?: string;
@@ -94,8 +95,9 @@ export interface VersionStatus {
 /**
  * What the exporter computed for one model version, as JSON: window quality with its sample
  * size, drift and data quality per feature, serving stats, and a health verdict whose reasons
- * name each violated bound: the stage's gates (`gates`: min_accuracy against window accuracy,
- * max_latency_ms against p95 latency), the retrain thresholds (MODELWATCH_RETRAIN_MIN_ACCURACY,
+ * name each violated bound: the stage's gates (`gates`: min_accuracy against the upper end of the
+ * window accuracy's Wilson 95% interval — stats/wilson.ts, the definition of the recording rule
+ * the accuracy alerts use — and max_latency_ms against p95 latency), the retrain thresholds (MODELWATCH_RETRAIN_MIN_ACCURACY,
  * MODELWATCH_RETRAIN_MAX_PSI), PSI_SIGNIFICANT and MAX_ERROR_RATIO. Critical → failing,
  * warning → degraded. Reads the same window state as /metrics.
  *
@@ -144,22 +146,28 @@ export function versionStatus(model: ModelState, v: VersionState, config: Config
         threshold: minLabeled,
         message: `only ${quality.labeled} label${quality.labeled === 1 ? '' : 's'} in the window (< MODELWATCH_RETRAIN_MIN_LABELED ${minLabeled}): accuracy not judged`,
       });
-    } else if (gates.min_accuracy !== undefined && quality.accuracy < gates.min_accuracy) {
-      reasons.push({
-        check: 'min_accuracy',
-        severity: 'critical',
-        value: quality.accuracy,
-        threshold: gates.min_accuracy,
-        message: `window accuracy ${round(quality.accuracy)} < gate min_accuracy ${gates.min_accuracy}`,
-      });
-    } else if (quality.accuracy < minAccuracy) {
-      reasons.push({
-        check: 'retrain_min_accuracy',
-        severity: 'warning',
-        value: quality.accuracy,
-        threshold: minAccuracy,
-        message: `window accuracy ${round(quality.accuracy)} < MODELWATCH_RETRAIN_MIN_ACCURACY ${minAccuracy}`,
-      });
+    } else {
+      // As the accuracy alerts and modelwatch_retrain_recommended: the upper end of the Wilson 95%
+      // interval is judged, not the point, so a noisy point under a threshold is no verdict.
+      const upper = wilsonUpper(quality.accuracy, quality.labeled)!;
+      const seen = `window accuracy ${round(quality.accuracy)} (95% upper bound ${round(upper)}, n=${quality.labeled})`;
+      if (gates.min_accuracy !== undefined && upper < gates.min_accuracy) {
+        reasons.push({
+          check: 'min_accuracy',
+          severity: 'critical',
+          value: upper,
+          threshold: gates.min_accuracy,
+          message: `${seen} < gate min_accuracy ${gates.min_accuracy}`,
+        });
+      } else if (upper < minAccuracy) {
+        reasons.push({
+          check: 'retrain_min_accuracy',
+          severity: 'warning',
+          value: upper,
+          threshold: minAccuracy,
+          message: `${seen} < MODELWATCH_RETRAIN_MIN_ACCURACY ${minAccuracy}`,
+        });
+      }
     }
   }
   // As modelwatch_retrain_recommended and the drift alerts: PSI over a handful of events is noise.

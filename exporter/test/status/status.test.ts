@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATENCY_BUCKETS_SECONDS } from '../../src/metrics/catalog.js';
+import { wilsonInterval } from '../../src/stats/index.js';
 import { latencyQuantile } from '../../src/status/version-status.js';
 import { runCli } from '../cli/run-cli.js';
 import { startTestServer, TEST_ADMIN_TOKEN, type TestServer } from '../helpers/start.js';
@@ -28,12 +29,13 @@ describe('GET /api/v1/models/{model}/status and modelwatch status', () => {
     // Drift is measured against a reference sample (features without one are not tracked).
     const reference = { features: { amount: Array.from({ length: 200 }, (_, i) => i % 40) } };
     expect((await s.api('/api/v1/models/canary/versions/v1/reference', { method: 'PUT', json: reference })).status).toBe(200);
-    // 40 labeled predictions of v1, 30 right: window accuracy 0.75, below the production gate 0.85.
+    // 40 labeled predictions of v1, 24 right: window accuracy 0.6, and even the upper end of its
+    // Wilson 95% interval (0.737) is below the production gate 0.85.
     const events = Array.from({ length: 40 }, (_, i) => ({
       id: `e${i}`,
       features: { amount: i },
       prediction: 'yes',
-      label: i < 30 ? 'yes' : 'no',
+      label: i < 24 ? 'yes' : 'no',
       latency_ms: 12,
     }));
     const res = await s.api('/api/v1/predictions', { method: 'POST', json: { model: 'canary', version: 'v1', events } });
@@ -53,9 +55,12 @@ describe('GET /api/v1/models/{model}/status and modelwatch status', () => {
       stage: 'production',
       production_version: 'v1',
       window: { seconds: 3600, predictions: 40, labeled: 40 },
-      quality: { task: 'classification', labeled: 40, accuracy: 0.75 },
+      quality: { task: 'classification', labeled: 40, accuracy: 0.6 },
       serving: { predictions: 40, errors: 0, error_ratio: 0 },
-      health: { verdict: 'failing', reasons: [{ check: 'min_accuracy', severity: 'critical', value: 0.75, threshold: 0.85 }] },
+      health: {
+        verdict: 'failing',
+        reasons: [{ check: 'min_accuracy', severity: 'critical', value: wilsonInterval(24, 40)!.hi, threshold: 0.85 }],
+      },
     });
     expect(status.features).toEqual([expect.objectContaining({ name: 'amount', kind: 'numeric', count: 40 })]);
     expect(status.serving.latency_ms.p95).toBeGreaterThan(10);
@@ -76,9 +81,9 @@ describe('GET /api/v1/models/{model}/status and modelwatch status', () => {
     const human = await runCli(['status', 'canary'], env());
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('canary v1  stage production  verdict FAILING');
-    expect(human.stdout).toContain('accuracy 0.75 (n=40)');
+    expect(human.stdout).toContain('accuracy 0.6 (n=40)');
     expect(human.stdout).toMatch(/^amount +numeric +40 /m);
-    expect(human.stdout).toContain('critical window accuracy 0.75 < gate min_accuracy 0.85');
+    expect(human.stdout).toContain('critical window accuracy 0.6 (95% upper bound 0.737, n=40) < gate min_accuracy 0.85');
     const json = await runCli(['status', 'canary', '--version', 'v2', '--json'], env());
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ version: 'v2', health: { verdict: 'no_data' } });
@@ -146,7 +151,7 @@ describe('status on a handful of labels and latency observations', () => {
         json: {
           model: 'lat',
           version: 'v1',
-          // every 4th prediction wrong: accuracy 0.75, below the 0.85 gate
+          // every 4th prediction wrong: accuracy 0.75, below the 0.85 gate (at 60 labels so is its 95% upper end)
           events: Array.from({ length: n }, (_, i) => ({
             id: `l${from + i}`,
             features: {},
@@ -167,7 +172,8 @@ describe('status on a handful of labels and latency observations', () => {
     expect(await send(40, 20)).toBe(200);
     const judged = await (await s.api('/api/v1/models/lat/status')).json();
     expect(judged.health.reasons).toContainEqual(
-      expect.objectContaining({ check: 'min_accuracy', severity: 'critical', value: 0.75, threshold: 0.85 }),
+      // 45 of 60: the upper end of the Wilson 95% interval (0.842) is what is below the gate.
+      expect.objectContaining({ check: 'min_accuracy', severity: 'critical', value: wilsonInterval(45, 60)!.hi, threshold: 0.85 }),
     );
   });
 });
