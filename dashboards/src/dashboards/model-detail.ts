@@ -36,6 +36,12 @@ const STAGE_MAPPINGS: ValueMapping[] = [
     options: Object.fromEntries(STAGES.map(([stage, code, color], index) => [String(code), { text: stage, color, index }])),
   },
 ];
+const RETRAIN_MAPPINGS: ValueMapping[] = [
+  {
+    type: MappingType.ValueToText,
+    options: { '0': { text: 'no', index: 0 }, '1': { text: 'retrain', index: 1 } },
+  },
+];
 /** Data links here use the dashboard variable: every series on this dashboard belongs to $model. */
 const toModelPage = [modelPageDataLink('${model}')];
 
@@ -108,9 +114,12 @@ export function modelDetail(): Dashboard {
     .withPanel(
       stat({
         title: 'Retrain recommended',
-        description: '1 when window accuracy or drift crosses the retraining thresholds.',
+        description:
+          "The exporter's verdict per version: retrain when the upper end of window accuracy's 95% Wilson interval is below MODELWATCH_RETRAIN_MIN_ACCURACY (over at least MODELWATCH_RETRAIN_MIN_LABELED labels), or when drift crosses the retraining threshold. Fleet-wide thresholds: the alert rules' per-model overrides are not applied here.",
         queries: [prom('A', `modelwatch_retrain_recommended{${MV}}`, { instant: true, legend: '{{version}}' })],
         thresholds: anyIsBad(),
+        // A bare 1 or 0 means nothing to someone woken at 3 a.m.: say it in words.
+        mappings: RETRAIN_MAPPINGS,
         links: toModelPage,
       }),
     )

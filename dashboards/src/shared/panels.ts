@@ -122,7 +122,7 @@ export function timeseries(s: PanelSpec): TimeseriesBuilder {
   );
 }
 
-export function stat(s: Omit<PanelSpec, 'min' | 'max'>): StatBuilder {
+export function stat(s: Omit<PanelSpec, 'min' | 'max'> & Pick<FieldDefaults, 'mappings'>): StatBuilder {
   return buildPanel(new StatBuilder(), s, { width: 6, height: 4 }, (p) =>
     p.colorMode(BigValueColorMode.Background).graphMode(BigValueGraphMode.None).reduceOptions(lastValuePerSeries()),
   );

@@ -30,6 +30,12 @@ const unitOfColumn = (p: Panel, column: string): string | undefined => {
 /** Shown values (legend, axis, stat, bar, table cell) whose text does not carry the panel's (or column's) unit. */
 export function unitMismatches(p: Panel, view: View, rendered: Rendered): string[] {
   const out: string[] = [];
+  type ValueMapping = { type: string; options: Record<string, { text?: string }> };
+  const mapped = new Set(
+    ((p.fieldConfig?.defaults?.mappings ?? []) as ValueMapping[]).flatMap((m) =>
+      m.type === 'value' ? Object.values(m.options).map((o) => o.text) : [],
+    ),
+  );
   const check = (unit: string | undefined, texts: string[], where: string) => {
     if (view.kind === 'grid') return;
     const pattern = UNIT_TEXT[unit ?? 'none'];
@@ -37,8 +43,9 @@ export function unitMismatches(p: Panel, view: View, rendered: Rendered): string
       out.push(`unit ${unit} has no expected text form in units.ts`);
       return;
     }
-    // State timelines and mapped values show text by design; none of the checked panel kinds map values.
-    for (const t of texts) if (!pattern.test(t)) out.push(`${where} ${JSON.stringify(t)} is not in unit ${unit ?? 'none'}`);
+    // A value mapping's text (Grafana value mappings, type "value") replaces the number and its unit.
+    for (const t of texts)
+      if (!pattern.test(t) && !mapped.has(t)) out.push(`${where} ${JSON.stringify(t)} is not in unit ${unit ?? 'none'}`);
   };
   if (view.kind === 'table') {
     for (const c of rendered.cells) check(unitOfColumn(p, c.column), [c.text], `column ${c.column}`);
