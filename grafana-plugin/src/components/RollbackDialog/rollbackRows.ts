@@ -5,5 +5,6 @@ export const ROLLBACK_ROWS: Array<{ key: VersionNumber; title: string; unit: str
   { key: 'accuracy', title: 'Accuracy (window)', unit: 'percentunit', decimals: 1 },
   { key: 'labeled', title: 'Labeled predictions (window)', unit: 'none', decimals: 0 },
   { key: 'estimated', title: 'Estimated accuracy (CBPE)', unit: 'percentunit', decimals: 1 },
-  { key: 'p95LatencySeconds', title: 'Latency p95 (5m)', unit: 's', decimals: 3 },
+  // No fixed decimals: Grafana's 's' unit scales to ms, where 3 decimals read as "234.375 ms".
+  { key: 'p95LatencySeconds', title: 'Latency p95 (5m)', unit: 's' },
 ];
