@@ -1,10 +1,8 @@
 import React, { useState, type ReactNode } from 'react';
-import { Button, Field, Modal, TextArea } from '@grafana/ui';
+import { Button, Modal } from '@grafana/ui';
 import { ApiError, toApiError } from '../../api/errors';
 import { ApiErrorAlert } from '../ApiErrorAlert/ApiErrorAlert';
-
-/** How the reason box is found: by its label for people, or by a test id where tests select it. */
-type ReasonInputName = { 'aria-label': string } | { 'data-testid': string };
+import { ReasonField, useRequiredReason, type ReasonInputName } from '../ReasonField/ReasonField';
 
 interface Props<T> {
   title: string;
@@ -46,21 +44,18 @@ export function ActionDialog<T>({
   onDismiss,
   onDone,
 }: Props<T>) {
-  const [reason, setReason] = useState('');
-  const [reasonMissing, setReasonMissing] = useState(false);
+  const reasonState = useRequiredReason();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
   const submit = async () => {
     if (!run) return;
-    if (!reason.trim()) {
-      setReasonMissing(true);
-      return;
-    }
+    const reason = reasonState.take();
+    if (reason === undefined) return;
     setBusy(true);
     setError(null);
     try {
-      onDone(await run(reason.trim()));
+      onDone(await run(reason));
     } catch (err) {
       setError(toApiError(err));
     } finally {
@@ -72,23 +67,7 @@ export function ActionDialog<T>({
     <Modal title={title} isOpen onDismiss={onDismiss}>
       <div data-testid={testId}>
         {children}
-        <Field
-          label="Reason"
-          description={reasonDescription}
-          invalid={reasonMissing}
-          error={reasonMissing ? 'A reason is required' : undefined}
-          required
-        >
-          <TextArea
-            {...reasonInput}
-            rows={reasonRows}
-            value={reason}
-            onChange={(e) => {
-              setReason(e.currentTarget.value);
-              setReasonMissing(false);
-            }}
-          />
-        </Field>
+        <ReasonField state={reasonState} description={reasonDescription} rows={reasonRows} input={reasonInput} />
         {error && <ApiErrorAlert error={error} />}
         <Modal.ButtonRow>
           <Button variant="secondary" fill="outline" onClick={onDismiss}>

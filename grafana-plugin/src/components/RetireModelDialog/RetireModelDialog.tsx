@@ -1,10 +1,11 @@
 import React, { useState, type ReactNode } from 'react';
-import { ConfirmModal, Field, TextArea } from '@grafana/ui';
+import { ConfirmModal } from '@grafana/ui';
 import { exporterApi } from '../../api/client';
 import { toApiError, type ApiError } from '../../api/errors';
 import type { ModelRetirement } from '../../api/types';
 import { testIds } from '../../constants';
 import { ApiErrorAlert } from '../ApiErrorAlert/ApiErrorAlert';
+import { ReasonField, useRequiredReason } from '../ReasonField/ReasonField';
 
 export type RetireKind = 'archive' | 'delete';
 
@@ -40,20 +41,17 @@ const WHAT: Record<RetireKind, { title: string; confirm: string; effect: (model:
  * version is in production) stays in the dialog with the exporter's own message.
  */
 export function RetireModelDialog({ model, kind, onDismiss, onDone }: Props) {
-  const [reason, setReason] = useState('');
-  const [reasonMissing, setReasonMissing] = useState(false);
+  const reasonState = useRequiredReason();
   const [error, setError] = useState<ApiError | null>(null);
   const what = WHAT[kind];
 
   const confirm = async () => {
-    if (!reason.trim()) {
-      setReasonMissing(true);
-      return;
-    }
+    const reason = reasonState.take();
+    if (reason === undefined) return;
     setError(null);
     try {
       const api = kind === 'archive' ? exporterApi.archiveModel : exporterApi.deleteModel;
-      onDone(await api(model, reason.trim()));
+      onDone(await api(model, reason));
     } catch (err) {
       setError(toApiError(err));
     }
@@ -66,23 +64,12 @@ export function RetireModelDialog({ model, kind, onDismiss, onDone }: Props) {
       body={
         <div data-testid={testIds.retire.dialog}>
           <p>{what.effect(<strong>{model}</strong>)}</p>
-          <Field
-            label="Reason"
+          <ReasonField
+            state={reasonState}
             description="Recorded in the audit log"
-            invalid={reasonMissing}
-            error={reasonMissing ? 'A reason is required' : undefined}
-            required
-          >
-            <TextArea
-              data-testid={testIds.retire.reason}
-              rows={2}
-              value={reason}
-              onChange={(e) => {
-                setReason(e.currentTarget.value);
-                setReasonMissing(false);
-              }}
-            />
-          </Field>
+            rows={2}
+            input={{ 'data-testid': testIds.retire.reason }}
+          />
           {error && <ApiErrorAlert error={error} />}
         </div>
       }
