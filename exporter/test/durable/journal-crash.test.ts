@@ -1,13 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { until, type RunningExporter } from '@modelwatch/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
-import { shouldSkipPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { sample } from '../ingest/helpers.js';
 import { generateReferenceData, type ClassificationCase } from '../stats/reference-data.js';
-import { durableSeries, exporter, kill9, metrics, post } from './process-helpers.js';
+import { durableSeries, kill9, labelEvents, metrics, post, processFixture } from './process-helpers.js';
 
 /*
  * The write-ahead ingest journal (src/durable/journal.ts): every acknowledged batch survives
@@ -15,33 +12,12 @@ import { durableSeries, exporter, kill9, metrics, post } from './process-helpers
  * Without the journal these fail: no checkpoint runs before the kill, so everything is lost.
  */
 
-const skipPg = shouldSkipPostgres();
+const { skipPg, pg, tempDir, start } = processFixture('modelwatch-journal-');
 let binary: ClassificationCase;
-let pg: TestPostgres | undefined;
-const dirs: string[] = [];
-const running: RunningExporter[] = [];
 
-beforeAll(async () => {
+beforeAll(() => {
   binary = generateReferenceData().classification.find((c) => c.name === 'binary_balanced')!;
-  if (!skipPg) pg = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  for (const e of running) await e.stop();
-  await pg?.stop();
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
-
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-journal-'));
-  dirs.push(d);
-  return d;
-}
-
-async function start(dataDir: string, env: Record<string, string>): Promise<RunningExporter> {
-  const e = await exporter(dataDir, env);
-  running.push(e);
-  return e;
-}
 
 /** sklearn's binary_balanced events with two features each (one numeric, one categorical). */
 function predictionEvents(c: ClassificationCase, from: number, to: number) {
@@ -55,8 +31,6 @@ function predictionEvents(c: ClassificationCase, from: number, to: number) {
     };
   });
 }
-const labelEvents = (c: ClassificationCase, from: number, to: number) =>
-  c.events.slice(from, to).map((e, k) => ({ id: `e${from + k}`, label: c.classNames[e.t] }));
 
 /**
  * The same acknowledged traffic for every run: a reference, predictions with features, labels
@@ -134,7 +108,7 @@ async function expectSameAsNeverCrashed(e: RunningExporter, expected: { series: 
 /** The store settings of one run: SQLite in the data dir, or a fresh PostgreSQL database. */
 type Store = (run: string) => Promise<Record<string, string>>;
 const sqlite: Store = async () => ({});
-const postgres: Store = async (run) => ({ MODELWATCH_DATABASE_URL: await pg!.createDatabase(run) });
+const postgres: Store = async (run) => ({ MODELWATCH_DATABASE_URL: await pg().createDatabase(run) });
 
 async function crashBeforeAnyCheckpoint(store: Store): Promise<void> {
   const expected = await reference({ MODELWATCH_CHECKPOINT_SECONDS: '3600', ...(await store('journal_ref1')) });

@@ -1,5 +1,11 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { startExporter, type ExporterOptions, type RunningExporter } from '@modelwatch/test-support';
+import { afterAll, beforeAll } from 'vitest';
+import { shouldSkipPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import type { ClassificationCase } from '../stats/reference-data.js';
 import { CATALOG_NAMES } from '../../src/metrics/catalog.js';
 import { parseExposition } from '../ingest/helpers.js';
 
@@ -83,3 +89,43 @@ export async function startSlowReceiver(): Promise<SlowReceiver> {
     });
   return r;
 }
+
+/**
+ * The hooks every process test file needs: a real PostgreSQL (unless skipped), temporary data
+ * folders and the exporters started, all removed after the file. `pg()` is the server, read
+ * inside a test (it starts in beforeAll).
+ */
+export function processFixture(dirPrefix: string) {
+  const skipPg = shouldSkipPostgres();
+  let pg: TestPostgres | undefined;
+  const dirs: string[] = [];
+  const running: RunningExporter[] = [];
+  beforeAll(async () => {
+    if (!skipPg) pg = await startPostgres();
+  }, 120_000);
+  afterAll(async () => {
+    for (const e of running) await e.stop().catch(() => undefined);
+    await pg?.stop();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return {
+    skipPg,
+    pg: (): TestPostgres => pg!,
+    /** A fresh data folder, removed after the file. */
+    tempDir(): string {
+      const d = fs.mkdtempSync(path.join(os.tmpdir(), dirPrefix));
+      dirs.push(d);
+      return d;
+    },
+    /** A real exporter process on `dataDir`, stopped after the file. */
+    async start(dataDir: string, env: Record<string, string>): Promise<RunningExporter> {
+      const e = await exporter(dataDir, env);
+      running.push(e);
+      return e;
+    },
+  };
+}
+
+/** Labels for events [from, to) of a reference case, with the ids its prediction events use (`e<i>`). */
+export const labelEvents = (c: ClassificationCase, from: number, to: number) =>
+  c.events.slice(from, to).map((e, k) => ({ id: `e${from + k}`, label: c.classNames[e.t] }));

@@ -1,47 +1,20 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { until, type RunningExporter } from '@modelwatch/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shouldSkipPostgres, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { until } from '@modelwatch/test-support';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sample } from '../ingest/helpers.js';
 import { generateReferenceData, type ClassificationCase } from '../stats/reference-data.js';
-import { durableSeries, exporter, kill9, metrics, post, startSlowReceiver } from './process-helpers.js';
+import { durableSeries, kill9, labelEvents, metrics, post, processFixture, startSlowReceiver } from './process-helpers.js';
 
-const skipPg = shouldSkipPostgres();
+const { skipPg, pg, tempDir, start } = processFixture('modelwatch-durable-proc-');
 let binary: ClassificationCase;
-let pg: TestPostgres | undefined;
-const dirs: string[] = [];
-const running: RunningExporter[] = [];
 
-beforeAll(async () => {
+beforeAll(() => {
   binary = generateReferenceData().classification.find((c) => c.name === 'binary_balanced')!;
-  if (!skipPg) pg = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  for (const e of running) await e.stop();
-  await pg?.stop();
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
-
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-durable-proc-'));
-  dirs.push(d);
-  return d;
-}
-
-async function start(dataDir: string, env: Record<string, string>): Promise<RunningExporter> {
-  const e = await exporter(dataDir, env);
-  running.push(e);
-  return e;
-}
 
 /** sklearn's binary_balanced events as modelwatch predictions (score = P(pos): the batch or the reference states positive_class). */
 function predictionEvents(c: ClassificationCase) {
   return c.events.map((e, i) => ({ id: `e${i}`, features: {}, prediction: c.classNames[e.p], score: e.probs![1] }));
 }
-const labelEvents = (c: ClassificationCase, from: number, to: number) =>
-  c.events.slice(from, to).map((e, k) => ({ id: `e${from + k}`, label: c.classNames[e.t] }));
 
 async function sigtermRestart(env: Record<string, string>): Promise<void> {
   const dataDir = tempDir();
@@ -103,7 +76,7 @@ describe('restarts of the exporter process', () => {
   it.skipIf(skipPg)(
     'SIGTERM on PostgreSQL: the same',
     async () => {
-      await sigtermRestart({ MODELWATCH_DATABASE_URL: await pg!.createDatabase('sigterm') });
+      await sigtermRestart({ MODELWATCH_DATABASE_URL: await pg().createDatabase('sigterm') });
     },
     90_000,
   );
@@ -181,7 +154,7 @@ describe('restarts of the exporter process', () => {
   it.skipIf(skipPg)(
     'replicas: model traffic moved between two exporters on one PostgreSQL keeps its windows',
     async () => {
-      const env = { MODELWATCH_DATABASE_URL: await pg!.createDatabase('replicas'), MODELWATCH_CHECKPOINT_SECONDS: '60' };
+      const env = { MODELWATCH_DATABASE_URL: await pg().createDatabase('replicas'), MODELWATCH_CHECKPOINT_SECONDS: '60' };
       const a = await start(tempDir(), env);
       const b = await start(tempDir(), env);
       const events = predictionEvents(binary);
