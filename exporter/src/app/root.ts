@@ -267,7 +267,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     (router, h) => registerRegistryRoutes(router, h, registry),
     (router, h) => registerAuditRoutes(router, h, registry),
     (router, h) => registerTokenRoutes(router, h, tokenService),
-    ingestRoutes(monitor, schemas, commands, journal, positiveClasses),
+    ingestRoutes(schemas, commands, journal, positiveClasses),
     kpiRoutes(monitor, schemas, commands, journal),
     referenceRoutes(monitor, schemas, { references, limits: config.limits, now, registered: positiveClasses, journal }),
     (router, h) => registerAlertmanagerRoutes(router, h, registry, (outcomes) => alerting.alertsHandled(outcomes)),

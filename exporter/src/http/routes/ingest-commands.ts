@@ -15,16 +15,24 @@ import { unknownModel } from './ingest-problems.js';
 export function ingestCommands(monitor: Monitor, schemas: IngestSchemas, limits: SchemaLimits) {
   const commands = {
     parsePredictions: (raw: unknown): PredictionsBody => fastValidatePredictions(raw, limits) ?? parseInput(schemas.predictionsBody, raw),
-    applyPredictions(body: PredictionsBody, positive: string | undefined): IngestResult {
+    /** Throws the 400 when the state refuses the batch (task, positive class). */
+    checkPredictions(body: PredictionsBody, positive: string | undefined): void {
       const problems = monitor.checkPredictions(body, positive);
       if (problems.length) rejectProblems(problems);
+    },
+    applyPredictions(body: PredictionsBody, positive: string | undefined): IngestResult {
+      commands.checkPredictions(body, positive);
       return monitor.applyPredictions(body, positive);
     },
     parseFeedback: (raw: unknown): FeedbackBody => parseInput(schemas.feedbackBody, raw),
-    applyFeedback(body: FeedbackBody): IngestResult {
+    /** Throws the 404 (unknown model) or 400 (wrong label type) when the state refuses the batch. */
+    checkFeedback(body: FeedbackBody): void {
       const { unknownModel: unknown, problems } = monitor.checkFeedback(body);
       if (unknown) unknownModel(body.model);
       if (problems.length) rejectProblems(problems);
+    },
+    applyFeedback(body: FeedbackBody): IngestResult {
+      commands.checkFeedback(body);
       return monitor.applyFeedback(body);
     },
     parseKpis: (raw: unknown): KpisBody => parseInput(schemas.kpisBody, raw),

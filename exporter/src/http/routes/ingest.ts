@@ -1,16 +1,13 @@
 import type { Router } from 'express';
 import type { HttpContext } from '../context.js';
 import type { Journal } from '../../durable/journal.js';
-import type { Monitor } from '../../ingest/monitor.js';
 import type { PositiveClassLookup } from '../../registry/positive-class-lookup.js';
 import type { IngestSchemas } from '../../ingest/schemas.js';
 import { requireRole } from '../auth-middleware.js';
 import { bodyBytesOf } from '../content-type.js';
 import { route } from '../route.js';
-import { rejectProblems } from '../validate.js';
 import { ErrorSchema } from '../error-schema.js';
 import type { IngestCommands } from './ingest-commands.js';
-import { unknownModel } from './ingest-problems.js';
 
 const errorBody = ErrorSchema;
 
@@ -23,7 +20,6 @@ const errorBody = ErrorSchema;
  * (stats/positive-class.ts); it is read before the check and journaled with the batch.
  */
 export function ingestRoutes(
-  monitor: Monitor,
   schemas: IngestSchemas,
   commands: IngestCommands,
   journal: Pick<Journal, 'submit'>,
@@ -52,8 +48,7 @@ export function ingestRoutes(
     router.post('/predictions', requireRole(ctx.auth, 'ingest'), async (req, res) => {
       const body = commands.parsePredictions(req.body);
       const positive = await registered.get(body.model);
-      const problems = monitor.checkPredictions(body, positive);
-      if (problems.length) rejectProblems(problems);
+      commands.checkPredictions(body, positive);
       const { duplicateIds, ...result } = await journal.submit(
         { kind: 'predictions', model: body.model, positiveClass: positive, body: bodyBytesOf(req) },
         () => commands.applyPredictions(body, positive),
@@ -81,9 +76,7 @@ export function ingestRoutes(
         503: { description: 'the batch could not be journaled (journal full or store error); nothing applied; retry after Retry-After' },
       },
       handle: async ({ body, raw }) => {
-        const { unknownModel: unknown, problems } = monitor.checkFeedback(body);
-        if (unknown) unknownModel(body.model);
-        if (problems.length) rejectProblems(problems);
+        commands.checkFeedback(body);
         return journal.submit({ kind: 'feedback', model: body.model, body: raw }, () => commands.applyFeedback(body));
       },
     });
