@@ -88,9 +88,10 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas, deps: 
         const room = monitor.canTrackReference(model, version);
         if (!room.ok) throw new UnprocessableError(room.reason);
         const updatedAt = new Date(deps.now()).toISOString();
+        const profileJson = JSON.stringify(profile);
         // the audit entry keeps counts and a digest of the profile, never the sample
         try {
-          await deps.references.put({ model, version, profileJson: JSON.stringify(profile), updatedAt }, principal.actor, {
+          await deps.references.put({ model, version, profileJson, updatedAt }, principal.actor, {
             features: Object.keys(profile.features).length,
             droppedFeatures: profile.droppedFeatures.length,
             samples: Math.max(...Object.values(body.features).map((values) => values.length)),
@@ -106,7 +107,6 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas, deps: 
           unavailable.cause = err;
           throw unavailable;
         }
-        const profileJson = JSON.stringify(profile);
         await deps.journal.submit(
           { kind: 'reference', model, body: Buffer.from(`{"version":${JSON.stringify(version)},"profile":${profileJson}}`) },
           () => monitor.applyReference(model, version, profile),
