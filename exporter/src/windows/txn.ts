@@ -59,26 +59,7 @@ export class Txn {
 
   private contents(v: object): void {
     this.seen.add(v);
-    if (ArrayBuffer.isView(v)) {
-      const a = v as unknown as Numbers;
-      const at = stash.put(a, 0, a.length);
-      this.undo.push(() => stash.load(a, 0, a.length, at));
-    } else if (Array.isArray(v)) {
-      const copy = v.slice();
-      this.undo.push(() => restoreArray(v, copy));
-    } else if (v instanceof Map) {
-      const copy = [...v];
-      this.undo.push(() => {
-        v.clear();
-        for (const [k, x] of copy) v.set(k, x);
-      });
-    } else if (v instanceof Set) {
-      const copy = [...v];
-      this.undo.push(() => {
-        v.clear();
-        for (const x of copy) v.add(x);
-      });
-    }
+    saveContainer(v, this.undo);
   }
 }
 
@@ -186,38 +167,48 @@ function capture(obj: object, seen: Set<object>, undo: Array<() => void>): void 
     const own = (o as { saveState?: (s: NumberStash) => () => void }).saveState;
     if (typeof own === 'function') {
       undo.push(own.call(o, stash));
-    } else if (ArrayBuffer.isView(o)) {
-      const a = o as unknown as Numbers;
-      const at = stash.put(a, 0, a.length);
-      undo.push(() => stash.load(a, 0, a.length, at));
-    } else if (Array.isArray(o)) {
-      const copy = o.slice();
-      for (let i = 0; i < copy.length; i++) if (typeof copy[i] === 'object') visit(copy[i]);
-      undo.push(() => restoreArray(o, copy));
-    } else if (o instanceof Map) {
-      const copy = [...o];
-      for (const [k, x] of copy) {
-        visit(k);
-        visit(x);
-      }
-      undo.push(() => {
-        o.clear();
-        for (const [k, x] of copy) o.set(k, x);
-      });
-    } else if (o instanceof Set) {
-      const copy = [...o];
-      for (const x of copy) visit(x);
-      undo.push(() => {
-        o.clear();
-        for (const x of copy) o.add(x);
-      });
-    } else if (typeof o !== 'function') {
+    } else if (!saveContainer(o, undo, visit) && typeof o !== 'function') {
       const keys = Object.keys(o);
       const values = keys.map((k) => (o as Record<string, unknown>)[k]);
       for (const x of values) visit(x);
       undo.push(() => restoreFields(o, keys, values));
     }
   }
+}
+
+/**
+ * Saves a container's own contents (typed array, array, Map, Set) for the rollback, passing what
+ * it holds to `visit` when given (a deep save); false when `v` is no container.
+ */
+function saveContainer(v: object, undo: Array<() => void>, visit?: (x: unknown) => void): boolean {
+  if (ArrayBuffer.isView(v)) {
+    const a = v as unknown as Numbers;
+    const at = stash.put(a, 0, a.length);
+    undo.push(() => stash.load(a, 0, a.length, at));
+  } else if (Array.isArray(v)) {
+    const copy = v.slice();
+    if (visit) for (let i = 0; i < copy.length; i++) if (typeof copy[i] === 'object') visit(copy[i]);
+    undo.push(() => restoreArray(v, copy));
+  } else if (v instanceof Map) {
+    const copy = [...v];
+    if (visit)
+      for (const [k, x] of copy) {
+        visit(k);
+        visit(x);
+      }
+    undo.push(() => {
+      v.clear();
+      for (const [k, x] of copy) v.set(k, x);
+    });
+  } else if (v instanceof Set) {
+    const copy = [...v];
+    if (visit) for (const x of copy) visit(x);
+    undo.push(() => {
+      v.clear();
+      for (const x of copy) v.add(x);
+    });
+  } else return false;
+  return true;
 }
 
 function restoreArray(a: unknown[], copy: unknown[]): void {
