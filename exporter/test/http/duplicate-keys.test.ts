@@ -47,13 +47,33 @@ describe('duplicateKeyOf (the check every request runs)', () => {
         const text = JSON.stringify(v);
         expect(check(text)).toBeUndefined();
         // Repeat the first key of the at-th object (if any) in place: `{"k":` becomes `{"k":1,"k":`.
-        const opens = [...text.matchAll(/\{"((?:[^"\\]|\\.)*)":/g)];
+        const opens = objectOpenings(text);
         if (opens.length === 0) return;
-        const m = opens[at % opens.length];
-        const dup = text.slice(0, m.index) + `{"${m[1]}":1,"${m[1]}":` + text.slice(m.index! + m[0].length);
+        const firstKey = /\{"((?:[^"\\]|\\.)*)":/y;
+        firstKey.lastIndex = opens[at % opens.length];
+        const m = firstKey.exec(text)!;
+        const dup = text.slice(0, m.index) + `{"${m[1]}":1,"${m[1]}":` + text.slice(m.index + m[0].length);
         expect(check(dup)).toBe(findDuplicateKey(Buffer.from(dup, 'utf8')));
         expect(check(dup)).toBeDefined();
       }),
     );
   });
 });
+
+/**
+ * Where each non-empty object opens (`{"` outside strings): a `{"` inside a string value such as
+ * `["{",{":":""}]` is not an object, and repeating a "key" there wrote invalid JSON.
+ */
+function objectOpenings(text: string): number[] {
+  const out: number[] = [];
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' && text[i + 1] === '"') out.push(i);
+  }
+  return out;
+}
