@@ -4,7 +4,7 @@ import { loadGeneratedDashboards } from './helpers/dashboard-queries.js';
 /**
  * The units review as a test: a panel's unit says what its queries measure. Per-second rates of
  * event counters read per second (Grafana's throughput units), durations in seconds, ratios as
- * percent (0–1). Metric suffixes follow Prometheus's naming conventions
+ * percent (0–1), differences of two ratios in percentage points. Metric suffixes follow Prometheus's naming conventions
  * (https://prometheus.io/docs/practices/naming/): `_total` counters, `_seconds`, `_ratio`.
  */
 const PER_SECOND = ['reqps', 'eps', 'cps', 'ops'];
@@ -17,6 +17,11 @@ function expectedUnit(expr: string): Expectation | null {
   if (/^\s*count\(/.test(expr)) return null;
   const ratioOfRates = /\)\s*\/\s*(ignoring\s*\([^)]*\)\s*group_left\s*)?(sum|\()/.test(expr);
   if (/histogram_quantile\([^,]+,.*_seconds_bucket/.test(expr)) return { why: 'a latency quantile', units: ['s'] };
+  // Two ratios subtracted give percentage points: "+2%" would read as relative to the champion.
+  if (/_ratio\b[^-]*\s-\s.*_ratio\b/.test(expr))
+    return /^\s*100\s*\*/.test(expr)
+      ? { why: 'a difference of two ratios, ×100', units: ['suffix:pp'] }
+      : { why: 'a difference of two ratios must be scaled ×100 and read in pp', units: [] };
   if (/_ratio\b/.test(expr) || ratioOfRates) return { why: 'a ratio', units: ['percentunit'] };
   if (/\brate\(\s*modelwatch_[a-z_]+_total\b/.test(expr) && !/_seconds_total/.test(expr))
     return { why: 'a per-second rate of events', units: PER_SECOND };

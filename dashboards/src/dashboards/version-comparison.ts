@@ -44,15 +44,18 @@ export function versionComparison(): Dashboard {
     .withPanel(
       stat({
         title: 'Accuracy delta (challenger − champion)',
-        description: 'Positive: the challenger is better on the live window.',
+        description:
+          'In percentage points (pp) on the live window: +2 pp means the challenger is right on 2 more events in 100. Positive: the challenger is better.',
         queries: [
+          // A difference of two ratios is in percentage points, not a percentage: "+2%" would read
+          // as 2% better relative to the champion. Grafana has no pp unit, so ×100 with a suffix.
           prom(
             'A',
-            `modelwatch_model_accuracy_ratio{${sel('$challenger')}} - ignoring (version) modelwatch_model_accuracy_ratio{${sel('$champion')}}`,
+            `100 * (modelwatch_model_accuracy_ratio{${sel('$challenger')}} - ignoring (version) modelwatch_model_accuracy_ratio{${sel('$champion')}})`,
             { instant: true },
           ),
         ],
-        unit: 'percentunit',
+        unit: 'suffix:pp',
         thresholds: neutral(),
         width: 8,
         links: toModelPage,

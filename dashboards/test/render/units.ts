@@ -9,6 +9,8 @@ import type { View } from './panel-view.js';
  */
 const UNIT_TEXT: Record<string, RegExp> = {
   percentunit: /^-?\d+(\.\d+)?%$/,
+  // A custom unit "suffix:<text>" appends a space and the text (Grafana's unit docs, "Custom units").
+  'suffix:pp': /^-?\d+(\.\d+)? pp$/,
   s: /^-?\d+(\.\d+)? (ns|µs|ms|s|min|mins|hour|hours|day|days|week|weeks|year|years)$/,
   eps: /^-?\d+(\.\d+)?[KMBT]? evt\/s$/,
   reqps: /^-?\d+(\.\d+)?[KMBT]? req\/s$/,
