@@ -1,22 +1,31 @@
 /**
- * Writes the rule files into alert-rules/generated/, or with `--check` fails (exit 1) when the
- * committed files differ from what the TypeScript generates.
+ * Writes the rule files (and the exporter's per-model retraining thresholds) into
+ * alert-rules/generated/, or with `--check` fails (exit 1) when the committed files differ from
+ * what the TypeScript generates.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { config } from './config.js';
+import { RETRAIN_THRESHOLDS_FILE, renderRetrainThresholds } from './exporter-thresholds.js';
 import { renderRuleFile } from './render.js';
 import { ruleFiles } from './rules.js';
 
 export const GENERATED_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'generated');
 
+/** The Prometheus rule files, by file name. */
 export function renderAll(): Record<string, string> {
   return Object.fromEntries(Object.entries(ruleFiles()).map(([name, file]) => [name, renderRuleFile(file)]));
 }
 
+/** Every generated file: the rule files and the exporter's retraining thresholds. */
+export function renderGenerated(): Record<string, string> {
+  return { ...renderAll(), [RETRAIN_THRESHOLDS_FILE]: renderRetrainThresholds(config) };
+}
+
 /** Names of generated files whose committed contents are missing or stale. */
 export function staleFiles(dir = GENERATED_DIR): string[] {
-  return Object.entries(renderAll())
+  return Object.entries(renderGenerated())
     .filter(([name, text]) => {
       const file = path.join(dir, name);
       return !existsSync(file) || readFileSync(file, 'utf8') !== text;
@@ -32,7 +41,7 @@ function main(argv: readonly string[]): number {
     return 1;
   }
   mkdirSync(GENERATED_DIR, { recursive: true });
-  for (const [name, text] of Object.entries(renderAll())) {
+  for (const [name, text] of Object.entries(renderGenerated())) {
     writeFileSync(path.join(GENERATED_DIR, name), text);
     process.stdout.write(`wrote ${path.relative(process.cwd(), path.join(GENERATED_DIR, name))}\n`);
   }

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import { retrainThresholdsFor } from '../config/retrain-thresholds.js';
 import { CATALOG, LATENCY_BUCKETS_SECONDS } from '../metrics/catalog.js';
 import {
   categoricalDrift,
@@ -255,7 +256,8 @@ export class MonitoringCollector implements Collector {
     // Too few events say nothing: below the minimum sample sizes neither condition counts. As the
     // retraining alert, accuracy counts only when even its interval's upper end is below the
     // threshold: 54 right of 63 (0.857) under 0.92 has upper end 0.923 and recommends nothing.
-    const { minAccuracy, maxPsi: psiLimit, minLabeled, minDriftEvents } = this.config.retrain;
+    const { minLabeled, minDriftEvents } = this.config.retrain;
+    const { minAccuracy, maxPsi: psiLimit } = retrainThresholdsFor(this.config.retrain, model.name);
     const retrain =
       (accuracyUpper !== undefined && labeled >= minLabeled && accuracyUpper < minAccuracy) ||
       (driftEvents >= minDriftEvents && maxPsi > psiLimit);

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { readRetrainOverrides, type RetrainOverrides, type RetrainThresholds } from './retrain-thresholds.js';
 
 /** Every setting the exporter reads from its environment, with defaults, in one place. */
 const envSchema = z.object({
@@ -44,6 +45,8 @@ const envSchema = z.object({
   MODELWATCH_RETRAIN_MAX_PSI: z.coerce.number().min(0).default(0.1),
   MODELWATCH_RETRAIN_MIN_LABELED: z.coerce.number().int().min(0).default(50),
   MODELWATCH_RETRAIN_MIN_DRIFT_EVENTS: z.coerce.number().int().min(0).default(50),
+  /** Per-model retraining thresholds (config/retrain-thresholds.ts), as the rules generate them. */
+  MODELWATCH_RETRAIN_THRESHOLDS_FILE: z.string().optional(),
   MODELWATCH_CHECKPOINT_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   /** The write-ahead ingest journal (src/durable/journal.ts): acknowledged batches survive kill -9. */
   MODELWATCH_JOURNAL: z.enum(['true', 'false']).default('true'),
@@ -110,9 +113,10 @@ export interface Config {
    * modelwatch_retrain_recommended is 1 when the upper end of window accuracy's Wilson 95% interval
    * (stats/wilson.ts, as the accuracy alerts) is below `minAccuracy` (resting on at least
    * `minLabeled` labelled events) or above `maxPsi` feature PSI (resting on at least
-   * `minDriftEvents` events in the drift windows); below those sample sizes it stays 0.
+   * `minDriftEvents` events in the drift windows); below those sample sizes it stays 0. `models`
+   * overrides minAccuracy and maxPsi per model (read with retrainThresholdsFor).
    */
-  retrain: { minAccuracy: number; maxPsi: number; minLabeled: number; minDriftEvents: number };
+  retrain: RetrainThresholds & { minLabeled: number; minDriftEvents: number; models: RetrainOverrides };
   webhookAllowPrivate: boolean;
   /**
    * Seconds between checkpoints of window state to the store (src/durable); a crash loses at
@@ -154,6 +158,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('MODELWATCH_WEBHOOK_URL needs MODELWATCH_WEBHOOK_SECRET (deliveries are signed)');
   }
   const dataDir = path.resolve(e.MODELWATCH_DATA_DIR);
+  let retrainModels: RetrainOverrides = {};
+  if (e.MODELWATCH_RETRAIN_THRESHOLDS_FILE) {
+    try {
+      retrainModels = readRetrainOverrides(e.MODELWATCH_RETRAIN_THRESHOLDS_FILE);
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
+  }
   return {
     port: e.MODELWATCH_PORT,
     host: e.MODELWATCH_HOST,
@@ -195,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPsi: e.MODELWATCH_RETRAIN_MAX_PSI,
       minLabeled: e.MODELWATCH_RETRAIN_MIN_LABELED,
       minDriftEvents: e.MODELWATCH_RETRAIN_MIN_DRIFT_EVENTS,
+      models: retrainModels,
     },
     webhookAllowPrivate: e.MODELWATCH_WEBHOOK_ALLOW_PRIVATE === 'true',
     checkpointSeconds: e.MODELWATCH_CHECKPOINT_SECONDS,

@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import { retrainThresholdSource, retrainThresholdsFor } from '../config/retrain-thresholds.js';
 import type { ModelState } from '../ingest/model-state.js';
 import type { FeatureTracker, VersionState } from '../ingest/version-state.js';
 import { LATENCY_BUCKETS_SECONDS } from '../metrics/catalog.js';
@@ -98,7 +99,7 @@ export interface VersionStatus {
  * name each violated bound: the stage's gates (`gates`: min_accuracy against the upper end of the
  * window accuracy's Wilson 95% interval — stats/wilson.ts, the definition of the recording rule
  * the accuracy alerts use — and max_latency_ms against p95 latency), the retrain thresholds (MODELWATCH_RETRAIN_MIN_ACCURACY,
- * MODELWATCH_RETRAIN_MAX_PSI), PSI_SIGNIFICANT and MAX_ERROR_RATIO. Critical → failing,
+ * MODELWATCH_RETRAIN_MAX_PSI, or the model's own in MODELWATCH_RETRAIN_THRESHOLDS_FILE), PSI_SIGNIFICANT and MAX_ERROR_RATIO. Critical → failing,
  * warning → degraded. Reads the same window state as /metrics.
  *
  * It first advances the version's windows to `now`: the same idempotent step the window clock
@@ -114,7 +115,7 @@ export function versionStatus(model: ModelState, v: VersionState, config: Config
   const serving = servingOf(v);
   const window = { seconds: config.windowSeconds, predictions: v.windowPredictions.total.count, labeled: quality.labeled };
   const reasons: HealthReason[] = [];
-  const { minAccuracy, maxPsi } = config.retrain;
+  const { minAccuracy, maxPsi } = retrainThresholdsFor(config.retrain, model.name);
   const estimate = estimateOf(v);
   const labels = {
     coverage: window.predictions > 0 ? Math.min(1, v.labelTracking.labelled.total.count / window.predictions) : null,
@@ -165,7 +166,7 @@ export function versionStatus(model: ModelState, v: VersionState, config: Config
           severity: 'warning',
           value: upper,
           threshold: minAccuracy,
-          message: `${seen} < MODELWATCH_RETRAIN_MIN_ACCURACY ${minAccuracy}`,
+          message: `${seen} < ${retrainThresholdSource(config.retrain, model.name, 'minAccuracy')} ${minAccuracy}`,
         });
       }
     }
@@ -192,7 +193,7 @@ export function versionStatus(model: ModelState, v: VersionState, config: Config
       value: f.psi,
       threshold: critical ? PSI_SIGNIFICANT : maxPsi,
       feature: f.name,
-      message: `${f.name} PSI ${round(f.psi)} > ${critical ? `${PSI_SIGNIFICANT} (significant shift)` : `MODELWATCH_RETRAIN_MAX_PSI ${maxPsi}`}`,
+      message: `${f.name} PSI ${round(f.psi)} > ${critical ? `${PSI_SIGNIFICANT} (significant shift)` : `${retrainThresholdSource(config.retrain, model.name, 'maxPsi')} ${maxPsi}`}`,
     });
   }
   const p95 = serving.latency_ms.p95;
