@@ -174,7 +174,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       log.warn({ model: stored.model, version: stored.version }, 'skipping unreadable stored reference profile');
       continue;
     }
-    monitor.applyReference(stored.model, stored.version, profile);
+    // reloaded, not ingested: its drops were counted when it was uploaded
+    monitor.restoring(() => monitor.applyReference(stored.model, stored.version, profile));
   }
   // restore the snapshots, then replay the journal rows they do not cover (src/durable)
   const durability = await startDurability({
@@ -185,12 +186,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     now,
     journal: {
       journal,
-      apply: commands.replay,
+      // counted by the process that acknowledged them, not again (Monitor.restoring)
+      apply: (r) => monitor.restoring(() => commands.replay(r)),
       // what the window clock does each second, at the recorded time of the replayed batches
-      tick: (t) => {
-        advanceWindows(monitor.models.values(), t, log);
-        monitor.expireHeldLabels(t);
-      },
+      tick: (t) =>
+        monitor.restoring(() => {
+          advanceWindows(monitor.models.values(), t, log);
+          monitor.expireHeldLabels(t);
+        }),
     },
   });
   // the windows slide with the clock, so reading them (/metrics, checkpoints) changes nothing

@@ -57,6 +57,7 @@ const FAMILIES = [
   'dropped',
   'ingestedEvents',
   'ingestFailures',
+  'journalReplayedEvents',
   ...ESTIMATE_FAMILIES,
 ] as const satisfies ReadonlyArray<keyof typeof CATALOG>;
 
@@ -127,6 +128,7 @@ export class MonitoringCollector implements Collector {
     for (const [reason, n] of this.monitor.dropped.counts) fleet.sample(F.dropped, `reason="${reason}"`, n);
     for (const [endpoint, n] of Object.entries(this.monitor.ingested)) fleet.sample(F.ingestedEvents, `endpoint="${endpoint}"`, n);
     for (const [endpoint, n] of Object.entries(this.monitor.applyFailures)) fleet.sample(F.ingestFailures, `endpoint="${endpoint}"`, n);
+    for (const [endpoint, n] of Object.entries(this.monitor.replayed)) fleet.sample(F.journalReplayedEvents, `endpoint="${endpoint}"`, n);
     units.push(fleet.render());
 
     // One copy of each unit's bytes into the body, family by family.

@@ -35,15 +35,20 @@ const LISTED_DUPLICATES = 100;
  * applied, every structure it touched is written back, so the monitoring state (snapshots,
  * /metrics, status) is exactly as before; the caller gets a BatchNotAppliedError (500
  * MW_ERR_BATCH_NOT_APPLIED), counted in `applyFailures`, and a retry applies the batch as if
- * the failure never happened. The process-wide counters (`dropped`, `ingested`) are only
- * added to once the batch succeeded. Time comes from `now` so tests can simulate it.
+ * the failure never happened. The process-wide counters (`dropped`, `ingested`, `applyFailures`)
+ * are only added to once the batch succeeded, and not while the start rebuilds state (see
+ * `restoring`). Time comes from `now` so tests can simulate it.
  */
 export class Monitor {
   readonly models: Map<string, ModelState>;
   readonly dropped = new DropCounter();
   readonly ingested = { predictions: 0, feedback: 0, kpis: 0 };
+  /** Events the start re-applied from the journal, as `ingested` would have counted them (modelwatch_journal_replayed_events_total). */
+  readonly replayed = { predictions: 0, feedback: 0, kpis: 0 };
   /** Batches rolled back because applying them threw (modelwatch_ingest_failures_total). */
   readonly applyFailures = { predictions: 0, feedback: 0, kpis: 0, reference: 0 };
+  /** Inside `restoring`: the process-wide counters are left alone. */
+  private rebuilding = false;
   private readonly lifecycle: VersionLifecycle;
   private readonly join: LabelJoin;
   private stamp = 0;
@@ -57,6 +62,33 @@ export class Monitor {
     this.join = new LabelJoin(config);
   }
 
+  /**
+   * Runs `f` — the start rebuilding state a previous process took: stored references, journal
+   * replay and the window clock's ticks at the replayed times — without adding to the
+   * process-wide counters (`ingested`, `dropped`, `applyFailures`). The previous process counted
+   * those batches, drops and expiries when they happened; counting them again would make
+   * Prometheus' increase() over the crash count them twice. Events are counted in `replayed`
+   * instead. Synchronous; not reentrant.
+   */
+  restoring<T>(f: () => T): T {
+    this.rebuilding = true;
+    try {
+      return f();
+    } finally {
+      this.rebuilding = false;
+    }
+  }
+
+  /** Adds accepted events to `ingested`, or to `replayed` while restoring. */
+  private countIngested(endpoint: keyof Monitor['ingested'], n: number): void {
+    (this.rebuilding ? this.replayed : this.ingested)[endpoint] += n;
+  }
+
+  private countDrops(tally: DropTally): void {
+    if (this.rebuilding) return;
+    for (const [reason, n] of Object.entries(tally)) this.dropped.add(reason as DropReason, n);
+  }
+
   get pendingCount(): number {
     return this.join.pendingCount;
   }
@@ -67,8 +99,10 @@ export class Monitor {
    */
   expireHeldLabels(now = this.now()): void {
     if (this.join.heldCount === 0) return;
-    const drop = (reason: DropReason, n = 1) => this.dropped.add(reason, n);
+    const tally: DropTally = {};
+    const drop = tallyInto(tally);
     for (const model of this.models.values()) if (model.held.size > 0) this.join.expire(model, now, drop);
+    this.countDrops(tally);
   }
 
   /** Labels held for a prediction still to come, over all models. */
@@ -92,7 +126,7 @@ export class Monitor {
   applyPredictions(body: PredictionsBody, registeredPositive?: string): IngestResult {
     const tally: DropTally = {};
     const result = this.atomically('predictions', tally, () => this.predictionsBatch(body, registeredPositive, tally));
-    this.ingested.predictions += result.accepted;
+    this.countIngested('predictions', result.accepted);
     return result;
   }
 
@@ -145,10 +179,10 @@ export class Monitor {
       });
     } catch (err) {
       for (const k of Object.keys(tally)) delete tally[k as DropReason];
-      this.applyFailures[endpoint]++;
+      if (!this.rebuilding) this.applyFailures[endpoint]++;
       throw new BatchNotAppliedError(endpoint, err);
     }
-    for (const [reason, n] of Object.entries(tally)) this.dropped.add(reason as DropReason, n);
+    this.countDrops(tally);
     return result;
   }
 
@@ -240,7 +274,7 @@ export class Monitor {
       return this.join.joinFeedback(model, body.events, now, tallyInto(tally));
     });
     if (!result) return { accepted: 0, joined: 0, held: 0, dropped: tally };
-    this.ingested.feedback += body.events.length;
+    this.countIngested('feedback', body.events.length);
     return { accepted: result.joined + result.held, ...result, dropped: tally };
   }
 
@@ -261,7 +295,7 @@ export class Monitor {
       return n;
     });
     if (accepted === undefined) return undefined;
-    this.ingested.kpis += accepted;
+    this.countIngested('kpis', accepted);
     return { accepted, dropped: tally };
   }
 

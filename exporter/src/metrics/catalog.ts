@@ -282,7 +282,12 @@ export const CATALOG = {
 
   // Exporter itself.
   dropped: spec('modelwatch_dropped_total', 'counter', ['reason'], 'Data dropped or folded by cardinality bounds and limits, by reason.'),
-  ingestedEvents: spec('modelwatch_ingested_events_total', 'counter', ['endpoint'], 'Events accepted by ingest endpoints.'),
+  ingestedEvents: spec(
+    'modelwatch_ingested_events_total',
+    'counter',
+    ['endpoint'],
+    'Events accepted by ingest endpoints of this process (a journal replay at start counts in modelwatch_journal_replayed_events_total).',
+  ),
   ingestFailures: spec(
     'modelwatch_ingest_failures_total',
     'counter',
@@ -332,6 +337,12 @@ export const CATALOG = {
     'counter',
     ['outcome'],
     'Journaled batches read at start, by outcome (applied: replayed onto the restored snapshot; covered: already in it; refused: refused again, as when acknowledged).',
+  ),
+  journalReplayedEvents: spec(
+    'modelwatch_journal_replayed_events_total',
+    'counter',
+    ['endpoint'],
+    'Events of journaled batches that the start applied again (acknowledged by the process before a crash), by endpoint; counted here and not in modelwatch_ingested_events_total, which the previous process already counted them in.',
   ),
   scrapeErrors: spec(
     'modelwatch_scrape_errors_total',

@@ -18,6 +18,7 @@ const RESET_BY_RESTART = new Set([
   'modelwatch_journal_batches',
   'modelwatch_journal_rejected_total',
   'modelwatch_journal_replayed_total',
+  'modelwatch_journal_replayed_events_total',
   'modelwatch_checkpoint_duration_seconds',
   'modelwatch_checkpoint_bytes',
   'modelwatch_last_checkpoint_timestamp_seconds',
