@@ -33,7 +33,12 @@ export interface CheckpointerOptions {
    * when it was encoded, and rows up to the seq applied when a checkpoint began are deleted
    * once every model of it is written.
    */
-  journal?: { readonly appliedSeq: number; truncate(seq: number): Promise<void> };
+  journal?: {
+    readonly appliedSeq: number;
+    truncate(seq: number): Promise<void>;
+    /** Runs a checkpoint while no transacted batch (a reference upload) is between its apply and its commit. */
+    quiesce<T>(f: () => Promise<T>): Promise<T>;
+  };
 }
 
 /**
@@ -154,7 +159,8 @@ export class Checkpointer {
 
   /** Writes every owned model whose state changed since its last checkpoint. One at a time. */
   checkpoint(): Promise<CheckpointStats> {
-    const run = (this.running ?? Promise.resolve()).catch(() => undefined).then(() => this.write());
+    const write = () => (this.o.journal ? this.o.journal.quiesce(() => this.write()) : this.write());
+    const run = (this.running ?? Promise.resolve()).catch(() => undefined).then(write);
     this.running = run;
     return run;
   }

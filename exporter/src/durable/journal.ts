@@ -1,8 +1,10 @@
+import type { Transaction } from 'kysely';
 import type { Collector } from '../collectors/collector.js';
-import { UnavailableError } from '../errors.js';
+import { DomainError, UnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CATALOG } from '../metrics/catalog.js';
 import type { JournalRecord, JournalStore, StoredJournalRecord } from '../store/journal-store.js';
+import type { Database } from '../store/schema.js';
 import type { ApplyClock } from './apply-clock.js';
 
 export interface JournalOptions {
@@ -17,9 +19,17 @@ export interface JournalOptions {
   retryAfterSeconds: number;
 }
 
+/**
+ * Runs a store transaction with a batch's own writes (a reference upload's profile and audit
+ * entry) and calls `inside` in it before the commit; what `inside` throws rolls it all back.
+ */
+export type Transact = (inside: (tx: Transaction<Database>) => Promise<void>) => Promise<unknown>;
+
 interface Queued {
   record: JournalRecord;
   apply: () => unknown;
+  /** A transacted batch (submitTransacted): its row goes in this transaction, alone. */
+  transact?: Transact;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -77,14 +87,49 @@ export class Journal {
    * when the journal is full or the append fails.
    */
   submit<T>(record: Omit<JournalRecord, 'nowMs'>, apply: () => T): Promise<T> {
-    if (!this.o.enabled) {
+    // Off, a batch applies at once, unless a transacted one is in flight (it goes after it).
+    if (!this.o.enabled && !this.flushing && this.queue.length === 0) {
       try {
         return Promise.resolve(apply());
       } catch (err) {
         return Promise.reject(err);
       }
     }
-    if (this.bytes + this.queuedBytes + record.body.byteLength > this.o.maxBytes) {
+    return this.enqueue(record, apply);
+  }
+
+  /**
+   * Journals a batch whose other store writes must commit with its row, all or nothing (a
+   * reference upload: the profile and its audit entry). `transact` runs the store transaction
+   * with those writes; the journal's row is appended in it and `apply` runs in it too, after the
+   * row and before the commit, in seq order with the other batches (it is flushed alone). `apply`
+   * returns the undo of what it did, which runs should the commit fail, so a refused batch
+   * leaves the store, the audit chain and memory as they were. While it is between its apply and
+   * its commit, no other batch applies and no checkpoint encodes (`quiesce`), so the undo is
+   * exact. Off, there is no row but the same transaction. Rejects with what `apply` throws (the
+   * store rolled back), with a DomainError the store raises, or else with a 503
+   * UnavailableError (journal full, store error), nothing applied.
+   */
+  submitTransacted(record: Omit<JournalRecord, 'nowMs'>, apply: () => () => void, transact: Transact): Promise<void> {
+    return this.enqueue(record, apply, transact);
+  }
+
+  /**
+   * Runs `f` (a checkpoint's encoding and writes) while no transacted batch is between its apply
+   * and its commit, and keeps one from starting until `f` settles.
+   */
+  async quiesce<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.gate.then(f);
+    this.gate = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+  private gate: Promise<void> = Promise.resolve();
+
+  private enqueue<T>(record: Omit<JournalRecord, 'nowMs'>, apply: () => unknown, transact?: Transact): Promise<T> {
+    if (this.o.enabled && this.bytes + this.queuedBytes + record.body.byteLength > this.o.maxBytes) {
       this.counts.full++;
       return Promise.reject(
         new UnavailableError(
@@ -95,7 +140,13 @@ export class Journal {
       );
     }
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ record: { ...record, nowMs: this.o.clock.now() }, apply, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({
+        record: { ...record, nowMs: this.o.clock.now() },
+        apply,
+        transact,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
       this.queuedBytes += record.body.byteLength;
       this.schedule();
     });
@@ -112,11 +163,74 @@ export class Journal {
 
   private async flush(): Promise<void> {
     this.flushing = true;
-    const batch = this.queue;
-    const voided = this.voided;
-    this.queue = [];
-    this.voided = [];
+    // A transacted batch goes alone; the batches before it go first, as one group.
+    const cut = this.queue.findIndex((q) => q.transact);
+    const batch = this.queue.splice(0, cut === 0 ? 1 : cut === -1 ? this.queue.length : cut);
     for (const q of batch) this.queuedBytes -= q.record.body.byteLength;
+    if (batch[0].transact) await this.flushTransacted(batch[0], batch[0].transact);
+    else if (this.o.enabled) await this.flushGroup(batch);
+    else for (const q of batch) this.applyNow(q);
+    this.flushing = false;
+    this.schedule();
+  }
+
+  /** Off: what `submit` does at once, for a batch that waited behind a transacted one. */
+  private applyNow(q: Queued): void {
+    try {
+      q.resolve(q.apply());
+    } catch (err) {
+      q.reject(err);
+    }
+  }
+
+  private async flushTransacted(q: Queued, transact: Transact): Promise<void> {
+    let seq: number | undefined;
+    let undo: (() => void) | undefined;
+    let applyFailed = false;
+    try {
+      await this.quiesce(async () => {
+        try {
+          await transact(async (tx) => {
+            if (this.o.enabled) seq = await this.o.store.appendIn(tx, q.record);
+            try {
+              undo = this.o.clock.pin(q.record.nowMs, q.apply) as () => void;
+            } catch (err) {
+              applyFailed = true;
+              throw err;
+            }
+          });
+        } catch (err) {
+          // The commit failed after the apply: written back before anything else can see it.
+          undo?.();
+          throw err;
+        }
+        if (seq !== undefined) {
+          this.applied = seq;
+          this.rows.push([seq, q.record.body.byteLength]);
+          this.bytes += q.record.body.byteLength;
+        }
+      });
+    } catch (err) {
+      if (applyFailed || err instanceof DomainError) {
+        q.reject(err);
+        return;
+      }
+      this.counts.storeError++;
+      this.o.log.error({ err, kind: q.record.kind, model: q.record.model }, 'could not write a batch to the store; answering 503');
+      const refused = new UnavailableError(
+        'the batch could not be written to the store; nothing was applied, retry',
+        1,
+        'MW_ERR_JOURNAL_UNAVAILABLE',
+      );
+      q.reject(refused);
+      return;
+    }
+    q.resolve(undefined);
+  }
+
+  private async flushGroup(batch: Queued[]): Promise<void> {
+    const voided = this.voided;
+    this.voided = [];
     let seqs: number[];
     try {
       seqs = await this.o.store.append(
@@ -133,8 +247,6 @@ export class Journal {
         'MW_ERR_JOURNAL_UNAVAILABLE',
       );
       for (const q of batch) q.reject(refused);
-      this.flushing = false;
-      this.schedule();
       return;
     }
     // Applied in seq order without yielding: nothing interleaves, appliedSeq is exact.
@@ -154,8 +266,6 @@ export class Journal {
       this.bytes += q.record.body.byteLength;
       q.resolve(result);
     }
-    this.flushing = false;
-    this.schedule();
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import { BatchNotAppliedError, type FieldProblem } from '../errors.js';
-import { transaction } from '../windows/txn.js';
+import { transaction, undoableTransaction } from '../windows/txn.js';
 import { DropCounter, type Drop, type DropReason, type DropTally } from './drop-reasons.js';
 import { observeEstimate } from './estimate-tracker.js';
 import { LabelJoin } from './label-join.js';
@@ -170,13 +170,25 @@ export class Monitor {
    * are added to `dropped`; on a throw everything it touched is restored, the failure is counted
    * and a BatchNotAppliedError carries the cause to the caller.
    */
-  private atomically<T>(endpoint: keyof Monitor['applyFailures'], tally: DropTally, f: () => T): T {
+  private atomically<T>(endpoint: keyof Monitor['applyFailures'], tally: DropTally, f: () => T, keep?: { undo?: () => void }): T {
     let result: T;
+    const run = () => {
+      this.join.touch();
+      return f();
+    };
     try {
-      result = transaction(() => {
-        this.join.touch();
-        return f();
-      });
+      if (keep) {
+        const done = undoableTransaction(run);
+        result = done.result;
+        const added = { ...tally };
+        keep.undo = () => {
+          done.undo();
+          for (const [reason, n] of Object.entries(added)) {
+            const counts = this.dropped.counts;
+            counts.set(reason as DropReason, (counts.get(reason as DropReason) ?? 0) - n);
+          }
+        };
+      } else result = transaction(run);
     } catch (err) {
       for (const k of Object.keys(tally)) delete tally[k as DropReason];
       if (!this.rebuilding) this.applyFailures[endpoint]++;
@@ -334,32 +346,48 @@ export class Monitor {
   }
 
   /**
-   * Installs a (validated, persisted) reference; drift windows for that version restart empty.
-   * All or nothing (see the class comment).
+   * Installs a (validated) reference; drift windows for that version restart empty. All or
+   * nothing (see the class comment). Returns `undo`, which writes back what it changed, for a
+   * caller whose store commit of the profile fails after this apply (see undoableTransaction:
+   * exact only until something else changes the model).
    */
-  applyReference(modelName: string, versionName: string, profile: ReferenceProfile): void {
+  applyReference(modelName: string, versionName: string, profile: ReferenceProfile): () => void {
     const tally: DropTally = {};
-    this.atomically('reference', tally, () => {
-      this.lifecycle.setProfile(modelName, versionName, profile);
-      if (profile.droppedFeatures.length) tally.feature_limit = profile.droppedFeatures.length;
-      const model = this.lifecycle.modelFor(modelName);
-      if (!model) {
-        tally.model_limit = 1;
-        return;
-      }
-      model.touch();
-      if (profile.task) model.task ??= profile.task;
-      if (profile.positiveClass !== undefined) model.positiveClass = profile.positiveClass;
-      const now = this.now();
-      const existing = model.versions.get(versionName);
-      if (existing) {
-        existing.setReference(profile);
-        existing.advance(now);
-        return;
-      }
-      const { version, folded } = this.lifecycle.versionFor(model, versionName, now);
-      if (version && !folded) version.advance(now);
-    });
+    const keep: { undo?: () => void } = {};
+    this.atomically('reference', tally, () => this.installReference(modelName, versionName, profile, tally), keep);
+    const undo = keep.undo!;
+    return () => {
+      const model = this.models.get(modelName);
+      const seen = model && { changes: model.changes, versions: [...model.versions.values()].map((v) => [v, v.revision] as const) };
+      undo();
+      // Past every value seen while the reference was in: a render cache or checkpoint taken
+      // meanwhile keys on them, and must not take the restored state for the one it saw.
+      if (!model || !seen) return;
+      model.changes = Math.max(model.changes, seen.changes) + 1;
+      for (const [v, revision] of seen.versions) v.revision = Math.max(v.revision, revision) + 1;
+    };
+  }
+
+  private installReference(modelName: string, versionName: string, profile: ReferenceProfile, tally: DropTally): void {
+    this.lifecycle.setProfile(modelName, versionName, profile);
+    if (profile.droppedFeatures.length) tally.feature_limit = profile.droppedFeatures.length;
+    const model = this.lifecycle.modelFor(modelName);
+    if (!model) {
+      tally.model_limit = 1;
+      return;
+    }
+    model.touch();
+    if (profile.task) model.task ??= profile.task;
+    if (profile.positiveClass !== undefined) model.positiveClass = profile.positiveClass;
+    const now = this.now();
+    const existing = model.versions.get(versionName);
+    if (existing) {
+      existing.setReference(profile);
+      existing.advance(now);
+      return;
+    }
+    const { version, folded } = this.lifecycle.versionFor(model, versionName, now);
+    if (version && !folded) version.advance(now);
   }
 
   // Restoring snapshots (src/durable): the same creation paths and bounds as ingest.

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 export type JournalKind = 'predictions' | 'feedback' | 'kpis' | 'reference';
@@ -37,21 +37,7 @@ export class JournalStore {
   async append(records: readonly JournalRecord[], voided: readonly number[] = []): Promise<number[]> {
     return this.db.transaction().execute(async (tx) => {
       const seqs: number[] = [];
-      for (const r of records) {
-        const row = await tx
-          .insertInto('ingest_journal')
-          .values({
-            instance: this.instance,
-            kind: r.kind,
-            model: r.model,
-            now_ms: r.nowMs,
-            positive_class: r.positiveClass ?? null,
-            body: r.body,
-          })
-          .returning('seq')
-          .executeTakeFirstOrThrow();
-        seqs.push(Number(row.seq));
-      }
+      for (const r of records) seqs.push(await this.appendIn(tx, r));
       if (voided.length > 0)
         await tx
           .deleteFrom('ingest_journal')
@@ -60,6 +46,26 @@ export class JournalStore {
           .execute();
       return seqs;
     });
+  }
+
+  /**
+   * Appends one record inside the caller's transaction (a batch whose other store writes must
+   * commit with its row: a reference upload's profile and audit entry). Returns its seq.
+   */
+  async appendIn(tx: Transaction<Database>, r: JournalRecord): Promise<number> {
+    const row = await tx
+      .insertInto('ingest_journal')
+      .values({
+        instance: this.instance,
+        kind: r.kind,
+        model: r.model,
+        now_ms: r.nowMs,
+        positive_class: r.positiveClass ?? null,
+        body: r.body,
+      })
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    return Number(row.seq);
   }
 
   /** Up to `limit` of this instance's rows after `afterSeq`, in seq order (replay pages through them). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { AuditKeyRing } from '../registry/audit-chain.js';
 import { auditDraft } from '../registry/audit-draft.js';
 import type { AuditEntry } from '../registry/types.js';
@@ -41,9 +41,16 @@ export class ReferenceStore {
    * Stores (or replaces) a version's profile and its `version.reference` audit entry in one
    * audited transaction (audited-write.ts): both commit or neither does. The entry's `before`
    * is the replaced profile's digest and time (null for a first upload), `after` the counts
-   * and digest of the new one.
+   * and digest of the new one. `inside`, when given, runs in the same transaction after both
+   * are written and before the commit (a reference upload's journal row and in-memory apply,
+   * src/durable/journal.ts): what it throws rolls all of it back.
    */
-  async put(ref: StoredReference, actor: string, summary: ReferenceUploadSummary): Promise<AuditEntry> {
+  async put(
+    ref: StoredReference,
+    actor: string,
+    summary: ReferenceUploadSummary,
+    inside?: (tx: Transaction<Database>) => Promise<void>,
+  ): Promise<AuditEntry> {
     return auditedWrite(this.db, this.keys, async (tx, appendAudit) => {
       const previous = await tx
         .selectFrom('reference_profiles')
@@ -56,7 +63,7 @@ export class ReferenceStore {
         .values({ model: ref.model, version: ref.version, profile: ref.profileJson, updated_at: ref.updatedAt })
         .onConflict((oc) => oc.columns(['model', 'version']).doUpdateSet({ profile: ref.profileJson, updated_at: ref.updatedAt }))
         .execute();
-      return appendAudit(
+      const entry = await appendAudit(
         auditDraft(ref.updatedAt, actor, REFERENCE_AUDIT_ACTION, {
           model: ref.model,
           version: ref.version,
@@ -69,6 +76,8 @@ export class ReferenceStore {
           },
         }),
       );
+      await inside?.(tx);
+      return entry;
     });
   }
 

@@ -142,6 +142,36 @@ export function transaction<T>(f: () => T): T {
   }
 }
 
+/**
+ * Like `transaction`, for a caller that commits elsewhere after `f` returned (a reference
+ * upload's store transaction): on success it also returns `undo`, which writes back everything
+ * `f` changed, should that commit fail. `undo` is exact only while nothing else has changed what
+ * `f` touched since; the caller keeps other batches and checkpoints out until it has committed
+ * or undone (src/durable/journal.ts). Not nestable: `f` runs as the outermost transaction.
+ */
+export function undoableTransaction<T>(f: () => T): { result: T; undo: () => void } {
+  if (active) throw new Error('undoableTransaction inside another transaction');
+  let txn!: Txn;
+  const result = transaction(() => {
+    txn = active!;
+    return f();
+  });
+  // The shared arena is reused by the next transaction: this one's saved numbers are copied out.
+  const kept = arena.slice(0, arenaUsed);
+  return {
+    result,
+    undo: () => {
+      const live = arena;
+      arena = kept;
+      try {
+        txn.rollback();
+      } finally {
+        arena = live;
+      }
+    },
+  };
+}
+
 function isContainer(v: object): boolean {
   return ArrayBuffer.isView(v) || Array.isArray(v) || v instanceof Map || v instanceof Set;
 }

@@ -59,6 +59,45 @@ describe('ingest journal', () => {
     expect(applied).toBe(true);
   });
 
+  it('a transacted batch commits alone, in seq order among the others, with its own writes; a failed commit undoes its apply', async () => {
+    const { store, journal } = await setup();
+    const db = opened!.db;
+    const seen: string[] = [];
+    const transact = (fail: boolean) => (inside: Parameters<Parameters<typeof journal.submitTransacted>[2]>[0]) =>
+      db.transaction().execute(async (tx) => {
+        await tx.insertInto('reference_profiles').values({ model: 'm', version: 'v', profile: '{}', updated_at: 'now' }).execute();
+        await inside(tx);
+        // As a commit refused after everything ran (a deferred constraint, a lost connection).
+        if (fail) throw new Error('commit refused');
+      });
+    const a = journal.submit({ kind: 'kpis', model: 'm', body: body('a') }, () => seen.push('a'));
+    const r = journal.submitTransacted(
+      { kind: 'reference', model: 'm', body: body('r') },
+      () => (seen.push('r'), () => seen.push('undo r')),
+      transact(false),
+    );
+    const b = journal.submit({ kind: 'kpis', model: 'm', body: body('b') }, () => seen.push('b'));
+    await Promise.all([a, r, b]);
+    expect(seen).toEqual(['a', 'r', 'b']);
+    const rows = await store.read(0, 10);
+    expect(rows.map((x) => JSON.parse(Buffer.from(x.body).toString()).s)).toEqual(['a', 'r', 'b']);
+    expect(journal.appliedSeq).toBe(rows[2].seq);
+
+    await db.deleteFrom('reference_profiles').execute();
+    const failed = await journal
+      .submitTransacted(
+        { kind: 'reference', model: 'm', body: body('f') },
+        () => (seen.push('f'), () => seen.push('undo f')),
+        transact(true),
+      )
+      .catch((e: unknown) => e);
+    expect((failed as UnavailableError).code).toBe('MW_ERR_JOURNAL_UNAVAILABLE');
+    expect(seen.slice(3)).toEqual(['f', 'undo f']);
+    expect((await store.read(0, 10)).length).toBe(3);
+    expect(await db.selectFrom('reference_profiles').selectAll().execute()).toEqual([]);
+    expect(journal.appliedSeq).toBe(rows[2].seq);
+  });
+
   it('a store error answers 503 and applies nothing', async () => {
     const { journal } = await setup();
     await opened!.close();

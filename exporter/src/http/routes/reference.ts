@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import type { HttpContext } from '../context.js';
-import { DomainError, UnavailableError, UnprocessableError } from '../../errors.js';
+import { UnprocessableError } from '../../errors.js';
 import type { Monitor } from '../../ingest/monitor.js';
 import { buildReferenceProfile } from '../../ingest/reference-profile.js';
 import type { IngestSchemas } from '../../ingest/schemas.js';
@@ -38,10 +38,10 @@ export interface ReferenceDeps {
   /** The model registry's positive class per model (one of the sources that must agree). */
   registered: Pick<PositiveClassLookup, 'get'>;
   /**
-   * The profile is durable in the reference store already; it is journaled too so that a
-   * replay after a crash resets the drift windows at the same point among the batches.
+   * The profile is stored with its journal row in one transaction: the row makes a replay after
+   * a crash reset the drift windows at the same point among the batches.
    */
-  journal: Pick<Journal, 'submit'>;
+  journal: Pick<Journal, 'submitTransacted'>;
 }
 
 /** PUT /models/{model}/versions/{version}/reference: the sample drift is measured against. */
@@ -89,27 +89,17 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas, deps: 
         if (!room.ok) throw new UnprocessableError(room.reason);
         const updatedAt = new Date(deps.now()).toISOString();
         const profileJson = JSON.stringify(profile);
-        // the audit entry keeps counts and a digest of the profile, never the sample
-        try {
-          await deps.references.put({ model, version, profileJson, updatedAt }, principal.actor, {
-            features: Object.keys(profile.features).length,
-            droppedFeatures: profile.droppedFeatures.length,
-            samples: Math.max(...Object.values(body.features).map((values) => values.length)),
-          });
-        } catch (err) {
-          if (err instanceof DomainError) throw err;
-          // The store is down (as the journal's append would be): a retryable 503, not a 500.
-          const unavailable = new UnavailableError(
-            'the reference could not be written to the store; nothing was applied, retry',
-            1,
-            'MW_ERR_JOURNAL_UNAVAILABLE',
-          );
-          unavailable.cause = err;
-          throw unavailable;
-        }
-        await deps.journal.submit(
+        // The profile, its audit entry (counts and a digest, never the sample) and the journal
+        // row commit in one transaction with the in-memory apply before it: all or nothing.
+        const summary = {
+          features: Object.keys(profile.features).length,
+          droppedFeatures: profile.droppedFeatures.length,
+          samples: Math.max(...Object.values(body.features).map((values) => values.length)),
+        };
+        await deps.journal.submitTransacted(
           { kind: 'reference', model, body: Buffer.from(`{"version":${JSON.stringify(version)},"profile":${profileJson}}`) },
           () => monitor.applyReference(model, version, profile),
+          (inside) => deps.references.put({ model, version, profileJson, updatedAt }, principal.actor, summary, inside),
         );
         return {
           model,
