@@ -168,7 +168,8 @@ export class Monitor {
   /**
    * Runs one batch's apply as a transaction (windows/txn.ts). On success the drops it tallied
    * are added to `dropped`; on a throw everything it touched is restored, the failure is counted
-   * and a BatchNotAppliedError carries the cause to the caller.
+   * and a BatchNotAppliedError carries the cause to the caller. With `keep`, `keep.undo` writes
+   * the applied batch back later, drops included (see undoableTransaction).
    */
   private atomically<T>(endpoint: keyof Monitor['applyFailures'], tally: DropTally, f: () => T, keep?: { undo?: () => void }): T {
     let result: T;
@@ -180,7 +181,7 @@ export class Monitor {
       if (keep) {
         const done = undoableTransaction(run);
         result = done.result;
-        const added = { ...tally };
+        const added = this.rebuilding ? {} : { ...tally };
         keep.undo = () => {
           done.undo();
           for (const [reason, n] of Object.entries(added)) {
