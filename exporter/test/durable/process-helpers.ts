@@ -26,6 +26,7 @@ const RESET_BY_RESTART = new Set([
   'modelwatch_webhook_deliveries_total',
   'modelwatch_webhook_pending_deliveries',
   'modelwatch_alerts_received_total',
+  'modelwatch_scrape_errors_total',
   'modelwatch_build_info',
 ]);
 

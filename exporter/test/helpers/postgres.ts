@@ -45,6 +45,15 @@ export interface TestPostgres {
   createDatabase(name: string): Promise<string>;
   /** Runs SQL as the superuser against `database`. */
   query(database: string, text: string, params?: unknown[]): Promise<pg.QueryResult>;
+  /**
+   * Stops the server, keeping its data: every connection is cut, as in a crash. A clean stop
+   * (pg_ctl -m fast), because this test server runs with synchronous_commit=off and an
+   * immediate stop would lose commits a real server (synchronous_commit=on) keeps.
+   */
+  pause(): Promise<void>;
+  /** Starts the paused server again on the same port and data: a failover back, a restarted pod. */
+  resume(): Promise<void>;
+  /** Stops the server and removes its data. */
   stop(): Promise<void>;
 }
 
@@ -84,13 +93,8 @@ export async function startPostgres(): Promise<TestPostgres> {
   const dataDir = path.join(root, 'data');
   asPostgres('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
 
-  let child: ChildProcess | undefined;
-  let port = 0;
-  let output = '';
-  // The free port may be taken between probing and binding by a parallel test: try again.
-  for (let attempt = 0; attempt < 5 && !child; attempt += 1) {
-    port = await freePort();
-    output = '';
+  const launch = async (port: number): Promise<{ child?: ChildProcess; output: string }> => {
+    let output = '';
     const c = spawn(
       'runuser',
       [
@@ -121,16 +125,39 @@ export async function startPostgres(): Promise<TestPostgres> {
     c.stderr.on('data', (d: Buffer) => (output += d.toString()));
     try {
       await waitReady(port, c, () => output);
-      child = c;
+      return { child: c, output };
     } catch (err) {
       c.kill('SIGKILL');
-      if (!/could not bind|Address already in use/.test(output) || attempt === 4) {
-        fs.rmSync(root, { recursive: true, force: true });
-        throw err;
-      }
+      if (/could not bind|Address already in use/.test(output)) return { output };
+      throw err;
+    }
+  };
+
+  let running: ChildProcess | undefined;
+  let port = 0;
+  // The free port may be taken between probing and binding by a parallel test: try again.
+  for (let attempt = 0; attempt < 5 && !running; attempt += 1) {
+    port = await freePort();
+    try {
+      const launched = await launch(port);
+      running = launched.child;
+      if (!running && attempt === 4) throw new Error(`postgres could not bind a port:\n${launched.output}`);
+    } catch (err) {
+      fs.rmSync(root, { recursive: true, force: true });
+      throw err;
     }
   }
-  const running = child!;
+  const shutdown = async () => {
+    const child = running;
+    if (!child) return;
+    try {
+      asPostgres('pg_ctl', ['-D', dataDir, 'stop', '-m', 'fast', '-w']);
+    } catch {
+      child.kill('SIGKILL');
+    }
+    await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+    running = undefined;
+  };
   const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
 
   const query = async (database: string, text: string, params: unknown[] = []) => {
@@ -152,13 +179,17 @@ export async function startPostgres(): Promise<TestPostgres> {
       await query('postgres', `CREATE DATABASE ${name}`);
       return url(name);
     },
+    async pause() {
+      await shutdown();
+    },
+    async resume() {
+      if (running) return;
+      const launched = await launch(port);
+      if (!launched.child) throw new Error(`postgres could not bind its port ${port} again:\n${launched.output}`);
+      running = launched.child;
+    },
     async stop() {
-      try {
-        asPostgres('pg_ctl', ['-D', dataDir, 'stop', '-m', 'fast', '-w']);
-      } catch {
-        running.kill('SIGKILL');
-      }
-      await new Promise<void>((resolve) => (running.exitCode !== null ? resolve() : running.once('exit', () => resolve())));
+      await shutdown();
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
