@@ -166,6 +166,64 @@ def auc_sweep():
     return out
 
 
+def float32_sigmoid(x):
+    """The logistic function as float32 frameworks compute it (the stable form): scores saturate
+    to exactly 1.0 above logit ~17 and, below logit ~-87, underflow to denormals and then to 0."""
+    x = np.asarray(x, np.float32)
+    with np.errstate(over='ignore', under='ignore'):
+        e = np.exp(-np.abs(x))
+        s = np.where(x >= 0, np.float32(1) / (np.float32(1) + e), e / (np.float32(1) + e)).astype(np.float32)
+    return s.astype(np.float64)
+
+
+def extreme_scores():
+    """Issue 11 §4, last member: scores within ~1.1e-7 of 0 or 1 (|logit| > 16), float64 and
+    float32, with exact 0 and exact 1 (ties, as sklearn scores them) and rare positives. The
+    first three are the outside attacker's distributions."""
+    rng = np.random.default_rng(20261201)
+    out = []
+
+    def case(name, y, s):
+        y = np.asarray(y).astype(int)
+        y[0], y[1] = 0, 1
+        s = np.asarray(s, np.float64)
+        assert np.all((s >= 0) & (s <= 1))
+        out.append({'name': name, 'y': y.tolist(), 'scores': s.tolist(), 'auc': metrics.roc_auc_score(y, s),
+                    'zeros': int(np.sum(s == 0)), 'ones': int(np.sum(s == 1))})
+
+    n = 4000
+    # Attacker: scores 1 - 10^-u, u spread from 8 to 12.8 (positives a little closer to 1).
+    y = rng.random(n) < 0.3
+    case('one_minus_1e-u_8_12.8', y, 1 - 10.0 ** -(8 + 4.8 * rng.beta(1 + 1.2 * y, 1.3)))
+    # Attacker: scores 10^-u, u spread from 8 to 15 (positives a little further from 0).
+    y = rng.random(n) < 0.3
+    case('1e-u_8_15', y, 10.0 ** -(8 + 7 * rng.beta(1.3, 1 + 0.8 * y)))
+    # Attacker: a confident rare-event model, float32 sigmoid of logits N(-20 + 6y, 4^2).
+    y = rng.random(n) < 0.05
+    case('float32_sigmoid_rare', y, float32_sigmoid(rng.normal(-20 + 6 * y, 4)))
+    # The same model in float64, with 1% positives.
+    y = rng.random(n) < 0.01
+    case('float64_sigmoid_rare_1pct', y, 1 / (1 + np.exp(-rng.normal(-24 + 7 * y, 5))))
+    # 1 - 10^-u as float32: above u ~7.2 it rounds to exactly 1.0, below to a few distinct values.
+    y = rng.random(n) < 0.3
+    case('float32_one_minus_1e-u_5_10', y, (1 - 10.0 ** -(5 + 5 * rng.beta(1 + 0.8 * y, 1.3))).astype(np.float32))
+    # float32 sigmoid of very wide logits: exact 0s, denormals and exact 1s.
+    y = rng.random(n) < 0.2
+    case('float32_sigmoid_wide', y, float32_sigmoid(rng.normal(-30 + 25 * y, 40)))
+    # float64 near 1, saturating: logits N(25 + 6y, 6^2); exp(-x) below 2^-53 gives exactly 1.
+    y = rng.random(n) < 0.5
+    case('float64_sigmoid_near_1', y, 1 / (1 + np.exp(-rng.normal(25 + 6 * y, 6))))
+    # Exact 0 and 1 mixed with scores spread in log scale at both ends (down to 1e-300), rare positives.
+    y = rng.random(n) < 0.05
+    kind = rng.integers(0, 5, n)
+    u = rng.uniform(1, 300, n) ** np.where(y, 0.8, 1.0)
+    s = np.select([kind == 0, kind == 1, kind == 2, kind == 3],
+                  [np.where(rng.random(n) < 0.3 + 0.4 * y, 1.0, 0.0), 10.0 ** -u, 1 - 10.0 ** -np.minimum(u, 15.9),
+                   rng.beta(1 + y, 2)], 0.0)
+    case('exact_0_1_mixed_rare', y, s)
+    return out
+
+
 def band_sweep():
     """Case 5: scores in a narrow band (width 0.001-0.01) at several places in [0, 1], balanced
     and rare positives, positives shifted up within the band; plus real model outputs in a
@@ -469,6 +527,7 @@ def main():
         'ksPValues': ks_pvalue_grid(),
         'ksSmall': ks_small_samples(),
         'bandSweep': band_sweep(),
+        'extremeScores': extreme_scores(),
         'logLoss': log_loss_cases(),
         'wilson': wilson_cases(),
         'ingest': ingest_cases(),

@@ -12,9 +12,12 @@ import { SnapshotFormatError } from './bytes.js';
  *   snapshots are unchanged). A format-2 model snapshot reads as one with neither, and its
  *   positive class — always written as "1" by format 2, stated or not — is kept only when stated
  *   otherwise or when the model's classes imply it (stats/positive-class.ts).
+ * - 4: the ROC AUC score grid widened from 1,026 to 1,578 bins (stats/score-histogram.ts);
+ *   model snapshots are unchanged. Format 2 and 3 version snapshots have their score counts
+ *   moved onto the new grid as they are read (`migrateScoreBinV3`).
  */
-export const SNAPSHOT_FORMAT = 3;
-export const READABLE_FORMATS: readonly number[] = [2, 3];
+export const SNAPSHOT_FORMAT = 4;
+export const READABLE_FORMATS: readonly number[] = [2, 3, 4];
 const MAGIC = Buffer.from('MWS', 'latin1');
 const HEADER = MAGIC.length + 2 + 4;
 

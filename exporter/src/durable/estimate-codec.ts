@@ -41,12 +41,12 @@ export function writeEstimateSections(w: ByteWriter, v: VersionState): void {
   }
 }
 
-export function readEstimateSections(r: ByteReader, v: VersionState): void {
+export function readEstimateSections(r: ByteReader, v: VersionState, format: number): void {
   if (r.done) return;
   const flags = r.u8();
   if (flags & HAS_LABELS) {
     const l = v.labelTracking;
-    readWindow(r, l.labelled, countCodec);
+    readWindow(r, l.labelled, countCodec, format);
     l.delayBuckets.set(r.counts(l.delayBuckets.length));
     l.delaySum = r.f64();
     l.delayCount = r.uint();
@@ -55,7 +55,8 @@ export function readEstimateSections(r: ByteReader, v: VersionState): void {
     const print = r.uint();
     const bytes = r.bytes();
     // A calibration replaced since the snapshot: the estimate window starts empty.
-    if (v.estimate && calibrationPrint(v.estimate.cal) === print) readWindow(new ByteReader(bytes), v.estimate.window, estimateCodec);
+    if (v.estimate && calibrationPrint(v.estimate.cal) === print)
+      readWindow(new ByteReader(bytes), v.estimate.window, estimateCodec, format);
   }
 }
 

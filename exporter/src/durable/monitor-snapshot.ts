@@ -3,7 +3,7 @@ import type { ModelState } from '../ingest/model-state.js';
 import type { VersionState } from '../ingest/version-state.js';
 import type { StoredModelSnapshot } from '../store/snapshot-store.js';
 import { ByteReader, ByteWriter, SnapshotFormatError } from './bytes.js';
-import { open, openVersioned, seal } from './envelope.js';
+import { openVersioned, seal } from './envelope.js';
 import { encodeModel, readModel } from './model-codec.js';
 import { readVersion, writeVersion } from './version-codec.js';
 
@@ -66,8 +66,9 @@ export function restoreModel(monitor: Monitor, snap: StoredModelSnapshot, skippe
       continue;
     }
     try {
-      const r = new ByteReader(open('version', row.state));
-      readVersion(r, v, model.task);
+      const { body, format } = openVersioned('version', row.state);
+      const r = new ByteReader(body);
+      readVersion(r, v, model.task, format);
       if (!r.done) throw new SnapshotFormatError('trailing bytes after the version snapshot');
     } catch (err) {
       if (!(err instanceof SnapshotFormatError || err instanceof RangeError)) throw err;

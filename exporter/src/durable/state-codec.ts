@@ -1,4 +1,5 @@
 import type { BinCounts } from '../stats/counts.js';
+import { migrateScoreBinV3, SCORE_BINS_V3 } from '../stats/score-histogram.js';
 import { CategoricalFeatureState, ClassificationState, ExactSum, NumericFeatureState, RegressionState } from '../stats/index.js';
 import { CountState } from '../windows/count-state.js';
 import type { Mergeable, SlidingWindow } from '../windows/sliding-window.js';
@@ -21,7 +22,8 @@ import {
  */
 export interface StateCodec<S> {
   write(w: ByteWriter, s: S): void;
-  read(r: ByteReader, into: S): void;
+  /** `format`: the snapshot format the bytes were written in (envelope.ts), for migrations. */
+  read(r: ByteReader, into: S, format: number): void;
 }
 
 /** Largest class count a classification state accepts (see ClassificationState). */
@@ -37,6 +39,17 @@ export function readBins(r: ByteReader, into: BinCounts): void {
   const counts = r.counts(into.size);
   into.clear();
   for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) into.increment(i, counts[i]);
+}
+
+/**
+ * Fixed-grid score counts: as written (format 4 on), or on the grid before it (formats 2 and
+ * 3, SCORE_BINS_V3 bins), moved to the current grid by `migrateScoreBinV3`.
+ */
+function readScoreBins(r: ByteReader, into: BinCounts, format: number): void {
+  if (format >= 4) return readBins(r, into);
+  const counts = r.counts(SCORE_BINS_V3);
+  into.clear();
+  for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) into.increment(migrateScoreBinV3(i), counts[i]);
 }
 
 export function writeExactSum(w: ByteWriter, s: ExactSum): void {
@@ -105,7 +118,7 @@ export const classificationCodec: StateCodec<ClassificationState> = {
       }
     }
   },
-  read(r, s) {
+  read(r, s, format) {
     const i = internals<ClassificationInternals>(s);
     const k = r.bounded(MAX_CLASSES, 'class count');
     s.clear();
@@ -119,8 +132,8 @@ export const classificationCodec: StateCodec<ClassificationState> = {
     if (r.u8() === 1) {
       i.allocateHistograms();
       for (let c = 0; c < k; c++) {
-        readBins(r, i.positives[c]);
-        readBins(r, i.negatives[c]);
+        readScoreBins(r, i.positives[c], format);
+        readScoreBins(r, i.negatives[c], format);
       }
     }
     if (r.u8() === 1) {
@@ -215,7 +228,7 @@ export function writeWindow<S extends Mergeable<S>>(w: ByteWriter, win: SlidingW
   }
 }
 
-export function readWindow<S extends Mergeable<S>>(r: ByteReader, into: SlidingWindow<S>, codec: StateCodec<S>): void {
+export function readWindow<S extends Mergeable<S>>(r: ByteReader, into: SlidingWindow<S>, codec: StateCodec<S>, format: number): void {
   const i = internals<WindowInternals<S>>(into);
   const bucketMs = r.f64();
   const bucketCount = r.uint();
@@ -223,10 +236,10 @@ export function readWindow<S extends Mergeable<S>>(r: ByteReader, into: SlidingW
     throw new SnapshotFormatError(`window geometry ${bucketCount}x${bucketMs} ms, expected ${i.bucketCount}x${i.bucketMs} ms`);
   into.clear();
   i.currentEpoch = r.f64();
-  codec.read(r, i.total);
+  codec.read(r, i.total, format);
   for (let slot = 0; slot < bucketCount; slot++) {
     const epoch = r.f64();
     i.slotEpoch[slot] = epoch;
-    if (epoch !== -Infinity) codec.read(r, i.buckets[slot]);
+    if (epoch !== -Infinity) codec.read(r, i.buckets[slot], format);
   }
 }

@@ -69,11 +69,12 @@ export function writeVersion(w: ByteWriter, v: VersionState): void {
 
 /**
  * Restores into `v`, a version freshly created for the same name (with its reference already
- * set, if it has one). `task` is the model's, so that its quality windows exist.
+ * set, if it has one). `task` is the model's, so that its quality windows exist. `format`: the
+ * snapshot format of the bytes (envelope.ts).
  * Throws SnapshotFormatError when the bytes do not fit; `v` may then be partly written and
  * must be discarded by the caller.
  */
-export function readVersion(r: ByteReader, v: VersionState, task: Task | undefined): void {
+export function readVersion(r: ByteReader, v: VersionState, task: Task | undefined, format: number): void {
   const name = r.str();
   if (name !== v.name) throw new SnapshotFormatError(`snapshot of version ${name}, restoring ${v.name}`);
   v.lastSeen = r.f64();
@@ -92,14 +93,14 @@ export function readVersion(r: ByteReader, v: VersionState, task: Task | undefin
   v.unknownFeature = r.uint();
   v.wrongType = r.uint();
   const reserved = r.uint();
-  readWindow(r, v.windowPredictions, countCodec);
+  readWindow(r, v.windowPredictions, countCodec, format);
   const has = r.u8();
   if (has & (HAS_CLASSIFICATION | HAS_PROBABILITIES)) v.ensureTaskWindows('classification');
   if (has & HAS_REGRESSION) v.ensureTaskWindows('regression');
   if (task) v.ensureTaskWindows(task);
-  if (has & HAS_CLASSIFICATION) readWindow(r, v.classification!, classificationCodec);
-  if (has & HAS_PROBABILITIES) readWindow(r, v.probabilities!, classificationCodec);
-  if (has & HAS_REGRESSION) readWindow(r, v.regression!, regressionCodec);
+  if (has & HAS_CLASSIFICATION) readWindow(r, v.classification!, classificationCodec, format);
+  if (has & HAS_PROBABILITIES) readWindow(r, v.probabilities!, classificationCodec, format);
+  if (has & HAS_REGRESSION) readWindow(r, v.regression!, regressionCodec, format);
   v.reserveClasses(reserved);
   const count = r.bounded(MAX_TRACKERS, 'trackers');
   for (let k = 0; k < count; k++) {
@@ -111,9 +112,9 @@ export function readVersion(r: ByteReader, v: VersionState, task: Task | undefin
     // A reference replaced since the snapshot: its drift windows start empty.
     if (!t || t.kind !== kind || fingerprint(t.ref) !== print) continue;
     const sub = new ByteReader(bytes);
-    readTracker(sub, t);
+    readTracker(sub, t, format);
   }
-  readEstimateSections(r, v);
+  readEstimateSections(r, v, format);
   v.revision++;
 }
 
@@ -122,9 +123,9 @@ function writeTracker(w: ByteWriter, t: FeatureTracker): void {
   else writeWindow(w, t.window, categoricalCodec);
 }
 
-function readTracker(r: ByteReader, t: FeatureTracker): void {
-  if (t.kind === 'numeric') readWindow(r, t.window, numericCodec);
-  else readWindow(r, t.window, categoricalCodec);
+function readTracker(r: ByteReader, t: FeatureTracker, format: number): void {
+  if (t.kind === 'numeric') readWindow(r, t.window, numericCodec, format);
+  else readWindow(r, t.window, categoricalCodec, format);
 }
 
 const prints = new WeakMap<FeatureReference, number>();

@@ -1,5 +1,5 @@
 import type { ClassHistograms, ClassificationState } from './classification-state.js';
-import { aucWithBound } from './score-histogram.js';
+import { aucWithBound, EXACT_SCORE_BINS } from './score-histogram.js';
 
 /**
  * ROC AUC of a window from its score histograms, over the events that carried probabilities.
@@ -18,7 +18,14 @@ import { aucWithBound } from './score-histogram.js';
  * exact AUC (`aucWithBound`), averaged like the AUCs. With the zoomed grid, scores within any
  * band of width w get at least 256 bins of width < 2w/512, so the bound stays below 0.005 for
  * every distribution that does not pile more than ~1% of either class into one such bin (exact
- * ties excepted: those sklearn also counts as ½, and they cost nothing).
+ * ties excepted: those sklearn also counts as ½, and they cost nothing). On the fixed grid
+ * (score-histogram.ts) a smooth distribution whose scores fall where bins are w wide in logit
+ * gets bound ≈ (w/2)·∫ f₊(x)·f₋(x) dx over those logits x (f₊, f₋ the classes' logit densities):
+ * w = 1/32 inside ±16, 1/8 out to logit −48 and up to 1 − 2⁻⁵³, and 2.2% of |logit| below
+ * −48, while exact 0 and exact 1 add nothing. For example a float32 sigmoid of logits
+ * N(−20 + 6y, 4²) gets a bound near 0.002, scores 10^−u with u spread over [8, 15] about 0.004,
+ * and 1 − 10^−u with u over [8, 12.8] about 0.005; the errors against sklearn on these
+ * (scripts/reference/generate.py, `extreme_scores`) are 10–100 times smaller than their bounds.
  */
 export function rocAucWithBound(s: ClassificationState, classCount: number, positive = 1): { auc: number; bound: number } | undefined {
   if (classCount === 2) {
@@ -47,7 +54,7 @@ export function rocAuc(s: ClassificationState, classCount: number, positive?: nu
 }
 
 function bestOf(h: ClassHistograms): { auc: number; bound: number } | undefined {
-  const fixed = aucWithBound(h.positives, h.negatives);
+  const fixed = aucWithBound(h.positives, h.negatives, EXACT_SCORE_BINS);
   const zoomed = h.zoomPositives && h.zoomNegatives ? aucWithBound(h.zoomPositives, h.zoomNegatives) : undefined;
   if (!fixed || !zoomed) return fixed ?? zoomed;
   return zoomed.bound <= fixed.bound ? zoomed : fixed;

@@ -14,6 +14,8 @@
  * exactly. Merging, subtracting and re-batching states therefore give the same counts as adding
  * their scores to one state.
  */
+import { LOGIT_LIMIT } from './score-histogram.js';
+
 export const ZOOM_SUBBINS = 512;
 export const ZOOM_BINS = 2 * ZOOM_SUBBINS;
 /** Deepest level: cells of 2⁻⁴⁰ ≈ 9e-13, still exact as doubles once scaled by ZOOM_SUBBINS. */
@@ -54,12 +56,15 @@ const SCALE = Array.from({ length: ZOOM_MAX_LEVEL + 1 }, (_, level) => 2 ** leve
  * log-odds grid already has at least 32 × 8 = 256 bins over the range — what the zoomed grid
  * guarantees — so the zoomed counts are released: memory is spent only on classes whose scores
  * are narrow. Whether a class is zoomed depends only on the range (order-free, like the rest).
+ * The range is measured with logits clamped to ±16, i.e. only over the fixed grid's 1/32 bins:
+ * its coarser bins beyond ±16 (score-histogram.ts) never count towards the 256, so a range
+ * mostly beyond ±16 keeps its zoomed counts, and the AUC takes whichever grid bounds it tighter.
  */
 export const ZOOM_MAX_LOGIT_WIDTH = 8;
 
 /** Whether a class whose scores span [lo, hi] keeps zoomed histograms. */
 export function zoomed(lo: number, hi: number): boolean {
-  const logit = (p: number) => Math.min(16, Math.max(-16, Math.log(p) - Math.log1p(-p)));
+  const logit = (p: number) => Math.min(LOGIT_LIMIT, Math.max(-LOGIT_LIMIT, Math.log(p) - Math.log1p(-p)));
   return logit(hi) - logit(lo) <= ZOOM_MAX_LOGIT_WIDTH;
 }
 
