@@ -103,6 +103,9 @@ export interface RulesConfig {
     readonly exporterAbsent: string;
     readonly dropped: string;
     readonly scrapeErrors: string;
+    readonly journalRejected: string;
+    readonly ingestFailures: string;
+    readonly checkpointsFailing: string;
     readonly retraining: string;
     readonly estimatedAccuracy: string;
     readonly estimatedAccuracyRollback: string;
@@ -182,6 +185,9 @@ export const config: RulesConfig = {
     exporterAbsent: '5m',
     dropped: '15m',
     scrapeErrors: '5m',
+    journalRejected: '5m',
+    ingestFailures: '5m',
+    checkpointsFailing: '10m',
     retraining: '30m',
     estimatedAccuracy: '15m',
     estimatedAccuracyRollback: '10m',

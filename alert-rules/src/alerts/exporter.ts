@@ -59,6 +59,47 @@ export function exporterGroup(): RuleGroup<AlertingRule> {
         description:
           'Collector {{ $labels.collector }} of job {{ $labels.job }} failed to render {{ $value | printf "%.0f" }} times in 10 minutes; its series (for monitoring: one model version) are missing. The exporter log names the version and the error.',
       }),
+      // The write-ahead journal refuses a batch (503, Retry-After) when it is full (checkpoints
+      // are not covering it) or the store cannot take the append: nothing of the batch is
+      // applied, so every client that does not retry loses it (exporter/src/durable/journal.ts).
+      alert({
+        name: 'ModelwatchJournalRejectingWrites',
+        severity: 'critical',
+        for: config.for.journalRejected,
+        labels: platform,
+        expr: `sum by (job, instance, reason) (increase(${series(metric('journalRejected'))}[5m])) > 0`,
+        summary: 'The exporter refuses ingest batches (503): its write-ahead journal cannot take them.',
+        description:
+          'Exporter {{ $labels.instance }} (job {{ $labels.job }}) refused {{ $value | printf "%.0f" }} ingest batches in 5 minutes with 503, reason {{ $labels.reason }} (full: checkpoints are not covering the journal; store_error: the database refuses the append). Nothing of them was applied: model servers that do not retry lose those events.',
+      }),
+      // A batch whose apply threw is rolled back whole and answered 500 MW_ERR_BATCH_NOT_APPLIED:
+      // a fault inside the exporter, not in what was sent; its retry usually meets it again.
+      alert({
+        name: 'ModelwatchIngestFailures',
+        severity: 'warning',
+        for: config.for.ingestFailures,
+        labels: platform,
+        expr: `sum by (job, instance, endpoint) (increase(${series(metric('ingestFailures'))}[10m])) > 0`,
+        summary: 'Ingest batches fail inside the exporter (500) and are not applied.',
+        description:
+          'Exporter {{ $labels.instance }} (job {{ $labels.job }}) failed to apply {{ $value | printf "%.0f" }} {{ $labels.endpoint }} batches in 10 minutes (500 MW_ERR_BATCH_NOT_APPLIED, rolled back whole): their events are missing from monitoring. The exporter log has the cause of each.',
+      }),
+      // Failed checkpoints leave the journal growing until it is full (then ingest answers 503)
+      // and, with the journal off, widen what a crash loses.
+      alert({
+        name: 'ModelwatchCheckpointsFailing',
+        severity: 'warning',
+        for: config.for.checkpointsFailing,
+        labels: platform,
+        expr: [
+          `sum by (job, instance) (increase(${series(metric('checkpoints'), 'outcome="failed"')}[15m])) > 0`,
+          `unless on (job, instance)`,
+          `sum by (job, instance) (increase(${series(metric('checkpoints'), 'outcome="ok"')}[15m])) > 0`,
+        ].join('\n'),
+        summary: 'The exporter cannot checkpoint its window state to the store.',
+        description:
+          'Exporter {{ $labels.instance }} (job {{ $labels.job }}) had {{ $value | printf "%.0f" }} failed checkpoints and none completed in 15 minutes: its write-ahead journal grows (modelwatch_journal_bytes) until it refuses ingest, and a restart replays everything since the last checkpoint.',
+      }),
       alert({
         name: 'ModelwatchExporterDroppingData',
         severity: 'warning',
