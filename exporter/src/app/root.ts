@@ -157,8 +157,15 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   };
   const schemas = ingestSchemas(limits);
   const commands = ingestCommands(monitor, schemas, limits);
+  const journalStore = new JournalStore(database.db, config.journal.instance);
+  if (database.dialect === 'sqlite') {
+    // the file is this exporter's alone: rows a former name wrote (a recreated container has a new
+    // host name) would otherwise never be replayed — acknowledged batches lost at the next crash
+    const adopted = await journalStore.adoptAll();
+    if (adopted > 0) log.warn({ adopted, instance: config.journal.instance }, 'adopted journal rows written under another instance name');
+  }
   const journal = new Journal({
-    store: new JournalStore(database.db, config.journal.instance),
+    store: journalStore,
     clock: applyClock,
     log,
     enabled: config.journal.enabled,

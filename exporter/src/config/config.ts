@@ -214,7 +214,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     journal: {
       enabled: e.MODELWATCH_JOURNAL === 'true',
       maxBytes: Math.round(e.MODELWATCH_JOURNAL_MAX_MB * 1024 * 1024),
-      instance: e.MODELWATCH_INSTANCE ?? `${os.hostname()}:${dataDir}`.slice(0, 256),
+      // SQLite is one exporter's file: its rows need no name that survives a new host name
+      instance: e.MODELWATCH_INSTANCE ?? (e.MODELWATCH_DATABASE_URL ? `${os.hostname()}:${dataDir}`.slice(0, 256) : 'sqlite'),
     },
     webhook: e.MODELWATCH_WEBHOOK_URL
       ? {

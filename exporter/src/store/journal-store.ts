@@ -93,4 +93,18 @@ export class JournalStore {
     const r = await this.db.deleteFrom('ingest_journal').where('instance', '=', this.instance).where('seq', '<=', seq).executeTakeFirst();
     return Number(r.numDeletedRows);
   }
+
+  /**
+   * Makes every row of the table this instance's (SQLite only: its file belongs to one exporter,
+   * so rows under another name were written by this same deployment under an earlier name — a
+   * recreated container's new host name). Returns how many rows changed hands.
+   */
+  async adoptAll(): Promise<number> {
+    const r = await this.db
+      .updateTable('ingest_journal')
+      .set({ instance: this.instance })
+      .where('instance', '<>', this.instance)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
 }

@@ -110,15 +110,17 @@ type Store = (run: string) => Promise<Record<string, string>>;
 const sqlite: Store = async () => ({});
 const postgres: Store = async (run) => ({ MODELWATCH_DATABASE_URL: await pg().createDatabase(run) });
 
-async function crashBeforeAnyCheckpoint(store: Store): Promise<void> {
+/** `names`: the instance names of the run before and after the crash (default: the default name both times). */
+async function crashBeforeAnyCheckpoint(store: Store, names: [string, string] | [] = []): Promise<void> {
   const expected = await reference({ MODELWATCH_CHECKPOINT_SECONDS: '3600', ...(await store('journal_ref1')) });
   const settings = { MODELWATCH_CHECKPOINT_SECONDS: '3600', ...(await store('journal_crash1')) };
+  const named = (i: 0 | 1) => (names.length ? { ...settings, MODELWATCH_INSTANCE: names[i] } : settings);
   const dataDir = tempDir();
-  let e = await start(dataDir, settings);
+  let e = await start(dataDir, named(0));
   await traffic(e, 1);
   await traffic(e, 2);
   await kill9(e);
-  e = await start(dataDir, settings);
+  e = await start(dataDir, named(1));
   const m = await metrics(e);
   expect(sample(m, 'modelwatch_journal_replayed_total', { outcome: 'applied' })).toBeGreaterThan(0);
   await expectSameAsNeverCrashed(e, expected);
@@ -190,6 +192,10 @@ describe('write-ahead ingest journal: acknowledged batches survive kill -9 of th
     },
     120_000,
   );
+
+  it('SQLite: the restarted exporter has another instance name (a recreated container has a new host name) and still replays every row', async () => {
+    await crashBeforeAnyCheckpoint(sqlite, ['3f2a9c1d0b7e:/data', '8e41b6d2a0c9:/data']);
+  }, 120_000);
 
   it('SQLite: a crash right after a checkpoint does not replay the rows it covers', async () => {
     await crashRightAfterCheckpoint(sqlite);
