@@ -839,7 +839,7 @@ export interface components {
       /** @description a name: 1-128 characters of letters, digits, '.', '_' and '-' (no spaces), starting with a letter or digit */
       model: string;
       /** @description Binary classifiers: the class `score` is the probability of. Needed unless the classes are {0, 1}, {"0", "1"} or {false, true}; one per model. */
-      positive_class?: string | number | boolean;
+      positive_class?: number | string | boolean;
       /**
        * @description Overrides the task inferred from the first batch (see README).
        * @enum {string}
@@ -869,7 +869,7 @@ export interface components {
       /** @description Classifiers: true class of each reference row; with score or scores, fits the calibration of the label-free estimate. */
       labels?: (number | string | boolean)[];
       /** @description Binary classifiers: the class `score` is the probability of. Inferred only from labels {0, 1}, {"0", "1"} or {false, true}. */
-      positive_class?: string | number | boolean;
+      positive_class?: number | string | boolean;
       predictions?: (number | string | null)[];
       /** @description Binary: P(positive_class) per reference row, as the model scores it live. */
       score?: number[];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { MAX_MAGNITUDE, ROW_SUM_MAX, ROW_SUM_MIN, ROW_SUM_TOLERANCE } from '../stats/index.js';
+import { ROW_SUM_MAX, ROW_SUM_MIN, ROW_SUM_TOLERANCE } from '../stats/index.js';
 import { featureNameSchema, nameSchema } from '../names.js';
+import { boundedNumber, MAGNITUDE_MESSAGE, magnitudeNumber, probability, withNumber } from './number-rules.js';
 
 export interface SchemaLimits {
   maxBatchEvents: number;
@@ -29,27 +30,46 @@ export function ingestSchemas(limits: SchemaLimits) {
       .max(limits.maxLabelValueLength, `${what} must be at most ${limits.maxLabelValueLength} characters`)
       .refine((s) => !CONTROL.test(s), `${what} must not contain control characters`);
 
-  // Numbers are finite with |x| ≤ MAX_MAGNITUDE, so that no window sum can overflow (stats/magnitude.ts).
-  const magnitude = z
-    .number()
-    .min(-MAX_MAGNITUDE, `must be a finite number with magnitude at most ${MAX_MAGNITUDE}`)
-    .max(MAX_MAGNITUDE, `must be a finite number with magnitude at most ${MAX_MAGNITUDE}`);
-  const featureValue = z.union([magnitude, z.string().max(1024), z.null()]);
+  // Numbers are finite with |x| ≤ MAX_MAGNITUDE, so that no window sum can overflow (stats/magnitude.ts);
+  // every numeric field names its rule when refused, 1e400 (parsed as Infinity) included (number-rules.ts).
+  const magnitude = magnitudeNumber();
+  const featureValue = withNumber(
+    [magnitude, z.string().max(1024), z.null()],
+    MAGNITUDE_MESSAGE,
+    'must be a number, a string of at most 1024 characters, or null',
+  );
   // JSON true/false are the classes "true"/"false" (a Python bool label arrives as one).
-  const classValue = z.union([magnitude, z.string().min(1).max(1024), z.boolean().transform((b) => String(b))]);
+  const classValue = withNumber(
+    [magnitude, z.string().min(1).max(1024), z.boolean().transform((b) => String(b))],
+    MAGNITUDE_MESSAGE,
+    'must be a number, a string of 1 to 1024 characters, or a boolean',
+  );
+  const ID_NUMBER = `must be an integer of magnitude at most ${Number.MAX_SAFE_INTEGER}`;
+  const eventId = withNumber(
+    // zod's int() is a safe integer: magnitude at most 2^53 − 1.
+    [z.string().min(1).max(256), z.number({ error: ID_NUMBER }).int(ID_NUMBER)],
+    ID_NUMBER,
+    'must be a string of 1 to 256 characters or an integer',
+  );
+  const UNIX_SECONDS = 'must be Unix time in seconds, a finite number from 0 to 1e11';
+  const timestamp = withNumber(
+    [z.iso.datetime({ offset: true }), boundedNumber(0, 1e11, UNIX_SECONDS)],
+    UNIX_SECONDS,
+    'must be an ISO-8601 date-time (with an offset or Z) or Unix time in seconds',
+  );
+  const classScores = z.record(z.string().min(1).max(1024), probability());
 
   const predictionEvent = z
     .object({
-      id: z.union([z.string().min(1).max(256), z.number().int()]).describe('Prediction id; feedback joins on it.'),
-      timestamp: z
-        .union([z.iso.datetime({ offset: true }), z.number().min(0).max(1e11)])
+      id: eventId.describe('Prediction id; feedback joins on it.'),
+      timestamp: timestamp
         .optional()
         .describe('When the prediction was made: ISO-8601, or Unix time in seconds. Defaults to arrival time.'),
       features: z.record(featureNameSchema('feature name'), featureValue).default({}),
       prediction: classValue.optional().describe('Predicted class, or predicted value for regression. Required unless error is set.'),
-      score: z.number().min(0).max(1).optional().describe('Binary classifiers: probability of the positive class.'),
-      scores: z.record(z.string().min(1).max(1024), z.number().min(0).max(1)).optional().describe('Multiclass: probability per class.'),
-      latency_ms: z.number().min(0).max(86_400_000).optional(),
+      score: probability().optional().describe('Binary classifiers: probability of the positive class.'),
+      scores: classScores.optional().describe('Multiclass: probability per class.'),
+      latency_ms: boundedNumber(0, 86_400_000, 'must be a finite number of milliseconds from 0 to 86400000').optional(),
       error: z
         .union([labelValue('error reason'), z.boolean()])
         .optional()
@@ -72,8 +92,7 @@ export function ingestSchemas(limits: SchemaLimits) {
     model: nameOf('model'),
     version: nameOf('version'),
     task: z.enum(['classification', 'regression']).optional().describe('Overrides the task inferred from the first batch (see README).'),
-    positive_class: z
-      .union([z.string().min(1).max(1024), z.number(), z.boolean().transform((b) => String(b))])
+    positive_class: classValue
       .optional()
       .describe(
         'Binary classifiers: the class `score` is the probability of. Needed unless the classes are {0, 1}, {"0", "1"} or {false, true}; one per model.',
@@ -84,7 +103,7 @@ export function ingestSchemas(limits: SchemaLimits) {
   const feedbackBody = z.object({
     model: nameOf('model'),
     events: z
-      .array(z.object({ id: z.union([z.string().min(1).max(256), z.number().int()]), label: classValue }))
+      .array(z.object({ id: eventId, label: classValue }))
       .min(1)
       .max(limits.maxBatchEvents, `at most ${limits.maxBatchEvents} events per batch`),
   });
@@ -99,12 +118,11 @@ export function ingestSchemas(limits: SchemaLimits) {
       .record(featureNameSchema('feature name'), z.array(featureValue).min(1).max(limits.maxReferenceValues))
       .refine((f) => Object.keys(f).length > 0, 'features must not be empty'),
     predictions: z
-      .array(z.union([magnitude, z.string(), z.null()]))
+      .array(withNumber([magnitude, z.string(), z.null()], MAGNITUDE_MESSAGE, 'must be a number, a string, or null'))
       .min(1)
       .max(limits.maxReferenceValues)
       .optional(),
-    positive_class: z
-      .union([z.string().min(1).max(1024), z.number(), z.boolean().transform((b) => String(b))])
+    positive_class: classValue
       .optional()
       .describe(
         'Binary classifiers: the class `score` is the probability of. Inferred only from labels {0, 1}, {"0", "1"} or {false, true}.',
@@ -117,14 +135,14 @@ export function ingestSchemas(limits: SchemaLimits) {
       .optional()
       .describe('Classifiers: true class of each reference row; with score or scores, fits the calibration of the label-free estimate.'),
     score: z
-      .array(z.number().min(0).max(1))
+      .array(probability())
       .min(1)
       .max(limits.maxReferenceValues)
       .optional()
       .describe('Binary: P(positive_class) per reference row, as the model scores it live.'),
     scores: z
       .array(
-        z.record(z.string().min(1).max(1024), z.number().min(0).max(1)).superRefine((row, ctx) => {
+        classScores.superRefine((row, ctx) => {
           const problem = rowSumProblem(row);
           if (problem) ctx.addIssue({ code: 'custom', message: problem });
         }),

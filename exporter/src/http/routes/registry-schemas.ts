@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FINITE_MESSAGE, finiteNumber, MAGNITUDE_MESSAGE, magnitudeNumber, probability, withNumber } from '../../ingest/number-rules.js';
 import { ROLES } from '../../auth/roles.js';
 import { GATE_NAME } from '../../registry/gates.js';
 import { ErrorSchema } from '../error-schema.js';
@@ -47,13 +48,14 @@ export const ArtifactUri = z
     `artifact_uri must be a URI with one of the schemes ${ARTIFACT_SCHEMES.join(', ')}`,
   );
 
+const LATENCY = 'must be a finite number of milliseconds, at least 0';
 const METRIC_KEY = /^[a-z][a-z0-9_]{0,63}$/;
 export const Metrics = z
   .object({
-    accuracy: z.number().min(0).max(1).optional(),
-    latency_ms: z.number().min(0).optional(),
+    accuracy: probability().optional(),
+    latency_ms: z.number({ error: LATENCY }).min(0, LATENCY).optional(),
   })
-  .catchall(z.number())
+  .catchall(finiteNumber())
   .superRefine((m, ctx) => {
     const keys = Object.keys(m);
     if (keys.length > 64) ctx.addIssue({ code: 'custom', message: 'at most 64 metrics' });
@@ -81,7 +83,14 @@ export const LineageBody = z
   .object({
     data_version: Text(256).optional(),
     code_commit: Text(256).optional(),
-    hyperparameters: bounded(z.union([z.string().max(1024), z.number(), z.boolean(), z.null()]), 256).optional(),
+    hyperparameters: bounded(
+      withNumber(
+        [z.string().max(1024), finiteNumber(), z.boolean(), z.null()],
+        FINITE_MESSAGE,
+        'must be a string, a number, a boolean, or null',
+      ),
+      256,
+    ).optional(),
     environment: bounded(z.string().max(1024), 256).optional(),
     artifact_uri: ArtifactUri.optional(),
     tags: bounded(z.string().max(256), 64).optional(),
@@ -90,8 +99,11 @@ export const LineageBody = z
   .strict();
 
 /** A class name as ingest accepts it; JSON 1, "1" (and true, "true") name one class. */
-const PositiveClass = z
-  .union([z.string().min(1).max(1024), z.number(), z.boolean()])
+const PositiveClass = withNumber(
+  [z.string().min(1).max(1024), magnitudeNumber(), z.boolean()],
+  MAGNITUDE_MESSAGE,
+  'must be a string of 1 to 1024 characters, a number, or a boolean',
+)
   .transform((c) => String(c))
   .describe('Binary models: the class `score` is the probability of; ingest uses it when the request and the reference do not state one.');
 
@@ -122,7 +134,7 @@ export const ArchiveModelBody = z.object({ reason: Reason }).strict();
 export const DeleteModelQuery = z.object({ reason: Reason });
 
 const StageGatesBody = z
-  .record(z.string().regex(GATE_NAME, 'gate names are min_<metric> or max_<metric>'), z.number())
+  .record(z.string().regex(GATE_NAME, 'gate names are min_<metric> or max_<metric>'), finiteNumber())
   .refine((g) => Object.keys(g).length <= 32, 'at most 32 gates per stage');
 export const GatesBody = z
   .object({ staging: StageGatesBody.optional(), production: StageGatesBody.optional(), reason: Text(1000).optional() })
