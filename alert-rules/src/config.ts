@@ -37,8 +37,10 @@ export interface RulesConfig {
   /** Labeled predictions per hour a version needs before its accuracy is trusted. */
   readonly minLabeledPerHour: number;
   /**
-   * Events in the drift windows (modelwatch_model_drift_window_events) a version needs before its
-   * drift and data-quality gauges may alert: PSI of two events is noise, not drift.
+   * The sample a drift or data-quality gauge needs before it may alert: PSI of two values is noise,
+   * not drift. A feature's PSI, KS and out-of-range ratio need this many non-missing values of that
+   * feature (modelwatch_feature_window_values); the output's PSI and a feature's missing ratio need
+   * this many events in the version's drift windows (modelwatch_model_drift_window_events).
    */
   readonly minDriftEvents: number;
   /** Predictions per second a version needs before latency and error ratios are trusted. */

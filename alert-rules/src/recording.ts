@@ -36,10 +36,21 @@ export const REC = {
 export const ENOUGH_LABELS = `${recorded(REC.labeledRate('1h'))} * 3600 >= ${config.minLabeledPerHour}`;
 
 /**
- * True for versions whose drift windows hold enough events for PSI, KS and data-quality ratios
- * to mean something; drift, data-quality and drift-retraining alerts join on it.
+ * True for versions whose drift windows hold `minDriftEvents` events: what the output's PSI and a
+ * feature's missing ratio rest on (a feature missing on every event has no values, yet its missing
+ * ratio 1 is well founded). Prediction drift, missing values and output-drift retraining join on it.
  */
 export const ENOUGH_DRIFT_EVENTS = `max by (model, version) (${series(metric('driftWindowEvents'))}) >= ${config.minDriftEvents}`;
+
+/**
+ * True for features with `minDriftEvents` non-missing values of their own in the drift window: a
+ * feature's PSI, KS and out-of-range ratio rest on those, not on the version's events (x present on
+ * 2 of 100 events has a PSI of 2 values). Feature drift, KS, out-of-range and feature-drift
+ * retraining join on it `on (model, version, feature)`. Read from modelwatch_feature_window_values
+ * rather than derived as drift_window_events × (1 − missing ratio): a value of the wrong type is
+ * neither a value nor missing, so that product overstates the sample (and is a float, not a count).
+ */
+export const ENOUGH_FEATURE_VALUES = `max by (model, version, feature) (${series(metric('featureWindowValues'))}) >= ${config.minDriftEvents}`;
 
 function sumRate(name: string, w: string, by = 'model, version'): string {
   return `sum by (${by}) (rate(${series(name)}[${w}]))`;

@@ -3,7 +3,7 @@ import { alert, withTeam } from '../alert.js';
 import { config } from '../config.js';
 import { metric } from '../metrics.js';
 import { percent, recorded, series } from '../promql.js';
-import { ENOUGH_DRIFT_EVENTS, REC } from '../recording.js';
+import { ENOUGH_DRIFT_EVENTS, ENOUGH_FEATURE_VALUES, REC } from '../recording.js';
 import type { AlertingRule, RuleGroup } from '../rule-types.js';
 
 function tiered(
@@ -13,12 +13,16 @@ function tiered(
   what: string,
 ): AlertingRule[] {
   const ratio = `max by (model, version, feature) (${series(metric(key))})`;
+  // The missing ratio rests on the version's events (missing ones included); the out-of-range
+  // ratio on the feature's own values.
+  const enough =
+    key === 'featureMissing' ? `on (model, version)\n${ENOUGH_DRIFT_EVENTS}` : `on (model, version, feature)\n${ENOUGH_FEATURE_VALUES}`;
   return (['warning', 'critical'] as const).map((severity) =>
     alert({
       name,
       severity,
       for: config.for.dataQuality,
-      expr: withTeam(`(${ratio} > ${thresholds[severity]})\nand on (model, version)\n${ENOUGH_DRIFT_EVENTS}`),
+      expr: withTeam(`(${ratio} > ${thresholds[severity]})\nand ${enough}`),
       summary: `Feature values are ${what}.`,
       description:
         `{{ $value | humanizePercentage }} of the values of feature {{ $labels.feature }} of {{ $labels.model }} version {{ $labels.version }} ` +

@@ -3,11 +3,13 @@ import { alert, withTeam } from '../alert.js';
 import { config } from '../config.js';
 import { metric } from '../metrics.js';
 import { series } from '../promql.js';
-import { ENOUGH_DRIFT_EVENTS } from '../recording.js';
+import { ENOUGH_DRIFT_EVENTS, ENOUGH_FEATURE_VALUES } from '../recording.js';
 import type { AlertingRule, RuleGroup, Severity } from '../rule-types.js';
 
-/** Keeps an alert quiet until the version's drift windows hold `minDriftEvents` events. */
+/** Keeps an output alert quiet until the version's drift windows hold `minDriftEvents` events. */
 const enough = (expr: string) => `(${expr})\nand on (model, version)\n${ENOUGH_DRIFT_EVENTS}`;
+/** Keeps a feature's alert quiet until that feature has `minDriftEvents` values of its own in the window. */
+const enoughValues = (expr: string) => `(${expr})\nand on (model, version, feature)\n${ENOUGH_FEATURE_VALUES}`;
 
 // Replicas sharding by model expose a model's gauges from one place; `max` keeps the worst
 // reading if traffic for one model is ever split.
@@ -27,7 +29,7 @@ function featureDrift(): AlertingRule[] {
       name: 'ModelwatchFeatureDrift',
       severity,
       for: config.for.drift,
-      expr: withTeam(enough(`${featurePsi} >= ${psi}`)),
+      expr: withTeam(enoughValues(`${featurePsi} >= ${psi}`)),
       summary: `Feature has drifted (${label} PSI) from the reference.`,
       description:
         'PSI of feature {{ $labels.feature }} of {{ $labels.model }} version {{ $labels.version }} is {{ $value | printf "%.3f" }} ' +
@@ -59,7 +61,7 @@ function ksDrift(): AlertingRule {
     name: 'ModelwatchFeatureKSDrift',
     severity: 'warning',
     for: config.for.ks,
-    expr: withTeam(enough(`${statistic} > ${config.drift.ksStatisticAbove}\nand\n${pvalue} < ${config.drift.ksPvalueBelow}`)),
+    expr: withTeam(enoughValues(`${statistic} > ${config.drift.ksStatisticAbove}\nand\n${pvalue} < ${config.drift.ksPvalueBelow}`)),
     summary: 'Kolmogorov-Smirnov test rejects the reference distribution for a feature.',
     description:
       'KS statistic of feature {{ $labels.feature }} of {{ $labels.model }} version {{ $labels.version }} is {{ $value | printf "%.3f" }} ' +

@@ -6,7 +6,7 @@ import { alert, withTeam } from '../alert.js';
 import { config } from '../config.js';
 import { metric } from '../metrics.js';
 import { paren, perModel, recorded, series } from '../promql.js';
-import { ENOUGH_DRIFT_EVENTS, ENOUGH_LABELS, REC } from '../recording.js';
+import { ENOUGH_DRIFT_EVENTS, ENOUGH_FEATURE_VALUES, ENOUGH_LABELS, REC } from '../recording.js';
 import type { AlertingRule, RuleGroup } from '../rule-types.js';
 
 function byAccuracy(): AlertingRule {
@@ -33,14 +33,15 @@ function byDrift(): AlertingRule {
     for: config.for.retraining,
     labels: { reason: 'drift' },
     expr: withTeam(
-      `${paren(
+      paren(
         perModel(
           'retrainDriftPsiAbove',
           // Feature PSI carries a feature label and output PSI does not, so `or` keeps both and max sees all.
+          // Each counts only on its own sample: a feature's values, the output's events.
           (m, t) =>
-            `max by (model, version) (\n  ${series(metric('featurePsi'), m)}\n  or\n  ${series(metric('predictionPsi'), m)}\n) > ${t}`,
+            `max by (model, version) (\n  (${series(metric('featurePsi'), m)} and on (model, version, feature) ${ENOUGH_FEATURE_VALUES})\n  or\n  (${series(metric('predictionPsi'), m)} and on (model, version) ${ENOUGH_DRIFT_EVENTS})\n) > ${t}`,
         ),
-      )}\nand on (model, version)\n${ENOUGH_DRIFT_EVENTS}`,
+      ),
     ),
     summary: 'Retraining recommended: inputs or outputs drifted past the retraining threshold.',
     description:

@@ -51,6 +51,7 @@ const FAMILIES = [
   'featureJsDistance',
   'featureMissing',
   'featureOutOfRange',
+  'featureWindowValues',
   'predictionPsi',
   'businessKpi',
   'retrainRecommended',
@@ -240,13 +241,15 @@ export class MonitoringCollector implements Collector {
       }
     }
 
+    const { minLabeled, minDriftEvents } = this.config.retrain;
     let maxPsi = 0;
     let driftEvents = 0;
     for (const t of v.trackers) {
       const total = t.window.total;
       driftEvents = Math.max(driftEvents, total.count + total.missing);
       const psi = this.renderFeature(w, t);
-      if (psi !== undefined && psi > maxPsi) maxPsi = psi;
+      // A feature's PSI rests on its own values, not on the version's events: x on 2 of 100 events is noise.
+      if (psi !== undefined && total.count >= minDriftEvents && psi > maxPsi) maxPsi = psi;
     }
     if (v.predictionTracker) {
       const total = v.predictionTracker.window.total;
@@ -255,14 +258,12 @@ export class MonitoringCollector implements Collector {
       if (psi !== undefined) w.sample(F.predictionPsi, mv, psi);
     }
     if (v.trackers.length > 0 || v.predictionTracker) w.sample(F.driftWindowEvents, mv, driftEvents);
-    // Too few events say nothing: below the minimum sample sizes neither condition counts. As the
-    // retraining alert, accuracy counts only when even its interval's upper end is below the
-    // threshold: 54 right of 63 (0.857) under 0.92 has upper end 0.923 and recommends nothing.
-    const { minLabeled, minDriftEvents } = this.config.retrain;
+    // Too few events say nothing: below the minimum sample sizes neither condition counts (maxPsi
+    // only holds features with minDriftEvents values of their own). As the retraining alert,
+    // accuracy counts only when even its interval's upper end is below the threshold: 54 right of
+    // 63 (0.857) under 0.92 has upper end 0.923 and recommends nothing.
     const { minAccuracy, maxPsi: psiLimit } = retrainThresholdsFor(this.config.retrain, model.name);
-    const retrain =
-      (accuracyUpper !== undefined && labeled >= minLabeled && accuracyUpper < minAccuracy) ||
-      (driftEvents >= minDriftEvents && maxPsi > psiLimit);
+    const retrain = (accuracyUpper !== undefined && labeled >= minLabeled && accuracyUpper < minAccuracy) || maxPsi > psiLimit;
     w.sample(F.retrainRecommended, mv, retrain ? 1 : 0);
     renderEstimateLines(w, F, v);
   }
@@ -272,7 +273,10 @@ export class MonitoringCollector implements Collector {
     let p = this.featurePrefixes.get(t);
     if (!p) this.featurePrefixes.set(t, (p = featurePrefixes(w, t.labels)));
     const missing = featureMissingRatio(t.window.total);
-    if (missing !== undefined) w.samplePrefixed(F.featureMissing, p.missing, missing);
+    if (missing !== undefined) {
+      w.samplePrefixed(F.featureMissing, p.missing, missing);
+      w.samplePrefixed(F.featureWindowValues, p.values, t.window.total.count);
+    }
     if (t.kind === 'numeric') {
       const d = numericDrift(t.ref, t.window.total);
       if (!d) return undefined;
@@ -292,6 +296,7 @@ export class MonitoringCollector implements Collector {
 
 interface FeaturePrefixes {
   missing: string;
+  values: string;
   psi: string;
   ks: string;
   ksPvalue: string;
@@ -302,6 +307,7 @@ interface FeaturePrefixes {
 function featurePrefixes(w: FamilyParts, labels: string): FeaturePrefixes {
   return {
     missing: w.keptPrefix(F.featureMissing, labels),
+    values: w.keptPrefix(F.featureWindowValues, labels),
     psi: w.keptPrefix(F.featurePsi, labels),
     ks: w.keptPrefix(F.featureKsStatistic, labels),
     ksPvalue: w.keptPrefix(F.featureKsPvalue, labels),

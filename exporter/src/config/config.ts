@@ -113,7 +113,7 @@ export interface Config {
    * modelwatch_retrain_recommended is 1 when the upper end of window accuracy's Wilson 95% interval
    * (stats/wilson.ts, as the accuracy alerts) is below `minAccuracy` (resting on at least
    * `minLabeled` labelled events) or above `maxPsi` feature PSI (resting on at least
-   * `minDriftEvents` events in the drift windows); below those sample sizes it stays 0. `models`
+   * `minDriftEvents` non-missing values of that feature in its drift window); below those sample sizes it stays 0. `models`
    * overrides minAccuracy and maxPsi per model (read with retrainThresholdsFor).
    */
   retrain: RetrainThresholds & { minLabeled: number; minDriftEvents: number; models: RetrainOverrides };

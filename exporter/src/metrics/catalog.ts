@@ -224,6 +224,15 @@ export const CATALOG = {
     MVF,
     "Share of the feature's values in the window outside the reference's observed range.",
   ),
+  // The sample a feature's PSI, KS, JS and out-of-range ratio rest on. Not derived in PromQL as
+  // drift_window_events × (1 − missing ratio): a value of the wrong type counts neither as a value
+  // nor as missing, so that product overstates the sample, and it is a float, not a count.
+  featureWindowValues: spec(
+    'modelwatch_feature_window_values',
+    'gauge',
+    MVF,
+    'Non-missing values of the feature in its drift window: the sample its PSI, KS, JS and out-of-range ratio rest on.',
+  ),
   predictionPsi: spec('modelwatch_prediction_psi', 'gauge', MV, 'Population stability index of the model output against the reference.'),
 
   // Business and registry.

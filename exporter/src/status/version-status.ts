@@ -45,7 +45,7 @@ export interface HealthReason {
 export interface FeatureStatus {
   name: string;
   kind: 'numeric' | 'categorical';
-  /** Values seen in the window (sample size of the drift statistics). */
+  /** Non-missing values in the window: the sample the drift statistics rest on (modelwatch_feature_window_values). */
   count: number;
   psi: number | null;
   ks_statistic?: number | null;
@@ -171,18 +171,18 @@ export function versionStatus(model: ModelState, v: VersionState, config: Config
       }
     }
   }
-  // As modelwatch_retrain_recommended and the drift alerts: PSI over a handful of events is noise.
-  const driftEvents = Math.max(0, ...[...v.trackers, ...(v.predictionTracker ? [v.predictionTracker] : [])].map(driftEventsOf));
+  // As modelwatch_retrain_recommended and the drift alerts: PSI over a handful of values is noise,
+  // and the handful is the feature's own (its non-missing values), not the version's events.
   for (const f of features) {
     if (f.psi === null || f.psi <= maxPsi) continue;
-    if (driftEvents < config.retrain.minDriftEvents) {
+    if (f.count < config.retrain.minDriftEvents) {
       reasons.push({
         check: 'feature_psi',
         severity: 'info',
         value: f.psi,
         threshold: config.retrain.minDriftEvents,
         feature: f.name,
-        message: `${f.name} PSI ${round(f.psi)} rests on only ${driftEvents} events (< MODELWATCH_RETRAIN_MIN_DRIFT_EVENTS ${config.retrain.minDriftEvents}): not judged`,
+        message: `${f.name} PSI ${round(f.psi)} rests on only ${f.count} value${f.count === 1 ? '' : 's'} (< MODELWATCH_RETRAIN_MIN_DRIFT_EVENTS ${config.retrain.minDriftEvents}): not judged`,
       });
       continue;
     }
@@ -243,11 +243,6 @@ export function versionStatus(model: ModelState, v: VersionState, config: Config
     serving,
     health: { verdict, reasons },
   };
-}
-
-/** Events a drift tracker's window rests on, missing values included (as modelwatch_model_drift_window_events). */
-function driftEventsOf(t: { window: { total: { count: number; missing: number } } }): number {
-  return t.window.total.count + t.window.total.missing;
 }
 
 function qualityOf(model: ModelState, v: VersionState): VersionStatus['quality'] {

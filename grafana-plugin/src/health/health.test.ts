@@ -60,6 +60,7 @@ describe('triage health', () => {
       ],
       predictions: [s({ model: 'd', version: '1' }, 10), s({ model: 'ok', version: '1' }, 10)],
       driftEvents: [s({ model: 'd', version: '1' }, rulesConfig.minDriftEvents)],
+      featureValues: ['a', 'b', 'c', 'e'].map((feature) => s({ model: 'd', version: '1', feature }, rulesConfig.minDriftEvents)),
     });
     const out = assessFleet(['ok', 'quiet', 'd'], samples);
     expect(out.map((h) => [h.model, h.state])).toEqual([
@@ -98,13 +99,30 @@ describe('triage health', () => {
     const min = rulesConfig.minDriftEvents;
     const base = {
       featurePsi: [s({ model: 'd', version: '1', feature: 'a' }, 2)],
+      featureValues: [s({ model: 'd', version: '1', feature: 'a' }, min)],
       predictionPsi: [s({ model: 'd', version: '1' }, 2)],
       predictions: [s({ model: 'd', version: '1' }, 10)],
     };
-    expect(assessModel('d', fleet({ ...base, driftEvents: [s({ model: 'd', version: '1' }, min - 1)] })).state).toBe('ok');
-    expect(assessModel('d', fleet(base)).state).toBe('ok');
+    const output = { ...base, featurePsi: [] };
+    expect(assessModel('d', fleet({ ...output, driftEvents: [s({ model: 'd', version: '1' }, min - 1)] })).state).toBe('ok');
+    expect(assessModel('d', fleet(output)).state).toBe('ok');
     const h = assessModel('d', fleet({ ...base, driftEvents: [s({ model: 'd', version: '1' }, min)] }));
     expect(h.state).toBe('critical');
     expect(h.reasons).toHaveLength(2);
+  });
+
+  // As ENOUGH_FEATURE_VALUES: a feature present on 2 of the version's 100 events has a PSI of 2 values.
+  it('judges a feature’s drift on its own values, not on the version’s events', () => {
+    const min = rulesConfig.minDriftEvents;
+    const base = {
+      featurePsi: [s({ model: 'd', version: '1', feature: 'x' }, 8.28)],
+      driftEvents: [s({ model: 'd', version: '1' }, 100)],
+      predictions: [s({ model: 'd', version: '1' }, 100)],
+    };
+    expect(assessModel('d', fleet({ ...base, featureValues: [s({ model: 'd', version: '1', feature: 'x' }, 2)] })).state).toBe('ok');
+    expect(assessModel('d', fleet(base)).state).toBe('ok');
+    const h = assessModel('d', fleet({ ...base, featureValues: [s({ model: 'd', version: '1', feature: 'x' }, min)] }));
+    expect(h.state).toBe('critical');
+    expect(h.reasons[0].text).toMatch(/^1 feature drifting .*worst x PSI 8\.28/);
   });
 });

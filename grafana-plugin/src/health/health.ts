@@ -119,13 +119,16 @@ function servingReasons(model: string, version: string, s: VersionInputs): Reaso
 
 /**
  * Drift reasons of one version: features (and the output) at or above the PSI warning/critical levels,
- * once its drift windows hold the rules' minDriftEvents (ENOUGH_DRIFT_EVENTS in alert-rules/src/recording.ts).
+ * each on its own sample as the drift alerts: a feature once it has the rules' minDriftEvents values
+ * of its own (ENOUGH_FEATURE_VALUES in alert-rules/src/recording.ts), the output once the version's
+ * drift windows hold minDriftEvents events (ENOUGH_DRIFT_EVENTS).
  */
 function driftReasons(model: string, version: string, samples: TriageSamples): Reason[] {
-  const events = samples.driftEvents.find((s) => s.labels.model === model && s.labels.version === version)?.value;
-  if (events === undefined || events < rulesConfig.minDriftEvents) return [];
+  const mine = (s: Sample) => s.labels.model === model && s.labels.version === version;
+  const min = rulesConfig.minDriftEvents;
+  const values = new Map(samples.featureValues.filter(mine).map((s) => [s.labels.feature, s.value]));
   const { psiWarning, psiCritical } = rulesConfig.drift;
-  const features = samples.featurePsi.filter((s) => s.labels.model === model && s.labels.version === version && s.value >= psiWarning);
+  const features = samples.featurePsi.filter((s) => mine(s) && s.value >= psiWarning && (values.get(s.labels.feature) ?? 0) >= min);
   const out: Reason[] = [];
   if (features.length > 0) {
     const worst = features.reduce((a, b) => (b.value > a.value ? b : a));
@@ -135,8 +138,9 @@ function driftReasons(model: string, version: string, samples: TriageSamples): R
       text: `${features.length} feature${features.length === 1 ? '' : 's'} drifting (v${version}; worst ${worst.labels.feature} PSI ${fmt(worst.value)} ≥ ${worst.value >= psiCritical ? psiCritical : psiWarning})`,
     });
   }
-  const output = samples.predictionPsi.find((s) => s.labels.model === model && s.labels.version === version);
-  if (output && output.value >= psiWarning)
+  const events = samples.driftEvents.find(mine)?.value;
+  const output = samples.predictionPsi.find(mine);
+  if (output && output.value >= psiWarning && events !== undefined && events >= min)
     out.push({
       severity: output.value >= psiCritical ? 'critical' : 'warning',
       version,

@@ -19,8 +19,10 @@ export const TRIAGE_QUERIES = {
   predictions: 'max by (model, version) (modelwatch_model_window_predictions)',
   validationAccuracy: 'max by (model, version) (modelwatch_model_validation_accuracy_ratio)',
   stage: 'max by (model, version, stage) (modelwatch_model_stage) == 1',
-  /** Events in the drift windows: PSI is judged from the rules' minDriftEvents on, as the drift alerts. */
+  /** Events in the drift windows: the output's PSI is judged from the rules' minDriftEvents on, as the drift alerts. */
   driftEvents: 'max by (model, version) (modelwatch_model_drift_window_events)',
+  /** Non-missing values of each feature in its drift window: a feature's PSI is judged from minDriftEvents of them on. */
+  featureValues: 'max by (model, version, feature) (modelwatch_feature_window_values)',
   featurePsi: 'max by (model, version, feature) (modelwatch_feature_psi)',
   predictionPsi: 'max by (model, version) (modelwatch_prediction_psi)',
   predictionsRate: 'sum by (model, version) (rate(modelwatch_predictions_total[5m]))',
