@@ -318,6 +318,42 @@ def ingest_cases():
     }
 
 
+def classes_cases():
+    """Issue 11 §2 (a positive class that is not one of the model's classes) and the classes folded
+    at the cardinality bounds: sklearn sees the exact class names."""
+    yes_no = [('yes', 0.9, 'yes'), ('no', 0.1, 'no'), ('no', 0.2, 'yes'), ('yes', 0.8, 'no'), ('yes', 0.6, 'yes'),
+              ('no', 0.3, 'no')]
+    y = [1 if l == 'yes' else 0 for _, _, l in yes_no]
+    s = [sc for _, sc, _ in yes_no]
+    # The registry's class changes from 'yes' to 'no' between two sends of the same six events (the
+    # second send scores P('no') = 1 - score), and a prediction sent before the change (P('yes') =
+    # 0.9) gets its label 'yes' after it: sklearn's values over the 13 events, as P('yes').
+    y13 = y + y + [1]
+    s13 = s + s + [0.9]
+    a, b = 'A' * 70, 'B' * 70
+    long_true, long_pred, long_probs = [b, a], [a, b], [[0.6, 0.4], [0.3, 0.7]]
+    # 60 events right on c00..c59 (the bound is 50 classes), then 10 wrong among c50..c59.
+    names = ['c%02d' % i for i in range(60)]
+    many = [(c, c, {c: 0.8, names[(i + 1) % 60]: 0.2}) for i, c in enumerate(names)]
+    for i in range(10):
+        p, t = names[50 + i], names[50 + (i + 1) % 10]
+        many.append((p, t, {p: 0.7, t: 0.3}))
+    many_probs = [[row.get(c, 0.0) for c in names] for _, _, row in many]
+    return {
+        'yesNo': {'events': [{'prediction': p, 'score': sc, 'label': l} for p, sc, l in yes_no],
+                  'rocAuc': metrics.roc_auc_score(y, s), 'logLoss': metrics.log_loss(y, s, eps=EPS),
+                  'accuracy': metrics.accuracy_score([l for _, _, l in yes_no], [p for p, _, _ in yes_no])},
+        'registryChange': {'rocAuc': metrics.roc_auc_score(y13, s13), 'logLoss': metrics.log_loss(y13, s13, eps=EPS)},
+        'longNames': {'events': [{'prediction': p, 'scores': dict(zip([a, b], q)), 'label': t}
+                                 for p, t, q in zip(long_pred, long_true, long_probs)],
+                      'accuracy': metrics.accuracy_score(long_true, long_pred),
+                      'logLoss': metrics.log_loss(long_true, long_probs, labels=[a, b], eps=EPS)},
+        'manyClasses': {'events': [{'prediction': p, 'scores': row, 'label': t} for p, t, row in many],
+                        'accuracy': metrics.accuracy_score([t for _, t, _ in many], [p for p, _, _ in many]),
+                        'logLoss': metrics.log_loss([t for _, t, _ in many], many_probs, labels=names, eps=EPS)},
+    }
+
+
 # ---------------------------------------------------------------- regression
 
 def regression_case():
@@ -531,6 +567,7 @@ def main():
         'logLoss': log_loss_cases(),
         'wilson': wilson_cases(),
         'ingest': ingest_cases(),
+        'classes': classes_cases(),
         'ksSweep': ks_sweep(),
         'aucSweep': auc_sweep(),
         'categorical': categorical_cases(),

@@ -1,5 +1,5 @@
 import type { FieldProblem } from '../errors.js';
-import { inferPositiveClass, POSITIVE_CLASS_RULE } from '../stats/index.js';
+import { inferPositiveClass, POSITIVE_CLASS_RULE, UNAMBIGUOUS_BINARY_CLASSES } from '../stats/index.js';
 import { OTHER } from './bounded-names.js';
 import type { ModelState } from './model-state.js';
 import type { PredictionsBody } from './schemas.js';
@@ -12,7 +12,7 @@ import type { PredictionsBody } from './schemas.js';
 export function agreedPositiveClass(
   modelName: string,
   sources: Array<[where: string, positive: string | undefined]>,
-): { positive?: string; problem?: FieldProblem } {
+): { positive?: string; where?: string; problem?: FieldProblem } {
   const stated = sources.filter((s): s is [string, string] => s[1] !== undefined);
   const other = stated.find((s) => s[1] !== stated[0]?.[1]);
   if (stated[0] && other) {
@@ -23,16 +23,65 @@ export function agreedPositiveClass(
       },
     };
   }
-  return { positive: stated[0]?.[1] };
+  return stated[0] ? { positive: stated[0][1], where: stated[0][0] } : {};
+}
+
+/**
+ * The sources of a model's positive class, in order: `first` (this request or reference), then the
+ * model registry's entry when it states one — it replaces the class the model settled on earlier,
+ * so that a change in the registry applies at once (README, "Binary scores") — else the class
+ * the model settled on (stated or inferred by an earlier batch or reference).
+ */
+export function positiveSources(
+  first: [where: string, positive: string | undefined],
+  earlier: string | undefined,
+  registered: string | undefined,
+): Array<[where: string, positive: string | undefined]> {
+  return [first, registered !== undefined ? ['the model registry', registered] : ['stated or inferred earlier', earlier]];
+}
+
+const EARLIER = 'stated or inferred earlier';
+
+/** The class names a model has seen, less the fold bucket. */
+function knownClasses(model: ModelState | undefined): Set<string> {
+  const names = new Set<string>();
+  if (model) for (const n of model.classes.names) if (n !== OTHER) names.add(n);
+  return names;
+}
+
+/** The pair a positive class settled earlier was (or could have been) inferred from, when every known class lies in it. */
+function inferredPair(positive: string, known: Set<string>): readonly [string, string] | undefined {
+  const pair = UNAMBIGUOUS_BINARY_CLASSES.find((p) => p[1] === positive);
+  if (!pair) return undefined;
+  for (const n of known) if (n !== pair[0] && n !== pair[1]) return undefined;
+  return pair;
+}
+
+function show(names: Iterable<string>): string {
+  const all = [...names];
+  return (
+    all
+      .slice(0, 4)
+      .map((n) => JSON.stringify(n))
+      .join(', ') + (all.length > 4 ? ', …' : '')
+  );
 }
 
 /**
  * The positive class a predictions batch settles for its model, by the shared rule
- * (stats/positive-class.ts), or the problem that makes the batch a 400:
- * - two sources that state different classes: the request's `positive_class`, the one the model
- *   already has (reference profile, an earlier batch) and `registered`, the model registry's;
+ * (stats/positive-class.ts), or the problem that makes the batch a 400 naming `positive_class`:
+ * - two sources that state different classes: the request's `positive_class`, the model
+ *   registry's (`registered`) or, when the registry states none, the one the model settled on
+ *   (reference profile, an earlier batch);
  * - binary `score`s with no positive class stated by any source, and class names (the model's
- *   and the batch's predictions and labels) from which none can be inferred.
+ *   and the batch's predictions and labels) from which none can be inferred;
+ * - binary `score`s whose positive class cannot be one of two classes: the batch's classes and
+ *   the stated class are more than two, or the model's classes already hold two others (a phantom
+ *   class — a typo in the registry, another label form — is never scored against);
+ * - binary `score`s of a model whose class was inferred from {0, 1}, {"0", "1"} or
+ *   {false, true} (or a part of one), in a batch with a class outside that pair: the names no
+ *   longer say which class a score is the probability of, unless this request or the registry
+ *   states it.
  * `positive` is undefined when the batch neither states one nor needs one.
  */
 export function settlePositiveClass(
@@ -40,30 +89,83 @@ export function settlePositiveClass(
   body: PredictionsBody,
   registered?: string,
 ): { positive?: string; problem?: FieldProblem } {
-  const { positive: agreed, problem } = agreedPositiveClass(body.model, [
-    ['this request', body.positive_class === undefined ? undefined : String(body.positive_class)],
-    ['stated or inferred earlier', model?.positiveClass],
-    ['the model registry', registered],
-  ]);
-  if (problem) return { problem };
-  if (agreed !== undefined) return { positive: agreed };
-  if (!body.events.some((e) => e.score !== undefined && (e.error === undefined || e.error === false))) return {};
-  const names = new Set<string>();
-  if (model) for (const n of model.classes.names) if (n !== OTHER) names.add(n);
+  const request = body.positive_class === undefined ? undefined : String(body.positive_class);
+  const agreed = agreedPositiveClass(body.model, positiveSources(['this request', request], model?.positiveClass, registered));
+  if (agreed.problem) return { problem: agreed.problem };
+  if (!body.events.some((e) => e.score !== undefined && (e.error === undefined || e.error === false))) return { positive: agreed.positive };
+  const known = knownClasses(model);
+  const batch = new Set<string>();
   for (const e of body.events) {
-    if (e.prediction !== undefined) names.add(String(e.prediction));
-    if (e.label !== undefined) names.add(String(e.label));
+    if (e.error !== undefined && e.error !== false) continue;
+    if (e.prediction !== undefined) batch.add(String(e.prediction));
+    if (e.label !== undefined) batch.add(String(e.label));
   }
+  const positive = agreed.positive;
+  if (positive !== undefined) {
+    const where = agreed.where!;
+    const classes = new Set([...batch, positive]);
+    const all = new Set([...known, ...batch]);
+    const others = [...all].filter((n) => n !== positive);
+    if (classes.size > 2 || (!all.has(positive) && others.length >= 2)) {
+      const seen = classes.size > 2 ? [...batch] : others;
+      return {
+        problem: {
+          path: 'positive_class',
+          message:
+            `binary scores need two classes, one of them positive_class: model ${body.model}'s positive class is "${positive}" (${where}) ` +
+            `but the ${classes.size > 2 ? "batch's" : "model's"} classes are ${show(seen)}; state the class a score is the probability of ` +
+            `(positive_class in the request, or PUT /api/v1/models/${body.model}/positive-class)`,
+        },
+      };
+    }
+    const pair = where === EARLIER ? inferredPair(positive, known) : undefined;
+    const outside = pair && [...batch].filter((n) => n !== pair[0] && n !== pair[1]);
+    if (outside && outside.length > 0) {
+      return {
+        problem: {
+          path: 'positive_class',
+          message:
+            `model ${body.model}'s positive class "${positive}" was inferred from its classes ${show(known)}; with ${show(outside)} ` +
+            `they no longer say which class a score is the probability of: ${POSITIVE_CLASS_RULE}`,
+        },
+      };
+    }
+    return { positive };
+  }
+  const names = new Set([...known, ...batch]);
   const inferred = inferPositiveClass(names);
   if (inferred !== undefined) return { positive: inferred };
-  const shown = [...names]
-    .slice(0, 3)
-    .map((n) => JSON.stringify(n))
-    .join(', ');
   return {
     problem: {
       path: 'positive_class',
-      message: `events carry a binary score but the classes (${shown}${names.size > 3 ? ', …' : ''}) do not say which one it is the probability of: ${POSITIVE_CLASS_RULE}`,
+      message: `events carry a binary score but the classes (${show(names)}) do not say which one it is the probability of: ${POSITIVE_CLASS_RULE}`,
     },
   };
+}
+
+/**
+ * Labels a `/feedback` batch may not bring to a model whose positive class was inferred from
+ * {0, 1}, {"0", "1"} or {false, true} (or a part of one, e.g. a lone "1"): a label outside that
+ * pair shows the class names never said which class the scores were the probability of. Each is
+ * a problem naming `events[i].label`; none when the model has no positive class or it was stated
+ * with classes outside the pairs.
+ */
+export function inferredLabelProblems(model: ModelState, labels: ReadonlyArray<number | string>): FieldProblem[] {
+  if (model.positiveClass === undefined) return [];
+  const known = knownClasses(model);
+  const pair = inferredPair(model.positiveClass, known);
+  if (!pair) return [];
+  const problems: FieldProblem[] = [];
+  labels.forEach((l, i) => {
+    const name = String(l);
+    if (name === pair[0] || name === pair[1]) return;
+    problems.push({
+      path: `events[${i}].label`,
+      message:
+        `model ${model.name}'s binary scores are P(${JSON.stringify(model.positiveClass)}), inferred from its classes ${show(known)}; ` +
+        `label ${JSON.stringify(name)} is not one of ${show(pair)}: set the positive class in the model registry ` +
+        `(PUT /api/v1/models/${model.name}/positive-class) or send labels of the same form`,
+    });
+  });
+  return problems;
 }

@@ -99,6 +99,20 @@ export class ModelState {
   }
 
   /**
+   * Sets the positive class (settled by ingest, binary-positive.ts, or a reference). A change —
+   * the model registry's class was changed — applies from now on: the predictions still waiting
+   * for their label have their binary score turned into the new class's probability (1 − score),
+   * since the check only lets a model with two classes change to its other one. What the windows
+   * already hold was scored with the old class and stays as it is (for two classes each row holds
+   * both classes' probabilities, so ROC AUC and log loss stay right).
+   */
+  setPositiveClass(positive: string): void {
+    if (this.positiveClass === positive) return;
+    if (this.positiveClass !== undefined) this.pending.flipScores();
+    this.positiveClass = positive;
+  }
+
+  /**
    * Index of the positive class for binary `score`s, interning it on first use. Only called
    * once ingest has settled the positive class (binary-positive.ts).
    */

@@ -8,7 +8,7 @@ import type { ModelState } from './model-state.js';
 import type { ReferenceProfile, Task } from './reference-profile.js';
 import type { FeedbackBody, KpisBody, PredictionEvent, PredictionsBody } from './schemas.js';
 import { inferTask, taskProblems } from './task-inference.js';
-import { agreedPositiveClass, settlePositiveClass } from './binary-positive.js';
+import { agreedPositiveClass, inferredLabelProblems, positiveSources, settlePositiveClass } from './binary-positive.js';
 import { VersionLifecycle } from './version-lifecycle.js';
 import { observe, type VersionState } from './version-state.js';
 
@@ -140,7 +140,10 @@ export class Monitor {
     }
     model.touch();
     model.task ??= body.task ?? inferTask(body.events);
-    if (model.task === 'classification') model.positiveClass ??= settlePositiveClass(model, body, registeredPositive).positive;
+    if (model.task === 'classification') {
+      const { positive } = settlePositiveClass(model, body, registeredPositive);
+      if (positive !== undefined) model.setPositiveClass(positive);
+    }
     const { version, folded } = this.lifecycle.versionFor(model, body.version, now);
     if (!version) {
       drop('version_folded', body.events.length);
@@ -272,7 +275,13 @@ export class Monitor {
       body.events.forEach((e, i) => {
         if (typeof e.label !== 'number') problems.push({ path: `events[${i}].label`, message: 'a regression model needs a numeric label' });
       });
-    }
+    } else
+      problems.push(
+        ...inferredLabelProblems(
+          model,
+          body.events.map((e) => e.label),
+        ),
+      );
     return { unknownModel: false, problems: problems.slice(0, 1000) };
   }
 
@@ -329,11 +338,10 @@ export class Monitor {
    */
   checkReference(modelName: string, profile: ReferenceProfile, registeredPositive?: string): FieldProblem[] {
     if (profile.positiveClass === undefined) return [];
-    const { problem } = agreedPositiveClass(modelName, [
-      ['this reference', profile.positiveClass],
-      ['stated or inferred earlier', this.models.get(modelName)?.positiveClass],
-      ['the model registry', registeredPositive],
-    ]);
+    const { problem } = agreedPositiveClass(
+      modelName,
+      positiveSources(['this reference', profile.positiveClass], this.models.get(modelName)?.positiveClass, registeredPositive),
+    );
     return problem ? [problem] : [];
   }
 
@@ -379,7 +387,7 @@ export class Monitor {
     }
     model.touch();
     if (profile.task) model.task ??= profile.task;
-    if (profile.positiveClass !== undefined) model.positiveClass = profile.positiveClass;
+    if (profile.positiveClass !== undefined) model.setPositiveClass(profile.positiveClass);
     const now = this.now();
     const existing = model.versions.get(versionName);
     if (existing) {

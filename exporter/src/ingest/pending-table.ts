@@ -117,6 +117,40 @@ export class PendingTable implements Iterable<[string, PendingPrediction]> {
     txn.onRollback(() => this.rollback(mark, removed));
   }
 
+  /**
+   * Replaces every binary score s by 1 − s: the model's positive class changed to its other class
+   * (a score is P(positive class)), and the predictions still waiting for a label must be scored
+   * as they were meant. Inside a transaction, a rollback puts the exact old scores back (1 − (1 − s)
+   * need not be s in floating point), also in entries the transaction deleted after this call.
+   */
+  flipScores(): void {
+    this.touch();
+    const old = new Map<string, number>();
+    for (const [id, slot] of this.slots) {
+      const s = this.score[slot];
+      if (Number.isNaN(s)) continue;
+      old.set(id, s);
+      this.score[slot] = 1 - s;
+    }
+    const txn = activeTxn();
+    if (txn === undefined || old.size === 0) return;
+    const removed = this.txnRemoved;
+    const from = removed.length;
+    const mark = this.txnMark;
+    // Registered after the table's own undo (touch above), so it runs first: the table's undo then
+    // reads the live entries and the deleted ones with their old scores.
+    txn.onRollback(() => {
+      for (const [id, slot] of this.slots) {
+        const s = old.get(id);
+        if (s !== undefined && this.seq[slot] < mark) this.score[slot] = s;
+      }
+      for (let i = from; i < removed.length; i++) {
+        const s = old.get(removed[i][0]);
+        if (s !== undefined && removed[i][2] < mark) removed[i][1].score = s;
+      }
+    });
+  }
+
   /** Undoes a transaction: O(n log n), only on the failure path. */
   private rollback(mark: number, removed: Array<[string, PendingPrediction, number]>): void {
     const kept: Array<[string, PendingPrediction, number]> = [];

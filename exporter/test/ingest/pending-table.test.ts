@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PendingPrediction } from '../../src/ingest/model-state.js';
 import { PendingTable } from '../../src/ingest/pending-table.js';
+import { transaction } from '../../src/windows/txn.js';
 import type { VersionState } from '../../src/ingest/version-state.js';
 
 const versions = [{ name: 'v1' }, { name: 'v2' }, { name: '__other__' }] as unknown as VersionState[];
@@ -66,4 +67,40 @@ describe('PendingTable', () => {
       { numRuns: 300 },
     );
   });
+
+  it('flipScores turns every binary score s into 1 − s, and a rollback puts back the exact scores, deleted entries included', () => {
+    fc.assert(
+      fc.property(fc.array(prediction, { minLength: 1, maxLength: 20 }), fc.array(op, { maxLength: 40 }), (initial, ops) => {
+        const table = new PendingTable((i) => classes[i]);
+        initial.forEach((p, i) => table.set(`id${i}`, p));
+        const before = [...table];
+        table.flipScores();
+        for (const [k, p] of table) {
+          const was = before.find((b) => b[0] === k)![1];
+          expect(p.score).toBe(was.score === undefined ? undefined : 1 - was.score);
+        }
+        table.flipScores();
+        const twice = [...table];
+        expect(() =>
+          transaction(() => {
+            for (const o of ops.slice(0, ops.length >> 1)) apply(table, o);
+            table.flipScores();
+            for (const o of ops.slice(ops.length >> 1)) apply(table, o);
+            throw new Error('injected');
+          }),
+        ).toThrow('injected');
+        expect([...table]).toEqual(twice);
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
+
+function apply(table: PendingTable, o: Op): void {
+  if (o.kind === 'set') table.set(o.id, o.p);
+  else if (o.kind === 'delete') table.delete(o.id);
+  else {
+    const oldest = table.keys().next().value;
+    if (oldest !== undefined) table.delete(oldest);
+  }
+}

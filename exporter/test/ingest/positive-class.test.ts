@@ -118,12 +118,21 @@ describe('the positive class of binary scores', () => {
     expect(set.status).toBe(200);
     expect((await post('/api/v1/predictions', { model: 'churn_registry_later', version: 'v1', events: churnEvents() })).status).toBe(200);
     expect(sample(await scrape(s), 'modelwatch_model_log_loss', { model: 'churn_registry_later' })).toBeCloseTo(ref.churn.logLoss, 9);
-    // the registry now disagreeing with what the model settled on is a conflict too
+    // a change in the registry applies at once (README), replacing the class the model settled
+    // on: the next batch's scores are P("no"); a request stating the old class is the conflict now
     await s.api('/api/v1/models/churn_registry_later/positive-class', { method: 'PUT', json: { positive_class: 'no' }, token: operator });
+    const changed = await post('/api/v1/predictions', {
+      model: 'churn_registry_later',
+      version: 'v1',
+      events: churnEvents().map((e) => ({ ...e, id: `y${e.id}`, score: 1 - e.score })),
+    });
+    expect(changed.status).toBe(200);
+    expect(sample(await scrape(s), 'modelwatch_model_log_loss', { model: 'churn_registry_later' })).toBeCloseTo(ref.churn.logLoss, 9);
     const conflict = await post('/api/v1/predictions', {
       model: 'churn_registry_later',
       version: 'v1',
-      events: churnEvents().map((e) => ({ ...e, id: `y${e.id}` })),
+      positive_class: 'yes',
+      events: churnEvents().map((e) => ({ ...e, id: `z${e.id}` })),
     });
     expect(conflict.status).toBe(400);
     expect(((await conflict.json()) as Details).details!.map((d) => d.path)).toEqual(['positive_class']);

@@ -81,6 +81,20 @@ export interface ReferenceData {
       f1?: number;
     }
   >;
+  /** A positive class that is not one of the model's classes; classes folded at the bounds (classes_cases). */
+  classes: {
+    yesNo: { events: Array<{ prediction: string; score: number; label: string }>; rocAuc: number; logLoss: number; accuracy: number };
+    registryChange: { rocAuc: number; logLoss: number };
+    longNames: { events: ScoredEvent[]; accuracy: number; logLoss: number };
+    manyClasses: { events: ScoredEvent[]; accuracy: number; logLoss: number };
+  };
+}
+
+/** A multiclass event with its class probabilities, as ingest takes it. */
+export interface ScoredEvent {
+  prediction: string;
+  scores: Record<string, number>;
+  label: string;
 }
 
 /**
