@@ -91,7 +91,7 @@ function windowRules(w: Window): RecordingRule[] {
 
 /**
  * The 95% Wilson score interval of the last hour's accuracy, from the summed counters (n labels,
- * accuracy p): (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n), clamped to [0, 1] — the same
+ * accuracy p): (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n), clamped to [0, 1], exact at p = 0 and 1 — the same
  * definition and z as the exporter's modelwatch_model_accuracy_{lower,upper}_ratio
  * (exporter/src/stats/wilson.ts), which are one replica's window. Counters summed across replicas
  * are the source of truth in PromQL (DESIGN.md "Metrics"), so the rules use these: a model whose
@@ -102,13 +102,17 @@ function wilsonRules(): RecordingRule[] {
   const n = `(${REC.labeledRate('1h')} * 3600)`;
   const p = REC.accuracy('1h');
   const z2 = Z95 * Z95;
+  // At p = 0 the lower end is exactly 0 and at p = 1 the upper end exactly 1, but the formula's
+  // roundings can leave 5.6e-17 or 0.9999999999999999 (0 of 48, 60 of 60): subtracting (adding)
+  // 1 there before the clamp makes those ends exact, as wilsonInterval and SciPy give them.
   const bound = (sign: '+' | '-') =>
     `clamp(
   (
     ${p} + ${z2} / (2 * ${n})
     ${sign} ${Z95} * sqrt(${p} * (1 - ${p}) / ${n} + ${z2} / (4 * ${n} ^ 2))
   )
-  / (1 + ${z2} / ${n}),
+  / (1 + ${z2} / ${n})
+  ${sign} (${p} == bool ${sign === '-' ? 0 : 1}),
   0, 1
 )`;
   return [

@@ -278,16 +278,16 @@ def log_loss_cases():
 
 
 def wilson_cases():
-    """Wilson score interval at 95% (z = norm.ppf(0.975)), from its formula:
-    (p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n)."""
+    """Wilson score interval at 95% (z = norm.ppf(0.975)), (p + z²/2n ± z·sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n),
+    as scipy.stats.binomtest(k, n).proportion_ci(method='wilson'): exactly 0 at k = 0 and 1 at k = n
+    (0 of 3 and 77 of 77, where the formula's roundings leave 5.6e-17 and 0.9999999999999999)."""
     z = stats.norm.ppf(0.975)
     out = []
-    for k, n in ((0, 1), (1, 1), (0, 2), (1, 2), (5, 10), (9, 10), (0, 50), (50, 50), (37, 50), (960, 1000),
-                 (1, 1000), (123456, 200000), (3, 7), (54, 63), (280, 400), (340, 400)):
-        p = k / n
-        center = (p + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-        out.append({'correct': k, 'n': n, 'lo': max(0.0, center - half), 'hi': min(1.0, center + half)})
+    for k, n in ((0, 1), (1, 1), (0, 2), (1, 2), (0, 3), (3, 3), (5, 10), (9, 10), (0, 50), (50, 50), (37, 50),
+                 (77, 77), (0, 77), (960, 1000), (1, 1000), (123456, 200000), (3, 7), (54, 63), (280, 400),
+                 (340, 400)):
+        ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method='wilson')
+        out.append({'correct': k, 'n': n, 'lo': float(ci.low), 'hi': float(ci.high)})
     return {'z': float(z), 'cases': out}
 
 

@@ -5,7 +5,7 @@ export const Z95 = 1.959963984540054;
  * Wilson score interval for a binomial proportion (Wilson 1927; the `method='wilson'` of
  * statsmodels' `proportion_confint`): with p = successes/n and z = Z95,
  *   (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n),
- * clipped to [0, 1]. Unlike p ± z·√(p(1−p)/n) it stays inside [0, 1] and is not empty at p = 0
+ * clipped to [0, 1], exactly 0 at 0 successes and exactly 1 at n. Unlike p ± z·√(p(1−p)/n) it stays inside [0, 1] and is not empty at p = 0
  * or 1: one labelled event, wrong, gives [0, 0.79], not "accuracy 0".
  * @param successes integer in [0, n]; @param n trials (> 0). Undefined when n = 0.
  */
@@ -16,7 +16,10 @@ export function wilsonInterval(successes: number, n: number, z = Z95): { lo: num
   const z2 = z * z;
   const center = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
-  return { lo: Math.max(0, center - half), hi: Math.min(1, center + half) };
+  // At p = 0 the lower end is exactly 0 and at p = 1 the upper end exactly 1 (center = half), but
+  // the two roundings leave 5.6e-17 at 0 of 3 and 0.9999999999999999 at 77 of 77; SciPy's
+  // binomtest(k, n).proportion_ci(method='wilson') returns the exact ends, and so does this.
+  return { lo: successes === 0 ? 0 : Math.max(0, center - half), hi: successes === n ? 1 : Math.min(1, center + half) };
 }
 
 /**

@@ -112,12 +112,16 @@ describe('ROC AUC in narrow score bands (case 5)', () => {
 });
 
 describe('Wilson 95% interval', () => {
-  it('matches the formula computed by the reference script', () => {
+  it('matches SciPy (binomtest proportion_ci wilson, via the reference script), exact at 0 and n right', () => {
     for (const c of data.wilson.cases) {
       const w = wilsonInterval(c.correct, c.n)!;
       expect(Math.abs(w.lo - c.lo), `${c.correct}/${c.n} lo`).toBeLessThan(1e-12);
       expect(Math.abs(w.hi - c.hi), `${c.correct}/${c.n} hi`).toBeLessThan(1e-12);
+      // The ends SciPy gives exactly (0 right: lower end 0; all right: upper end 1) are exact here too.
+      if (c.lo === 0) expect(w.lo, `${c.correct}/${c.n} lo`).toBe(0);
+      if (c.hi === 1) expect(w.hi, `${c.correct}/${c.n} hi`).toBe(1);
     }
+    expect(data.wilson.cases.filter((c) => c.lo === 0 || c.hi === 1).length).toBeGreaterThanOrEqual(8);
     expect(wilsonInterval(0, 0)).toBeUndefined();
   });
 });
