@@ -221,7 +221,14 @@ for (const [label, ref] of categoricalRefs) {
 // ---------------------------------------------------------------- classification
 
 type ClassEvent = { t: number; p: number; probs?: number[] };
-const probability = fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1, 1e-9, 0.5, 1 - 1e-9));
+/** Any score, with weight on the fixed grid's ends: |logit| > 16, float32 values, denormals, exact 0 and 1. */
+const probability = fc.oneof(
+  fc.double({ min: 0, max: 1, noNaN: true }),
+  fc.constantFrom(0, 1, 1e-9, 0.5, 1 - 1e-9, 5e-324, 2 ** -149, 1 - 2 ** -53, 1 - 2 ** -24),
+  fc.double({ min: -745, max: -16, noNaN: true }).map((logit) => Math.exp(logit) / (1 + Math.exp(logit))),
+  fc.double({ min: 16, max: 37, noNaN: true }).map((logit) => 1 / (1 + Math.exp(-logit))),
+  fc.float({ min: 0, max: 1, noNaN: true }),
+);
 const classEvent = (k: number): fc.Arbitrary<ClassEvent> =>
   fc.record(
     { t: fc.nat(k - 1), p: fc.nat(k - 1), probs: fc.array(probability, { minLength: 1, maxLength: k }) },

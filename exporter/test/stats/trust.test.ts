@@ -79,37 +79,45 @@ describe('ROC AUC in narrow score bands (case 5)', () => {
   });
 
   it('the same events in any order and any batching give identical values (case 4)', () => {
-    const c = data.bandSweep.find((x) => x.name === 'band_0.5_0.001_0.02')!;
-    const events = c.y.map((y, i) => ({ y, s: c.scores[i] }));
-    const observe = (order: number[], cuts: number[]) => {
-      const grid = new ScoreGrid();
-      const total = new ClassificationState('total', true, grid);
-      let part = new ClassificationState('bucket', true, grid);
-      order.forEach((j, i) => {
-        if (cuts.includes(i)) {
-          total.merge(part);
-          part = new ClassificationState('bucket', true, grid);
-        }
-        const e = events[j];
-        part.add(e.y, e.s >= 0.5 ? 1 : 0, [1 - e.s, e.s]);
-      });
-      total.merge(part);
-      return classificationMetrics(total, ['0', '1']);
-    };
-    const identity = events.map((_, i) => i);
-    const expected = observe(identity, []);
-    fc.assert(
-      fc.property(
-        fc.shuffledSubarray(identity, { minLength: identity.length, maxLength: identity.length }),
-        fc.array(fc.nat(identity.length - 1), { maxLength: 8 }),
-        (order, cuts) => {
-          expect(observe(order, cuts)).toEqual(expected);
-        },
-      ),
-      { numRuns: 25 },
-    );
+    expectOrderFree(data.bandSweep.find((x) => x.name === 'band_0.5_0.001_0.02')!);
+  });
+
+  it('so do scores near 0 and 1: exact 0 and 1, float32, denormals (§4, last member)', () => {
+    for (const name of ['exact_0_1_mixed_rare', 'float32_sigmoid_wide']) expectOrderFree(data.extremeScores.find((x) => x.name === name)!);
   });
 });
+
+/** Any permutation and any batching (buckets merged into a total) of c's events give identical metrics. */
+function expectOrderFree(c: { y: number[]; scores: number[] }): void {
+  const events = c.y.map((y, i) => ({ y, s: c.scores[i] }));
+  const observe = (order: number[], cuts: number[]) => {
+    const grid = new ScoreGrid();
+    const total = new ClassificationState('total', true, grid);
+    let part = new ClassificationState('bucket', true, grid);
+    order.forEach((j, i) => {
+      if (cuts.includes(i)) {
+        total.merge(part);
+        part = new ClassificationState('bucket', true, grid);
+      }
+      const e = events[j];
+      part.add(e.y, e.s >= 0.5 ? 1 : 0, [1 - e.s, e.s]);
+    });
+    total.merge(part);
+    return classificationMetrics(total, ['0', '1']);
+  };
+  const identity = events.map((_, i) => i);
+  const expected = observe(identity, []);
+  fc.assert(
+    fc.property(
+      fc.shuffledSubarray(identity, { minLength: identity.length, maxLength: identity.length }),
+      fc.array(fc.nat(identity.length - 1), { maxLength: 8 }),
+      (order, cuts) => {
+        expect(observe(order, cuts)).toEqual(expected);
+      },
+    ),
+    { numRuns: 25 },
+  );
+}
 
 describe('Wilson 95% interval', () => {
   it('matches SciPy (binomtest proportion_ci wilson, via the reference script), exact at 0 and n right', () => {
