@@ -15,6 +15,7 @@ import { events, labelFor, prng, referenceSample, type SyntheticEvent } from '..
 import { durabilityFigures } from './durability.js';
 import { auditVerifyFigures } from './audit-verify.js';
 import { ingestPathFigures } from './ingest-path.js';
+import { scoreWindowBytes } from './window-memory.js';
 
 const TOKEN = 'bench-admin-token-0123456789abcdef';
 const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -310,6 +311,10 @@ async function main(): Promise<void> {
     if (!only || only === 'ingest') {
       await ingestThroughput(client);
       ingestPathFigures(out, fmt);
+      const auc = scoreWindowBytes(300);
+      out(
+        `ROC AUC score histograms: ${fmt(auc.zoomed)} bytes per binary probabilities window with its zoomed grid, ${fmt(auc.released)} once released (default window, 300 versions)`,
+      );
       await journalThroughput(client);
     }
     if (!only) await fleet(client);
