@@ -216,13 +216,7 @@ export class Journal {
         return;
       }
       this.counts.storeError++;
-      this.o.log.error({ err, kind: q.record.kind, model: q.record.model }, 'could not write a batch to the store; answering 503');
-      const refused = new UnavailableError(
-        'the batch could not be written to the store; nothing was applied, retry',
-        1,
-        'MW_ERR_JOURNAL_UNAVAILABLE',
-      );
-      q.reject(refused);
+      q.reject(storeRefusal('the batch could not be written to the store; nothing was applied, retry', err));
       return;
     }
     q.resolve(undefined);
@@ -240,13 +234,8 @@ export class Journal {
     } catch (err) {
       this.voided.push(...voided);
       this.counts.storeError += batch.length;
-      this.o.log.error({ err, batches: batch.length }, 'could not append to the ingest journal; answering 503');
-      const refused = new UnavailableError(
-        'the batch could not be written to the ingest journal; nothing was applied, retry',
-        1,
-        'MW_ERR_JOURNAL_UNAVAILABLE',
-      );
-      for (const q of batch) q.reject(refused);
+      for (const q of batch)
+        q.reject(storeRefusal('the batch could not be written to the ingest journal; nothing was applied, retry', err));
       return;
     }
     // Applied in seq order without yielding: nothing interleaves, appliedSeq is exact.
@@ -352,4 +341,14 @@ export class Journal {
         .sample({ outcome: 'refused' }, this.counts.refused);
     },
   };
+}
+
+/**
+ * The 503 for a batch the store refused, carrying the store's error: the error handler logs it
+ * once per refused request (src/http/error-handler.ts), so the journal does not log it too.
+ */
+function storeRefusal(message: string, cause: unknown): UnavailableError {
+  const refused = new UnavailableError(message, 1, 'MW_ERR_JOURNAL_UNAVAILABLE');
+  refused.cause = cause;
+  return refused;
 }

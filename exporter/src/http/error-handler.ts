@@ -37,10 +37,11 @@ interface BodyParserError {
 
 /** Never a stack trace, never a 500 for what the client sent. */
 export function errorHandler(log: Logger): ErrorRequestHandler {
-  return (err: unknown, _req, res, _next) => {
+  return (err: unknown, req, res, _next) => {
     if (err instanceof DomainError) {
       const status = statusFor(err);
-      if (status >= 500) log.error({ err: err.cause ?? err, code: codeFor(err) }, err.message);
+      // One line per refused request, with the fault behind it (never sent to the client).
+      if (status >= 500) log.error({ err: err.cause ?? err, code: codeFor(err), method: req.method, path: req.path }, err.message);
       if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
       if (err instanceof UnavailableError) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
       res.status(status).json(errorBody(codeFor(err), err.message, err.details));
@@ -68,7 +69,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(ERROR_CODES[code].status).json(errorBody(code, bp.expose ? (err as Error).message : 'bad request'));
       return;
     }
-    log.error({ err }, 'unhandled error');
+    log.error({ err, method: req.method, path: req.path }, 'unhandled error');
     res.status(500).json(errorBody('MW_ERR_INTERNAL', 'internal error'));
   };
 }
