@@ -1,3 +1,4 @@
+import { eventTime, futureTimestampProblems } from './event-time.js';
 import type { Config } from '../config/config.js';
 import { BatchNotAppliedError, type FieldProblem } from '../errors.js';
 import { transaction, undoableTransaction } from '../windows/txn.js';
@@ -111,10 +112,12 @@ export class Monitor {
   }
 
   /**
-   * Semantic checks that need model state (task consistency, positive class); [] when the batch
-   * may be applied. `registeredPositive` is the model registry's positive class for the model.
+   * Semantic checks that need model state or the clock (timestamps ahead of it, task consistency,
+   * positive class); [] when the batch may be applied. `registeredPositive` is the model registry's positive class for the model.
    */
   checkPredictions(body: PredictionsBody, registeredPositive?: string): FieldProblem[] {
+    const future = futureTimestampProblems(body.events, this.now());
+    if (future.length) return future;
     const model = this.models.get(body.model);
     const problems = taskProblems(model?.task, body);
     if (problems.length || (model?.task ?? body.task ?? inferTask(body.events)) === 'regression') return problems;
@@ -431,11 +434,4 @@ function tallyInto(tally: DropTally): Drop {
   return (reason, n = 1) => {
     tally[reason] = (tally[reason] ?? 0) + n;
   };
-}
-
-/** Event time in ms: ISO-8601 or Unix seconds; arrival time when absent. */
-function eventTime(ts: string | number | undefined, now: number): number {
-  if (ts === undefined) return now;
-  const t = typeof ts === 'number' ? ts * 1000 : Date.parse(ts);
-  return Number.isFinite(t) ? Math.min(t, now) : now;
 }
