@@ -37,6 +37,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<OpenedData
     if (url) throw new Error(`MODELWATCH_DATABASE_URL must start with postgres:// (got a different scheme)`);
     if (options.sqlitePath !== ':memory:') createPrivateFile(options.sqlitePath);
     const sqlite = new SQLite(options.sqlitePath);
+    // 64 KiB pages (SQLite's largest; its default is 4 KiB): an ingest journal row holds a whole
+    // request body (hundreds of KiB), which SQLite stores as a chain of overflow pages, each
+    // written to the WAL with its own frame header, checksum and write, copied to the database
+    // at the WAL checkpoint, and read back one by one to be freed when a checkpoint deletes the
+    // row. 16 times fewer pages took the CPU of appending and deleting a 400 KiB batch from about
+    // 1.4 to 1.0 ms, and `npm run bench`'s journal on/off ratio per server CPU-second from
+    // 0.81-0.83 to 0.85-0.89. It takes effect on a new database file only: an existing one keeps
+    // its page size (SQLite changes it only through VACUUM outside WAL mode).
+    sqlite.pragma('page_size = 65536');
     sqlite.pragma('journal_mode = WAL');
     // FULL: in WAL mode each commit syncs the WAL, so what a transaction commits (an ingest
     // journal row, src/durable/journal.ts) survives power loss and OS crashes, not only a killed
