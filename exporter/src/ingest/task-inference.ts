@@ -3,9 +3,10 @@ import type { Task } from './reference-profile.js';
 import type { PredictionEvent, PredictionsBody } from './schemas.js';
 
 /**
- * Task inferred from a model's first batch (see README): scores, or any string prediction or
- * label, mean classification; numeric predictions without scores mean regression. A batch
- * where every event failed decides nothing. Send `task` to override.
+ * Task inferred from a model's first batch (README "The task of a model"): scores, or any string
+ * prediction or label, mean classification; numeric predictions without scores mean regression
+ * (so unscored integer 0/1 classes read as regression). A batch where every event failed decides
+ * nothing. `task` in the batch or the reference upload states it instead.
  */
 export function inferTask(events: readonly PredictionEvent[]): Task | undefined {
   let sawNumeric = false;
@@ -28,16 +29,21 @@ export function taskProblems(existing: Task | undefined, body: PredictionsBody):
   }
   const task = existing ?? body.task ?? inferTask(body.events);
   if (task !== 'regression') return [];
+  // How the model became a regression model and how a classifier avoids it: the task never
+  // changes once set, so the cure is stating it from the first batch.
+  const why = existing
+    ? `model ${body.model} is a regression model: its task was set by its first batch or reference (numeric predictions without a score read as regression, 0/1 classes included) and does not change; a classifier states "task": "classification" in its first batch or reference upload — send these events under a new model name that does`
+    : `this batch declares "task": "regression"`;
   const problems: FieldProblem[] = [];
   body.events.forEach((e, i) => {
     if (e.prediction !== undefined && typeof e.prediction !== 'number')
-      problems.push({ path: `events[${i}].prediction`, message: 'a regression model needs a numeric prediction' });
+      problems.push({ path: `events[${i}].prediction`, message: `a regression model needs a numeric prediction (${why})` });
     if (e.label !== undefined && typeof e.label !== 'number')
-      problems.push({ path: `events[${i}].label`, message: 'a regression model needs a numeric label' });
+      problems.push({ path: `events[${i}].label`, message: `a regression model needs a numeric label (${why})` });
     if (e.score !== undefined || e.scores !== undefined)
       problems.push({
         path: `events[${i}].${e.score !== undefined ? 'score' : 'scores'}`,
-        message: 'scores apply to classification models only',
+        message: `scores apply to classification models only (${why})`,
       });
   });
   return problems.slice(0, 1000);
