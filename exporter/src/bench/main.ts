@@ -313,7 +313,7 @@ async function main(): Promise<void> {
       ingestPathFigures(out, fmt);
       const auc = scoreWindowBytes(300);
       out(
-        `ROC AUC score histograms: ${fmt(auc.zoomed)} bytes per binary probabilities window with its zoomed grid, ${fmt(auc.released)} once released (default window, 300 versions)`,
+        `ROC AUC score histograms: ${fmt(auc.zoomed)} bytes per binary probabilities window with its zoomed grid, ${fmt(auc.released)} once released (default window geometry, over 300 windows)`,
       );
       await journalThroughput(client);
     }

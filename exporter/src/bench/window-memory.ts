@@ -1,36 +1,45 @@
 /* Memory of the ROC AUC histograms (`npm run bench`, BENCH_ONLY=ingest): heap and array-buffer
- * bytes per binary version's probabilities window, at the default window geometry. */
+ * bytes per binary probabilities window, at the default window geometry. */
 import { loadConfig } from '../config/config.js';
-import { Monitor } from '../ingest/monitor.js';
+import { ClassificationState, ScoreGrid } from '../stats/index.js';
+import { SlidingWindow } from '../windows/sliding-window.js';
 
 /**
- * Bytes per probabilities window over `n` binary versions: while their zoomed grid is kept
- * (scores within 8 log-odds units) and after it is released (scores from 1e-9 to 1 − 1e-9).
- * Each version first gets labelled predictions without scores, so that what is measured is only
- * what scores add. Needs --expose-gc for a stable figure.
+ * Bytes per binary probabilities window (built as a version builds it: the coarse geometry, one
+ * shared zoomed grid, two classes reserved), over `n` windows: while the zoomed grid is kept
+ * (one scored event per window) and once it is released (scores from 1e-9 to 1 − 1e-9). Needs
+ * --expose-gc for a stable figure.
  */
 export function scoreWindowBytes(n: number): { zoomed: number; released: number } {
   const gc = (globalThis as { gc?: () => void }).gc;
-  const config = loadConfig({ MODELWATCH_LOG_LEVEL: 'silent', MODELWATCH_MAX_MODELS: String(n) });
-  const monitor = new Monitor(config, () => Date.UTC(2030, 0, 1));
+  const config = loadConfig({ MODELWATCH_LOG_LEVEL: 'silent' });
+  const bucketMs = config.sketchResolutionSeconds * 1000;
+  const buckets = config.windowSeconds / config.sketchResolutionSeconds;
   const used = () => {
     gc?.();
     gc?.();
     const u = process.memoryUsage();
     return u.heapUsed + u.arrayBuffers;
   };
-  const feed = (tag: string, scores: Array<number | undefined>) => {
-    for (let m = 0; m < n; m++) {
-      const events = scores.map((score, k) => ({ id: `${tag}${k}`, features: {}, prediction: String(k % 2), score, label: String(k % 2) }));
-      monitor.applyPredictions({ model: `auc-${m}`, version: 'v1', events });
-    }
+  const now = Date.UTC(2030, 0, 1);
+  const score = (w: SlidingWindow<ClassificationState>, p: number, label: number) => {
+    w.advance(now);
+    for (const s of [w.bucketAt(now)!, w.total]) s.add(label, label, [1 - p, p]);
   };
-  feed('a', [undefined, undefined]);
   const base = used();
-  feed('b', [0.4, 0.6]);
+  const windows = Array.from({ length: n }, () => {
+    const grid = new ScoreGrid();
+    const w = new SlidingWindow((role) => new ClassificationState(role, true, grid), bucketMs, buckets);
+    w.forEachState((s) => s.reserve(2));
+    score(w, 0.4, 0);
+    return w;
+  });
   const zoomed = used();
-  feed('c', [1e-9, 1 - 1e-9]);
+  for (const w of windows) {
+    score(w, 1e-9, 0);
+    score(w, 1 - 1e-9, 1);
+  }
   const released = used();
-  if (monitor.models.size !== n) throw new Error('models were dropped');
+  if (windows.some((w) => w.total.scored !== 3)) throw new Error('unexpected window state');
   return { zoomed: (zoomed - base) / n, released: (released - base) / n };
 }

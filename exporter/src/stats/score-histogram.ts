@@ -20,8 +20,9 @@
  * spread over hundreds of logit units (1e-20 to 1e-300) still get a hundred bins, while exact 0
  * and 1 — what float32 sigmoids saturate to — get bins of their own and stay exact ties, as
  * sklearn treats them. 1,578 bins in all, against 1,026 for the grid before, which ended at ±16:
- * a binary version's probabilities window at the default geometry takes ~229 KB (164 KB before),
- * 343 KB (281 KB) while it also keeps zoomed counts (`npm run bench`, BENCH_ONLY=ingest).
+ * a binary probabilities window at the default geometry (12 buckets and a total) takes 197 KB
+ * (137 KB before), 316 KB (255 KB) while it also keeps zoomed counts (`npm run bench`,
+ * BENCH_ONLY=ingest); a version of 20 features with such a window, ~14% more than before.
  *
  * Error: only pairs of a positive and a negative in one bin can be misjudged (each by ½); in
  * the two one-value bins they are real ties, which sklearn also counts ½. See aucWithBound and
