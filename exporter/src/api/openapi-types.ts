@@ -633,6 +633,8 @@ export interface components {
       };
       /** @description Predictions: the ids (first 100) not counted because they repeat a pending or already labelled prediction. */
       duplicate_ids?: string[];
+      /** @description Class names (first 20) this batch folded into __other__ (beyond MODELWATCH_MAX_CLASSES_PER_MODEL, longer than MODELWATCH_MAX_LABEL_VALUE_LENGTH or with control characters): their per-class series are the fold bucket's; accuracy, the confusion-derived statistics and log loss still use the exact names. */
+      folded_classes?: string[];
       /** @description Feedback: labels that arrived before their prediction, held until it comes (MODELWATCH_HELD_LABEL_SECONDS). */
       held?: number;
       /** @description Feedback: labels joined to their prediction now. */

@@ -15,9 +15,12 @@ import { SnapshotFormatError } from './bytes.js';
  * - 4: the ROC AUC score grid widened from 1,026 to 1,578 bins (stats/score-histogram.ts);
  *   model snapshots are unchanged. Format 2 and 3 version snapshots have their score counts
  *   moved onto the new grid as they are read (`migrateScoreBinV3`).
+ * - 5: classification states count the folded pairs apart (true and predicted classes two names
+ *   folded into one index: not right predictions); pending predictions keep the exact scores of
+ *   their folded classes. Older snapshots read with none of either.
  */
-export const SNAPSHOT_FORMAT = 4;
-export const READABLE_FORMATS: readonly number[] = [2, 3, 4];
+export const SNAPSHOT_FORMAT = 5;
+export const READABLE_FORMATS: readonly number[] = [2, 3, 4, 5];
 const MAGIC = Buffer.from('MWS', 'latin1');
 const HEADER = MAGIC.length + 2 + 4;
 

@@ -21,6 +21,7 @@ export interface RegressionInternals {
 export interface ClassificationInternals {
   k: number;
   confusion: number[];
+  apart: number[];
   labeledCount: number;
   scoredCount: number;
   logLossSum: ExactSum;

@@ -13,6 +13,7 @@ export interface PendingRecord {
   predName?: string;
   score?: number;
   probs?: Float64Array;
+  foldedScores?: Array<[string, number]>;
   at?: number;
 }
 
@@ -56,6 +57,8 @@ const NAME_IS_CLASS = 2;
 const HAS_SCORE = 4;
 const HAS_PROBS = 8;
 const HAS_TIME = 16;
+/** Format 5 on: the exact scores of the classes folded into the fold bucket. */
+const HAS_FOLDED = 32;
 
 /**
  * Model-level state (task, interned names, KPIs, unknown feedback), the pending predictions,
@@ -123,12 +126,20 @@ function writePending(w: ByteWriter, m: ModelState, id: string, p: PendingPredic
     (sameAsClass ? NAME_IS_CLASS : 0) |
     (p.score !== undefined ? HAS_SCORE : 0) |
     (p.probs !== undefined ? HAS_PROBS : 0) |
-    (p.at !== undefined ? HAS_TIME : 0);
+    (p.at !== undefined ? HAS_TIME : 0) |
+    (p.foldedScores !== undefined ? HAS_FOLDED : 0);
   w.u8(flags);
   if (p.predName !== undefined && !sameAsClass) w.str(p.predName);
   if (p.score !== undefined) w.f64(p.score);
   if (p.probs !== undefined) w.f64s(p.probs);
   if (p.at !== undefined) w.f64(p.at);
+  if (p.foldedScores !== undefined) {
+    w.uint(p.foldedScores.length);
+    for (const [name, q] of p.foldedScores) {
+      w.str(name);
+      w.f64(q);
+    }
+  }
 }
 
 /** Reads a model snapshot written in `format` (2 or 3; see envelope.ts for the migration). */
@@ -157,6 +168,11 @@ export function readModel(r: ByteReader, format = SNAPSHOT_FORMAT): DecodedModel
     if (flags & HAS_SCORE) p.score = r.f64();
     if (flags & HAS_PROBS) p.probs = Float64Array.from(r.f64s(MAX_NAMES));
     if (flags & HAS_TIME) p.at = r.f64();
+    if (flags & HAS_FOLDED) {
+      const n = r.bounded(MAX_NAMES, 'folded scores');
+      p.foldedScores = [];
+      for (let j = 0; j < n; j++) p.foldedScores.push([r.str(), r.f64()]);
+    }
     pending.push(p);
   }
   const held: HeldRecord[] = [];

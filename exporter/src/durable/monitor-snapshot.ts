@@ -82,7 +82,15 @@ export function restoreModel(monitor: Monitor, snap: StoredModelSnapshot, skippe
   for (const p of pending) {
     const v = model.versions.get(p.version) ?? monitor.restoreVersion(model, p.version);
     if (!v) continue;
-    model.pending.set(p.id, { version: v, pred: p.pred, predName: p.predName, score: p.score, probs: p.probs, at: p.at });
+    model.pending.set(p.id, {
+      version: v,
+      pred: p.pred,
+      predName: p.predName,
+      score: p.score,
+      probs: p.probs,
+      ...(p.foldedScores ? { foldedScores: p.foldedScores } : {}),
+      at: p.at,
+    });
     if (p.at !== undefined) v.labelTracking.pending.add(p.at);
     restored.pending++;
   }

@@ -96,6 +96,7 @@ export const classificationCodec: StateCodec<ClassificationState> = {
     w.uint(i.labeledCount);
     w.uint(i.scoredCount);
     w.counts(i.confusion);
+    w.counts(i.apart.slice(0, i.k));
     writeExactSum(w, i.logLossSum);
     w.u8(i.positives.length > 0 ? 1 : 0);
     for (let c = 0; c < i.positives.length; c++) {
@@ -128,6 +129,14 @@ export const classificationCodec: StateCodec<ClassificationState> = {
     i.scoredCount = r.uint();
     const confusion = r.counts(k * k);
     for (let j = 0; j < confusion.length; j++) i.confusion[j] = confusion[j];
+    // Format 5 on: the folded pairs apart per class (none before: folded pairs counted as right).
+    if (format >= 5) {
+      const apart = r.counts(k);
+      for (let j = 0; j < k; j++) {
+        if (apart[j] > confusion[j * k + j]) throw new SnapshotFormatError('more folded pairs apart than diagonal events');
+        i.apart[j] = apart[j];
+      }
+    }
     readExactSum(r, i.logLossSum);
     if (r.u8() === 1) {
       i.allocateHistograms();

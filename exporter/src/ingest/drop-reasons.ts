@@ -32,5 +32,8 @@ export class DropCounter {
 /** Per-request tally, returned to the client in the response. */
 export type DropTally = Partial<Record<DropReason, number>>;
 
-/** Counts a drop both in the process-wide counter and in the current request's tally. */
-export type Drop = (reason: DropReason, n?: number) => void;
+/**
+ * Counts a drop both in the process-wide counter and in the current request's tally. `name`:
+ * what was folded (the class name, for `class_folded`), listed in the response.
+ */
+export type Drop = (reason: DropReason, n?: number, name?: string) => void;

@@ -76,7 +76,7 @@ export class LabelJoin {
     }
     const predName = String(prediction);
     const cls = model.classes.indexOf(predName);
-    if (cls.folded) drop('class_folded');
+    if (cls.folded) drop('class_folded', 1, predName);
     const p: PendingPrediction = { version: v, pred: cls.index, predName };
     if (e.score !== undefined) {
       model.positiveIndex();
@@ -85,7 +85,10 @@ export class LabelJoin {
       const indexed: Array<[number, number]> = [];
       for (const c in e.scores) {
         const ci = model.classes.indexOf(c);
-        if (ci.folded) drop('class_folded');
+        if (ci.folded) {
+          drop('class_folded', 1, c);
+          (p.foldedScores ??= []).push([c, e.scores[c]]);
+        }
         indexed.push([ci.index, e.scores[c]]);
       }
       const probs = new Float64Array(model.classes.size);
@@ -170,18 +173,23 @@ export class LabelJoin {
     const name = String(label);
     if (name === p.predName) v.correct++;
     const cls = model.classes.indexOf(name);
-    if (cls.folded) drop('class_folded');
+    if (cls.folded) drop('class_folded', 1, name);
     if (!v.classification || !v.probabilities) return;
+    // Right or wrong is decided on the exact names: two classes folded into one index are apart.
+    const exact = {
+      apart: cls.index === p.pred && name !== p.predName,
+      trueProbability: cls.folded && p.probs ? (p.foldedScores?.find((f) => f[0] === name)?.[1] ?? 0) : undefined,
+    };
     const b = v.classification.bucketAt(t);
     if (b) {
-      b.add(cls.index, p.pred);
-      v.classification.total.add(cls.index, p.pred);
+      b.add(cls.index, p.pred, undefined, false, exact);
+      v.classification.total.add(cls.index, p.pred, undefined, false, exact);
     }
     const row = model.probabilitiesFor(p);
     const pb = row ? v.probabilities.bucketAt(t) : undefined;
     if (row && pb) {
-      pb.add(cls.index, p.pred, row.probs, row.partial);
-      v.probabilities.total.add(cls.index, p.pred, row.probs, row.partial);
+      pb.add(cls.index, p.pred, row.probs, row.partial, exact);
+      v.probabilities.total.add(cls.index, p.pred, row.probs, row.partial, exact);
     }
   }
 

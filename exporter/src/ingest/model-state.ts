@@ -14,6 +14,11 @@ export interface PendingPrediction {
   predName?: string;
   score?: number;
   probs?: Float64Array;
+  /**
+   * The exact probabilities of the classes in `scores` that folded into the fold bucket (their
+   * sum is in `probs`): the true class's own probability when the label is one of them.
+   */
+  foldedScores?: Array<[name: string, probability: number]>;
   /** When the prediction was made (ms since the epoch), for label coverage and delay. */
   at?: number;
 }

@@ -19,6 +19,8 @@ export interface IngestResult {
   dropped: DropTally;
   /** Predictions: ids not counted because they repeat a known prediction (first 100). */
   duplicateIds?: string[];
+  /** Class names this batch folded into __other__ (first LISTED_FOLDED, in order). */
+  foldedClasses?: string[];
   /** Feedback: labels joined to their prediction now, and labels held for a prediction to come. */
   joined?: number;
   held?: number;
@@ -26,6 +28,8 @@ export interface IngestResult {
 
 /** How many repeated ids a predictions response lists. */
 const LISTED_DUPLICATES = 100;
+/** How many folded class names a response lists. */
+const LISTED_FOLDED = 20;
 
 /**
  * In-memory monitoring state for the fleet: what ingest writes and the collectors read. This
@@ -135,7 +139,8 @@ export class Monitor {
 
   private predictionsBatch(body: PredictionsBody, registeredPositive: string | undefined, tally: DropTally): IngestResult {
     const now = this.now();
-    const drop = tallyInto(tally);
+    const foldedNames = new Set<string>();
+    const drop = tallyInto(tally, foldedNames);
     const model = this.lifecycle.modelFor(body.model);
     if (!model) {
       drop('model_limit', body.events.length);
@@ -168,7 +173,12 @@ export class Monitor {
     }
     if (model.task === 'classification') for (const v of model.versions.values()) v.reserveClasses(model.classes.size);
     const accepted = body.events.length - (tally.duplicate_id ?? 0) - (tally.duplicate_id_conflict ?? 0);
-    return { accepted, dropped: tally, ...(duplicateIds.length ? { duplicateIds } : {}) };
+    return {
+      accepted,
+      dropped: tally,
+      ...(duplicateIds.length ? { duplicateIds } : {}),
+      ...(foldedNames.size ? { foldedClasses: [...foldedNames] } : {}),
+    };
   }
 
   /**
@@ -291,16 +301,17 @@ export class Monitor {
   /** Applies a batch checkFeedback accepted; all or nothing (see the class comment). */
   applyFeedback(body: FeedbackBody): IngestResult {
     const tally: DropTally = {};
+    const folded = new Set<string>();
     const result = this.atomically('feedback', tally, () => {
       const now = this.now();
       const model = this.models.get(body.model);
       if (!model) return undefined;
       model.touch();
-      return this.join.joinFeedback(model, body.events, now, tallyInto(tally));
+      return this.join.joinFeedback(model, body.events, now, tallyInto(tally, folded));
     });
     if (!result) return { accepted: 0, joined: 0, held: 0, dropped: tally };
     this.countIngested('feedback', body.events.length);
-    return { accepted: result.joined + result.held, ...result, dropped: tally };
+    return { accepted: result.joined + result.held, ...result, dropped: tally, ...(folded.size ? { foldedClasses: [...folded] } : {}) };
   }
 
   /** Sets a model's KPIs, within MODELWATCH_MAX_KPIS_PER_MODEL; undefined for an unknown model. All or nothing. */
@@ -429,9 +440,13 @@ export class Monitor {
   }
 }
 
-/** A Drop that counts into the batch's tally (added to the process-wide counter once the batch succeeded). */
-function tallyInto(tally: DropTally): Drop {
-  return (reason, n = 1) => {
+/**
+ * A Drop that counts into the batch's tally (added to the process-wide counter once the batch
+ * succeeded), and collects the first LISTED_FOLDED folded class names into `folded`.
+ */
+function tallyInto(tally: DropTally, folded?: Set<string>): Drop {
+  return (reason, n = 1, name) => {
     tally[reason] = (tally[reason] ?? 0) + n;
+    if (folded && name !== undefined && reason === 'class_folded' && folded.size < LISTED_FOLDED) folded.add(name);
   };
 }

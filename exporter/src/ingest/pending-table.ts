@@ -8,6 +8,7 @@ const NAME_IS_CLASS = 1;
 /** predName differs (folded class): kept in `names`. */
 const NAME_APART = 2;
 const HAS_PROBS = 4;
+const HAS_FOLDED = 8;
 const MAX_VERSIONS = 0xffff;
 
 /**
@@ -37,6 +38,7 @@ export class PendingTable implements Iterable<[string, PendingPrediction]> {
   private next = 0;
   private readonly names = new Map<number, string>();
   private readonly probs = new Map<number, Float64Array>();
+  private readonly folded = new Map<number, Array<[string, number]>>();
   private versions: VersionState[] = [];
   private readonly versionIndex = new Map<VersionState, number>();
   /** Insertion number of each slot's entry (the order a rollback restores). */
@@ -89,6 +91,10 @@ export class PendingTable implements Iterable<[string, PendingPrediction]> {
       f |= HAS_PROBS;
       this.probs.set(slot, p.probs);
     }
+    if (p.foldedScores) {
+      f |= HAS_FOLDED;
+      this.folded.set(slot, p.foldedScores);
+    }
     this.flags[slot] = f;
     this.slots.set(id, slot);
   }
@@ -101,6 +107,7 @@ export class PendingTable implements Iterable<[string, PendingPrediction]> {
     this.slots.delete(id);
     if (this.flags[slot] & NAME_APART) this.names.delete(slot);
     if (this.flags[slot] & HAS_PROBS) this.probs.delete(slot);
+    if (this.flags[slot] & HAS_FOLDED) this.folded.delete(slot);
     this.free.push(slot);
     return true;
   }
@@ -181,6 +188,7 @@ export class PendingTable implements Iterable<[string, PendingPrediction]> {
     const at = this.at[slot];
     if (!Number.isNaN(at)) p.at = at;
     if (f & HAS_PROBS) p.probs = this.probs.get(slot);
+    if (f & HAS_FOLDED) p.foldedScores = this.folded.get(slot);
     return p;
   }
 

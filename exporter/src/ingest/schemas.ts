@@ -167,6 +167,12 @@ export function ingestSchemas(limits: SchemaLimits) {
       .array(z.string())
       .optional()
       .describe('Predictions: the ids (first 100) not counted because they repeat a pending or already labelled prediction.'),
+    folded_classes: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "Class names (first 20) this batch folded into __other__ (beyond MODELWATCH_MAX_CLASSES_PER_MODEL, longer than MODELWATCH_MAX_LABEL_VALUE_LENGTH or with control characters): their per-class series are the fold bucket's; accuracy, the confusion-derived statistics and log loss still use the exact names.",
+      ),
     joined: z.number().int().optional().describe('Feedback: labels joined to their prediction now.'),
     held: z
       .number()

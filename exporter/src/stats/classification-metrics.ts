@@ -50,7 +50,8 @@ export function classificationMetrics(s: ClassificationState, classNames: readon
       trueCount += s.cell(c, o);
       predCount += s.cell(o, c);
     }
-    const tp = s.cell(c, c);
+    // Right predictions of class c, decided on the exact class names (see ClassificationState.correct).
+    const tp = s.correct(c);
     correct += tp;
     if (trueCount === 0 && predCount === 0) continue;
     const precision = predCount === 0 ? 0 : tp / predCount;

@@ -65,6 +65,12 @@ export class ClassificationState implements ZoomMember {
    * would cost more than the few counts it holds.
    */
   private confusion: number[] = [];
+  /**
+   * apart[c] = events counted in confusion[c * k + c] whose true and predicted classes were two
+   * different names sharing index c (both folded into the fold bucket, see ingest's BoundedNames):
+   * not correct predictions, though the matrix cannot tell them apart.
+   */
+  private apart: number[] = [];
   private labeledCount = 0;
   private scoredCount = 0;
   private readonly logLossSum = new ExactSum();
@@ -84,6 +90,11 @@ export class ClassificationState implements ZoomMember {
     return this.scoredCount;
   }
 
+  /** Events of index c predicted as index c that were right: the diagonal less the folded pairs apart (see `apart`). */
+  correct(c: number): number {
+    return c < this.k ? this.confusion[c * this.k + c] - this.apart[c] : 0;
+  }
+
   /** Number of class indices seen (k). */
   get classCount(): number {
     return this.k;
@@ -96,9 +107,13 @@ export class ClassificationState implements ZoomMember {
    * `partial`: the row is known to lack classes (a binary score whose other class has not been
    * seen yet), so it is used as it is even when its sum comes within the tolerance of 1 — a score
    * of 0.995 is P(positive) = 0.995, not a row to scale up to 1.
+   * `exact`: what the indices cannot say when classes share an index (folded at a cardinality
+   * bound): `apart`, the true and predicted classes are different names (so not a correct
+   * prediction, though trueIdx = predIdx); `trueProbability`, the true class's own probability
+   * for log loss (the row holds the fold bucket's sum).
    * @throws RangeError on bad indices or probabilities, before anything changes.
    */
-  add(trueIdx: number, predIdx: number, probs?: ArrayLike<number>, partial = false): void {
+  add(trueIdx: number, predIdx: number, probs?: ArrayLike<number>, partial = false, exact?: ExactClasses): void {
     checkIndex(trueIdx, 'true class');
     checkIndex(predIdx, 'predicted class');
     let rowSum = 1;
@@ -113,6 +128,7 @@ export class ClassificationState implements ZoomMember {
     }
     this.grow(Math.max(trueIdx + 1, predIdx + 1, probs?.length ?? 0));
     this.confusion[trueIdx * this.k + predIdx]++;
+    if (exact?.apart && trueIdx === predIdx) this.apart[trueIdx]++;
     this.labeledCount++;
     if (probs === undefined) return;
     this.allocateHistograms();
@@ -124,7 +140,7 @@ export class ClassificationState implements ZoomMember {
       const p = c < probs.length ? Math.min(1, probs[c] / scale) : 0;
       this.addScore(c, p, c === trueIdx, 1);
     }
-    this.logLossSum.add(logLossTerm(probs, trueIdx, partial));
+    this.logLossSum.add(logLossTerm(probs, trueIdx, partial, exact?.trueProbability));
     this.scoredCount++;
   }
 
@@ -147,6 +163,7 @@ export class ClassificationState implements ZoomMember {
   /** Empties the state; classes already seen, and their arrays, are kept for reuse. */
   clear(): void {
     this.confusion.fill(0);
+    this.apart.fill(0);
     this.labeledCount = 0;
     this.scoredCount = 0;
     this.logLossSum.clear();
@@ -202,6 +219,7 @@ export class ClassificationState implements ZoomMember {
           rows.push(b.saveState(stash));
         }
     const counts = confusion.slice();
+    const apart = this.apart.slice();
     const sum = this.logLossSum.saveState();
     const ring = typeof this.role === 'object' ? this.role.ring.saveState() : undefined;
     return () => {
@@ -217,6 +235,7 @@ export class ClassificationState implements ZoomMember {
       confusion.length = counts.length;
       for (let i = 0; i < counts.length; i++) confusion[i] = counts[i];
       this.confusion = confusion;
+      this.apart = apart;
       this.k = k;
       this.labeledCount = labeledCount;
       this.scoredCount = scoredCount;
@@ -269,6 +288,7 @@ export class ClassificationState implements ZoomMember {
     if (sign === -1) {
       for (let t = 0; t < o.k; t++) {
         for (let p = 0; p < o.k; p++) if (this.confusion[t * this.k + p] < o.confusion[t * o.k + p]) refuse();
+        if (this.apart[t] < o.apart[t]) refuse();
       }
       if (o.scoredCount > 0) {
         for (let c = 0; c < this.k; c++) {
@@ -285,6 +305,7 @@ export class ClassificationState implements ZoomMember {
     }
     for (let t = 0; t < o.k; t++) {
       for (let p = 0; p < o.k; p++) this.confusion[t * this.k + p] += sign * o.confusion[t * o.k + p];
+      this.apart[t] += sign * o.apart[t];
     }
     if (o.scoredCount > 0) {
       this.allocateHistograms();
@@ -328,6 +349,7 @@ export class ClassificationState implements ZoomMember {
     const had = this.positives.length > 0;
     const oldK = this.k;
     this.confusion = confusion;
+    for (let c = this.apart.length; c < k; c++) this.apart.push(0);
     this.k = k;
     if (had) {
       for (let c = oldK; c < k; c++) {
@@ -353,6 +375,12 @@ export class ClassificationState implements ZoomMember {
   }
 }
 
+/** See ClassificationState.add. */
+export interface ExactClasses {
+  apart?: boolean;
+  trueProbability?: number;
+}
+
 /** A class's one-vs-rest histograms: fixed log-odds grid, and the zoomed grid when the state has one. */
 export interface ClassHistograms {
   positives: ArrayLike<number>;
@@ -370,15 +398,16 @@ export interface ClassHistograms {
  * the other class is known, which callers flag with `partial`), costs −ln of the true class's clipped
  * probability.
  */
-export function logLossTerm(probs: ArrayLike<number>, trueIdx: number, partial = false): number {
+export function logLossTerm(probs: ArrayLike<number>, trueIdx: number, partial = false, trueProbability?: number): number {
   const clip = (p: number) => Math.min(Math.max(p, LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
+  const own = trueProbability ?? (trueIdx < probs.length ? probs[trueIdx] : 0);
   let raw = 0;
   for (let i = 0; i < probs.length; i++) raw += probs[i];
   // A partial row (see add) is not renormalised: the true class's own probability counts.
-  if (partial || raw < ROW_SUM_MIN) return -Math.log(clip(trueIdx < probs.length ? probs[trueIdx] : 0));
+  if (partial || raw < ROW_SUM_MIN) return -Math.log(clip(own));
   let sum = 0;
   for (let i = 0; i < probs.length; i++) sum += clip(probs[i]);
-  const pTrue = clip(trueIdx < probs.length ? probs[trueIdx] : 0);
+  const pTrue = clip(own);
   return -Math.log(pTrue / (trueIdx < probs.length ? sum : sum + pTrue));
 }
 

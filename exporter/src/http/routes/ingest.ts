@@ -49,11 +49,15 @@ export function ingestRoutes(
       const body = commands.parsePredictions(req.body);
       const positive = await registered.get(body.model);
       commands.checkPredictions(body, positive);
-      const { duplicateIds, ...result } = await journal.submit(
+      const { duplicateIds, foldedClasses, ...result } = await journal.submit(
         { kind: 'predictions', model: body.model, positiveClass: positive, body: bodyBytesOf(req) },
         () => commands.applyPredictions(body, positive),
       );
-      res.json(duplicateIds ? { ...result, duplicate_ids: duplicateIds } : result);
+      res.json({
+        ...result,
+        ...(duplicateIds ? { duplicate_ids: duplicateIds } : {}),
+        ...(foldedClasses ? { folded_classes: foldedClasses } : {}),
+      });
     });
 
     route(router, ctx, {
@@ -77,7 +81,10 @@ export function ingestRoutes(
       },
       handle: async ({ body, raw }) => {
         commands.checkFeedback(body);
-        return journal.submit({ kind: 'feedback', model: body.model, body: raw }, () => commands.applyFeedback(body));
+        const { foldedClasses, ...result } = await journal.submit({ kind: 'feedback', model: body.model, body: raw }, () =>
+          commands.applyFeedback(body),
+        );
+        return foldedClasses ? { ...result, folded_classes: foldedClasses } : result;
       },
     });
   };
