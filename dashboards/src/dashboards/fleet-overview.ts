@@ -12,7 +12,9 @@ import { datasourceVariable } from '../shared/variables.js';
  */
 export const FLEET = {
   accuracy: 'min by (model) (modelwatch_model_accuracy_ratio)',
-  maxPsi: 'max by (model) (modelwatch_feature_psi)',
+  // As the drift alerts (ENOUGH_FEATURE_VALUES in alert-rules/src/recording.ts): a feature counts once
+  // it has minDriftEvents non-missing values of its own; the PSI of 2 values is noise, not drift.
+  maxPsi: `max by (model) (modelwatch_feature_psi and on (model, version, feature) max by (model, version, feature) (modelwatch_feature_window_values) >= ${rules.minDriftEvents})`,
   // A model without traffic in the last 5m has all-zero bucket rates, and histogram_quantile of
   // those is NaN (shown as "NaN"); `>= 0` is false for NaN, so such models drop out instead.
   p95: 'histogram_quantile(0.95, sum by (model, le) (rate(modelwatch_prediction_latency_seconds_bucket[5m]))) >= 0',
@@ -62,7 +64,7 @@ export function fleetOverview(): Dashboard {
       stat({
         // The critical ModelwatchFeatureDrift threshold, with the alert's operator (>=).
         title: `Models drifting (PSI ≥ ${rules.drift.psiCritical})`,
-        description: 'Models with at least one feature whose PSI is significant.',
+        description: `Models with at least one feature whose PSI is significant, on at least ${rules.minDriftEvents} values of that feature.`,
         queries: [prom('A', `count(${FLEET.maxPsi} >= ${rules.drift.psiCritical}) or vector(0)`, { instant: true })],
         thresholds: anyIsBad(),
         links: [modelListDataLink()],
