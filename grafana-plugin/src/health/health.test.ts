@@ -2,7 +2,7 @@ import { assessFleet, assessModel } from './health';
 import type { Sample, TriageQuery, TriageSamples } from './queries';
 import { TRIAGE_QUERIES } from './queries';
 import { rulesConfig, thresholdsFor } from './thresholds';
-import { config as alertRulesConfig } from '@modelwatch/alert-rules/config';
+import { config as alertRulesConfig } from '../../../alert-rules/src/config';
 
 const empty = (): TriageSamples => Object.fromEntries(Object.keys(TRIAGE_QUERIES).map((k) => [k, []])) as unknown as TriageSamples;
 const s = (labels: Record<string, string>, value: number): Sample => ({ labels, value });

@@ -3,7 +3,7 @@
  * (alert-rules/src/config.ts), so the app's health states can never disagree with the alerts
  * on what "bad" means. Nothing here is re-typed: change a value there and both follow.
  */
-import { config as rulesConfig, type ModelThresholds } from '@modelwatch/alert-rules/config';
+import { config as rulesConfig, type ModelThresholds } from '../../../alert-rules/src/config';
 
 export { rulesConfig };
 
