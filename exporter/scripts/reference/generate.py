@@ -253,6 +253,23 @@ def band_sweep():
     return out
 
 
+def band_outliers():
+    """Narrow bands with a few outlying scores (a fresh attacker's cases): the zoomed grid must
+    span the outliers too, so the band falls in few bins; the exported error bound must still
+    contain sklearn's value."""
+    rng = np.random.default_rng(0)
+    out = []
+    n = 2000
+    y = (rng.random(n) < 0.3).astype(int)
+    band = 0.5 + 0.001 * rng.random(n) + 0.0005 * y
+    for name, extra_s, extra_y in (('band_one_low_outlier', [0.01], [0]), ('band_one_high_outlier', [0.99], [1]),
+                                   ('band_30_uniform', list(rng.random(30)), list((rng.random(30) < 0.3).astype(int)))):
+        s = np.concatenate([band, extra_s])
+        yy = np.concatenate([y, extra_y]).astype(int)
+        out.append({'name': name, 'y': yy.tolist(), 'scores': s.tolist(), 'auc': metrics.roc_auc_score(yy, s)})
+    return out
+
+
 def log_loss_cases():
     """Cases 3 and 6: true-class probabilities of exactly 0 and 1 (clipped at float64 eps), and
     multiclass rows that do not sum to 1 (sklearn 1.2 renormalises them after clipping)."""
@@ -564,6 +581,7 @@ def main():
         'ksSmall': ks_small_samples(),
         'bandSweep': band_sweep(),
         'extremeScores': extreme_scores(),
+        'bandOutliers': band_outliers(),
         'logLoss': log_loss_cases(),
         'wilson': wilson_cases(),
         'ingest': ingest_cases(),

@@ -1141,6 +1141,8 @@ export interface components {
         mae?: number | null;
         rmse?: number | null;
         roc_auc?: number | null;
+        /** @description largest possible distance between roc_auc and the exact ROC AUC of the same events (ties within score bins) */
+        roc_auc_error_bound?: number | null;
         task: ('classification' | 'regression') | null;
       };
       serving: {

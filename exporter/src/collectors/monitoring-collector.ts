@@ -7,7 +7,7 @@ import {
   featureMissingRatio,
   numericDrift,
   regressionMetrics,
-  rocAuc,
+  rocAucWithBound,
   wilsonInterval,
 } from '../stats/index.js';
 import { escapeLabelValue } from '../ingest/bounded-names.js';
@@ -37,6 +37,7 @@ const FAMILIES = [
   'recallAveraged',
   'f1Averaged',
   'rocAuc',
+  'rocAucErrorBound',
   'logLoss',
   'mae',
   'rmse',
@@ -228,8 +229,12 @@ export class MonitoringCollector implements Collector {
         }
       }
       const scored = v.probabilities.total;
-      const auc = rocAuc(scored, Math.max(scored.classCount, names.length), model.aucClassIndex());
-      if (auc !== undefined) w.sample(F.rocAuc, mv, auc);
+      const auc = rocAucWithBound(scored, Math.max(scored.classCount, names.length), model.aucClassIndex());
+      if (auc !== undefined) {
+        w.sample(F.rocAuc, mv, auc.auc);
+        // the histograms know how far off they can be: a narrow band among outliers can exceed 0.005
+        w.sample(F.rocAucErrorBound, mv, auc.bound);
+      }
       const ll = scored.meanLogLoss();
       if (ll !== undefined) w.sample(F.logLoss, mv, ll);
     } else if (v.regression) {

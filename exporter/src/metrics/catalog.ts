@@ -91,6 +91,12 @@ export const CATALOG = {
     "F1 over the window averaged over classes as sklearn's average= (average: macro, weighted).",
   ),
   rocAuc: spec('modelwatch_model_roc_auc', 'gauge', MV, 'ROC AUC over the window (binary; one-vs-rest macro for multiclass).'),
+  rocAucErrorBound: spec(
+    'modelwatch_model_roc_auc_error_bound',
+    'gauge',
+    MV,
+    'Largest possible distance between modelwatch_model_roc_auc and the exact ROC AUC of the same events: half the positive-negative pairs sharing a score bin, over all pairs.',
+  ),
   logLoss: spec('modelwatch_model_log_loss', 'gauge', MV, 'Log loss over the window.'),
   mae: spec('modelwatch_model_mae', 'gauge', MV, 'Mean absolute error over the window (regression).'),
   rmse: spec('modelwatch_model_rmse', 'gauge', MV, 'Root mean squared error over the window (regression).'),

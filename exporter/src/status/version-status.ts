@@ -11,7 +11,7 @@ import {
   featureMissingRatio,
   numericDrift,
   regressionMetrics,
-  rocAuc,
+  rocAucWithBound,
   wilsonUpper,
 } from '../stats/index.js';
 
@@ -66,6 +66,8 @@ export interface VersionStatus {
         accuracy: number | null;
         macro_f1: number | null;
         roc_auc: number | null;
+        /** Largest possible |roc_auc − exact ROC AUC| (stats/roc-auc.ts). */
+        roc_auc_error_bound: number | null;
         log_loss: number | null;
       }
     | { task: 'regression'; labeled: number; mae: number | null; rmse: number | null }
@@ -250,12 +252,16 @@ function qualityOf(model: ModelState, v: VersionState): VersionStatus['quality']
     const total = v.classification.total;
     const m = classificationMetrics(total, model.classes.names);
     const scored = v.probabilities?.total;
+    const auc = scored
+      ? rocAucWithBound(scored, Math.max(scored.classCount, model.classes.names.length), model.aucClassIndex())
+      : undefined;
     return {
       task: 'classification',
       labeled: total.labeled,
       accuracy: m?.accuracy ?? null,
       macro_f1: m?.macro.f1 ?? null,
-      roc_auc: scored ? (rocAuc(scored, Math.max(scored.classCount, model.classes.names.length), model.aucClassIndex()) ?? null) : null,
+      roc_auc: auc?.auc ?? null,
+      roc_auc_error_bound: auc?.bound ?? null,
       log_loss: scored?.meanLogLoss() ?? null,
     };
   }

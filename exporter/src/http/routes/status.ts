@@ -24,6 +24,9 @@ const StatusResponse = z.object({
     accuracy: nullableNumber.optional(),
     macro_f1: nullableNumber.optional(),
     roc_auc: nullableNumber.optional(),
+    roc_auc_error_bound: nullableNumber
+      .optional()
+      .describe('largest possible distance between roc_auc and the exact ROC AUC of the same events (ties within score bins)'),
     log_loss: nullableNumber.optional(),
     mae: nullableNumber.optional(),
     rmse: nullableNumber.optional(),
