@@ -13,12 +13,12 @@ describe('ingest journal', () => {
     await opened?.close();
   });
 
-  async function setup(maxBytes = 1 << 20) {
+  async function setup(maxBytes = 1 << 20, enabled = true) {
     opened = await openDatabase({ sqlitePath: ':memory:' });
     const store = new JournalStore(opened.db, 'test');
     let wall = 1_000_000;
     const clock = new ApplyClock(() => wall);
-    const journal = new Journal({ store, clock, log: createLogger('silent'), enabled: true, maxBytes, retryAfterSeconds: 5 });
+    const journal = new Journal({ store, clock, log: createLogger('silent'), enabled, maxBytes, retryAfterSeconds: 5 });
     return { store, clock, journal, tick: (ms: number) => (wall += ms) };
   }
   const body = (s: string) => Buffer.from(JSON.stringify({ model: 'm', s }));
@@ -96,6 +96,36 @@ describe('ingest journal', () => {
     expect((await store.read(0, 10)).length).toBe(3);
     expect(await db.selectFrom('reference_profiles').selectAll().execute()).toEqual([]);
     expect(journal.appliedSeq).toBe(rows[2].seq);
+  });
+
+  it('while a transacted batch is between its apply and its commit, no checkpoint runs and (journal off too) no batch applies', async () => {
+    for (const enabled of [true, false]) {
+      const { journal } = await setup(1 << 20, enabled);
+      const seen: string[] = [];
+      let commit!: () => void;
+      const committing = new Promise<void>((r) => (commit = r));
+      const r = journal.submitTransacted(
+        { kind: 'reference', model: 'm', body: body('r') },
+        () => (seen.push('r applied'), () => undefined),
+        (inside) =>
+          opened!.db.transaction().execute(async (tx) => {
+            await inside(tx);
+            await committing;
+            seen.push('r committed');
+          }),
+      );
+      while (!seen.includes('r applied')) await new Promise((res) => setImmediate(res));
+      const checkpoint = journal.quiesce(async () => void seen.push('checkpoint'));
+      const after = journal.submit({ kind: 'kpis', model: 'm', body: body('b') }, () => seen.push('b'));
+      for (let i = 0; i < 20; i++) await new Promise((res) => setImmediate(res));
+      expect(seen).toEqual(['r applied']);
+      commit();
+      await Promise.all([r, checkpoint, after]);
+      expect(seen.slice(0, 2)).toEqual(['r applied', 'r committed']);
+      expect(seen.slice(2).sort()).toEqual(['b', 'checkpoint']);
+      await opened!.close();
+      opened = undefined;
+    }
   });
 
   it('a store error answers 503 and applies nothing', async () => {
