@@ -306,7 +306,7 @@ async function main(): Promise<void> {
   );
   const client = new LoadGenerator();
   try {
-    // BENCH_ONLY=ingest, durability or audit runs just those figures (the others take minutes).
+    // BENCH_ONLY=ingest, fleet, durability or audit runs just those figures (the others take minutes).
     const only = process.env.BENCH_ONLY;
     if (!only || only === 'ingest') {
       await ingestThroughput(client);
@@ -317,7 +317,7 @@ async function main(): Promise<void> {
       );
       await journalThroughput(client);
     }
-    if (!only) await fleet(client);
+    if (!only || only === 'fleet') await fleet(client);
     if (!only || only === 'durability') await durabilityFigures(client);
     if (!only || only === 'audit') await auditVerifyFigures();
   } finally {
