@@ -1583,21 +1583,6 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description the model has never sent predictions or a reference (code: MW_ERR_NOT_FOUND, MW_ERR_NO_ROUTE) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          /**
-           * @example {
-           *       "error": "the model has never sent predictions or a reference",
-           *       "code": "MW_ERR_NOT_FOUND"
-           *     }
-           */
-          'application/json': components['schemas']['Error'];
-        };
-      };
       /** @description body too large (code: MW_ERR_BODY_TOO_LARGE) */
       413: {
         headers: {

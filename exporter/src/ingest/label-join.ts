@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { Drop } from './drop-reasons.js';
-import type { ModelState, PendingPrediction } from './model-state.js';
+import type { HeldLabel, ModelState, PendingPrediction } from './model-state.js';
 import type { FeedbackBody, PredictionEvent } from './schemas.js';
 import type { VersionState } from './version-state.js';
 import { activeTxn } from '../windows/txn.js';
@@ -14,7 +14,9 @@ export interface FeedbackCounts {
   held: number;
 }
 
-type JoinBounds = Pick<Config, 'pendingPredictionsPerModel' | 'pendingPredictionsTotal' | 'heldLabels' | 'recentIds'>;
+type JoinBounds = Pick<Config, 'pendingPredictionsPerModel' | 'pendingPredictionsTotal' | 'heldLabels' | 'recentIds'> & {
+  limits: Pick<Config['limits'], 'maxModels'>;
+};
 
 /**
  * The join of labels to predictions by id, in either order:
@@ -31,6 +33,13 @@ export class LabelJoin {
   private pendingTotal = 0;
   private heldTotal = 0;
   private recentTotal = 0;
+  /**
+   * Labels for models that have sent no prediction (nor reference) yet, by model name, oldest
+   * first: held within the same bounds as a model's (they count in the held total), for at most
+   * MODELWATCH_MAX_MODELS names, with no model state and no series until the model's first batch
+   * adopts them (`adopt`). Kept in memory: not in snapshots (see README).
+   */
+  private readonly orphans = new Map<string, Map<string, HeldLabel>>();
 
   constructor(private readonly config: JoinBounds) {}
 
@@ -234,6 +243,87 @@ export class LabelJoin {
       else if (this.holdLabel(model, id, e.label, now, drop)) counts.held++;
     }
     return counts;
+  }
+
+  /**
+   * Holds a `/feedback` batch's labels for model `name`, which has no state yet (see `orphans`).
+   * Beyond MODELWATCH_MAX_MODELS names held for, the labels are dropped as `model_limit`.
+   */
+  holdForUnknown(name: string, events: FeedbackBody['events'], now: number, drop: Drop): FeedbackCounts {
+    const txn = activeTxn();
+    txn?.saveContents(this.orphans);
+    this.expireUnknown(now, drop);
+    let held = this.orphans.get(name);
+    if (!held) {
+      if (this.orphans.size >= this.config.limits.maxModels) {
+        drop('model_limit', events.length);
+        return { joined: 0, held: 0 };
+      }
+      this.orphans.set(name, (held = new Map()));
+    } else txn?.saveContents(held);
+    const counts: FeedbackCounts = { joined: 0, held: 0 };
+    const { perModel, total } = this.config.heldLabels;
+    for (const e of events) {
+      const id = String(e.id);
+      if (held.has(id)) {
+        drop('duplicate_label');
+        continue;
+      }
+      while (held.size > 0 && (held.size >= perModel || this.heldTotal >= total)) {
+        held.delete(held.keys().next().value as string);
+        this.heldTotal--;
+        drop('label_evicted');
+      }
+      if (this.heldTotal >= total) {
+        drop('label_evicted');
+        continue;
+      }
+      held.set(id, { label: e.label, at: now });
+      this.heldTotal++;
+      counts.held++;
+    }
+    if (held.size === 0) this.orphans.delete(name);
+    return counts;
+  }
+
+  /** Whether labels are held for a model that has no state yet. */
+  holdsForUnknown(name: string): boolean {
+    return this.orphans.has(name);
+  }
+
+  /** Moves the labels held for `model`'s name before it existed into its held labels (oldest first). */
+  adopt(model: ModelState): void {
+    const held = this.orphans.get(model.name);
+    if (!held) return;
+    activeTxn()?.saveContents(this.orphans);
+    model.touchHeld();
+    for (const [id, h] of held) {
+      if (model.held.has(id)) {
+        this.heldTotal--;
+        continue;
+      }
+      model.held.set(id, h);
+    }
+    this.orphans.delete(model.name);
+  }
+
+  /** Drops labels held for models with no state yet that are older than MODELWATCH_HELD_LABEL_SECONDS. */
+  expireUnknown(now: number, drop: Drop): void {
+    const cutoff = now - this.config.heldLabels.ttlMs;
+    const txn = activeTxn();
+    for (const [name, held] of this.orphans) {
+      const first = held.values().next().value as HeldLabel | undefined;
+      if (first && first.at > cutoff) continue;
+      txn?.saveContents(this.orphans);
+      txn?.saveContents(held);
+      for (const [id, h] of held) {
+        if (h.at > cutoff) break;
+        held.delete(id);
+        this.heldTotal--;
+        drop('label_expired');
+      }
+      if (held.size === 0) this.orphans.delete(name);
+    }
   }
 
   /** Drops the model's held labels older than MODELWATCH_HELD_LABEL_SECONDS. */

@@ -107,6 +107,7 @@ export class Monitor {
     const tally: DropTally = {};
     const drop = tallyInto(tally);
     for (const model of this.models.values()) if (model.held.size > 0) this.join.expire(model, now, drop);
+    this.join.expireUnknown(now, drop);
     this.countDrops(tally);
   }
 
@@ -147,6 +148,7 @@ export class Monitor {
       return { accepted: 0, dropped: tally };
     }
     model.touch();
+    this.join.adopt(model);
     model.task ??= body.task ?? inferTask(body.events);
     if (model.task === 'classification') {
       const { positive } = settlePositiveClass(model, body, registeredPositive);
@@ -279,10 +281,14 @@ export class Monitor {
     for (const tracker of v.trackers) if (tracker.stamp !== stamp) observe(tracker, t, undefined);
   }
 
-  /** Problems that need model state: unknown model (404 by the caller), wrong label type. */
+  /**
+   * Problems that need model state (wrong label type, a label outside an inferred binary pair).
+   * A model with no state yet is no problem: its labels are held for its first prediction
+   * (LabelJoin.holdForUnknown), so `unknownModel` is always false.
+   */
   checkFeedback(body: FeedbackBody): { unknownModel: boolean; problems: FieldProblem[] } {
     const model = this.models.get(body.model);
-    if (!model) return { unknownModel: true, problems: [] };
+    if (!model) return { unknownModel: false, problems: [] };
     const problems: FieldProblem[] = [];
     if (model.task === 'regression') {
       body.events.forEach((e, i) => {
@@ -305,7 +311,7 @@ export class Monitor {
     const result = this.atomically('feedback', tally, () => {
       const now = this.now();
       const model = this.models.get(body.model);
-      if (!model) return undefined;
+      if (!model) return this.join.holdForUnknown(body.model, body.events, now, tallyInto(tally));
       model.touch();
       return this.join.joinFeedback(model, body.events, now, tallyInto(tally, folded));
     });
@@ -400,6 +406,7 @@ export class Monitor {
       return;
     }
     model.touch();
+    this.join.adopt(model);
     if (profile.task) model.task ??= profile.task;
     if (profile.positiveClass !== undefined) model.setPositiveClass(profile.positiveClass);
     const now = this.now();

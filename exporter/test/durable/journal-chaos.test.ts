@@ -80,7 +80,7 @@ async function chaos(env: Record<string, string>, kills: number): Promise<void> 
   const next = clients.map(() => 0);
   let e = await exporter(dataDir, settings);
   running.push(e);
-  // Feedback and KPIs need the model to exist (404 otherwise).
+  // KPIs need the model to exist (404 otherwise); the labels of a model with no state yet are held, not checkpointed.
   expect(
     await send(e, {
       path: '/api/v1/predictions',

@@ -96,6 +96,18 @@ describe('all or nothing on the rare paths of a batch (issue 11 §1)', () => {
     checkAtomic((m) => m.applyPredictions(labelled(10, 'clf', 'v0')), labelled(70_000, 'clf', 'v1'));
   });
 
+  it("labels held for a model with no state, adopted by the model's first batch, are held for it again", () => {
+    const early = (m: Monitor) =>
+      m.applyFeedback({
+        model: 'fresh',
+        events: [
+          { id: 'v1-0', label: 'a' },
+          { id: 'later', label: 'b' },
+        ],
+      } as never);
+    checkAtomic(early, labelled(3, 'fresh', 'v1'));
+  });
+
   it('a version created by evicting an idle one, or folded into __other__, is undone', () => {
     const prepare = (m: Monitor, clock: { t: number }) => {
       m.applyPredictions(labelled(3, 'clf', 'v2'));

@@ -128,8 +128,10 @@ describe('ingest HTTP API', () => {
     expect(sample(await scrape(s), 'modelwatch_predictions_total', { model: 'batchy' })).toBe(10_000);
   });
 
-  it('answers 404 for feedback or KPIs about a model never seen', async () => {
-    expect((await post('/api/v1/feedback', { model: 'ghost', events: [{ id: 1, label: 'a' }] })).status).toBe(404);
+  it('answers 404 for KPIs about a model never seen; its feedback is held for its first prediction (labels-first.test.ts)', async () => {
+    const held = await post('/api/v1/feedback', { model: 'ghost', events: [{ id: 1, label: 'a' }] });
+    expect(held.status).toBe(200);
+    expect(await held.json()).toMatchObject({ accepted: 1, joined: 0, held: 1 });
     expect((await post('/api/v1/kpis', { model: 'ghost', kpis: { revenue: 1 } })).status).toBe(404);
   });
 

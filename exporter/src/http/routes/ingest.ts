@@ -74,7 +74,6 @@ export function ingestRoutes(
           schema: schemas.ingestResponse,
         },
         400: { description: 'malformed batch; nothing applied', schema: errorBody },
-        404: { description: 'the model has never sent predictions or a reference' },
         413: { description: 'body too large' },
         415: { description: 'Content-Type is not application/json' },
         503: { description: 'the batch could not be journaled (journal full or store error); nothing applied; retry after Retry-After' },
