@@ -37,7 +37,7 @@ const UNITS = ['seconds', 'bytes', 'ratio'] as const;
 /**
  * Collects one scrape's body: each collector writes its families (a header, then sample
  * lines) in turn. Small families go through `sample()`; the monitoring families, most of a
- * fleet's ~170k series, arrive as pre-rendered sample bytes through `bytes()`.
+ * fleet's ~190k series, arrive as pre-rendered sample bytes through `bytes()`.
  *
  * A family name may appear once per body (both formats require a family's samples to be
  * contiguous); a second header for it throws, so two collectors cannot silently interleave.

@@ -91,7 +91,7 @@ interface CachedVersion {
  * stale. Fleet-wide lines (KPIs, unknown feedback, drops) are rendered every scrape.
  *
  * Why this collector formats its own bytes instead of writing samples through
- * ExpositionWriter.sample(): it owns ~170k of a full fleet's series, and a scrape where
+ * ExpositionWriter.sample(): it owns ~190k of a full fleet's series, and a scrape where
  * nothing changed costs one copy of cached bytes instead of formatting every line again
  * (see `npm run bench`, "nothing changed since the last scrape"). The sample lines are the
  * same in both exposition formats, so only the headers depend on the format.
