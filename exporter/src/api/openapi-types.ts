@@ -835,7 +835,7 @@ export interface components {
         scores?: {
           [key: string]: number;
         };
-        /** @description When the prediction was made: ISO-8601, or Unix time in seconds. Defaults to arrival time. */
+        /** @description When the prediction was made: ISO-8601, or Unix time in seconds. Defaults to arrival time; at most 300 s ahead of the exporter clock (further: 400). */
         timestamp?: string | number;
       }[];
       /** @description a name: 1-128 characters of letters, digits, '.', '_' and '-' (no spaces), starting with a letter or digit */
@@ -843,7 +843,7 @@ export interface components {
       /** @description Binary classifiers: the class `score` is the probability of. Needed unless the classes are {0, 1}, {"0", "1"} or {false, true}; one per model. */
       positive_class?: number | string | boolean;
       /**
-       * @description Overrides the task inferred from the first batch (see README).
+       * @description States the model task; otherwise its first batch decides it (unscored numeric predictions, 0/1 included, read as regression). Fixed once set (README "The task of a model").
        * @enum {string}
        */
       task?: 'classification' | 'regression';

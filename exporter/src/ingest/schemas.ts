@@ -64,7 +64,9 @@ export function ingestSchemas(limits: SchemaLimits) {
       id: eventId.describe('Prediction id; feedback joins on it.'),
       timestamp: timestamp
         .optional()
-        .describe('When the prediction was made: ISO-8601, or Unix time in seconds. Defaults to arrival time.'),
+        .describe(
+          'When the prediction was made: ISO-8601, or Unix time in seconds. Defaults to arrival time; at most 300 s ahead of the exporter clock (further: 400).',
+        ),
       features: z.record(featureNameSchema('feature name'), featureValue).default({}),
       prediction: classValue.optional().describe('Predicted class, or predicted value for regression. Required unless error is set.'),
       score: probability().optional().describe('Binary classifiers: probability of the positive class.'),
@@ -91,7 +93,12 @@ export function ingestSchemas(limits: SchemaLimits) {
   const predictionsBody = z.object({
     model: nameOf('model'),
     version: nameOf('version'),
-    task: z.enum(['classification', 'regression']).optional().describe('Overrides the task inferred from the first batch (see README).'),
+    task: z
+      .enum(['classification', 'regression'])
+      .optional()
+      .describe(
+        'States the model task; otherwise its first batch decides it (unscored numeric predictions, 0/1 included, read as regression). Fixed once set (README "The task of a model").',
+      ),
     positive_class: classValue
       .optional()
       .describe(
