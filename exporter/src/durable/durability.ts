@@ -69,6 +69,14 @@ export async function startDurability(deps: {
     adopt: (model) => checkpointer.adopt(model),
   });
   if (replayed.applied + replayed.refused > 0) log.info(replayed, 'replayed the ingest journal onto the restored state');
+  // a half-full journal asks for a checkpoint at once, whatever the interval (one at a time)
+  let pressed: Promise<unknown> | undefined;
+  deps.journal.journal.onPressure = () => {
+    pressed ??= checkpointer
+      .checkpoint()
+      .catch(() => undefined)
+      .finally(() => (pressed = undefined));
+  };
   checkpointer.start();
   return {
     checkpointer,

@@ -68,6 +68,13 @@ export class Journal {
   private bytes = 0;
   private queuedBytes = 0;
   private readonly counts = { full: 0, storeError: 0, applied: 0, covered: 0, refused: 0 };
+  /**
+   * Called after a flush that leaves more than half of `maxBytes` uncovered: the durability
+   * layer starts a checkpoint then, so the journal is covered even with periodic checkpoints
+   * off (MODELWATCH_CHECKPOINT_SECONDS=0) or too far apart for the ingest rate — otherwise it
+   * would only fill until every batch answered 503.
+   */
+  onPressure?: () => void;
 
   constructor(private readonly o: JournalOptions) {}
 
@@ -171,6 +178,7 @@ export class Journal {
     else if (this.o.enabled) await this.flushGroup(batch);
     else for (const q of batch) this.applyNow(q);
     this.flushing = false;
+    if (this.o.enabled && this.bytes > this.o.maxBytes / 2) this.onPressure?.();
     this.schedule();
   }
 

@@ -61,7 +61,7 @@ describe('score grid migration (snapshot format 3 → 4)', () => {
     const m = makeMonitor(config, clock);
     expect(restoreAll(m, snaps)).toEqual([]);
     const text = render(m, config);
-    expect(text.split('\n').filter((l) => l.startsWith('modelwatch_model_roc_auc'))).toEqual(fixture.rocAuc);
+    expect(text.split('\n').filter((l) => l.startsWith('modelwatch_model_roc_auc{'))).toEqual(fixture.rocAuc);
 
     const h = m.models.get('clf')!.versions.get('v1')!.probabilities!.total.histograms(1)!;
     expect(h.positives.length).toBe(SCORE_BINS);
