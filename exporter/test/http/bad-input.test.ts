@@ -380,6 +380,35 @@ const CASES: Case[] = [
     field: 'development',
   },
   { name: 'gates of an unknown model', method: 'PUT', path: '/api/v1/models/nosuch/gates', json: {}, status: 404 },
+  // Gates and metrics no version could meet or a version could not have (ranges by metric name, registry/metric-rules.ts).
+  ...(
+    [
+      ['gate max_latency_ms negative', { production: { max_latency_ms: -1 } }, 'production.max_latency_ms'],
+      ['gate max_latency_ms beyond a day', { production: { max_latency_ms: 86_400_001 } }, 'production.max_latency_ms'],
+      ['gate min_accuracy 1.23e29', { staging: { min_accuracy: 1.23e29 } }, 'staging.min_accuracy'],
+      ['gate min_f1 above 1', { staging: { min_f1: 1.5 } }, 'staging.min_f1'],
+      ['gate max_rmse negative', { staging: { max_rmse: -1 } }, 'staging.max_rmse'],
+      ['gate min_sample_count fractional', { staging: { min_sample_count: 2.5 } }, 'staging.min_sample_count'],
+      ['gate on another metric beyond 1e100', { staging: { max_drift: 1e101 } }, 'staging.max_drift'],
+    ] as const
+  ).map(([name, json, field]): Case => ({ name, method: 'PUT', path: '/api/v1/models/m/gates', json, status: 400, field })),
+  ...(
+    [
+      ['metric p95_latency_ms negative', { p95_latency_ms: -1 }, 'metrics.p95_latency_ms'],
+      ['metric latency_ms beyond ingest cap', { latency_ms: 86_400_001 }, 'metrics.latency_ms'],
+      ['metric rmse negative', { rmse: -1 }, 'metrics.rmse'],
+      ['metric 1e101', { score_x: 1e101 }, 'metrics.score_x'],
+      ['metric roc_auc above 1', { roc_auc: 1.01 }, 'metrics.roc_auc'],
+      ['metric sample_count negative', { sample_count: -3 }, 'metrics.sample_count'],
+    ] as const
+  ).map(([name, metrics, field]): Case => ({
+    name,
+    method: 'POST',
+    path: '/api/v1/models/m/versions',
+    json: { version: '9', metrics },
+    status: 400,
+    field,
+  })),
 
   // Audit.
   { name: 'audit limit too large', method: 'GET', path: '/api/v1/audit?limit=5000', status: 400, field: 'limit' },

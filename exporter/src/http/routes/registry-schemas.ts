@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FINITE_MESSAGE, finiteNumber, MAGNITUDE_MESSAGE, magnitudeNumber, probability, withNumber } from '../../ingest/number-rules.js';
 import { ROLES } from '../../auth/roles.js';
 import { GATE_NAME } from '../../registry/gates.js';
+import { checkMetricValues, LATENCY_RULE, METRIC_RULES_TEXT } from '../../registry/metric-rules.js';
 import { ErrorSchema } from '../error-schema.js';
 import { STAGES } from '../../registry/types.js';
 import { nameSchema } from '../../names.js';
@@ -48,21 +49,23 @@ export const ArtifactUri = z
     `artifact_uri must be a URI with one of the schemes ${ARTIFACT_SCHEMES.join(', ')}`,
   );
 
-const LATENCY = 'must be a finite number of milliseconds, at least 0';
+const LATENCY = LATENCY_RULE.message;
 const METRIC_KEY = /^[a-z][a-z0-9_]{0,63}$/;
 export const Metrics = z
   .object({
     accuracy: probability().optional(),
-    latency_ms: z.number({ error: LATENCY }).min(0, LATENCY).optional(),
+    latency_ms: z.number({ error: LATENCY }).min(LATENCY_RULE.min, LATENCY).max(LATENCY_RULE.max, LATENCY).optional(),
   })
   .catchall(finiteNumber())
   .superRefine((m, ctx) => {
+    checkMetricValues(m, ctx);
     const keys = Object.keys(m);
     if (keys.length > 64) ctx.addIssue({ code: 'custom', message: 'at most 64 metrics' });
     for (const k of keys)
       if (!METRIC_KEY.test(k))
         ctx.addIssue({ code: 'custom', path: [k], message: 'metric names are lowercase letters, digits and "_", starting with a letter' });
-  });
+  })
+  .describe(`Validation metrics {name: value}, at most 64. ${METRIC_RULES_TEXT}`);
 
 /**
  * A JSON `"__proto__"` key fits the key pattern, but zod's records skip it and a plain object
@@ -135,7 +138,13 @@ export const DeleteModelQuery = z.object({ reason: Reason });
 
 const StageGatesBody = z
   .record(z.string().regex(GATE_NAME, 'gate names are min_<metric> or max_<metric>'), finiteNumber())
-  .refine((g) => Object.keys(g).length <= 32, 'at most 32 gates per stage');
+  .refine((g) => Object.keys(g).length <= 32, 'at most 32 gates per stage')
+  .superRefine((g, ctx) => checkMetricValues(g, ctx, (gate) => GATE_NAME.exec(gate)?.[2]))
+  .describe(
+    `Gates of one stage, {min_<metric>|max_<metric>: bound}. A stage sent here replaces that stage's defaults entirely: ` +
+      `a gate left out is not checked ({} = no gates), so send every gate the stage should keep; GET /gates shows the gates in force. ` +
+      `A bound takes its metric's range. ${METRIC_RULES_TEXT}`,
+  );
 export const GatesBody = z
   .object({ staging: StageGatesBody.optional(), production: StageGatesBody.optional(), reason: Text(1000).optional() })
   .strict();
