@@ -618,6 +618,7 @@ export interface components {
         };
       };
       model: string;
+      /** @description true where an override replaced the stage's defaults: its gates are exactly those listed, defaults not merged in */
       overridden: {
         production: boolean;
         staging: boolean;
@@ -851,12 +852,12 @@ export interface components {
       version: string;
     };
     PutGatesRequest: {
-      /** @description Gates of one stage, {min_<metric>|max_<metric>: bound}. A stage sent here replaces that stage's defaults entirely: a gate left out is not checked ({} = no gates), so send every gate the stage should keep; GET /gates shows the gates in force. A bound takes its metric's range. Ranges by metric name: accuracy, precision, recall, f1, *auc, *_rate, *_ratio in [0, 1]; *latency, *latency_ms, *_ms in [0, 86400000] ms (as ingest); mae, mse, rmse, mape, *_error, *_loss, log_loss, brier in [0, 1e+100]; *_count, count, samples, support, n_*, num_* whole numbers ≥ 0; any other metric finite with |x| ≤ 1e+100. */
+      /** @description Gates of one stage, {min_<metric>|max_<metric>: bound}. A stage sent here replaces that stage's defaults entirely: a gate left out is not checked ({} = no gates), so send every gate the stage should keep; a stage left out of the body returns to its defaults. GET /gates shows the gates in force. A bound takes its metric's range. Ranges by metric name: accuracy, precision, recall, f1, *auc, *_rate, *_ratio in [0, 1]; *latency, *latency_ms, *_ms in [0, 86400000] ms (as ingest); mae, mse, rmse, mape, *_error, *_loss, log_loss, brier in [0, 1e+100]; *_count, count, samples, support, n_*, num_* whole numbers ≥ 0; any other metric finite with |x| ≤ 1e+100. */
       production?: {
         [key: string]: number;
       };
       reason?: string;
-      /** @description Gates of one stage, {min_<metric>|max_<metric>: bound}. A stage sent here replaces that stage's defaults entirely: a gate left out is not checked ({} = no gates), so send every gate the stage should keep; GET /gates shows the gates in force. A bound takes its metric's range. Ranges by metric name: accuracy, precision, recall, f1, *auc, *_rate, *_ratio in [0, 1]; *latency, *latency_ms, *_ms in [0, 86400000] ms (as ingest); mae, mse, rmse, mape, *_error, *_loss, log_loss, brier in [0, 1e+100]; *_count, count, samples, support, n_*, num_* whole numbers ≥ 0; any other metric finite with |x| ≤ 1e+100. */
+      /** @description Gates of one stage, {min_<metric>|max_<metric>: bound}. A stage sent here replaces that stage's defaults entirely: a gate left out is not checked ({} = no gates), so send every gate the stage should keep; a stage left out of the body returns to its defaults. GET /gates shows the gates in force. A bound takes its metric's range. Ranges by metric name: accuracy, precision, recall, f1, *auc, *_rate, *_ratio in [0, 1]; *latency, *latency_ms, *_ms in [0, 86400000] ms (as ingest); mae, mse, rmse, mape, *_error, *_loss, log_loss, brier in [0, 1e+100]; *_count, count, samples, support, n_*, num_* whole numbers ≥ 0; any other metric finite with |x| ≤ 1e+100. */
       staging?: {
         [key: string]: number;
       };

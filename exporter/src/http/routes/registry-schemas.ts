@@ -142,7 +142,8 @@ const StageGatesBody = z
   .superRefine((g, ctx) => checkMetricValues(g, ctx, (gate) => GATE_NAME.exec(gate)?.[2]))
   .describe(
     `Gates of one stage, {min_<metric>|max_<metric>: bound}. A stage sent here replaces that stage's defaults entirely: ` +
-      `a gate left out is not checked ({} = no gates), so send every gate the stage should keep; GET /gates shows the gates in force. ` +
+      `a gate left out is not checked ({} = no gates), so send every gate the stage should keep; a stage left out of the body ` +
+      `returns to its defaults. GET /gates shows the gates in force. ` +
       `A bound takes its metric's range. ${METRIC_RULES_TEXT}`,
   );
 export const GatesBody = z
@@ -259,7 +260,9 @@ export const ModelRetirementResponse = z.object({
 export const GatesResponse = z.object({
   model: z.string(),
   gates: z.object({ staging: Gates, production: Gates }),
-  overridden: z.object({ staging: z.boolean(), production: z.boolean() }),
+  overridden: z
+    .object({ staging: z.boolean(), production: z.boolean() })
+    .describe("true where an override replaced the stage's defaults: its gates are exactly those listed, defaults not merged in"),
 });
 export const AuditEntryResponse = z.object({
   id: z.number(),
