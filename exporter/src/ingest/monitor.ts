@@ -10,6 +10,7 @@ import type { ReferenceProfile, Task } from './reference-profile.js';
 import type { FeedbackBody, KpisBody, PredictionEvent, PredictionsBody } from './schemas.js';
 import { inferTask, taskProblems } from './task-inference.js';
 import { agreedPositiveClass, inferredLabelProblems, positiveSources, settlePositiveClass } from './binary-positive.js';
+import { feedbackArityProblems, predictionsArityProblem, referenceArityProblem } from './class-arity.js';
 import { VersionLifecycle } from './version-lifecycle.js';
 import { observe, type VersionState } from './version-state.js';
 
@@ -126,8 +127,18 @@ export class Monitor {
     const model = this.models.get(body.model);
     const problems = taskProblems(model?.task, body);
     if (problems.length || (model?.task ?? body.task ?? inferTask(body.events)) === 'regression') return problems;
-    const { problem } = settlePositiveClass(model, body, registeredPositive);
-    return problem ? [problem] : [];
+    const { positive, problem } = settlePositiveClass(model, body, registeredPositive);
+    if (problem) return [problem];
+    const where =
+      body.positive_class !== undefined
+        ? 'this request'
+        : registeredPositive !== undefined
+          ? 'the model registry'
+          : model?.positiveClass !== undefined
+            ? 'stated or inferred earlier'
+            : 'inferred from the classes';
+    const arity = predictionsArityProblem(model, body, { name: positive, where });
+    return arity ? [arity] : [];
   }
 
   /** Applies a batch checkPredictions accepted, with the same `registeredPositive`; all or nothing (see the class comment). */
@@ -294,13 +305,16 @@ export class Monitor {
       body.events.forEach((e, i) => {
         if (typeof e.label !== 'number') problems.push({ path: `events[${i}].label`, message: 'a regression model needs a numeric label' });
       });
-    } else
+    } else {
+      problems.push(...feedbackArityProblems(model, body));
+      if (problems.length) return { unknownModel: false, problems: problems.slice(0, 1000) };
       problems.push(
         ...inferredLabelProblems(
           model,
           body.events.map((e) => e.label),
         ),
       );
+    }
     return { unknownModel: false, problems: problems.slice(0, 1000) };
   }
 
@@ -357,12 +371,23 @@ export class Monitor {
    * `positive_class` and both sources — the rule predictions follow (binary-positive.ts).
    */
   checkReference(modelName: string, profile: ReferenceProfile, registeredPositive?: string): FieldProblem[] {
-    if (profile.positiveClass === undefined) return [];
-    const { problem } = agreedPositiveClass(
-      modelName,
-      positiveSources(['this reference', profile.positiveClass], this.models.get(modelName)?.positiveClass, registeredPositive),
-    );
-    return problem ? [problem] : [];
+    const model = this.models.get(modelName);
+    if (profile.positiveClass !== undefined) {
+      const { problem } = agreedPositiveClass(
+        modelName,
+        positiveSources(['this reference', profile.positiveClass], model?.positiveClass, registeredPositive),
+      );
+      if (problem) return [problem];
+    }
+    const [name, where] =
+      profile.positiveClass !== undefined
+        ? [profile.positiveClass, 'this reference']
+        : registeredPositive !== undefined
+          ? [registeredPositive, 'the model registry']
+          : [model?.positiveClass, 'stated or inferred earlier'];
+    const cal = profile.calibration;
+    const arity = referenceArityProblem(model, modelName, { name, where }, cal?.kind === 'multiclass' ? cal.classes : undefined);
+    return arity ? [arity] : [];
   }
 
   /** The positive class the model settled on (stated or inferred by an earlier batch or reference), if any. */

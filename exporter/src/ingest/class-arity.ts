@@ -1,0 +1,121 @@
+import type { FieldProblem } from '../errors.js';
+import { OTHER } from './bounded-names.js';
+import type { ModelState } from './model-state.js';
+import type { FeedbackBody, PredictionsBody } from './schemas.js';
+
+/**
+ * A model with a positive class has at most two classes (README, "Binary scores"): a binary
+ * `score` is P(positive) and 1 − score the other class's, which a third class would make wrong
+ * (log loss −ln ε for its labels, a row missing a class). These checks keep that invariant on
+ * every route that brings classes — predictions, feedback labels, reference uploads — before
+ * anything is applied; each problem names the field that brought the extra class.
+ */
+
+function modelClasses(model: ModelState | undefined): Set<string> {
+  const names = new Set<string>();
+  if (model) for (const n of model.classes.names) if (n !== OTHER) names.add(n);
+  return names;
+}
+
+function show(names: Iterable<string>): string {
+  const all = [...names];
+  return (
+    all
+      .slice(0, 4)
+      .map((n) => JSON.stringify(n))
+      .join(', ') + (all.length > 4 ? ', …' : '')
+  );
+}
+
+function tooMany(path: string, modelName: string, positive: string, where: string, classes: Set<string>): FieldProblem {
+  return {
+    path,
+    message:
+      `model ${modelName} has positive class ${JSON.stringify(positive)} (${where}), so it is binary: ` +
+      `it would get the classes ${show(classes)}; a model with more than two classes has no positive class ` +
+      `and sends per-class scores without positive_class`,
+  };
+}
+
+/**
+ * Predictions batch: with `positive` (the class the batch settles, from the request, the registry,
+ * an earlier batch or an inference; undefined when none) the model's classes and the batch's
+ * (predictions, labels, `scores` keys) must be at most two with it. Binary `score` rows need a
+ * model of at most two classes even without one. The first problem names `positive_class` when
+ * the request states it, else the event's field (`events[i].scores`, `.prediction`, `.label`).
+ */
+export function predictionsArityProblem(
+  model: ModelState | undefined,
+  body: PredictionsBody,
+  positive: { name?: string; where?: string },
+): FieldProblem | undefined {
+  const classes = modelClasses(model);
+  const live = body.events.filter((e) => e.error === undefined || e.error === false);
+  const binary = live.some((e) => e.score !== undefined);
+  if (positive.name === undefined && !binary) return undefined;
+  const stated = body.positive_class !== undefined;
+  const name = positive.name;
+  if (name !== undefined) classes.add(name);
+  const where = positive.where ?? 'inferred';
+  const over = (path: string) =>
+    name !== undefined
+      ? tooMany(stated ? 'positive_class' : path, body.model, name, where, classes)
+      : {
+          path,
+          message: `model ${body.model} has the classes ${show(classes)}: binary score rows need a model with at most two classes; send scores per class`,
+        };
+  if (classes.size > 2) return over('positive_class');
+  for (let i = 0; i < body.events.length; i++) {
+    const e = body.events[i];
+    if (e.error !== undefined && e.error !== false) continue;
+    const fields: Array<[string, string[]]> = [
+      ['scores', e.scores ? Object.keys(e.scores) : []],
+      ['prediction', e.prediction !== undefined ? [String(e.prediction)] : []],
+      ['label', e.label !== undefined ? [String(e.label)] : []],
+    ];
+    for (const [field, names] of fields) {
+      for (const n of names) classes.add(n);
+      if (classes.size > 2) return over(`events[${i}].${field}`);
+    }
+  }
+  return undefined;
+}
+
+/** Feedback: labels that would give a model with a positive class a third class, each naming `events[i].label`. */
+export function feedbackArityProblems(model: ModelState, body: FeedbackBody): FieldProblem[] {
+  if (model.positiveClass === undefined) return [];
+  const classes = modelClasses(model);
+  classes.add(model.positiveClass);
+  const problems: FieldProblem[] = [];
+  body.events.forEach((e, i) => {
+    const name = String(e.label);
+    if (classes.has(name)) return;
+    if (classes.size >= 2)
+      problems.push(
+        tooMany(`events[${i}].label`, model.name, model.positiveClass!, 'stated or inferred earlier', new Set([...classes, name])),
+      );
+    else classes.add(name);
+  });
+  return problems;
+}
+
+/**
+ * Reference upload: `positive` (the profile's, the registry's or the model's) with the model's
+ * classes and the reference's calibration classes must be at most two; a binary calibration
+ * (labels with `score`) needs a model of at most two classes. Names `scores` for a multiclass
+ * calibration, else `positive_class`.
+ */
+export function referenceArityProblem(
+  model: ModelState | undefined,
+  modelName: string,
+  positive: { name?: string; where: string },
+  calibrationClasses: readonly string[] | undefined,
+): FieldProblem | undefined {
+  if (positive.name === undefined) return undefined;
+  const classes = modelClasses(model);
+  classes.add(positive.name);
+  if (classes.size > 2) return tooMany('positive_class', modelName, positive.name, positive.where, classes);
+  for (const c of calibrationClasses ?? []) classes.add(c);
+  if (classes.size > 2) return tooMany('scores', modelName, positive.name, positive.where, classes);
+  return undefined;
+}
