@@ -356,6 +356,11 @@ def classes_cases():
         p, t = names[50 + i], names[50 + (i + 1) % 10]
         many.append((p, t, {p: 0.7, t: 0.3}))
     many_probs = [[row.get(c, 0.0) for c in names] for _, _, row in many]
+    # A binary model whose two classes are both longer than the label bound (64): positive P.
+    P, N = 'churned_' + 'x' * 60, 'retained_' + 'x' * 60
+    long_binary = [(P, 0.9, P), (N, 0.2, N), (N, 0.3, P), (P, 0.6, N)]
+    lb_y = [1 if l == P else 0 for _, _, l in long_binary]
+    lb_s = [sc for _, sc, _ in long_binary]
     return {
         'yesNo': {'events': [{'prediction': p, 'score': sc, 'label': l} for p, sc, l in yes_no],
                   'rocAuc': metrics.roc_auc_score(y, s), 'logLoss': metrics.log_loss(y, s, eps=EPS),
@@ -365,6 +370,10 @@ def classes_cases():
                                  for p, t, q in zip(long_pred, long_true, long_probs)],
                       'accuracy': metrics.accuracy_score(long_true, long_pred),
                       'logLoss': metrics.log_loss(long_true, long_probs, labels=[a, b], eps=EPS)},
+        'longBinary': {'positive': P,
+                       'events': [{'prediction': p, 'score': sc, 'label': l} for p, sc, l in long_binary],
+                       'rocAuc': metrics.roc_auc_score(lb_y, lb_s), 'logLoss': metrics.log_loss(lb_y, lb_s, eps=EPS),
+                       'accuracy': metrics.accuracy_score([l for _, _, l in long_binary], [p for p, _, _ in long_binary])},
         'manyClasses': {'events': [{'prediction': p, 'scores': row, 'label': t} for p, t, row in many],
                         'accuracy': metrics.accuracy_score([t for _, t, _ in many], [p for p, _, _ in many]),
                         'logLoss': metrics.log_loss([t for _, t, _ in many], many_probs, labels=names, eps=EPS)},

@@ -200,7 +200,8 @@ export class MonitoringCollector implements Collector {
     let labeled = 0;
     if (v.classification && v.probabilities) {
       w.sample(F.correctPredictions, mv, v.correct);
-      const names = model.classes.names;
+      // Label values: a class name longer than the label bound is shortened (bounded-names.ts).
+      const names = model.classes.labels;
       const m = classificationMetrics(v.classification.total, names);
       w.sample(F.windowLabeled, mv, v.classification.total.labeled);
       if (m) {

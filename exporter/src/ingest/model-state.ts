@@ -163,6 +163,6 @@ export class ModelState {
   /** Reason label for a failed prediction: the client's string, bounded; `true` means "error". */
   errorReason(error: string | true): { reason: string; folded: boolean } {
     const { index, folded } = this.errorReasons.indexOf(error === true ? 'error' : error);
-    return { reason: this.errorReasons.names[index] ?? OTHER, folded };
+    return { reason: this.errorReasons.labels[index] ?? OTHER, folded };
   }
 }

@@ -88,6 +88,14 @@ export interface ReferenceData {
     registryChange: { rocAuc: number; logLoss: number };
     longNames: { events: ScoredEvent[]; accuracy: number; logLoss: number };
     manyClasses: { events: ScoredEvent[]; accuracy: number; logLoss: number };
+    /** Binary, both class names longer than the default label bound (64); `positive` is the positive class. */
+    longBinary: {
+      positive: string;
+      events: Array<{ prediction: string; score: number; label: string }>;
+      rocAuc: number;
+      logLoss: number;
+      accuracy: number;
+    };
   };
 }
 
