@@ -39,7 +39,8 @@ function tooMany(path: string, modelName: string, positive: string, where: strin
 
 /**
  * Predictions batch: with `positive` (the class the batch settles, from the request, the registry,
- * an earlier batch or an inference; undefined when none) the model's classes and the batch's
+ * an earlier batch or an inference; undefined when none; the registry's alone counts only for a
+ * batch with binary rows or a model that has a positive class) the model's classes and the batch's
  * (predictions, labels, `scores` keys) must be at most two with it. Binary `score` rows need a
  * model of at most two classes even without one. The first problem names `positive_class` when
  * the request states it, else the event's field (`events[i].scores`, `.prediction`, `.label`).
@@ -52,9 +53,11 @@ export function predictionsArityProblem(
   const classes = modelClasses(model);
   const live = body.events.filter((e) => e.error === undefined || e.error === false);
   const binary = live.some((e) => e.score !== undefined);
-  if (positive.name === undefined && !binary) return undefined;
   const stated = body.positive_class !== undefined;
-  const name = positive.name;
+  // Without binary rows a class only the registry states is not the model's yet: a registry typo
+  // ("Yes") must not refuse unscored yes/no batches (binary-positive.ts reports it once scores come).
+  const name = binary || stated || model?.positiveClass !== undefined ? positive.name : undefined;
+  if (name === undefined && !binary) return undefined;
   if (name !== undefined) classes.add(name);
   const where = positive.where ?? 'inferred';
   const over = (path: string) =>

@@ -368,7 +368,9 @@ export class Monitor {
    * Problems a reference upload has with the model's state (issue 11 §2): a positive class the
    * profile states (or infers from its labels) that differs from the registry's entry
    * (`registeredPositive`) or from the one the model already settled on is a 400 naming
-   * `positive_class` and both sources — the rule predictions follow (binary-positive.ts).
+   * `positive_class` and both sources — the rule predictions follow (binary-positive.ts); a
+   * multiclass calibration giving a model with a positive class a third class is a 400 naming
+   * `scores` (class-arity.ts).
    */
   checkReference(modelName: string, profile: ReferenceProfile, registeredPositive?: string): FieldProblem[] {
     const model = this.models.get(modelName);
@@ -382,9 +384,9 @@ export class Monitor {
     const [name, where] =
       profile.positiveClass !== undefined
         ? [profile.positiveClass, 'this reference']
-        : registeredPositive !== undefined
-          ? [registeredPositive, 'the model registry']
-          : [model?.positiveClass, 'stated or inferred earlier'];
+        : model?.positiveClass !== undefined
+          ? [model.positiveClass, 'stated or inferred earlier']
+          : [undefined, ''];
     const cal = profile.calibration;
     const arity = referenceArityProblem(model, modelName, { name, where }, cal?.kind === 'multiclass' ? cal.classes : undefined);
     return arity ? [arity] : [];

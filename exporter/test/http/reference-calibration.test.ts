@@ -35,7 +35,12 @@ describe('reference upload with labels and scores (calibration of the label-free
       { a: 0.1, b: 0.8, c: 0.1 },
       { a: 0.2, b: 0.2, c: 0.6 },
     ];
-    const res = await put('v2', { features: { x: [1, 2, 3] }, labels: ['a', 'b', 'c'], scores });
+    // Another model: cal-model's v1 reference made it binary (positive class "1"), and a model
+    // with a positive class has at most two classes (class-arity.ts).
+    const res = await s.api('/api/v1/models/cal-multi/versions/v1/reference', {
+      method: 'PUT',
+      json: { features: { x: [1, 2, 3] }, labels: ['a', 'b', 'c'], scores },
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { calibration: { kind: string } }).calibration.kind).toBe('multiclass');
   });
