@@ -37,13 +37,14 @@ export function positiveSources(
   earlier: string | undefined,
   registered: string | undefined,
 ): Array<[where: string, positive: string | undefined]> {
-  return [first, registered !== undefined ? ['the model registry', registered] : ['stated or inferred earlier', earlier]];
+  return [first, registered !== undefined ? ['the model registry', registered] : [EARLIER, earlier]];
 }
 
-const EARLIER = 'stated or inferred earlier';
+/** How a problem names the class a model settled on before this request. */
+export const EARLIER = 'stated or inferred earlier';
 
-/** The class names a model has seen, less the fold bucket. */
-function knownClasses(model: ModelState | undefined): Set<string> {
+/** The class names a model has seen, less the fold bucket (a fresh set the caller may add to). */
+export function knownClasses(model: ModelState | undefined): Set<string> {
   const names = new Set<string>();
   if (model) for (const n of model.classes.names) if (n !== OTHER) names.add(n);
   return names;
@@ -57,7 +58,8 @@ function inferredPair(positive: string, known: Set<string>): readonly [string, s
   return pair;
 }
 
-function show(names: Iterable<string>): string {
+/** Up to four class names, quoted, for a problem's message. */
+export function showClasses(names: Iterable<string>): string {
   const all = [...names];
   return (
     all
@@ -113,7 +115,7 @@ export function settlePositiveClass(
           path: 'positive_class',
           message:
             `binary scores need two classes, one of them positive_class: model ${body.model}'s positive class is "${positive}" (${where}) ` +
-            `but the ${classes.size > 2 ? "batch's" : "model's"} classes are ${show(seen)}; state the class a score is the probability of ` +
+            `but the ${classes.size > 2 ? "batch's" : "model's"} classes are ${showClasses(seen)}; state the class a score is the probability of ` +
             `(positive_class in the request, or PUT /api/v1/models/${body.model}/positive-class)`,
         },
       };
@@ -125,7 +127,7 @@ export function settlePositiveClass(
         problem: {
           path: 'positive_class',
           message:
-            `model ${body.model}'s positive class "${positive}" was inferred from its classes ${show(known)}; with ${show(outside)} ` +
+            `model ${body.model}'s positive class "${positive}" was inferred from its classes ${showClasses(known)}; with ${showClasses(outside)} ` +
             `they no longer say which class a score is the probability of: ${POSITIVE_CLASS_RULE}`,
         },
       };
@@ -138,7 +140,7 @@ export function settlePositiveClass(
   return {
     problem: {
       path: 'positive_class',
-      message: `events carry a binary score but the classes (${show(names)}) do not say which one it is the probability of: ${POSITIVE_CLASS_RULE}`,
+      message: `events carry a binary score but the classes (${showClasses(names)}) do not say which one it is the probability of: ${POSITIVE_CLASS_RULE}`,
     },
   };
 }
@@ -162,8 +164,8 @@ export function inferredLabelProblems(model: ModelState, labels: ReadonlyArray<n
     problems.push({
       path: `events[${i}].label`,
       message:
-        `model ${model.name}'s binary scores are P(${JSON.stringify(model.positiveClass)}), inferred from its classes ${show(known)}; ` +
-        `label ${JSON.stringify(name)} is not one of ${show(pair)}: set the positive class in the model registry ` +
+        `model ${model.name}'s binary scores are P(${JSON.stringify(model.positiveClass)}), inferred from its classes ${showClasses(known)}; ` +
+        `label ${JSON.stringify(name)} is not one of ${showClasses(pair)}: set the positive class in the model registry ` +
         `(PUT /api/v1/models/${model.name}/positive-class) or send labels of the same form`,
     });
   });

@@ -1,5 +1,5 @@
 import type { FieldProblem } from '../errors.js';
-import { OTHER } from './bounded-names.js';
+import { EARLIER, knownClasses, showClasses } from './binary-positive.js';
 import type { ModelState } from './model-state.js';
 import type { FeedbackBody, PredictionsBody } from './schemas.js';
 
@@ -11,28 +11,12 @@ import type { FeedbackBody, PredictionsBody } from './schemas.js';
  * anything is applied; each problem names the field that brought the extra class.
  */
 
-function modelClasses(model: ModelState | undefined): Set<string> {
-  const names = new Set<string>();
-  if (model) for (const n of model.classes.names) if (n !== OTHER) names.add(n);
-  return names;
-}
-
-function show(names: Iterable<string>): string {
-  const all = [...names];
-  return (
-    all
-      .slice(0, 4)
-      .map((n) => JSON.stringify(n))
-      .join(', ') + (all.length > 4 ? ', …' : '')
-  );
-}
-
 function tooMany(path: string, modelName: string, positive: string, where: string, classes: Set<string>): FieldProblem {
   return {
     path,
     message:
       `model ${modelName} has positive class ${JSON.stringify(positive)} (${where}), so it is binary: ` +
-      `it would get the classes ${show(classes)}; a model with more than two classes has no positive class ` +
+      `it would get the classes ${showClasses(classes)}; a model with more than two classes has no positive class ` +
       `and sends per-class scores without positive_class`,
   };
 }
@@ -50,7 +34,7 @@ export function predictionsArityProblem(
   body: PredictionsBody,
   positive: { name?: string; where?: string },
 ): FieldProblem | undefined {
-  const classes = modelClasses(model);
+  const classes = knownClasses(model);
   const live = body.events.filter((e) => e.error === undefined || e.error === false);
   const binary = live.some((e) => e.score !== undefined);
   const stated = body.positive_class !== undefined;
@@ -65,7 +49,7 @@ export function predictionsArityProblem(
       ? tooMany(stated ? 'positive_class' : path, body.model, name, where, classes)
       : {
           path,
-          message: `model ${body.model} has the classes ${show(classes)}: binary score rows need a model with at most two classes; send scores per class`,
+          message: `model ${body.model} has the classes ${showClasses(classes)}: binary score rows need a model with at most two classes; send scores per class`,
         };
   if (classes.size > 2) return over('positive_class');
   for (let i = 0; i < body.events.length; i++) {
@@ -87,16 +71,14 @@ export function predictionsArityProblem(
 /** Feedback: labels that would give a model with a positive class a third class, each naming `events[i].label`. */
 export function feedbackArityProblems(model: ModelState, body: FeedbackBody): FieldProblem[] {
   if (model.positiveClass === undefined) return [];
-  const classes = modelClasses(model);
+  const classes = knownClasses(model);
   classes.add(model.positiveClass);
   const problems: FieldProblem[] = [];
   body.events.forEach((e, i) => {
     const name = String(e.label);
     if (classes.has(name)) return;
     if (classes.size >= 2)
-      problems.push(
-        tooMany(`events[${i}].label`, model.name, model.positiveClass!, 'stated or inferred earlier', new Set([...classes, name])),
-      );
+      problems.push(tooMany(`events[${i}].label`, model.name, model.positiveClass!, EARLIER, new Set([...classes, name])));
     else classes.add(name);
   });
   return problems;
@@ -115,7 +97,7 @@ export function referenceArityProblem(
   calibrationClasses: readonly string[] | undefined,
 ): FieldProblem | undefined {
   if (positive.name === undefined) return undefined;
-  const classes = modelClasses(model);
+  const classes = knownClasses(model);
   classes.add(positive.name);
   if (classes.size > 2) return tooMany('positive_class', modelName, positive.name, positive.where, classes);
   for (const c of calibrationClasses ?? []) classes.add(c);
