@@ -131,47 +131,32 @@ export function exporterHealth(): Dashboard {
       // checkpoints that keep the write-ahead journal short (exporter/src/durable).
       .withRow(new RowBuilder('Durability'))
       .withPanel(
-        stat({
-          title: 'Refused batches (503), 5m',
-          description:
-            'Ingest batches the write-ahead journal could not take in the last 5 minutes (journal full or store error); nothing of them was applied. ModelwatchJournalRejectingWrites pages when this stays above 0.',
-          queries: [prom('A', `sum(increase(modelwatch_journal_rejected_total{${I}}[5m]))`, { instant: true })],
-          unit: 'short',
-          thresholds: anyIsBad(),
-          width: 6,
-        }).noValue('0'),
+        failureCount(
+          'Refused batches (503), 5m',
+          'Ingest batches the write-ahead journal could not take in the last 5 minutes (journal full or store error); nothing of them was applied. ModelwatchJournalRejectingWrites pages when this stays above 0.',
+          `sum(increase(modelwatch_journal_rejected_total{${I}}[5m]))`,
+        ),
       )
       .withPanel(
-        stat({
-          title: 'Failed batches (500), 10m',
-          description:
-            'Ingest batches that failed inside the exporter and were rolled back whole in the last 10 minutes (MW_ERR_BATCH_NOT_APPLIED); ModelwatchIngestFailures warns on any.',
-          queries: [prom('A', `sum(increase(modelwatch_ingest_failures_total{${I}}[10m]))`, { instant: true })],
-          unit: 'short',
-          thresholds: anyIsBad(),
-          width: 6,
-        }).noValue('0'),
+        failureCount(
+          'Failed batches (500), 10m',
+          'Ingest batches that failed inside the exporter and were rolled back whole in the last 10 minutes (MW_ERR_BATCH_NOT_APPLIED); ModelwatchIngestFailures warns on any.',
+          `sum(increase(modelwatch_ingest_failures_total{${I}}[10m]))`,
+        ),
       )
       .withPanel(
-        stat({
-          title: 'Failed checkpoints, 15m',
-          description:
-            'Checkpoints of window state to the store that failed in the last 15 minutes; ModelwatchCheckpointsFailing warns when none completed meanwhile.',
-          queries: [prom('A', `sum(increase(modelwatch_checkpoints_total{${I}, outcome="failed"}[15m]))`, { instant: true })],
-          unit: 'short',
-          thresholds: anyIsBad(),
-          width: 6,
-        }).noValue('0'),
+        failureCount(
+          'Failed checkpoints, 15m',
+          'Checkpoints of window state to the store that failed in the last 15 minutes; ModelwatchCheckpointsFailing warns when none completed meanwhile.',
+          `sum(increase(modelwatch_checkpoints_total{${I}, outcome="failed"}[15m]))`,
+        ),
       )
       .withPanel(
-        stat({
-          title: 'Scrape errors, 10m',
-          description: 'Parts of /metrics left out of scrapes because they failed to render (ModelwatchScrapeErrors).',
-          queries: [prom('A', `sum(increase(modelwatch_scrape_errors_total{${I}}[10m]))`, { instant: true })],
-          unit: 'short',
-          thresholds: anyIsBad(),
-          width: 6,
-        }).noValue('0'),
+        failureCount(
+          'Scrape errors, 10m',
+          'Parts of /metrics left out of scrapes because they failed to render (ModelwatchScrapeErrors).',
+          `sum(increase(modelwatch_scrape_errors_total{${I}}[10m]))`,
+        ),
       )
       .withPanel(
         timeseries({
@@ -290,4 +275,16 @@ export function exporterHealth(): Dashboard {
       )
       .build()
   );
+}
+
+/** A count of failures over a recent span, green at 0 and red above: a quantity an exporter alert judges. */
+function failureCount(title: string, description: string, expr: string) {
+  return stat({
+    title,
+    description,
+    queries: [prom('A', expr, { instant: true })],
+    unit: 'short',
+    thresholds: anyIsBad(),
+    width: 6,
+  }).noValue('0');
 }
