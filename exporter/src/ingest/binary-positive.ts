@@ -2,7 +2,7 @@ import type { FieldProblem } from '../errors.js';
 import { inferPositiveClass, POSITIVE_CLASS_RULE, UNAMBIGUOUS_BINARY_CLASSES } from '../stats/index.js';
 import { OTHER } from './bounded-names.js';
 import type { ModelState } from './model-state.js';
-import type { PredictionsBody } from './schemas.js';
+import { isFailedEvent, type PredictionsBody } from './schemas.js';
 
 /**
  * The one positive class the sources that state one agree on (undefined when none states one),
@@ -94,11 +94,11 @@ export function settlePositiveClass(
   const request = body.positive_class === undefined ? undefined : String(body.positive_class);
   const agreed = agreedPositiveClass(body.model, positiveSources(['this request', request], model?.positiveClass, registered));
   if (agreed.problem) return { problem: agreed.problem };
-  if (!body.events.some((e) => e.score !== undefined && (e.error === undefined || e.error === false))) return { positive: agreed.positive };
+  if (!body.events.some((e) => e.score !== undefined && !isFailedEvent(e))) return { positive: agreed.positive };
   const known = knownClasses(model);
   const batch = new Set<string>();
   for (const e of body.events) {
-    if (e.error !== undefined && e.error !== false) continue;
+    if (isFailedEvent(e)) continue;
     if (e.prediction !== undefined) batch.add(String(e.prediction));
     if (e.label !== undefined) batch.add(String(e.label));
   }

@@ -1,7 +1,7 @@
 import type { FieldProblem } from '../errors.js';
 import { EARLIER, knownClasses, showClasses } from './binary-positive.js';
 import type { ModelState } from './model-state.js';
-import type { FeedbackBody, PredictionsBody } from './schemas.js';
+import { isFailedEvent, type FeedbackBody, type PredictionsBody } from './schemas.js';
 
 /**
  * A model with a positive class has at most two classes (README, "Binary scores"): a binary
@@ -35,7 +35,7 @@ export function predictionsArityProblem(
   positive: { name?: string; where?: string },
 ): FieldProblem | undefined {
   const classes = knownClasses(model);
-  const live = body.events.filter((e) => e.error === undefined || e.error === false);
+  const live = body.events.filter((e) => !isFailedEvent(e));
   const binary = live.some((e) => e.score !== undefined);
   const stated = body.positive_class !== undefined;
   // Without binary rows a class only the registry states is not the model's yet: a registry typo
@@ -54,7 +54,7 @@ export function predictionsArityProblem(
   if (classes.size > 2) return over('positive_class');
   for (let i = 0; i < body.events.length; i++) {
     const e = body.events[i];
-    if (e.error !== undefined && e.error !== false) continue;
+    if (isFailedEvent(e)) continue;
     const fields: Array<[string, string[]]> = [
       ['scores', e.scores ? Object.keys(e.scores) : []],
       ['prediction', e.prediction !== undefined ? [String(e.prediction)] : []],

@@ -1,7 +1,7 @@
 import { FORBIDDEN_KEYS, isCleanText } from '../text-rule.js';
 import { withinMagnitude } from '../stats/index.js';
 import { isFeatureName, isName } from '../names.js';
-import { rowSumProblem, type PredictionsBody, type SchemaLimits } from './schemas.js';
+import { isFailedEvent, rowSumProblem, type PredictionsBody, type SchemaLimits } from './schemas.js';
 
 /**
  * A hand-written check of a predictions batch for the common shape, because zod costs several
@@ -56,9 +56,8 @@ function eventOk(e: unknown, limits: SchemaLimits): boolean {
       if (!withinMagnitude(v)) return false;
     } else if (typeof v !== 'string' || v.length > 1024 || !isCleanText(v)) return false;
   }
-  const failed = e.error !== undefined && e.error !== false;
   if (e.error !== undefined && typeof e.error !== 'boolean' && !isLabelValue(e.error, limits.maxLabelValueLength)) return false;
-  if (e.prediction === undefined ? !failed : !isClassValue(e.prediction)) return false;
+  if (e.prediction === undefined ? !isFailedEvent(e) : !isClassValue(e.prediction)) return false;
   if (e.score !== undefined && (e.scores !== undefined || !isProbability(e.score))) return false;
   if (e.scores !== undefined) {
     if (!isPlainObject(e.scores)) return false;

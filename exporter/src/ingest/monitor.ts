@@ -7,7 +7,7 @@ import { observeEstimate } from './estimate-tracker.js';
 import { LabelJoin } from './label-join.js';
 import type { ModelState } from './model-state.js';
 import type { ReferenceProfile, Task } from './reference-profile.js';
-import type { FeedbackBody, KpisBody, PredictionEvent, PredictionsBody } from './schemas.js';
+import { isFailedEvent, type FeedbackBody, type KpisBody, type PredictionEvent, type PredictionsBody } from './schemas.js';
 import { inferTask, taskProblems } from './task-inference.js';
 import { agreedPositiveClass, inferredLabelProblems, positiveSources, settlePositiveClass } from './binary-positive.js';
 import { feedbackArityProblems, predictionsArityProblem, referenceArityProblem } from './class-arity.js';
@@ -233,9 +233,8 @@ export class Monitor {
    * retry with the same prediction only adds its label, if it brings one and none joined yet).
    */
   private applyEvent(model: ModelState, v: VersionState, e: PredictionEvent, now: number, drop: Drop): boolean {
-    const failed = e.error !== undefined && e.error !== false;
     const id = String(e.id);
-    const repeat = failed ? 'new' : this.join.repeatOf(model, v, id, e);
+    const repeat = isFailedEvent(e) ? 'new' : this.join.repeatOf(model, v, id, e);
     if (repeat !== 'new') {
       drop(repeat === 'conflict' ? 'duplicate_id_conflict' : 'duplicate_id');
       if (repeat === 'same' && e.label !== undefined) this.join.joinPending(model, id, e.label, now, drop);
@@ -243,7 +242,7 @@ export class Monitor {
     }
     v.predictions++;
     if (e.latency_ms !== undefined) v.observeLatency(e.latency_ms);
-    if (e.error !== undefined && e.error !== false) {
+    if (isFailedEvent(e)) {
       const { reason, folded } = model.errorReason(e.error);
       if (folded) drop('error_reason_folded');
       v.errors.set(reason, (v.errors.get(reason) ?? 0) + 1);

@@ -85,8 +85,7 @@ export function ingestSchemas(limits: SchemaLimits) {
         const problem = rowSumProblem(e.scores);
         if (problem) ctx.addIssue({ code: 'custom', path: ['scores'], message: problem });
       }
-      const failed = e.error !== undefined && e.error !== false;
-      if (!failed && e.prediction === undefined)
+      if (!isFailedEvent(e) && e.prediction === undefined)
         ctx.addIssue({ code: 'custom', path: ['prediction'], message: 'prediction is required unless error is set' });
     });
 
@@ -202,6 +201,15 @@ export function rowSumProblem(row: Record<string, number>): string | undefined {
   for (const c in row) sum += row[c];
   if (sum >= ROW_SUM_MIN && sum <= ROW_SUM_MAX) return undefined;
   return `scores sum to ${sum}; class probabilities must sum to 1 within ${ROW_SUM_TOLERANCE} (rows within it are renormalised)`;
+}
+
+/**
+ * Whether the model server failed to serve the event (`error: true` or a reason; `error: false`
+ * is a served event that says so). A failed event counts in predictions, latency and errors
+ * only: it has no prediction to score, so it brings no class, task, score or feature values.
+ */
+export function isFailedEvent<E extends { error?: unknown }>(e: E): e is E & { error: Exclude<E['error'], undefined | false> } {
+  return e.error !== undefined && e.error !== false;
 }
 
 export type IngestSchemas = ReturnType<typeof ingestSchemas>;
