@@ -262,10 +262,14 @@ export class MonitoringCollector implements Collector {
       driftEvents = Math.max(driftEvents, total.count + total.missing);
       const psi = driftPsi(v.predictionTracker);
       if (psi !== undefined) w.sample(F.predictionPsi, mv, psi);
+      // The output counts as the retraining rule counts it: on the version's drift-window events
+      // (every tracker's are counted above), as ENOUGH_DRIFT_EVENTS in alert-rules/src/recording.ts.
+      if (psi !== undefined && driftEvents >= minDriftEvents && psi > maxPsi) maxPsi = psi;
     }
     if (v.trackers.length > 0 || v.predictionTracker) w.sample(F.driftWindowEvents, mv, driftEvents);
     // Too few events say nothing: below the minimum sample sizes neither condition counts (maxPsi
-    // only holds features with minDriftEvents values of their own). As the retraining alert,
+    // only holds features with minDriftEvents values of their own, and the output's PSI once the
+    // version's drift window holds minDriftEvents events). As the retraining alert,
     // accuracy counts only when even its interval's upper end is below the threshold: 54 right of
     // 63 (0.857) under 0.92 has upper end 0.923 and recommends nothing.
     const { minAccuracy, maxPsi: psiLimit } = retrainThresholdsFor(this.config.retrain, model.name);

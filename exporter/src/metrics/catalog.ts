@@ -257,7 +257,7 @@ export const CATALOG = {
     'modelwatch_retrain_recommended',
     'gauge',
     MV,
-    "1 when the upper end of the window accuracy's Wilson 95% interval is below the retraining threshold, or drift is above it.",
+    "1 when the upper end of the window accuracy's Wilson 95% interval is below the retraining threshold, or the PSI of a feature or of the output is above it (each on its minimum sample).",
   ),
 
   // The audit chain's head, published outside the database (alert ModelwatchAuditHeadRegressed).
