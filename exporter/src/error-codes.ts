@@ -55,7 +55,8 @@ export const ERROR_CODES = {
   },
   MW_ERR_JOURNAL_UNAVAILABLE: {
     status: 503,
-    meaning: 'the batch could not be written to the ingest journal (store error); nothing was applied, retry after `Retry-After` seconds',
+    meaning:
+      "the batch could not be written to the store (the ingest journal; with it off, a reference upload's writes); nothing was applied, retry after `Retry-After` seconds",
   },
   MW_ERR_INTERNAL: { status: 500, meaning: 'a fault of the exporter (logged); never caused by the request' },
 } as const;

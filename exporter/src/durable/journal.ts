@@ -223,7 +223,10 @@ export class Journal {
         q.reject(err);
         return;
       }
-      this.counts.storeError++;
+      // A journal rejection only where there is a journal: off, the store refused the batch's own
+      // writes (a reference upload's profile and audit entry), which is the 503 and its log line
+      // alone; the store's trouble shows in modelwatch_checkpoints_total{outcome="failed"}.
+      if (this.o.enabled) this.counts.storeError++;
       q.reject(storeRefusal('the batch could not be written to the store; nothing was applied, retry', err));
       return;
     }

@@ -345,7 +345,7 @@ export const CATALOG = {
     'modelwatch_journal_rejected_total',
     'counter',
     ['reason'],
-    'Ingest batches refused with 503 because they could not be journaled, by reason (full: checkpoints are not keeping up; store_error: the append failed). Nothing of them was applied.',
+    'Ingest batches refused with 503 because they could not be journaled, by reason (full: checkpoints are not keeping up; store_error: the append failed). Nothing of them was applied. Counts only with the journal on (MODELWATCH_JOURNAL): with it off nothing is journaled, and a reference upload the store refuses is a 503 and an error log line, counted nowhere; a failing store then shows in modelwatch_checkpoints_total{outcome="failed"}.',
   ),
   journalReplayed: spec(
     'modelwatch_journal_replayed_total',
