@@ -8,7 +8,7 @@ import { LabelJoin } from './label-join.js';
 import type { ModelState } from './model-state.js';
 import type { ReferenceProfile, Task } from './reference-profile.js';
 import { isFailedEvent, type FeedbackBody, type KpisBody, type PredictionEvent, type PredictionsBody } from './schemas.js';
-import { inferTask, taskProblems } from './task-inference.js';
+import { inferTask, taskOrigin, taskProblems } from './task-inference.js';
 import { agreedPositiveClass, inferredLabelProblems, positiveSources, settlePositiveClass } from './binary-positive.js';
 import { feedbackArityProblems, predictionsArityProblem, referenceArityProblem } from './class-arity.js';
 import { VersionLifecycle } from './version-lifecycle.js';
@@ -302,7 +302,11 @@ export class Monitor {
     const problems: FieldProblem[] = [];
     if (model.task === 'regression') {
       body.events.forEach((e, i) => {
-        if (typeof e.label !== 'number') problems.push({ path: `events[${i}].label`, message: 'a regression model needs a numeric label' });
+        if (typeof e.label !== 'number')
+          problems.push({
+            path: `events[${i}].label`,
+            message: `a regression model needs a numeric label, not ${JSON.stringify(e.label)} (${taskOrigin(model.name, 'regression')})`,
+          });
       });
     } else {
       problems.push(...feedbackArityProblems(model, body));

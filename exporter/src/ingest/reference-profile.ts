@@ -59,7 +59,15 @@ export function buildReferenceProfile(
     body.task ??
     (prediction?.kind === 'categorical' || body.positive_class !== undefined || calibration !== undefined ? 'classification' : undefined);
   if (task === 'regression' && prediction?.kind === 'categorical') {
-    return { problems: [{ path: 'predictions', message: 'a regression reference needs numeric predictions' }] };
+    return {
+      problems: [
+        {
+          path: 'predictions',
+          message:
+            'this reference declares "task": "regression", which takes numeric predictions; class names (strings) make a classification reference',
+        },
+      ],
+    };
   }
   return {
     profile: {

@@ -19,21 +19,29 @@ export function inferTask(events: readonly PredictionEvent[]): Task | undefined 
 }
 
 /**
+ * What a model's task expects, how the task was set and what to do when it is not the one the
+ * client meant — the tail of every 400 for a value or `task` that does not fit the model's task
+ * (predictions, feedback, reference uploads). The task never changes once set, so the cure is
+ * stating it from the first batch, under a new model name.
+ */
+export function taskOrigin(modelName: string, task: Task): string {
+  return task === 'regression'
+    ? `model ${modelName} is a regression model: it takes numeric predictions and labels and no scores; its task was set by its first batch or reference (numeric predictions without a score read as regression, 0/1 classes included) and does not change; a classifier states "task": "classification" in its first batch or reference upload — send these events under a new model name that does`
+    : `model ${modelName} is a classification model: its predictions and labels are class names (numbers are read as names) and its scores class probabilities; its task was set by its first batch or reference (scores, or string predictions or labels, read as classification) and does not change; a regression model states "task": "regression" in its first batch or reference upload — send these events under a new model name that does`;
+}
+
+/**
  * Problems of a predictions batch against the model's task (`existing`, once known): a
  * different declared `task`, or a regression batch with non-numeric values or scores. [] when
  * the batch fits; at most 1,000 problems.
  */
 export function taskProblems(existing: Task | undefined, body: PredictionsBody): FieldProblem[] {
   if (existing && body.task && body.task !== existing) {
-    return [{ path: 'task', message: `model ${body.model} is a ${existing} model` }];
+    return [{ path: 'task', message: `this batch declares "task": "${body.task}" but ${taskOrigin(body.model, existing)}` }];
   }
   const task = existing ?? body.task ?? inferTask(body.events);
   if (task !== 'regression') return [];
-  // How the model became a regression model and how a classifier avoids it: the task never
-  // changes once set, so the cure is stating it from the first batch.
-  const why = existing
-    ? `model ${body.model} is a regression model: its task was set by its first batch or reference (numeric predictions without a score read as regression, 0/1 classes included) and does not change; a classifier states "task": "classification" in its first batch or reference upload — send these events under a new model name that does`
-    : `this batch declares "task": "regression"`;
+  const why = existing ? taskOrigin(body.model, existing) : `this batch declares "task": "regression"`;
   const problems: FieldProblem[] = [];
   body.events.forEach((e, i) => {
     if (e.prediction !== undefined && typeof e.prediction !== 'number')

@@ -4,6 +4,7 @@ import type { HttpContext } from '../context.js';
 import { UnprocessableError } from '../../errors.js';
 import type { Monitor } from '../../ingest/monitor.js';
 import { buildReferenceProfile } from '../../ingest/reference-profile.js';
+import { taskOrigin } from '../../ingest/task-inference.js';
 import type { IngestSchemas } from '../../ingest/schemas.js';
 import type { Journal } from '../../durable/journal.js';
 import type { ReferenceStore } from '../../store/reference-store.js';
@@ -82,7 +83,12 @@ export function referenceRoutes(monitor: Monitor, schemas: IngestSchemas, deps: 
         if (!profile) return rejectProblems(problems);
         const task = monitor.taskOf(model);
         if (task && profile.task && task !== profile.task)
-          rejectProblems([{ path: body.task ? 'task' : 'predictions', message: `model ${model} is a ${task} model` }]);
+          rejectProblems([
+            {
+              path: body.task ? 'task' : 'predictions',
+              message: `this reference ${body.task ? `declares "task": "${body.task}"` : `is a ${profile.task} reference`} but ${taskOrigin(model, task)}`,
+            },
+          ]);
         const positiveProblems = monitor.checkReference(model, profile, registered);
         if (positiveProblems.length) rejectProblems(positiveProblems);
         const room = monitor.canTrackReference(model, version);

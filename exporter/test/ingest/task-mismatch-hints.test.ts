@@ -1,0 +1,82 @@
+/**
+ * A value or `task` that does not fit the model's task gets a 400 naming the field and saying
+ * what the task expects, how the task was set and how to get the other one — on every route
+ * that brings one: /feedback labels, predictions' `task`, reference uploads. (A string label for
+ * a regression model got "a regression model needs a numeric label"; a declared task or a
+ * reference of the other kind got "model m is a regression model", with no hint.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/start.js';
+import { sample, scrape, tokenFor } from './helpers.js';
+
+type Details = { details?: Array<{ path: string; message: string }> };
+
+describe('task mismatches say what the task expects', () => {
+  let s: TestServer;
+  let ingest: string;
+  beforeAll(async () => {
+    s = await startTestServer();
+    ingest = await tokenFor(s, 'ingest');
+    const reg = { model: 'reg', version: 'v1', events: [{ id: 'r0', features: {}, prediction: 2.5 }] };
+    expect((await post('/api/v1/predictions', reg)).status).toBe(200);
+    const cls = { model: 'cls', version: 'v1', events: [{ id: 'c0', features: {}, prediction: 'yes' }] };
+    expect((await post('/api/v1/predictions', cls)).status).toBe(200);
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+  const post = (path: string, json: unknown) => s.api(path, { method: 'POST', json, token: ingest });
+  const put = (model: string, json: unknown) =>
+    s.api(`/api/v1/models/${model}/versions/v1/reference`, { method: 'PUT', json, token: ingest });
+  const refused = async (res: Response, path: string) => {
+    expect(res.status).toBe(400);
+    const details = ((await res.json()) as Details).details!;
+    expect(details.map((d) => d.path)).toEqual([path]);
+    return details[0].message;
+  };
+  const regressionHint = (message: string) => {
+    expect(message).toMatch(/model reg is a regression model: it takes numeric predictions and labels/);
+    expect(message).toMatch(/set by its first batch or reference/);
+    expect(message).toMatch(/"task": "classification"/);
+  };
+  const classificationHint = (message: string) => {
+    expect(message).toMatch(/model cls is a classification model: its predictions and labels are class names/);
+    expect(message).toMatch(/set by its first batch or reference/);
+    expect(message).toMatch(/"task": "regression"/);
+  };
+
+  it('feedback: a class label (string or boolean) for a regression model', async () => {
+    for (const label of ['yes', true]) {
+      const message = await refused(await post('/api/v1/feedback', { model: 'reg', events: [{ id: 'r0', label }] }), 'events[0].label');
+      // A boolean label reads as the class name "true".
+      expect(message).toContain(`needs a numeric label, not "${String(label)}"`);
+      regressionHint(message);
+    }
+    expect(sample(await scrape(s), 'modelwatch_labeled_predictions_total', { model: 'reg' })).toBe(0);
+  });
+
+  it('predictions: a declared task other than the model’s', async () => {
+    const toReg = { model: 'reg', version: 'v1', task: 'classification', events: [{ id: 'r1', features: {}, prediction: 'a' }] };
+    const m1 = await refused(await post('/api/v1/predictions', toReg), 'task');
+    expect(m1).toContain('this batch declares "task": "classification"');
+    regressionHint(m1);
+    const toCls = { model: 'cls', version: 'v1', task: 'regression', events: [{ id: 'c1', features: {}, prediction: 1.5 }] };
+    const m2 = await refused(await post('/api/v1/predictions', toCls), 'task');
+    expect(m2).toContain('this batch declares "task": "regression"');
+    classificationHint(m2);
+  });
+
+  it('reference: a classification reference for a regression model, and a declared task for a classifier', async () => {
+    const m1 = await refused(await put('reg', { features: { x: [1, 2, 3] }, predictions: ['a', 'b', 'a'] }), 'predictions');
+    expect(m1).toContain('this reference is a classification reference');
+    regressionHint(m1);
+    const m2 = await refused(await put('cls', { task: 'regression', features: { x: [1, 2, 3] }, predictions: [1, 2, 3] }), 'task');
+    expect(m2).toContain('this reference declares "task": "regression"');
+    classificationHint(m2);
+    const m3 = await refused(
+      await put('new', { task: 'regression', features: { x: [1, 2, 3] }, predictions: ['a', 'b', 'a'] }),
+      'predictions',
+    );
+    expect(m3).toMatch(/declares "task": "regression", which takes numeric predictions/);
+  });
+});
