@@ -1958,7 +1958,7 @@ export interface operations {
           'application/json': components['schemas']['Error'];
         };
       };
-      /** @description exists (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_HAS_PRODUCTION, MW_ERR_MODEL_ARCHIVED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
+      /** @description exists, or a positive_class the model cannot have (its traffic is multiclass or regression; details name positive_class) (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_HAS_PRODUCTION, MW_ERR_MODEL_ARCHIVED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -1966,7 +1966,7 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "error": "exists",
+           *       "error": "exists, or a positive_class the model cannot have (its traffic is multiclass or regression; details name positive_class)",
            *       "code": "MW_ERR_CONFLICT"
            *     }
            */
@@ -2698,6 +2698,21 @@ export interface operations {
            * @example {
            *       "error": "unknown model",
            *       "code": "MW_ERR_NOT_FOUND"
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description the model is not binary: its traffic brought more than two classes with this one, or made it a regression model (details name positive_class); nothing changed (code: MW_ERR_CONFLICT, MW_ERR_ALREADY_EXISTS, MW_ERR_TRANSITION_NOT_ALLOWED, MW_ERR_HAS_PRODUCTION, MW_ERR_MODEL_ARCHIVED, MW_ERR_NOTHING_TO_ROLL_BACK, MW_ERR_STALE_ROLLBACK, MW_ERR_PRODUCTION_WOULD_BE_EMPTY, MW_ERR_CONCURRENT_CHANGE) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": "the model is not binary: its traffic brought more than two classes with this one, or made it a regression model (details name positive_class); nothing changed",
+           *       "code": "MW_ERR_CONFLICT"
            *     }
            */
           'application/json': components['schemas']['Error'];

@@ -274,7 +274,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const routes: RouteModule[] = [
     // a model another replica checkpointed is loaded before this one applies its events
     (router, h) => router.post(['/predictions', '/feedback', '/kpis'], requireRole(h.auth, 'ingest'), durability.ensureModel),
-    (router, h) => registerRegistryRoutes(router, h, registry),
+    (router, h) => registerRegistryRoutes(router, h, registry, (model, positive) => monitor.registryPositiveProblem(model, positive)),
     (router, h) => registerAuditRoutes(router, h, registry),
     (router, h) => registerTokenRoutes(router, h, tokenService),
     ingestRoutes(schemas, commands, journal, positiveClasses),

@@ -10,7 +10,7 @@ import type { ReferenceProfile, Task } from './reference-profile.js';
 import { isFailedEvent, type FeedbackBody, type KpisBody, type PredictionEvent, type PredictionsBody } from './schemas.js';
 import { inferTask, taskOrigin, taskProblems } from './task-inference.js';
 import { agreedPositiveClass, inferredLabelProblems, positiveSources, settlePositiveClass } from './binary-positive.js';
-import { feedbackArityProblems, predictionsArityProblem, referenceArityProblem } from './class-arity.js';
+import { feedbackArityProblems, predictionsArityProblem, referenceArityProblem, registryPositiveProblem } from './class-arity.js';
 import { VersionLifecycle } from './version-lifecycle.js';
 import { observe, type VersionState } from './version-state.js';
 
@@ -292,11 +292,12 @@ export class Monitor {
   }
 
   /**
-   * Problems that need model state (wrong label type, a label outside an inferred binary pair).
+   * Problems that need model state (wrong label type, a label outside an inferred binary pair, a
+   * third class for a model with a positive class — its own or the registry's, `registeredPositive`).
    * A model with no state yet is no problem: its labels are held for its first prediction
    * (LabelJoin.holdForUnknown), so `unknownModel` is always false.
    */
-  checkFeedback(body: FeedbackBody): { unknownModel: boolean; problems: FieldProblem[] } {
+  checkFeedback(body: FeedbackBody, registeredPositive?: string): { unknownModel: boolean; problems: FieldProblem[] } {
     const model = this.models.get(body.model);
     if (!model) return { unknownModel: false, problems: [] };
     const problems: FieldProblem[] = [];
@@ -309,7 +310,7 @@ export class Monitor {
           });
       });
     } else {
-      problems.push(...feedbackArityProblems(model, body));
+      problems.push(...feedbackArityProblems(model, body, registeredPositive));
       if (problems.length) return { unknownModel: false, problems: problems.slice(0, 1000) };
       problems.push(
         ...inferredLabelProblems(
@@ -391,8 +392,22 @@ export class Monitor {
           ? [model.positiveClass, 'stated or inferred earlier']
           : [undefined, ''];
     const cal = profile.calibration;
-    const arity = referenceArityProblem(model, modelName, { name, where }, cal?.kind === 'multiclass' ? cal.classes : undefined);
+    const arity = referenceArityProblem(
+      model,
+      modelName,
+      { name, where },
+      cal?.kind === 'multiclass' ? cal.classes : undefined,
+      registeredPositive,
+    );
     return arity ? [arity] : [];
+  }
+
+  /**
+   * Why the model registry may not state `positive` as the model's positive class, from what this
+   * exporter has seen of the model (its task, its classes): class-arity.ts registryPositiveProblem.
+   */
+  registryPositiveProblem(modelName: string, positive: string): FieldProblem | undefined {
+    return registryPositiveProblem(this.models.get(modelName), modelName, positive);
   }
 
   /** The positive class the model settled on (stated or inferred by an earlier batch or reference), if any. */

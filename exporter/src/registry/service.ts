@@ -1,4 +1,4 @@
-import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError } from '../errors.js';
+import { ConflictError, InvalidInputError, NotFoundError, UnprocessableError, type FieldProblem } from '../errors.js';
 import { ChainVerifier, type ChainVerification, type PublishedHead } from './audit-chain.js';
 import { StateReplayer, type UnexplainedRow } from './audit-replay.js';
 import { auditDraft } from './audit-draft.js';
@@ -150,12 +150,14 @@ export class RegistryService {
     return new Date(this.now()).toISOString();
   }
 
-  async createModel(input: NewModel, actor: string): Promise<ModelView> {
+  /** `check`: see PositiveClassCheck, for a model created with a positive class. */
+  async createModel(input: NewModel, actor: string, check?: PositiveClassCheck): Promise<ModelView> {
     const at = this.iso();
     return this.write(
       async (tx) => {
         if (await tx.getModel(input.name))
           throw new ConflictError(`model ${input.name} already exists`, undefined, 'MW_ERR_ALREADY_EXISTS');
+        if (input.positive_class !== undefined) refusePositiveClass(check?.(input.name, input.positive_class));
         const model = await this.insertModel(tx, input, actor, at);
         return { ...model, productionVersion: null };
       },
@@ -564,13 +566,21 @@ export class RegistryService {
   /**
    * States (or, with null, clears) the class a binary model's `score` is the probability of.
    * Ingest consults it when neither the request nor the reference profile states one, and
-   * refuses a batch (400, `positive_class`) whose stated class differs from it. Audited.
+   * refuses a batch (400, `positive_class`) whose stated class differs from it. Audited. A class
+   * `check` refuses (a multiclass or regression model) is a 409 naming `positive_class`, nothing written.
    */
-  async setPositiveClass(modelName: string, positiveClass: string | null, reason: string | null, actor: string): Promise<ModelView> {
+  async setPositiveClass(
+    modelName: string,
+    positiveClass: string | null,
+    reason: string | null,
+    actor: string,
+    check?: PositiveClassCheck,
+  ): Promise<ModelView> {
     const at = this.iso();
     return this.write(
       async (tx) => {
         const model = await requireModel(tx, modelName);
+        if (positiveClass !== null) refusePositiveClass(check?.(modelName, positiveClass));
         await tx.setModelPositiveClass(modelName, positiveClass);
         await tx.appendAudit(
           auditDraft(at, actor, 'model.positive_class.update', {
@@ -678,4 +688,17 @@ async function requireVersion(reads: RegistryReads, model: string, version: stri
   const v = await reads.getVersion(model, version);
   if (!v) throw new NotFoundError(`${model} has no version ${version}`);
   return v;
+}
+
+/**
+ * Why `positive` cannot be stated as `model`'s positive class given what monitoring has seen of
+ * the model (a positive class is only meaningful for a binary classifier: not for a regression
+ * model, nor one with more than two classes); undefined when it can. The HTTP layer passes the
+ * monitor's (ingest/class-arity.ts registryPositiveProblem): the registry itself knows no classes.
+ */
+export type PositiveClassCheck = (model: string, positive: string) => FieldProblem | undefined;
+
+/** A refused positive class: 409 MW_ERR_CONFLICT, `details` the problem naming `positive_class`. */
+function refusePositiveClass(problem: FieldProblem | undefined): void {
+  if (problem) throw new ConflictError(`${problem.path}: ${problem.message}`, [problem]);
 }

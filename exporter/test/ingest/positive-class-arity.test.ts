@@ -85,3 +85,132 @@ describe('a model with a positive class has at most two classes', () => {
     await rejects(ref, 'scores');
   });
 });
+
+/**
+ * The same invariant from the registry's side: a positive class is only meaningful for a binary
+ * model. Stating one (PUT /positive-class, POST /models) for a model whose traffic brought three
+ * classes, a class outside its two, or made it a regression model is a 409 naming positive_class
+ * that changes nothing (it was a 200). And a class the registry states keeps the model binary:
+ * traffic bringing a third class is a 400 naming the field and how to clear it (it was a 200,
+ * and the model went on multiclass under a registry that called it binary).
+ */
+describe('the registry states a positive class only for a binary model', () => {
+  let s: TestServer;
+  let ingest: string;
+  let operator: string;
+  beforeAll(async () => {
+    s = await startTestServer({});
+    ingest = await tokenFor(s, 'ingest');
+    operator = await tokenFor(s, 'operator');
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+  const post = (path: string, json: unknown) => s.api(path, { method: 'POST', json, token: ingest });
+  const putPositive = (model: string, positive: unknown) =>
+    s.api(`/api/v1/models/${model}/positive-class`, { method: 'PUT', json: { positive_class: positive }, token: operator });
+  const createModel = (json: unknown) => s.api('/api/v1/models', { method: 'POST', json, token: operator });
+  const problem = async (res: Response, status: number, path: string) => {
+    expect(res.status).toBe(status);
+    const body = (await res.json()) as { code: string; details: Array<{ path: string; message: string }> };
+    expect(body.details.map((d) => d.path)).toEqual([path]);
+    return body;
+  };
+  const positiveOf = async (model: string) =>
+    ((await (await s.api(`/api/v1/models/${model}`, { token: operator })).json()) as { positive_class: string | null }).positive_class;
+  const audited = async (model: string) =>
+    (
+      (await (await s.api('/api/v1/audit?limit=1000', { token: operator })).json()) as {
+        entries: Array<{ action: string; model?: string }>;
+      }
+    ).entries.filter((e) => e.model === model && e.action === 'model.positive_class.update').length;
+  const threeClasses = (model: string) =>
+    post('/api/v1/predictions', {
+      model,
+      version: 'v1',
+      events: [{ id: 'm0', features: {}, prediction: 'a', scores: { a: 0.5, b: 0.3, c: 0.2 }, label: 'b' }],
+    });
+
+  it('PUT on a 3-class model, a class outside a binary model’s two, or a regression model: 409, nothing changed', async () => {
+    expect((await threeClasses('multi')).status).toBe(200);
+    expect((await createModel({ name: 'multi' })).status).toBe(201);
+    const body = await problem(await putPositive('multi', 'a'), 409, 'positive_class');
+    expect(body.code).toBe('MW_ERR_CONFLICT');
+    expect(body.details[0].message).toMatch(
+      /model multi has the classes "a", "b", "c": a positive class is only meaningful for a binary model/,
+    );
+    expect(await positiveOf('multi')).toBeNull();
+    expect(await audited('multi')).toBe(0);
+    expect((await putPositive('multi', null)).status).toBe(200);
+
+    const yesNo = [
+      { id: 'y0', features: {}, prediction: 'yes', label: 'no' },
+      { id: 'y1', features: {}, prediction: 'no', label: 'no' },
+    ];
+    expect((await post('/api/v1/predictions', { model: 'yn', version: 'v1', events: yesNo })).status).toBe(200);
+    expect((await createModel({ name: 'yn' })).status).toBe(201);
+    const outside = await problem(await putPositive('yn', 'maybe'), 409, 'positive_class');
+    expect(outside.details[0].message).toMatch(/"maybe" is not one of them/);
+    expect(await positiveOf('yn')).toBeNull();
+    expect((await putPositive('yn', 'yes')).status).toBe(200);
+
+    expect(
+      (await post('/api/v1/predictions', { model: 'regr', version: 'v1', events: [{ id: 'r0', features: {}, prediction: 2.5 }] })).status,
+    ).toBe(200);
+    expect((await createModel({ name: 'regr' })).status).toBe(201);
+    const reg = await problem(await putPositive('regr', '1'), 409, 'positive_class');
+    expect(reg.details[0].message).toMatch(/regression model/);
+    expect(await positiveOf('regr')).toBeNull();
+  });
+
+  it('POST /models with a positive_class the model’s traffic contradicts: 409, the model is not created', async () => {
+    expect((await threeClasses('multi2')).status).toBe(200);
+    await problem(await createModel({ name: 'multi2', positive_class: 'a' }), 409, 'positive_class');
+    expect((await s.api('/api/v1/models/multi2', { token: operator })).status).toBe(404);
+    expect((await createModel({ name: 'fresh', positive_class: 'a' })).status).toBe(201);
+  });
+
+  it('a class the registry states keeps a new model binary: a first batch, feedback or reference with three classes is a 400', async () => {
+    // Until a batch settles it, the model has no positive class of its own: only the registry's says it is binary.
+    for (const name of ['rb1', 'rb2', 'rb3', 'rb4']) expect((await createModel({ name, positive_class: 'a' })).status).toBe(201);
+    const three = [
+      { id: 'p0', features: {}, prediction: 'a', label: 'b' },
+      { id: 'p1', features: {}, prediction: 'c' },
+    ];
+    const byPrediction = await problem(
+      await post('/api/v1/predictions', { model: 'rb1', version: 'v1', events: three }),
+      400,
+      'events[1].prediction',
+    );
+    expect(byPrediction.details[0].message).toMatch(
+      /positive class is "a" \(the model registry\), so it is binary: it would get the classes "a", "b", "c"/,
+    );
+    expect(byPrediction.details[0].message).toMatch(/\{"positive_class": null\}/);
+    const scores = [{ id: 'p0', features: {}, prediction: 'a', scores: { a: 0.5, b: 0.3, c: 0.2 } }];
+    await problem(await post('/api/v1/predictions', { model: 'rb2', version: 'v1', events: scores }), 400, 'events[0].scores');
+    const calibrated = {
+      features: { x: [1, 2, 3] },
+      labels: ['a', 'b', 'c'],
+      scores: [
+        { a: 0.6, b: 0.3, c: 0.1 },
+        { a: 0.2, b: 0.7, c: 0.1 },
+        { a: 0.1, b: 0.2, c: 0.7 },
+      ],
+    };
+    const reference = (model: string, json: unknown) =>
+      s.api(`/api/v1/models/${model}/versions/v1/reference`, { method: 'PUT', token: ingest, json });
+    await problem(await reference('rb3', calibrated), 400, 'scores');
+    // A model known from a reference alone: its labels may bring two classes, not three.
+    expect((await reference('rb4', { features: { x: [1, 2, 3] } })).status).toBe(200);
+    const labels = ['a', 'b', 'c'].map((label, i) => ({ id: `l${i}`, label }));
+    await problem(await post('/api/v1/feedback', { model: 'rb4', events: labels }), 400, 'events[2].label');
+    const m = await scrape(s);
+    for (const model of ['rb1', 'rb2']) expect(sample(m, 'modelwatch_predictions_total', { model, version: 'v1' })).toBeUndefined();
+    expect(sample(m, 'modelwatch_labels_held', { model: 'rb4' }) ?? 0).toBe(0);
+    // Cleared in the registry, the model may be multiclass.
+    expect((await putPositive('rb1', null)).status).toBe(200);
+    expect((await post('/api/v1/predictions', { model: 'rb1', version: 'v1', events: three })).status).toBe(200);
+    expect((await putPositive('rb4', null)).status).toBe(200);
+    expect((await post('/api/v1/feedback', { model: 'rb4', events: labels })).status).toBe(200);
+  });
+});

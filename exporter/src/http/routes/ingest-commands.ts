@@ -25,14 +25,14 @@ export function ingestCommands(monitor: Monitor, schemas: IngestSchemas, limits:
       return monitor.applyPredictions(body, positive);
     },
     parseFeedback: (raw: unknown): FeedbackBody => parseInput(schemas.feedbackBody, raw),
-    /** Throws the 404 (unknown model) or 400 (wrong label type) when the state refuses the batch. */
-    checkFeedback(body: FeedbackBody): void {
-      const { unknownModel: unknown, problems } = monitor.checkFeedback(body);
+    /** Throws the 404 (unknown model) or 400 (wrong label type, a third class) when the state refuses the batch. */
+    checkFeedback(body: FeedbackBody, positive: string | undefined): void {
+      const { unknownModel: unknown, problems } = monitor.checkFeedback(body, positive);
       if (unknown) unknownModel(body.model);
       if (problems.length) rejectProblems(problems);
     },
-    applyFeedback(body: FeedbackBody): IngestResult {
-      commands.checkFeedback(body);
+    applyFeedback(body: FeedbackBody, positive: string | undefined): IngestResult {
+      commands.checkFeedback(body, positive);
       return monitor.applyFeedback(body);
     },
     parseKpis: (raw: unknown): KpisBody => parseInput(schemas.kpisBody, raw),
@@ -46,7 +46,7 @@ export function ingestCommands(monitor: Monitor, schemas: IngestSchemas, limits:
           commands.applyPredictions(commands.parsePredictions(json), r.positiveClass);
           return;
         case 'feedback':
-          commands.applyFeedback(commands.parseFeedback(json));
+          commands.applyFeedback(commands.parseFeedback(json), r.positiveClass);
           return;
         case 'kpis':
           commands.applyKpis(commands.parseKpis(json));

@@ -17,7 +17,8 @@ const errorBody = ErrorSchema;
  * (re-checking, since other batches may apply first) before the answer. Predictions are mounted
  * by hand rather than through route() because the fast validator runs before zod. `registered`
  * gives the model registry's positive class, one of the sources of the positive class rule
- * (stats/positive-class.ts); it is read before the check and journaled with the batch.
+ * (stats/positive-class.ts) and, for both endpoints, a statement that the model is binary
+ * (ingest/class-arity.ts); it is read before the check and journaled with the batch.
  */
 export function ingestRoutes(
   schemas: IngestSchemas,
@@ -79,9 +80,11 @@ export function ingestRoutes(
         503: { description: 'the batch could not be journaled (journal full or store error); nothing applied; retry after Retry-After' },
       },
       handle: async ({ body, raw }) => {
-        commands.checkFeedback(body);
-        const { foldedClasses, ...result } = await journal.submit({ kind: 'feedback', model: body.model, body: raw }, () =>
-          commands.applyFeedback(body),
+        const positive = await registered.get(body.model);
+        commands.checkFeedback(body, positive);
+        const { foldedClasses, ...result } = await journal.submit(
+          { kind: 'feedback', model: body.model, positiveClass: positive, body: raw },
+          () => commands.applyFeedback(body, positive),
         );
         return foldedClasses ? { ...result, folded_classes: foldedClasses } : result;
       },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { HttpContext } from '../context.js';
 import { roleAtLeast } from '../../auth/roles.js';
 import { ForbiddenError } from '../../errors.js';
-import type { RegistryService } from '../../registry/service.js';
+import type { PositiveClassCheck, RegistryService } from '../../registry/service.js';
 import { route } from '../route.js';
 import {
   presentGates,
@@ -35,11 +35,18 @@ const TAG = 'registry';
  * - POST /models/{model}/archive {reason} (operator) → 200; DELETE /models/{model}?reason= (admin)
  *   → 200; both 409 while a version is in production.
  * - PUT /models/{model}/positive-class {positive_class: class | null, reason?}: the class a binary
- *   model's `score` is the probability of, which ingest consults (issue 11).
+ *   model's `score` is the probability of, which ingest consults (issue 11); 409 naming
+ *   positive_class for a model whose traffic is multiclass or regression (also for POST /models).
  * - GET/PUT /models/{model}/gates: PUT {staging?, production?, reason?} replaces the model's
  *   overrides (a stage left out returns to the defaults; {} disables that stage's gates).
  */
-export function registerRegistryRoutes(router: Router, ctx: HttpContext, registry: RegistryService): void {
+export function registerRegistryRoutes(
+  router: Router,
+  ctx: HttpContext,
+  registry: RegistryService,
+  /** What monitoring has seen of a model, which a positive class must fit (app/root.ts passes the monitor's). */
+  positiveClassCheck?: PositiveClassCheck,
+): void {
   const err = (description: string) => ({ description, schema: S.ErrorResponse });
   const common = { tag: TAG } as const;
 
@@ -64,8 +71,12 @@ export function registerRegistryRoutes(router: Router, ctx: HttpContext, registr
     role: 'operator',
     body: S.CreateModelBody,
     status: 201,
-    responses: { 201: { description: 'created', schema: S.ModelResponse }, 400: err('invalid body'), 409: err('exists') },
-    handle: async ({ body, principal }) => presentModel(await registry.createModel(body, principal.actor)),
+    responses: {
+      201: { description: 'created', schema: S.ModelResponse },
+      400: err('invalid body'),
+      409: err('exists, or a positive_class the model cannot have (its traffic is multiclass or regression; details name positive_class)'),
+    },
+    handle: async ({ body, principal }) => presentModel(await registry.createModel(body, principal.actor, positiveClassCheck)),
   });
 
   route(router, ctx, {
@@ -263,8 +274,17 @@ export function registerRegistryRoutes(router: Router, ctx: HttpContext, registr
     role: 'operator',
     params: S.ModelParams,
     body: S.PositiveClassBody,
-    responses: { 200: { description: 'the model', schema: S.ModelResponse }, 400: err('invalid body'), 404: err('unknown model') },
+    responses: {
+      200: { description: 'the model', schema: S.ModelResponse },
+      400: err('invalid body'),
+      404: err('unknown model'),
+      409: err(
+        'the model is not binary: its traffic brought more than two classes with this one, or made it a regression model (details name positive_class); nothing changed',
+      ),
+    },
     handle: async ({ params, body, principal }) =>
-      presentModel(await registry.setPositiveClass(params.model, body.positive_class, body.reason ?? null, principal.actor)),
+      presentModel(
+        await registry.setPositiveClass(params.model, body.positive_class, body.reason ?? null, principal.actor, positiveClassCheck),
+      ),
   });
 }
