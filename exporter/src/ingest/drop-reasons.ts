@@ -17,6 +17,7 @@ export const DROP_REASONS = [
   'duplicate_label', // a label for an id that already has one (in the batch, or joined earlier)
   'label_expired', // a label held for its prediction longer than MODELWATCH_HELD_LABEL_SECONDS
   'label_evicted', // a held label pushed out by MODELWATCH_HELD_LABELS_PER_MODEL / _TOTAL
+  'label_not_numeric', // a label held before its model's task was known, not a number, met by a regression prediction
 ] as const;
 
 export type DropReason = (typeof DROP_REASONS)[number];

@@ -118,6 +118,13 @@ export class LabelJoin {
       model.touchHeld();
       model.held.delete(id);
       this.heldTotal--;
+      if (model.task === 'regression' && typeof held.label !== 'number') {
+        // Held before the model's task was known (a /feedback label for a known regression model
+        // is a 400): a class name cannot score a regression prediction, which waits for a number.
+        drop('label_not_numeric');
+        this.hold(model, id, p, drop);
+        return false;
+      }
       this.applyLabel(model, p, held.label, now, drop);
       p.version.feedbackJoined++;
       this.remember(model, id, p.version);

@@ -80,3 +80,55 @@ describe('task mismatches say what the task expects', () => {
     expect(m3).toMatch(/declares "task": "regression", which takes numeric predictions/);
   });
 });
+
+/**
+ * A label that arrives before its model's task is known is held whatever it is; when the first
+ * predictions make the model a regression model, a held class name cannot score one. It is
+ * dropped and counted (label_not_numeric) and its prediction keeps waiting for a numeric label —
+ * it was counted as a labelled prediction that MAE and RMSE never saw.
+ */
+describe('a held class label met by a regression model', () => {
+  let s: TestServer;
+  let ingest: string;
+  beforeAll(async () => {
+    s = await startTestServer();
+    ingest = await tokenFor(s, 'ingest');
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+  const post = (path: string, json: unknown) => s.api(path, { method: 'POST', json, token: ingest });
+
+  it('is dropped as label_not_numeric; the prediction joins a numeric label later', async () => {
+    const early = {
+      model: 'early',
+      events: [
+        { id: 'e0', label: 'yes' },
+        { id: 'e1', label: 3 },
+      ],
+    };
+    expect(await (await post('/api/v1/feedback', early)).json()).toMatchObject({ held: 2 });
+    const predictions = {
+      model: 'early',
+      version: 'v1',
+      events: [
+        { id: 'e0', features: {}, prediction: 2.5 },
+        { id: 'e1', features: {}, prediction: 2 },
+      ],
+    };
+    const res = await post('/api/v1/predictions', predictions);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ accepted: 2, dropped: { label_not_numeric: 1 } });
+    let m = await scrape(s);
+    expect(sample(m, 'modelwatch_labeled_predictions_total', { model: 'early' })).toBe(1);
+    expect(sample(m, 'modelwatch_model_window_labeled', { model: 'early' })).toBe(1);
+    expect(sample(m, 'modelwatch_model_mae', { model: 'early' })).toBe(1);
+    expect(sample(m, 'modelwatch_dropped_total', { reason: 'label_not_numeric' })).toBe(1);
+    expect(await (await post('/api/v1/feedback', { model: 'early', events: [{ id: 'e0', label: 3.5 }] })).json()).toMatchObject({
+      joined: 1,
+    });
+    m = await scrape(s);
+    expect(sample(m, 'modelwatch_labeled_predictions_total', { model: 'early' })).toBe(2);
+    expect(sample(m, 'modelwatch_model_mae', { model: 'early' })).toBe(1);
+  });
+});
