@@ -146,6 +146,28 @@ export function settlePositiveClass(
 }
 
 /**
+ * Whether a predictions batch the checks accepted makes `positive` (settlePositiveClass's) the
+ * model's own class. Always, but for a class the model registry alone states, met by a batch
+ * without binary scores, that would be a third class of a model that has none of its own yet (a
+ * typo, "Yes" on yes/no): that one stays the registry's, consulted on every batch, so unscored
+ * batches keep being taken and the first scored one is refused naming it — settled, it made
+ * every unscored batch after the first a 400 that called yes/no three classes.
+ */
+export function settlesPositiveClass(model: ModelState, body: PredictionsBody, positive: string): boolean {
+  if (model.positiveClass !== undefined || body.positive_class !== undefined) return true;
+  if (body.events.some((e) => e.score !== undefined && !isFailedEvent(e))) return true;
+  const classes = knownClasses(model);
+  for (const e of body.events) {
+    if (isFailedEvent(e)) continue;
+    if (e.prediction !== undefined) classes.add(String(e.prediction));
+    if (e.label !== undefined) classes.add(String(e.label));
+    for (const c in e.scores ?? {}) classes.add(c);
+  }
+  classes.add(positive);
+  return classes.size <= 2;
+}
+
+/**
  * Labels a `/feedback` batch may not bring to a model whose positive class was inferred from
  * {0, 1}, {"0", "1"} or {false, true} (or a part of one, e.g. a lone "1"): a label outside that
  * pair shows the class names never said which class the scores were the probability of. Each is

@@ -9,7 +9,13 @@ import type { ModelState } from './model-state.js';
 import type { ReferenceProfile, Task } from './reference-profile.js';
 import { isFailedEvent, type FeedbackBody, type KpisBody, type PredictionEvent, type PredictionsBody } from './schemas.js';
 import { inferTask, taskOrigin, taskProblems } from './task-inference.js';
-import { agreedPositiveClass, inferredLabelProblems, positiveSources, settlePositiveClass } from './binary-positive.js';
+import {
+  agreedPositiveClass,
+  inferredLabelProblems,
+  positiveSources,
+  settlePositiveClass,
+  settlesPositiveClass,
+} from './binary-positive.js';
 import { feedbackArityProblems, predictionsArityProblem, referenceArityProblem, registryPositiveProblem } from './class-arity.js';
 import { VersionLifecycle } from './version-lifecycle.js';
 import { observe, type VersionState } from './version-state.js';
@@ -163,7 +169,7 @@ export class Monitor {
     model.task ??= body.task ?? inferTask(body.events);
     if (model.task === 'classification') {
       const { positive } = settlePositiveClass(model, body, registeredPositive);
-      if (positive !== undefined) model.setPositiveClass(positive);
+      if (positive !== undefined && settlesPositiveClass(model, body, positive)) model.setPositiveClass(positive);
     }
     const { version, folded } = this.lifecycle.versionFor(model, body.version, now);
     if (!version) {

@@ -71,6 +71,21 @@ describe('a positive class must be one of the model’s two classes', () => {
     expect(sample(await scrape(s), 'modelwatch_model_log_loss', { model: 'regtypo' })).toBeCloseTo(ref.yesNo.logLoss, 9);
   });
 
+  it('a registry typo refuses no unscored batch, the second no more than the first (the second was a 400 calling yes/no three classes), and the first scored one names it', async () => {
+    expect(
+      (await s.api('/api/v1/models', { method: 'POST', json: { name: 'regtypo2', positive_class: 'Yes' }, token: operator })).status,
+    ).toBe(201);
+    const unscored = (prefix: string) => events(prefix).map(({ score: _score, ...e }) => e);
+    for (const prefix of ['u', 'v', 'w'])
+      expect((await post('/api/v1/predictions', { model: 'regtypo2', version: 'v1', events: unscored(prefix) })).status).toBe(200);
+    expect((await post('/api/v1/feedback', { model: 'regtypo2', events: [{ id: 'x0', label: 'yes' }] })).status).toBe(200);
+    await refused(
+      'regtypo2',
+      { model: 'regtypo2', version: 'v1', events: events('b') },
+      /"Yes" \(the model registry\) but the batch's classes are "yes", "no"/,
+    );
+  });
+
   it('numeric 1/0 in v1 then yes/no in v2 is a 400 naming positive_class (v2 was 200: AUC 1.0 on tied scores, log loss −ln 0.3)', async () => {
     const numeric = events('n').map((e) => ({ ...e, prediction: e.prediction === 'yes' ? 1 : 0, label: e.label === 'yes' ? 1 : 0 }));
     expect((await post('/api/v1/predictions', { model: 'mixed', version: 'v1', events: numeric })).status).toBe(200);
