@@ -254,9 +254,10 @@ def band_sweep():
 
 
 def band_outliers():
-    """Narrow bands with a few outlying scores (a fresh attacker's cases): the zoomed grid must
-    span the outliers too, so the band falls in few bins; the exported error bound must still
-    contain sklearn's value."""
+    """Scores in few places (fresh attackers' cases and their class): narrow bands with outlying
+    scores, bands far apart, extreme magnitudes, a base-rate band with a confident tail. A grid
+    spread over the scores' range put each band in few bins; the adaptive grid must keep each
+    within 0.005 of sklearn, and the exported error bound must contain sklearn's value."""
     rng = np.random.default_rng(0)
     out = []
     n = 2000
@@ -267,6 +268,39 @@ def band_outliers():
         s = np.concatenate([band, extra_s])
         yy = np.concatenate([y, extra_y]).astype(int)
         out.append({'name': name, 'y': yy.tolist(), 'scores': s.tolist(), 'auc': metrics.roc_auc_score(yy, s)})
+
+    def case(name, yy, s):
+        out.append({'name': name, 'y': [int(v) for v in yy], 'scores': [float(v) for v in s], 'auc': metrics.roc_auc_score(yy, s)})
+
+    # Two bands 0.001 wide, far apart (0.3 and 0.7), each with its own positives a little higher.
+    y2 = (rng.random(n) < 0.4).astype(int)
+    side = rng.random(n) < 0.5
+    case('two_far_bands', y2, np.where(side, 0.3, 0.7) + 0.001 * rng.random(n) + 0.0004 * y2)
+    # Positives in a band; half the negatives in it too, the other half spread over [0, 1].
+    y3 = (rng.random(n) < 0.5).astype(int)
+    spread = (y3 == 0) & (rng.random(n) < 0.5)
+    case('band_half_negatives_spread', y3, np.where(spread, rng.random(n), 0.6 + 0.002 * rng.random(n) + 0.0005 * y3))
+    # Naive-Bayes-like products: 10^(−300 + N(0, 3) + 4y), spread over ~20 decades near 1e-300.
+    y4 = (rng.random(n) < 0.3).astype(int)
+    case('tiny_powers', y4, 10.0 ** (-300 + rng.normal(0, 3, n) + 4 * y4))
+    # A rare-event model: 2% positives, scores in a band around 0.01, 1% of events spread over [0, 1].
+    m = 5000
+    y5 = (rng.random(m) < 0.02).astype(int)
+    s5 = 0.009 + 0.002 * rng.random(m) + 0.0006 * y5
+    far = rng.random(m) < 0.01
+    case('rare_event_band', y5, np.where(far, rng.random(m), s5))
+    # float32 scores in a band 0.005 wide at 0.9 (a float32 model's outputs), with 20 outliers.
+    y6 = (rng.random(n) < 0.7).astype(int)
+    s6 = (0.9 + 0.004 * rng.random(n) + 0.001 * y6).astype(np.float32).astype(np.float64)
+    s6[:20] = rng.random(20)
+    case('float32_band_outliers', y6, s6)
+    # An imbalanced model: 90% of 20,000 scores in a band 0.002 wide at the base rate (0.1), the
+    # other 10% a confident tail over [0.3, 1] — more distinct scores there than one uniform
+    # level can keep, so the band's own region's share carries it.
+    m = 20000
+    tail = rng.random(m) < 0.1
+    y7 = (rng.random(m) < np.where(tail, 0.6, 0.08)).astype(int)
+    case('base_rate_band_confident_tail', y7, np.where(tail, 0.3 + 0.7 * rng.random(m), 0.1 + 0.002 * rng.random(m) + 0.0006 * y7))
     return out
 
 

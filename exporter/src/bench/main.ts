@@ -313,7 +313,7 @@ async function main(): Promise<void> {
       ingestPathFigures(out, fmt);
       const auc = scoreWindowBytes(300);
       out(
-        `ROC AUC score histograms: ${fmt(auc.zoomed)} bytes per binary probabilities window with its zoomed grid, ${fmt(auc.released)} once released (default window geometry, over 300 windows)`,
+        `ROC AUC score histograms: ${fmt(auc.first)} bytes per binary probabilities window after its first score, ${fmt(auc.full)} with its adaptive grid full (default window geometry, over 300 windows)`,
       );
       await journalThroughput(client);
     }

@@ -6,11 +6,11 @@ import { SlidingWindow } from '../windows/sliding-window.js';
 
 /**
  * Bytes per binary probabilities window (built as a version builds it: the coarse geometry, one
- * shared zoomed grid, two classes reserved), over `n` windows: while the zoomed grid is kept
- * (one scored event per window) and once it is released (scores from 1e-9 to 1 − 1e-9). Needs
- * --expose-gc for a stable figure.
+ * shared adaptive grid, two classes reserved), over `n` windows: after one scored event, and
+ * with the adaptive grid's cells full (2,000 distinct scores). Needs --expose-gc for a stable
+ * figure.
  */
-export function scoreWindowBytes(n: number): { zoomed: number; released: number } {
+export function scoreWindowBytes(n: number): { first: number; full: number } {
   const gc = (globalThis as { gc?: () => void }).gc;
   const config = loadConfig({ MODELWATCH_LOG_LEVEL: 'silent' });
   const bucketMs = config.sketchResolutionSeconds * 1000;
@@ -34,12 +34,9 @@ export function scoreWindowBytes(n: number): { zoomed: number; released: number 
     score(w, 0.4, 0);
     return w;
   });
-  const zoomed = used();
-  for (const w of windows) {
-    score(w, 1e-9, 0);
-    score(w, 1 - 1e-9, 1);
-  }
-  const released = used();
-  if (windows.some((w) => w.total.scored !== 3)) throw new Error('unexpected window state');
-  return { zoomed: (zoomed - base) / n, released: (released - base) / n };
+  const first = used();
+  for (const w of windows) for (let i = 1; i < 2000; i++) score(w, i / 2000, i % 2);
+  const full = used();
+  if (windows.some((w) => w.total.scored !== 2000)) throw new Error('unexpected window state');
+  return { first: (first - base) / n, full: (full - base) / n };
 }

@@ -27,8 +27,8 @@ export interface ClassificationInternals {
   logLossSum: ExactSum;
   positives: BinCounts[];
   negatives: BinCounts[];
-  zoomPositives: Array<BinCounts | undefined>;
-  zoomNegatives: Array<BinCounts | undefined>;
+  zoomPositives: BinCounts[];
+  zoomNegatives: BinCounts[];
   grid: ScoreGrid | undefined;
   allocateHistograms(): void;
 }

@@ -1,6 +1,7 @@
 import type { BinCounts } from '../stats/counts.js';
 import { migrateScoreBinV3, SCORE_BINS_V3 } from '../stats/score-histogram.js';
 import { CategoricalFeatureState, ClassificationState, ExactSum, NumericFeatureState, RegressionState } from '../stats/index.js';
+import type { ExportedCells } from '../stats/zoom-grid.js';
 import { CountState } from '../windows/count-state.js';
 import type { Mergeable, SlidingWindow } from '../windows/sliding-window.js';
 import { SnapshotFormatError, type ByteReader, type ByteWriter } from './bytes.js';
@@ -103,19 +104,23 @@ export const classificationCodec: StateCodec<ClassificationState> = {
       writeBins(w, i.positives[c]);
       writeBins(w, i.negatives[c]);
     }
-    // The window's zoomed score grid (shared by its states; each carries a copy) and its counts.
+    // The window's adaptive score grid (shared by its states; each carries a copy) and its counts.
     w.u8(i.grid && i.positives.length > 0 ? 1 : 0);
     if (i.grid && i.positives.length > 0) {
-      w.f64s(i.grid.lo);
-      w.f64s(i.grid.hi);
-      for (let c = 0; c < i.zoomPositives.length; c++) {
-        const zp = i.zoomPositives[c];
-        const zn = i.zoomNegatives[c];
-        w.u8(zp && zn ? 1 : 0);
-        if (zp && zn) {
-          writeBins(w, zp);
-          writeBins(w, zn);
+      const cells = i.grid.export();
+      w.uint(cells.length);
+      for (const { level, regions, starts } of cells) {
+        w.uint(level);
+        w.uint(regions.length);
+        for (const [region, share] of regions) {
+          w.uint(region);
+          w.uint(share);
         }
+        w.f64s(starts);
+      }
+      for (let c = 0; c < i.zoomPositives.length; c++) {
+        writeBins(w, i.zoomPositives[c]);
+        writeBins(w, i.zoomNegatives[c]);
       }
     }
   },
@@ -146,27 +151,63 @@ export const classificationCodec: StateCodec<ClassificationState> = {
       }
     }
     if (r.u8() === 1) {
-      if (!i.grid) throw new SnapshotFormatError('zoomed score counts for a state without a score grid');
-      const lo = r.f64s(MAX_CLASSES);
-      const hi = r.f64s(MAX_CLASSES);
-      if (lo.length !== hi.length || lo.some((l, c) => Number.isNaN(l) || Number.isNaN(hi[c])))
-        throw new SnapshotFormatError('bad score grid');
-      i.grid.restore(lo, hi);
+      if (!i.grid) throw new SnapshotFormatError('score grid counts for a state without a score grid');
       i.allocateHistograms();
-      for (let c = 0; c < k; c++) if (!i.grid.isZoomed(c)) s.releaseZoom(c);
-      for (let c = 0; c < k; c++) {
-        const zp = i.zoomPositives[c];
-        const zn = i.zoomNegatives[c];
-        const present = r.u8() === 1;
-        if (present !== Boolean(zp && zn)) throw new SnapshotFormatError('zoomed score counts do not match the score grid');
-        if (zp && zn) {
-          readBins(r, zp);
-          readBins(r, zn);
-        }
-      }
+      if (format >= 6) readScoreGrid(r, i, k);
+      else skipZoomV5(r, i, k);
     }
   },
 };
+
+/**
+ * Format 6 on: the adaptive grid's cells per class (its uniform level, its regions' share levels
+ * and the first key of each bin's cell from bin 2 on), then each class's counts on it.
+ */
+function readScoreGrid(r: ByteReader, i: ClassificationInternals, k: number): void {
+  const grid = i.grid!;
+  const n = r.bounded(MAX_CLASSES, 'score grid classes');
+  const cells: ExportedCells[] = [];
+  for (let c = 0; c < n; c++) {
+    const level = r.uint();
+    const regions: Array<[number, number]> = [];
+    const count = r.bounded(grid.sharedCells, 'score grid regions');
+    for (let j = 0; j < count; j++) regions.push([r.uint(), r.uint()]);
+    cells.push({ level, regions, starts: r.f64s(grid.bins - 2) });
+  }
+  try {
+    grid.restore(cells);
+  } catch (e) {
+    throw new SnapshotFormatError(`bad score grid: ${(e as Error).message}`);
+  }
+  for (let c = 0; c < k; c++) {
+    readBins(r, i.zoomPositives[c]);
+    readBins(r, i.zoomNegatives[c]);
+    const used = c < cells.length ? cells[c].starts.length + 2 : 2;
+    for (const h of [i.zoomPositives[c], i.zoomNegatives[c]])
+      for (let b = used; b < h.size; b++) if (h.get(b) !== 0) throw new SnapshotFormatError('score counts in a bin without a cell');
+  }
+}
+
+/**
+ * Formats 4 and 5 kept a grid zoomed on the scores' range, which does not nest in the adaptive
+ * one: its counts are read past and the grid starts empty. Until the restored buckets leave the
+ * window the adaptive counts hold fewer scores than the fixed grid's, and ROC AUC uses the fixed
+ * grid alone (roc-auc.ts, `complete`) — at most one window length after the upgrade.
+ */
+function skipZoomV5(r: ByteReader, i: ClassificationInternals, k: number): void {
+  const lo = r.f64s(MAX_CLASSES);
+  const hi = r.f64s(MAX_CLASSES);
+  if (lo.length !== hi.length) throw new SnapshotFormatError('bad score grid');
+  for (let c = 0; c < k; c++) {
+    if (r.u8() !== 1) continue;
+    r.counts(ZOOM_BINS_V5);
+    r.counts(ZOOM_BINS_V5);
+  }
+  i.grid!.reset();
+}
+
+/** Bins of the grid zoomed on the scores' range (formats 4 and 5). */
+const ZOOM_BINS_V5 = 1024;
 
 export const numericCodec: StateCodec<NumericFeatureState> = {
   write(w, s) {

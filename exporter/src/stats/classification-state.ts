@@ -1,7 +1,7 @@
 import { BinCounts, type CountRole, type NumberStash } from './counts.js';
 import { ExactSum } from './exact-sum.js';
 import { SCORE_BINS, scoreBin } from './score-histogram.js';
-import { ZOOM_BINS, zoomBin, zoomRebin, type ScoreGrid, type ZoomFrame, type ZoomMember } from './zoom-grid.js';
+import type { ScoreGrid, ZoomMember } from './zoom-grid.js';
 
 /**
  * Log loss clips probabilities to [ε, 1 − ε] with ε the float64 machine epsilon (2⁻⁵², about
@@ -28,8 +28,8 @@ const MAX_CLASSES = 4096;
  * Window state for a classifier: a confusion matrix, the log-loss sum, and per class score
  * histograms of positives and of negatives (one-vs-rest) for ROC AUC: one on a fixed grid,
  * uniform in log-odds (`SCORE_BINS` bins, see score-histogram.ts), and — for states that share a
- * window's ScoreGrid — one on that grid, zoomed on the range of the window's scores
- * (`ZOOM_BINS` bins, see zoom-grid.ts). Memory is O(k² + k·(SCORE_BINS + ZOOM_BINS)) for k
+ * window's ScoreGrid — one on that grid, whose cells follow where the window's scores are
+ * (`grid.bins` bins, see zoom-grid.ts). Memory is O(k² + k·(SCORE_BINS + grid.bins)) for k
  * classes — fixed by the class count, not by traffic: the histograms are allocated when the
  * first event carries probabilities (a model that never sends them pays nothing) and when a
  * class is first seen, and kept — cleared, not freed — when the state is emptied, so a
@@ -76,9 +76,9 @@ export class ClassificationState implements ZoomMember {
   private readonly logLossSum = new ExactSum();
   private positives: BinCounts[] = [];
   private negatives: BinCounts[] = [];
-  /** Counts on the shared grid (empty without one; undefined for classes no longer zoomed). */
-  private zoomPositives: Array<BinCounts | undefined> = [];
-  private zoomNegatives: Array<BinCounts | undefined> = [];
+  /** Counts on the shared adaptive grid, indexed by its bins (empty without one). */
+  private zoomPositives: BinCounts[] = [];
+  private zoomNegatives: BinCounts[] = [];
 
   /** Events (true and predicted class) in the window. */
   get labeled(): number {
@@ -190,16 +190,14 @@ export class ClassificationState implements ZoomMember {
   histograms(c: number): ClassHistograms | undefined {
     if (this.scoredCount === 0 || c >= this.k) return undefined;
     const h: ClassHistograms = { positives: this.positives[c].view(), negatives: this.negatives[c].view() };
-    const zp = this.zoomPositives[c];
-    const zn = this.zoomNegatives[c];
-    if (zp && zn) {
-      h.zoomPositives = zp.view();
-      h.zoomNegatives = zn.view();
+    if (this.grid) {
+      h.zoomPositives = this.zoomPositives[c].view();
+      h.zoomNegatives = this.zoomNegatives[c].view();
+      h.zoomOrder = this.grid.order(c);
     }
     return h;
   }
 
-  /** ZoomMember: moves class c's zoom counts to a wider grid (called by the shared grid). */
   /**
    * Saves the state for a rollback (windows/txn.ts): its counts (its own rows of the window's
    * count ring), sums and class vectors; the shared score grid saves itself before it changes.
@@ -242,34 +240,21 @@ export class ClassificationState implements ZoomMember {
     };
   }
 
-  rebinZoom(c: number, from: ZoomFrame, to: ZoomFrame): void {
+  /** ZoomMember: moves class c's counts on the shared grid to its coarser bins (called by the grid). */
+  rebinZoom(c: number, to: ArrayLike<number>): void {
+    if (c >= this.zoomPositives.length) return;
     for (const h of [this.zoomPositives[c], this.zoomNegatives[c]]) {
-      if (!h) continue;
       const counts = h.toArray();
       h.clear();
-      for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) h.increment(zoomRebin(i, from, to), counts[i]);
-    }
-  }
-
-  /** ZoomMember: drops class c's zoomed counts, and their storage. */
-  releaseZoom(c: number): void {
-    if (c >= this.zoomPositives.length) return;
-    this.zoomPositives[c] = undefined;
-    this.zoomNegatives[c] = undefined;
-    if (typeof this.role === 'object') {
-      this.role.ring.release(4 * c + 2);
-      this.role.ring.release(4 * c + 3);
+      for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) h.increment(to[i], counts[i]);
     }
   }
 
   /** Adds (n < 0: removes) |n| scores p of class c, positives or negatives, to its histograms. */
   private addScore(c: number, p: number, positive: boolean, n: number): void {
     (positive ? this.positives : this.negatives)[c].increment(scoreBin(p), n);
-    const grid = this.grid;
-    if (!grid) return;
-    if (!grid.holds(c, p)) grid.widen(c, p, p);
-    const frame = grid.frame(c);
-    if (frame) (positive ? this.zoomPositives : this.zoomNegatives)[c]!.increment(zoomBin(p, frame), n);
+    // The grid may coarsen while it finds p's bin, moving this state's counts too: index after.
+    if (this.grid) (positive ? this.zoomPositives : this.zoomNegatives)[c].increment(this.grid.bin(c, p), n);
   }
 
   /**
@@ -296,8 +281,7 @@ export class ClassificationState implements ZoomMember {
             c < o.k
               ? this.positives[c].covers(o.positives[c]) &&
                 this.negatives[c].covers(o.negatives[c]) &&
-                zoomCovers(this.zoomPositives[c], o.zoomPositives[c]) &&
-                zoomCovers(this.zoomNegatives[c], o.zoomNegatives[c])
+                (!this.grid || (this.zoomPositives[c].covers(o.zoomPositives[c]) && this.zoomNegatives[c].covers(o.zoomNegatives[c])))
               : this.negatives[c].get(0) >= o.scoredCount;
           if (!ok) refuse();
         }
@@ -315,20 +299,16 @@ export class ClassificationState implements ZoomMember {
         } else if (sign === 1) {
           this.positives[c].add(o.positives[c]);
           this.negatives[c].add(o.negatives[c]);
-          const zp = this.zoomPositives[c];
-          const zn = this.zoomNegatives[c];
-          if (zp && zn) {
-            zp.add(o.zoomPositives[c]!);
-            zn.add(o.zoomNegatives[c]!);
+          if (this.grid) {
+            this.zoomPositives[c].add(o.zoomPositives[c]);
+            this.zoomNegatives[c].add(o.zoomNegatives[c]);
           }
         } else {
           this.positives[c].subtract(o.positives[c]);
           this.negatives[c].subtract(o.negatives[c]);
-          const zp = this.zoomPositives[c];
-          const zn = this.zoomNegatives[c];
-          if (zp && zn) {
-            zp.subtract(o.zoomPositives[c]!);
-            zn.subtract(o.zoomNegatives[c]!);
+          if (this.grid) {
+            this.zoomPositives[c].subtract(o.zoomPositives[c]);
+            this.zoomNegatives[c].subtract(o.zoomNegatives[c]);
           }
         }
       }
@@ -369,9 +349,8 @@ export class ClassificationState implements ZoomMember {
     this.positives.push(new BinCounts(SCORE_BINS, this.role, 4 * c));
     this.negatives.push(new BinCounts(SCORE_BINS, this.role, 4 * c + 1));
     if (!this.grid) return;
-    const zoomed = this.grid.isZoomed(c);
-    this.zoomPositives.push(zoomed ? new BinCounts(ZOOM_BINS, this.role, 4 * c + 2) : undefined);
-    this.zoomNegatives.push(zoomed ? new BinCounts(ZOOM_BINS, this.role, 4 * c + 3) : undefined);
+    this.zoomPositives.push(new BinCounts(this.grid.bins, this.role, 4 * c + 2));
+    this.zoomNegatives.push(new BinCounts(this.grid.bins, this.role, 4 * c + 3));
   }
 }
 
@@ -381,12 +360,16 @@ export interface ExactClasses {
   trueProbability?: number;
 }
 
-/** A class's one-vs-rest histograms: fixed log-odds grid, and the zoomed grid when the state has one. */
+/**
+ * A class's one-vs-rest histograms: fixed log-odds grid, and the adaptive grid when the state
+ * has one — its bins are not in score order: `zoomOrder` lists them in it.
+ */
 export interface ClassHistograms {
   positives: ArrayLike<number>;
   negatives: ArrayLike<number>;
   zoomPositives?: ArrayLike<number>;
   zoomNegatives?: ArrayLike<number>;
+  zoomOrder?: ArrayLike<number>;
 }
 
 /**
@@ -409,12 +392,6 @@ export function logLossTerm(probs: ArrayLike<number>, trueIdx: number, partial =
   for (let i = 0; i < probs.length; i++) sum += clip(probs[i]);
   const pTrue = clip(own);
   return -Math.log(pTrue / (trueIdx < probs.length ? sum : sum + pTrue));
-}
-
-/** Whether `have` covers `take`; both absent (a class no longer zoomed) counts as covered. */
-function zoomCovers(have: BinCounts | undefined, take: BinCounts | undefined): boolean {
-  if (!have || !take) return have === take;
-  return have.covers(take);
 }
 
 function checkIndex(i: number, what: string): void {

@@ -1,5 +1,6 @@
 import type { ClassHistograms, ClassificationState } from './classification-state.js';
 import { aucWithBound, EXACT_SCORE_BINS } from './score-histogram.js';
+import { ZOOM_EXACT_BINS } from './zoom-grid.js';
 
 /**
  * ROC AUC of a window from its score histograms, over the events that carried probabilities.
@@ -13,12 +14,12 @@ import { aucWithBound, EXACT_SCORE_BINS } from './score-histogram.js';
  *   the window; the others are skipped, where sklearn would raise instead.
  * Undefined when no class qualifies.
  *
- * Each class's AUC comes from whichever of its two histograms (fixed log-odds grid, zoomed grid
- * on the scores' range) misjudges fewer pairs; `bound` is the largest possible distance to the
- * exact AUC (`aucWithBound`), averaged like the AUCs. With the zoomed grid, scores within any
- * band of width w get at least 256 bins of width < 2w/512, so the bound stays below 0.005 for
- * every distribution that does not pile more than ~1% of either class into one such bin (exact
- * ties excepted: those sklearn also counts as ½, and they cost nothing). On the fixed grid
+ * Each class's AUC comes from whichever of its two histograms (fixed log-odds grid, adaptive grid
+ * whose cells follow the scores, zoom-grid.ts) misjudges fewer pairs; `bound` is the largest
+ * possible distance to the exact AUC (`aucWithBound`), averaged like the AUCs. The adaptive grid
+ * gives a band of m distinct scores min(m, ~1,000 less the cells other scores take) cells,
+ * however narrow the band (exact 0 and 1 excepted: those are ties sklearn also counts ½, and
+ * cost nothing); zoom-grid.ts says when it cannot help. On the fixed grid
  * (score-histogram.ts) a smooth distribution whose scores fall where bins are w wide in logit
  * gets bound ≈ (w/2)·∫ f₊(x)·f₋(x) dx over those logits x (f₊, f₋ the classes' logit densities):
  * w = 1/32 inside ±16, 1/8 out to logit −48 and up to 1 − 2⁻⁵³, and 2.2% of |logit| below
@@ -55,7 +56,23 @@ export function rocAuc(s: ClassificationState, classCount: number, positive?: nu
 
 function bestOf(h: ClassHistograms): { auc: number; bound: number } | undefined {
   const fixed = aucWithBound(h.positives, h.negatives, EXACT_SCORE_BINS);
-  const zoomed = h.zoomPositives && h.zoomNegatives ? aucWithBound(h.zoomPositives, h.zoomNegatives) : undefined;
-  if (!fixed || !zoomed) return fixed ?? zoomed;
-  return zoomed.bound <= fixed.bound ? zoomed : fixed;
+  const adaptive =
+    h.zoomPositives && h.zoomNegatives && h.zoomOrder && complete(h)
+      ? aucWithBound(h.zoomPositives, h.zoomNegatives, ZOOM_EXACT_BINS, h.zoomOrder)
+      : undefined;
+  if (!fixed || !adaptive) return fixed ?? adaptive;
+  return adaptive.bound <= fixed.bound ? adaptive : fixed;
+}
+
+/**
+ * Whether the adaptive grid counts every score the fixed grid does: not while buckets restored
+ * from a snapshot written before that grid existed (format 5 and older) are still in the window,
+ * whose scores only the fixed grid holds.
+ */
+function complete(h: ClassHistograms): boolean {
+  let fixed = 0;
+  let adaptive = 0;
+  for (let b = 0; b < h.positives.length; b++) fixed += h.positives[b] + h.negatives[b];
+  for (let b = 0; b < h.zoomPositives!.length; b++) adaptive += h.zoomPositives![b] + h.zoomNegatives![b];
+  return fixed === adaptive;
 }

@@ -98,13 +98,15 @@ export function migrateScoreBinV3(i: number): number {
  * one bin can be misjudged, and each by at most 1/2, so the exact AUC lies within
  * `bound` = ½·Σ_b pos_b·neg_b / (P·N) of `auc` — a bound computed from the counts themselves.
  * Bins listed in `exact` hold one score value each (e.g. EXACT_SCORE_BINS): their pairs are
- * true ties, which sklearn also counts ½, so they add nothing to the bound.
- * Undefined without positives or negatives.
+ * true ties, which sklearn also counts ½, so they add nothing to the bound. `order`: the bins in
+ * score order when they are not stored in it (the adaptive grid's, zoom-grid.ts); every bin with
+ * a count must be listed. Undefined without positives or negatives.
  */
 export function aucWithBound(
   pos: ArrayLike<number>,
   neg: ArrayLike<number>,
   exact: readonly number[] = [],
+  order?: ArrayLike<number>,
 ): { auc: number; bound: number } | undefined {
   let positives = 0;
   let negatives = 0;
@@ -116,7 +118,9 @@ export function aucWithBound(
   let area = 0;
   let tied = 0;
   let negativesBelow = 0;
-  for (let b = 0; b < pos.length; b++) {
+  const n = order ? order.length : pos.length;
+  for (let r = 0; r < n; r++) {
+    const b = order ? order[r] : r;
     area += pos[b] * (negativesBelow + neg[b] / 2);
     tied += pos[b] * neg[b];
     negativesBelow += neg[b];

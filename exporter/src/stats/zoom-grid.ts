@@ -1,157 +1,415 @@
 /**
- * A score grid that follows where the scores are, so that ROC AUC keeps its resolution when a
- * model's scores sit in a narrow band (e.g. all within [0.495, 0.505]), where fixed bins put
- * every score in one or two bins.
+ * A score grid that puts its bins where a window's scores are, so that ROC AUC keeps its
+ * resolution when scores sit in a narrow band, in two far-apart bands, or in a band with a few
+ * outliers — where the fixed log-odds grid (score-histogram.ts) and a grid spread over the
+ * scores' range put a whole band in one or two bins (issue 11 §4).
  *
- * The grid of a set of scores with minimum lo and maximum hi is two adjacent dyadic cells
- * [j·2⁻ᴸ, (j+2)·2⁻ᴸ) at the deepest level L ≤ ZOOM_MAX_LEVEL where floor(hi·2ᴸ) − floor(lo·2ᴸ) ≤ 1
- * (so j = floor(lo·2ᴸ)), each cut into ZOOM_SUBBINS equal bins. It is a function of (lo, hi)
- * alone, never of the order the scores came in; a band of width w gets cells of width < 2w, so
- * at least ZOOM_SUBBINS/2 bins fall inside the band.
+ * Cells. Every score p in (0, 1) has a finest key, K(p): for p ≤ ½ the top 52 bits of its IEEE-754
+ * bit pattern (sign, exponent and 40 mantissa bits), for p > ½ the mirror 2·K(½) − K(1 − p)
+ * (1 − p is exact there, by Sterbenz's lemma). K is monotone in p, and its cells are as fine
+ * relative to p near 0, and to 1 − p near 1, as they are at ½: 2⁻⁴⁰ of a binade at the finest,
+ * about 1e-12 in log-odds. A cell at level ℓ is floor(K / 2^ℓ): cells of one level nest in those
+ * of the next, so counts move to a coarser level by summing, exactly. Exactly 0 and exactly 1 —
+ * where float32 sigmoids saturate — get a bin each that no cell shares: pairs tied there are
+ * real ties, which sklearn also counts ½.
  *
- * Grids of growing ranges nest: every bin of a deeper grid lies inside one bin of a shallower
- * one (bin edges are multiples of a power of two), so counts move to a wider range by summing,
- * exactly. Merging, subtracting and re-batching states therefore give the same counts as adding
- * their scores to one state.
+ * Levels. The key space is cut into fixed regions of four binary orders of magnitude each
+ * (ZOOM_REGION_BITS; [1/8, ½], [1/128, 1/8), … and their mirrors above ½, ~2.8 log-odds units
+ * each). Per class, the grid holds the cells occupied by any score the window has been given
+ * since it was created; when R regions hold scores, each gets an equal share, floor(cells / R),
+ * and keeps its cells at the finest level at which they fit in it. The cells, R and so each
+ * region's level are functions of the set of scores alone (a subset occupies fewer regions and
+ * fewer cells at every level), and levels only rise: the same events in any order or batching
+ * give the same cells, and a total and its buckets always count on the same bins, so
+ * subtracting a bucket is exact. When a new cell would pass its region's share, or a new region
+ * lowers every share, the levels rise until the cells fit and every member state moves its
+ * counts (`rebinZoom`).
+ *
+ * Resolution this buys (`cells` = 1,022 by default): a band of m distinct scores keeps
+ * min(m, 1,022 / R) cells however narrow it is and wherever it sits — a band with a few outliers
+ * ~500, two far bands ~500 each, a band among scores spread over all of [0, 1] (R ≈ 8–10) ~100;
+ * scores spread smoothly over many regions get ~1,022 / R cells per 2.8 log-odds units, which
+ * the fixed grid (32 per unit) betters, and then the AUC takes the fixed grid's. What no grid of
+ * this kind can do is give a heavy band more cells than a light spread of distinct scores in its
+ * own region: cells follow where scores are, not how many are there, because making resolution
+ * follow counts would make the grid depend on the order events came in (a light region, once
+ * merged, cannot be split again). The error bound every AUC carries (aucWithBound, exported as
+ * `modelwatch_model_roc_auc_error_bound`) says when that happens.
+ *
+ * Memory: dense counts of `bins` (= cells + 2) per class and state, like the fixed grid's, plus
+ * the directory below once per window and class. Plain numbers only (snapshot-friendly).
  */
-import { LOGIT_LIMIT } from './score-histogram.js';
 
-export const ZOOM_SUBBINS = 512;
-export const ZOOM_BINS = 2 * ZOOM_SUBBINS;
-/** Deepest level: cells of 2⁻⁴⁰ ≈ 9e-13, still exact as doubles once scaled by ZOOM_SUBBINS. */
-export const ZOOM_MAX_LEVEL = 40;
-
-export interface ZoomFrame {
-  level: number;
-  /** Index of the first of the two cells at `level`. */
-  cell: number;
-}
-
-/** The grid of scores in [lo, hi] (0 ≤ lo ≤ hi ≤ 1). */
-export function zoomFrame(lo: number, hi: number): ZoomFrame {
-  for (let level = ZOOM_MAX_LEVEL; level > 0; level--) {
-    const scale = 2 ** level;
-    const cell = Math.floor(lo * scale);
-    if (Math.floor(hi * scale) - cell <= 1) return { level, cell };
-  }
-  return { level: 0, cell: 0 };
-}
-
-/** Bin of score p in frame f (p inside the frame's range): exact, since scaling by 2^k is. */
-export function zoomBin(p: number, f: ZoomFrame): number {
-  return Math.floor(p * SCALE[f.level]) - f.cell * ZOOM_SUBBINS;
-}
-
-/** Bin of frame `to` that holds bin i of frame `from`, `to` being the frame of a wider range. */
-export function zoomRebin(i: number, from: ZoomFrame, to: ZoomFrame): number {
-  const shift = from.level - to.level;
-  return Math.floor((from.cell * ZOOM_SUBBINS + i) / 2 ** shift) - to.cell * ZOOM_SUBBINS;
-}
-
-/** 2^(level) · ZOOM_SUBBINS for each level. */
-const SCALE = Array.from({ length: ZOOM_MAX_LEVEL + 1 }, (_, level) => 2 ** level * ZOOM_SUBBINS);
-
+/** Cells per class kept by the uniform rule (every region at one level), besides exact 0 and 1. */
+export const ZOOM_CELLS = 1022;
+/** Cells per class shared out equally among the regions that hold scores. */
+export const ZOOM_SHARED_CELLS = 512;
+/** Bins per class on the default grid: bin 0 holds exactly 0, bin 1 exactly 1, 2.. the cells. */
+export const ZOOM_BINS = ZOOM_CELLS + ZOOM_SHARED_CELLS + 2;
+/** The one-value bins: their pairs are exact ties (aucWithBound's `exact`). */
+export const ZOOM_EXACT_BINS: readonly number[] = [0, 1];
+/** Keys are below 2^KEY_BITS; at level KEY_BITS every score in (0, 1) shares one cell. */
+const KEY_BITS = 51;
 /**
- * Widest range, in log-odds, on which a class keeps its zoomed histograms. Past it the fixed
- * log-odds grid already has at least 32 × 8 = 256 bins over the range — what the zoomed grid
- * guarantees — so the zoomed counts are released: memory is spent only on classes whose scores
- * are narrow. Whether a class is zoomed depends only on the range (order-free, like the rest).
- * The range is measured with logits clamped to ±16, i.e. only over the fixed grid's 1/32 bins:
- * its coarser bins beyond ±16 (score-histogram.ts) never count towards the 256, so a range
- * mostly beyond ±16 keeps its zoomed counts, and the AUC takes whichever grid bounds it tighter.
+ * Regions are 2^42 keys: four binary orders of magnitude of p (or of 1 − p), about 2.8 log-odds
+ * units — [1/8, ½], [1/128, 1/8), … and their mirrors above ½ — so at most 512 of them.
  */
-export const ZOOM_MAX_LOGIT_WIDTH = 8;
+export const ZOOM_REGION_BITS = 42;
 
-/** Whether a class whose scores span [lo, hi] keeps zoomed histograms. */
-export function zoomed(lo: number, hi: number): boolean {
-  const logit = (p: number) => Math.min(LOGIT_LIMIT, Math.max(-LOGIT_LIMIT, Math.log(p) - Math.log1p(-p)));
-  return logit(hi) - logit(lo) <= ZOOM_MAX_LOGIT_WIDTH;
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+// Little-endian on every platform Node runs on: u32[1] holds sign, exponent and top mantissa bits.
+const HI = 1;
+const LO = 0;
+
+function key52(x: number): number {
+  f64[0] = x;
+  return u32[HI] * 0x100000 + (u32[LO] >>> 12);
+}
+const HALF_KEY = key52(0.5);
+
+/** The finest key of a score p in (0, 1): monotone non-decreasing in p, below 2^51. */
+export function scoreKey(p: number): number {
+  return p <= 0.5 ? key52(p) : 2 * HALF_KEY - key52(1 - p);
+}
+
+const EXACT_ONLY: readonly number[] = [0, 1];
+const POW2 = Array.from({ length: KEY_BITS + 1 }, (_, l) => 2 ** l);
+
+/** A region's share level, its cells at that level, and the level its cells are kept at. */
+interface Region {
+  share: number;
+  count: number;
+  kept: number;
+}
+
+/** One class's cells, sorted, each with the bin its counts are in. */
+interface Cells {
+  n: number;
+  /** First finest key of each cell (its key at its level × 2^level), ascending; n used. */
+  starts: Float64Array;
+  /** bins[i] = the bin (≥ 2) of cell starts[i]. */
+  bins: Uint16Array;
+  /** The uniform level, and the cells at it. */
+  level: number;
+  count: number;
+  regions: Map<number, Region>;
+  /** The bins in score order, exact 0 first and exact 1 last; valid while `orderValid`. */
+  order: Uint16Array;
+  orderValid: boolean;
 }
 
 /** What a ScoreGrid needs from the states that share it. */
 export interface ZoomMember {
-  /** Moves class c's zoom counts from grid `from` to the wider grid `to`. */
-  rebinZoom(c: number, from: ZoomFrame, to: ZoomFrame): void;
-  /** Drops class c's zoomed counts (its range became too wide to need them). */
-  releaseZoom(c: number): void;
+  /** Moves class c's counts: bin i's counts go to bin `to[i]` (coarser cells, so bins merge). */
+  rebinZoom(c: number, to: ArrayLike<number>): void;
+}
+
+/** A class's cells as a snapshot records them (see ScoreGrid.export). */
+export interface ExportedCells {
+  level: number;
+  /** [region, share level] for each region that holds scores, by region. */
+  regions: Array<[number, number]>;
+  /** First finest key of the cell of each bin from 2 on. */
+  starts: number[];
 }
 
 /**
- * The zoomed score grid of one sliding window, per class, shared by its total and its buckets.
- * Its range per class is the range of every score the window has been given since it was
- * created — a function of the set of events, not of their order or batching — and only ever
- * widens; when it does, every member state moves its counts to the wider grid (exact, grids
- * nest), so a total and its buckets always count on the same bins and subtracting a bucket is
- * exact. It is deliberately not seeded from the reference's scores: because rebinning is exact,
- * the bins end up as fine as the observed range allows whatever the start, and a reference
- * wider than the live scores only makes them coarser (3,000 scores in bands 0.001–0.01 wide:
- * |AUC − sklearn| ≤ 3.3e-5 unseeded, up to 1.2e-3 seeded with a 5× wider range, issue 11 §4).
- * Plain numbers only (snapshot-friendly).
+ * The adaptive score grid of one sliding window, per class, shared by its total and its buckets
+ * (see the file comment). Smaller `cells`, `sharedCells` and coarser regions are for tests that
+ * need the levels to rise after a few scores; `sharedCells` must be at least the number of
+ * regions, 2^(51 − regionBits), so that every region's share is a cell or more.
  */
 export class ScoreGrid {
   /**
-   * Called before a grid changes (and moves its members' counts): ingest's transactions
-   * (windows/txn.ts) save the grid and its members then, rather than on every batch.
+   * Called with the grid before it changes, and with each member state before the grid moves
+   * its counts: ingest's transactions (windows/txn.ts) save them then, rather than on every batch.
    */
-  static beforeChange?: (grid: ScoreGrid) => void;
-  lo: number[] = [];
-  hi: number[] = [];
-  private frames: ZoomFrame[] = [];
-  private active: boolean[] = [];
+  static beforeChange?: (obj: object) => void;
+  /** Bins per class of the states on this grid. */
+  readonly bins: number;
+  private classes: Array<Cells | undefined> = [];
   private readonly members: ZoomMember[] = [];
+  private readonly regionSize: number;
+
+  constructor(
+    readonly cells = ZOOM_CELLS,
+    readonly sharedCells = ZOOM_SHARED_CELLS,
+    readonly regionBits = ZOOM_REGION_BITS,
+  ) {
+    if (!Number.isInteger(regionBits) || regionBits < 0 || regionBits > KEY_BITS) throw new RangeError('region bits out of range');
+    if (!Number.isInteger(cells) || cells < 1) throw new RangeError('a score grid needs a cell or more');
+    if (!Number.isInteger(sharedCells) || sharedCells < 2 ** (KEY_BITS - regionBits))
+      throw new RangeError(`a score grid needs ${2 ** (KEY_BITS - regionBits)} shared cells or more, one per region`);
+    if (cells + sharedCells > 0xfff0) throw new RangeError('a score grid holds at most 65,520 cells');
+    this.bins = cells + sharedCells + 2;
+    this.regionSize = POW2[regionBits];
+  }
 
   join(m: ZoomMember): void {
     this.members.push(m);
   }
 
-  /** The grid of class c; undefined while no score of class c was seen, or when c is not zoomed. */
-  frame(c: number): ZoomFrame | undefined {
-    return c < this.frames.length && this.lo[c] <= this.hi[c] && this.active[c] ? this.frames[c] : undefined;
-  }
-
-  /** Whether class c (still) keeps zoomed histograms: true until its range grows too wide. */
-  isZoomed(c: number): boolean {
-    return c >= this.active.length || this.active[c];
-  }
-
-  /** Whether class c's range holds p. */
-  holds(c: number, p: number): boolean {
-    return c < this.lo.length && p >= this.lo[c] && p <= this.hi[c];
-  }
-
-  /** Sets the ranges as a snapshot recorded them (the members' counts are restored on these grids). */
-  restore(lo: readonly number[], hi: readonly number[]): void {
-    if (lo.length !== hi.length) throw new RangeError('score grid ranges of different lengths');
-    this.lo = [...lo];
-    this.hi = [...hi];
-    this.frames = this.lo.map((l, c) => (l <= this.hi[c] ? zoomFrame(l, this.hi[c]) : { level: 0, cell: 0 }));
-    this.active = this.lo.map((l, c) => !(l <= this.hi[c]) || zoomed(l, this.hi[c]));
-  }
-
-  /** Widens class c's range to include [lo, hi], moving every member's counts to the new grid. */
-  widen(c: number, lo: number, hi: number): void {
-    if (c >= this.lo.length || lo < this.lo[c] || hi > this.hi[c]) ScoreGrid.beforeChange?.(this);
-    while (this.lo.length <= c) {
-      this.lo.push(Infinity);
-      this.hi.push(-Infinity);
-      this.frames.push({ level: 0, cell: 0 });
-      this.active.push(true);
+  /**
+   * The bin of score p (in [0, 1]) of class c, adding its cell — and coarsening cells, moving
+   * every member's counts — when the window has not seen one there yet.
+   */
+  bin(c: number, p: number): number {
+    if (p === 0) return 0;
+    if (p === 1) return 1;
+    const key = scoreKey(p);
+    const s = this.classes[c];
+    if (s !== undefined) {
+      const r = s.regions.get(Math.floor(key / this.regionSize));
+      if (r !== undefined) {
+        const size = POW2[r.kept];
+        const i = find(s, Math.floor(key / size) * size);
+        if (i >= 0) return s.bins[i];
+      }
     }
-    const oldLo = this.lo[c];
-    const oldHi = this.hi[c];
-    if (lo >= oldLo && hi <= oldHi) return;
-    const from = this.frames[c];
-    this.lo[c] = Math.min(lo, oldLo);
-    this.hi[c] = Math.max(hi, oldHi);
-    const to = zoomFrame(this.lo[c], this.hi[c]);
-    this.frames[c] = to;
-    if (!this.active[c]) return;
-    if (!zoomed(this.lo[c], this.hi[c])) {
-      this.active[c] = false;
-      for (const m of this.members) m.releaseZoom(c);
-      return;
-    }
-    if (!(oldLo <= oldHi) || (from.level === to.level && from.cell === to.cell)) return;
-    for (const m of this.members) m.rebinZoom(c, from, to);
+    return this.addCell(c, key);
   }
+
+  /** The bins of class c in score order (only the one-value bins before its first other score). */
+  order(c: number): ArrayLike<number> {
+    const s = this.classes[c];
+    if (s === undefined) return EXACT_ONLY;
+    if (!s.orderValid) {
+      s.order[0] = 0;
+      for (let i = 0; i < s.n; i++) s.order[i + 1] = s.bins[i];
+      s.order[s.n + 1] = 1;
+      s.orderValid = true;
+    }
+    return s.order.subarray(0, s.n + 2);
+  }
+
+  /** Level at which class c keeps the cells of score p's region (0 before a score there). */
+  keptLevel(c: number, p: number): number {
+    return this.classes[c]?.regions.get(Math.floor(scoreKey(p) / this.regionSize))?.kept ?? 0;
+  }
+
+  /** Highest level at which class c keeps cells (0 before any score). */
+  maxLevel(c: number): number {
+    const s = this.classes[c];
+    let level = 0;
+    if (s !== undefined) for (const r of s.regions.values()) level = Math.max(level, r.kept);
+    return level;
+  }
+
+  /** What a snapshot records, per class (see ExportedCells). */
+  export(): ExportedCells[] {
+    return this.classes.map((s) => {
+      if (s === undefined) return { level: 0, regions: [], starts: [] };
+      const starts = new Array<number>(s.n);
+      for (let i = 0; i < s.n; i++) starts[s.bins[i] - 2] = s.starts[i];
+      const regions = [...s.regions].map(([id, r]) => [id, r.share] as [number, number]).sort((a, b) => a[0] - b[0]);
+      return { level: s.level, regions, starts };
+    });
+  }
+
+  /**
+   * Sets the cells a snapshot recorded (see `export`); the members' counts are restored on them.
+   * @throws RangeError when they could not have come from `export`: a level or key out of range,
+   * a cell not aligned to its level, duplicate cells, more cells than a level allows.
+   */
+  restore(classes: readonly ExportedCells[]): void {
+    const next: Array<Cells | undefined> = [];
+    for (const { level, regions, starts } of classes) {
+      if (starts.length === 0 && regions.length === 0) {
+        next.push(undefined);
+        continue;
+      }
+      if (starts.length > this.cells + this.sharedCells) throw new RangeError('more score cells than the grid holds');
+      if (!Number.isInteger(level) || level < 0 || level > KEY_BITS) throw new RangeError('score grid level out of range');
+      const s = emptyCells(this.bins - 2);
+      s.level = level;
+      for (const [id, share] of regions) {
+        if (!Number.isInteger(id) || id < 0 || id >= 2 ** (KEY_BITS - this.regionBits) || s.regions.has(id))
+          throw new RangeError('score grid region out of range');
+        if (!Number.isInteger(share) || share < 0 || share > this.regionBits) throw new RangeError('score grid level out of range');
+        s.regions.set(id, { share, count: 0, kept: Math.min(level, share) });
+      }
+      const byStart = starts.map((k, i) => [k, i + 2] as const).sort((a, b) => a[0] - b[0]);
+      const held = new Set<number>();
+      for (const [start, bin] of byStart) {
+        const id = Math.floor(start / this.regionSize);
+        const r = s.regions.get(id);
+        if (!Number.isInteger(start) || start < 0 || r === undefined || start % POW2[r.kept] !== 0)
+          throw new RangeError('score cell out of range');
+        if (s.n > 0 && s.starts[s.n - 1] === start) throw new RangeError('duplicate score cell');
+        s.starts[s.n] = start;
+        s.bins[s.n] = bin;
+        s.n++;
+        held.add(id);
+      }
+      if (held.size !== s.regions.size) throw new RangeError('score grid region without cells');
+      this.recount(s);
+      if (s.count > this.cells) throw new RangeError('more score cells than the uniform level allows');
+      const share = this.share(s);
+      for (const r of s.regions.values()) if (r.count > share) throw new RangeError('score grid region over its share');
+      next.push(s);
+    }
+    this.classes = next;
+  }
+
+  /** Forgets every cell (a snapshot from before this grid: its counts were not kept). */
+  reset(): void {
+    this.classes = [];
+  }
+
+  /**
+   * Saves the cells for a rollback (windows/txn.ts, through `beforeChange`); the members save
+   * their own counts.
+   */
+  saveState(): () => void {
+    const saved = this.export();
+    return () => this.restore(saved);
+  }
+
+  /** Cells each region may hold at its share level. */
+  private share(s: Cells): number {
+    return Math.floor(this.sharedCells / Math.max(1, s.regions.size));
+  }
+
+  private addCell(c: number, key: number): number {
+    ScoreGrid.beforeChange?.(this);
+    while (this.classes.length <= c) this.classes.push(undefined);
+    const s = (this.classes[c] ??= emptyCells(this.bins - 2));
+    const id = Math.floor(key / this.regionSize);
+    let region = s.regions.get(id);
+    if (region === undefined) s.regions.set(id, (region = { share: 0, count: 0, kept: 0 }));
+    // Raise the uniform level, and the share levels of the regions over their (maybe lowered)
+    // share, until the cells — the new one included — fit; then keep each region's cells at the
+    // finer of its two levels.
+    const newAt = (level: number, lo: number, hi: number) => {
+      const size = POW2[level];
+      const at = Math.floor(key / size) * size;
+      const i = search(s.starts, s.n, at);
+      return i >= s.n || s.starts[i] >= at + size || s.starts[i] < lo || s.starts[i] >= hi;
+    };
+    let raised = false;
+    if (s.count + (newAt(s.level, 0, Infinity) ? 1 : 0) > this.cells) {
+      while (distinct(s, 0, s.n, s.level, key) > this.cells) s.level++;
+      raised = true;
+    }
+    const share = this.share(s);
+    for (const [rid, r] of s.regions) {
+      const lo = rid * this.regionSize;
+      const hi = lo + this.regionSize;
+      const mine = rid === id;
+      if (r.count + (mine && newAt(r.share, lo, hi) ? 1 : 0) <= share) continue;
+      const [from, to] = [search(s.starts, s.n, lo), search(s.starts, s.n, hi)];
+      while (distinct(s, from, to, r.share, mine ? key : -1) > share) r.share++;
+      raised = true;
+    }
+    if (raised) this.coarsen(c, s);
+    else {
+      if (newAt(s.level, 0, Infinity)) s.count++;
+      if (newAt(region.share, id * this.regionSize, (id + 1) * this.regionSize)) region.count++;
+    }
+    const size = POW2[region.kept];
+    const start = Math.floor(key / size) * size;
+    const i = search(s.starts, s.n, start);
+    if (i < s.n && s.starts[i] === start) {
+      if (raised) this.recount(s);
+      return s.bins[i];
+    }
+    s.starts.copyWithin(i + 1, i, s.n);
+    s.bins.copyWithin(i + 1, i, s.n);
+    s.starts[i] = start;
+    s.bins[i] = s.n + 2;
+    s.n++;
+    s.orderValid = false;
+    if (raised) this.recount(s);
+    return s.bins[i];
+  }
+
+  /**
+   * Keeps each region's cells at the finer of the uniform level and its share level, merging the
+   * cells that now share one, renumbering the bins in score order, and moving every member's
+   * counts to them.
+   */
+  private coarsen(c: number, s: Cells): void {
+    let merged = false;
+    for (const r of s.regions.values()) {
+      const kept = Math.min(s.level, r.share);
+      if (kept !== r.kept) merged = true;
+      r.kept = kept;
+    }
+    if (!merged) return;
+    const moved = new Uint16Array(this.bins);
+    moved[1] = 1;
+    const starts = new Float64Array(s.starts.length);
+    let n = 0;
+    for (let i = 0; i < s.n; i++) {
+      const size = POW2[s.regions.get(Math.floor(s.starts[i] / this.regionSize))!.kept];
+      const start = Math.floor(s.starts[i] / size) * size;
+      if (n === 0 || starts[n - 1] !== start) starts[n++] = start;
+      moved[s.bins[i]] = n + 1;
+    }
+    for (const m of this.members) ScoreGrid.beforeChange?.(m);
+    for (const m of this.members) m.rebinZoom(c, moved);
+    s.starts = starts;
+    s.n = n;
+    for (let i = 0; i < n; i++) s.bins[i] = i + 2;
+    s.orderValid = false;
+  }
+
+  /** Recounts the cells at the uniform level and at each region's share level. */
+  private recount(s: Cells): void {
+    s.count = distinct(s, 0, s.n, s.level, -1);
+    for (const [id, r] of s.regions) {
+      const lo = id * this.regionSize;
+      r.count = distinct(s, search(s.starts, s.n, lo), search(s.starts, s.n, lo + this.regionSize), r.share, -1);
+    }
+  }
+}
+
+function emptyCells(cells: number): Cells {
+  return {
+    n: 0,
+    starts: new Float64Array(cells),
+    bins: new Uint16Array(cells),
+    level: 0,
+    count: 0,
+    regions: new Map(),
+    order: new Uint16Array(cells + 2),
+    orderValid: false,
+  };
+}
+
+/** First index i < n with keys[i] ≥ key (n if none). */
+function search(keys: Float64Array, n: number, key: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the cell starting at `start`, or −1. */
+function find(s: Cells, start: number): number {
+  const i = search(s.starts, s.n, start);
+  return i < s.n && s.starts[i] === start ? i : -1;
+}
+
+/** Distinct cells at `level` among s.starts[from, to), with the cell of key `extra` (≥ 0) added. */
+function distinct(s: Cells, from: number, to: number, level: number, extra: number): number {
+  const size = POW2[level];
+  let count = 0;
+  let last = -1;
+  const extraCell = extra >= 0 ? Math.floor(extra / size) : -1;
+  let seen = extra < 0;
+  for (let i = from; i < to; i++) {
+    const k = Math.floor(s.starts[i] / size);
+    if (k !== last) {
+      count++;
+      last = k;
+    }
+    if (k === extraCell) seen = true;
+  }
+  return seen ? count : count + 1;
 }

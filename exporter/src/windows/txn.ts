@@ -103,9 +103,9 @@ export function markShared(obj: object): void {
 let active: Txn | undefined;
 let nextId = 1;
 
-// A score grid is shared by every state of its window; it (and so they all) is saved only when
-// it is about to change, which is rare (its range only widens), not whenever a state is saved.
-ScoreGrid.beforeChange = (grid) => active?.save(grid);
+// A score grid is shared by every state of its window: it saves its cells when it is about to
+// add one, and the states it is about to move counts for (see ScoreGrid), not whenever a state is.
+ScoreGrid.beforeChange = (obj) => active?.save(obj);
 
 /** The running transaction, if any (hot paths compare `id` to skip what they saved already). */
 export function activeTxn(): Txn | undefined {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SNAPSHOT_FORMAT } from '../../src/durable/envelope.js';
-import { migrateScoreBinV3, SCORE_BINS, SCORE_BINS_V3, scoreBin } from '../../src/stats/score-histogram.js';
+import { aucWithBound, EXACT_SCORE_BINS, migrateScoreBinV3, SCORE_BINS, SCORE_BINS_V3, scoreBin } from '../../src/stats/score-histogram.js';
 import type { StoredModelSnapshot } from '../../src/store/snapshot-store.js';
 import { scoreBinV3 } from '../stats/old-score-grid.js';
 import { apply, makeMonitor, render, restoreAll, smallConfig, snapshotAll } from './monitor-fixture.js';
@@ -87,5 +87,66 @@ describe('score grid migration (snapshot format 3 → 4)', () => {
     restoreAll(m3, again);
     apply(m3, clock2, more);
     expect(render(m3, config)).toBe(render(m, config));
+  });
+
+  it('a format-5 monitor (second grid zoomed on the range) restores; the fixed grid carries its AUC until its buckets leave the window', () => {
+    const v5 = JSON.parse(readFileSync(new URL('./fixtures/score-grid-v5.json', import.meta.url), 'utf8')) as Fixture;
+    expect(v5.madeBy).toBe('snapshot format 5');
+    const snaps = v5.snapshots.map((x) => ({
+      ...x,
+      state: Buffer.from(x.state, 'base64'),
+      versions: x.versions.map((v) => ({ ...v, state: Buffer.from(v.state, 'base64') })),
+    }));
+    for (const x of snaps) for (const v of x.versions) expect(v.state[3]).toBe(5);
+    const config = smallConfig();
+    const clock = { t: v5.clock };
+    const m = makeMonitor(config, clock);
+    expect(restoreAll(m, snaps)).toEqual([]);
+    const total = () => m.models.get('clf')!.versions.get('v1')!.probabilities!.total;
+    const h = total().histograms(1)!;
+    const sum = (a: ArrayLike<number>) => Array.from(a).reduce((x, y) => x + y, 0);
+    expect(sum(h.positives) + sum(h.negatives)).toBe(120);
+    expect(sum(h.zoomPositives!) + sum(h.zoomNegatives!)).toBe(0);
+    const fixed = aucWithBound(h.positives, h.negatives, EXACT_SCORE_BINS)!;
+    const line = (name: string) =>
+      Number(
+        render(m, config)
+          .split('\n')
+          .find((l) => l.startsWith(`${name}{`))!
+          .split(' ')[1],
+      );
+    expect(line('modelwatch_model_roc_auc')).toBe(fixed.auc);
+    expect(line('modelwatch_model_roc_auc_error_bound')).toBe(fixed.bound);
+
+    // New scores while the old buckets are still in the window: the fixed grid still (the adaptive
+    // one holds only the new ones).
+    const band = (from: number, round: number) =>
+      Array.from({ length: 40 }, (_, i) => {
+        const positive = (i * 7 + round) % 10 < 4;
+        const score = i === 0 ? 0.01 : 0.5 + 0.0015 * (((i * 37 + round * 11) % 40) / 40) + (positive ? 0.0005 : 0);
+        return { id: from + i, x: i % 10, color: 'red', pred: score >= 0.5 ? 'b' : 'a', score, label: positive ? 'b' : 'a' };
+      });
+    apply(m, clock, { kind: 'clf', events: band(1000, 5) });
+    const h2 = total().histograms(1)!;
+    expect(line('modelwatch_model_roc_auc')).toBe(aucWithBound(h2.positives, h2.negatives, EXACT_SCORE_BINS)!.auc);
+
+    // Once every restored bucket has left the window, the adaptive grid holds every score and
+    // resolves the band: the AUC of the events in the window, within its (small) bound.
+    apply(m, clock, { kind: 'wait', ms: 700_000 });
+    const events = [...band(2000, 6), ...band(3000, 7)];
+    apply(m, clock, { kind: 'clf', events });
+    let pairs = 0;
+    let wins = 0;
+    for (const p of events)
+      if (p.label === 'b')
+        for (const n of events)
+          if (n.label === 'a') {
+            pairs++;
+            wins += p.score > n.score ? 1 : p.score === n.score ? 0.5 : 0;
+          }
+    const bound = line('modelwatch_model_roc_auc_error_bound');
+    expect(bound).toBeLessThan(0.005);
+    expect(Math.abs(line('modelwatch_model_roc_auc') - wins / pairs)).toBeLessThanOrEqual(bound);
+    expect(fixed.bound).toBeGreaterThan(0.1); // what the fixed grid alone could say about such a band
   });
 });

@@ -44,7 +44,7 @@ const TARGETS: Array<[string, Proto, string]> = [
   ['ClassificationState.add', ClassificationState.prototype as unknown as Proto, 'add'],
   ['RegressionState.add', RegressionState.prototype as unknown as Proto, 'add'],
   ['EstimateState.addBinary', EstimateState.prototype as unknown as Proto, 'addBinary'],
-  ['ScoreGrid.widen', ScoreGrid.prototype as unknown as Proto, 'widen'],
+  ['ScoreGrid.bin', ScoreGrid.prototype as unknown as Proto, 'bin'],
   ['CountState.add', CountState.prototype as unknown as Proto, 'add'],
   ['SlidingWindow.bucketAt', SlidingWindow.prototype as unknown as Proto, 'bucketAt'],
   ['LabelJoin.applyLabel', LabelJoin.prototype as unknown as Proto, 'applyLabel'],

@@ -253,15 +253,18 @@ for (const [k, holdsProbabilities] of [
   });
 }
 
-// The zoomed ROC AUC grid: states of one window share a ScoreGrid, which only widens, so the
-// laws hold on that grid. A fresh grid for each generated case.
+// The adaptive ROC AUC grid: states of one window share a ScoreGrid, whose cells only coarsen, so
+// the laws hold on that grid. A fresh grid for each generated case; 6 cells make it coarsen
+// (and move every state's counts) within a few events, the default 1,022 hardly ever here.
 let grid = new ScoreGrid();
-for (const [k, holdsProbabilities] of [
-  [2, false],
-  [5, true],
+for (const [k, holdsProbabilities, cells] of [
+  [2, false, undefined],
+  [5, true, undefined],
+  [2, true, 6],
+  [5, false, 6],
 ] as const) {
   checkLaws<ClassificationState, ClassEvent, unknown>({
-    name: `ClassificationState (${k} classes, on a shared zoomed score grid)`,
+    name: `ClassificationState (${k} classes, on a shared adaptive score grid of ${cells ?? 'default'} cells)`,
     make: (role) => new ClassificationState(role, holdsProbabilities, grid),
     add: (s, e) => s.add(e.t, e.p, e.probs),
     merge: (s, o) => s.merge(o),
@@ -269,7 +272,7 @@ for (const [k, holdsProbabilities] of [
     clear: (s) => s.clear(),
     observe: (s) => ({ labeled: s.labeled, scored: s.scored, metrics: classificationMetrics(s, classNames.slice(0, k)) }),
     events: fc.array(classEvent(k), { maxLength: 60 }).map((events) => {
-      grid = new ScoreGrid();
+      grid = cells === undefined ? new ScoreGrid() : new ScoreGrid(cells, 16, 47);
       return events;
     }),
   });

@@ -82,16 +82,26 @@ describe('ROC AUC in narrow score bands (case 5)', () => {
     expectOrderFree(data.bandSweep.find((x) => x.name === 'band_0.5_0.001_0.02')!);
   });
 
+  it('so do bands with outliers and far-apart bands, while the adaptive grid coarsens (§4)', () => {
+    for (const c of data.bandOutliers.slice(0, 4)) {
+      expectOrderFree(c);
+      expectOrderFree(c, 40);
+    }
+  });
+
   it('so do scores near 0 and 1: exact 0 and 1, float32, denormals (§4, last member)', () => {
     for (const name of ['exact_0_1_mixed_rare', 'float32_sigmoid_wide']) expectOrderFree(data.extremeScores.find((x) => x.name === name)!);
   });
 });
 
-/** Any permutation and any batching (buckets merged into a total) of c's events give identical metrics. */
-function expectOrderFree(c: { y: number[]; scores: number[] }): void {
+/**
+ * Any permutation and any batching (buckets merged into a total) of c's events give identical
+ * metrics, each observation on a fresh adaptive grid of `cells` cells.
+ */
+function expectOrderFree(c: { y: number[]; scores: number[] }, cells?: number): void {
   const events = c.y.map((y, i) => ({ y, s: c.scores[i] }));
   const observe = (order: number[], cuts: number[]) => {
-    const grid = new ScoreGrid();
+    const grid = cells === undefined ? new ScoreGrid() : new ScoreGrid(cells, 16, 47);
     const total = new ClassificationState('total', true, grid);
     let part = new ClassificationState('bucket', true, grid);
     order.forEach((j, i) => {
