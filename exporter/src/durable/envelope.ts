@@ -18,7 +18,7 @@ import { SnapshotFormatError } from './bytes.js';
  * - 5: classification states count the folded pairs apart (true and predicted classes two names
  *   folded into one index: not right predictions); pending predictions keep the exact scores of
  *   their folded classes. Older snapshots read with none of either.
- * - 6: the second ROC AUC grid follows where the scores are (cells at a level, stats/zoom-grid.ts)
+ * - 6: the second ROC AUC grid follows where the scores are (cells at a level, stats/adaptive-grid.ts)
  *   instead of spreading over their range. Format 4 and 5 counts on the old zoomed grid are read
  *   past; the fixed grid's counts carry the AUC until the restored buckets leave the window.
  */

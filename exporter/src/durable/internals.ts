@@ -1,6 +1,6 @@
 import type { BinCounts } from '../stats/counts.js';
 import type { ExactSum } from '../stats/exact-sum.js';
-import type { ScoreGrid } from '../stats/zoom-grid.js';
+import type { ScoreGrid } from '../stats/adaptive-grid.js';
 
 /**
  * The private fields of the window state classes that a snapshot has to capture. The state
@@ -27,8 +27,8 @@ export interface ClassificationInternals {
   logLossSum: ExactSum;
   positives: BinCounts[];
   negatives: BinCounts[];
-  zoomPositives: BinCounts[];
-  zoomNegatives: BinCounts[];
+  adaptivePositives: BinCounts[];
+  adaptiveNegatives: BinCounts[];
   grid: ScoreGrid | undefined;
   allocateHistograms(): void;
 }

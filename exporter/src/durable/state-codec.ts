@@ -1,7 +1,7 @@
 import type { BinCounts } from '../stats/counts.js';
 import { migrateScoreBinV3, SCORE_BINS_V3 } from '../stats/score-histogram.js';
 import { CategoricalFeatureState, ClassificationState, ExactSum, NumericFeatureState, RegressionState } from '../stats/index.js';
-import type { ExportedCells } from '../stats/zoom-grid.js';
+import type { ExportedCells } from '../stats/adaptive-grid.js';
 import { CountState } from '../windows/count-state.js';
 import type { Mergeable, SlidingWindow } from '../windows/sliding-window.js';
 import { SnapshotFormatError, type ByteReader, type ByteWriter } from './bytes.js';
@@ -118,9 +118,9 @@ export const classificationCodec: StateCodec<ClassificationState> = {
         }
         w.f64s(starts);
       }
-      for (let c = 0; c < i.zoomPositives.length; c++) {
-        writeBins(w, i.zoomPositives[c]);
-        writeBins(w, i.zoomNegatives[c]);
+      for (let c = 0; c < i.adaptivePositives.length; c++) {
+        writeBins(w, i.adaptivePositives[c]);
+        writeBins(w, i.adaptiveNegatives[c]);
       }
     }
   },
@@ -154,7 +154,7 @@ export const classificationCodec: StateCodec<ClassificationState> = {
       if (!i.grid) throw new SnapshotFormatError('score grid counts for a state without a score grid');
       i.allocateHistograms();
       if (format >= 6) readScoreGrid(r, i, k);
-      else skipZoomV5(r, i, k);
+      else skipZoomedV5(r, i, k);
     }
   },
 };
@@ -180,10 +180,10 @@ function readScoreGrid(r: ByteReader, i: ClassificationInternals, k: number): vo
     throw new SnapshotFormatError(`bad score grid: ${(e as Error).message}`);
   }
   for (let c = 0; c < k; c++) {
-    readBins(r, i.zoomPositives[c]);
-    readBins(r, i.zoomNegatives[c]);
+    readBins(r, i.adaptivePositives[c]);
+    readBins(r, i.adaptiveNegatives[c]);
     const used = c < cells.length ? cells[c].starts.length + 2 : 2;
-    for (const h of [i.zoomPositives[c], i.zoomNegatives[c]])
+    for (const h of [i.adaptivePositives[c], i.adaptiveNegatives[c]])
       for (let b = used; b < h.size; b++) if (h.get(b) !== 0) throw new SnapshotFormatError('score counts in a bin without a cell');
   }
 }
@@ -194,20 +194,20 @@ function readScoreGrid(r: ByteReader, i: ClassificationInternals, k: number): vo
  * window the adaptive counts hold fewer scores than the fixed grid's, and ROC AUC uses the fixed
  * grid alone (roc-auc.ts, `complete`) — at most one window length after the upgrade.
  */
-function skipZoomV5(r: ByteReader, i: ClassificationInternals, k: number): void {
+function skipZoomedV5(r: ByteReader, i: ClassificationInternals, k: number): void {
   const lo = r.f64s(MAX_CLASSES);
   const hi = r.f64s(MAX_CLASSES);
   if (lo.length !== hi.length) throw new SnapshotFormatError('bad score grid');
   for (let c = 0; c < k; c++) {
     if (r.u8() !== 1) continue;
-    r.counts(ZOOM_BINS_V5);
-    r.counts(ZOOM_BINS_V5);
+    r.counts(ZOOMED_BINS_V5);
+    r.counts(ZOOMED_BINS_V5);
   }
   i.grid!.reset();
 }
 
 /** Bins of the grid zoomed on the scores' range (formats 4 and 5). */
-const ZOOM_BINS_V5 = 1024;
+const ZOOMED_BINS_V5 = 1024;
 
 export const numericCodec: StateCodec<NumericFeatureState> = {
   write(w, s) {

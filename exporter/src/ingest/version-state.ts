@@ -172,7 +172,7 @@ export class VersionState {
     this.revision++;
     if (task === 'classification') {
       this.classification ??= new SlidingWindow((role) => new ClassificationState(role), this.g.fineMs, this.g.fineBuckets);
-      // One zoomed ROC AUC grid per window, shared by its total and buckets (see ScoreGrid).
+      // One adaptive ROC AUC grid per window, shared by its total and buckets (see ScoreGrid).
       const grid = new ScoreGrid();
       this.probabilities ??= new SlidingWindow((role) => new ClassificationState(role, true, grid), this.g.coarseMs, this.g.coarseBuckets);
     } else {

@@ -1,7 +1,7 @@
 import { BinCounts, type CountRole, type NumberStash } from './counts.js';
 import { ExactSum } from './exact-sum.js';
 import { SCORE_BINS, scoreBin } from './score-histogram.js';
-import type { ScoreGrid, ZoomMember } from './zoom-grid.js';
+import type { ScoreGrid, AdaptiveMember } from './adaptive-grid.js';
 
 /**
  * Log loss clips probabilities to [ε, 1 − ε] with ε the float64 machine epsilon (2⁻⁵², about
@@ -29,7 +29,7 @@ const MAX_CLASSES = 4096;
  * histograms of positives and of negatives (one-vs-rest) for ROC AUC: one on a fixed grid,
  * uniform in log-odds (`SCORE_BINS` bins, see score-histogram.ts), and — for states that share a
  * window's ScoreGrid — one on that grid, whose cells follow where the window's scores are
- * (`grid.bins` bins, see zoom-grid.ts). Memory is O(k² + k·(SCORE_BINS + grid.bins)) for k
+ * (`grid.bins` bins, see adaptive-grid.ts). Memory is O(k² + k·(SCORE_BINS + grid.bins)) for k
  * classes — fixed by the class count, not by traffic: the histograms are allocated when the
  * first event carries probabilities (a model that never sends them pays nothing) and when a
  * class is first seen, and kept — cleared, not freed — when the state is emptied, so a
@@ -43,12 +43,12 @@ const MAX_CLASSES = 4096;
  * probability 0 for the missing classes — including classes first seen later, whose
  * histograms start with every earlier scored event as a negative at score 0.
  */
-export class ClassificationState implements ZoomMember {
+export class ClassificationState implements AdaptiveMember {
   /**
    * `holdsProbabilities`: the state will hold them, so its histograms are allocated with each
    * class as it is first seen rather than at the first scored event — a window whose buckets
    * fill one by one then reaches its full size at once instead of growing for a whole window.
-   * `grid`: the zoomed grid shared by the states of one window (none: fixed grid only).
+   * `grid`: the adaptive grid shared by the states of one window (none: fixed grid only).
    */
   constructor(
     private readonly role: CountRole = 'total',
@@ -77,8 +77,8 @@ export class ClassificationState implements ZoomMember {
   private positives: BinCounts[] = [];
   private negatives: BinCounts[] = [];
   /** Counts on the shared adaptive grid, indexed by its bins (empty without one). */
-  private zoomPositives: BinCounts[] = [];
-  private zoomNegatives: BinCounts[] = [];
+  private adaptivePositives: BinCounts[] = [];
+  private adaptiveNegatives: BinCounts[] = [];
 
   /** Events (true and predicted class) in the window. */
   get labeled(): number {
@@ -169,8 +169,8 @@ export class ClassificationState implements ZoomMember {
     this.logLossSum.clear();
     for (const h of this.positives) h.clear();
     for (const h of this.negatives) h.clear();
-    for (const h of this.zoomPositives) h?.clear();
-    for (const h of this.zoomNegatives) h?.clear();
+    for (const h of this.adaptivePositives) h?.clear();
+    for (const h of this.adaptiveNegatives) h?.clear();
   }
 
   /** Confusion-matrix cell: events of true class t predicted as p. */
@@ -185,15 +185,15 @@ export class ClassificationState implements ZoomMember {
 
   /**
    * One-vs-rest score histograms of class c, on the fixed grid and (with a shared grid) on the
-   * zoomed one; undefined when no event carried probabilities.
+   * adaptive one; undefined when no event carried probabilities.
    */
   histograms(c: number): ClassHistograms | undefined {
     if (this.scoredCount === 0 || c >= this.k) return undefined;
     const h: ClassHistograms = { positives: this.positives[c].view(), negatives: this.negatives[c].view() };
     if (this.grid) {
-      h.zoomPositives = this.zoomPositives[c].view();
-      h.zoomNegatives = this.zoomNegatives[c].view();
-      h.zoomOrder = this.grid.order(c);
+      h.adaptivePositives = this.adaptivePositives[c].view();
+      h.adaptiveNegatives = this.adaptiveNegatives[c].view();
+      h.adaptiveOrder = this.grid.order(c);
     }
     return h;
   }
@@ -205,8 +205,8 @@ export class ClassificationState implements ZoomMember {
    * later finds its row empty.
    */
   saveState(stash: NumberStash): () => void {
-    const { k, confusion, labeledCount, scoredCount, positives, negatives, zoomPositives, zoomNegatives } = this;
-    const lists = [positives, negatives, zoomPositives, zoomNegatives];
+    const { k, confusion, labeledCount, scoredCount, positives, negatives, adaptivePositives, adaptiveNegatives } = this;
+    const lists = [positives, negatives, adaptivePositives, adaptiveNegatives];
     const kept = lists.map((l) => l.slice());
     const had = new Set<BinCounts>();
     const rows: Array<() => void> = [];
@@ -240,10 +240,10 @@ export class ClassificationState implements ZoomMember {
     };
   }
 
-  /** ZoomMember: moves class c's counts on the shared grid to its coarser bins (called by the grid). */
-  rebinZoom(c: number, to: ArrayLike<number>): void {
-    if (c >= this.zoomPositives.length) return;
-    for (const h of [this.zoomPositives[c], this.zoomNegatives[c]]) {
+  /** AdaptiveMember: moves class c's counts on the shared grid to its coarser bins (called by the grid). */
+  rebinAdaptive(c: number, to: ArrayLike<number>): void {
+    if (c >= this.adaptivePositives.length) return;
+    for (const h of [this.adaptivePositives[c], this.adaptiveNegatives[c]]) {
       const counts = h.toArray();
       h.clear();
       for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) h.increment(to[i], counts[i]);
@@ -254,7 +254,7 @@ export class ClassificationState implements ZoomMember {
   private addScore(c: number, p: number, positive: boolean, n: number): void {
     (positive ? this.positives : this.negatives)[c].increment(scoreBin(p), n);
     // The grid may coarsen while it finds p's bin, moving this state's counts too: index after.
-    if (this.grid) (positive ? this.zoomPositives : this.zoomNegatives)[c].increment(this.grid.bin(c, p), n);
+    if (this.grid) (positive ? this.adaptivePositives : this.adaptiveNegatives)[c].increment(this.grid.bin(c, p), n);
   }
 
   /**
@@ -281,7 +281,8 @@ export class ClassificationState implements ZoomMember {
             c < o.k
               ? this.positives[c].covers(o.positives[c]) &&
                 this.negatives[c].covers(o.negatives[c]) &&
-                (!this.grid || (this.zoomPositives[c].covers(o.zoomPositives[c]) && this.zoomNegatives[c].covers(o.zoomNegatives[c])))
+                (!this.grid ||
+                  (this.adaptivePositives[c].covers(o.adaptivePositives[c]) && this.adaptiveNegatives[c].covers(o.adaptiveNegatives[c])))
               : this.negatives[c].get(0) >= o.scoredCount;
           if (!ok) refuse();
         }
@@ -300,15 +301,15 @@ export class ClassificationState implements ZoomMember {
           this.positives[c].add(o.positives[c]);
           this.negatives[c].add(o.negatives[c]);
           if (this.grid) {
-            this.zoomPositives[c].add(o.zoomPositives[c]);
-            this.zoomNegatives[c].add(o.zoomNegatives[c]);
+            this.adaptivePositives[c].add(o.adaptivePositives[c]);
+            this.adaptiveNegatives[c].add(o.adaptiveNegatives[c]);
           }
         } else {
           this.positives[c].subtract(o.positives[c]);
           this.negatives[c].subtract(o.negatives[c]);
           if (this.grid) {
-            this.zoomPositives[c].subtract(o.zoomPositives[c]);
-            this.zoomNegatives[c].subtract(o.zoomNegatives[c]);
+            this.adaptivePositives[c].subtract(o.adaptivePositives[c]);
+            this.adaptiveNegatives[c].subtract(o.adaptiveNegatives[c]);
           }
         }
       }
@@ -349,8 +350,8 @@ export class ClassificationState implements ZoomMember {
     this.positives.push(new BinCounts(SCORE_BINS, this.role, 4 * c));
     this.negatives.push(new BinCounts(SCORE_BINS, this.role, 4 * c + 1));
     if (!this.grid) return;
-    this.zoomPositives.push(new BinCounts(this.grid.bins, this.role, 4 * c + 2));
-    this.zoomNegatives.push(new BinCounts(this.grid.bins, this.role, 4 * c + 3));
+    this.adaptivePositives.push(new BinCounts(this.grid.bins, this.role, 4 * c + 2));
+    this.adaptiveNegatives.push(new BinCounts(this.grid.bins, this.role, 4 * c + 3));
   }
 }
 
@@ -362,14 +363,14 @@ export interface ExactClasses {
 
 /**
  * A class's one-vs-rest histograms: fixed log-odds grid, and the adaptive grid when the state
- * has one — its bins are not in score order: `zoomOrder` lists them in it.
+ * has one — its bins are not in score order: `adaptiveOrder` lists them in it.
  */
 export interface ClassHistograms {
   positives: ArrayLike<number>;
   negatives: ArrayLike<number>;
-  zoomPositives?: ArrayLike<number>;
-  zoomNegatives?: ArrayLike<number>;
-  zoomOrder?: ArrayLike<number>;
+  adaptivePositives?: ArrayLike<number>;
+  adaptiveNegatives?: ArrayLike<number>;
+  adaptiveOrder?: ArrayLike<number>;
 }
 
 /**

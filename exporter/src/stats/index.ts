@@ -12,7 +12,7 @@ export { NumericFeatureState } from './numeric-state.js';
 export { numericDrift, type NumericDrift } from './numeric-drift.js';
 export { CategoricalFeatureState } from './categorical-state.js';
 export { categoricalDrift, type CategoricalDrift } from './categorical-drift.js';
-export { ScoreGrid, ZOOM_BINS, ZOOM_CELLS, ZOOM_SHARED_CELLS, scoreKey } from './zoom-grid.js';
+export { ScoreGrid, ADAPTIVE_BINS, ADAPTIVE_CELLS, ADAPTIVE_SHARED_CELLS, scoreKey } from './adaptive-grid.js';
 export {
   ClassificationState,
   LOG_LOSS_EPS,

@@ -1,6 +1,6 @@
 import type { ClassHistograms, ClassificationState } from './classification-state.js';
 import { aucWithBound, EXACT_SCORE_BINS } from './score-histogram.js';
-import { ZOOM_EXACT_BINS } from './zoom-grid.js';
+import { ADAPTIVE_EXACT_BINS } from './adaptive-grid.js';
 
 /**
  * ROC AUC of a window from its score histograms, over the events that carried probabilities.
@@ -15,11 +15,11 @@ import { ZOOM_EXACT_BINS } from './zoom-grid.js';
  * Undefined when no class qualifies.
  *
  * Each class's AUC comes from whichever of its two histograms (fixed log-odds grid, adaptive grid
- * whose cells follow the scores, zoom-grid.ts) misjudges fewer pairs; `bound` is the largest
+ * whose cells follow the scores, adaptive-grid.ts) misjudges fewer pairs; `bound` is the largest
  * possible distance to the exact AUC (`aucWithBound`), averaged like the AUCs. The adaptive grid
  * gives a band of m distinct scores min(m, ~1,000 less the cells other scores take) cells,
  * however narrow the band (exact 0 and 1 excepted: those are ties sklearn also counts ½, and
- * cost nothing); zoom-grid.ts says when it cannot help. On the fixed grid
+ * cost nothing); adaptive-grid.ts says when it cannot help. On the fixed grid
  * (score-histogram.ts) a smooth distribution whose scores fall where bins are w wide in logit
  * gets bound ≈ (w/2)·∫ f₊(x)·f₋(x) dx over those logits x (f₊, f₋ the classes' logit densities):
  * w = 1/32 inside ±16, 1/8 out to logit −48 and up to 1 − 2⁻⁵³, and 2.2% of |logit| below
@@ -57,8 +57,8 @@ export function rocAuc(s: ClassificationState, classCount: number, positive?: nu
 function bestOf(h: ClassHistograms): { auc: number; bound: number } | undefined {
   const fixed = aucWithBound(h.positives, h.negatives, EXACT_SCORE_BINS);
   const adaptive =
-    h.zoomPositives && h.zoomNegatives && h.zoomOrder && complete(h)
-      ? aucWithBound(h.zoomPositives, h.zoomNegatives, ZOOM_EXACT_BINS, h.zoomOrder)
+    h.adaptivePositives && h.adaptiveNegatives && h.adaptiveOrder && complete(h)
+      ? aucWithBound(h.adaptivePositives, h.adaptiveNegatives, ADAPTIVE_EXACT_BINS, h.adaptiveOrder)
       : undefined;
   if (!fixed || !adaptive) return fixed ?? adaptive;
   return adaptive.bound <= fixed.bound ? adaptive : fixed;
@@ -73,6 +73,6 @@ function complete(h: ClassHistograms): boolean {
   let fixed = 0;
   let adaptive = 0;
   for (let b = 0; b < h.positives.length; b++) fixed += h.positives[b] + h.negatives[b];
-  for (let b = 0; b < h.zoomPositives!.length; b++) adaptive += h.zoomPositives![b] + h.zoomNegatives![b];
+  for (let b = 0; b < h.adaptivePositives!.length; b++) adaptive += h.adaptivePositives![b] + h.adaptiveNegatives![b];
   return fixed === adaptive;
 }

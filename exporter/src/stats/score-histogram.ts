@@ -20,9 +20,9 @@
  * spread over hundreds of logit units (1e-20 to 1e-300) still get a hundred bins, while exact 0
  * and 1 — what float32 sigmoids saturate to — get bins of their own and stay exact ties, as
  * sklearn treats them. 1,578 bins in all, against 1,026 for the grid before, which ended at ±16:
- * a binary probabilities window at the default geometry (12 buckets and a total) takes 197 KB
- * (137 KB before), 316 KB (255 KB) while it also keeps zoomed counts (`npm run bench`,
- * BENCH_ONLY=ingest); a version of 20 features with such a window, ~14% more than before.
+ * this grid's counts take ~199 KB of a binary probabilities window at the default geometry (12
+ * buckets and a total; 137 KB before), the adaptive grid's (adaptive-grid.ts) as much again
+ * (`npm run bench`, BENCH_ONLY=ingest).
  *
  * Error: only pairs of a positive and a negative in one bin can be misjudged (each by ½); in
  * the two one-value bins they are real ties, which sklearn also counts ½. See aucWithBound and
@@ -99,7 +99,7 @@ export function migrateScoreBinV3(i: number): number {
  * `bound` = ½·Σ_b pos_b·neg_b / (P·N) of `auc` — a bound computed from the counts themselves.
  * Bins listed in `exact` hold one score value each (e.g. EXACT_SCORE_BINS): their pairs are
  * true ties, which sklearn also counts ½, so they add nothing to the bound. `order`: the bins in
- * score order when they are not stored in it (the adaptive grid's, zoom-grid.ts); every bin with
+ * score order when they are not stored in it (the adaptive grid's, adaptive-grid.ts); every bin with
  * a count must be listed. Undefined without positives or negatives.
  */
 export function aucWithBound(

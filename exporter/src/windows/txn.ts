@@ -5,7 +5,7 @@
  * first time the batch touches it — a window its current bucket and total (sliding-window.ts),
  * a version its counters, a model its names and maps, the join tables an undo record — and an
  * exception anywhere in `f` writes every saved structure back, in place (object identities
- * are kept: states share count rings and zoom grids). A batch touches one model and usually one
+ * are kept: states share count rings and score grids). A batch touches one model and usually one
  * bucket per window, so the cost is a few small copies per batch instead of a full snapshot
  * (figures: `npm run bench`, BENCH_ONLY=ingest).
  *
@@ -64,7 +64,7 @@ export class Txn {
 }
 
 import type { NumberStash } from '../stats/counts.js';
-import { ScoreGrid } from '../stats/zoom-grid.js';
+import { ScoreGrid } from '../stats/adaptive-grid.js';
 
 /**
  * The numbers typed arrays save go to: one Float64Array reused by every transaction (exact for

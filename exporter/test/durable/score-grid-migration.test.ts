@@ -106,7 +106,7 @@ describe('score grid migration (snapshot format 3 → 4)', () => {
     const h = total().histograms(1)!;
     const sum = (a: ArrayLike<number>) => Array.from(a).reduce((x, y) => x + y, 0);
     expect(sum(h.positives) + sum(h.negatives)).toBe(120);
-    expect(sum(h.zoomPositives!) + sum(h.zoomNegatives!)).toBe(0);
+    expect(sum(h.adaptivePositives!) + sum(h.adaptiveNegatives!)).toBe(0);
     const fixed = aucWithBound(h.positives, h.negatives, EXACT_SCORE_BINS)!;
     const line = (name: string) =>
       Number(

@@ -1,5 +1,5 @@
 /**
- * The adaptive ROC AUC grid (stats/zoom-grid.ts): its keys keep score order everywhere in
+ * The adaptive ROC AUC grid (stats/adaptive-grid.ts): its keys keep score order everywhere in
  * (0, 1), its cells are a function of the set of scores (not their order), never more than it
  * holds, and a batch that throws after the grid coarsened leaves grid and counts as they were;
  * a snapshot brings back the same cells and counts, and one written before the grid existed
@@ -12,7 +12,7 @@ import { classificationCodec } from '../../src/durable/state-codec.js';
 import { ClassificationState, ScoreGrid, scoreKey } from '../../src/stats/index.js';
 import { rocAucWithBound } from '../../src/stats/roc-auc.js';
 import { aucWithBound } from '../../src/stats/score-histogram.js';
-import { ZOOM_EXACT_BINS } from '../../src/stats/zoom-grid.js';
+import { ADAPTIVE_EXACT_BINS } from '../../src/stats/adaptive-grid.js';
 import { transaction } from '../../src/windows/txn.js';
 import { SlidingWindow } from '../../src/windows/sliding-window.js';
 
@@ -102,7 +102,7 @@ describe('adaptive score grid', () => {
     const h = s.histograms(1)!;
     // sklearn: ties between a positive and a negative count ½.
     const expected = (75 * (25 + 7) + 75 * 10 * 0.5) / (75 * 42);
-    const r = aucWithBound(h.zoomPositives!, h.zoomNegatives!, ZOOM_EXACT_BINS, h.zoomOrder);
+    const r = aucWithBound(h.adaptivePositives!, h.adaptiveNegatives!, ADAPTIVE_EXACT_BINS, h.adaptiveOrder);
     expect(r?.auc).toBeCloseTo(expected, 12);
     expect(r?.bound).toBe(0);
   });
@@ -146,7 +146,7 @@ describe('adaptive score grid', () => {
     expect(into.export()).toEqual(grid.export());
     for (const c of [0, 1]) {
       const [a, b] = [restored.histograms(c)!, s.histograms(c)!];
-      const all = (h: typeof a) => [h.zoomPositives!, h.zoomNegatives!, h.zoomOrder!].map((x) => Array.from(x));
+      const all = (h: typeof a) => [h.adaptivePositives!, h.adaptiveNegatives!, h.adaptiveOrder!].map((x) => Array.from(x));
       expect(all(a)).toEqual(all(b));
     }
     expect(rocAucWithBound(restored, 2)).toEqual(rocAucWithBound(s, 2));

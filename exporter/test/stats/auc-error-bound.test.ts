@@ -3,7 +3,7 @@
  * with outliers (2,000 scores within 0.0015 of 0.5 plus one at 0.01: 0.737 against sklearn's
  * 0.874 on a grid spread over the scores' range), two bands far apart, a band with half the
  * negatives spread out, products near 1e-300, a rare-event model's band around 0.01, float32
- * scores. The adaptive grid (stats/zoom-grid.ts) keeps each within 0.005 of sklearn, and the AUC
+ * scores. The adaptive grid (stats/adaptive-grid.ts) keeps each within 0.005 of sklearn, and the AUC
  * comes with the largest distance it can be from the exact value of the same events
  * (`modelwatch_model_roc_auc_error_bound`, status `roc_auc_error_bound`), which must contain
  * sklearn's value. Reference values: scripts/reference/generate.py (`band_outliers`,

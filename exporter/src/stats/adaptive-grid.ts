@@ -14,7 +14,7 @@
  * real ties, which sklearn also counts ½.
  *
  * Levels. The key space is cut into fixed regions of four binary orders of magnitude each
- * (ZOOM_REGION_BITS; [1/8, ½], [1/128, 1/8), … and their mirrors above ½, ~2.8 log-odds units
+ * (ADAPTIVE_REGION_BITS; [1/8, ½], [1/128, 1/8), … and their mirrors above ½, ~2.8 log-odds units
  * each). Per class, the grid holds the cells occupied by any score the window has been given
  * since it was created; when R regions hold scores, each gets an equal share, floor(cells / R),
  * and keeps its cells at the finest level at which they fit in it. The cells, R and so each
@@ -23,7 +23,7 @@
  * give the same cells, and a total and its buckets always count on the same bins, so
  * subtracting a bucket is exact. When a new cell would pass its region's share, or a new region
  * lowers every share, the levels rise until the cells fit and every member state moves its
- * counts (`rebinZoom`).
+ * counts (`rebinAdaptive`).
  *
  * Resolution this buys (`cells` = 1,022 by default): a band of m distinct scores keeps
  * min(m, 1,022 / R) cells however narrow it is and wherever it sits — a band with a few outliers
@@ -41,20 +41,20 @@
  */
 
 /** Cells per class kept by the uniform rule (every region at one level), besides exact 0 and 1. */
-export const ZOOM_CELLS = 1022;
+export const ADAPTIVE_CELLS = 1022;
 /** Cells per class shared out equally among the regions that hold scores. */
-export const ZOOM_SHARED_CELLS = 512;
+export const ADAPTIVE_SHARED_CELLS = 512;
 /** Bins per class on the default grid: bin 0 holds exactly 0, bin 1 exactly 1, 2.. the cells. */
-export const ZOOM_BINS = ZOOM_CELLS + ZOOM_SHARED_CELLS + 2;
+export const ADAPTIVE_BINS = ADAPTIVE_CELLS + ADAPTIVE_SHARED_CELLS + 2;
 /** The one-value bins: their pairs are exact ties (aucWithBound's `exact`). */
-export const ZOOM_EXACT_BINS: readonly number[] = [0, 1];
+export const ADAPTIVE_EXACT_BINS: readonly number[] = [0, 1];
 /** Keys are below 2^KEY_BITS; at level KEY_BITS every score in (0, 1) shares one cell. */
 const KEY_BITS = 51;
 /**
  * Regions are 2^42 keys: four binary orders of magnitude of p (or of 1 − p), about 2.8 log-odds
  * units — [1/8, ½], [1/128, 1/8), … and their mirrors above ½ — so at most 512 of them.
  */
-export const ZOOM_REGION_BITS = 42;
+export const ADAPTIVE_REGION_BITS = 42;
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
@@ -100,9 +100,9 @@ interface Cells {
 }
 
 /** What a ScoreGrid needs from the states that share it. */
-export interface ZoomMember {
+export interface AdaptiveMember {
   /** Moves class c's counts: bin i's counts go to bin `to[i]` (coarser cells, so bins merge). */
-  rebinZoom(c: number, to: ArrayLike<number>): void;
+  rebinAdaptive(c: number, to: ArrayLike<number>): void;
 }
 
 /** A class's cells as a snapshot records them (see ScoreGrid.export). */
@@ -129,13 +129,13 @@ export class ScoreGrid {
   /** Bins per class of the states on this grid. */
   readonly bins: number;
   private classes: Array<Cells | undefined> = [];
-  private readonly members: ZoomMember[] = [];
+  private readonly members: AdaptiveMember[] = [];
   private readonly regionSize: number;
 
   constructor(
-    readonly cells = ZOOM_CELLS,
-    readonly sharedCells = ZOOM_SHARED_CELLS,
-    readonly regionBits = ZOOM_REGION_BITS,
+    readonly cells = ADAPTIVE_CELLS,
+    readonly sharedCells = ADAPTIVE_SHARED_CELLS,
+    readonly regionBits = ADAPTIVE_REGION_BITS,
   ) {
     if (!Number.isInteger(regionBits) || regionBits < 0 || regionBits > KEY_BITS) throw new RangeError('region bits out of range');
     if (!Number.isInteger(cells) || cells < 1) throw new RangeError('a score grid needs a cell or more');
@@ -146,7 +146,7 @@ export class ScoreGrid {
     this.regionSize = POW2[regionBits];
   }
 
-  join(m: ZoomMember): void {
+  join(m: AdaptiveMember): void {
     this.members.push(m);
   }
 
@@ -348,7 +348,7 @@ export class ScoreGrid {
       moved[s.bins[i]] = n + 1;
     }
     for (const m of this.members) ScoreGrid.beforeChange?.(m);
-    for (const m of this.members) m.rebinZoom(c, moved);
+    for (const m of this.members) m.rebinAdaptive(c, moved);
     s.starts = starts;
     s.n = n;
     for (let i = 0; i < n; i++) s.bins[i] = i + 2;
