@@ -31,6 +31,7 @@ import { registerRegistryRoutes } from '../http/routes/registry.js';
 import { registerTokenRoutes } from '../http/routes/tokens.js';
 import { statusRoutes } from '../http/routes/status.js';
 import { registerWebhookRoutes } from '../http/routes/webhooks.js';
+import { SteadyClock } from '../ingest/steady-clock.js';
 import { Monitor } from '../ingest/monitor.js';
 import { advanceWindows, startWindowClock } from '../ingest/window-clock.js';
 import { parseStoredProfile } from '../ingest/reference-profile.js';
@@ -148,8 +149,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // monitor: window state in memory, checkpointed to the store and restored at start (src/durable);
   // reference profiles are reloaded first, so restored drift windows land on the same bins
   // the journal pins the monitor's clock to a batch's recorded time while applying it (live and replay)
-  const applyClock = new ApplyClock(now);
-  const monitor = new Monitor(config, applyClock.now);
+  // window time never runs backwards when the wall clock steps back (src/ingest/steady-clock.ts):
+  // the windows, held labels, journal times and checkpoints all read this one clock; the registry,
+  // audit log and webhooks keep wall-clock timestamps, which are for people to read
+  const windowClock = new SteadyClock(now);
+  const applyClock = new ApplyClock(windowClock.now);
+  const monitor = new Monitor(config, applyClock.now, windowClock);
   const limits = {
     maxBatchEvents: config.maxBatchEvents,
     maxLabelValueLength: config.limits.maxLabelValueLength,
@@ -190,7 +195,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     log,
     database,
     monitor,
-    now,
+    now: windowClock.now,
     journal: {
       journal,
       // counted by the process that acknowledged them, not again (Monitor.restoring)
@@ -206,7 +211,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   // the windows slide with the clock, so reading them (/metrics, checkpoints) changes nothing
   const stopWindowClock = startWindowClock({
     models: () => monitor.models.values(),
-    now,
+    now: windowClock.now,
     log,
     tickMs: options.windowTickMs,
     onTick: (t) => monitor.expireHeldLabels(t),
@@ -282,7 +287,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     referenceRoutes(monitor, schemas, { references, limits: config.limits, now, registered: positiveClasses, journal }),
     (router, h) => registerAlertmanagerRoutes(router, h, registry, (outcomes) => alerting.alertsHandled(outcomes)),
     (router, h) => registerWebhookRoutes(router, h, webhooks),
-    statusRoutes(monitor, registry, config, now),
+    statusRoutes(monitor, registry, config, windowClock.now),
   ];
   const app = createApp(http, {
     maxBodyBytes: config.maxBodyBytes,

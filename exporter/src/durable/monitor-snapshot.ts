@@ -102,6 +102,8 @@ export function restoreModel(monitor: Monitor, snap: StoredModelSnapshot, skippe
   }
   restored.recent = model.recent.size;
   monitor.countRestored(restored);
+  // A snapshot written by a process whose clock was ahead of ours: window time goes on from it.
+  monitor.absorbRestoredTime(model);
   return true;
 }
 

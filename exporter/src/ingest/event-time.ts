@@ -18,11 +18,13 @@ function timestampMs(ts: string | number | undefined): number | undefined {
 /**
  * Event time in ms: the event's `timestamp` (ISO-8601 or Unix seconds), or arrival time `now`
  * (ms) when absent. A timestamp ahead of `now` (by at most MAX_CLOCK_SKEW_SECONDS once validated)
- * is taken as `now`: the windows end at the present.
+ * is taken as `now`: the windows end at the present. `now` is window time, ahead of the wall
+ * clock by `offsetMs` once that stepped back (steady-clock.ts): a timestamp keeps its age by
+ * the wall clock, so it lands in the bucket it would have without the step.
  */
-export function eventTime(ts: string | number | undefined, now: number): number {
+export function eventTime(ts: string | number | undefined, now: number, offsetMs = 0): number {
   const t = timestampMs(ts);
-  return t === undefined ? now : Math.min(t, now);
+  return t === undefined ? now : Math.min(t + offsetMs, now);
 }
 
 /**

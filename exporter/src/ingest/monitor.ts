@@ -1,4 +1,5 @@
 import { eventTime, futureTimestampProblems } from './event-time.js';
+import { SteadyClock } from './steady-clock.js';
 import type { Config } from '../config/config.js';
 import { BatchNotAppliedError, type FieldProblem } from '../errors.js';
 import { transaction, undoableTransaction } from '../windows/txn.js';
@@ -49,7 +50,10 @@ const LISTED_FOLDED = 20;
  * MW_ERR_BATCH_NOT_APPLIED), counted in `applyFailures`, and a retry applies the batch as if
  * the failure never happened. The process-wide counters (`dropped`, `ingested`, `applyFailures`)
  * are only added to once the batch succeeded, and not while the start rebuilds state (see
- * `restoring`). Time comes from `now` so tests can simulate it.
+ * `restoring`). Time comes from `now` so tests can simulate it; it is window time, which never
+ * runs backwards when the wall clock does (steady-clock.ts): given only a wall clock, the monitor
+ * makes its own SteadyClock over it; the root passes the one its window clock, journal and
+ * checkpoints share, with `now` reading it (pinned to a batch's recorded time while applying).
  */
 export class Monitor {
   readonly models: Map<string, ModelState>;
@@ -64,11 +68,18 @@ export class Monitor {
   private readonly lifecycle: VersionLifecycle;
   private readonly join: LabelJoin;
   private stamp = 0;
+  /** The clock window time comes from: its steps back absorbed, event timestamps mapped onto it. */
+  readonly clock: SteadyClock;
+  /** Window time (ms). */
+  readonly now: () => number;
 
   constructor(
     private readonly config: Config,
-    readonly now: () => number,
+    now: () => number,
+    clock?: SteadyClock,
   ) {
+    this.clock = clock ?? new SteadyClock(now);
+    this.now = clock ? now : this.clock.now;
     this.lifecycle = new VersionLifecycle(config);
     this.models = this.lifecycle.models;
     this.join = new LabelJoin(config);
@@ -88,7 +99,21 @@ export class Monitor {
       return f();
     } finally {
       this.rebuilding = false;
+      // A replayed batch ran at its recorded time (the journal pins it): window time goes on from
+      // there, even if this process's wall clock is behind the one that recorded it.
+      this.clock.absorb(this.now());
     }
+  }
+
+  /**
+   * After a model's snapshot was restored: window time goes on from the latest time its state
+   * holds, even if the wall clock is behind it (SteadyClock.absorb) — else new events would land
+   * in old buckets, or outside the window, until the wall clock caught up.
+   */
+  absorbRestoredTime(model: ModelState): void {
+    let latest = -Infinity;
+    for (const v of model.versions.values()) latest = Math.max(latest, v.lastSeen, v.windowTime);
+    if (latest > -Infinity) this.clock.absorb(latest);
   }
 
   /** Adds accepted events to `ingested`, or to `replayed` while restoring. */
@@ -128,7 +153,8 @@ export class Monitor {
    * positive class); [] when the batch may be applied. `registeredPositive` is the model registry's positive class for the model.
    */
   checkPredictions(body: PredictionsBody, registeredPositive?: string): FieldProblem[] {
-    const future = futureTimestampProblems(body.events, this.now());
+    // Timestamps are the clients' wall clocks: compared with ours, not with window time.
+    const future = futureTimestampProblems(body.events, this.now() - this.clock.offsetMs);
     if (future.length) return future;
     const model = this.models.get(body.model);
     const problems = taskProblems(model?.task, body);
@@ -254,7 +280,7 @@ export class Monitor {
       v.errors.set(reason, (v.errors.get(reason) ?? 0) + 1);
       return true;
     }
-    const t = eventTime(e.timestamp, now);
+    const t = eventTime(e.timestamp, now, this.clock.offsetMs);
     const counted = v.windowPredictions.bucketAt(t);
     if (counted) {
       counted.add();

@@ -204,6 +204,11 @@ export class VersionState {
     this.estimate = profile.calibration ? makeEstimateTracker(profile.calibration, this.g.coarseMs, this.g.coarseBuckets) : undefined;
   }
 
+  /** How far (ms) the windows have moved: a restored version's windows may be ahead of the clock (SteadyClock.absorb). */
+  get windowTime(): number {
+    return this.windowPredictions.time;
+  }
+
   advance(now: number): void {
     this.touch();
     let expired = this.windowPredictions.advance(now);

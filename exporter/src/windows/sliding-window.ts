@@ -50,6 +50,11 @@ export class SlidingWindow<S extends Mergeable<S>> {
     this.slotEpoch = new Array<number>(bucketCount).fill(-Infinity);
   }
 
+  /** The start (ms) of the bucket the window last moved to; -Infinity before it first moved. */
+  get time(): number {
+    return this.currentEpoch * this.bucketMs;
+  }
+
   /**
    * Moves the window to `now`, expiring buckets that slid out. Cheap when nothing changed.
    * Returns whether a bucket was expired (so the total may have changed).
