@@ -306,8 +306,10 @@ async function main(): Promise<void> {
   );
   const client = new LoadGenerator();
   try {
-    // BENCH_ONLY=ingest, fleet, durability or audit runs just those figures (the others take minutes).
+    // BENCH_ONLY=ingest, journal, fleet, durability or audit runs just those figures (the others
+    // take minutes); journal is the ingest figure with the write-ahead journal on against off alone.
     const only = process.env.BENCH_ONLY;
+    if (only === 'journal') await journalThroughput(client);
     if (!only || only === 'ingest') {
       await ingestThroughput(client);
       ingestPathFigures(out, fmt);
