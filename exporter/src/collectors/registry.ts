@@ -50,7 +50,10 @@ export function registryCollector(
   };
   const snapshot = (): Promise<Snapshot> => {
     const now = Date.now();
-    if (!cached || now - cached.at > SNAPSHOT_TTL_MS) {
+    // A read from before a step back of the wall clock (NTP) is not "fresh" for the size of the
+    // step: without the `< 0`, /metrics would show the stages of then — a rollback unseen — for hours.
+    const age = cached ? now - cached.at : Infinity;
+    if (!cached || age > SNAPSHOT_TTL_MS || age < 0) {
       cached = { at: now, value: load() };
       cached.value.catch(() => (cached = undefined));
     }

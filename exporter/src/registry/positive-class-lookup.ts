@@ -25,7 +25,9 @@ export class PositiveClassLookup {
   async get(model: string): Promise<string | undefined> {
     const hit = this.cache.get(model);
     const t = this.now();
-    if (hit && t - hit.at < POSITIVE_CLASS_TTL_MS) return hit.positive;
+    // A value read before the wall clock stepped back (NTP) is not fresh for the size of the step:
+    // another replica's change would otherwise go unseen for that long.
+    if (hit && t - hit.at >= 0 && t - hit.at < POSITIVE_CLASS_TTL_MS) return hit.positive;
     try {
       const positive = (await this.reads.getModel(model))?.positiveClass ?? undefined;
       this.cache.set(model, { positive, at: t });
