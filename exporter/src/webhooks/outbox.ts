@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
+import { SteadyClock } from '../ingest/steady-clock.js';
 import type { OutboxRow, OutboxStore } from '../store/outbox-store.js';
 import type { InTransactionSubscriber } from '../store/registry-store.js';
 import type { AttemptRecord, DeliveryOutcome, WebhookDispatcher, WebhookTarget } from './dispatcher.js';
@@ -78,6 +79,11 @@ export class OutboxRelay {
       retentionMs: 7 * 24 * 3600 * 1000,
       ...options,
     };
+    // Retry times and claims are this clock's: after a step back of the wall clock (NTP) a retry
+    // scheduled before it would otherwise wait for the size of the step (hours) — a rollback
+    // webhook held back that long. Time in the relay runs on from where it was instead
+    // (steady-clock.ts). Rows are shared by replicas: another replica's clock is its own.
+    this.o.nowMs = new SteadyClock(this.o.nowMs).now;
   }
 
   /** Deliveries waiting in the store (as of the last poll), in flight included. */
