@@ -130,6 +130,8 @@ export class VersionState {
   classification?: SlidingWindow<ClassificationState>;
   /** Probability-based states (AUC histograms, log loss) at coarse resolution. */
   probabilities?: SlidingWindow<ClassificationState>;
+  /** The adaptive ROC AUC grid `probabilities`' states share. */
+  private scoreGrid?: ScoreGrid;
   regression?: SlidingWindow<RegressionState>;
 
   reference?: ReferenceProfile;
@@ -173,8 +175,10 @@ export class VersionState {
     if (task === 'classification') {
       this.classification ??= new SlidingWindow((role) => new ClassificationState(role), this.g.fineMs, this.g.fineBuckets);
       // One adaptive ROC AUC grid per window, shared by its total and buckets (see ScoreGrid).
-      const grid = new ScoreGrid();
-      this.probabilities ??= new SlidingWindow((role) => new ClassificationState(role, true, grid), this.g.coarseMs, this.g.coarseBuckets);
+      if (!this.probabilities) {
+        const grid = (this.scoreGrid = new ScoreGrid());
+        this.probabilities = new SlidingWindow((role) => new ClassificationState(role, true, grid), this.g.coarseMs, this.g.coarseBuckets);
+      }
     } else {
       this.regression ??= new SlidingWindow(() => new RegressionState(), this.g.fineMs, this.g.fineBuckets);
     }
@@ -213,7 +217,14 @@ export class VersionState {
     this.touch();
     let expired = this.windowPredictions.advance(now);
     if (this.classification?.advance(now)) expired = true;
-    if (this.probabilities?.advance(now)) expired = true;
+    if (this.probabilities?.advance(now)) {
+      expired = true;
+      // The adaptive grid's cells only coarsen while the window holds scores (they follow every
+      // score it was given). Once every scored bucket has left, none of those scores is in the
+      // window any more: the grid starts again at its finest, so a version whose scores collapse
+      // into a band after a quiet spell resolves it like a new one.
+      if (this.probabilities.total.scored === 0) this.scoreGrid?.reset();
+    }
     if (this.regression?.advance(now)) expired = true;
     for (const t of this.trackers) if (t.window.advance(now)) expired = true;
     if (this.predictionTracker?.window.advance(now)) expired = true;

@@ -252,8 +252,13 @@ export class ScoreGrid {
     this.classes = next;
   }
 
-  /** Forgets every cell (a snapshot from before this grid: its counts were not kept). */
+  /**
+   * Forgets every cell: when no member holds a count on it any more (the window emptied), or
+   * for a snapshot from before this grid, whose counts on it were not kept.
+   */
   reset(): void {
+    if (this.classes.length === 0) return;
+    ScoreGrid.beforeChange?.(this);
     this.classes = [];
   }
 

@@ -14,6 +14,7 @@ import { rocAucWithBound } from '../../src/stats/roc-auc.js';
 import { aucWithBound } from '../../src/stats/score-histogram.js';
 import { ADAPTIVE_EXACT_BINS } from '../../src/stats/adaptive-grid.js';
 import { transaction } from '../../src/windows/txn.js';
+import { apply, makeMonitor, render, smallConfig } from '../durable/monitor-fixture.js';
 import { SlidingWindow } from '../../src/windows/sliding-window.js';
 
 const open01 = fc.double({ min: Number.MIN_VALUE, max: 1, maxExcluded: true, noNaN: true });
@@ -168,5 +169,41 @@ describe('adaptive score grid', () => {
     ];
     expect(() => bad.restore([{ level: 9, regions: two, starts: [...nine, 2 ** 47] }])).toThrow(RangeError);
     expect(() => bad.restore([{ level: 0, regions: two, starts: [0] }])).toThrow(RangeError);
+  });
+
+  it('starts fine again once every scored bucket has left the window (a version whose scores collapse after a quiet spell)', () => {
+    // An attacker's case: 20,000 uniform scores coarsen the grid; a window length later a band
+    // 0.001 wide got 0.750 where sklearn says 0.831 (bound 0.19), while a new version got it right.
+    const config = smallConfig();
+    const band = (from: number) =>
+      Array.from({ length: 400 }, (_, i) => {
+        const positive = (i * 7) % 10 < 3;
+        const score = 0.5 + 0.001 * (((i * 37) % 400) / 400) + (positive ? 0.0004 : 0);
+        return { id: from + i, x: i % 10, color: 'red', pred: 'b', score, label: positive ? 'b' : 'a' };
+      });
+    const spread = Array.from({ length: 3000 }, (_, i) => {
+      const score = ((i * 7919) % 3000) / 3000 + 1e-4;
+      return { id: 10_000 + i, x: i % 10, color: 'red', pred: score >= 0.5 ? 'b' : 'a', score, label: i % 3 === 0 ? 'b' : 'a' };
+    });
+    const seasoned = { t: 1_700_000_000_000 };
+    const m1 = makeMonitor(config, seasoned);
+    apply(m1, seasoned, { kind: 'clf', events: spread });
+    apply(m1, seasoned, { kind: 'wait', ms: 700_000 });
+    apply(m1, seasoned, { kind: 'clf', events: band(0) });
+    const fresh = { t: seasoned.t };
+    const m2 = makeMonitor(config, fresh);
+    apply(m2, fresh, { kind: 'clf', events: band(0) });
+    const lines = (m: typeof m1) =>
+      render(m, config)
+        .split('\n')
+        .filter((l) => l.startsWith('modelwatch_model_roc_auc'));
+    expect(lines(m1)).toEqual(lines(m2));
+    expect(
+      Number(
+        lines(m2)
+          .find((l) => l.includes('error_bound'))!
+          .split(' ')[1],
+      ),
+    ).toBeLessThan(0.005);
   });
 });
