@@ -101,7 +101,7 @@ export function restoreModel(monitor: Monitor, snap: StoredModelSnapshot, skippe
     if (v) model.recent.add(r.id, v);
   }
   restored.recent = model.recent.size;
-  monitor.countRestored(restored);
+  monitor.countRestored(restored, model);
   // A snapshot written by a process whose clock was ahead of ours: window time goes on from it.
   monitor.absorbRestoredTime(model);
   return true;

@@ -2,6 +2,7 @@ import type { Config } from '../config/config.js';
 import type { Drop } from './drop-reasons.js';
 import type { HeldLabel, ModelState, PendingPrediction } from './model-state.js';
 import type { FeedbackBody, PredictionEvent } from './schemas.js';
+import type { RecentIds } from './recent-ids.js';
 import type { VersionState } from './version-state.js';
 import { activeTxn } from '../windows/txn.js';
 
@@ -34,6 +35,15 @@ export class LabelJoin {
   private heldTotal = 0;
   private recentTotal = 0;
   /**
+   * One entry per remembered id over all models, oldest first (from `fleetStart`): the model's
+   * table it went to. Beyond MODELWATCH_RECENT_IDS_TOTAL the fleet's oldest id is forgotten, not
+   * the adding model's (which would leave a model with no memory once others filled the total).
+   * Slots are never overwritten and compaction builds a new array, so a rollback only has to put
+   * back the array, its length and the start.
+   */
+  private fleet: RecentIds[] = [];
+  private fleetStart = 0;
+  /**
    * Labels for models that have sent no prediction (nor reference) yet, by model name, oldest
    * first: held within the same bounds as a model's (they count in the held total), for at most
    * MODELWATCH_MAX_MODELS names, with no model state and no series until the model's first batch
@@ -47,11 +57,15 @@ export class LabelJoin {
   touch(): void {
     const txn = activeTxn();
     if (txn === undefined) return;
-    const { pendingTotal, heldTotal, recentTotal } = this;
+    const { pendingTotal, heldTotal, recentTotal, fleet, fleetStart } = this;
+    const fleetLength = fleet.length;
     txn.onRollback(() => {
       this.pendingTotal = pendingTotal;
       this.heldTotal = heldTotal;
       this.recentTotal = recentTotal;
+      fleet.length = fleetLength;
+      this.fleet = fleet;
+      this.fleetStart = fleetStart;
     });
   }
 
@@ -369,8 +383,39 @@ export class LabelJoin {
   private remember(model: ModelState, id: string, v: VersionState): void {
     if (!model.recent.add(id, v)) return;
     this.recentTotal++;
+    this.fleet.push(model.recent);
     const { perModel, total } = this.config.recentIds;
-    while ((model.recent.size > perModel || this.recentTotal > total) && model.recent.evictOldest()) this.recentTotal--;
+    while (model.recent.size > perModel && model.recent.evictOwn()) this.recentTotal--;
+    while (this.recentTotal > total && this.fleetStart < this.fleet.length) {
+      if (this.fleet[this.fleetStart++].evictForFleet()) this.recentTotal--;
+    }
+    this.compactFleet();
+  }
+
+  /**
+   * Drops the fleet queue's dead entries: the evicted prefix once it is half the array, and the
+   * stale or retired ones once they outnumber the live ones (plus slack), so each costs O(1)
+   * amortised and the queue stays within about twice the remembered ids.
+   */
+  private compactFleet(): void {
+    const { fleet, fleetStart } = this;
+    const queued = fleet.length - fleetStart;
+    if (queued > 2 * this.recentTotal + 1024) {
+      const skip = new Map<RecentIds, number>();
+      const kept: RecentIds[] = [];
+      for (let i = fleetStart; i < fleet.length; i++) {
+        const r = fleet[i];
+        if (r.retired) continue;
+        const s = skip.get(r) ?? r.takeStale();
+        skip.set(r, s > 0 ? s - 1 : 0);
+        if (s === 0) kept.push(r);
+      }
+      this.fleet = kept;
+      this.fleetStart = 0;
+    } else if (fleetStart >= 1024 && fleetStart * 2 >= fleet.length) {
+      this.fleet = fleet.slice(fleetStart);
+      this.fleetStart = 0;
+    }
   }
 
   /** Stops counting a forgotten model's pending predictions, held labels and recent ids. */
@@ -378,13 +423,18 @@ export class LabelJoin {
     this.pendingTotal -= model.pending.size;
     this.heldTotal -= model.held.size;
     this.recentTotal -= model.recent.size;
+    model.recent.retired = true;
   }
 
-  /** Counts entries added to a model's maps by a restore. */
-  countRestored(n: { pending: number; held: number; recent: number }): void {
+  /**
+   * Counts entries added to a model's maps by a restore. Its recent ids join the fleet queue
+   * after those restored before (snapshots keep each model's order, not the order across models).
+   */
+  countRestored(n: { pending: number; held: number; recent: number }, model?: ModelState): void {
     this.pendingTotal += n.pending;
     this.heldTotal += n.held;
     this.recentTotal += n.recent;
+    if (model) for (let i = 0; i < n.recent; i++) this.fleet.push(model.recent);
   }
 }
 

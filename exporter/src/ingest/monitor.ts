@@ -519,8 +519,8 @@ export class Monitor {
   }
 
   /** Counts pending predictions, held labels and recent ids added to a model's maps by a restore. */
-  countRestored(n: { pending: number; held: number; recent: number }): void {
-    this.join.countRestored(n);
+  countRestored(n: { pending: number; held: number; recent: number }, model?: ModelState): void {
+    this.join.countRestored(n, model);
   }
 }
 

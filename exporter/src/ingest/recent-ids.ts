@@ -5,6 +5,7 @@ const ADDED = 0;
 const REPLACED = 1;
 const EVICTED = 2;
 const COMPACTED = 3;
+const STALE = 4;
 
 /**
  * Ids whose label has joined, oldest first, with their version: a FIFO with membership. A Map
@@ -18,6 +19,14 @@ export class RecentIds implements Iterable<[string, VersionState]> {
   private readonly versions = new Map<string, VersionState>();
   private order: Array<string | undefined> = [];
   private start = 0;
+  /**
+   * How many of this table's entries in the fleet-wide queue (label-join.ts) stand for ids it
+   * has already evicted itself (per-model bound). They are always its oldest entries there, since
+   * both orders are insertion order, so the fleet skips that many before evicting one of ours.
+   */
+  private stale = 0;
+  /** Set when the model is forgotten: its entries in the fleet queue are dead. */
+  retired = false;
 
   get size(): number {
     return this.versions.size;
@@ -62,6 +71,38 @@ export class RecentIds implements Iterable<[string, VersionState]> {
     return false;
   }
 
+  /** Forgets the oldest id under the per-model bound: its fleet-queue entry becomes stale. */
+  evictOwn(): boolean {
+    if (!this.evictOldest()) return false;
+    this.setStale(this.stale + 1);
+    return true;
+  }
+
+  /**
+   * Takes the fleet queue's oldest entry of this table: skips a stale one, else forgets the
+   * oldest id. True when an id was forgotten.
+   */
+  evictForFleet(): boolean {
+    if (this.retired) return false;
+    if (this.stale > 0) {
+      this.setStale(this.stale - 1);
+      return false;
+    }
+    return this.evictOldest();
+  }
+
+  /** The stale count, reset to 0 (the fleet queue is dropping those entries as it compacts). */
+  takeStale(): number {
+    const n = this.stale;
+    if (n) this.setStale(0);
+    return n;
+  }
+
+  private setStale(n: number): void {
+    this.undoLog()?.push(this.stale, STALE);
+    this.stale = n;
+  }
+
   /**
    * Inside an ingest transaction, the log of this table's changes (flat: each record's fields,
    * then its kind), rolled back as one step; undefined outside one.
@@ -98,6 +139,8 @@ export class RecentIds implements Iterable<[string, VersionState]> {
         this.order[at] = id;
         this.versions.set(id, v);
         this.start = start;
+      } else if (kind === STALE) {
+        this.stale = log.pop() as number;
       } else {
         this.start = log.pop() as number;
         this.order = log.pop() as Array<string | undefined>;

@@ -55,6 +55,7 @@ const TARGETS: Array<[string, Proto, string]> = [
   ['PendingTable.delete', PendingTable.prototype as unknown as Proto, 'delete'],
   ['RecentIds.add', RecentIds.prototype as unknown as Proto, 'add'],
   ['RecentIds.evictOldest', RecentIds.prototype as unknown as Proto, 'evictOldest'],
+  ['RecentIds.evictForFleet', RecentIds.prototype as unknown as Proto, 'evictForFleet'],
   ['BoundedNames.indexOf', BoundedNames.prototype as unknown as Proto, 'indexOf'],
   ['VersionState.observeLatency', VersionState.prototype as unknown as Proto, 'observeLatency'],
   ['VersionState.setReference', VersionState.prototype as unknown as Proto, 'setReference'],
@@ -81,6 +82,8 @@ const config = smallConfig({
   MODELWATCH_PENDING_PREDICTIONS_PER_MODEL: '12',
   MODELWATCH_HELD_LABELS_PER_MODEL: '5',
   MODELWATCH_RECENT_IDS_PER_MODEL: '6',
+  // Below three models' worth, so the fleet-wide bound evicts across models too.
+  MODELWATCH_RECENT_IDS_TOTAL: '10',
   MODELWATCH_MAX_VERSIONS_PER_MODEL: '2',
 });
 const silent = createLogger('silent');
