@@ -109,7 +109,7 @@ export const classificationCodec: StateCodec<ClassificationState> = {
     if (i.grid && i.positives.length > 0) {
       const cells = i.grid.export();
       w.uint(cells.length);
-      for (const { level, regions, starts } of cells) {
+      for (const { level, regions, starts, values } of cells) {
         w.uint(level);
         w.uint(regions.length);
         for (const [region, share] of regions) {
@@ -117,6 +117,7 @@ export const classificationCodec: StateCodec<ClassificationState> = {
           w.uint(share);
         }
         w.f64s(starts);
+        w.f64s(values);
       }
       for (let c = 0; c < i.adaptivePositives.length; c++) {
         writeBins(w, i.adaptivePositives[c]);
@@ -160,8 +161,9 @@ export const classificationCodec: StateCodec<ClassificationState> = {
 };
 
 /**
- * Format 6 on: the adaptive grid's cells per class (its uniform level, its regions' share levels
- * and the first key of each bin's cell from bin 2 on), then each class's counts on it.
+ * Format 6 on: the adaptive grid's cells per class (its uniform level, its regions' share levels,
+ * the first key of each bin's cell from bin 2 on and the one score it held, NaN for several),
+ * then each class's counts on it.
  */
 function readScoreGrid(r: ByteReader, i: ClassificationInternals, k: number): void {
   const grid = i.grid!;
@@ -172,7 +174,8 @@ function readScoreGrid(r: ByteReader, i: ClassificationInternals, k: number): vo
     const regions: Array<[number, number]> = [];
     const count = r.bounded(grid.sharedCells, 'score grid regions');
     for (let j = 0; j < count; j++) regions.push([r.uint(), r.uint()]);
-    cells.push({ level, regions, starts: r.f64s(grid.bins - 2) });
+    const starts = r.f64s(grid.bins - 2);
+    cells.push({ level, regions, starts, values: r.f64s(grid.bins - 2) });
   }
   try {
     grid.restore(cells);

@@ -16,8 +16,9 @@
  * Levels. The key space is cut into fixed regions of four binary orders of magnitude each
  * (ADAPTIVE_REGION_BITS; [1/8, ½], [1/128, 1/8), … and their mirrors above ½, ~2.8 log-odds units
  * each). Per class, the grid holds the cells occupied by any score the window has been given
- * since it was created; when R regions hold scores, each gets an equal share, floor(cells / R),
- * and keeps its cells at the finest level at which they fit in it. The cells, R and so each
+ * since it was created or last emptied (ingest resets it then, version-state.ts); when R
+ * regions hold scores, each gets an equal share, floor(cells / R), and keeps its cells at the
+ * finest level at which they fit in it. The cells, R and so each
  * region's level are functions of the set of scores alone (a subset occupies fewer regions and
  * fewer cells at every level), and levels only rise: the same events in any order or batching
  * give the same cells, and a total and its buckets always count on the same bins, so
@@ -90,12 +91,21 @@ interface Cells {
   starts: Float64Array;
   /** bins[i] = the bin (≥ 2) of cell starts[i]. */
   bins: Uint16Array;
+  /**
+   * values[i] = the one score every score of cell i was, or NaN once two differed: pairs in a
+   * one-value cell are real ties, which sklearn also counts ½ (rounded scores, a few distinct
+   * values), so they add nothing to the error bound.
+   */
+  values: Float64Array;
   /** The uniform level, and the cells at it. */
   level: number;
   count: number;
   regions: Map<number, Region>;
   /** The bins in score order, exact 0 first and exact 1 last; valid while `orderValid`. */
   order: Uint16Array;
+  /** The bins that hold one score value (0, 1 and one-value cells); valid while `exactValid`. */
+  exact: number[];
+  exactValid: boolean;
   orderValid: boolean;
 }
 
@@ -112,6 +122,8 @@ export interface ExportedCells {
   regions: Array<[number, number]>;
   /** First finest key of the cell of each bin from 2 on. */
   starts: number[];
+  /** The one score of the cell of each bin from 2 on, NaN for cells that held several. */
+  values: number[];
 }
 
 /**
@@ -164,10 +176,18 @@ export class ScoreGrid {
       if (r !== undefined) {
         const size = POW2[r.kept];
         const i = find(s, Math.floor(key / size) * size);
-        if (i >= 0) return s.bins[i];
+        if (i >= 0) {
+          const v = s.values[i];
+          if (v !== p && !Number.isNaN(v)) {
+            ScoreGrid.beforeChange?.(this);
+            s.values[i] = NaN;
+            s.exactValid = false;
+          }
+          return s.bins[i];
+        }
       }
     }
-    return this.addCell(c, key);
+    return this.addCell(c, key, p);
   }
 
   /** The bins of class c in score order (only the one-value bins before its first other score). */
@@ -181,6 +201,18 @@ export class ScoreGrid {
       s.orderValid = true;
     }
     return s.order.subarray(0, s.n + 2);
+  }
+
+  /** The bins of class c that hold one score value: exactly 0, exactly 1 and one-value cells. */
+  exactBins(c: number): readonly number[] {
+    const s = this.classes[c];
+    if (s === undefined) return EXACT_ONLY;
+    if (!s.exactValid) {
+      s.exact = [0, 1];
+      for (let i = 0; i < s.n; i++) if (!Number.isNaN(s.values[i])) s.exact.push(s.bins[i]);
+      s.exactValid = true;
+    }
+    return s.exact;
   }
 
   /** Level at which class c keeps the cells of score p's region (0 before a score there). */
@@ -199,11 +231,15 @@ export class ScoreGrid {
   /** What a snapshot records, per class (see ExportedCells). */
   export(): ExportedCells[] {
     return this.classes.map((s) => {
-      if (s === undefined) return { level: 0, regions: [], starts: [] };
+      if (s === undefined) return { level: 0, regions: [], starts: [], values: [] };
       const starts = new Array<number>(s.n);
-      for (let i = 0; i < s.n; i++) starts[s.bins[i] - 2] = s.starts[i];
+      const values = new Array<number>(s.n);
+      for (let i = 0; i < s.n; i++) {
+        starts[s.bins[i] - 2] = s.starts[i];
+        values[s.bins[i] - 2] = s.values[i];
+      }
       const regions = [...s.regions].map(([id, r]) => [id, r.share] as [number, number]).sort((a, b) => a[0] - b[0]);
-      return { level: s.level, regions, starts };
+      return { level: s.level, regions, starts, values };
     });
   }
 
@@ -214,7 +250,8 @@ export class ScoreGrid {
    */
   restore(classes: readonly ExportedCells[]): void {
     const next: Array<Cells | undefined> = [];
-    for (const { level, regions, starts } of classes) {
+    for (const { level, regions, starts, values } of classes) {
+      if (values.length !== starts.length) throw new RangeError('score cells and their values differ in number');
       if (starts.length === 0 && regions.length === 0) {
         next.push(undefined);
         continue;
@@ -229,14 +266,18 @@ export class ScoreGrid {
         if (!Number.isInteger(share) || share < 0 || share > this.regionBits) throw new RangeError('score grid level out of range');
         s.regions.set(id, { share, count: 0, kept: Math.min(level, share) });
       }
-      const byStart = starts.map((k, i) => [k, i + 2] as const).sort((a, b) => a[0] - b[0]);
+      const byStart = starts.map((k, i) => [k, i + 2, values[i]] as const).sort((a, b) => a[0] - b[0]);
       const held = new Set<number>();
-      for (const [start, bin] of byStart) {
+      for (const [start, bin, value] of byStart) {
         const id = Math.floor(start / this.regionSize);
         const r = s.regions.get(id);
         if (!Number.isInteger(start) || start < 0 || r === undefined || start % POW2[r.kept] !== 0)
           throw new RangeError('score cell out of range');
         if (s.n > 0 && s.starts[s.n - 1] === start) throw new RangeError('duplicate score cell');
+        const key = value > 0 && value < 1 ? scoreKey(value) : -1;
+        if (!Number.isNaN(value) && !(key >= start && key < start + POW2[r.kept]))
+          throw new RangeError('score cell value outside its cell');
+        s.values[s.n] = value;
         s.starts[s.n] = start;
         s.bins[s.n] = bin;
         s.n++;
@@ -276,7 +317,7 @@ export class ScoreGrid {
     return Math.floor(this.sharedCells / Math.max(1, s.regions.size));
   }
 
-  private addCell(c: number, key: number): number {
+  private addCell(c: number, key: number, p: number): number {
     ScoreGrid.beforeChange?.(this);
     while (this.classes.length <= c) this.classes.push(undefined);
     const s = (this.classes[c] ??= emptyCells(this.bins - 2));
@@ -317,10 +358,15 @@ export class ScoreGrid {
     const i = search(s.starts, s.n, start);
     if (i < s.n && s.starts[i] === start) {
       if (raised) this.recount(s);
+      if (s.values[i] !== p) s.values[i] = NaN;
+      s.exactValid = false;
       return s.bins[i];
     }
     s.starts.copyWithin(i + 1, i, s.n);
     s.bins.copyWithin(i + 1, i, s.n);
+    s.values.copyWithin(i + 1, i, s.n);
+    s.values[i] = p;
+    s.exactValid = false;
     s.starts[i] = start;
     s.bins[i] = s.n + 2;
     s.n++;
@@ -345,16 +391,22 @@ export class ScoreGrid {
     const moved = new Uint16Array(this.bins);
     moved[1] = 1;
     const starts = new Float64Array(s.starts.length);
+    const values = new Float64Array(s.starts.length);
     let n = 0;
     for (let i = 0; i < s.n; i++) {
       const size = POW2[s.regions.get(Math.floor(s.starts[i] / this.regionSize))!.kept];
       const start = Math.floor(s.starts[i] / size) * size;
-      if (n === 0 || starts[n - 1] !== start) starts[n++] = start;
+      if (n === 0 || starts[n - 1] !== start) {
+        starts[n] = start;
+        values[n++] = s.values[i];
+      } else values[n - 1] = NaN; // two cells' scores: different values (cells are disjoint)
       moved[s.bins[i]] = n + 1;
     }
     for (const m of this.members) ScoreGrid.beforeChange?.(m);
     for (const m of this.members) m.rebinAdaptive(c, moved);
     s.starts = starts;
+    s.values = values;
+    s.exactValid = false;
     s.n = n;
     for (let i = 0; i < n; i++) s.bins[i] = i + 2;
     s.orderValid = false;
@@ -374,6 +426,9 @@ function emptyCells(cells: number): Cells {
   return {
     n: 0,
     starts: new Float64Array(cells),
+    values: new Float64Array(cells),
+    exact: [0, 1],
+    exactValid: false,
     bins: new Uint16Array(cells),
     level: 0,
     count: 0,

@@ -194,6 +194,7 @@ export class ClassificationState implements AdaptiveMember {
       h.adaptivePositives = this.adaptivePositives[c].view();
       h.adaptiveNegatives = this.adaptiveNegatives[c].view();
       h.adaptiveOrder = this.grid.order(c);
+      h.adaptiveExact = this.grid.exactBins(c);
     }
     return h;
   }
@@ -371,6 +372,8 @@ export interface ClassHistograms {
   adaptivePositives?: ArrayLike<number>;
   adaptiveNegatives?: ArrayLike<number>;
   adaptiveOrder?: ArrayLike<number>;
+  /** The adaptive grid's bins that hold one score value (their pairs are exact ties). */
+  adaptiveExact?: readonly number[];
 }
 
 /**

@@ -58,7 +58,7 @@ function bestOf(h: ClassHistograms): { auc: number; bound: number } | undefined 
   const fixed = aucWithBound(h.positives, h.negatives, EXACT_SCORE_BINS);
   const adaptive =
     h.adaptivePositives && h.adaptiveNegatives && h.adaptiveOrder && complete(h)
-      ? aucWithBound(h.adaptivePositives, h.adaptiveNegatives, ADAPTIVE_EXACT_BINS, h.adaptiveOrder)
+      ? aucWithBound(h.adaptivePositives, h.adaptiveNegatives, h.adaptiveExact ?? ADAPTIVE_EXACT_BINS, h.adaptiveOrder)
       : undefined;
   if (!fixed || !adaptive) return fixed ?? adaptive;
   return adaptive.bound <= fixed.bound ? adaptive : fixed;

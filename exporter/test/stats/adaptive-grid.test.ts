@@ -54,7 +54,11 @@ describe('adaptive score grid', () => {
           })[0];
           const other = new ScoreGrid(cells, shared, regionBits);
           for (const p of shuffled) other.bin(0, p);
-          const sorted = (g: ScoreGrid) => ({ ...g.export()[0], starts: [...g.export()[0].starts].sort((x, y) => x - y) });
+          const sorted = (g: ScoreGrid) => {
+            const { level, regions, starts, values } = g.export()[0];
+            const byStart = starts.map((x, i) => [x, values[i]]).sort((x, y) => x[0] - y[0]);
+            return { level, regions, starts: byStart.map((x) => x[0]), values: byStart.map((x) => x[1]) };
+          };
           expect(sorted(other)).toEqual(sorted(once));
           // The definition: the uniform level is the finest at which all scores' cells number at
           // most `cells`; R regions hold scores, and each region's share level is the finest at
@@ -79,7 +83,16 @@ describe('adaptive score grid', () => {
             const size = 2 ** Math.min(level, own);
             starts.push(...new Set(ks.map((k) => Math.floor(k / size) * size)));
           }
-          expect(sorted(once)).toEqual({ level, regions: regions.sort((x, y) => x[0] - y[0]), starts: starts.sort((x, y) => x - y) });
+          starts.sort((x, y) => x - y);
+          // A cell's value: the one score all its scores were, NaN when they differ.
+          const values = starts.map((start) => {
+            const r = byRegion.get(Math.floor(start / 2 ** regionBits))!;
+            const size = 2 ** Math.min(level, regions.find((x) => x[0] === Math.floor(start / 2 ** regionBits))![1]);
+            const inCell = new Set(scores.filter((p) => scoreKey(p) >= start && scoreKey(p) < start + size));
+            expect(r.length).toBeGreaterThan(0);
+            return inCell.size === 1 ? [...inCell][0] : NaN;
+          });
+          expect(sorted(once)).toEqual({ level, regions: regions.sort((x, y) => x[0] - y[0]), starts, values });
           expect(starts.length).toBeLessThanOrEqual(cells + shared);
         },
       ),
@@ -153,22 +166,25 @@ describe('adaptive score grid', () => {
     expect(rocAucWithBound(restored, 2)).toEqual(rocAucWithBound(s, 2));
     // Cells that could not have been exported are refused, not misread.
     const bad = new ScoreGrid(8, 16, 47);
-    const ok = { level: 3, regions: [[0, 3]] as Array<[number, number]>, starts: [0, 8] };
+    const ok = { level: 3, regions: [[0, 3]] as Array<[number, number]>, starts: [0, 8], values: [NaN, NaN] };
+    const nan = (n: number) => new Array<number>(n).fill(NaN);
     expect(() => bad.restore([ok])).not.toThrow();
     expect(() => bad.restore([{ ...ok, level: 60 }])).toThrow(RangeError);
     expect(() => bad.restore([{ ...ok, regions: [[0, 60]] }])).toThrow(RangeError);
-    expect(() => bad.restore([{ ...ok, regions: [[16, 3]], starts: [16 * 2 ** 47] }])).toThrow(RangeError);
+    expect(() => bad.restore([{ ...ok, regions: [[16, 3]], starts: [16 * 2 ** 47], values: nan(1) }])).toThrow(RangeError);
     expect(() => bad.restore([{ ...ok, starts: [8, 8] }])).toThrow(RangeError);
-    expect(() => bad.restore([{ ...ok, starts: [5] }])).toThrow(RangeError);
+    expect(() => bad.restore([{ ...ok, starts: [5], values: nan(1) }])).toThrow(RangeError);
+    expect(() => bad.restore([{ ...ok, values: [NaN] }])).toThrow(RangeError);
+    expect(() => bad.restore([{ ...ok, values: [NaN, 0.3] }])).toThrow(RangeError); // 0.3 is not in that cell
     // More cells than the uniform level (8) or a region's share (16 / 2) allows; a region without cells.
     const nine = Array.from({ length: 9 }, (_, i) => i);
-    expect(() => bad.restore([{ level: 0, regions: [[0, 0]], starts: nine }])).toThrow(RangeError);
+    expect(() => bad.restore([{ level: 0, regions: [[0, 0]], starts: nine, values: nan(9) }])).toThrow(RangeError);
     const two: Array<[number, number]> = [
       [0, 0],
       [1, 0],
     ];
-    expect(() => bad.restore([{ level: 9, regions: two, starts: [...nine, 2 ** 47] }])).toThrow(RangeError);
-    expect(() => bad.restore([{ level: 0, regions: two, starts: [0] }])).toThrow(RangeError);
+    expect(() => bad.restore([{ level: 9, regions: two, starts: [...nine, 2 ** 47], values: nan(10) }])).toThrow(RangeError);
+    expect(() => bad.restore([{ level: 0, regions: two, starts: [0], values: nan(1) }])).toThrow(RangeError);
   });
 
   it('starts fine again once every scored bucket has left the window (a version whose scores collapse after a quiet spell)', () => {
@@ -205,5 +221,40 @@ describe('adaptive score grid', () => {
           .split(' ')[1],
       ),
     ).toBeLessThan(0.005);
+  });
+
+  it('pairs tied on one score value cost the bound nothing, however coarse their cell (rounded scores)', () => {
+    // An attacker's case: 20,000 logistic scores rounded to 2 decimals gave sklearn's AUC exactly
+    // with a bound of 0.02, which the README read as "outside the promise".
+    let seed = 3;
+    const rnd = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const grid = new ScoreGrid(8, 16, 47); // coarse: cells hold several of the rounded values
+    const s = new ClassificationState('total', true, grid);
+    const fine = new ClassificationState('total', true, new ScoreGrid());
+    const events: Array<[number, number]> = [];
+    for (let i = 0; i < 5000; i++) {
+      const y = rnd() < 0.3 ? 1 : 0;
+      const p = Math.round(100 / (1 + Math.exp(-(2 * y - 1 + 2 * (rnd() - 0.5) * 2)))) / 100;
+      events.push([p, y]);
+      s.add(y, y, [1 - p, p]);
+      fine.add(y, y, [1 - p, p]);
+    }
+    let pairs = 0;
+    let wins = 0;
+    for (const [p, y] of events)
+      if (y === 1)
+        for (const [q, z] of events)
+          if (z === 0) {
+            pairs++;
+            wins += p > q ? 1 : p === q ? 0.5 : 0;
+          }
+    const r = rocAucWithBound(fine, 2)!;
+    expect(r.bound).toBe(0);
+    expect(r.auc).toBeCloseTo(wins / pairs, 12);
+    // On the coarse grid the cells that merged two values are not exact: the bound counts only them.
+    const coarse = s.histograms(1)!;
+    const b = aucWithBound(coarse.adaptivePositives!, coarse.adaptiveNegatives!, coarse.adaptiveExact!, coarse.adaptiveOrder)!;
+    expect(Math.abs(b.auc - wins / pairs)).toBeLessThanOrEqual(b.bound + 1e-12);
+    expect(coarse.adaptiveExact!.length).toBeGreaterThan(2);
   });
 });
