@@ -1,7 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ClassificationState } from '../../src/stats/index.js';
-import { startTestServer, type TestServer } from '../helpers/start.js';
-import { tokenFor } from './helpers.js';
+import { useIngestServer } from './helpers.js';
 
 /**
  * Issue 11 §1 through the real server: a fault while a batch is applied answers a JSON 500 that
@@ -9,20 +8,12 @@ import { tokenFor } from './helpers.js';
  * (only the failure counter moves); other models still ingest; the retry counts the batch once.
  */
 describe('a batch that fails half-way over HTTP', () => {
-  let s: TestServer;
-  let ingest: string;
-  beforeAll(async () => {
-    s = await startTestServer();
-    ingest = await tokenFor(s, 'ingest');
-  });
-  afterAll(async () => {
-    await s.close();
-  });
+  const fx = useIngestServer();
+  const { post } = fx;
   afterEach(() => {
     vi.restoreAllMocks();
   });
 
-  const post = (path: string, json: unknown) => s.api(path, { method: 'POST', json, token: ingest });
   // Every event labelled at once: nothing waits, so no gauge moves with the clock between scrapes.
   const batch = (model: string, from: number, n: number) => ({
     model,
@@ -39,7 +30,7 @@ describe('a batch that fails half-way over HTTP', () => {
   });
   /** The modelwatch_ series of /metrics but the failure counter (process_* and nodejs_* move by themselves). */
   const monitoring = async () => {
-    const text = await (await s.api('/metrics')).text();
+    const text = await (await fx.s.api('/metrics')).text();
     const lines = text.split('\n').filter((l) => l.startsWith('modelwatch_'));
     return {
       state: lines.filter((l) => !l.startsWith('modelwatch_ingest_failures_total')).join('\n'),
@@ -80,7 +71,7 @@ describe('a batch that fails half-way over HTTP', () => {
     const retry = await post('/api/v1/predictions', batch('faulty', 100, 30));
     expect(retry.status).toBe(200);
     expect(await retry.json()).toEqual({ accepted: 30, dropped: {} });
-    const text = await (await s.api('/metrics')).text();
+    const text = await (await fx.s.api('/metrics')).text();
     expect(text).toContain('modelwatch_predictions_total{model="faulty",version="v1"} 50');
     expect(text).toContain('modelwatch_ingested_events_total{endpoint="predictions"} 75');
   });

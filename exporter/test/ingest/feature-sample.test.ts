@@ -3,9 +3,8 @@
  * version's events. 100 events of which only 2 carry `x` give x a PSI of 8, which must neither
  * recommend retraining nor fail /status; once x itself has the minimum sample it does both.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/start.js';
-import { sample, scrape, tokenFor } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sample, useIngestServer } from './helpers.js';
 
 /** Standard normal draws from a seeded generator (Box–Muller over a 32-bit LCG): the same every run. */
 function normals(n: number, seed: number): number[] {
@@ -18,20 +17,13 @@ function normals(n: number, seed: number): number[] {
 }
 
 describe('the minimum drift sample counts per feature', () => {
-  let s: TestServer;
-  let ingest: string;
+  const fx = useIngestServer();
   beforeAll(async () => {
-    s = await startTestServer();
-    ingest = await tokenFor(s, 'ingest');
     const reference = { features: { x: normals(500, 1), y: yRef } };
-    expect((await s.api('/api/v1/models/sparse/versions/v1/reference', { method: 'PUT', json: reference })).status).toBe(200);
+    expect((await fx.s.api('/api/v1/models/sparse/versions/v1/reference', { method: 'PUT', json: reference })).status).toBe(200);
   });
-  afterAll(async () => {
-    await s.close();
-  });
-  const send = (events: unknown[]) =>
-    s.api('/api/v1/predictions', { method: 'POST', json: { model: 'sparse', version: 'v1', events }, token: ingest });
-  const status = async () => (await s.api('/api/v1/models/sparse/status?version=v1')).json();
+  const send = (events: unknown[]) => fx.predictions('sparse', events);
+  const status = async () => (await fx.s.api('/api/v1/models/sparse/status?version=v1')).json();
   // y follows its reference: each event takes a reference value, spread over its quantiles, so its
   // PSI stays low and only x can recommend anything.
   const yRef = normals(500, 2);
@@ -46,7 +38,7 @@ describe('the minimum drift sample counts per feature', () => {
       prediction: 'a',
     }));
     expect((await send(events)).status).toBe(200);
-    const m = await scrape(s);
+    const m = await fx.scrape();
     expect(sample(m, 'modelwatch_model_drift_window_events', { model: 'sparse' })).toBe(100);
     expect(sample(m, 'modelwatch_feature_psi', { model: 'sparse', feature: 'x' })).toBeGreaterThan(5);
     expect(sample(m, 'modelwatch_feature_window_values', { model: 'sparse', feature: 'x' })).toBe(2);
@@ -63,7 +55,7 @@ describe('the minimum drift sample counts per feature', () => {
   it('once x has 50 values of its own the same shift recommends retraining and fails the version', async () => {
     const events = Array.from({ length: 48 }, (_, i) => ({ id: `f${i}`, features: { x: 3 + (i % 2), y: y[100 + i] }, prediction: 'a' }));
     expect((await send(events)).status).toBe(200);
-    const m = await scrape(s);
+    const m = await fx.scrape();
     expect(sample(m, 'modelwatch_feature_window_values', { model: 'sparse', feature: 'x' })).toBe(50);
     expect(sample(m, 'modelwatch_retrain_recommended', { model: 'sparse' })).toBe(1);
     const many = await status();

@@ -4,26 +4,17 @@
  * 400 naming the field, and nothing is applied. (Each route was a 200 with a wrong log loss:
  * 18.62 and 12.86 against sklearn's finite values.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/start.js';
-import { sample, scrape, tokenFor } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { sample, useIngestServer } from './helpers.js';
 
 describe('a model with a positive class has at most two classes', () => {
-  let s: TestServer;
-  let ingest: string;
-  beforeAll(async () => {
-    s = await startTestServer({});
-    ingest = await tokenFor(s, 'ingest');
-  });
-  afterAll(async () => {
-    await s.close();
-  });
-  const post = (path: string, json: unknown) => s.api(path, { method: 'POST', json, token: ingest });
+  const fx = useIngestServer();
+  const { post } = fx;
   const rejects = async (res: Response, path: string) => {
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toContain(path);
   };
-  const logLoss = async (model: string) => sample(await scrape(s), 'modelwatch_model_log_loss', { model, version: 'v1' });
+  const logLoss = async (model: string) => sample(await fx.scrape(), 'modelwatch_model_log_loss', { model, version: 'v1' });
 
   it('a 3-class model refuses positive_class and binary score rows; its log loss stays the first row’s', async () => {
     const first = { id: 'a', features: {}, prediction: 'a', scores: { a: 0.5, b: 0.3, c: 0.2 }, label: 'b' };
@@ -69,9 +60,9 @@ describe('a model with a positive class has at most two classes', () => {
       { id: 'b', features: {}, prediction: 'no', score: 0.3, label: 'no' },
     ];
     expect((await post('/api/v1/predictions', { model: 'mix4', version: 'v1', positive_class: 'yes', events })).status).toBe(200);
-    const ref = await s.api('/api/v1/models/mix4/versions/v1/reference', {
+    const ref = await fx.s.api('/api/v1/models/mix4/versions/v1/reference', {
       method: 'PUT',
-      token: ingest,
+      token: fx.ingest,
       json: {
         features: { x: [1, 2, 3] },
         labels: ['yes', 'no', 'maybe'],
@@ -95,21 +86,11 @@ describe('a model with a positive class has at most two classes', () => {
  * and the model went on multiclass under a registry that called it binary).
  */
 describe('the registry states a positive class only for a binary model', () => {
-  let s: TestServer;
-  let ingest: string;
-  let operator: string;
-  beforeAll(async () => {
-    s = await startTestServer({});
-    ingest = await tokenFor(s, 'ingest');
-    operator = await tokenFor(s, 'operator');
-  });
-  afterAll(async () => {
-    await s.close();
-  });
-  const post = (path: string, json: unknown) => s.api(path, { method: 'POST', json, token: ingest });
+  const fx = useIngestServer({ operator: true });
+  const { post } = fx;
   const putPositive = (model: string, positive: unknown) =>
-    s.api(`/api/v1/models/${model}/positive-class`, { method: 'PUT', json: { positive_class: positive }, token: operator });
-  const createModel = (json: unknown) => s.api('/api/v1/models', { method: 'POST', json, token: operator });
+    fx.s.api(`/api/v1/models/${model}/positive-class`, { method: 'PUT', json: { positive_class: positive }, token: fx.operator });
+  const createModel = (json: unknown) => fx.s.api('/api/v1/models', { method: 'POST', json, token: fx.operator });
   const problem = async (res: Response, status: number, path: string) => {
     expect(res.status).toBe(status);
     const body = (await res.json()) as { code: string; details: Array<{ path: string; message: string }> };
@@ -117,10 +98,11 @@ describe('the registry states a positive class only for a binary model', () => {
     return body;
   };
   const positiveOf = async (model: string) =>
-    ((await (await s.api(`/api/v1/models/${model}`, { token: operator })).json()) as { positive_class: string | null }).positive_class;
+    ((await (await fx.s.api(`/api/v1/models/${model}`, { token: fx.operator })).json()) as { positive_class: string | null })
+      .positive_class;
   const audited = async (model: string) =>
     (
-      (await (await s.api('/api/v1/audit?limit=1000', { token: operator })).json()) as {
+      (await (await fx.s.api('/api/v1/audit?limit=1000', { token: fx.operator })).json()) as {
         entries: Array<{ action: string; model?: string }>;
       }
     ).entries.filter((e) => e.model === model && e.action === 'model.positive_class.update').length;
@@ -166,7 +148,7 @@ describe('the registry states a positive class only for a binary model', () => {
   it('POST /models with a positive_class the model’s traffic contradicts: 409, the model is not created', async () => {
     expect((await threeClasses('multi2')).status).toBe(200);
     await problem(await createModel({ name: 'multi2', positive_class: 'a' }), 409, 'positive_class');
-    expect((await s.api('/api/v1/models/multi2', { token: operator })).status).toBe(404);
+    expect((await fx.s.api('/api/v1/models/multi2', { token: fx.operator })).status).toBe(404);
     expect((await createModel({ name: 'fresh', positive_class: 'a' })).status).toBe(201);
   });
 
@@ -198,13 +180,13 @@ describe('the registry states a positive class only for a binary model', () => {
       ],
     };
     const reference = (model: string, json: unknown) =>
-      s.api(`/api/v1/models/${model}/versions/v1/reference`, { method: 'PUT', token: ingest, json });
+      fx.s.api(`/api/v1/models/${model}/versions/v1/reference`, { method: 'PUT', token: fx.ingest, json });
     await problem(await reference('rb3', calibrated), 400, 'scores');
     // A model known from a reference alone: its labels may bring two classes, not three.
     expect((await reference('rb4', { features: { x: [1, 2, 3] } })).status).toBe(200);
     const labels = ['a', 'b', 'c'].map((label, i) => ({ id: `l${i}`, label }));
     await problem(await post('/api/v1/feedback', { model: 'rb4', events: labels }), 400, 'events[2].label');
-    const m = await scrape(s);
+    const m = await fx.scrape();
     for (const model of ['rb1', 'rb2']) expect(sample(m, 'modelwatch_predictions_total', { model, version: 'v1' })).toBeUndefined();
     expect(sample(m, 'modelwatch_labels_held', { model: 'rb4' }) ?? 0).toBe(0);
     // Cleared in the registry, the model may be multiclass.

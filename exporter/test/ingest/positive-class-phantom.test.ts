@@ -4,39 +4,28 @@
  * batch of another label form, or an inference from a lone "1" — and a change of the registry's
  * class applies at once. Right values: scripts/reference/generate.py (sklearn), classes_cases.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/start.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateReferenceData, type ReferenceData } from '../stats/reference-data.js';
-import { sample, scrape, tokenFor } from './helpers.js';
-
-type Details = { error: string; code: string; details?: Array<{ path: string; message: string }> };
+import { detailsOf, sample, useIngestServer } from './helpers.js';
 
 describe('a positive class must be one of the model’s two classes', () => {
-  let s: TestServer;
-  let ingest: string;
-  let operator: string;
+  const fx = useIngestServer({ operator: true });
+  const { post } = fx;
   let ref: ReferenceData['classes'];
-  beforeAll(async () => {
+  beforeAll(() => {
     ref = generateReferenceData().classes;
-    s = await startTestServer({});
-    ingest = await tokenFor(s, 'ingest');
-    operator = await tokenFor(s, 'operator');
   });
-  afterAll(async () => {
-    await s.close();
-  });
-  const post = (path: string, json: unknown) => s.api(path, { method: 'POST', json, token: ingest });
   const events = (prefix: string) => ref.yesNo.events.map((e, i) => ({ id: `${prefix}${i}`, features: {}, ...e }));
-  const problemsOf = async (res: Response) => ((await res.json()) as Details).details ?? [];
+  const problemsOf = async (res: Response) => (await detailsOf(res)) ?? [];
   /** The batch is a 400 naming only positive_class, with a message matching `message`, and changes nothing. */
   const refused = async (model: string, body: unknown, message: RegExp) => {
-    const before = sample(await scrape(s), 'modelwatch_predictions_total', { model });
+    const before = sample(await fx.scrape(), 'modelwatch_predictions_total', { model });
     const res = await post('/api/v1/predictions', body);
     expect(res.status).toBe(400);
     const problems = await problemsOf(res);
     expect(problems.map((d) => d.path)).toEqual(['positive_class']);
     expect(problems[0]!.message).toMatch(message);
-    expect(sample(await scrape(s), 'modelwatch_predictions_total', { model })).toBe(before);
+    expect(sample(await fx.scrape(), 'modelwatch_predictions_total', { model })).toBe(before);
   };
 
   it("a request's positive_class that is neither label is a 400 (it was 200 with AUC 0.4167 and log loss 18.60); the right class gives sklearn's values", async () => {
@@ -48,14 +37,14 @@ describe('a positive class must be one of the model’s two classes', () => {
     expect((await post('/api/v1/predictions', { model: 'p7b', version: 'v1', positive_class: 'yes', events: events('a') })).status).toBe(
       200,
     );
-    const m = await scrape(s);
+    const m = await fx.scrape();
     expect(Math.abs(sample(m, 'modelwatch_model_roc_auc', { model: 'p7b' })! - ref.yesNo.rocAuc)).toBeLessThanOrEqual(0.005);
     expect(sample(m, 'modelwatch_model_log_loss', { model: 'p7b' })).toBeCloseTo(ref.yesNo.logLoss, 9);
   });
 
   it('a registry class that matches no class of the batch or of the model is a 400 saying it came from the registry (it was 200, log loss 12.63)', async () => {
     expect(
-      (await s.api('/api/v1/models', { method: 'POST', json: { name: 'regtypo', positive_class: 'Yes' }, token: operator })).status,
+      (await fx.s.api('/api/v1/models', { method: 'POST', json: { name: 'regtypo', positive_class: 'Yes' }, token: fx.operator })).status,
     ).toBe(201);
     await refused('regtypo', { model: 'regtypo', version: 'v1', events: events('b') }, /"Yes" \(the model registry\).*"yes", "no"/);
     // The model's classes accumulate: after unscored yes/no predictions, a scored batch holding
@@ -65,15 +54,19 @@ describe('a positive class must be one of the model’s two classes', () => {
     const onlyYes = events('c').filter((e) => e.prediction === 'yes' && e.label === 'yes');
     await refused('regtypo', { model: 'regtypo', version: 'v1', events: onlyYes }, /"Yes" \(the model registry\).*model's classes/);
     // Corrected in the registry, the same batch is scored as sklearn does.
-    const put = await s.api('/api/v1/models/regtypo/positive-class', { method: 'PUT', json: { positive_class: 'yes' }, token: operator });
+    const put = await fx.s.api('/api/v1/models/regtypo/positive-class', {
+      method: 'PUT',
+      json: { positive_class: 'yes' },
+      token: fx.operator,
+    });
     expect(put.status).toBe(200);
     expect((await post('/api/v1/predictions', { model: 'regtypo', version: 'v1', events: events('b') })).status).toBe(200);
-    expect(sample(await scrape(s), 'modelwatch_model_log_loss', { model: 'regtypo' })).toBeCloseTo(ref.yesNo.logLoss, 9);
+    expect(sample(await fx.scrape(), 'modelwatch_model_log_loss', { model: 'regtypo' })).toBeCloseTo(ref.yesNo.logLoss, 9);
   });
 
   it('a registry typo refuses no unscored batch, the second no more than the first (the second was a 400 calling yes/no three classes), and the first scored one names it', async () => {
     expect(
-      (await s.api('/api/v1/models', { method: 'POST', json: { name: 'regtypo2', positive_class: 'Yes' }, token: operator })).status,
+      (await fx.s.api('/api/v1/models', { method: 'POST', json: { name: 'regtypo2', positive_class: 'Yes' }, token: fx.operator })).status,
     ).toBe(201);
     const unscored = (prefix: string) => events(prefix).map(({ score: _score, ...e }) => e);
     for (const prefix of ['u', 'v', 'w'])
@@ -115,21 +108,25 @@ describe('a positive class must be one of the model’s two classes', () => {
     const label = await post('/api/v1/feedback', { model: 'lone1', events: [{ id: 'l1', label: 'yes' }] });
     expect(label.status).toBe(400);
     expect((await problemsOf(label)).map((d) => d.path)).toEqual(['events[0].label']);
-    expect(sample(await scrape(s), 'modelwatch_model_log_loss', { model: 'lone1' })).toBeUndefined();
+    expect(sample(await fx.scrape(), 'modelwatch_model_log_loss', { model: 'lone1' })).toBeUndefined();
     // Labels of the same form join as before; restating the class in the request is allowed.
     expect((await post('/api/v1/feedback', { model: 'lone1', events: [{ id: 'l1', label: '1' }] })).status).toBe(200);
-    expect(sample(await scrape(s), 'modelwatch_model_log_loss', { model: 'lone1' })).toBeCloseTo(-Math.log(0.8), 12);
+    expect(sample(await fx.scrape(), 'modelwatch_model_log_loss', { model: 'lone1' })).toBeCloseTo(-Math.log(0.8), 12);
   });
 
   it("a change of the registry's class applies at once: both endpoints and the reference upload take it, pending predictions are scored with it (it was a 400 for every scored batch)", async () => {
     expect(
-      (await s.api('/api/v1/models', { method: 'POST', json: { name: 'reg_pc', positive_class: 'yes' }, token: operator })).status,
+      (await fx.s.api('/api/v1/models', { method: 'POST', json: { name: 'reg_pc', positive_class: 'yes' }, token: fx.operator })).status,
     ).toBe(201);
     expect((await post('/api/v1/predictions', { model: 'reg_pc', version: 'v1', events: events('r') })).status).toBe(200);
     // Waiting for its label across the change: its score is P("yes") = 0.9.
     const pending = { model: 'reg_pc', version: 'v1', events: [{ id: 'pending', features: {}, prediction: 'yes', score: 0.9 }] };
     expect((await post('/api/v1/predictions', pending)).status).toBe(200);
-    const put = await s.api('/api/v1/models/reg_pc/positive-class', { method: 'PUT', json: { positive_class: 'no' }, token: operator });
+    const put = await fx.s.api('/api/v1/models/reg_pc/positive-class', {
+      method: 'PUT',
+      json: { positive_class: 'no' },
+      token: fx.operator,
+    });
     expect(put.status).toBe(200);
     // From now on a score is P("no"): the same six events, scored that way, with and without restating it.
     const asNo = (prefix: string) => events(prefix).map((e) => ({ ...e, score: 1 - e.score }));
@@ -138,15 +135,15 @@ describe('a positive class must be one of the model’s two classes', () => {
       (await post('/api/v1/predictions', { model: 'reg_pc', version: 'v1', positive_class: 'no', events: asNo('s').slice(3) })).status,
     ).toBe(200);
     expect((await post('/api/v1/feedback', { model: 'reg_pc', events: [{ id: 'pending', label: 'yes' }] })).status).toBe(200);
-    const m = await scrape(s);
+    const m = await fx.scrape();
     expect(sample(m, 'modelwatch_model_log_loss', { model: 'reg_pc' })).toBeCloseTo(ref.registryChange.logLoss, 9);
     expect(Math.abs(sample(m, 'modelwatch_model_roc_auc', { model: 'reg_pc' })! - ref.registryChange.rocAuc)).toBeLessThanOrEqual(0.005);
     // The reference upload restating the new class is taken; the old one is now the conflict.
     const reference = (positive: string) =>
-      s.api('/api/v1/models/reg_pc/versions/v1/reference', {
+      fx.s.api('/api/v1/models/reg_pc/versions/v1/reference', {
         method: 'PUT',
         json: { features: { x: [1, 2, 3] }, positive_class: positive },
-        token: ingest,
+        token: fx.ingest,
       });
     expect((await reference('no')).status).toBe(200);
     const old = await reference('yes');

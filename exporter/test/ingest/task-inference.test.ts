@@ -4,23 +4,12 @@
  * later scored batches are refused: the 400 says why and how to state the task; stated with
  * `task` in the first batch, the same events make a classifier that takes scores later.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/start.js';
-import { sample, scrape, tokenFor } from './helpers.js';
-
-type Details = { error: string; details?: Array<{ path: string; message: string }> };
+import { describe, expect, it } from 'vitest';
+import { detailsOf, sample, useIngestServer } from './helpers.js';
 
 describe('the task of a model', () => {
-  let s: TestServer;
-  let ingest: string;
-  beforeAll(async () => {
-    s = await startTestServer();
-    ingest = await tokenFor(s, 'ingest');
-  });
-  afterAll(async () => {
-    await s.close();
-  });
-  const post = (json: unknown) => s.api('/api/v1/predictions', { method: 'POST', json, token: ingest });
+  const fx = useIngestServer();
+  const post = (json: unknown) => fx.post('/api/v1/predictions', json);
   const unscored = (id: string) => [
     { id: `${id}0`, prediction: 1, label: 1 },
     { id: `${id}1`, prediction: 0, label: 1 },
@@ -31,7 +20,7 @@ describe('the task of a model', () => {
     expect((await post({ model: 'binary', version: 'v1', events: unscored('a') })).status).toBe(200);
     const res = await post({ model: 'binary', version: 'v1', events: scored });
     expect(res.status).toBe(400);
-    const details = ((await res.json()) as Details).details!;
+    const details = (await detailsOf(res))!;
     expect(details.map((d) => d.path)).toEqual(['events[0].score']);
     expect(details[0].message).toMatch(/regression model/);
     expect(details[0].message).toMatch(/numeric predictions without a score/);
@@ -50,33 +39,17 @@ describe('the task of a model', () => {
  * label — reported in the predictions response and counted as feedback outcome "duplicate".
  */
 describe('a held label and an inline label that disagree', () => {
-  let s: TestServer;
-  let ingest: string;
-  beforeAll(async () => {
-    s = await startTestServer();
-    ingest = await tokenFor(s, 'ingest');
-  });
-  afterAll(async () => {
-    await s.close();
-  });
+  const fx = useIngestServer();
 
   it('keeps the inline label and reports the held one as duplicate_label', async () => {
     const first = { model: 'm', version: 'v1', events: [{ id: 'p0', prediction: 'yes', label: 'yes' }] };
-    expect((await s.api('/api/v1/predictions', { method: 'POST', json: first, token: ingest })).status).toBe(200);
-    const fb = await s.api('/api/v1/feedback', {
-      method: 'POST',
-      json: { model: 'm', events: [{ id: 'p1', label: 'no' }] },
-      token: ingest,
-    });
+    expect((await fx.post('/api/v1/predictions', first)).status).toBe(200);
+    const fb = await fx.post('/api/v1/feedback', { model: 'm', events: [{ id: 'p1', label: 'no' }] });
     expect(await fb.json()).toMatchObject({ held: 1 });
-    const res = await s.api('/api/v1/predictions', {
-      method: 'POST',
-      json: { model: 'm', version: 'v1', events: [{ id: 'p1', prediction: 'yes', label: 'yes' }] },
-      token: ingest,
-    });
+    const res = await fx.predictions('m', [{ id: 'p1', prediction: 'yes', label: 'yes' }]);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ accepted: 1, dropped: { duplicate_label: 1 } });
-    const m = await scrape(s);
+    const m = await fx.scrape();
     expect(sample(m, 'modelwatch_model_accuracy_ratio', { model: 'm' })).toBe(1);
     expect(sample(m, 'modelwatch_labels_held', { model: 'm' }) ?? 0).toBe(0);
     expect(sample(m, 'modelwatch_feedback_total', { model: 'm', outcome: 'duplicate' })).toBe(1);

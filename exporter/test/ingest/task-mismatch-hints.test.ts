@@ -5,32 +5,23 @@
  * a regression model got "a regression model needs a numeric label"; a declared task or a
  * reference of the other kind got "model m is a regression model", with no hint.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../helpers/start.js';
-import { sample, scrape, tokenFor } from './helpers.js';
-
-type Details = { details?: Array<{ path: string; message: string }> };
+import { beforeAll, describe, expect, it } from 'vitest';
+import { detailsOf, sample, useIngestServer } from './helpers.js';
 
 describe('task mismatches say what the task expects', () => {
-  let s: TestServer;
-  let ingest: string;
+  const fx = useIngestServer();
+  const { post } = fx;
   beforeAll(async () => {
-    s = await startTestServer();
-    ingest = await tokenFor(s, 'ingest');
     const reg = { model: 'reg', version: 'v1', events: [{ id: 'r0', features: {}, prediction: 2.5 }] };
     expect((await post('/api/v1/predictions', reg)).status).toBe(200);
     const cls = { model: 'cls', version: 'v1', events: [{ id: 'c0', features: {}, prediction: 'yes' }] };
     expect((await post('/api/v1/predictions', cls)).status).toBe(200);
   });
-  afterAll(async () => {
-    await s.close();
-  });
-  const post = (path: string, json: unknown) => s.api(path, { method: 'POST', json, token: ingest });
   const put = (model: string, json: unknown) =>
-    s.api(`/api/v1/models/${model}/versions/v1/reference`, { method: 'PUT', json, token: ingest });
+    fx.s.api(`/api/v1/models/${model}/versions/v1/reference`, { method: 'PUT', json, token: fx.ingest });
   const refused = async (res: Response, path: string) => {
     expect(res.status).toBe(400);
-    const details = ((await res.json()) as Details).details!;
+    const details = (await detailsOf(res))!;
     expect(details.map((d) => d.path)).toEqual([path]);
     return details[0].message;
   };
@@ -52,7 +43,7 @@ describe('task mismatches say what the task expects', () => {
       expect(message).toContain(`needs a numeric label, not "${String(label)}"`);
       regressionHint(message);
     }
-    expect(sample(await scrape(s), 'modelwatch_labeled_predictions_total', { model: 'reg' })).toBe(0);
+    expect(sample(await fx.scrape(), 'modelwatch_labeled_predictions_total', { model: 'reg' })).toBe(0);
   });
 
   it('predictions: a declared task other than the model’s', async () => {
@@ -88,16 +79,8 @@ describe('task mismatches say what the task expects', () => {
  * it was counted as a labelled prediction that MAE and RMSE never saw.
  */
 describe('a held class label met by a regression model', () => {
-  let s: TestServer;
-  let ingest: string;
-  beforeAll(async () => {
-    s = await startTestServer();
-    ingest = await tokenFor(s, 'ingest');
-  });
-  afterAll(async () => {
-    await s.close();
-  });
-  const post = (path: string, json: unknown) => s.api(path, { method: 'POST', json, token: ingest });
+  const fx = useIngestServer();
+  const { post } = fx;
 
   it('is dropped as label_not_numeric; the prediction joins a numeric label later', async () => {
     const early = {
@@ -119,7 +102,7 @@ describe('a held class label met by a regression model', () => {
     const res = await post('/api/v1/predictions', predictions);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ accepted: 2, dropped: { label_not_numeric: 1 } });
-    let m = await scrape(s);
+    let m = await fx.scrape();
     expect(sample(m, 'modelwatch_labeled_predictions_total', { model: 'early' })).toBe(1);
     expect(sample(m, 'modelwatch_model_window_labeled', { model: 'early' })).toBe(1);
     expect(sample(m, 'modelwatch_model_mae', { model: 'early' })).toBe(1);
@@ -127,7 +110,7 @@ describe('a held class label met by a regression model', () => {
     expect(await (await post('/api/v1/feedback', { model: 'early', events: [{ id: 'e0', label: 3.5 }] })).json()).toMatchObject({
       joined: 1,
     });
-    m = await scrape(s);
+    m = await fx.scrape();
     expect(sample(m, 'modelwatch_labeled_predictions_total', { model: 'early' })).toBe(2);
     expect(sample(m, 'modelwatch_model_mae', { model: 'early' })).toBe(1);
   });
