@@ -40,6 +40,7 @@ import { createLogger, type Logger } from '../logger.js';
 import type { AuditKeyRing } from '../registry/audit-chain.js';
 import { RegistryService } from '../registry/service.js';
 import { TokenService } from '../registry/token-service.js';
+import { lockDataDir, type DataDirLock } from '../store/data-dir-lock.js';
 import { openDatabase, type OpenedDatabase } from '../store/database.js';
 import { JournalStore } from '../store/journal-store.js';
 import { ReferenceStore } from '../store/reference-store.js';
@@ -111,6 +112,18 @@ export interface RunningServer {
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
+  // one exporter per data directory: a second one on it would lose acknowledged data (see
+  // store/data-dir-lock.ts); taken before anything in the directory is read or written
+  const lock = lockDataDir(options.config.dataDir);
+  try {
+    return await startLocked(options, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function startLocked(options: StartOptions, lock: DataDirLock): Promise<RunningServer> {
   // config
   const { config } = options;
   const log = options.log ?? createLogger(config.logLevel);
@@ -352,6 +365,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       clearTimeout(force);
       await stopParts();
       await database.close();
+      lock.release();
     },
   };
 }

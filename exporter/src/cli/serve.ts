@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { environmentVariables, loadConfig, ConfigError } from '../config/config.js';
 import { ListenError } from '../http/listen.js';
+import { DataDirLockedError } from '../store/data-dir-locked-error.js';
 import { startBanner } from './start-banner.js';
 
 export function registerServeCommand(program: Command): void {
@@ -23,7 +24,8 @@ export function registerServeCommand(program: Command): void {
       // Loaded here so that client commands (promote, rollback, …) start fast without the server.
       const { startServer } = await import('../app/root.js');
       const running = await startServer({ config, demo: opts.demo === true }).catch((err: unknown) => {
-        if (!(err instanceof ListenError)) throw err;
+        // one line for the operator, no stack: the message says what to change
+        if (!(err instanceof ListenError || err instanceof DataDirLockedError)) throw err;
         process.stderr.write(`modelwatch: ${err.message}\n`);
         return process.exit(2);
       });

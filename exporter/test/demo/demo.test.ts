@@ -29,11 +29,9 @@ it('registers the demo models once, leaving them as they are on the next start',
   expect(res.status).toBe(200);
   const before = JSON.stringify(await res.json());
   expect(before).toContain('"production"');
-  const again = await startTestServer({ MODELWATCH_DATA_DIR: s.dataDir, MODELWATCH_PORT: '0' }, { demo: true });
-  try {
-    const after = await again.api('/api/v1/models/demo-fraud/transitions');
-    expect(JSON.stringify(await after.json())).toBe(before);
-  } finally {
-    await again.close();
-  }
+  // one exporter holds a data directory at a time (store/data-dir-lock.ts): stop, then start again
+  await s.close();
+  s = await startTestServer({ MODELWATCH_DATA_DIR: s.dataDir, MODELWATCH_PORT: '0' }, { demo: true });
+  const after = await s.api('/api/v1/models/demo-fraud/transitions');
+  expect(JSON.stringify(await after.json())).toBe(before);
 });

@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { VersionState } from '../../src/ingest/version-state.js';
@@ -206,8 +210,21 @@ function describeAtomicReference(db: string, setup: Setup, journal: boolean) {
       expect(await comparable(s)).toEqual(await comparable(control));
 
       // A replica on the same store and journal (no checkpoint was written: it replays every row).
+      // It gets a data directory of its own, since one exporter holds a directory at a time
+      // (store/data-dir-lock.ts): the same journal instance and audit key, and on SQLite a copy
+      // of the live file.
       if (!journal) return;
-      const replayed = await start(store, { MODELWATCH_DATA_DIR: s.dataDir });
+      const replicaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'modelwatch-refatomic-replica-'));
+      if (!store.env.MODELWATCH_DATABASE_URL) {
+        const live = new Database(path.join(s.dataDir, 'modelwatch.sqlite'), { readonly: true });
+        live.exec(`VACUUM INTO '${path.join(replicaDir, 'modelwatch.sqlite')}'`);
+        live.close();
+      }
+      const replayed = await start(store, {
+        MODELWATCH_DATA_DIR: replicaDir,
+        MODELWATCH_INSTANCE: s.parts.config.journal.instance,
+        MODELWATCH_AUDIT_KEY_FILE: path.join(s.dataDir, 'audit.key'),
+      });
       servers.push(replayed);
       const live = await observe(s);
       const again = await observe(replayed);
