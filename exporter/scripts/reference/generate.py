@@ -430,6 +430,67 @@ def regression_case():
     }
 
 
+def regression_extremes():
+    """Errors at both ends of what ingest accepts (finite, |x| <= 1e100): subnormal (1e-320),
+    tiny (1e-200), where float64 squares are subnormal (1e-160), either side of the exporter's
+    tiny-error threshold 2^-500 with errors where squares turn subnormal (1e-154) or 0 (1e-163),
+    and near the largest error, 2e100.
+
+    sklearn's mean_squared_error squares in float64, so it says 0 for errors of 1e-200 (their
+    squares underflow): it cannot be the reference here. The expected values are exact: the mean
+    of the float64 errors' squares (and of their magnitudes) in rational arithmetic, its square
+    root to 60 digits, correctly rounded to float64 (subnormals included). NumPy on the errors
+    scaled by 2^k, with k chosen per case so that no square under- or overflows, must agree to a
+    few ulps; the plain float64 formula is kept to show where it fails.
+    """
+    from decimal import Decimal, localcontext
+    from fractions import Fraction
+
+    rng = np.random.default_rng(20261201)  # its own generator: the other cases' draws stay as they were
+
+    def exact(fr):
+        with localcontext() as ctx:
+            ctx.prec = 60
+            return float(Decimal(fr.numerator) / Decimal(fr.denominator))
+
+    def exact_sqrt(fr):
+        with localcontext() as ctx:
+            ctx.prec = 60
+            return float((Decimal(fr.numerator) / Decimal(fr.denominator)).sqrt())
+
+    def case(name, pairs, k):
+        t = np.array([a for a, _ in pairs], dtype=np.float64)
+        p = np.array([b for _, b in pairs], dtype=np.float64)
+        e = p - t  # float64, as the exporter computes the error
+        n = len(e)
+        mae = exact(sum(Fraction(abs(float(x))) for x in e) / n)
+        rmse = exact_sqrt(sum(Fraction(float(x)) ** 2 for x in e) / n)
+        scaled = float(np.sqrt(np.mean((e * 2.0 ** k) ** 2)) / 2.0 ** k)
+        assert abs(scaled - rmse) <= 4 * max(np.spacing(rmse), 5e-324), (name, scaled, rmse)
+        with np.errstate(under='ignore'):
+            plain = math.sqrt(metrics.mean_squared_error(t, p))
+        return {'name': name, 'events': [[float(a), float(b)] for a, b in zip(t, p)],
+                'expected': {'mae': mae, 'rmse': rmse, 'numpyScaled': scaled, 'sklearnRmse': plain}}
+
+    sub = [int(x) for x in rng.integers(1, 2 ** 40, 40)]
+    subnormal = [(0.0, s * 5e-324) if i % 2 else (s * 5e-324, -(2 ** 10) * 5e-324) for i, s in enumerate(sub)]
+    tiny = [(float(x), float(x + y)) for x, y in zip(rng.uniform(-1e-200, 1e-200, 40), rng.normal(0, 1e-200, 40))]
+    squares = [(0.0, float(v)) for v in rng.uniform(-3e-160, 3e-160, 40)]  # float64 squares subnormal
+    edge = [(0.0, float(m) * 2.0 ** -500) for m in rng.uniform(0.5, 2, 30)]
+    edge += [(0.0, v) for v in (1e-154, -1e-155, 1e-160, 1e-163, -3e-170, 2.0 ** -500, -(2.0 ** -501))]
+    large = [(float(a), float(-b)) for a, b in zip(rng.uniform(0.5e100, 1e100, 30), rng.uniform(0.5e100, 1e100, 30))]
+    large += [(-1e100, 1e100), (1e100, -1e100)]
+    return [
+        case('subnormal_equal', [(0.0, 1e-320), (1e-320, 0.0), (-5e-321, 5e-321), (2e-320, 1e-320)], 600),
+        case('subnormal_varied', subnormal, 600),
+        case('tiny', tiny, 600),
+        case('subnormal_squares', squares, 600),
+        case('threshold', edge, 400),
+        case('tiny_and_ordinary', [(0.0, 1e-320), (1e-200, 0.0), (0.0, 1.0), (2.0, 0.5), (0.0, -3e-170)], 0),
+        case('large', large, -200),
+    ]
+
+
 # ---------------------------------------------------------------- numeric drift
 
 def numeric_case(name, ref, cur):
@@ -619,6 +680,7 @@ def main():
         'versions': {'numpy': np.__version__, 'scipy': scipy.__version__, 'sklearn': sklearn.__version__},
         'classification': [binary_balanced(), binary_skewed(), multiclass_full(), multiclass_partial(), single_class()],
         'regression': [regression_case()],
+        'regressionExtremes': regression_extremes(),
         'numeric': numeric_cases(),
         'ksPValues': ks_pvalue_grid(),
         'ksSmall': ks_small_samples(),

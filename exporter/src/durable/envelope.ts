@@ -21,9 +21,13 @@ import { SnapshotFormatError } from './bytes.js';
  * - 6: the second ROC AUC grid follows where the scores are (cells at a level, stats/adaptive-grid.ts)
  *   instead of spreading over their range. Format 4 and 5 counts on the old zoomed grid are read
  *   past; the fixed grid's counts carry the AUC until the restored buckets leave the window.
+ * - 7: regression states sum the squares of errors under 2^-500 apart, scaled (stats/regression.ts,
+ *   TINY_ERROR), so that RMSE sees subnormal and tiny errors. Older snapshots read with that sum
+ *   empty: the tiny errors they hold count in RMSE as they did (their squares underflowed, to 0
+ *   below ~1e-162) until their buckets leave the window; MAE and every other error are as written.
  */
-export const SNAPSHOT_FORMAT = 6;
-export const READABLE_FORMATS: readonly number[] = [2, 3, 4, 5, 6];
+export const SNAPSHOT_FORMAT = 7;
+export const READABLE_FORMATS: readonly number[] = [2, 3, 4, 5, 6, 7];
 const MAGIC = Buffer.from('MWS', 'latin1');
 const HEADER = MAGIC.length + 2 + 4;
 

@@ -16,6 +16,7 @@ export interface RegressionInternals {
   n: number;
   absoluteErrors: ExactSum;
   squaredErrors: ExactSum;
+  tinySquaredErrors: ExactSum;
 }
 
 export interface ClassificationInternals {

@@ -80,13 +80,18 @@ export const regressionCodec: StateCodec<RegressionState> = {
     w.uint(i.n);
     writeExactSum(w, i.absoluteErrors);
     writeExactSum(w, i.squaredErrors);
+    writeExactSum(w, i.tinySquaredErrors);
   },
-  read(r, s) {
+  read(r, s, format) {
     const i = internals<RegressionInternals>(s);
     s.clear();
     i.n = r.uint();
     readExactSum(r, i.absoluteErrors);
     readExactSum(r, i.squaredErrors);
+    // Format 7 on: the scaled squares of the tiny errors (stats/regression.ts, TINY_ERROR). Before,
+    // their squares were summed unscaled with the others, where they underflowed to 0 or nearly:
+    // those buckets keep counting them so until they leave the window.
+    if (format >= 7) readExactSum(r, i.tinySquaredErrors);
   },
 };
 

@@ -280,7 +280,12 @@ for (const [k, holdsProbabilities, cells] of [
 
 // ---------------------------------------------------------------- regression
 
-const finite = fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constantFrom(0, 1e-300, -3.5, 1e100));
+// Tiny and subnormal values too: errors either side of TINY_ERROR (2^-500) go to different sums.
+const finite = fc.oneof(
+  fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+  fc.double({ min: -1e-150, max: 1e-150, noNaN: true }),
+  fc.constantFrom(0, 1e-300, -3.5, 1e100, 1e-320, -5e-324, 2 ** -500, -(2 ** -501), 1e-160),
+);
 checkLaws<RegressionState, [number, number], unknown>({
   name: 'RegressionState',
   make: () => new RegressionState(),

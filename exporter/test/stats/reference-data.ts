@@ -57,6 +57,15 @@ export interface ReferenceData {
   versions: Record<string, string>;
   classification: ClassificationCase[];
   regression: Array<{ name: string; events: Array<[number, number]>; expected: { mae: number; rmse: number } }>;
+  /**
+   * Errors from subnormal to near the largest accepted (regression_extremes): exact MAE and RMSE
+   * (rational arithmetic, correctly rounded), NumPy on scaled errors, and sklearn's plain value.
+   */
+  regressionExtremes: Array<{
+    name: string;
+    events: Array<[number, number]>;
+    expected: { mae: number; rmse: number; numpyScaled: number; sklearnRmse: number };
+  }>;
   numeric: NumericCase[];
   ksSweep: NumericCase[];
   ksPValues: Array<{ d: number; n: number; m: number; p: number }>;

@@ -89,7 +89,45 @@ describe('regression metrics vs scikit-learn', () => {
     expectClose(m.mae, c.expected.mae, 'MAE');
     expectClose(m.rmse, c.expected.rmse, 'RMSE');
   });
+
+  it('MAE and RMSE where float64 squares underflow (1e-320, 1e-200, 1e-160) and near the largest error, in any order and window split', () => {
+    const names = ['subnormal_equal', 'subnormal_varied', 'tiny', 'subnormal_squares', 'threshold', 'tiny_and_ordinary', 'large'];
+    expect(data.regressionExtremes.map((c) => c.name)).toEqual(names);
+    const build = (events: Array<[number, number]>) => {
+      const s = new RegressionState();
+      for (const [t, p] of events) s.add(t, p);
+      return s;
+    };
+    for (const c of data.regressionExtremes) {
+      const m = regressionMetrics(build(c.events))!;
+      expectUlps(m.mae, c.expected.mae, 2, `${c.name} MAE`);
+      expectUlps(m.rmse, c.expected.rmse, 2, `${c.name} RMSE`);
+      expectUlps(m.rmse, c.expected.numpyScaled, 4, `${c.name} RMSE vs NumPy on scaled errors`);
+      // Bit for bit the same reversed, and as a window: three buckets merged into a total, one subtracted.
+      expect(regressionMetrics(build([...c.events].reverse())), c.name).toEqual(m);
+      const third = Math.ceil(c.events.length / 3);
+      const [a, b, d] = [0, 1, 2].map((k) => build(c.events.slice(k * third, (k + 1) * third)));
+      const total = build([]);
+      for (const bucket of [d, b, a]) total.merge(bucket);
+      expect(regressionMetrics(total), c.name).toEqual(m);
+      total.subtract(d);
+      expect(regressionMetrics(total), c.name).toEqual(regressionMetrics(build(c.events.slice(0, 2 * third))));
+    }
+    const byName = new Map(data.regressionExtremes.map((c) => [c.name, c]));
+    // Equal errors of 1e-320: RMSE is the error itself, exactly.
+    expect(regressionMetrics(build(byName.get('subnormal_equal')!.events))!.rmse).toBe(1e-320);
+    // Where squares underflow, sklearn's float64 formula says 0 (what the exporter exported too).
+    for (const name of ['subnormal_equal', 'subnormal_varied', 'tiny']) expect(byName.get(name)!.expected.sklearnRmse, name).toBe(0);
+  });
 });
+
+/** |actual − expected| within `ulps` units in the last place of `expected` (2^-1074 for subnormals). */
+function expectUlps(actual: number | undefined, expected: number, ulps: number, what: string): void {
+  expect(actual, what).toBeTypeOf('number');
+  const a = Math.abs(expected);
+  const ulp = a < 2 ** -1022 ? 2 ** -1074 : 2 ** (Math.floor(Math.log2(a)) - 52);
+  if (!(Math.abs((actual as number) - expected) <= ulps * ulp)) expect.fail(`${what}: got ${actual}, the exact value is ${expected}`);
+}
 
 function runNumeric(c: NumericCase): { ref: NumericFeatureReference; drift: ReturnType<typeof numericDrift> } {
   const ref = buildFeatureReference(c.reference, { maxCategories: 10 });
