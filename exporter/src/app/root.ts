@@ -218,6 +218,7 @@ async function startLocked(options: StartOptions, lock: DataDirLock): Promise<Ru
         monitor.restoring(() => {
           advanceWindows(monitor.models.values(), t, log);
           monitor.expireHeldLabels(t);
+          monitor.expirePendingPredictions(t);
         }),
     },
   });
@@ -227,7 +228,10 @@ async function startLocked(options: StartOptions, lock: DataDirLock): Promise<Ru
     now: windowClock.now,
     log,
     tickMs: options.windowTickMs,
-    onTick: (t) => monitor.expireHeldLabels(t),
+    onTick: (t) => {
+      monitor.expireHeldLabels(t);
+      monitor.expirePendingPredictions(t);
+    },
   });
 
   // collectors: one contract (collectors/collector.ts), one list, in the order /metrics lists them

@@ -34,6 +34,8 @@ const envSchema = z.object({
   MODELWATCH_MAX_LABEL_VALUE_LENGTH: z.coerce.number().int().positive().default(64),
   MODELWATCH_PENDING_PREDICTIONS_PER_MODEL: z.coerce.number().int().positive().default(100_000),
   MODELWATCH_PENDING_PREDICTIONS_TOTAL: z.coerce.number().int().positive().default(2_000_000),
+  /** 7 days: the label delay histogram's last finite bucket (LABEL_DELAY_BUCKETS_SECONDS). */
+  MODELWATCH_PENDING_PREDICTION_SECONDS: z.coerce.number().int().positive().default(604_800),
   MODELWATCH_HELD_LABELS_PER_MODEL: z.coerce.number().int().positive().default(10_000),
   MODELWATCH_HELD_LABELS_TOTAL: z.coerce.number().int().positive().default(200_000),
   MODELWATCH_HELD_LABEL_SECONDS: z.coerce.number().int().positive().default(600),
@@ -96,6 +98,11 @@ export interface Config {
   pendingPredictionsPerModel: number;
   /** Bound on pending (unlabeled) predictions across all models, so memory stays bounded at maxModels. */
   pendingPredictionsTotal: number;
+  /**
+   * How long (ms of window time) a prediction waits for its label after it arrived; then it is
+   * dropped as `pending_expired`, and a label that comes later as `prediction_expired`.
+   */
+  pendingPredictionTtlMs: number;
   /**
    * Labels that arrive before their prediction are held this long (ms), at most this many per
    * model and in total (oldest dropped first), and join when the prediction comes.
@@ -194,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     pendingPredictionsPerModel: e.MODELWATCH_PENDING_PREDICTIONS_PER_MODEL,
     pendingPredictionsTotal: e.MODELWATCH_PENDING_PREDICTIONS_TOTAL,
+    pendingPredictionTtlMs: e.MODELWATCH_PENDING_PREDICTION_SECONDS * 1000,
     heldLabels: {
       perModel: e.MODELWATCH_HELD_LABELS_PER_MODEL,
       total: e.MODELWATCH_HELD_LABELS_TOTAL,

@@ -25,9 +25,14 @@ import { SnapshotFormatError } from './bytes.js';
  *   TINY_ERROR), so that RMSE sees subnormal and tiny errors. Older snapshots read with that sum
  *   empty: the tiny errors they hold count in RMSE as they did (their squares underflowed, to 0
  *   below ~1e-162) until their buckets leave the window; MAE and every other error are as written.
+ * - 8: pending predictions keep when they started waiting for their label, and recently joined
+ *   ids mark those whose prediction expired instead (MODELWATCH_PENDING_PREDICTION_SECONDS);
+ *   version snapshots are unchanged. An older model snapshot's predictions count as waiting
+ *   since its versions' last batch (no earlier than they really arrived: none expires early), and
+ *   its recent ids as joined.
  */
-export const SNAPSHOT_FORMAT = 7;
-export const READABLE_FORMATS: readonly number[] = [2, 3, 4, 5, 6, 7];
+export const SNAPSHOT_FORMAT = 8;
+export const READABLE_FORMATS: readonly number[] = [2, 3, 4, 5, 6, 7, 8];
 const MAGIC = Buffer.from('MWS', 'latin1');
 const HEADER = MAGIC.length + 2 + 4;
 

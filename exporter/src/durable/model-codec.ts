@@ -15,6 +15,8 @@ export interface PendingRecord {
   probs?: Float64Array;
   foldedScores?: Array<[string, number]>;
   at?: number;
+  /** Format 8 on; older snapshots did not keep it. */
+  arrived?: number;
 }
 
 /** A label held for its prediction, as read back. */
@@ -28,6 +30,8 @@ export interface HeldRecord {
 export interface RecentRecord {
   id: string;
   version: string;
+  /** Its prediction expired waiting for its label (format 8 on). */
+  expired: boolean;
 }
 
 /** Everything a model snapshot holds besides the versions' windows. */
@@ -59,6 +63,8 @@ const HAS_PROBS = 8;
 const HAS_TIME = 16;
 /** Format 5 on: the exact scores of the classes folded into the fold bucket. */
 const HAS_FOLDED = 32;
+/** Format 8 on: when the prediction started waiting for its label (window time). */
+const HAS_ARRIVED = 64;
 
 /**
  * Model-level state (task, interned names, KPIs, unknown feedback), the pending predictions,
@@ -94,6 +100,7 @@ export function writeModel(w: ByteWriter, m: ModelState): void {
   for (const [id, v] of m.recent) {
     w.str(id);
     writeVersionRef(w, v.name, versions);
+    w.u8(m.recent.isExpired(id) ? 1 : 0);
   }
 }
 
@@ -127,7 +134,8 @@ function writePending(w: ByteWriter, m: ModelState, id: string, p: PendingPredic
     (p.score !== undefined ? HAS_SCORE : 0) |
     (p.probs !== undefined ? HAS_PROBS : 0) |
     (p.at !== undefined ? HAS_TIME : 0) |
-    (p.foldedScores !== undefined ? HAS_FOLDED : 0);
+    (p.foldedScores !== undefined ? HAS_FOLDED : 0) |
+    (p.arrived !== undefined ? HAS_ARRIVED : 0);
   w.u8(flags);
   if (p.predName !== undefined && !sameAsClass) w.str(p.predName);
   if (p.score !== undefined) w.f64(p.score);
@@ -140,9 +148,10 @@ function writePending(w: ByteWriter, m: ModelState, id: string, p: PendingPredic
       w.f64(q);
     }
   }
+  if (p.arrived !== undefined) w.f64(p.arrived);
 }
 
-/** Reads a model snapshot written in `format` (2 or 3; see envelope.ts for the migration). */
+/** Reads a model snapshot written in `format` (one of READABLE_FORMATS; see envelope.ts for the migrations). */
 export function readModel(r: ByteReader, format = SNAPSHOT_FORMAT): DecodedModel {
   const t = r.u8();
   if (t >= TASKS.length) throw new SnapshotFormatError(`unknown task ${t}`);
@@ -173,6 +182,10 @@ export function readModel(r: ByteReader, format = SNAPSHOT_FORMAT): DecodedModel
       p.foldedScores = [];
       for (let j = 0; j < n; j++) p.foldedScores.push([r.str(), r.f64()]);
     }
+    if (flags & HAS_ARRIVED) {
+      if (format < 8) throw new SnapshotFormatError(`pending arrival time in a format ${format} snapshot`);
+      p.arrived = r.f64();
+    }
     pending.push(p);
   }
   const held: HeldRecord[] = [];
@@ -187,7 +200,11 @@ export function readModel(r: ByteReader, format = SNAPSHOT_FORMAT): DecodedModel
       held.push({ id, label, at: r.f64() });
     }
     const n = r.bounded(MAX_PENDING, 'recent ids');
-    for (let i = 0; i < n; i++) recent.push({ id: r.str(), version: readVersionRef(r, versions) });
+    for (let i = 0; i < n; i++) {
+      const id = r.str();
+      const version = readVersionRef(r, versions);
+      recent.push({ id, version, expired: format >= 8 && r.u8() === 1 });
+    }
   } else if (header.positiveClass === '1') {
     // Format 2 wrote "1" for every model that stated nothing: keep it only where the classes imply it.
     const classes = header.classes.filter((c) => c !== OTHER);

@@ -79,6 +79,12 @@ export function restoreModel(monitor: Monitor, snap: StoredModelSnapshot, skippe
     }
   }
   const restored = { pending: 0, held: 0, recent: 0 };
+  // Snapshots before format 8 did not keep when a prediction started waiting: its version's last
+  // batch is no earlier (so none expires before its time), and one time for all keeps the table
+  // in arrival order, which expiry relies on; journal rows replayed after it are later still.
+  let lastBatch = -Infinity;
+  for (const v of model.versions.values()) if (v.lastSeen > 0) lastBatch = Math.max(lastBatch, v.lastSeen);
+  const arrivedBefore = Number.isFinite(lastBatch) ? lastBatch : monitor.now();
   for (const p of pending) {
     const v = model.versions.get(p.version) ?? monitor.restoreVersion(model, p.version);
     if (!v) continue;
@@ -90,6 +96,7 @@ export function restoreModel(monitor: Monitor, snap: StoredModelSnapshot, skippe
       probs: p.probs,
       ...(p.foldedScores ? { foldedScores: p.foldedScores } : {}),
       at: p.at,
+      arrived: p.arrived ?? arrivedBefore,
     });
     if (p.at !== undefined) v.labelTracking.pending.add(p.at);
     restored.pending++;
@@ -98,7 +105,7 @@ export function restoreModel(monitor: Monitor, snap: StoredModelSnapshot, skippe
   restored.held = model.held.size;
   for (const r of recent) {
     const v = model.versions.get(r.version) ?? monitor.restoreVersion(model, r.version);
-    if (v) model.recent.add(r.id, v);
+    if (v) model.recent.add(r.id, v, r.expired);
   }
   restored.recent = model.recent.size;
   monitor.countRestored(restored, model);

@@ -11,6 +11,8 @@ export const DROP_REASONS = [
   'kpi_limit', // KPI names beyond MODELWATCH_MAX_KPIS_PER_MODEL
   'feature_limit', // reference features beyond MODELWATCH_MAX_FEATURES_PER_MODEL
   'pending_evicted', // unlabeled predictions evicted from the join map before their label came
+  'pending_expired', // unlabeled predictions that waited longer than MODELWATCH_PENDING_PREDICTION_SECONDS
+  'prediction_expired', // a label for a prediction dropped as pending_expired (while its id is remembered)
   'outside_window', // events timestamped before the sliding window (counted, not windowed)
   'duplicate_id', // a prediction id seen before (pending with the same prediction, or already labelled): not counted again
   'duplicate_id_conflict', // a pending prediction id sent again with another prediction or score: the first is kept

@@ -15,14 +15,20 @@ export interface FeedbackCounts {
   held: number;
 }
 
-type JoinBounds = Pick<Config, 'pendingPredictionsPerModel' | 'pendingPredictionsTotal' | 'heldLabels' | 'recentIds'> & {
+type JoinBounds = Pick<
+  Config,
+  'pendingPredictionsPerModel' | 'pendingPredictionsTotal' | 'pendingPredictionTtlMs' | 'heldLabels' | 'recentIds'
+> & {
   limits: Pick<Config['limits'], 'maxModels'>;
 };
 
 /**
  * The join of labels to predictions by id, in either order:
  * - a prediction waits for its label in the model's pending map (bounded per model and in
- *   total, oldest evicted first);
+ *   total, oldest evicted first), for at most MODELWATCH_PENDING_PREDICTION_SECONDS: without a
+ *   limit in time, a prediction whose label is lost (or a model whose labels stopped coming)
+ *   waits until the count bound pushes it out — memory held and label coverage understated for
+ *   as long as traffic takes to fill the bound, which for a quiet model is never;
  * - a label that arrives first is held (bounded the same way, and for at most
  *   MODELWATCH_HELD_LABEL_SECONDS) and joins when its prediction comes; one that never finds it
  *   counts as `unknown_prediction`;
@@ -127,6 +133,7 @@ export class LabelJoin {
    * (scored at `now`), else waits for it. Returns whether a held label joined.
    */
   arrive(model: ModelState, id: string, p: PendingPrediction, now: number, drop: Drop): boolean {
+    p.arrived = now;
     const held = model.held.get(id);
     if (held) {
       model.touchHeld();
@@ -183,6 +190,30 @@ export class LabelJoin {
     model.pending.set(id, p);
     this.pendingTotal++;
     if (p.at !== undefined) p.version.labelTracking.pending.add(p.at);
+  }
+
+  /**
+   * Drops the model's predictions that have waited longer than MODELWATCH_PENDING_PREDICTION_SECONDS
+   * (window time, so a wall clock stepped back does not keep them longer). They are in arrival
+   * order, so this stops at the first one still in time. Their ids are remembered as expired (with
+   * the joined ids' bounds), so that a label that comes later is dropped as `prediction_expired`
+   * rather than held for a prediction that will not come.
+   */
+  expirePending(model: ModelState, now: number, drop: Drop): void {
+    const cutoff = now - this.config.pendingPredictionTtlMs;
+    for (;;) {
+      const arrived = model.pending.oldestArrival();
+      if (arrived === undefined || arrived > cutoff) return;
+      const oldestId = model.pending.keys().next().value as string;
+      const oldest = model.pending.get(oldestId)!;
+      oldest.version.touch();
+      if (oldest.at !== undefined) oldest.version.labelTracking.pending.remove(oldest.at);
+      oldest.version.revision++;
+      model.pending.delete(oldestId);
+      this.pendingTotal--;
+      drop('pending_expired');
+      this.remember(model, oldestId, oldest.version, true);
+    }
   }
 
   /** Records a label against a prediction at time `t` (label arrival, or the event's own time). */
@@ -245,10 +276,17 @@ export class LabelJoin {
   joinFeedback(model: ModelState, events: FeedbackBody['events'], now: number, drop: Drop): FeedbackCounts {
     for (const v of model.versions.values()) v.advance(now);
     this.expire(model, now, drop);
+    this.expirePending(model, now, drop);
     const counts: FeedbackCounts = { joined: 0, held: 0 };
     for (const e of events) {
       const id = String(e.id);
       const done = model.recent.get(id);
+      if (done && model.recent.isExpired(id)) {
+        // its prediction was dropped as pending_expired: the label never found it
+        model.feedbackUnknown++;
+        drop('prediction_expired');
+        continue;
+      }
       if (done) {
         done.touch();
         done.revision++;
@@ -379,9 +417,9 @@ export class LabelJoin {
     return true;
   }
 
-  /** Remembers that `id`'s label joined, forgetting the oldest beyond the bounds. */
-  private remember(model: ModelState, id: string, v: VersionState): void {
-    if (!model.recent.add(id, v)) return;
+  /** Remembers that `id`'s label joined (or its prediction expired), forgetting the oldest beyond the bounds. */
+  private remember(model: ModelState, id: string, v: VersionState, expired = false): void {
+    if (!model.recent.add(id, v, expired)) return;
     this.recentTotal++;
     this.fleet.push(model.recent);
     const { perModel, total } = this.config.recentIds;

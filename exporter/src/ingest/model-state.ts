@@ -21,6 +21,12 @@ export interface PendingPrediction {
   foldedScores?: Array<[name: string, probability: number]>;
   /** When the prediction was made (ms since the epoch), for label coverage and delay. */
   at?: number;
+  /**
+   * When it started waiting for its label (window time, ms): arrival order is the table's order,
+   * so expiry (MODELWATCH_PENDING_PREDICTION_SECONDS) looks at the oldest entries only. Not `at`,
+   * which is the event's own time: a backfill of old events must not expire on arrival.
+   */
+  arrived?: number;
 }
 
 /** A label that arrived before its prediction: the label and when it arrived (ms since the epoch). */

@@ -143,6 +143,19 @@ export class Monitor {
     this.countDrops(tally);
   }
 
+  /**
+   * Drops the predictions that waited for their label longer than
+   * MODELWATCH_PENDING_PREDICTION_SECONDS, in every model (run by the window clock, like
+   * expireHeldLabels: a model whose traffic stopped still lets them go).
+   */
+  expirePendingPredictions(now = this.now()): void {
+    if (this.join.pendingCount === 0) return;
+    const tally: DropTally = {};
+    const drop = tallyInto(tally);
+    for (const model of this.models.values()) if (model.pending.size > 0) this.join.expirePending(model, now, drop);
+    this.countDrops(tally);
+  }
+
   /** Labels held for a prediction still to come, over all models. */
   get heldCount(): number {
     return this.join.heldCount;
@@ -211,6 +224,7 @@ export class Monitor {
     version.lastSeen = now;
     version.revision++;
     this.join.expire(model, now, drop);
+    this.join.expirePending(model, now, drop);
     const duplicateIds: string[] = [];
     for (const e of body.events) {
       if (this.applyEvent(model, version, e, now, drop)) continue;

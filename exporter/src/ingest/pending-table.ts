@@ -16,7 +16,7 @@ const MAX_VERSIONS = 0xffff;
  * oldest: evicted first), with the Map subset the join uses (get, set, delete, size, keys,
  * iteration). Rather than an object per prediction, the fields live in typed columns indexed by
  * a slot, and the id maps to its slot: per entry one Map entry (id → small integer), the id
- * string, and 35 bytes of columns — about 98 to 123 bytes instead of 180 to 205 for a Map of objects
+ * string, and 43 bytes of columns — about 106 to 132 bytes instead of 180 to 205 for a Map of objects
  * (measured by `npm run bench`-style counting of heap + array buffers; see README). Multiclass
  * probability vectors and folded class names, rarer, stay in side maps.
  *
@@ -32,6 +32,7 @@ export class PendingTable implements Iterable<[string, PendingPrediction]> {
   private pred = new Float64Array(0);
   private score = new Float64Array(0);
   private at = new Float64Array(0);
+  private arrived = new Float64Array(0);
   private flags = new Uint8Array(0);
   private version = new Uint16Array(0);
   private free: number[] = [];
@@ -78,6 +79,7 @@ export class PendingTable implements Iterable<[string, PendingPrediction]> {
     this.pred[slot] = p.pred;
     this.score[slot] = p.score ?? NaN;
     this.at[slot] = p.at ?? NaN;
+    this.arrived[slot] = p.arrived ?? NaN;
     this.version[slot] = this.indexOf(p.version);
     let f = NO_NAME;
     if (p.predName !== undefined) {
@@ -169,6 +171,15 @@ export class PendingTable implements Iterable<[string, PendingPrediction]> {
     this.txnRemoved = [];
   }
 
+  /** When the oldest entry started waiting (window time), without reading it whole; undefined when empty or unknown. */
+  oldestArrival(): number | undefined {
+    for (const slot of this.slots.values()) {
+      const t = this.arrived[slot];
+      return Number.isNaN(t) ? undefined : t;
+    }
+    return undefined;
+  }
+
   /** Ids, oldest first. */
   keys(): IterableIterator<string> {
     return this.slots.keys();
@@ -187,6 +198,8 @@ export class PendingTable implements Iterable<[string, PendingPrediction]> {
     if (!Number.isNaN(score)) p.score = score;
     const at = this.at[slot];
     if (!Number.isNaN(at)) p.at = at;
+    const arrived = this.arrived[slot];
+    if (!Number.isNaN(arrived)) p.arrived = arrived;
     if (f & HAS_PROBS) p.probs = this.probs.get(slot);
     if (f & HAS_FOLDED) p.foldedScores = this.folded.get(slot);
     return p;
@@ -203,6 +216,7 @@ export class PendingTable implements Iterable<[string, PendingPrediction]> {
       this.pred = widen(this.pred, (n) => new Float64Array(n));
       this.score = widen(this.score, (n) => new Float64Array(n));
       this.at = widen(this.at, (n) => new Float64Array(n));
+      this.arrived = widen(this.arrived, (n) => new Float64Array(n));
       this.flags = widen(this.flags, (n) => new Uint8Array(n));
       this.version = widen(this.version, (n) => new Uint16Array(n));
       this.seq = widen(this.seq, (n) => new Float64Array(n));

@@ -8,7 +8,10 @@ const COMPACTED = 3;
 const STALE = 4;
 
 /**
- * Ids whose label has joined, oldest first, with their version: a FIFO with membership. A Map
+ * Ids whose label has joined, oldest first, with their version: a FIFO with membership. Ids of
+ * predictions that expired waiting for their label are kept here too, marked `expired`: a
+ * repeat of one is not counted again, and a label for one is told apart from a label for an id
+ * never seen. A Map
  * alone would do, but evicting its oldest key through `keys().next()` walks over every entry
  * deleted before it until V8 compacts the table — the cost grows with the churn. Here the order
  * lives in an array with a moving start (compacted when half of it is dead), so eviction is O(1).
@@ -17,6 +20,8 @@ const STALE = 4;
  */
 export class RecentIds implements Iterable<[string, VersionState]> {
   private readonly versions = new Map<string, VersionState>();
+  /** The ids among `versions` whose prediction expired instead of being labelled. */
+  private readonly expiredIds = new Set<string>();
   private order: Array<string | undefined> = [];
   private start = 0;
   /**
@@ -40,13 +45,23 @@ export class RecentIds implements Iterable<[string, VersionState]> {
     return this.versions.get(id);
   }
 
-  /** Adds `id` as the newest; false when it was there already (its version is then replaced). */
-  add(id: string, v: VersionState): boolean {
+  /** Whether `id` is remembered as a prediction that expired waiting for its label. */
+  isExpired(id: string): boolean {
+    return this.expiredIds.has(id);
+  }
+
+  /**
+   * Adds `id` as the newest (`expired`: its prediction expired rather than being labelled); false
+   * when it was there already (its version and mark are then replaced).
+   */
+  add(id: string, v: VersionState, expired = false): boolean {
     const log = this.undoLog();
     const old = this.versions.get(id);
+    const wasExpired = this.expiredIds.has(id);
     this.versions.set(id, v);
+    this.mark(id, expired);
     if (old !== undefined) {
-      log?.push(id, old, REPLACED);
+      log?.push(id, old, wasExpired, REPLACED);
       return false;
     }
     this.order.push(id);
@@ -63,7 +78,8 @@ export class RecentIds implements Iterable<[string, VersionState]> {
       this.order[this.start++] = undefined;
       const v = id === undefined ? undefined : this.versions.get(id);
       if (id !== undefined && this.versions.delete(id)) {
-        this.undoLog()?.push(at, id, v, start, EVICTED);
+        const wasExpired = this.expiredIds.delete(id);
+        this.undoLog()?.push(at, id, v, wasExpired, start, EVICTED);
         this.compact();
         return true;
       }
@@ -98,6 +114,11 @@ export class RecentIds implements Iterable<[string, VersionState]> {
     return n;
   }
 
+  private mark(id: string, expired: boolean): void {
+    if (expired) this.expiredIds.add(id);
+    else this.expiredIds.delete(id);
+  }
+
   private setStale(n: number): void {
     this.undoLog()?.push(this.stale, STALE);
     this.stale = n;
@@ -126,18 +147,25 @@ export class RecentIds implements Iterable<[string, VersionState]> {
     while (log.length) {
       const kind = log.pop();
       if (kind === ADDED) {
-        this.versions.delete(log.pop() as string);
+        const id = log.pop() as string;
+        this.versions.delete(id);
+        this.expiredIds.delete(id);
         this.order.pop();
       } else if (kind === REPLACED) {
+        const wasExpired = log.pop() as boolean;
         const old = log.pop() as VersionState;
-        this.versions.set(log.pop() as string, old);
+        const id = log.pop() as string;
+        this.versions.set(id, old);
+        this.mark(id, wasExpired);
       } else if (kind === EVICTED) {
         const start = log.pop() as number;
+        const wasExpired = log.pop() as boolean;
         const v = log.pop() as VersionState;
         const id = log.pop() as string;
         const at = log.pop() as number;
         this.order[at] = id;
         this.versions.set(id, v);
+        this.mark(id, wasExpired);
         this.start = start;
       } else if (kind === STALE) {
         this.stale = log.pop() as number;

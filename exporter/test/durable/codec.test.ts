@@ -62,6 +62,11 @@ describe('snapshot codec', () => {
     a.applyPredictions({ model: 'bin', version: 'v1', events: [{ id: 'b1', features: {}, prediction: '0', score: 0.2 }] } as never);
     // Format 2 wrote "1" for every model that stated no positive class.
     a.models.get('yn')!.positiveClass = '1';
+    // Nor did it keep when a pending prediction arrived (format 8).
+    for (const name of ['yn', 'bin']) {
+      const pending = a.models.get(name)!.pending;
+      for (const [id, p] of [...pending]) pending.set(id, { ...p, arrived: undefined });
+    }
     const snaps = snapshotAll(a).filter((s) => s.model === 'yn' || s.model === 'bin');
     for (const snap of snaps) {
       const v3 = Buffer.from(snap.state);
