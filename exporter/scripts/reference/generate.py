@@ -304,6 +304,47 @@ def band_outliers():
     return out
 
 
+def band_spread_windows():
+    """Issue 11 §4's remaining member: most scores in a narrow band whose own part of [0, 1]
+    also holds a thousand or more distinct spread scores (a fresh attacker's cases: 95% in a band
+    0.001 wide at 0.5 and 5% uniform was off by 0.074, bound 0.17). Traffic of one distribution
+    over `intervals` bucket intervals of a window `window` intervals long; `auc` is sklearn's on
+    the events of the last `window` intervals, `aucAt` on those of the window ending at each
+    interval from `window - 1` on."""
+    rng = np.random.default_rng(1130)
+    window, intervals = 5, 12
+    out = []
+
+    def case(name, draw, n=4000):
+        parts = [draw(n) for _ in range(intervals)]
+        at = []
+        for end in range(window - 1, intervals):
+            yy = np.concatenate([p[0] for p in parts[end - window + 1:end + 1]])
+            ss = np.concatenate([p[1] for p in parts[end - window + 1:end + 1]])
+            at.append(metrics.roc_auc_score(yy, ss))
+        out.append({'name': name, 'window': window,
+                    'intervals': [{'y': [int(v) for v in y], 'scores': [float(v) for v in s]} for y, s in parts],
+                    'auc': at[-1], 'aucAt': at})
+
+    def band(center, width, shift, spread, base=0.3):
+        def draw(m):
+            far = rng.random(m) < spread
+            u = rng.random(m)
+            y = np.where(far, rng.random(m) < u, rng.random(m) < base).astype(int)
+            s = np.where(far, u, center - width / 2 + width * rng.random(m) * (1 - shift) + width * shift * y)
+            return y, s
+        return draw
+
+    # The attacker's size: 50,000 events in the window.
+    case('band_0.5_0.001_spread_5pct_50k', band(0.5, 0.001, 0.4, 0.05), n=10000)
+    case('band_0.5_0.001_spread_5pct', band(0.5, 0.001, 0.4, 0.05))
+    case('band_0.5_0.001_spread_2pct', band(0.5, 0.001, 0.4, 0.02))
+    case('band_0.3_0.01_spread_5pct', band(0.3, 0.01, 0.3, 0.05))
+    case('rare_band_0.01_spread_5pct', band(0.01, 0.002, 0.3, 0.05, base=0.02))
+    case('band_0.9_0.005_spread_10pct', band(0.9, 0.005, 0.2, 0.10, base=0.7))
+    return out
+
+
 def log_loss_cases():
     """Cases 3 and 6: true-class probabilities of exactly 0 and 1 (clipped at float64 eps), and
     multiclass rows that do not sum to 1 (sklearn 1.2 renormalises them after clipping)."""
@@ -687,6 +728,7 @@ def main():
         'bandSweep': band_sweep(),
         'extremeScores': extreme_scores(),
         'bandOutliers': band_outliers(),
+        'bandSpreadWindows': band_spread_windows(),
         'logLoss': log_loss_cases(),
         'wilson': wilson_cases(),
         'ingest': ingest_cases(),

@@ -37,6 +37,12 @@ function applyRate(bodies: PredictionsBody[], references: string[], env: Record<
     });
     monitor.applyReference(`bench-${m}`, 'v1', profile!);
   }
+  // Three bucket intervals of traffic first, so that ROC AUC's quantile grids have both started
+  // (stats/quantile-grid.ts) and count every score, as they do in steady traffic.
+  for (let warm = 0; warm < 3; warm++) {
+    for (const b of bodies) monitor.applyPredictions({ ...b, events: b.events.map((e) => ({ ...e, id: `w${warm}-${e.id}` })) });
+    now += config.sketchResolutionSeconds * 1000;
+  }
   let round = 0;
   return rate(bodies.length * 4, (i) => {
     if (i === 0) round++;

@@ -30,9 +30,11 @@ import { SnapshotFormatError } from './bytes.js';
  *   version snapshots are unchanged. An older model snapshot's predictions count as waiting
  *   since its versions' last batch (no earlier than they really arrived: none expires early), and
  *   its recent ids as joined.
+ * - 9: + ROC AUC's quantile grids (stats/quantile-grid.ts): their layouts and each state's counts
+ *   on them. An older snapshot reads with none started; they start at the next interval.
  */
-export const SNAPSHOT_FORMAT = 8;
-export const READABLE_FORMATS: readonly number[] = [2, 3, 4, 5, 6, 7, 8];
+export const SNAPSHOT_FORMAT = 9;
+export const READABLE_FORMATS: readonly number[] = [2, 3, 4, 5, 6, 7, 8, 9];
 const MAGIC = Buffer.from('MWS', 'latin1');
 const HEADER = MAGIC.length + 2 + 4;
 

@@ -30,6 +30,9 @@ export interface ClassificationInternals {
   negatives: BinCounts[];
   adaptivePositives: BinCounts[];
   adaptiveNegatives: BinCounts[];
+  quantilePositives: BinCounts[][];
+  quantileNegatives: BinCounts[][];
+  quantileScored: number[];
   grid: ScoreGrid | undefined;
   allocateHistograms(): void;
 }

@@ -2,6 +2,7 @@ import type { BinCounts } from '../stats/counts.js';
 import { migrateScoreBinV3, SCORE_BINS_V3 } from '../stats/score-histogram.js';
 import { CategoricalFeatureState, ClassificationState, ExactSum, NumericFeatureState, RegressionState } from '../stats/index.js';
 import type { ExportedCells } from '../stats/adaptive-grid.js';
+import { QUANTILE_GENERATIONS, type ExportedGeneration } from '../stats/quantile-grid.js';
 import { CountState } from '../windows/count-state.js';
 import type { Mergeable, SlidingWindow } from '../windows/sliding-window.js';
 import { SnapshotFormatError, type ByteReader, type ByteWriter } from './bytes.js';
@@ -128,6 +129,7 @@ export const classificationCodec: StateCodec<ClassificationState> = {
         writeBins(w, i.adaptivePositives[c]);
         writeBins(w, i.adaptiveNegatives[c]);
       }
+      writeQuantile(w, i);
     }
   },
   read(r, s, format) {
@@ -161,6 +163,8 @@ export const classificationCodec: StateCodec<ClassificationState> = {
       i.allocateHistograms();
       if (format >= 6) readScoreGrid(r, i, k);
       else skipZoomedV5(r, i, k);
+      // Before format 9 there were no quantile grids: they start at the next interval.
+      if (format >= 9) readQuantile(r, i, k);
     }
   },
 };
@@ -193,6 +197,56 @@ function readScoreGrid(r: ByteReader, i: ClassificationInternals, k: number): vo
     const used = c < cells.length ? cells[c].starts.length + 2 : 2;
     for (const h of [i.adaptivePositives[c], i.adaptiveNegatives[c]])
       for (let b = used; b < h.size; b++) if (h.get(b) !== 0) throw new SnapshotFormatError('score counts in a bin without a cell');
+  }
+}
+
+/**
+ * Format 9 on: the window's quantile generations (stats/quantile-grid.ts) — the interval last
+ * decided and each generation's start and per-class layouts, offset by one so that "none" (−1)
+ * is a uint — then this state's scored events on each generation and its counts, per class.
+ */
+function writeQuantile(w: ByteWriter, i: ClassificationInternals): void {
+  const q = i.grid!.quantile;
+  w.uint(q.decided + 1);
+  for (const { since, starts } of q.export()) {
+    w.uint(since + 1);
+    w.uint(starts.length);
+    for (const s of starts) w.f64s(s);
+  }
+  for (let g = 0; g < QUANTILE_GENERATIONS; g++) {
+    w.uint(i.quantileScored[g]);
+    for (let c = 0; c < i.quantilePositives[g].length; c++) {
+      writeBins(w, i.quantilePositives[g][c]);
+      writeBins(w, i.quantileNegatives[g][c]);
+    }
+  }
+}
+
+function readQuantile(r: ByteReader, i: ClassificationInternals, k: number): void {
+  const q = i.grid!.quantile;
+  const decided = r.uint() - 1;
+  const gens: ExportedGeneration[] = [];
+  for (let g = 0; g < QUANTILE_GENERATIONS; g++) {
+    const since = r.uint() - 1;
+    const n = r.bounded(MAX_CLASSES, 'quantile grid classes');
+    const starts: number[][] = [];
+    for (let c = 0; c < n; c++) starts.push(r.f64s(q.cells));
+    gens.push({ since, starts });
+  }
+  try {
+    q.restore(decided, gens);
+  } catch (e) {
+    throw new SnapshotFormatError(`bad quantile grid: ${(e as Error).message}`);
+  }
+  for (let g = 0; g < QUANTILE_GENERATIONS; g++) {
+    const scored = r.uint();
+    if (scored > i.scoredCount || (scored > 0 && !q.active(g)))
+      throw new SnapshotFormatError('more events on a quantile grid than the state holds');
+    i.quantileScored[g] = scored;
+    for (let c = 0; c < k; c++) {
+      readBins(r, i.quantilePositives[g][c]);
+      readBins(r, i.quantileNegatives[g][c]);
+    }
   }
 }
 

@@ -249,6 +249,7 @@ export class LabelJoin {
     const row = model.probabilitiesFor(p);
     const pb = row ? v.probabilities.bucketAt(t) : undefined;
     if (row && pb) {
+      v.beforeScored();
       pb.add(cls.index, p.pred, row.probs, row.partial, exact);
       v.probabilities.total.add(cls.index, p.pred, row.probs, row.partial, exact);
     }

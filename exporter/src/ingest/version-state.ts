@@ -208,6 +208,14 @@ export class VersionState {
     this.estimate = profile.calibration ? makeEstimateTracker(profile.calibration, this.g.coarseMs, this.g.coarseBuckets) : undefined;
   }
 
+  /**
+   * Before the probabilities window counts a scored event (after `advance`): at the first of an
+   * interval, its quantile grids' layouts for the interval are decided (ScoreGrid.relayout).
+   */
+  beforeScored(): void {
+    if (this.probabilities && this.scoreGrid) this.scoreGrid.relayout(this.probabilities.epoch, this.probabilities.total);
+  }
+
   /** How far (ms) the windows have moved: a restored version's windows may be ahead of the clock (SteadyClock.absorb). */
   get windowTime(): number {
     return this.windowPredictions.time;

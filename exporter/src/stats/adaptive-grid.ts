@@ -1,3 +1,10 @@
+import type { ClassHistograms } from './classification-state.js';
+import { QUANTILE_CELLS, QUANTILE_GENERATIONS, QuantileGrids } from './quantile-grid.js';
+import { addCdf, emptyCdf, fixedCells, quantileStarts } from './quantile-layout.js';
+import { KEY_BITS, scoreKey } from './score-key.js';
+
+export { scoreKey } from './score-key.js';
+
 /**
  * A score grid that puts its bins where a window's scores are, so that ROC AUC keeps its
  * resolution when scores sit in a narrow band, in two far-apart bands, or in a band with a few
@@ -34,8 +41,9 @@
  * this kind can do is give a heavy band more cells than a light spread of distinct scores in its
  * own region: cells follow where scores are, not how many are there, because making resolution
  * follow counts would make the grid depend on the order events came in (a light region, once
- * merged, cannot be split again). The error bound every AUC carries (aucWithBound, exported as
- * `modelwatch_model_roc_auc_error_bound`) says when that happens.
+ * merged, cannot be split again). The quantile grids (quantile-grid.ts), laid out on the window's
+ * earlier counts, cover that case from a window length on; until then the error bound every AUC
+ * carries (aucWithBound, exported as `modelwatch_model_roc_auc_error_bound`) says it happens.
  *
  * Memory: dense counts of `bins` (= cells + 2) per class and state, like the fixed grid's, plus
  * the directory below once per window and class. Plain numbers only (snapshot-friendly).
@@ -49,30 +57,11 @@ export const ADAPTIVE_SHARED_CELLS = 512;
 export const ADAPTIVE_BINS = ADAPTIVE_CELLS + ADAPTIVE_SHARED_CELLS + 2;
 /** The one-value bins: their pairs are exact ties (aucWithBound's `exact`). */
 export const ADAPTIVE_EXACT_BINS: readonly number[] = [0, 1];
-/** Keys are below 2^KEY_BITS; at level KEY_BITS every score in (0, 1) shares one cell. */
-const KEY_BITS = 51;
 /**
  * Regions are 2^42 keys: four binary orders of magnitude of p (or of 1 − p), about 2.8 log-odds
  * units — [1/8, ½], [1/128, 1/8), … and their mirrors above ½ — so at most 512 of them.
  */
 export const ADAPTIVE_REGION_BITS = 42;
-
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-// Little-endian on every platform Node runs on: u32[1] holds sign, exponent and top mantissa bits.
-const HI = 1;
-const LO = 0;
-
-function key52(x: number): number {
-  f64[0] = x;
-  return u32[HI] * 0x100000 + (u32[LO] >>> 12);
-}
-const HALF_KEY = key52(0.5);
-
-/** The finest key of a score p in (0, 1): monotone non-decreasing in p, below 2^51. */
-export function scoreKey(p: number): number {
-  return p <= 0.5 ? key52(p) : 2 * HALF_KEY - key52(1 - p);
-}
 
 const EXACT_ONLY: readonly number[] = [0, 1];
 const POW2 = Array.from({ length: KEY_BITS + 1 }, (_, l) => 2 ** l);
@@ -113,6 +102,17 @@ interface Cells {
 export interface AdaptiveMember {
   /** Moves class c's counts: bin i's counts go to bin `to[i]` (coarser cells, so bins merge). */
   rebinAdaptive(c: number, to: ArrayLike<number>): void;
+  /** Zeroes every count on quantile generation g (it starts again on a new layout). */
+  clearQuantile(g: number): void;
+}
+
+/** What `ScoreGrid.relayout` reads of a window's total. */
+export interface LayoutSource {
+  readonly scored: number;
+  readonly classCount: number;
+  histograms(c: number): ClassHistograms | undefined;
+  /** Whether quantile generation g counts every scored event of the state. */
+  quantileComplete(g: number): boolean;
 }
 
 /** A class's cells as a snapshot records them (see ScoreGrid.export). */
@@ -143,12 +143,16 @@ export class ScoreGrid {
   private classes: Array<Cells | undefined> = [];
   private readonly members: AdaptiveMember[] = [];
   private readonly regionSize: number;
+  /** The window's quantile generations (quantile-grid.ts), which its states count on too. */
+  readonly quantile: QuantileGrids;
 
   constructor(
     readonly cells = ADAPTIVE_CELLS,
     readonly sharedCells = ADAPTIVE_SHARED_CELLS,
     readonly regionBits = ADAPTIVE_REGION_BITS,
+    quantileCells = QUANTILE_CELLS,
   ) {
+    this.quantile = new QuantileGrids(quantileCells);
     if (!Number.isInteger(regionBits) || regionBits < 0 || regionBits > KEY_BITS) throw new RangeError('region bits out of range');
     if (!Number.isInteger(cells) || cells < 1) throw new RangeError('a score grid needs a cell or more');
     if (!Number.isInteger(sharedCells) || sharedCells < 2 ** (KEY_BITS - regionBits))
@@ -215,9 +219,62 @@ export class ScoreGrid {
     return s.exact;
   }
 
-  /** Level at which class c keeps the cells of score p's region (0 before a score there). */
-  keptLevel(c: number, p: number): number {
-    return this.classes[c]?.regions.get(Math.floor(scoreKey(p) / this.regionSize))?.kept ?? 0;
+  /**
+   * Calls visit(lo, hi, positives, negatives) for each cell of class c, in score order, with its
+   * keys [lo, hi) — a one-value cell's are its score's key alone — and the counts `pos` and `neg`
+   * hold in its bin (quantile-layout.ts, `addCdf`).
+   */
+  cellCounts(c: number, pos: ArrayLike<number>, neg: ArrayLike<number>) {
+    return (visit: (lo: number, hi: number, pos: number, neg: number) => void) => {
+      const s = this.classes[c];
+      if (s === undefined) return;
+      for (let i = 0; i < s.n; i++) {
+        const v = s.values[i];
+        const b = s.bins[i];
+        if (!Number.isNaN(v)) {
+          const k = scoreKey(v);
+          visit(k, k + 1, pos[b], neg[b]);
+        } else {
+          const size = POW2[s.regions.get(Math.floor(s.starts[i] / this.regionSize))!.kept];
+          visit(s.starts[i], s.starts[i] + size, pos[b], neg[b]);
+        }
+      }
+    };
+  }
+
+  /**
+   * At the window's first scored event of interval `epoch` (before it is counted), starts the
+   * quantile generation that is due (QuantileGrids.next) on layouts taken from every grid of
+   * `total` that holds all of its scores — the fixed one, this one, the complete generations —
+   * after zeroing its counts in every member state. Later calls in the same interval do nothing,
+   * so that the interval's events are counted on the same layouts in any order or batching.
+   */
+  relayout(epoch: number, total: LayoutSource): void {
+    const q = this.quantile;
+    if (epoch <= q.decided) return;
+    ScoreGrid.beforeChange?.(this);
+    q.decided = epoch;
+    if (total.scored === 0) return;
+    const complete = [];
+    for (let g = 0; g < QUANTILE_GENERATIONS; g++) complete.push(q.active(g) && total.quantileComplete(g));
+    const g = q.next(complete);
+    if (g === undefined) return;
+    const starts: Array<Float64Array | undefined> = [];
+    for (let c = 0; c < total.classCount; c++) {
+      const h = total.histograms(c);
+      if (!h) {
+        starts.push(undefined);
+        continue;
+      }
+      const points = emptyCdf();
+      addCdf(points, fixedCells(h.positives, h.negatives));
+      if (h.adaptivePositives && h.adaptiveNegatives) addCdf(points, this.cellCounts(c, h.adaptivePositives, h.adaptiveNegatives));
+      for (const r of h.quantile ?? []) if (r) addCdf(points, r.cells);
+      starts.push(quantileStarts(points, q.cells));
+    }
+    for (const m of this.members) ScoreGrid.beforeChange?.(m);
+    for (const m of this.members) m.clearQuantile(g);
+    q.start(g, epoch, starts);
   }
 
   /** Highest level at which class c keeps cells (0 before any score). */
@@ -309,7 +366,11 @@ export class ScoreGrid {
    */
   saveState(): () => void {
     const saved = this.export();
-    return () => this.restore(saved);
+    const quantile = this.quantile.saveState();
+    return () => {
+      this.restore(saved);
+      quantile();
+    };
   }
 
   /** Cells each region may hold at its share level. */
@@ -333,8 +394,12 @@ export class ScoreGrid {
       const i = search(s.starts, s.n, at);
       return i >= s.n || s.starts[i] >= at + size || s.starts[i] < lo || s.starts[i] >= hi;
     };
+    // Whether the key adds a cell at the uniform level and at its region's share level, as they
+    // stand: what the caps are checked with, and the counts taken when nothing rises.
+    const newUniform = newAt(s.level, 0, Infinity);
+    const newInRegion = newAt(region.share, id * this.regionSize, (id + 1) * this.regionSize);
     let raised = false;
-    if (s.count + (newAt(s.level, 0, Infinity) ? 1 : 0) > this.cells) {
+    if (s.count + (newUniform ? 1 : 0) > this.cells) {
       while (distinct(s, 0, s.n, s.level, key) > this.cells) s.level++;
       raised = true;
     }
@@ -343,15 +408,15 @@ export class ScoreGrid {
       const lo = rid * this.regionSize;
       const hi = lo + this.regionSize;
       const mine = rid === id;
-      if (r.count + (mine && newAt(r.share, lo, hi) ? 1 : 0) <= share) continue;
+      if (r.count + (mine && newInRegion ? 1 : 0) <= share) continue;
       const [from, to] = [search(s.starts, s.n, lo), search(s.starts, s.n, hi)];
       while (distinct(s, from, to, r.share, mine ? key : -1) > share) r.share++;
       raised = true;
     }
     if (raised) this.coarsen(c, s);
     else {
-      if (newAt(s.level, 0, Infinity)) s.count++;
-      if (newAt(region.share, id * this.regionSize, (id + 1) * this.regionSize)) region.count++;
+      if (newUniform) s.count++;
+      if (newInRegion) region.count++;
     }
     const size = POW2[region.kept];
     const start = Math.floor(key / size) * size;

@@ -2,6 +2,7 @@ import { BinCounts, type CountRole, type NumberStash } from './counts.js';
 import { ExactSum } from './exact-sum.js';
 import { SCORE_BINS, scoreBin } from './score-histogram.js';
 import type { ScoreGrid, AdaptiveMember } from './adaptive-grid.js';
+import { QUANTILE_GENERATIONS } from './quantile-grid.js';
 
 /**
  * Log loss clips probabilities to [ε, 1 − ε] with ε the float64 machine epsilon (2⁻⁵², about
@@ -79,6 +80,11 @@ export class ClassificationState implements AdaptiveMember {
   /** Counts on the shared adaptive grid, indexed by its bins (empty without one). */
   private adaptivePositives: BinCounts[] = [];
   private adaptiveNegatives: BinCounts[] = [];
+  /** Counts on the grid's quantile generations: [g][c], bins in score order (empty without a grid). */
+  private readonly quantilePositives: BinCounts[][] = Array.from({ length: QUANTILE_GENERATIONS }, () => []);
+  private readonly quantileNegatives: BinCounts[][] = Array.from({ length: QUANTILE_GENERATIONS }, () => []);
+  /** Scored events counted on each quantile generation (all of them once it is complete). */
+  private quantileScored: number[] = new Array<number>(QUANTILE_GENERATIONS).fill(0);
 
   /** Events (true and predicted class) in the window. */
   get labeled(): number {
@@ -142,6 +148,7 @@ export class ClassificationState implements AdaptiveMember {
     }
     this.logLossSum.add(logLossTerm(probs, trueIdx, partial, exact?.trueProbability));
     this.scoredCount++;
+    if (this.grid) for (let g = 0; g < QUANTILE_GENERATIONS; g++) if (this.grid.quantile.active(g)) this.quantileScored[g]++;
   }
 
   /** Makes room for class indices below k now (as if they had been seen, with no events). */
@@ -171,6 +178,19 @@ export class ClassificationState implements AdaptiveMember {
     for (const h of this.negatives) h.clear();
     for (const h of this.adaptivePositives) h?.clear();
     for (const h of this.adaptiveNegatives) h?.clear();
+    for (let g = 0; g < this.quantilePositives.length; g++) this.clearQuantile(g);
+  }
+
+  /** AdaptiveMember: zeroes the counts on quantile generation g (it starts on a new layout). */
+  clearQuantile(g: number): void {
+    for (const h of this.quantilePositives[g] ?? []) h.clear();
+    for (const h of this.quantileNegatives[g] ?? []) h.clear();
+    this.quantileScored[g] = 0;
+  }
+
+  /** Whether quantile generation g counts every scored event of this state. */
+  quantileComplete(g: number): boolean {
+    return this.quantileScored[g] === this.scoredCount;
   }
 
   /** Confusion-matrix cell: events of true class t predicted as p. */
@@ -190,12 +210,26 @@ export class ClassificationState implements AdaptiveMember {
   histograms(c: number): ClassHistograms | undefined {
     if (this.scoredCount === 0 || c >= this.k) return undefined;
     const h: ClassHistograms = { positives: this.positives[c].view(), negatives: this.negatives[c].view() };
-    if (this.grid) {
-      h.adaptivePositives = this.adaptivePositives[c].view();
-      h.adaptiveNegatives = this.adaptiveNegatives[c].view();
-      h.adaptiveOrder = this.grid.order(c);
-      h.adaptiveExact = this.grid.exactBins(c);
+    const grid = this.grid;
+    if (!grid) return h;
+    // Each scored event adds one count to every class's histograms; the adaptive ones lack the
+    // events of buckets restored from a snapshot written before that grid (durable/state-codec.ts).
+    const pos = this.adaptivePositives[c].view();
+    const neg = this.adaptiveNegatives[c].view();
+    let sum = 0;
+    for (let b = 0; b < pos.length; b++) sum += pos[b] + neg[b];
+    if (sum === this.scoredCount) {
+      h.adaptivePositives = pos;
+      h.adaptiveNegatives = neg;
+      h.adaptiveOrder = grid.order(c);
+      h.adaptiveExact = grid.exactBins(c);
     }
+    h.quantile = this.quantilePositives.map((counts, g) => {
+      if (!grid.quantile.active(g) || !this.quantileComplete(g)) return undefined;
+      const positives = counts[c].view();
+      const negatives = this.quantileNegatives[g][c].view();
+      return { positives, negatives, cells: grid.quantile.cellCounts(g, c, positives, negatives) };
+    });
     return h;
   }
 
@@ -207,7 +241,8 @@ export class ClassificationState implements AdaptiveMember {
    */
   saveState(stash: NumberStash): () => void {
     const { k, confusion, labeledCount, scoredCount, positives, negatives, adaptivePositives, adaptiveNegatives } = this;
-    const lists = [positives, negatives, adaptivePositives, adaptiveNegatives];
+    const lists = [positives, negatives, adaptivePositives, adaptiveNegatives, ...this.quantilePositives, ...this.quantileNegatives];
+    const quantileScored = this.quantileScored.slice();
     const kept = lists.map((l) => l.slice());
     const had = new Set<BinCounts>();
     const rows: Array<() => void> = [];
@@ -238,6 +273,7 @@ export class ClassificationState implements AdaptiveMember {
       this.k = k;
       this.labeledCount = labeledCount;
       this.scoredCount = scoredCount;
+      this.quantileScored = quantileScored;
     };
   }
 
@@ -251,11 +287,21 @@ export class ClassificationState implements AdaptiveMember {
     }
   }
 
-  /** Adds (n < 0: removes) |n| scores p of class c, positives or negatives, to its histograms. */
-  private addScore(c: number, p: number, positive: boolean, n: number): void {
+  /**
+   * Adds (n < 0: removes) |n| scores p of class c, positives or negatives, to its histograms;
+   * `quantile[g]` of them (default n) to those of each started quantile generation g.
+   */
+  private addScore(c: number, p: number, positive: boolean, n: number, quantile?: readonly number[]): void {
     (positive ? this.positives : this.negatives)[c].increment(scoreBin(p), n);
+    const grid = this.grid;
+    if (!grid) return;
     // The grid may coarsen while it finds p's bin, moving this state's counts too: index after.
-    if (this.grid) (positive ? this.adaptivePositives : this.adaptiveNegatives)[c].increment(this.grid.bin(c, p), n);
+    (positive ? this.adaptivePositives : this.adaptiveNegatives)[c].increment(grid.bin(c, p), n);
+    for (let g = 0; g < QUANTILE_GENERATIONS; g++) {
+      const m = quantile ? quantile[g] : n;
+      if (m !== 0 && grid.quantile.active(g))
+        (positive ? this.quantilePositives : this.quantileNegatives)[g][c].increment(grid.quantile.bin(g, c, p), m);
+    }
   }
 
   /**
@@ -283,8 +329,12 @@ export class ClassificationState implements AdaptiveMember {
               ? this.positives[c].covers(o.positives[c]) &&
                 this.negatives[c].covers(o.negatives[c]) &&
                 (!this.grid ||
-                  (this.adaptivePositives[c].covers(o.adaptivePositives[c]) && this.adaptiveNegatives[c].covers(o.adaptiveNegatives[c])))
-              : this.negatives[c].get(0) >= o.scoredCount;
+                  (this.adaptivePositives[c].covers(o.adaptivePositives[c]) &&
+                    this.adaptiveNegatives[c].covers(o.adaptiveNegatives[c]) &&
+                    this.quantilePositives.every((q, g) => q[c].covers(o.quantilePositives[g][c])) &&
+                    this.quantileNegatives.every((q, g) => q[c].covers(o.quantileNegatives[g][c]))))
+              : this.negatives[c].get(0) >= o.scoredCount &&
+                (!this.grid || this.quantileNegatives.every((q, g) => q[c].get(0) >= o.quantileScored[g]));
           if (!ok) refuse();
         }
       }
@@ -297,13 +347,21 @@ export class ClassificationState implements AdaptiveMember {
       this.allocateHistograms();
       for (let c = 0; c < this.k; c++) {
         if (c >= o.k) {
-          this.addScore(c, 0, false, sign * o.scoredCount);
+          this.addScore(
+            c,
+            0,
+            false,
+            sign * o.scoredCount,
+            o.quantileScored.map((n) => sign * n),
+          );
         } else if (sign === 1) {
           this.positives[c].add(o.positives[c]);
           this.negatives[c].add(o.negatives[c]);
           if (this.grid) {
             this.adaptivePositives[c].add(o.adaptivePositives[c]);
             this.adaptiveNegatives[c].add(o.adaptiveNegatives[c]);
+            this.quantilePositives.forEach((q, g) => q[c].add(o.quantilePositives[g][c]));
+            this.quantileNegatives.forEach((q, g) => q[c].add(o.quantileNegatives[g][c]));
           }
         } else {
           this.positives[c].subtract(o.positives[c]);
@@ -311,12 +369,15 @@ export class ClassificationState implements AdaptiveMember {
           if (this.grid) {
             this.adaptivePositives[c].subtract(o.adaptivePositives[c]);
             this.adaptiveNegatives[c].subtract(o.adaptiveNegatives[c]);
+            this.quantilePositives.forEach((q, g) => q[c].subtract(o.quantilePositives[g][c]));
+            this.quantileNegatives.forEach((q, g) => q[c].subtract(o.quantileNegatives[g][c]));
           }
         }
       }
     }
     this.labeledCount = labeled;
     this.scoredCount = scored;
+    for (let g = 0; g < QUANTILE_GENERATIONS; g++) this.quantileScored[g] += sign * o.quantileScored[g];
     if (sign === 1) this.logLossSum.merge(o.logLossSum);
     else this.logLossSum.subtract(o.logLossSum);
   }
@@ -336,7 +397,7 @@ export class ClassificationState implements AdaptiveMember {
     if (had) {
       for (let c = oldK; c < k; c++) {
         this.pushClass(c);
-        if (this.scoredCount > 0) this.addScore(c, 0, false, this.scoredCount);
+        if (this.scoredCount > 0) this.addScore(c, 0, false, this.scoredCount, this.quantileScored);
       }
     }
     if (this.holdsProbabilities) this.allocateHistograms();
@@ -348,11 +409,17 @@ export class ClassificationState implements AdaptiveMember {
   }
 
   private pushClass(c: number): void {
-    this.positives.push(new BinCounts(SCORE_BINS, this.role, 4 * c));
-    this.negatives.push(new BinCounts(SCORE_BINS, this.role, 4 * c + 1));
+    // Keys of the window's count ring (counts.ts): 4 + 2·QUANTILE_GENERATIONS vectors per class.
+    const key = (4 + 2 * QUANTILE_GENERATIONS) * c;
+    this.positives.push(new BinCounts(SCORE_BINS, this.role, key));
+    this.negatives.push(new BinCounts(SCORE_BINS, this.role, key + 1));
     if (!this.grid) return;
-    this.adaptivePositives.push(new BinCounts(this.grid.bins, this.role, 4 * c + 2));
-    this.adaptiveNegatives.push(new BinCounts(this.grid.bins, this.role, 4 * c + 3));
+    this.adaptivePositives.push(new BinCounts(this.grid.bins, this.role, key + 2));
+    this.adaptiveNegatives.push(new BinCounts(this.grid.bins, this.role, key + 3));
+    for (let g = 0; g < QUANTILE_GENERATIONS; g++) {
+      this.quantilePositives[g].push(new BinCounts(this.grid.quantile.bins, this.role, key + 4 + 2 * g));
+      this.quantileNegatives[g].push(new BinCounts(this.grid.quantile.bins, this.role, key + 5 + 2 * g));
+    }
   }
 }
 
@@ -374,6 +441,19 @@ export interface ClassHistograms {
   adaptiveOrder?: ArrayLike<number>;
   /** The adaptive grid's bins that hold one score value (their pairs are exact ties). */
   adaptiveExact?: readonly number[];
+  /**
+   * Per quantile generation (quantile-grid.ts), its counts when it holds every scored event (bins
+   * in score order, the first and last exactly 0 and 1), and its cells for a layout; undefined
+   * for one that does not.
+   */
+  quantile?: Array<QuantileHistograms | undefined>;
+}
+
+/** A class's counts on a complete quantile generation (see ClassHistograms.quantile). */
+export interface QuantileHistograms {
+  positives: ArrayLike<number>;
+  negatives: ArrayLike<number>;
+  cells: (visit: (lo: number, hi: number, pos: number, neg: number) => void) => void;
 }
 
 /**

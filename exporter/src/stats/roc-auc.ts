@@ -14,12 +14,14 @@ import { ADAPTIVE_EXACT_BINS } from './adaptive-grid.js';
  *   the window; the others are skipped, where sklearn would raise instead.
  * Undefined when no class qualifies.
  *
- * Each class's AUC comes from whichever of its two histograms (fixed log-odds grid, adaptive grid
- * whose cells follow the scores, adaptive-grid.ts) misjudges fewer pairs; `bound` is the largest
+ * Each class's AUC comes from whichever of its histograms (fixed log-odds grid, adaptive grid
+ * whose cells follow the scores, adaptive-grid.ts, and the quantile grids laid out on the
+ * window's earlier counts that hold every score in it, quantile-grid.ts) misjudges fewer pairs; `bound` is the largest
  * possible distance to the exact AUC (`aucWithBound`), averaged like the AUCs. The adaptive grid
  * gives a band of m distinct scores min(m, ~1,000 less the cells other scores take) cells,
  * however narrow the band (exact 0 and 1 excepted: those are ties sklearn also counts ½, and
- * cost nothing); adaptive-grid.ts says when it cannot help. On the fixed grid
+ * cost nothing); adaptive-grid.ts says when it cannot help, and the quantile grids cover that
+ * case once a window length has passed on a layout taken from it. On the fixed grid
  * (score-histogram.ts) a smooth distribution whose scores fall where bins are w wide in logit
  * gets bound ≈ (w/2)·∫ f₊(x)·f₋(x) dx over those logits x (f₊, f₋ the classes' logit densities):
  * w = 1/32 inside ±16, 1/8 out to logit −48 and up to 1 − 2⁻⁵³, and 2.2% of |logit| below
@@ -55,24 +57,13 @@ export function rocAuc(s: ClassificationState, classCount: number, positive?: nu
 }
 
 function bestOf(h: ClassHistograms): { auc: number; bound: number } | undefined {
-  const fixed = aucWithBound(h.positives, h.negatives, EXACT_SCORE_BINS);
-  const adaptive =
-    h.adaptivePositives && h.adaptiveNegatives && h.adaptiveOrder && complete(h)
-      ? aucWithBound(h.adaptivePositives, h.adaptiveNegatives, h.adaptiveExact ?? ADAPTIVE_EXACT_BINS, h.adaptiveOrder)
-      : undefined;
-  if (!fixed || !adaptive) return fixed ?? adaptive;
-  return adaptive.bound <= fixed.bound ? adaptive : fixed;
-}
-
-/**
- * Whether the adaptive grid counts every score the fixed grid does: not while buckets restored
- * from a snapshot written before that grid existed (format 5 and older) are still in the window,
- * whose scores only the fixed grid holds.
- */
-function complete(h: ClassHistograms): boolean {
-  let fixed = 0;
-  let adaptive = 0;
-  for (let b = 0; b < h.positives.length; b++) fixed += h.positives[b] + h.negatives[b];
-  for (let b = 0; b < h.adaptivePositives!.length; b++) adaptive += h.adaptivePositives![b] + h.adaptiveNegatives![b];
-  return fixed === adaptive;
+  let best = aucWithBound(h.positives, h.negatives, EXACT_SCORE_BINS);
+  // On equal bounds the adaptive grid is preferred to the fixed one, and both to a quantile grid.
+  const pick = (r: { auc: number; bound: number } | undefined, orEqual: boolean) => {
+    if (r && (!best || r.bound < best.bound || (orEqual && r.bound === best.bound))) best = r;
+  };
+  if (h.adaptivePositives && h.adaptiveNegatives && h.adaptiveOrder)
+    pick(aucWithBound(h.adaptivePositives, h.adaptiveNegatives, h.adaptiveExact ?? ADAPTIVE_EXACT_BINS, h.adaptiveOrder), true);
+  for (const q of h.quantile ?? []) if (q) pick(aucWithBound(q.positives, q.negatives, [0, q.positives.length - 1]), false);
+  return best;
 }

@@ -50,6 +50,11 @@ export class SlidingWindow<S extends Mergeable<S>> {
     this.slotEpoch = new Array<number>(bucketCount).fill(-Infinity);
   }
 
+  /** The interval (time / bucketMs, floored) the window last moved to; -Infinity before it first moved. */
+  get epoch(): number {
+    return this.currentEpoch;
+  }
+
   /** The start (ms) of the bucket the window last moved to; -Infinity before it first moved. */
   get time(): number {
     return this.currentEpoch * this.bucketMs;

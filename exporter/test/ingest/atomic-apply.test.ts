@@ -23,6 +23,7 @@ import {
   RegressionState,
   ScoreGrid,
 } from '../../src/stats/index.js';
+import { QuantileGrids } from '../../src/stats/quantile-grid.js';
 import { versionStatus } from '../../src/status/version-status.js';
 import { CountState } from '../../src/windows/count-state.js';
 import { SlidingWindow } from '../../src/windows/sliding-window.js';
@@ -45,6 +46,9 @@ const TARGETS: Array<[string, Proto, string]> = [
   ['RegressionState.add', RegressionState.prototype as unknown as Proto, 'add'],
   ['EstimateState.addBinary', EstimateState.prototype as unknown as Proto, 'addBinary'],
   ['ScoreGrid.bin', ScoreGrid.prototype as unknown as Proto, 'bin'],
+  // After an interval's first scored event has started a quantile generation (ScoreGrid.relayout).
+  ['QuantileGrids.bin', QuantileGrids.prototype as unknown as Proto, 'bin'],
+  ['QuantileGrids.start', QuantileGrids.prototype as unknown as Proto, 'start'],
   ['CountState.add', CountState.prototype as unknown as Proto, 'add'],
   ['SlidingWindow.bucketAt', SlidingWindow.prototype as unknown as Proto, 'bucketAt'],
   ['LabelJoin.applyLabel', LabelJoin.prototype as unknown as Proto, 'applyLabel'],

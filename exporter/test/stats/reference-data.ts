@@ -74,6 +74,13 @@ export interface ReferenceData {
   ksSmall: { reference: number[]; window: number[]; d: number; p: number; limiting: number };
   bandSweep: Array<{ name: string; y: number[]; scores: number[]; auc: number; width?: number }>;
   bandOutliers: Array<{ name: string; y: number[]; scores: number[]; auc: number }>;
+  bandSpreadWindows: Array<{
+    name: string;
+    window: number;
+    intervals: Array<{ y: number[]; scores: number[] }>;
+    auc: number;
+    aucAt: number[];
+  }>;
   /** Scores within ~1.1e-7 of 0 or 1 (issue 11 §4), with how many are exactly 0 and exactly 1. */
   extremeScores: Array<{ name: string; y: number[]; scores: number[]; auc: number; zeros: number; ones: number }>;
   logLoss: Array<{ name: string; k: number; events: Array<{ t: number; probs: number[] }>; logLoss: number; rocAuc?: number }>;
