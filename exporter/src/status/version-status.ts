@@ -32,7 +32,7 @@ export const MIN_EVENTS_TO_JUDGE_ESTIMATE = 200;
 export type Verdict = 'healthy' | 'degraded' | 'failing' | 'no_data';
 
 export interface HealthReason {
-  /** What was checked: `min_accuracy`, `retrain_min_accuracy`, `estimated_accuracy`, `feature_psi`, `max_latency_ms`, `error_ratio`, `labels`. */
+  /** What was checked: `min_accuracy`, `retrain_min_accuracy`, `estimated_accuracy`, `feature_psi`, `output_psi`, `max_latency_ms`, `error_ratio`, `labels`. */
   check: string;
   severity: 'info' | 'warning' | 'critical';
   /** The measured value and the bound it was compared with (for accuracy: its Wilson 95% upper end). */
@@ -198,6 +198,31 @@ export function versionStatus(model: ModelState, v: VersionState, config: Config
       message: `${f.name} PSI ${round(f.psi)} > ${critical ? `${PSI_SIGNIFICANT} (significant shift)` : `${retrainThresholdSource(config.retrain, model.name, 'maxPsi')} ${maxPsi}`}`,
     });
   }
+  // The output's PSI as modelwatch_retrain_recommended and the rules' reason="drift" judge it: on
+  // the version's drift-window events (the most any tracker holds), not on its own values alone.
+  const outputPsi = v.predictionTracker ? psiOf(v.predictionTracker) : null;
+  if (outputPsi !== null && outputPsi > maxPsi) {
+    const trackers = v.predictionTracker ? [...v.trackers, v.predictionTracker] : v.trackers;
+    const events = Math.max(0, ...trackers.map((t) => t.window.total.count + t.window.total.missing));
+    const critical = outputPsi > PSI_SIGNIFICANT;
+    reasons.push(
+      events < config.retrain.minDriftEvents
+        ? {
+            check: 'output_psi',
+            severity: 'info',
+            value: outputPsi,
+            threshold: config.retrain.minDriftEvents,
+            message: `prediction PSI ${round(outputPsi)} rests on only ${events} event${events === 1 ? '' : 's'} (< MODELWATCH_RETRAIN_MIN_DRIFT_EVENTS ${config.retrain.minDriftEvents}): not judged`,
+          }
+        : {
+            check: 'output_psi',
+            severity: critical ? 'critical' : 'warning',
+            value: outputPsi,
+            threshold: critical ? PSI_SIGNIFICANT : maxPsi,
+            message: `prediction PSI ${round(outputPsi)} > ${critical ? `${PSI_SIGNIFICANT} (significant shift)` : `${retrainThresholdSource(config.retrain, model.name, 'maxPsi')} ${maxPsi}`}`,
+          },
+    );
+  }
   const p95 = serving.latency_ms.p95;
   if (p95 !== null && gates.max_latency_ms !== undefined && p95 > gates.max_latency_ms && v.latencyCount < MIN_LATENCY_EVENTS_TO_JUDGE) {
     reasons.push({
@@ -241,7 +266,7 @@ export function versionStatus(model: ModelState, v: VersionState, config: Config
     estimate,
     labels,
     features,
-    prediction_psi: v.predictionTracker ? psiOf(v.predictionTracker) : null,
+    prediction_psi: outputPsi,
     serving,
     health: { verdict, reasons },
   };

@@ -45,6 +45,15 @@ describe('modelwatch_retrain_recommended counts the output PSI', () => {
     };
   };
 
+  // The status verdict judges the output as the gauge does (it used to look at features only, so
+  // this version was "healthy" while retraining was recommended).
+  const status = async () => {
+    const res = await s.api('/api/v1/models/flip/status');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { health: { verdict: string; reasons: Array<{ check: string; severity: string; value: number }> } };
+    return body.health;
+  };
+
   it('below the minimum drift events: output PSI exported, not judged', async () => {
     expect((await send(0, 10)).status).toBe(200);
     const g = await gauges();
@@ -52,6 +61,9 @@ describe('modelwatch_retrain_recommended counts the output PSI', () => {
     expect(g.outputPsi).toBeGreaterThan(1);
     expect(g.featurePsi).toBe(0);
     expect(g.retrain).toBe(0);
+    const h = await status();
+    expect(h.reasons.filter((r) => r.check === 'output_psi').map((r) => r.severity)).toEqual(['info']);
+    expect(h.verdict).toBe('healthy');
   });
 
   it('from the minimum on, output PSI above MODELWATCH_RETRAIN_MAX_PSI recommends retraining', async () => {
@@ -60,5 +72,10 @@ describe('modelwatch_retrain_recommended counts the output PSI', () => {
     expect(g.events).toBe(50);
     expect(g.featurePsi).toBe(0);
     expect(g.retrain).toBe(1);
+    const h = await status();
+    const output = h.reasons.filter((r) => r.check === 'output_psi');
+    expect(output.map((r) => r.severity)).toEqual(['critical']);
+    expect(output[0].value).toBe(g.outputPsi);
+    expect(h.verdict).toBe('failing');
   });
 });
