@@ -42,6 +42,7 @@ import { RegistryService } from '../registry/service.js';
 import { TokenService } from '../registry/token-service.js';
 import { lockDataDir, type DataDirLock } from '../store/data-dir-lock.js';
 import { openDatabase, type OpenedDatabase } from '../store/database.js';
+import { lockInstance, type InstanceLock } from '../store/instance-lock.js';
 import { JournalStore } from '../store/journal-store.js';
 import { ReferenceStore } from '../store/reference-store.js';
 import { KyselyRegistryStore } from '../store/registry-store.js';
@@ -91,6 +92,8 @@ export interface ExporterParts {
   checkpointer: Checkpointer;
   /** The write-ahead ingest journal (src/durable/journal.ts). */
   journal: Journal;
+  /** PostgreSQL only: this exporter's hold on its journal instance (store/instance-lock.ts). */
+  instanceLock?: InstanceLock;
   webhooks: WebhookService;
   /** Relays the webhook outbox (`idle()` resolves once nothing is in flight). */
   relay: OutboxRelay;
@@ -139,6 +142,16 @@ async function startLocked(options: StartOptions, lock: DataDirLock): Promise<Ru
 
   // store(s)
   const database = await openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
+  // PostgreSQL: one exporter per journal instance, which the data-directory lock cannot check
+  // across hosts (store/instance-lock.ts); taken before the journal is read, on a session of its
+  // own. SQLite's file belongs to the data directory, which is locked already.
+  let instanceLock: InstanceLock | undefined;
+  if (database.dialect === 'postgres' && config.databaseUrl) {
+    instanceLock = await lockInstance(config.databaseUrl, config.journal.instance, log).catch(async (err: unknown) => {
+      await database.close();
+      throw err;
+    });
+  }
   const tokens = new TokenStore(database.db);
   const references = new ReferenceStore(database.db, auditKeys);
   const outbox = new OutboxStore(database.db);
@@ -175,7 +188,7 @@ async function startLocked(options: StartOptions, lock: DataDirLock): Promise<Ru
   };
   const schemas = ingestSchemas(limits);
   const commands = ingestCommands(monitor, schemas, limits);
-  const journalStore = new JournalStore(database.db, config.journal.instance);
+  const journalStore = new JournalStore(database.db, config.journal.instance, () => instanceLock?.assertHeld());
   if (database.dialect === 'sqlite') {
     // the file is this exporter's alone: rows a former name wrote (a recreated container has a new
     // host name) would otherwise never be replayed — acknowledged batches lost at the next crash
@@ -311,7 +324,11 @@ async function startLocked(options: StartOptions, lock: DataDirLock): Promise<Ru
     routes,
     system: {
       store: database.dialect,
-      ping: () => database.ping(),
+      // unready while the journal instance lock is not held: ingest would answer 503
+      ping: async () => {
+        instanceLock?.assertHeld();
+        await database.ping();
+      },
       scrape: (format) => metrics.render(format),
     },
   });
@@ -331,6 +348,7 @@ async function startLocked(options: StartOptions, lock: DataDirLock): Promise<Ru
   };
   const server = await listen(app, config.port, config.host).catch(async (err: unknown) => {
     await stopParts();
+    await instanceLock?.release();
     await database.close();
     throw err;
   });
@@ -351,6 +369,7 @@ async function startLocked(options: StartOptions, lock: DataDirLock): Promise<Ru
       monitor,
       checkpointer: durability.checkpointer,
       journal,
+      instanceLock,
       webhooks,
       relay,
       openapi,
@@ -367,9 +386,14 @@ async function startLocked(options: StartOptions, lock: DataDirLock): Promise<Ru
       const force = setTimeout(() => server.closeAllConnections?.(), 2000);
       await stopped;
       clearTimeout(force);
-      await stopParts();
-      await database.close();
-      lock.release();
+      try {
+        await stopParts();
+      } finally {
+        // a failed final checkpoint still lets the instance, the database and the directory go
+        await instanceLock?.release();
+        await database.close();
+        lock.release();
+      }
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { environmentVariables, loadConfig, ConfigError } from '../config/config.js';
 import { ListenError } from '../http/listen.js';
 import { DataDirLockedError } from '../store/data-dir-locked-error.js';
+import { InstanceLockedError } from '../store/instance-locked-error.js';
 import { startBanner } from './start-banner.js';
 
 export function registerServeCommand(program: Command): void {
@@ -25,7 +26,7 @@ export function registerServeCommand(program: Command): void {
       const { startServer } = await import('../app/root.js');
       const running = await startServer({ config, demo: opts.demo === true }).catch((err: unknown) => {
         // one line for the operator, no stack: the message says what to change
-        if (!(err instanceof ListenError || err instanceof DataDirLockedError)) throw err;
+        if (!(err instanceof ListenError || err instanceof DataDirLockedError || err instanceof InstanceLockedError)) throw err;
         process.stderr.write(`modelwatch: ${err.message}\n`);
         return process.exit(2);
       });

@@ -34,6 +34,11 @@ export class JournalStore {
   constructor(
     private readonly db: Kysely<Database>,
     readonly instance: string,
+    /**
+     * Throws unless this process may write the instance's rows now (PostgreSQL: it holds the
+     * instance lock, instance-lock.ts); every write checks it first, so a lost lock refuses them.
+     */
+    private readonly fence: () => void = () => undefined,
   ) {
     this.returning = db.getExecutor().adapter instanceof PostgresAdapter;
   }
@@ -44,6 +49,7 @@ export class JournalStore {
    * database assigns them one insert after the other, so their order is the order given.
    */
   async append(records: readonly JournalRecord[], voided: readonly number[] = []): Promise<number[]> {
+    this.fence();
     return this.db.transaction().execute(async (tx) => {
       const seqs: number[] = [];
       for (const r of records) seqs.push(await this.appendIn(tx, r));
@@ -62,6 +68,7 @@ export class JournalStore {
    * commit with its row: a reference upload's profile and audit entry). Returns its seq.
    */
   async appendIn(tx: Transaction<Database>, r: JournalRecord): Promise<number> {
+    this.fence();
     const insert = tx.insertInto('ingest_journal').values({
       instance: this.instance,
       kind: r.kind,
@@ -98,6 +105,7 @@ export class JournalStore {
 
   /** Deletes this instance's rows up to and including `seq` (a checkpoint covers them). Returns how many. */
   async truncate(seq: number): Promise<number> {
+    this.fence();
     const r = await this.db.deleteFrom('ingest_journal').where('instance', '=', this.instance).where('seq', '<=', seq).executeTakeFirst();
     return Number(r.numDeletedRows);
   }

@@ -220,6 +220,9 @@ function describeAtomicReference(db: string, setup: Setup, journal: boolean) {
         live.exec(`VACUUM INTO '${path.join(replicaDir, 'modelwatch.sqlite')}'`);
         live.close();
       }
+      // On PostgreSQL one exporter holds a journal instance at a time (store/instance-lock.ts): the
+      // live one lets it go, and from here on is only read.
+      await s.parts.instanceLock?.release();
       const replayed = await start(store, {
         MODELWATCH_DATA_DIR: replicaDir,
         MODELWATCH_INSTANCE: s.parts.config.journal.instance,
