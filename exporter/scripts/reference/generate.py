@@ -310,12 +310,14 @@ def band_spread_windows():
     0.001 wide at 0.5 and 5% uniform was off by 0.074, bound 0.17). Traffic of one distribution
     over `intervals` bucket intervals of a window `window` intervals long; `auc` is sklearn's on
     the events of the last `window` intervals, `aucAt` on those of the window ending at each
-    interval from `window - 1` on."""
+    interval from `window - 1` on; `reference` is a labelled sample of the same distribution, as a
+    reference upload would carry."""
     rng = np.random.default_rng(1130)
     window, intervals = 5, 12
     out = []
 
     def case(name, draw, n=4000):
+        ref_y, ref_s = draw(4000)
         parts = [draw(n) for _ in range(intervals)]
         at = []
         for end in range(window - 1, intervals):
@@ -323,6 +325,7 @@ def band_spread_windows():
             ss = np.concatenate([p[1] for p in parts[end - window + 1:end + 1]])
             at.append(metrics.roc_auc_score(yy, ss))
         out.append({'name': name, 'window': window,
+                    'reference': {'y': [int(v) for v in ref_y], 'scores': [float(v) for v in ref_s]},
                     'intervals': [{'y': [int(v) for v in y], 'scores': [float(v) for v in s]} for y, s in parts],
                     'auc': at[-1], 'aucAt': at})
 

@@ -249,7 +249,8 @@ export class LabelJoin {
     const row = model.probabilitiesFor(p);
     const pb = row ? v.probabilities.bucketAt(t) : undefined;
     if (row && pb) {
-      v.beforeScored();
+      const seedClass = v.reference?.scoreLayout?.positiveClass;
+      v.beforeScored(seedClass === undefined ? undefined : model.classes.peek(seedClass));
       pb.add(cls.index, p.pred, row.probs, row.partial, exact);
       v.probabilities.total.add(cls.index, p.pred, row.probs, row.partial, exact);
     }

@@ -1,4 +1,6 @@
 import { buildFeatureReference, InvalidReferenceError, type Calibration, type FeatureReference } from '../stats/index.js';
+import { QUANTILE_CELLS } from '../stats/quantile-grid.js';
+import { isLayout, sampleStarts } from '../stats/quantile-layout.js';
 import type { FieldProblem } from '../errors.js';
 import { isStoredCalibration, referenceCalibration } from './reference-calibration.js';
 import type { ReferenceBody } from './schemas.js';
@@ -15,6 +17,12 @@ export interface ReferenceProfile {
   droppedFeatures: string[];
   /** Calibration of the label-free estimate, when the upload carried labels and scores. */
   calibration?: Calibration;
+  /**
+   * Binary uploads with labels and `score`: a ROC AUC quantile layout of those scores (first key
+   * of each cell, stats/quantile-layout.ts), which the version's first window counts on
+   * (ScoreGrid.relayout's seed) before it has counts of its own to take one from.
+   */
+  scoreLayout?: { positiveClass: string; starts: number[] };
 }
 
 export interface ProfileLimits {
@@ -82,6 +90,9 @@ export function buildReferenceProfile(
       task,
       droppedFeatures: names.slice(limits.maxFeatures),
       ...(calibration ? { calibration } : {}),
+      ...(calibration?.kind === 'binary' && body.score && body.labels
+        ? { scoreLayout: scoreLayout(body.score, body.labels, calibration.positiveClass) }
+        : {}),
     },
     problems,
   };
@@ -95,8 +106,20 @@ export function parseStoredProfile(json: string): ReferenceProfile | undefined {
     for (const f of Object.values(p.features)) if (f.kind !== 'numeric' && f.kind !== 'categorical') return undefined;
     p.droppedFeatures ??= [];
     if (p.calibration !== undefined && !isStoredCalibration(p.calibration)) delete p.calibration;
+    const layout = p.scoreLayout as unknown as { positiveClass?: unknown; starts?: unknown } | undefined;
+    if (layout !== undefined && (typeof layout?.positiveClass !== 'string' || !isLayout(layout.starts, QUANTILE_CELLS)))
+      delete p.scoreLayout;
     return p;
   } catch {
     return undefined;
   }
+}
+
+function scoreLayout(score: readonly number[], labels: ReadonlyArray<string | number | boolean>, positiveClass: string) {
+  const starts = sampleStarts(
+    score,
+    labels.map((l) => String(l) === positiveClass),
+    QUANTILE_CELLS,
+  );
+  return { positiveClass, starts: starts ? Array.from(starts) : [0] };
 }

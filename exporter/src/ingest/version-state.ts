@@ -210,10 +210,18 @@ export class VersionState {
 
   /**
    * Before the probabilities window counts a scored event (after `advance`): at the first of an
-   * interval, its quantile grids' layouts for the interval are decided (ScoreGrid.relayout).
+   * interval, its quantile grids' layouts for the interval are decided (ScoreGrid.relayout) —
+   * from the reference's scores, for class index `positiveIndex` (the reference's positive
+   * class), while the window holds none yet.
    */
-  beforeScored(): void {
-    if (this.probabilities && this.scoreGrid) this.scoreGrid.relayout(this.probabilities.epoch, this.probabilities.total);
+  beforeScored(positiveIndex?: number): void {
+    if (!this.probabilities || !this.scoreGrid) return;
+    const layout = this.reference?.scoreLayout;
+    this.scoreGrid.relayout(
+      this.probabilities.epoch,
+      this.probabilities.total,
+      layout && positiveIndex !== undefined ? { c: positiveIndex, starts: Float64Array.from(layout.starts) } : undefined,
+    );
   }
 
   /** How far (ms) the windows have moved: a restored version's windows may be ahead of the clock (SteadyClock.absorb). */

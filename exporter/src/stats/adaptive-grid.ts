@@ -248,13 +248,26 @@ export class ScoreGrid {
    * `total` that holds all of its scores — the fixed one, this one, the complete generations —
    * after zeroing its counts in every member state. Later calls in the same interval do nothing,
    * so that the interval's events are counted on the same layouts in any order or batching.
+   * `seed`: a layout for class `c` taken from the reference's labelled scores, which starts a
+   * generation that never started while the window holds no score yet — there are no counts to
+   * take one from then, and a generation started with the window's first score holds all of them
+   * from the start, so it covers the version's first window when the traffic looks like its
+   * reference.
    */
-  relayout(epoch: number, total: LayoutSource): void {
+  relayout(epoch: number, total: LayoutSource, seed?: { c: number; starts: Float64Array }): void {
     const q = this.quantile;
     if (epoch <= q.decided) return;
     ScoreGrid.beforeChange?.(this);
     q.decided = epoch;
-    if (total.scored === 0) return;
+    if (total.scored === 0) {
+      const idle = q.idle();
+      if (seed === undefined || idle === undefined) return;
+      const starts = Array.from({ length: seed.c + 1 }, (_, c) => (c === seed.c ? seed.starts : undefined));
+      for (const m of this.members) ScoreGrid.beforeChange?.(m);
+      for (const m of this.members) m.clearQuantile(idle);
+      q.start(idle, epoch, starts);
+      return;
+    }
     const complete = [];
     for (let g = 0; g < QUANTILE_GENERATIONS; g++) complete.push(q.active(g) && total.quantileComplete(g));
     const g = q.next(complete);

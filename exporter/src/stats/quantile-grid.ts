@@ -1,3 +1,4 @@
+import { isLayout } from './quantile-layout.js';
 import { KEY_LIMIT, scoreKey } from './score-key.js';
 
 /**
@@ -91,6 +92,12 @@ export class QuantileGrids {
     return lo + 1;
   }
 
+  /** A generation that has not started, if any. */
+  idle(): number | undefined {
+    const g = this.gens.findIndex((x) => x.since < 0);
+    return g < 0 ? undefined : g;
+  }
+
   /**
    * Calls visit(lo, hi, positives, negatives) for each cell of class c on generation g's layout,
    * in score order, with the counts `pos` and `neg` hold in its bin (quantile-layout.ts, `addCdf`).
@@ -108,8 +115,8 @@ export class QuantileGrids {
    * now refine; none while one is still filling.
    */
   next(complete: readonly boolean[]): number | undefined {
-    const idle = this.gens.findIndex((g) => g.since < 0);
-    if (idle >= 0) return idle;
+    const idle = this.idle();
+    if (idle !== undefined) return idle;
     if (!complete.every(Boolean)) return undefined;
     return this.gens[0].since <= this.gens[1].since ? 0 : 1;
   }
@@ -137,9 +144,7 @@ export class QuantileGrids {
         since,
         starts: starts.map((s) => {
           if (s.length === 0) return undefined;
-          if (s.length > this.cells || s[0] !== 0) throw new RangeError('bad quantile layout');
-          for (let i = 1; i < s.length; i++)
-            if (!Number.isInteger(s[i]) || s[i] <= s[i - 1] || s[i] >= KEY_LIMIT) throw new RangeError('bad quantile layout');
+          if (!isLayout(s, this.cells)) throw new RangeError('bad quantile layout');
           return Float64Array.from(s);
         }),
       };

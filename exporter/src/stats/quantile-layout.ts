@@ -1,4 +1,4 @@
-import { KEY_LIMIT, scoreAtKey } from './score-key.js';
+import { KEY_LIMIT, scoreAtKey, scoreKey } from './score-key.js';
 import { SCORE_BINS, scoreBin } from './score-histogram.js';
 
 /**
@@ -149,4 +149,37 @@ export function fixedCells(pos: ArrayLike<number>, neg: ArrayLike<number>) {
   return (visit: (lo: number, hi: number, pos: number, neg: number) => void) => {
     for (let b = 1; b < SCORE_BINS - 1; b++) visit(edges[b], edges[b + 1], pos[b], neg[b]);
   };
+}
+
+/**
+ * A layout (see quantileStarts) of `cells` cells on a labelled score sample — a reference
+ * upload's `score` and whether each row is of the positive class — read exactly (each key is a
+ * point); scores of exactly 0 and 1 are left out. Undefined for a sample without such scores.
+ */
+export function sampleStarts(scores: readonly number[], positive: readonly boolean[], cells: number): Float64Array | undefined {
+  const rows: Array<[number, boolean]> = [];
+  for (let i = 0; i < scores.length; i++) if (scores[i] > 0 && scores[i] < 1) rows.push([scoreKey(scores[i]), positive[i]]);
+  rows.sort((a, b) => a[0] - b[0]);
+  const points = emptyCdf();
+  addCdf(points, (visit) => {
+    for (let i = 0; i < rows.length;) {
+      const k = rows[i][0];
+      let pos = 0;
+      let neg = 0;
+      for (; i < rows.length && rows[i][0] === k; i++) {
+        if (rows[i][1]) pos++;
+        else neg++;
+      }
+      visit(k, k + 1, pos, neg);
+    }
+  });
+  return quantileStarts(points, cells);
+}
+
+/** Whether `starts` could be a layout of at most `cells` cells (stored JSON is checked with it). */
+export function isLayout(starts: unknown, cells: number): starts is number[] {
+  if (!Array.isArray(starts) || starts.length === 0 || starts.length > cells || starts[0] !== 0) return false;
+  for (let i = 1; i < starts.length; i++)
+    if (!Number.isInteger(starts[i]) || starts[i] <= starts[i - 1] || starts[i] >= KEY_LIMIT) return false;
+  return true;
 }

@@ -77,6 +77,7 @@ export interface ReferenceData {
   bandSpreadWindows: Array<{
     name: string;
     window: number;
+    reference: { y: number[]; scores: number[] };
     intervals: Array<{ y: number[]; scores: number[] }>;
     auc: number;
     aucAt: number[];
