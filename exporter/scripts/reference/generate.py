@@ -348,6 +348,34 @@ def band_spread_windows():
     return out
 
 
+def float32_softmax_rows():
+    """Class probabilities from a float32 softmax (a fresh attacker's case): confident rows
+    saturate to exactly 1.0 while the other classes keep ~1e-9, so rows sum to 1 + ~1e-9.
+    sklearn accepts them (np.allclose to 1) and ranks the raw columns, ties at 1.0 counted ½."""
+    rng = np.random.default_rng(20261201)
+    out = []
+
+    def softmax32(z):
+        z = z.astype(np.float32)
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return (e / e.sum(axis=1, keepdims=True)).astype(np.float32).astype(np.float64)
+
+    for k, n, margin, mistakes in ((3, 5000, 30.0, 0.2), (2, 10000, 10.0, 0.3), (4, 8000, 25.0, 0.05)):
+        y = rng.integers(0, k, n)
+        y[:k] = np.arange(k)
+        pred = np.where(rng.random(n) < mistakes, (y + rng.integers(1, k, n)) % k, y)
+        z = rng.normal(0, 1, (n, k))
+        z[np.arange(n), pred] += margin * rng.uniform(0.5, 1.5, n)
+        z[np.arange(n), y] += margin * 0.5 * rng.uniform(0.5, 1.5, n)  # the true class is the runner-up
+        p = softmax32(z)
+        assert np.allclose(1, p.sum(axis=1))
+        auc = (metrics.roc_auc_score(y, p[:, 1]) if k == 2
+               else metrics.roc_auc_score(y, p, multi_class='ovr', average='macro', labels=list(range(k))))
+        out.append({'name': f'float32_softmax_{k}', 'k': k, 'saturated': int((p == 1.0).sum()),
+                    'events': [{'t': int(t), 'probs': [float(v) for v in row]} for t, row in zip(y, p)], 'rocAuc': auc})
+    return out
+
+
 def log_loss_cases():
     """Cases 3 and 6: true-class probabilities of exactly 0 and 1 (clipped at float64 eps), and
     multiclass rows that do not sum to 1 (sklearn 1.2 renormalises them after clipping)."""
@@ -733,6 +761,7 @@ def main():
         'bandOutliers': band_outliers(),
         'bandSpreadWindows': band_spread_windows(),
         'logLoss': log_loss_cases(),
+        'float32Softmax': float32_softmax_rows(),
         'wilson': wilson_cases(),
         'ingest': ingest_cases(),
         'classes': classes_cases(),

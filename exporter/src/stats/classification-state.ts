@@ -22,6 +22,11 @@ export const ROW_SUM_TOLERANCE = 0.01;
  */
 export const ROW_SUM_MIN = 1 - ROW_SUM_TOLERANCE - 1e-9;
 export const ROW_SUM_MAX = 1 + ROW_SUM_TOLERANCE + 1e-9;
+/**
+ * How far from 1 a row's sum may be for `sklearn.metrics.roc_auc_score(multi_class='ovr')` to
+ * take it as probabilities as it is: `np.allclose(1, row sum)`, |1 − sum| ≤ 1e-8 + 1e-5·sum.
+ */
+export const SKLEARN_ROW_SUM_TOLERANCE = 1e-8 + 1e-5 * (1 + 1e-5);
 /** Sanity bound on class indices; the caller is expected to bound classes far below this. */
 const MAX_CLASSES = 4096;
 
@@ -138,10 +143,13 @@ export class ClassificationState implements AdaptiveMember {
     this.labeledCount++;
     if (probs === undefined) return;
     this.allocateHistograms();
-    // Rows that reach 1 − ROW_SUM_TOLERANCE are renormalised (a no-op for rows that sum to exactly
-    // 1); a row short of it is partial — e.g. a binary score whose other class is not known yet,
-    // which holds the rest — and is used as it is.
-    const scale = !partial && rowSum >= ROW_SUM_MIN ? rowSum : 1;
+    // Rows that reach 1 − ROW_SUM_TOLERANCE are renormalised; a row short of it is partial — e.g.
+    // a binary score whose other class is not known yet, which holds the rest — and is used as it
+    // is. So is a row sklearn takes as probabilities (SKLEARN_ROW_SUM_TOLERANCE): sklearn ranks
+    // its raw columns, and dividing by 1 + 1e-9 would order the scores a float32 softmax
+    // saturated to exactly 1 — ties for sklearn — by the other classes' leftover mass.
+    const off = Math.abs(rowSum - 1);
+    const scale = !partial && rowSum >= ROW_SUM_MIN && off > SKLEARN_ROW_SUM_TOLERANCE ? rowSum : 1;
     for (let c = 0; c < this.k; c++) {
       const p = c < probs.length ? Math.min(1, probs[c] / scale) : 0;
       this.addScore(c, p, c === trueIdx, 1);

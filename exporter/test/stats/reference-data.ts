@@ -85,6 +85,7 @@ export interface ReferenceData {
   /** Scores within ~1.1e-7 of 0 or 1 (issue 11 §4), with how many are exactly 0 and exactly 1. */
   extremeScores: Array<{ name: string; y: number[]; scores: number[]; auc: number; zeros: number; ones: number }>;
   logLoss: Array<{ name: string; k: number; events: Array<{ t: number; probs: number[] }>; logLoss: number; rocAuc?: number }>;
+  float32Softmax: Array<{ name: string; k: number; saturated: number; events: Array<{ t: number; probs: number[] }>; rocAuc: number }>;
   wilson: { z: number; cases: Array<{ correct: number; n: number; lo: number; hi: number }> };
   ingest: Record<
     'churn' | 'order',

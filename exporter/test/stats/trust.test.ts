@@ -46,6 +46,26 @@ describe('log loss as sklearn 1.2 (eps = float64 epsilon, rows renormalised)', (
   });
 });
 
+describe('ROC AUC on float32 softmax rows (sum 1 ± 1e-9, confident rows saturated to exactly 1)', () => {
+  it('ranks the columns as sklearn does: ties at 1.0 stay ties, and sklearn lies within the bound', () => {
+    // Renormalising every row made 1.0 into 1/(1 + t), ordering tied rows by the other classes'
+    // leftover mass: 0.980 where sklearn says 0.941, with a bound of 0 (a fresh attacker's case).
+    expect(data.float32Softmax.length).toBe(3);
+    for (const c of data.float32Softmax) {
+      expect(c.saturated, c.name).toBeGreaterThan(100);
+      const s = new ClassificationState('total', true, new ScoreGrid());
+      for (const e of c.events) s.add(e.t, e.t, e.probs);
+      const m = classificationMetrics(
+        s,
+        Array.from({ length: c.k }, (_, i) => `c${i}`),
+      )!;
+      const err = Math.abs(m.rocAuc! - c.rocAuc);
+      expect(err, `${c.name}: ${m.rocAuc} vs sklearn ${c.rocAuc}, bound ${m.rocAucBound}`).toBeLessThanOrEqual(m.rocAucBound! + 1e-12);
+      expect(err, c.name).toBeLessThanOrEqual(0.005);
+    }
+  });
+});
+
 describe("KS p-value as scipy.stats.ks_2samp(method='asymp')", () => {
   it('case 7: 10 reference values vs 10 current ones', () => {
     const c = data.ksSmall;
