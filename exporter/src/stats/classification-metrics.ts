@@ -1,5 +1,6 @@
 import type { ClassificationState } from './classification-state.js';
 import { rocAucWithBound } from './roc-auc.js';
+import { exactTotal } from './exact-sum.js';
 
 export interface ClassMetrics {
   precision: number;
@@ -76,17 +77,9 @@ export function classificationMetrics(s: ClassificationState, classNames: readon
 }
 
 function average(classes: ClassMetrics[], weight: (m: ClassMetrics) => number, support: number): ClassMetrics {
-  let w = 0;
-  let precision = 0;
-  let recall = 0;
-  let f1 = 0;
-  for (const m of classes) {
-    const wi = weight(m);
-    w += wi;
-    precision += wi * m.precision;
-    recall += wi * m.recall;
-    f1 += wi * m.f1;
-  }
+  // Correctly rounded sums: classes are in order of first appearance, which follows event order.
+  const w = exactTotal(classes.map(weight));
   if (w === 0) return { precision: 0, recall: 0, f1: 0, support };
-  return { precision: precision / w, recall: recall / w, f1: f1 / w, support };
+  const mean = (f: (m: ClassMetrics) => number) => exactTotal(classes.map((m) => weight(m) * f(m))) / w;
+  return { precision: mean((m) => m.precision), recall: mean((m) => m.recall), f1: mean((m) => m.f1), support };
 }

@@ -96,3 +96,14 @@ export class ExactSum {
     return hi;
   }
 }
+
+/**
+ * The correctly rounded sum of `xs` (Python's `math.fsum`): the same in any order, so that a
+ * mean over classes does not depend on the order in which traffic first showed them (class
+ * indices follow first appearance). Throws as ExactSum.add does.
+ */
+export function exactTotal(xs: Iterable<number>): number {
+  const s = new ExactSum();
+  for (const x of xs) s.add(x);
+  return s.value();
+}

@@ -1,6 +1,7 @@
 import type { ClassHistograms, ClassificationState } from './classification-state.js';
 import { aucWithBound, EXACT_SCORE_BINS } from './score-histogram.js';
 import { ADAPTIVE_EXACT_BINS } from './adaptive-grid.js';
+import { exactTotal } from './exact-sum.js';
 
 /**
  * ROC AUC of a window from its score histograms, over the events that carried probabilities.
@@ -36,19 +37,19 @@ export function rocAucWithBound(s: ClassificationState, classCount: number, posi
     return h && bestOf(h);
   }
   if (classCount < 2) return undefined;
-  let sum = 0;
-  let bounds = 0;
-  let n = 0;
+  const aucs: number[] = [];
+  const bounds: number[] = [];
   for (let c = 0; c < Math.min(classCount, s.classCount); c++) {
     const h = s.histograms(c);
     const r = h && bestOf(h);
     if (r !== undefined) {
-      sum += r.auc;
-      bounds += r.bound;
-      n++;
+      aucs.push(r.auc);
+      bounds.push(r.bound);
     }
   }
-  return n === 0 ? undefined : { auc: sum / n, bound: bounds / n };
+  // Correctly rounded sums: class indices follow first appearance, which follows event order.
+  const n = aucs.length;
+  return n === 0 ? undefined : { auc: exactTotal(aucs) / n, bound: exactTotal(bounds) / n };
 }
 
 /** `rocAucWithBound(...).auc`. */
