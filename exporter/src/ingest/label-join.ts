@@ -174,13 +174,7 @@ export class LabelJoin {
       model.pending.size > 0 &&
       (model.pending.size >= this.config.pendingPredictionsPerModel || this.pendingTotal >= this.config.pendingPredictionsTotal)
     ) {
-      const oldestId = model.pending.keys().next().value as string;
-      const oldest = model.pending.get(oldestId)!;
-      oldest.version.touch();
-      if (oldest.at !== undefined) oldest.version.labelTracking.pending.remove(oldest.at);
-      oldest.version.revision++;
-      model.pending.delete(oldestId);
-      this.pendingTotal--;
+      this.removeOldest(model);
       drop('pending_evicted');
     }
     if (this.pendingTotal >= this.config.pendingPredictionsTotal) {
@@ -204,16 +198,22 @@ export class LabelJoin {
     for (;;) {
       const arrived = model.pending.oldestArrival();
       if (arrived === undefined || arrived > cutoff) return;
-      const oldestId = model.pending.keys().next().value as string;
-      const oldest = model.pending.get(oldestId)!;
-      oldest.version.touch();
-      if (oldest.at !== undefined) oldest.version.labelTracking.pending.remove(oldest.at);
-      oldest.version.revision++;
-      model.pending.delete(oldestId);
-      this.pendingTotal--;
+      const [oldestId, oldest] = this.removeOldest(model);
       drop('pending_expired');
       this.remember(model, oldestId, oldest.version, true);
     }
+  }
+
+  /** Removes the model's oldest pending prediction (there must be one); returns its id and it. */
+  private removeOldest(model: ModelState): [string, PendingPrediction] {
+    const oldestId = model.pending.keys().next().value as string;
+    const oldest = model.pending.get(oldestId)!;
+    oldest.version.touch();
+    if (oldest.at !== undefined) oldest.version.labelTracking.pending.remove(oldest.at);
+    oldest.version.revision++;
+    model.pending.delete(oldestId);
+    this.pendingTotal--;
+    return [oldestId, oldest];
   }
 
   /** Records a label against a prediction at time `t` (label arrival, or the event's own time). */
@@ -249,8 +249,7 @@ export class LabelJoin {
     const row = model.probabilitiesFor(p);
     const pb = row ? v.probabilities.bucketAt(t) : undefined;
     if (row && pb) {
-      const seedClass = v.reference?.scoreLayout?.positiveClass;
-      v.beforeScored(seedClass === undefined ? undefined : model.classes.peek(seedClass));
+      v.beforeScored((name) => model.classes.peek(name));
       pb.add(cls.index, p.pred, row.probs, row.partial, exact);
       v.probabilities.total.add(cls.index, p.pred, row.probs, row.partial, exact);
     }

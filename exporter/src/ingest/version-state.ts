@@ -211,17 +211,16 @@ export class VersionState {
   /**
    * Before the probabilities window counts a scored event (after `advance`): at the first of an
    * interval, its quantile grids' layouts for the interval are decided (ScoreGrid.relayout) —
-   * from the reference's scores, for class index `positiveIndex` (the reference's positive
-   * class), while the window holds none yet.
+   * from the reference's scores, for the index `classIndex` gives the reference's positive class,
+   * while the window holds none yet (only then is the seed built: this runs for every scored event).
    */
-  beforeScored(positiveIndex?: number): void {
+  beforeScored(classIndex: (name: string) => number | undefined): void {
     if (!this.probabilities || !this.scoreGrid) return;
-    const layout = this.reference?.scoreLayout;
-    this.scoreGrid.relayout(
-      this.probabilities.epoch,
-      this.probabilities.total,
-      layout && positiveIndex !== undefined ? { c: positiveIndex, starts: Float64Array.from(layout.starts) } : undefined,
-    );
+    this.scoreGrid.relayout(this.probabilities.epoch, this.probabilities.total, () => {
+      const layout = this.reference?.scoreLayout;
+      const c = layout && classIndex(layout.positiveClass);
+      return c === undefined ? undefined : { c, starts: Float64Array.from(layout!.starts) };
+    });
   }
 
   /** How far (ms) the windows have moved: a restored version's windows may be ahead of the clock (SteadyClock.absorb). */

@@ -248,24 +248,27 @@ export class ScoreGrid {
    * `total` that holds all of its scores — the fixed one, this one, the complete generations —
    * after zeroing its counts in every member state. Later calls in the same interval do nothing,
    * so that the interval's events are counted on the same layouts in any order or batching.
-   * `seed`: a layout for class `c` taken from the reference's labelled scores, which starts a
+   * `seed`: gives a layout for class `c` taken from the reference's labelled scores (called only
+   * when it would be used), which starts a
    * generation that never started while the window holds no score yet — there are no counts to
    * take one from then, and a generation started with the window's first score holds all of them
    * from the start, so it covers the version's first window when the traffic looks like its
    * reference.
    */
-  relayout(epoch: number, total: LayoutSource, seed?: { c: number; starts: Float64Array }): void {
+  relayout(epoch: number, total: LayoutSource, seed?: () => { c: number; starts: Float64Array } | undefined): void {
     const q = this.quantile;
     if (epoch <= q.decided) return;
     ScoreGrid.beforeChange?.(this);
     q.decided = epoch;
     if (total.scored === 0) {
       const idle = q.idle();
-      if (seed === undefined || idle === undefined) return;
-      const starts = Array.from({ length: seed.c + 1 }, (_, c) => (c === seed.c ? seed.starts : undefined));
-      for (const m of this.members) ScoreGrid.beforeChange?.(m);
-      for (const m of this.members) m.clearQuantile(idle);
-      q.start(idle, epoch, starts);
+      const layout = idle === undefined ? undefined : seed?.();
+      if (idle === undefined || layout === undefined) return;
+      this.startQuantile(
+        idle,
+        epoch,
+        Array.from({ length: layout.c + 1 }, (_, c) => (c === layout.c ? layout.starts : undefined)),
+      );
       return;
     }
     const complete = [];
@@ -285,9 +288,14 @@ export class ScoreGrid {
       for (const r of h.quantile ?? []) if (r) addCdf(points, r.cells);
       starts.push(quantileStarts(points, q.cells));
     }
+    this.startQuantile(g, epoch, starts);
+  }
+
+  /** Starts quantile generation g on `starts`, its counts zeroed in every member state first. */
+  private startQuantile(g: number, epoch: number, starts: Array<Float64Array | undefined>): void {
     for (const m of this.members) ScoreGrid.beforeChange?.(m);
     for (const m of this.members) m.clearQuantile(g);
-    q.start(g, epoch, starts);
+    this.quantile.start(g, epoch, starts);
   }
 
   /** Highest level at which class c keeps cells (0 before any score). */
